@@ -1,0 +1,62 @@
+// Entry point: picks the command, parses its options, maps errors to exit codes
+// (0 ok, 1 runtime failure, 2 usage). Commands hold no logic beyond wiring.
+import { commands } from './commands/index.js';
+import { formatHelp, parseCommandArgs, type CommandContext } from './args.js';
+import { ConfigError, DataError, UsageError } from '../core/errors.js';
+
+function topHelp(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: excensus <command> [options]', '', 'Commands:', ...rows, '', 'Run `excensus <command> --help` for a command\'s options.', ''].join('\n');
+}
+
+export async function main(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    stdout.write(topHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    const { createRequire } = await import('node:module');
+    const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+    stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    stderr.write(`excensus: unknown command "${name}"\n\n${topHelp()}`);
+    return 2;
+  }
+  const { command } = await entry.load();
+  try {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      stdout.write(formatHelp(command));
+      return 0;
+    }
+    const env = io.env ?? process.env;
+    const { values, positionals } = parseCommandArgs(command, rest, env);
+    return await command.run({
+      values,
+      positionals,
+      stdin: io.stdin ?? process.stdin,
+      stdout,
+      stderr,
+      env,
+      stderrIsTTY: io.stderrIsTTY ?? Boolean((stderr as NodeJS.WriteStream).isTTY),
+      stdoutIsTTY: io.stdoutIsTTY ?? Boolean((stdout as NodeJS.WriteStream).isTTY),
+    });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      stderr.write(`excensus ${name}: ${err.message}\n\n${formatHelp(command)}`);
+      return 2;
+    }
+    if (err instanceof ConfigError || err instanceof DataError) {
+      stderr.write(`excensus ${name}: ${err.message} [${err.code}]\n`);
+      return 1;
+    }
+    stderr.write(`excensus ${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}

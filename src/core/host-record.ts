@@ -1,0 +1,37 @@
+// A judged observation: the unit that is stored, reported, diffed and exported.
+import type { AsnInfo, GeoInfo, ObservationSource, ObservationStatus } from './observation.js';
+import type { Evidence } from './evidence.js';
+import type { Classification } from './classification.js';
+
+/** Per-target outcome. The first three come from fingerprinting an 'ok' observation. */
+export type HostStatus = 'exchange' | 'suspect' | 'not-exchange' | Exclude<ObservationStatus, 'ok'>;
+
+export interface ProbeLogEntry {
+  /** "GET /EWS/Exchange.asmx", "SMTP EHLO", "TLS handshake". */
+  request: string;
+  /** HTTP status, or 0. */
+  status: number;
+  ms: number;
+  error?: string;
+}
+
+export interface HostRecord {
+  ip: string;
+  port: number;
+  hostname?: string;
+  source: ObservationSource;
+  timestamp: string;
+  status: HostStatus;
+  statusDetail?: string;
+  /** On-premises Exchange (suspects and Exchange Online are not). */
+  isExchange: boolean;
+  suspect: boolean;
+  evidence: Evidence;
+  /** Present when a build or product was read (also for suspects, for the record). */
+  classification: Classification | null;
+  geo?: GeoInfo;
+  asn?: AsnInfo;
+  probes?: ProbeLogEntry[];
+}
+
+export const SCHEMA_VERSION = 1;

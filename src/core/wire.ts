@@ -1,0 +1,92 @@
+// snake_case wire form (JSON Lines, database JSON columns). Converted here, once.
+import type { Classification, VulnVerdict } from './classification.js';
+import type { Evidence } from './evidence.js';
+import type { HostRecord } from './host-record.js';
+import { SCHEMA_VERSION } from './host-record.js';
+
+export interface WireVuln {
+  cve: string;
+  family: string;
+  status: string;
+  fixed_in?: string;
+  kev?: boolean;
+}
+
+export function vulnToWire(v: VulnVerdict): WireVuln {
+  const out: WireVuln = { cve: v.cve, family: v.family, status: v.status };
+  if (v.fixedIn) out.fixed_in = v.fixedIn;
+  if (v.kev !== undefined) out.kev = v.kev;
+  return out;
+}
+
+/** The lookup fields, shared by `lookup --json` and every host record. */
+export function classificationToWire(c: Classification | null): Record<string, unknown> {
+  if (!c) {
+    return {
+      build: null, precision: null, product: null, on_premises: null, release: null,
+      release_kind: null, release_date: null, exact: null, note: null, eol: null,
+      eol_date: null, days_past_eol: null, vulns: [], recommendation: null,
+    };
+  }
+  const out: Record<string, unknown> = {
+    build: c.build,
+    precision: c.precision,
+    product: c.product,
+    on_premises: c.onPremises,
+    release: c.release,
+    release_kind: c.releaseKind,
+    release_date: c.releaseDate,
+    exact: c.exact,
+    note: c.note ?? null,
+    eol: c.eol,
+    eol_date: c.eolDate,
+    days_past_eol: c.daysPastEol,
+    vulns: c.vulns.map(vulnToWire),
+    recommendation: c.recommendation,
+  };
+  if (c.cu !== undefined) out.cu = c.cu;
+  if (c.sus !== undefined) out.sus = c.sus;
+  return out;
+}
+
+export function evidenceToWire(e: Evidence): Record<string, unknown> {
+  return {
+    exchange: e.exchange,
+    build: e.build ?? null,
+    precision: e.precision ?? null,
+    confidence: e.confidence,
+    suspect_reasons: e.suspectReasons,
+    server_names: e.serverNames,
+    signals: e.signals.map((s) => {
+      const w: Record<string, unknown> = { rule: s.rule, weight: s.weight, where: s.where };
+      if (s.value !== undefined) w.value = s.value;
+      if (s.build !== undefined) w.build = s.build;
+      if (s.precision !== undefined) w.precision = s.precision;
+      if (s.implies !== undefined) w.implies = s.implies;
+      return w;
+    }),
+  };
+}
+
+/** One host record as a JSON object with snake_case fields and a schema_version. */
+export function hostRecordToWire(r: HostRecord): Record<string, unknown> {
+  return {
+    schema_version: SCHEMA_VERSION,
+    ip: r.ip,
+    port: r.port,
+    hostname: r.hostname ?? null,
+    source: r.source,
+    timestamp: r.timestamp,
+    status: r.status,
+    status_detail: r.statusDetail ?? null,
+    is_exchange: r.isExchange,
+    suspect: r.suspect,
+    ...classificationToWire(r.classification),
+    evidence: evidenceToWire(r.evidence),
+    geo: r.geo
+      ? { country: r.geo.country ?? null, continent: r.geo.continent ?? null, region: r.geo.region ?? null, city: r.geo.city ?? null, source: r.geo.source }
+      : null,
+    asn: r.asn ? { number: r.asn.number, org: r.asn.org ?? null, source: r.asn.source } : null,
+    ...(r.probes ? { probes: r.probes.map((p) => ({ request: p.request, status: p.status, ms: p.ms, ...(p.error ? { error: p.error } : {}) })) } : {}),
+  };
+}

@@ -1,0 +1,16 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../helpers/cli.js';
+
+test('unknown command is a usage error (exit 2) that lists the commands', async () => {
+  const r = await runCli(['frobnicate']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command "frobnicate"/);
+  assert.match(r.stderr, /lookup/);
+});
+
+test('--help lists every command and exits 0', async () => {
+  const r = await runCli(['--help']);
+  assert.equal(r.code, 0);
+  for (const c of ['lookup', 'ingest', 'scan', 'lab', 'report', 'diff', 'notify', 'demo']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+});
