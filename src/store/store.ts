@@ -1,0 +1,91 @@
+// The Store contract: one interface, a SQLite adapter (embedded default) and a PostgreSQL
+// adapter, both checked by one conformance suite (test/store/conformance.ts).
+import type { HostRecord } from '../core/host-record.js';
+import type { Observation } from '../core/observation.js';
+
+export interface ScanMeta {
+  /** Human name, unique per store, e.g. "lab-2026-11-23T16:40" or a user's --name. */
+  name: string;
+  kind: 'scan' | 'ingest';
+  /** 'probe', 'shodan', ... or 'mixed'. */
+  source: string;
+  /** Scans of one series are compared by trends (same targets or same source). */
+  series: string;
+  startedAt: string; // ISO 8601
+  /** Targets given to `scan`, or input files given to `ingest`. */
+  inputs: string[];
+  options: Record<string, unknown>;
+}
+
+export type ScanState = 'running' | 'complete' | 'interrupted';
+
+export interface ScanInfo extends ScanMeta {
+  id: number;
+  finishedAt: string | null;
+  state: ScanState;
+  /** Counts as of the last write: all records, on-premises Exchange, suspects. */
+  counts: { hosts: number; exchange: number; suspect: number };
+}
+
+export interface StoredHost {
+  record: HostRecord;
+  /** Kept so `reclassify` can re-judge without re-scanning. */
+  observation?: Observation;
+}
+
+/** Dimensions a census can be grouped by. 'family' puts a host once under each CVE family it is open to. */
+export type GroupKey = 'continent' | 'country' | 'asn' | 'product' | 'release' | 'eol' | 'family' | 'status';
+
+export interface CensusFilter {
+  product?: string[];
+  eol?: boolean;
+  family?: string[];
+  country?: string[];
+  continent?: string[];
+  asn?: number[];
+  status?: string[];
+}
+
+export interface CensusQuery {
+  scanId: number;
+  groupBy: GroupKey[];
+  filter?: CensusFilter;
+  /** EOL is judged against this date (YYYY-MM-DD), from each record's stored eol_date. */
+  asOf: string;
+}
+
+export interface CensusRow {
+  /** One entry per groupBy key, e.g. { continent: 'EU', country: 'DE' }. */
+  group: Partial<Record<GroupKey, string | number | boolean | null>>;
+  /** Every record in the group, whatever its status. */
+  hosts: number;
+  /** On-premises Exchange servers (suspects and Exchange Online excluded). */
+  exchange: number;
+  suspect: number;
+  /** Of `exchange`, past end of support on asOf. */
+  eol: number;
+  /** CVE family -> number of `exchange` servers with at least one CVE of that family in that status. */
+  vulnerable: Record<string, number>;
+  likely: Record<string, number>;
+}
+
+export interface HostFilter extends CensusFilter {
+  /** Only on-premises Exchange (default false: every record). */
+  exchangeOnly?: boolean;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  createScan(meta: ScanMeta): Promise<number>;
+  /** Writes one batch in one transaction. Re-writing the same (scan, ip, port) replaces it: no duplicates after a resume. */
+  addHosts(scanId: number, hosts: StoredHost[]): Promise<void>;
+  finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void>;
+  listScans(): Promise<ScanInfo[]>;
+  /** By numeric id or by name. */
+  getScan(ref: number | string): Promise<ScanInfo | null>;
+  /** "ip:port" keys already stored for a scan (for --resume). */
+  doneTargets(scanId: number): Promise<Set<string>>;
+  iterateHosts(scanId: number, filter?: HostFilter): AsyncIterable<StoredHost>;
+  census(q: CensusQuery): Promise<CensusRow[]>;
+  close(): Promise<void>;
+}
