@@ -1,0 +1,77 @@
+// Format registry: detected format + layout -> the reader that turns it into observations.
+import type { Observation } from '../core/observation.js';
+import type { Detected } from './detect.js';
+import type { FormatReader, IngestFormat, LineResult, ReadItem } from './types.js';
+import { jsonValues } from './json-values.js';
+import { mapShodanRecord } from './readers/shodan.js';
+import { mapCensysRecord } from './readers/censys.js';
+import { mapZgrab2Record } from './readers/zgrab2.js';
+import { parseMasscanJsonLine, parseMasscanListLine } from './readers/masscan.js';
+import { readNmap } from './readers/nmap.js';
+import { readShadowserver } from './readers/shadowserver.js';
+import { readPlainCsv } from './readers/plain-csv.js';
+
+type RecordMapper = (value: unknown) => Observation[] | { error: string };
+
+const JSON_MAPPERS: Partial<Record<IngestFormat, RecordMapper>> = {
+  shodan: mapShodanRecord,
+  censys: mapCensysRecord,
+  zgrab2: mapZgrab2Record,
+};
+
+/** NDJSON line -> observations; blank lines carry nothing. */
+export function jsonLineParser(map: RecordMapper): (text: string) => LineResult {
+  return (text) => {
+    if (text.length === 0 || text.trim() === '') return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return { error: `invalid JSON: ${(err as Error).message}` };
+    }
+    return map(value);
+  };
+}
+
+export function readerFor(d: Detected): FormatReader {
+  const mapper = JSON_MAPPERS[d.format];
+  if (mapper) {
+    if (d.layout === 'lines') return { kind: 'lines', parseLine: jsonLineParser(mapper) };
+    return { kind: 'stream', read: (chunks) => readJsonDocument(chunks, mapper) };
+  }
+  switch (d.format) {
+    case 'masscan':
+      return { kind: 'lines', parseLine: d.variant === 'list' ? parseMasscanListLine : parseMasscanJsonLine };
+    case 'nmap':
+      return { kind: 'stream', read: readNmap };
+    case 'shadowserver':
+      return { kind: 'stream', read: readShadowserver };
+    default:
+      return { kind: 'stream', read: readPlainCsv };
+  }
+}
+
+/** Line-format parser by name, for worker threads (which cannot receive functions). */
+export function lineParserFor(d: Detected): (text: string) => LineResult {
+  const r = readerFor(d);
+  if (r.kind !== 'lines') throw new Error(`format ${d.format} is not line-oriented`);
+  return r.parseLine;
+}
+
+async function* readJsonDocument(chunks: AsyncIterable<Buffer>, map: RecordMapper): AsyncGenerator<ReadItem> {
+  for await (const item of jsonValues(chunks)) {
+    if ('error' in item) {
+      yield item;
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(item.text);
+    } catch (err) {
+      yield { line: item.line, error: `invalid JSON: ${(err as Error).message}` };
+      continue;
+    }
+    const r = map(value);
+    yield Array.isArray(r) ? { line: item.line, observations: r } : { line: item.line, error: r.error };
+  }
+}

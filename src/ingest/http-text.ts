@@ -1,0 +1,115 @@
+// Helpers shared by readers: raw HTTP header text, header maps, times, numbers, names.
+import type { HttpExchange } from '../core/observation.js';
+
+/** Parses "HTTP/1.1 200 OK\r\nName: value\r\n..." into status and headers; null if not HTTP. */
+export function parseRawHttp(text: string): { status: number; headers: Array<[string, string]>; body?: string } | null {
+  if (!text.startsWith('HTTP/')) return null;
+  const headEnd = text.search(/\r?\n\r?\n/);
+  const head = headEnd >= 0 ? text.slice(0, headEnd) : text;
+  const lines = head.split(/\r?\n/);
+  const m = /^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(lines[0] ?? '');
+  const headers: Array<[string, string]> = [];
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    const colon = l.indexOf(':');
+    if (colon <= 0) continue;
+    headers.push([l.slice(0, colon).trim(), l.slice(colon + 1).trim()]);
+  }
+  const rest = headEnd >= 0 ? text.slice(headEnd).replace(/^\r?\n\r?\n/, '') : '';
+  return { status: m ? Number(m[1]) : 0, headers, ...(rest ? { body: rest } : {}) };
+}
+
+/** Header object whose values are strings or string arrays -> ordered pairs; `rename` maps wire names. */
+export function headerPairs(obj: unknown, rename: (name: string) => string = (n) => n): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!obj || typeof obj !== 'object') return out;
+  for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+    if (k.startsWith('_')) continue; // _encoding and similar metadata
+    for (const val of Array.isArray(v) ? v : [v]) {
+      if (typeof val === 'string' || typeof val === 'number') out.push([rename(k), String(val)]);
+    }
+  }
+  return out;
+}
+
+/** Normalises a source timestamp to ISO 8601 UTC; sources without a zone mean UTC. */
+export function toIsoTime(v: unknown, fallback = ''): string {
+  if (typeof v === 'number' || (typeof v === 'string' && /^\d{9,11}(\.\d+)?$/.test(v))) {
+    const d = new Date(Number(v) * 1000);
+    return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
+  }
+  if (typeof v !== 'string' || v === '') return fallback;
+  let s = v.trim().replace(' ', 'T');
+  if (!/(Z|[+-]\d{2}:?\d{2})$/.test(s)) s += 'Z';
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
+}
+
+export function asNumber(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Number(v);
+  return undefined;
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export function asObject(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** "AS36459", "36459" or 36459 -> 36459. */
+export function parseAsn(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'string') {
+    const m = /^(?:AS)?(\d+)$/i.exec(v.trim());
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+const CONTINENT_CODES: Record<string, string> = {
+  africa: 'AF', antarctica: 'AN', asia: 'AS', europe: 'EU', 'north america': 'NA', oceania: 'OC', 'south america': 'SA', australia: 'OC',
+};
+
+/** Continent name or code -> two-letter code. */
+export function continentCode(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !v) return undefined;
+  if (/^(AF|AN|AS|EU|NA|OC|SA)$/.test(v)) return v;
+  return CONTINENT_CODES[v.toLowerCase()];
+}
+
+/** Path of a URL or a bare path ("" when unknown). */
+export function urlPath(v: unknown): string {
+  if (typeof v !== 'string' || v === '') return '';
+  if (v.startsWith('/')) return v;
+  try {
+    const u = new URL(v);
+    return u.pathname + u.search;
+  } catch {
+    return '';
+  }
+}
+
+/** IPv4 as an unsigned 32-bit integer -> dotted quad. */
+export function ipFromInt(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+export function looksLikeIp(v: string): boolean {
+  return IPV4.test(v) || (v.includes(':') && /^[0-9a-fA-F:.]+$/.test(v));
+}
+
+export function validPort(p: number | undefined): p is number {
+  return p !== undefined && Number.isInteger(p) && p >= 0 && p <= 65535;
+}
+
+export function emptyExchange(path: string): HttpExchange {
+  return { path, status: 0, headers: [] };
+}

@@ -1,0 +1,116 @@
+// Opens one input ("-" = stdin) as a stream of byte chunks, gunzipping when the first bytes are
+// the gzip magic (whatever the name says). Stream faults end the chunks and are kept as `damage`,
+// so everything read before a truncated gzip or a read error still reaches the readers.
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { ConfigError } from '../core/errors.js';
+
+export interface InputHandle {
+  name: string;
+  gzip: boolean;
+  /** First bytes of the (decompressed) content, for format detection; also the first chunk. */
+  head: Buffer;
+  chunks: AsyncIterable<Buffer>;
+  /** Set once iteration ended early because the stream failed. */
+  damage(): string | undefined;
+}
+
+const HEAD_BYTES = 64 * 1024;
+const READ_CHUNK = 1024 * 1024;
+
+export async function openInput(path: string, stdin: Readable): Promise<InputHandle> {
+  const raw: Readable = path === '-' ? stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
+  if (path !== '-') {
+    await new Promise<void>((resolve, reject) => {
+      raw.once('open', () => resolve());
+      raw.once('error', (err) => reject(new ConfigError('E_INPUT', `cannot read ${path}: ${(err as Error).message}`, { cause: err })));
+    });
+  }
+  const rawIter = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let damage: string | undefined;
+
+  const first = await safeNext(rawIter, (m) => (damage = m));
+  const firstBuf = first === undefined ? Buffer.alloc(0) : toBuf(first);
+  const gzip = firstBuf.length >= 2 && firstBuf[0] === 0x1f && firstBuf[1] === 0x8b;
+
+  let source: AsyncIterator<Buffer | string>;
+  if (gzip) {
+    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+    // Feed the raw bytes (first chunk included) into gunzip, honouring its back-pressure.
+    void (async () => {
+      try {
+        if (!gunzip.write(firstBuf)) await onceDrain(gunzip);
+        for (;;) {
+          const next = await safeNext(rawIter, (m) => (damage = m));
+          if (next === undefined) break;
+          if (!gunzip.write(toBuf(next))) await onceDrain(gunzip);
+        }
+        gunzip.end();
+      } catch {
+        gunzip.end();
+      }
+    })();
+    source = gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  } else {
+    let pending: Buffer | undefined = firstBuf.length > 0 ? firstBuf : undefined;
+    source = {
+      next: async () => {
+        if (pending) {
+          const value = pending;
+          pending = undefined;
+          return { value, done: false };
+        }
+        return rawIter.next();
+      },
+    };
+  }
+
+  // Read ahead until HEAD_BYTES are buffered (or the input ends) so detection sees enough.
+  const buffered: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  while (size < HEAD_BYTES) {
+    const c = await safeNext(source, (m) => (damage ??= describeGzipError(m, gzip)));
+    if (c === undefined) {
+      ended = true;
+      break;
+    }
+    const b = toBuf(c);
+    buffered.push(b);
+    size += b.length;
+  }
+  const headAll = Buffer.concat(buffered);
+  async function* chunks(): AsyncGenerator<Buffer> {
+    if (headAll.length > 0) yield headAll;
+    if (ended) return;
+    for (;;) {
+      const c = await safeNext(source, (m) => (damage ??= describeGzipError(m, gzip)));
+      if (c === undefined) return;
+      yield toBuf(c);
+    }
+  }
+  return { name: path === '-' ? '<stdin>' : path, gzip, head: headAll.subarray(0, HEAD_BYTES), chunks: chunks(), damage: () => damage };
+}
+
+async function safeNext<T>(it: AsyncIterator<T>, onError: (msg: string) => void): Promise<T | undefined> {
+  try {
+    const r = await it.next();
+    return r.done ? undefined : r.value;
+  } catch (err) {
+    onError((err as Error).message);
+    return undefined;
+  }
+}
+
+function describeGzipError(msg: string, gzip: boolean): string {
+  return gzip && /unexpected end of file/i.test(msg) ? 'truncated gzip: unexpected end of file' : gzip ? `gzip error: ${msg}` : `read error: ${msg}`;
+}
+
+function toBuf(c: Buffer | string): Buffer {
+  return typeof c === 'string' ? Buffer.from(c) : c;
+}
+
+function onceDrain(s: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => s.once('drain', () => resolve()));
+}

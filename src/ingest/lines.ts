@@ -1,0 +1,64 @@
+// Line plumbing for line-oriented formats: blocks of whole lines (for worker threads) and a
+// per-line walk with 1-based line numbers. Memory stays bounded by the block size.
+const NL = 0x0a;
+
+/** Re-cuts a chunk stream into blocks that end on a newline (the last one may not). */
+export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024 * 1024): AsyncGenerator<Buffer> {
+  let carry: Buffer[] = [];
+  let carryLen = 0;
+  for await (const chunk of chunks) {
+    carry.push(chunk);
+    carryLen += chunk.length;
+    if (carryLen < minBlock) continue;
+    const all = carry.length === 1 ? chunk : Buffer.concat(carry, carryLen);
+    const cut = all.lastIndexOf(NL);
+    if (cut < 0) {
+      // one very long line so far: keep accumulating (a record larger than any block is legal)
+      carry = [all];
+      continue;
+    }
+    yield all.subarray(0, cut + 1);
+    const rest = all.subarray(cut + 1);
+    carry = rest.length > 0 ? [rest] : [];
+    carryLen = rest.length;
+  }
+  if (carryLen > 0) yield carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);
+}
+
+/** Number of lines a block holds (a trailing partial line counts as one). */
+export function countLines(block: Buffer): number {
+  let n = 0;
+  let i = block.indexOf(NL);
+  while (i >= 0) {
+    n++;
+    i = block.indexOf(NL, i + 1);
+  }
+  if (block.length > 0 && block[block.length - 1] !== NL) n++;
+  return n;
+}
+
+/** Calls fn(line, lineNumber) for each line of a block; lineNumber = base + index (1-based). Strips \r. */
+export function forEachLine(block: Buffer | string, base: number, fn: (text: string, line: number) => void): number {
+  const s = typeof block === 'string' ? block : block.toString('utf8');
+  let start = 0;
+  let line = base;
+  while (start < s.length) {
+    let end = s.indexOf('\n', start);
+    if (end < 0) end = s.length;
+    line++;
+    const stop = end > start && s.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    fn(s.slice(start, stop), line);
+    start = end + 1;
+  }
+  return line - base;
+}
+
+/** Async line walk over a chunk stream. */
+export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<{ text: string; line: number }> {
+  let base = 0;
+  for await (const block of lineBlocks(chunks, 256 * 1024)) {
+    const out: Array<{ text: string; line: number }> = [];
+    base += forEachLine(block, base, (text, line) => out.push({ text, line }));
+    yield* out;
+  }
+}

@@ -1,0 +1,37 @@
+// Shared shapes of the ingest layer: formats, per-record outcomes and problems.
+import type { Observation } from '../core/observation.js';
+
+export const FORMATS = ['shodan', 'censys', 'zgrab2', 'masscan', 'nmap', 'shadowserver', 'csv'] as const;
+export type IngestFormat = (typeof FORMATS)[number];
+
+/** A malformed record: counted and reported, never fatal. Line numbers start at 1. */
+export interface Problem {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** What a reader yields for each record: observations, or the reason it could not be read. */
+export type ReadItem = { line: number; observations: Observation[] } | { line: number; error: string };
+
+/** Result of parsing one line of a line-oriented format. */
+export type LineResult = Observation[] | { error: string };
+
+/** A format whose records are one per line (NDJSON, masscan -oL): parsable in worker threads. */
+export interface LineFormat {
+  kind: 'lines';
+  /** Returns [] for lines that carry no record (comments, array brackets). */
+  parseLine(text: string): LineResult;
+}
+
+/** A format that needs state across lines (XML, CSV headers, pretty-printed JSON). */
+export interface StreamFormat {
+  kind: 'stream';
+  read(chunks: AsyncIterable<Buffer>): AsyncIterable<ReadItem>;
+}
+
+export type FormatReader = LineFormat | StreamFormat;
+
+export function isLineError(r: LineResult): r is { error: string } {
+  return !Array.isArray(r);
+}
