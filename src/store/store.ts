@@ -67,11 +67,30 @@ export interface CensusRow {
   /** CVE family -> number of `exchange` servers with at least one CVE of that family in that status. */
   vulnerable: Record<string, number>;
   likely: Record<string, number>;
+  /** When grouped by 'asn': the network's organisation name, if any record carried it. */
+  asnOrg?: string | null;
 }
 
 export interface HostFilter extends CensusFilter {
   /** Only on-premises Exchange (default false: every record). */
   exchangeOnly?: boolean;
+  /** Needed with `eol`: EOL is judged from each record's eol_date against this date. */
+  asOf?: string;
+}
+
+export interface TrendQuery {
+  /** Scans of this series, oldest first (by startedAt, then id). */
+  series: string;
+  asOf: string;
+  filter?: CensusFilter;
+  /** Include scans still running or interrupted (default: complete scans only). */
+  includeIncomplete?: boolean;
+}
+
+export interface TrendPoint {
+  scan: ScanInfo;
+  /** Headline counts of the whole scan (census with no grouping). */
+  totals: CensusRow;
 }
 
 export interface Store {
@@ -81,11 +100,18 @@ export interface Store {
   addHosts(scanId: number, hosts: StoredHost[]): Promise<void>;
   finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void>;
   listScans(): Promise<ScanInfo[]>;
-  /** By numeric id or by name. */
+  /** By numeric id or by name (a string of digits that names no scan is taken as an id). */
   getScan(ref: number | string): Promise<ScanInfo | null>;
+  /** The most recently started scan, optionally of one series. */
+  latestScan(series?: string): Promise<ScanInfo | null>;
   /** "ip:port" keys already stored for a scan (for --resume). */
   doneTargets(scanId: number): Promise<Set<string>>;
+  /** Streams a scan's hosts in (ip, port) order, ip compared as a plain string, so two scans can be merge-joined. */
   iterateHosts(scanId: number, filter?: HostFilter): AsyncIterable<StoredHost>;
   census(q: CensusQuery): Promise<CensusRow[]>;
+  /** Headline counts per scan of a series, oldest first. */
+  trend(q: TrendQuery): Promise<TrendPoint[]>;
+  /** CVE families the store has seen, in the order the census reports them. */
+  families(): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -1,0 +1,57 @@
+// Folds grouped SQL rows (one per group value x family masks) into CensusRows.
+import type { CensusFilter, CensusRow, GroupKey } from './store.js';
+import type { SqlRow } from './driver.js';
+import type { FamilyBits } from './families.js';
+
+type GroupValue = string | number | boolean | null;
+
+function groupValue(key: GroupKey, v: unknown): GroupValue {
+  if (v === null || v === undefined) return null;
+  if (key === 'eol') return Number(v) === 1;
+  if (key === 'asn') return Number(v);
+  return String(v);
+}
+
+export function foldCensus(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Exclude<GroupKey, 'family'>>, families: FamilyBits, filter?: CensusFilter): CensusRow[] {
+  const byFamily = groupBy.includes('family');
+  const onlyFamilies = filter?.family?.length ? new Set(filter.family) : null;
+  const all = families.all();
+  const out = new Map<string, CensusRow>();
+  for (const r of rows) {
+    const base: Partial<Record<GroupKey, GroupValue>> = {};
+    keys.forEach((k, i) => (base[k] = groupValue(k, r[`g${i}`])));
+    const vuln = families.namesOf(Number(r.vuln_mask));
+    const likely = families.namesOf(Number(r.likely_mask));
+    const hosts = Number(r.hosts);
+    const exchange = Number(r.exchange);
+    let targets: Array<string | null> = [null];
+    if (byFamily) {
+      const open = [...new Set([...vuln, ...likely])].filter((f) => !onlyFamilies || onlyFamilies.has(f));
+      targets = open.length > 0 ? open : [null];
+    }
+    for (const fam of targets) {
+      const group = byFamily ? { ...base, family: fam } : base;
+      const ordered: Partial<Record<GroupKey, GroupValue>> = {};
+      for (const k of groupBy) ordered[k] = group[k] ?? null;
+      const id = JSON.stringify(groupBy.map((k) => ordered[k]));
+      let row = out.get(id);
+      if (!row) {
+        row = { group: ordered, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: Object.fromEntries(all.map((f) => [f, 0])), likely: Object.fromEntries(all.map((f) => [f, 0])) };
+        if (keys.includes('asn')) row.asnOrg = null;
+        out.set(id, row);
+      }
+      row.hosts += hosts;
+      row.exchange += exchange;
+      row.suspect += Number(r.suspect);
+      row.eol += Number(r.eol);
+      // Masks are only set on on-premises Exchange rows, so `exchange` is the row's count.
+      for (const f of vuln) row.vulnerable[f] = (row.vulnerable[f] ?? 0) + exchange;
+      for (const f of likely) row.likely[f] = (row.likely[f] ?? 0) + exchange;
+      if (typeof r.asn_org === 'string' && !row.asnOrg) row.asnOrg = r.asn_org;
+    }
+  }
+  // Largest groups first; ties by group value so output is deterministic.
+  return [...out.entries()]
+    .sort((a, b) => b[1].exchange - a[1].exchange || b[1].hosts - a[1].hosts || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, row]) => row);
+}

@@ -1,0 +1,19 @@
+// openStore: a path means SQLite (the embedded default), a postgres:// URL means PostgreSQL.
+import type { Store } from './store.js';
+import { SqlStore } from './sql-store.js';
+import { openSqliteDriver } from './sqlite-driver.js';
+
+export type * from './store.js';
+export const DEFAULT_STORE_PATH = './excensus.db';
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+export async function openStore(url: string = DEFAULT_STORE_PATH): Promise<Store> {
+  if (isPostgresUrl(url)) {
+    const { openPostgresDriver } = await import('./postgres-driver.js');
+    return SqlStore.open(await openPostgresDriver(url));
+  }
+  return SqlStore.open(openSqliteDriver(url === '' ? DEFAULT_STORE_PATH : url));
+}

@@ -1,0 +1,75 @@
+// node-postgres behind the SqlDriver interface. A `schema` query parameter in the URL
+// (postgres://.../db?schema=NAME) selects and creates a schema, so test runs never collide.
+import pg from 'pg';
+import { ConfigError } from '../core/errors.js';
+import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from './driver.js';
+
+/** Rewrites `?` placeholders as $1, $2, ... (store SQL never has `?` inside literals). */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export async function openPostgresDriver(url: string): Promise<SqlDriver> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError('E_STORE_OPEN', `invalid schema name "${schema}" (lower-case letters, digits, _)`);
+  }
+  const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4 });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+  if (schema) pool.on('connect', (client) => void client.query(`SET search_path TO "${schema}"`).catch(() => undefined));
+  try {
+    const c = await pool.connect();
+    try {
+      if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      c.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new ConfigError('E_STORE_OPEN', `cannot connect to PostgreSQL store ${parsed.host}${parsed.pathname}: ${(err as Error).message}`, { cause: err });
+  }
+  const mutex = new Mutex();
+  // While a transaction is open, every statement runs on its client.
+  let txClient: pg.PoolClient | null = null;
+  const q = async (sql: string, params: SqlValue[]): Promise<SqlRow[]> => {
+    const text = numberPlaceholders(sql);
+    const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
+    const res = txClient ? await txClient.query(text, values) : await pool.query(text, values);
+    return res.rows as SqlRow[];
+  };
+  return {
+    dialect: 'postgres',
+    all: (sql, params = []) => q(sql, params),
+    async run(sql, params = []) {
+      await q(sql, params);
+    },
+    async exec(sql) {
+      if (txClient) await txClient.query(sql);
+      else await pool.query(sql);
+    },
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      return mutex.lock(async () => {
+        const client = await pool.connect();
+        txClient = client;
+        try {
+          await client.query('BEGIN');
+          const out = await fn();
+          await client.query('COMMIT');
+          return out;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          txClient = null;
+          client.release();
+        }
+      });
+    },
+    async close() {
+      await mutex.lock(() => pool.end());
+    },
+  };
+}

@@ -1,0 +1,192 @@
+// The Store, written once over SqlDriver; the SQLite and PostgreSQL adapters differ only
+// in their driver. Census queries read census_summary, a per-scan pre-aggregate rebuilt
+// when the scan's data changed (finishScan rebuilds it, so complete scans answer at once).
+import { hostRecordToWire } from '../core/wire.js';
+import { ConfigError } from '../core/errors.js';
+import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost, TrendPoint, TrendQuery } from './store.js';
+import type { SqlDriver, SqlRow } from './driver.js';
+import { FamilyBits } from './families.js';
+import { HOST_COLUMNS, hostRowValues } from './host-row.js';
+import { buildCensusSql, buildWhere, summaryCanAnswer } from './census-sql.js';
+import { foldCensus } from './census-fold.js';
+import { hostRecordFromWire } from './record-codec.js';
+import { migrate } from './migrations.js';
+
+const UPSERT_HOST = `INSERT INTO hosts (${HOST_COLUMNS.join(', ')}) VALUES (${HOST_COLUMNS.map(() => '?').join(', ')})
+ ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ')} RETURNING id`;
+const UPSERT_DATA = `INSERT INTO host_data (host_id, record, observation) VALUES (?, ?, ?)
+ ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`;
+const SUMMARY_DIMENSIONS = 'continent, country, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask';
+const PAGE = 500;
+
+function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
+  return {
+    id: Number(r.id),
+    name: String(r.name),
+    kind: r.kind as ScanMeta['kind'],
+    source: String(r.source),
+    series: String(r.series),
+    startedAt: String(r.started_at),
+    inputs: JSON.parse(String(r.inputs)) as string[],
+    options: JSON.parse(String(r.options)) as Record<string, unknown>,
+    finishedAt: r.finished_at === null || r.finished_at === undefined ? null : String(r.finished_at),
+    state: r.state as ScanState,
+    counts,
+  };
+}
+
+export class SqlStore implements Store {
+  readonly kind: 'sqlite' | 'postgres';
+  private readonly fam: FamilyBits;
+
+  private constructor(private readonly db: SqlDriver) {
+    this.kind = db.dialect;
+    this.fam = new FamilyBits(db);
+  }
+
+  static async open(db: SqlDriver): Promise<SqlStore> {
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw new ConfigError('E_STORE_MIGRATE', `cannot prepare the store schema: ${(err as Error).message}`, { cause: err });
+    }
+    const store = new SqlStore(db);
+    await store.fam.reload();
+    return store;
+  }
+
+  async createScan(meta: ScanMeta): Promise<number> {
+    const existing = await this.db.all('SELECT id FROM scans WHERE name = ?', [meta.name]);
+    if (existing.length > 0) throw new ConfigError('E_SCAN_EXISTS', `a scan named "${meta.name}" already exists (use --resume to continue it, or another --name)`);
+    const rows = await this.db.all(
+      'INSERT INTO scans (name, kind, source, series, started_at, inputs, options) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
+      [meta.name, meta.kind, meta.source, meta.series, meta.startedAt, JSON.stringify(meta.inputs), JSON.stringify(meta.options)],
+    );
+    return Number(rows[0]?.id);
+  }
+
+  async addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
+    if (hosts.length === 0) return;
+    await this.db.transaction(async () => {
+      for (const h of hosts) {
+        const ids = await this.db.all(UPSERT_HOST, await hostRowValues(scanId, h.record, this.fam));
+        const record = JSON.stringify(hostRecordToWire(h.record));
+        await this.db.run(UPSERT_DATA, [Number(ids[0]?.id), record, h.observation ? JSON.stringify(h.observation) : null]);
+      }
+      await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
+    });
+  }
+
+  async finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void> {
+    await this.db.run('UPDATE scans SET state = ?, finished_at = ? WHERE id = ?', [state, new Date().toISOString(), scanId]);
+    await this.ensureSummary(scanId);
+  }
+
+  /** Rebuilds the scan's census_summary when hosts were written since it was built. */
+  private async ensureSummary(scanId: number): Promise<void> {
+    const fresh = await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [scanId]);
+    if (fresh.length > 0) return;
+    await this.db.transaction(async () => {
+      const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [scanId]);
+      if (v.length === 0) return;
+      await this.db.run('DELETE FROM census_summary WHERE scan_id = ?', [scanId]);
+      await this.db.run(
+        `INSERT INTO census_summary (scan_id, ${SUMMARY_DIMENSIONS}, n) SELECT scan_id, ${SUMMARY_DIMENSIONS}, COUNT(*) FROM hosts WHERE scan_id = ? GROUP BY scan_id, ${SUMMARY_DIMENSIONS}`,
+        [scanId],
+      );
+      await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [Number(v[0]?.data_version), scanId]);
+    });
+  }
+
+  private async counts(scanId: number): Promise<ScanInfo['counts']> {
+    await this.ensureSummary(scanId);
+    const r = (await this.db.all('SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM census_summary WHERE scan_id = ?', [scanId]))[0];
+    return { hosts: Number(r?.hosts ?? 0), exchange: Number(r?.exchange ?? 0), suspect: Number(r?.suspect ?? 0) };
+  }
+
+  private async infos(rows: SqlRow[]): Promise<ScanInfo[]> {
+    const out: ScanInfo[] = [];
+    for (const r of rows) out.push(scanFromRow(r, await this.counts(Number(r.id))));
+    return out;
+  }
+
+  async listScans(): Promise<ScanInfo[]> {
+    return this.infos(await this.db.all('SELECT * FROM scans ORDER BY started_at, id'));
+  }
+
+  async getScan(ref: number | string): Promise<ScanInfo | null> {
+    let rows = typeof ref === 'string' ? await this.db.all('SELECT * FROM scans WHERE name = ?', [ref]) : [];
+    if (rows.length === 0 && (typeof ref === 'number' || /^\d+$/.test(ref))) rows = await this.db.all('SELECT * FROM scans WHERE id = ?', [Number(ref)]);
+    return (await this.infos(rows))[0] ?? null;
+  }
+
+  async latestScan(series?: string): Promise<ScanInfo | null> {
+    const rows = series === undefined
+      ? await this.db.all('SELECT * FROM scans ORDER BY started_at DESC, id DESC LIMIT 1')
+      : await this.db.all('SELECT * FROM scans WHERE series = ? ORDER BY started_at DESC, id DESC LIMIT 1', [series]);
+    return (await this.infos(rows))[0] ?? null;
+  }
+
+  async doneTargets(scanId: number): Promise<Set<string>> {
+    const rows = await this.db.all('SELECT ip, port FROM hosts WHERE scan_id = ?', [scanId]);
+    return new Set(rows.map((r) => `${String(r.ip)}:${Number(r.port)}`));
+  }
+
+  async *iterateHosts(scanId: number, filter: HostFilter = {}): AsyncIterable<StoredHost> {
+    await this.fam.reload();
+    const where = buildWhere(scanId, filter, filter.asOf, this.fam);
+    const cond = filter.exchangeOnly ? `${where.sql} AND is_exchange = 1` : where.sql;
+    // Keyset pages: no cursor stays open, so callers may write (reclassify) or iterate another scan meanwhile.
+    let after: [string, number] | null = null;
+    for (;;) {
+      const page: SqlRow[] = await this.db.all(
+        `SELECT h.ip, h.port, d.record, d.observation FROM hosts h JOIN host_data d ON d.host_id = h.id
+         WHERE ${cond}${after ? ' AND (h.ip > ? OR (h.ip = ? AND h.port > ?))' : ''} ORDER BY h.ip, h.port LIMIT ${PAGE}`,
+        after ? [...where.params, after[0], after[0], after[1]] : where.params,
+      );
+      for (const r of page) {
+        const host: StoredHost = { record: hostRecordFromWire(JSON.parse(String(r.record)) as Record<string, unknown>) };
+        if (typeof r.observation === 'string') host.observation = JSON.parse(r.observation) as StoredHost['observation'];
+        yield host;
+      }
+      if (page.length < PAGE) return;
+      const last = page[page.length - 1] as SqlRow;
+      after = [String(last.ip), Number(last.port)];
+    }
+  }
+
+  async census(q: CensusQuery): Promise<CensusRow[]> {
+    await this.fam.reload();
+    const fromSummary = summaryCanAnswer(q.groupBy, q.filter);
+    if (fromSummary) await this.ensureSummary(q.scanId);
+    const built = buildCensusSql(q.scanId, q.groupBy, q.filter, q.asOf, this.fam, fromSummary);
+    const rows = await this.db.all(built.sql, built.params);
+    const out = foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
+    // An ungrouped census always has one row, even for an empty scan.
+    if (q.groupBy.length === 0 && out.length === 0) out.push(foldCensus([{ vuln_mask: 0, likely_mask: 0, hosts: 0, exchange: 0, suspect: 0, eol: 0 }], [], [], this.fam)[0] as CensusRow);
+    return out;
+  }
+
+  async trend(q: TrendQuery): Promise<TrendPoint[]> {
+    const rows = await this.db.all(
+      `SELECT * FROM scans WHERE series = ?${q.includeIncomplete ? '' : " AND state = 'complete'"} ORDER BY started_at, id`,
+      [q.series],
+    );
+    const out: TrendPoint[] = [];
+    for (const scan of await this.infos(rows)) {
+      const [totals] = await this.census({ scanId: scan.id, groupBy: [], filter: q.filter, asOf: q.asOf });
+      if (totals) out.push({ scan, totals });
+    }
+    return out;
+  }
+
+  async families(): Promise<string[]> {
+    await this.fam.reload();
+    return this.fam.all();
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,60 @@
+// better-sqlite3 behind the SqlDriver interface: WAL, prepared statements cached by text.
+import Database from 'better-sqlite3';
+import { ConfigError } from '../core/errors.js';
+import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from './driver.js';
+
+export function openSqliteDriver(path: string): SqlDriver {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new ConfigError('E_STORE_OPEN', `cannot open SQLite store "${path}": ${(err as Error).message}`, { cause: err });
+  }
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across process kills in WAL mode (only an OS crash can lose the last commit).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 10000');
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      statements.set(sql, st);
+    }
+    return st;
+  };
+  const mutex = new Mutex();
+  let inTx = false;
+  return {
+    dialect: 'sqlite',
+    async all(sql: string, params: SqlValue[] = []) {
+      return prepare(sql).all(...params) as SqlRow[];
+    },
+    async run(sql: string, params: SqlValue[] = []) {
+      prepare(sql).run(...params);
+    },
+    async exec(sql: string) {
+      db.exec(sql);
+    },
+    transaction<T>(fn: () => Promise<T>): Promise<T> {
+      return mutex.lock(async () => {
+        if (inTx) throw new Error('nested store transaction');
+        db.exec('BEGIN IMMEDIATE');
+        inTx = true;
+        try {
+          const out = await fn();
+          db.exec('COMMIT');
+          return out;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
+        } finally {
+          inTx = false;
+        }
+      });
+    },
+    async close() {
+      await mutex.lock(async () => db.close());
+    },
+  };
+}

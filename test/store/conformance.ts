@@ -1,0 +1,248 @@
+// One behaviour suite for every Store adapter (SQLite, PostgreSQL), run from <adapter>.test.ts.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store, ScanMeta, StoredHost, CensusRow } from '../../src/store/store.js';
+import { makeObservation, makeRecord } from './records.js';
+
+export type StoreFactory = () => Promise<Store>;
+
+let seq = 0;
+export function meta(over: Partial<ScanMeta> = {}): ScanMeta {
+  seq += 1;
+  return { name: `scan-${process.pid}-${seq}`, kind: 'ingest', source: 'shodan', series: 'shodan', startedAt: `2025-0${Math.min(9, seq)}-01T00:00:00Z`, inputs: ['a.json'], options: { seed: 1 }, ...over };
+}
+
+/** A small census fleet: 4 EU + 2 NA on-premises servers, a suspect, an Exchange Online host, a non-Exchange host, a timeout. */
+export function fleet(): StoredHost[] {
+  const eu = { continent: 'EU', asn: 3320, org: 'Deutsche Telekom AG' };
+  return [
+    { record: makeRecord({ ip: '192.0.2.1', country: 'DE', ...eu, product: 'Exchange Server 2013', release: 'Exchange Server 2013 CU23', eolDate: '2023-04-11', vulns: [['ProxyLogon', 'vulnerable'], ['ProxyShell', 'vulnerable'], ['ProxyNotShell', 'likely']] }), observation: makeObservation('192.0.2.1') },
+    { record: makeRecord({ ip: '192.0.2.2', country: 'DE', ...eu, vulns: [['ProxyShell', 'likely']] }), observation: makeObservation('192.0.2.2') },
+    { record: makeRecord({ ip: '192.0.2.3', country: 'FR', continent: 'EU', asn: 16276, org: 'OVH SAS', product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU14', eolDate: null }) },
+    { record: makeRecord({ ip: '192.0.2.10', country: 'FR', continent: 'EU', asn: 16276, product: 'Exchange Server 2010', release: 'Exchange Server 2010 SP3', eolDate: '2020-10-13', vulns: [['ProxyLogon', 'vulnerable'], ['ProxyLogon', 'likely']] }) },
+    { record: makeRecord({ ip: '198.51.100.1', country: 'US', continent: 'NA', asn: 7018, org: 'AT&T', vulns: [['ProxyToken', 'patched']] }) },
+    { record: makeRecord({ ip: '198.51.100.2', country: 'US', continent: 'NA', asn: 7018, product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU14', eolDate: '2025-10-14', vulns: [['OWASSRF', 'vulnerable']] }) },
+    { record: makeRecord({ ip: '198.51.100.3', kind: 'suspect', country: 'US', continent: 'NA', asn: 7018, vulns: [['ProxyLogon', 'vulnerable']] }) },
+    { record: makeRecord({ ip: '203.0.113.1', kind: 'online', country: 'JP', continent: 'AS', asn: 8075, vulns: [['ProxyShell', 'vulnerable']] }) },
+    { record: makeRecord({ ip: '203.0.113.2', kind: 'not-exchange', country: 'JP', continent: 'AS' }) },
+    { record: makeRecord({ ip: '203.0.113.3', port: 25, kind: 'timeout' }) },
+  ];
+}
+
+const byGroup = (rows: CensusRow[], key: string, value: unknown): CensusRow | undefined =>
+  rows.find((r) => (r.group as Record<string, unknown>)[key] === value);
+
+export function storeConformance(label: string, factory: StoreFactory): void {
+  describe(`Store conformance: ${label}`, () => {
+    let store: Store;
+    let scanId: number;
+    before(async () => {
+      store = await factory();
+      scanId = await store.createScan(meta({ name: `fleet-${process.pid}` }));
+      await store.addHosts(scanId, fleet().slice(0, 5));
+      await store.addHosts(scanId, fleet().slice(5));
+      await store.finishScan(scanId, 'complete');
+    });
+    after(async () => store.close());
+
+    it('creates, finds and lists scans with counts', async () => {
+      const byId = await store.getScan(scanId);
+      assert.ok(byId);
+      assert.equal(byId.name, `fleet-${process.pid}`);
+      assert.equal(byId.state, 'complete');
+      assert.ok(byId.finishedAt);
+      assert.deepEqual(byId.inputs, ['a.json']);
+      assert.deepEqual(byId.options, { seed: 1 });
+      assert.deepEqual(byId.counts, { hosts: 10, exchange: 6, suspect: 1 });
+      assert.deepEqual(await store.getScan(byId.name), byId);
+      assert.deepEqual(await store.getScan(String(scanId)), byId);
+      assert.equal(await store.getScan('no-such-scan'), null);
+      assert.ok((await store.listScans()).some((s) => s.id === scanId));
+    });
+
+    it('refuses a second scan with the same name', async () => {
+      await assert.rejects(store.createScan(meta({ name: `fleet-${process.pid}` })), /already exists/);
+    });
+
+    it('round-trips records and observations, in (ip, port) order', async () => {
+      const got: StoredHost[] = [];
+      for await (const h of store.iterateHosts(scanId)) got.push(h);
+      const want = fleet().sort((a, b) => (a.record.ip < b.record.ip ? -1 : a.record.ip > b.record.ip ? 1 : a.record.port - b.record.port));
+      assert.deepEqual(got, want);
+    });
+
+    it('filters streamed hosts', async () => {
+      const ips: string[] = [];
+      for await (const h of store.iterateHosts(scanId, { exchangeOnly: true, country: ['DE', 'US'] })) ips.push(h.record.ip);
+      assert.deepEqual(ips, ['192.0.2.1', '192.0.2.2', '198.51.100.1', '198.51.100.2']);
+      const eol: string[] = [];
+      for await (const h of store.iterateHosts(scanId, { eol: true, asOf: '2025-10-15' })) eol.push(h.record.ip);
+      assert.deepEqual(eol, ['192.0.2.1', '192.0.2.10', '192.0.2.2', '198.51.100.1', '198.51.100.2', '198.51.100.3', '203.0.113.1']);
+    });
+
+    it('counts the headline census: exchange excludes suspects and Exchange Online', async () => {
+      const [all] = await store.census({ scanId, groupBy: [], asOf: '2024-01-01' });
+      assert.ok(all);
+      assert.equal(all.hosts, 10);
+      assert.equal(all.exchange, 6);
+      assert.equal(all.suspect, 1);
+      assert.equal(all.eol, 2); // 2013 (ended 2023-04-11) and 2010
+      assert.equal(all.vulnerable.ProxyLogon, 2);
+      assert.equal(all.vulnerable.ProxyShell, 1);
+      assert.equal(all.vulnerable.OWASSRF, 1);
+      assert.equal(all.likely.ProxyShell, 1);
+      assert.equal(all.likely.ProxyLogon, 1);
+      assert.equal(all.likely.ProxyNotShell, 1);
+      assert.equal(all.vulnerable.ProxyToken ?? 0, 0); // 'patched' never counts
+    });
+
+    it('judges EOL against asOf, strictly after the end date', async () => {
+      const on = (d: string) => store.census({ scanId, groupBy: [], asOf: d }).then((r) => r[0]?.eol);
+      assert.equal(await on('2020-10-13'), 0);
+      assert.equal(await on('2020-10-14'), 1);
+      assert.equal(await on('2025-10-15'), 5);
+    });
+
+    it('groups by continent and country', async () => {
+      const rows = await store.census({ scanId, groupBy: ['continent', 'country'], asOf: '2024-01-01' });
+      assert.deepEqual(rows.map((r) => [r.group.continent, r.group.country, r.hosts, r.exchange]), [
+        ['NA', 'US', 3, 2],
+        ['EU', 'DE', 2, 2],
+        ['EU', 'FR', 2, 2],
+        ['AS', 'JP', 2, 0],
+        [null, null, 1, 0],
+      ]);
+      const eu = await store.census({ scanId, groupBy: ['continent'], asOf: '2024-01-01' });
+      assert.equal(byGroup(eu, 'continent', 'EU')?.vulnerable.ProxyLogon, 2);
+      assert.equal(byGroup(eu, 'continent', 'EU')?.eol, 2);
+    });
+
+    it('groups by product, release, status and eol', async () => {
+      const prod = await store.census({ scanId, groupBy: ['product'], asOf: '2024-01-01' });
+      assert.equal(byGroup(prod, 'product', 'Exchange Server 2016')?.exchange, 2);
+      assert.equal(byGroup(prod, 'product', 'Exchange Online')?.exchange, 0);
+      assert.equal(byGroup(prod, 'product', 'Exchange Online')?.hosts, 1);
+      const status = await store.census({ scanId, groupBy: ['status'], asOf: '2024-01-01' });
+      assert.deepEqual(Object.fromEntries(status.map((r) => [r.group.status, r.hosts])), { exchange: 7, suspect: 1, 'not-exchange': 1, timeout: 1 });
+      const eol = await store.census({ scanId, groupBy: ['eol'], asOf: '2025-10-15', filter: { status: ['exchange'] } });
+      assert.deepEqual(Object.fromEntries(eol.map((r) => [String(r.group.eol), r.exchange])), { true: 5, null: 1 });
+      const eolEarly = await store.census({ scanId, groupBy: ['eol'], asOf: '2024-01-01', filter: { status: ['exchange'] } });
+      assert.deepEqual(Object.fromEntries(eolEarly.map((r) => [String(r.group.eol), r.exchange])), { true: 2, false: 3, null: 1 });
+      const rel = await store.census({ scanId, groupBy: ['release'], asOf: '2024-01-01' });
+      assert.equal(byGroup(rel, 'release', 'Exchange Server 2019 CU14')?.exchange, 2);
+    });
+
+    it('groups by ASN with the organisation name', async () => {
+      const rows = await store.census({ scanId, groupBy: ['asn'], asOf: '2024-01-01' });
+      const dtag = byGroup(rows, 'asn', 3320);
+      assert.equal(dtag?.exchange, 2);
+      assert.equal(dtag?.asnOrg, 'Deutsche Telekom AG');
+      assert.equal(byGroup(rows, 'asn', 16276)?.asnOrg, 'OVH SAS');
+      assert.equal(byGroup(rows, 'asn', null)?.hosts, 2);
+    });
+
+    it('puts a host once under each family it is open to', async () => {
+      const rows = await store.census({ scanId, groupBy: ['family'], asOf: '2024-01-01' });
+      const get = (f: string | null) => byGroup(rows, 'family', f)?.exchange;
+      assert.equal(get('ProxyLogon'), 2);
+      assert.equal(get('ProxyShell'), 2);
+      assert.equal(get('ProxyNotShell'), 1);
+      assert.equal(get('OWASSRF'), 1);
+      assert.equal(get('ProxyToken'), undefined);
+      assert.equal(get(null), 2); // the two servers open to nothing
+      assert.equal(byGroup(rows, 'family', null)?.hosts, 6);
+    });
+
+    it('filters by product, eol, family, country, continent, asn and status', async () => {
+      const one = async (filter: object) => (await store.census({ scanId, groupBy: [], asOf: '2024-01-01', filter }))[0];
+      assert.equal((await one({ product: ['Exchange Server 2016'] }))?.exchange, 2);
+      assert.equal((await one({ eol: true }))?.exchange, 2);
+      assert.equal((await one({ eol: false }))?.exchange, 4);
+      assert.equal((await one({ family: ['ProxyShell'] }))?.exchange, 2);
+      assert.equal((await one({ family: ['ProxyShell', 'OWASSRF'] }))?.exchange, 3);
+      assert.equal((await one({ family: ['NoSuchFamily'] }))?.hosts, 0);
+      assert.equal((await one({ country: ['FR'] }))?.vulnerable.ProxyLogon, 1);
+      assert.equal((await one({ continent: ['NA'] }))?.suspect, 1);
+      assert.equal((await one({ asn: [16276, 7018] }))?.hosts, 5);
+      assert.equal((await one({ status: ['timeout'] }))?.hosts, 1);
+      const fam = await store.census({ scanId, groupBy: ['family'], asOf: '2024-01-01', filter: { family: ['ProxyShell'] } });
+      assert.deepEqual(fam.map((r) => r.group.family), ['ProxyShell']);
+    });
+
+    it('replaces a re-written (scan, ip, port): no duplicates, census follows', async () => {
+      const id = await store.createScan(meta());
+      await store.addHosts(id, fleet().slice(0, 3));
+      await store.finishScan(id, 'interrupted');
+      assert.deepEqual(await store.doneTargets(id), new Set(['192.0.2.1:443', '192.0.2.2:443', '192.0.2.3:443']));
+      // A resume writes everything again, with one host now patched.
+      const again = fleet();
+      again[0] = { record: makeRecord({ ip: '192.0.2.1', country: 'DE', continent: 'EU', product: 'Exchange Server 2019', eolDate: null }) };
+      await store.addHosts(id, again);
+      const info = await store.getScan(id);
+      assert.deepEqual(info?.counts, { hosts: 10, exchange: 6, suspect: 1 });
+      const [all] = await store.census({ scanId: id, groupBy: [], asOf: '2024-01-01' });
+      assert.equal(all?.vulnerable.ProxyLogon, 1);
+      assert.equal(all?.eol, 1);
+      let n = 0;
+      for await (const h of store.iterateHosts(id, { country: ['DE'] })) {
+        n += 1;
+        if (h.record.ip === '192.0.2.1') assert.equal(h.observation, undefined);
+      }
+      assert.equal(n, 2);
+    });
+
+    it('writes a batch atomically: a failing batch leaves nothing behind', async () => {
+      const id = await store.createScan(meta());
+      await store.addHosts(id, fleet().slice(0, 2));
+      const bad = fleet().slice(2, 5);
+      (bad[1] as StoredHost).record = { ...(bad[1] as StoredHost).record, ip: null as unknown as string };
+      await assert.rejects(store.addHosts(id, bad));
+      assert.deepEqual(await store.doneTargets(id), new Set(['192.0.2.1:443', '192.0.2.2:443']));
+      await store.addHosts(id, fleet().slice(2, 3));
+      assert.equal((await store.getScan(id))?.counts.hosts, 3);
+    });
+
+    it('keeps scans apart', async () => {
+      const id = await store.createScan(meta());
+      await store.addHosts(id, [{ record: makeRecord({ ip: '192.0.2.1', kind: 'not-exchange' }) }]);
+      assert.equal((await store.getScan(id))?.counts.exchange, 0);
+      assert.equal((await store.getScan(scanId))?.counts.exchange, 6);
+    });
+
+    it('streams many hosts in pages and tolerates writes while streaming', async () => {
+      const id = await store.createScan(meta());
+      const hosts: StoredHost[] = [];
+      for (let i = 0; i < 1234; i++) hosts.push({ record: makeRecord({ ip: `10.0.${i >> 8}.${i & 255}`, port: i % 2 ? 443 : 80 }) });
+      await store.addHosts(id, hosts);
+      let n = 0;
+      let prev = '';
+      for await (const h of store.iterateHosts(id)) {
+        const key = `${h.record.ip}\u0000${String(h.record.port).padStart(5, '0')}`;
+        assert.ok(key > prev, `order: ${key} after ${prev}`);
+        prev = key;
+        n += 1;
+        // Re-judging in place while streaming, as reclassify does.
+        if (n % 400 === 0) await store.addHosts(id, [{ record: { ...h.record, status: 'not-exchange', isExchange: false } }]);
+      }
+      assert.equal(n, 1234);
+      assert.equal((await store.getScan(id))?.counts.exchange, 1234 - 3);
+    });
+
+    it('reports a trend over the complete scans of a series', async () => {
+      const series = `trend-${process.pid}-${label}`;
+      const a = await store.createScan(meta({ series, startedAt: '2023-04-01T00:00:00Z' }));
+      await store.addHosts(a, fleet());
+      await store.finishScan(a, 'complete');
+      const b = await store.createScan(meta({ series, startedAt: '2023-12-01T00:00:00Z' }));
+      await store.addHosts(b, fleet().slice(2));
+      await store.finishScan(b, 'complete');
+      const c = await store.createScan(meta({ series, startedAt: '2024-02-01T00:00:00Z' }));
+      await store.addHosts(c, fleet().slice(4));
+      const points = await store.trend({ series, asOf: '2024-01-01' });
+      assert.deepEqual(points.map((p) => [p.scan.id, p.totals.exchange, p.totals.eol]), [[a, 6, 2], [b, 4, 1]]);
+      assert.equal((await store.trend({ series, asOf: '2024-01-01', includeIncomplete: true })).length, 3);
+      assert.equal((await store.latestScan(series))?.id, c);
+      assert.ok((await store.families()).includes('ProxyLogon'));
+    });
+  });
+}
