@@ -1,13 +1,70 @@
-// Placeholder until the command lands; its owner replaces this file.
+// `excensus report`: census tables, JSON Lines, CSV, Markdown, HTML, host CSV, trends.
 import type { CommandSpec } from '../args.js';
+import { bool, int, list, str } from '../args.js';
+import { asOfOption, dbOption, jsonOption, outputOption, parseAsOf } from '../common-options.js';
+import { openOutput } from '../io.js';
+import { UsageError } from '../../core/errors.js';
+import { openStore } from '../../store/index.js';
+import { parseFilter, parseGroupBy } from '../../report/options.js';
+import { REPORT_FORMATS, runReport, writeHostsCsv, type ReportFormat } from '../../report/run-report.js';
+import { resolveScan } from '../../report/census-source.js';
+
+const listOpt = (name: string, valueName: string, description: string) => ({ name, type: 'string' as const, multiple: true, valueName, description });
 
 export const command: CommandSpec = {
   name: 'report',
-  summary: 'not implemented yet',
-  usage: 'excensus report',
-  options: [],
+  summary: 'census report from the store: by continent, country, ASN, product, CVE family',
+  usage: 'excensus report [--scan REF] [--by KEY[,KEY]] [filters] [--format table|json|csv|md|html|hosts] [-o FILE]',
+  options: [
+    { name: 'scan', type: 'string', valueName: 'REF', description: 'scan id or name (default: the latest)' },
+    listOpt('by', 'KEY[,KEY]', 'group by continent, country, asn, product, release, eol, family, status'),
+    listOpt('product', 'NAME', 'only this product, e.g. "Exchange Server 2016"'),
+    { name: 'eol', type: 'boolean', description: 'only servers past end of support' },
+    listOpt('family', 'NAME', 'only servers open to this CVE family'),
+    listOpt('country', 'CC', 'only these countries (ISO alpha-2)'),
+    listOpt('continent', 'CODE|NAME', 'only these continents'),
+    listOpt('asn', 'N', 'only these AS numbers'),
+    listOpt('status', 'S', 'only records with this status (exchange, suspect, timeout, ...)'),
+    asOfOption,
+    { name: 'format', type: 'string', valueName: 'FMT', description: `output format: ${REPORT_FORMATS.join(', ')}`, default: 'table' },
+    jsonOption,
+    outputOption,
+    { name: 'trend', type: 'boolean', description: 'headline counts across all scans of the scan\'s series' },
+    { name: 'hosts-csv', type: 'string', valueName: 'FILE', description: 'also write every host (ShadowServer columns + ours) to FILE' },
+    { name: 'top', type: 'string', valueName: 'N', description: 'countries in the headline', default: '10' },
+    dbOption,
+  ],
   async run(ctx) {
-    ctx.stderr.write('excensus report: not implemented yet\n');
-    return 1;
+    const v = ctx.values;
+    const format = (bool(v, 'json') ? 'json' : (str(v, 'format') ?? 'table')) as ReportFormat;
+    if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
+    const asOf = parseAsOf(str(v, 'as-of'));
+    const groupBy = parseGroupBy(list(v, 'by'));
+    const filter = parseFilter({
+      product: list(v, 'product'), family: list(v, 'family'), country: list(v, 'country'), continent: list(v, 'continent'),
+      asn: list(v, 'asn'), status: list(v, 'status'), eol: bool(v, 'eol'),
+    });
+    const topCountries = int(v, 'top', 1) ?? 10;
+    const store = await openStore(str(v, 'db'));
+    try {
+      const out = openOutput(str(v, 'output'), ctx.stdout);
+      try {
+        const scanRef = str(v, 'scan');
+        await runReport(store, { ...(scanRef !== undefined ? { scan: scanRef } : {}), groupBy, filter, asOf, asOfGiven: str(v, 'as-of') !== undefined, format, trend: bool(v, 'trend'), topCountries }, out.stream);
+      } finally {
+        await out.close();
+      }
+      const hostsCsv = str(v, 'hosts-csv');
+      if (hostsCsv !== undefined) {
+        const scan = await resolveScan(store, str(v, 'scan'));
+        const file = openOutput(hostsCsv, ctx.stdout);
+        const n = await writeHostsCsv(store, scan.id, filter, asOf, file.stream);
+        await file.close();
+        if (hostsCsv !== '-') ctx.stderr.write(`excensus report: wrote ${n} hosts to ${hostsCsv}\n`);
+      }
+    } finally {
+      await store.close();
+    }
+    return 0;
   },
 };

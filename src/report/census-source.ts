@@ -1,0 +1,47 @@
+// Reads census rows from a Store: picks the scan, asks the store to group, and fills in what
+// the store's rows do not carry (AS organisation names).
+import { ConfigError } from '../core/errors.js';
+import type { CensusQuery, CensusRow, ScanInfo, Store } from '../store/store.js';
+import { censusOfHosts } from './aggregate.js';
+
+/** A scan by id or name; without a ref, the most recent one. Missing scans are a runtime error. */
+export async function resolveScan(store: Store, ref: string | undefined): Promise<ScanInfo> {
+  if (ref === undefined || ref === '' || ref === 'latest') {
+    const scans = await store.listScans();
+    const latest = scans.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id - b.id).at(-1);
+    if (!latest) throw new ConfigError('E_NO_SCANS', 'the store holds no scans yet: run `excensus scan` or `excensus ingest` first');
+    return latest;
+  }
+  const scan = await store.getScan(ref);
+  if (scan) return scan;
+  throw new ConfigError('E_NO_SCAN', `no scan "${ref}" in the store (see \`excensus scans\`)`);
+}
+
+/** Store.census, falling back to grouping over iterateHosts if an adapter lacks it. */
+export async function runCensus(store: Store, q: CensusQuery): Promise<CensusRow[]> {
+  if (typeof store.census === 'function') return store.census(q);
+  return censusOfHosts(recordsOf(store, q.scanId), q.groupBy, q.asOf, q.filter);
+}
+
+async function* recordsOf(store: Store, scanId: number) {
+  for await (const h of store.iterateHosts(scanId)) yield h.record;
+}
+
+/** Organisation names for AS numbers: from the census rows when the store filled them in, else from one stored record of each. */
+export async function asnOrgs(store: Store, scanId: number, rows: CensusRow[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const wanted = new Set<number>();
+  for (const r of rows) {
+    const asn = r.group.asn;
+    if (typeof asn !== 'number') continue;
+    if (r.asnOrg) out.set(asn, r.asnOrg);
+    else if (r.asnOrg === undefined) wanted.add(asn);
+  }
+  if (wanted.size === 0) return out;
+  for await (const h of store.iterateHosts(scanId, { asn: [...wanted] })) {
+    const a = h.record.asn;
+    if (a?.org && wanted.has(a.number) && !out.has(a.number)) out.set(a.number, a.org);
+    if ([...wanted].every((n) => out.has(n))) break;
+  }
+  return out;
+}

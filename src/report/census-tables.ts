@@ -1,0 +1,92 @@
+// Census rows -> format-neutral tables: the headline sections and any --by grouping.
+import type { CensusRow, GroupKey } from '../store/store.js';
+import type { Headline } from './headline.js';
+import { groupFields } from './row-json.js';
+import { share, type Cell, type Column, type Table } from './table.js';
+
+const GROUP_LABELS: Record<GroupKey, string> = {
+  continent: 'Continent', country: 'Country', asn: 'ASN', product: 'Product', release: 'Release',
+  eol: 'Past EOL', family: 'CVE family', status: 'Status',
+};
+
+/** Display cells for a group (country shows code and name, ASN shows number and org). */
+function groupCells(row: CensusRow, keys: GroupKey[], asnOrgs?: Map<number, string>): Cell[] {
+  const f = groupFields(row.group, asnOrgs);
+  return keys.map((k) => {
+    switch (k) {
+      case 'continent': return (f.continent as string | null) ?? 'unknown';
+      case 'country': return f.country ? `${String(f.country)} ${String(f.country_name)}` : 'unknown';
+      case 'asn': return f.asn === null ? 'unknown' : `AS${String(f.asn)}${f.asn_org ? ` ${String(f.asn_org)}` : ''}`;
+      case 'eol': return f.past_eol === null ? '-' : f.past_eol ? 'yes' : 'no';
+      default: {
+        const v = f[k];
+        return v === null || v === undefined ? 'unknown' : String(v);
+      }
+    }
+  });
+}
+
+/** One table for a --by grouping: counts, shares, then vulnerable/likely per family. */
+export function groupTable(title: string, rows: CensusRow[], keys: GroupKey[], total: CensusRow, families: string[], asnOrgs?: Map<number, string>): Table {
+  const columns: Column[] = [
+    ...keys.map((k) => ({ label: GROUP_LABELS[k] })),
+    { label: 'Hosts', numeric: true },
+    { label: 'Exchange', numeric: true },
+    { label: 'Share', numeric: true, percent: true },
+    { label: 'Suspect', numeric: true },
+    { label: 'EOL', numeric: true },
+    { label: 'EOL share', numeric: true, percent: true },
+    ...families.flatMap((f) => [{ label: f, numeric: true }, { label: `${f} likely`, numeric: true }]),
+  ];
+  const body = rows.map((r) => [
+    ...groupCells(r, keys, asnOrgs),
+    r.hosts, r.exchange, share(r.exchange, total.exchange), r.suspect, r.eol, share(r.eol, total.eol),
+    ...families.flatMap((f) => [r.vulnerable[f] ?? 0, r.likely[f] ?? 0]),
+  ]);
+  return { title, columns, rows: body };
+}
+
+export function headlineTables(h: Headline, topCountries = 10): Table[] {
+  const t = h.total;
+  const summary: Table = {
+    title: 'Census',
+    columns: [{ label: 'Measure' }, { label: 'Servers', numeric: true }, { label: 'Share', numeric: true, percent: true }],
+    rows: [
+      ['Records in scan', t.hosts, null],
+      ['On-premises Exchange', t.exchange, 1],
+      ['Past end of support', t.eol, share(t.eol, t.exchange)],
+      ['Suspects (counted separately)', t.suspect, null],
+    ],
+  };
+  const products: Table = {
+    title: 'By product',
+    columns: [{ label: 'Product' }, { label: 'Exchange', numeric: true }, { label: 'Share', numeric: true, percent: true }, { label: 'EOL', numeric: true }, { label: 'Suspect', numeric: true }],
+    rows: h.byProduct.map((r) => [String(r.group.product ?? 'unknown build'), r.exchange, share(r.exchange, t.exchange), r.eol, r.suspect]),
+  };
+  const families: Table = {
+    title: 'Open to CVE families',
+    columns: [{ label: 'Family' }, { label: 'Vulnerable', numeric: true }, { label: 'Share', numeric: true, percent: true }, { label: 'Likely', numeric: true }, { label: 'Share', numeric: true, percent: true }],
+    rows: h.families.map((f) => [f, t.vulnerable[f] ?? 0, share(t.vulnerable[f] ?? 0, t.exchange), t.likely[f] ?? 0, share(t.likely[f] ?? 0, t.exchange)]),
+  };
+  const place = (title: string, rows: CensusRow[], key: 'continent' | 'country'): Table => ({
+    title,
+    columns: [{ label: key === 'continent' ? 'Continent' : 'Country' }, { label: 'Exchange', numeric: true }, { label: 'Share', numeric: true, percent: true }, { label: 'EOL', numeric: true }, { label: 'Share of EOL', numeric: true, percent: true }],
+    rows: rows.map((r) => [groupCells(r, [key])[0] ?? 'unknown', r.exchange, share(r.exchange, t.exchange), r.eol, share(r.eol, t.eol)]),
+  });
+  return [summary, products, families, place('By continent', h.byContinent, 'continent'), place(`Top ${topCountries} countries`, h.byCountry.slice(0, topCountries), 'country')];
+}
+
+/** The one-sentence lead, shaped like the published studies. */
+export function headlineSentence(h: Headline): string {
+  const t = h.total;
+  const lead = h.byContinent.filter((r) => r.eol > 0).sort((a, b) => b.eol - a.eol)[0];
+  const parts = [`${t.exchange.toLocaleString('en-US')} on-premises Exchange servers, ${t.eol.toLocaleString('en-US')} past end of support`];
+  if (lead && t.eol > 0) {
+    const name = groupCells(lead, ['continent'])[0];
+    parts.push(`${(share(lead.eol, t.eol) * 100).toFixed(1)}% of those in ${String(name)}`);
+  }
+  const worst = h.families[0];
+  if (worst) parts.push(`${(t.vulnerable[worst] ?? 0).toLocaleString('en-US')} vulnerable to ${worst} (${(t.likely[worst] ?? 0).toLocaleString('en-US')} likely)`);
+  if (t.suspect > 0) parts.push(`${t.suspect.toLocaleString('en-US')} suspects not counted`);
+  return parts.join('; ') + '.';
+}

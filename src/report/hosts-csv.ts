@@ -1,0 +1,54 @@
+// Host export with ShadowServer's scan_exchange columns (so existing CERT tooling reads it)
+// followed by ours. Every text field passes through csvField's injection guard.
+import type { HostRecord } from '../core/host-record.js';
+import { isPastEol } from './aggregate.js';
+import { csvLine } from './csv.js';
+
+export const SHADOWSERVER_COLUMNS = [
+  'timestamp', 'ip', 'protocol', 'port', 'hostname', 'tag', 'asn', 'geo', 'region', 'city',
+  'naics', 'hostname_source', 'sector', 'version', 'servername', 'url',
+] as const;
+
+export const OUR_COLUMNS = [
+  'product', 'release', 'eol', 'eol_date', 'vulnerable_cves', 'likely_cves', 'recommendation', 'suspect',
+] as const;
+
+export const HOSTS_CSV_HEADER = csvLine([...SHADOWSERVER_COLUMNS, ...OUR_COLUMNS]);
+
+/** ShadowServer writes "YYYY-MM-DD HH:MM:SS" in UTC. */
+function shadowTimestamp(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function cves(r: HostRecord, status: 'vulnerable' | 'likely'): string[] {
+  return (r.classification?.vulns ?? []).filter((v) => v.status === status).map((v) => v.cve);
+}
+
+function urlOf(r: HostRecord): string {
+  const host = r.hostname ?? (r.ip.includes(':') ? `[${r.ip}]` : r.ip);
+  const scheme = r.port === 80 ? 'http' : 'https';
+  return `${scheme}://${host}:${r.port}/`;
+}
+
+/** Tag column: what the host is, plus one tag per open CVE, ";"-separated like ShadowServer. */
+function tags(r: HostRecord): string {
+  const t = [r.isExchange ? 'exchange' : r.suspect ? 'exchange-suspect' : r.status];
+  for (const cve of cves(r, 'vulnerable')) t.push(cve.toLowerCase());
+  return t.join(';');
+}
+
+export function hostCsvValues(r: HostRecord, asOf: string): Array<string | number | boolean | null> {
+  const c = r.classification;
+  return [
+    shadowTimestamp(r.timestamp), r.ip, 'tcp', r.port, r.hostname ?? null, tags(r),
+    r.asn?.number ?? null, r.geo?.country ?? null, r.geo?.region ?? null, r.geo?.city ?? null,
+    null, null, null, c?.build ?? r.evidence.build ?? null, r.evidence.serverNames[0] ?? null, urlOf(r),
+    c?.product ?? null, c?.release ?? null, c ? r.isExchange && isPastEol(r, asOf) : null, c?.eolDate ?? null,
+    cves(r, 'vulnerable').join(' '), cves(r, 'likely').join(' '), c?.recommendation ?? null, r.suspect,
+  ];
+}
+
+export function hostCsvLine(r: HostRecord, asOf: string): string {
+  return csvLine(hostCsvValues(r, asOf));
+}

@@ -1,0 +1,62 @@
+// World map by country, drawn at report time into inline SVG (no scripts, no fetches):
+// world-atlas 110m shapes joined on ISO numeric ids, coloured by Exchange servers.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { geoNaturalEarth1, geoPath } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { Topology, GeometryCollection } from 'topojson-specification';
+import type { Feature, FeatureCollection, Geometry } from 'geojson';
+import { alpha2ToNumeric, numericToAlpha2 } from '../iso-numeric.js';
+import { countryLabel } from '../names.js';
+import { esc } from './escape.js';
+
+type CountryFeature = Feature<Geometry, { name: string }>;
+
+// Shapes without an ISO id in world-atlas, keyed by their name there.
+const UNNUMBERED: Record<string, string> = { Kosovo: 'XK' };
+
+let cached: FeatureCollection<Geometry, { name: string }> | undefined;
+function countries(): FeatureCollection<Geometry, { name: string }> {
+  if (cached) return cached;
+  const path = createRequire(import.meta.url).resolve('world-atlas/countries-110m.json');
+  const topo = JSON.parse(readFileSync(path, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+  cached = feature(topo, topo.objects.countries) as FeatureCollection<Geometry, { name: string }>;
+  return cached;
+}
+
+/** Sequential palette, light to dark; index 0 is "no servers". */
+export const MAP_COLOURS = ['#eef0f3', '#fde0c5', '#facba6', '#f8b58b', '#f59e72', '#f2855d', '#ef6a4c', '#c9373c'];
+
+function bucket(n: number, max: number): number {
+  if (n <= 0 || max <= 0) return 0;
+  const steps = MAP_COLOURS.length - 1;
+  return Math.min(steps, 1 + Math.floor((Math.log1p(n) / Math.log1p(max)) * (steps - 1) + 1e-9));
+}
+
+function alpha2Of(f: CountryFeature): string | undefined {
+  return f.id !== undefined ? numericToAlpha2(String(f.id)) : UNNUMBERED[f.properties.name];
+}
+
+/** Inline SVG; `counts` maps ISO alpha-2 -> Exchange servers. Unknown codes are listed, not dropped. */
+export function renderWorldMap(counts: Map<string, number>, width = 960, height = 480): { svg: string; unmapped: string[] } {
+  const fc = countries();
+  const projection = geoNaturalEarth1().fitSize([width, height], fc);
+  const path = geoPath(projection).digits(1);
+  const max = Math.max(0, ...counts.values());
+  const drawn = new Set<string>();
+  const shapes = fc.features.map((f) => {
+    const cc = alpha2Of(f);
+    const n = cc ? (counts.get(cc) ?? 0) : 0;
+    if (cc) drawn.add(cc);
+    const label = `${cc ? (countryLabel(cc) ?? f.properties.name) : f.properties.name}: ${n.toLocaleString('en-US')}`;
+    return `<path class="country" d="${path(f) ?? ''}" fill="${MAP_COLOURS[bucket(n, max)]}"${cc ? ` data-cc="${esc(cc)}"` : ''} data-n="${n}"><title>${esc(label)}</title></path>`;
+  });
+  const unmapped = [...counts.keys()].filter((cc) => !drawn.has(cc) && (counts.get(cc) ?? 0) > 0 && (alpha2ToNumeric(cc) === undefined || !drawn.has(cc)));
+  const svg = `<svg id="world-map" viewBox="0 0 ${width} ${height}" role="img" aria-label="Exchange servers by country">${shapes.join('')}</svg>`;
+  return { svg, unmapped: unmapped.sort() };
+}
+
+export function mapLegend(max: number): string {
+  const cells = MAP_COLOURS.map((c, i) => `<span class="swatch" style="background:${c}"></span>${i === 0 ? '0' : i === MAP_COLOURS.length - 1 ? `≤${esc(max.toLocaleString('en-US'))}` : ''}`);
+  return `<div class="legend">${cells.join(' ')}</div>`;
+}

@@ -1,0 +1,35 @@
+// Tables as aligned terminal text, GitHub Markdown, or CSV.
+import { csvLine } from './csv.js';
+import { displayCell, type Table } from './table.js';
+
+export function renderTextTable(t: Table): string {
+  const head = t.columns.map((c) => c.label);
+  const body = t.rows.map((r) => r.map((v, i) => displayCell(v, t.columns[i] ?? { label: '' })));
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (t.columns[i]?.numeric ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const out = [t.title, line(head), widths.map((w) => '-'.repeat(w)).join('  ')];
+  for (const r of body) out.push(line(r));
+  if (body.length === 0) out.push('(none)');
+  return out.join('\n') + '\n';
+}
+
+/** Markdown cells: pipes and newlines would break the row; angle brackets would become HTML. */
+function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function renderMarkdownTable(t: Table): string {
+  const head = `| ${t.columns.map((c) => mdCell(c.label)).join(' | ')} |`;
+  const rule = `| ${t.columns.map((c) => (c.numeric ? '---:' : '---')).join(' | ')} |`;
+  const rows = t.rows.map((r) => `| ${r.map((v, i) => mdCell(displayCell(v, t.columns[i] ?? { label: '' }))).join(' | ')} |`);
+  return [`### ${mdCell(t.title)}`, '', head, rule, ...rows, ''].join('\n') + '\n';
+}
+
+/** CSV keeps raw numbers (fractions for shares) so spreadsheets can compute with them. */
+export function renderCsvTable(t: Table, withSection = false): string {
+  const head = [...(withSection ? ['section'] : []), ...t.columns.map((c) => c.label)];
+  let out = csvLine(head);
+  for (const r of t.rows) out += csvLine([...(withSection ? [t.title] : []), ...r]);
+  return out;
+}

@@ -1,0 +1,130 @@
+// `excensus report`: picks the scan, runs the census queries, renders the chosen format.
+import type { Writable } from 'node:stream';
+import type { CensusFilter, CensusRow, GroupKey, ScanInfo, Store } from '../store/store.js';
+import { writeLine } from '../cli/io.js';
+import { GEO_ATTRIBUTION } from './attribution.js';
+import { asnOrgs, resolveScan, runCensus } from './census-source.js';
+import { groupTable, headlineSentence, headlineTables } from './census-tables.js';
+import { buildHeadline, orderFamilies, type Headline } from './headline.js';
+import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
+import { renderHtmlReport } from './html/html-report.js';
+import { renderCsvTable, renderMarkdownTable, renderTextTable } from './render-text.js';
+import { censusRowToJson } from './row-json.js';
+import type { Table } from './table.js';
+import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from './trend.js';
+
+export type ReportFormat = 'table' | 'json' | 'csv' | 'md' | 'html' | 'hosts';
+export const REPORT_FORMATS: ReportFormat[] = ['table', 'json', 'csv', 'md', 'html', 'hosts'];
+
+export interface ReportOptions {
+  scan?: string;
+  groupBy: GroupKey[];
+  filter: CensusFilter;
+  asOf: string;
+  /** True when the user gave --as-of (trends then judge every scan on that date). */
+  asOfGiven: boolean;
+  format: ReportFormat;
+  trend: boolean;
+  topCountries: number;
+}
+
+const SECTIONS: Array<{ name: string; key?: 'product' | 'continent' | 'country' }> = [
+  { name: 'total' }, { name: 'product', key: 'product' }, { name: 'continent', key: 'continent' }, { name: 'country', key: 'country' },
+];
+
+function sectionRows(h: Headline, name: string, top: number): CensusRow[] {
+  if (name === 'total') return [h.total];
+  if (name === 'product') return h.byProduct;
+  if (name === 'continent') return h.byContinent;
+  return h.byCountry.slice(0, top);
+}
+
+function renderTables(tables: Table[], format: 'table' | 'md'): string {
+  return tables.map((t) => (format === 'md' ? renderMarkdownTable(t) : renderTextTable(t))).join('\n');
+}
+
+function trendTable(points: TrendPoint[]): Table {
+  return {
+    title: 'Trend across scans',
+    columns: [{ label: 'Scan' }, { label: 'Date' }, { label: 'Exchange', numeric: true }, { label: 'EOL', numeric: true }, { label: 'EOL change' }, { label: 'Suspect', numeric: true }],
+    rows: points.map((p, i) => [p.scan.name, p.scan.startedAt.slice(0, 10), p.total.exchange, p.total.eol, i === 0 ? null : percentChange(points[i - 1]?.total.eol ?? 0, p.total.eol), p.total.suspect]),
+  };
+}
+
+async function writeTrend(store: Store, scan: ScanInfo, o: ReportOptions, out: Writable): Promise<void> {
+  const points = await buildTrend(store, scan.series, o.asOfGiven ? o.asOf : undefined, scan.id);
+  if (o.format === 'json') {
+    for (const [i, p] of points.entries()) await writeLine(out, JSON.stringify(trendPointToJson(p, points[i - 1])));
+    return;
+  }
+  const t = trendTable(points);
+  out.write(o.format === 'csv' ? renderCsvTable(t) : o.format === 'md' ? renderMarkdownTable(t) : renderTextTable(t));
+  const first = points[0];
+  const last = points.at(-1);
+  if (first && last && first !== last && o.format !== 'csv') {
+    out.write(`\nEOL servers: ${first.total.eol.toLocaleString('en-US')} -> ${last.total.eol.toLocaleString('en-US')}, ${percentChange(first.total.eol, last.total.eol)}\n`);
+  }
+}
+
+/** Writes the host CSV export of the scan (filters apply) to `out`. */
+export async function writeHostsCsv(store: Store, scanId: number, filter: CensusFilter, asOf: string, out: Writable): Promise<number> {
+  out.write(HOSTS_CSV_HEADER);
+  let n = 0;
+  for await (const h of store.iterateHosts(scanId, { ...filter, asOf })) {
+    if (!out.write(hostCsvLine(h.record, asOf))) await new Promise((r) => out.once('drain', r));
+    n++;
+  }
+  return n;
+}
+
+export async function runReport(store: Store, o: ReportOptions, out: Writable): Promise<void> {
+  const scan = await resolveScan(store, o.scan);
+  if (o.trend) return writeTrend(store, scan, o, out);
+  if (o.format === 'hosts') {
+    await writeHostsCsv(store, scan.id, o.filter, o.asOf, out);
+    return;
+  }
+  const headline = await buildHeadline(store, scan, o.asOf, o.filter);
+  const grouped = o.groupBy.length > 0 ? await runCensus(store, { scanId: scan.id, groupBy: o.groupBy, asOf: o.asOf, filter: o.filter }) : null;
+  const orgs = grouped && o.groupBy.includes('asn') ? await asnOrgs(store, scan.id, grouped) : undefined;
+  const ctx = { scanName: scan.name, asOf: o.asOf, total: headline.total, ...(orgs ? { asnOrgs: orgs } : {}) };
+  const families = grouped ? orderFamilies(grouped) : headline.families;
+
+  if (o.format === 'json') {
+    if (grouped) for (const r of grouped) await writeLine(out, JSON.stringify(censusRowToJson(r, ctx)));
+    else for (const s of SECTIONS) for (const r of sectionRows(headline, s.name, o.topCountries)) await writeLine(out, JSON.stringify(censusRowToJson(r, { ...ctx, section: s.name })));
+    return;
+  }
+  if (o.format === 'csv') {
+    if (grouped) out.write(renderCsvTable(groupTable('census', grouped, o.groupBy, headline.total, families, orgs)));
+    else out.write(renderCsvTable(sectionsTable(headline, o.topCountries), false));
+    return;
+  }
+  const tables = grouped
+    ? [groupTable(`By ${o.groupBy.join(', ')}`, grouped, o.groupBy, headline.total, families, orgs)]
+    : headlineTables(headline, o.topCountries);
+  const lead = headlineSentence(headline);
+  if (o.format === 'html') {
+    const trend = await buildTrend(store, scan.series, o.asOfGiven ? o.asOf : undefined, scan.id);
+    out.write(renderHtmlReport({ headline, tables: grouped ? [...headlineTables(headline, o.topCountries), ...tables] : tables, trend, attribution: GEO_ATTRIBUTION, lead }));
+    return;
+  }
+  const title = `Exchange census: scan "${scan.name}" (#${scan.id}, ${scan.source}, ${scan.startedAt.slice(0, 10)}), as of ${o.asOf}`;
+  if (o.format === 'md') out.write(`## ${title.replace(/[<>|]/g, ' ')}\n\n${lead}\n\n${renderTables(tables, 'md')}\n_${GEO_ATTRIBUTION}_\n`);
+  else out.write(`${title}\n${lead}\n\n${renderTables(tables, 'table')}`);
+}
+
+/** The headline as one CSV table: a section column, a group label, then the counts. */
+function sectionsTable(h: Headline, top: number): Table {
+  const families = h.families;
+  const rows: Table['rows'] = [];
+  let columns: Table['columns'] = [];
+  for (const s of SECTIONS) {
+    const keys = s.key ? [s.key] : [];
+    const t = groupTable(s.name, sectionRows(h, s.name, top), keys, h.total, families);
+    columns = [{ label: 'section' }, { label: 'group' }, ...t.columns.slice(keys.length)];
+    for (const r of t.rows) rows.push([s.name, s.key ? (r[0] ?? null) : 'all', ...r.slice(keys.length)]);
+  }
+  return { title: 'census', columns, rows };
+}
+

@@ -1,0 +1,51 @@
+// A time series across the scans of one series: the headline counts per scan, oldest first.
+import type { CensusRow, ScanInfo, Store } from '../store/store.js';
+import { runCensus } from './census-source.js';
+import { zeroRow } from './headline.js';
+import { share } from './table.js';
+
+export interface TrendPoint {
+  scan: Pick<ScanInfo, 'id' | 'name' | 'startedAt'>;
+  /** The date EOL was judged on: the scan's own date unless an --as-of was given. */
+  asOf: string;
+  total: CensusRow;
+}
+
+/** Complete scans of the series (plus `include`, e.g. the scan being reported); EOL per scan date unless asOf. */
+export async function buildTrend(store: Store, series: string, asOf?: string, include?: number): Promise<TrendPoint[]> {
+  const scans = (await store.listScans())
+    .filter((s) => s.series === series && (s.state === 'complete' || s.id === include))
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id - b.id);
+  const points: TrendPoint[] = [];
+  for (const s of scans) {
+    const when = asOf ?? s.startedAt.slice(0, 10);
+    const rows = await runCensus(store, { scanId: s.id, groupBy: [], asOf: when });
+    points.push({ scan: { id: s.id, name: s.name, startedAt: s.startedAt }, asOf: when, total: rows[0] ?? zeroRow() });
+  }
+  return points;
+}
+
+/** Change between two counts as a signed percentage string: "-18.0%", "+2.5%", "n/a" from 0. */
+export function percentChange(before: number, after: number): string {
+  if (before === 0) return after === 0 ? '0.0%' : 'n/a';
+  const p = ((after - before) / before) * 100;
+  return `${p > 0 ? '+' : ''}${p.toFixed(1)}%`;
+}
+
+export function trendPointToJson(p: TrendPoint, prev?: TrendPoint): Record<string, unknown> {
+  const t = p.total;
+  return {
+    scan: p.scan.name,
+    scan_id: p.scan.id,
+    started_at: p.scan.startedAt,
+    as_of: p.asOf,
+    hosts: t.hosts,
+    exchange: t.exchange,
+    suspect: t.suspect,
+    eol: t.eol,
+    eol_share: Math.round(share(t.eol, t.exchange) * 10000) / 10000,
+    eol_change: prev ? percentChange(prev.total.eol, t.eol) : null,
+    vulnerable: Object.fromEntries(Object.entries(t.vulnerable).sort()),
+    likely: Object.fromEntries(Object.entries(t.likely).sort()),
+  };
+}
