@@ -1,6 +1,6 @@
 // Tables as aligned terminal text, GitHub Markdown, or CSV.
 import { csvLine } from './csv.js';
-import { displayCell, type Table } from './table.js';
+import { displayCell, type Cell, type Table } from './table.js';
 
 export function renderTextTable(t: Table): string {
   const head = t.columns.map((c) => c.label);
@@ -26,10 +26,11 @@ export function renderMarkdownTable(t: Table): string {
   return [`### ${mdCell(t.title)}`, '', head, rule, ...rows, ''].join('\n') + '\n';
 }
 
-/** CSV keeps raw numbers (fractions for shares) so spreadsheets can compute with them. */
+/** CSV keeps raw numbers (shares as fractions, 4 decimals) so spreadsheets can compute with them. */
 export function renderCsvTable(t: Table, withSection = false): string {
   const head = [...(withSection ? ['section'] : []), ...t.columns.map((c) => c.label)];
   let out = csvLine(head);
-  for (const r of t.rows) out += csvLine([...(withSection ? [t.title] : []), ...r]);
+  const raw = (v: Cell, i: number) => (typeof v === 'number' && t.columns[i]?.percent ? Math.round(v * 10000) / 10000 : v);
+  for (const r of t.rows) out += csvLine([...(withSection ? [t.title] : []), ...r.map(raw)]);
   return out;
 }
