@@ -1,13 +1,38 @@
-// Placeholder until the command lands; its owner replaces this file.
+// `excensus diff <scanA> <scanB>`: new, gone, upgraded, patched, still vulnerable, unchanged.
 import type { CommandSpec } from '../args.js';
+import { bool, str } from '../args.js';
+import { asOfOption, dbOption, jsonOption, outputOption, parseAsOf } from '../common-options.js';
+import { openOutput } from '../io.js';
+import { UsageError } from '../../core/errors.js';
+import { openStore } from '../../store/index.js';
+import { runDiff } from '../../report/run-diff.js';
 
 export const command: CommandSpec = {
   name: 'diff',
-  summary: 'not implemented yet',
-  usage: 'excensus diff',
-  options: [],
+  summary: 'compare two scans host by host',
+  usage: 'excensus diff <scanA> <scanB> [--json] [--all] [--as-of D] [-o FILE]',
+  options: [
+    jsonOption,
+    outputOption,
+    { name: 'all', type: 'boolean', description: 'list unchanged hosts too' },
+    { ...asOfOption, description: 'judge EOL on this date for both scans (default: each scan\'s date)' },
+    dbOption,
+  ],
   async run(ctx) {
-    ctx.stderr.write('excensus diff: not implemented yet\n');
-    return 1;
+    const [scanA, scanB, ...extra] = ctx.positionals;
+    if (scanA === undefined || scanB === undefined || extra.length > 0) throw new UsageError('diff takes exactly two scan references (id or name)');
+    const asOfRaw = str(ctx.values, 'as-of');
+    const store = await openStore(str(ctx.values, 'db'));
+    try {
+      const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
+      try {
+        await runDiff(store, { scanA, scanB, ...(asOfRaw !== undefined ? { asOf: parseAsOf(asOfRaw) } : {}), json: bool(ctx.values, 'json'), all: bool(ctx.values, 'all') }, out.stream);
+      } finally {
+        await out.close();
+      }
+    } finally {
+      await store.close();
+    }
+    return 0;
   },
 };
