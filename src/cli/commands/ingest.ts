@@ -1,13 +1,80 @@
-// Placeholder until the command lands; its owner replaces this file.
+// `excensus ingest FILE...`: wiring only. Reading, judging and batching live in src/ingest.
 import type { CommandSpec } from '../args.js';
+import { bool, int, list, str } from '../args.js';
+import { asOfOption, jsonOption, noStoreOption, outputOption, parseAsOf } from '../common-options.js';
+import { openOutput, writeLine } from '../io.js';
+import { UsageError } from '../../core/errors.js';
+import { hostRecordToWire } from '../../core/wire.js';
+import { ingestFiles, type IngestSummary } from '../../ingest/pipeline.js';
+import { FORMATS } from '../../ingest/types.js';
 
 export const command: CommandSpec = {
   name: 'ingest',
-  summary: 'not implemented yet',
-  usage: 'excensus ingest',
-  options: [],
+  summary: 'read scan data (Shodan, Censys, ZGrab2, masscan, nmap, ShadowServer, CSV) and judge every record',
+  usage: 'excensus ingest FILE... [--format F] [--json] [-o FILE] [--as-of D] [--exchange-only]   ("-" = stdin; .gz detected)',
+  options: [
+    { name: 'format', short: 'f', type: 'string', valueName: 'F', description: `input format (default: detected): ${FORMATS.join(', ')}` },
+    jsonOption,
+    outputOption,
+    asOfOption,
+    { name: 'exchange-only', type: 'boolean', description: 'write only records with Exchange evidence (on-premises or suspect)' },
+    { name: 'workers', type: 'string', valueName: 'N', description: 'worker threads for line-oriented inputs (0 = none)', env: 'EXCENSUS_WORKERS', default: '0' },
+    noStoreOption,
+  ],
   async run(ctx) {
-    ctx.stderr.write('excensus ingest: not implemented yet\n');
-    return 1;
+    const files = ctx.positionals;
+    if (files.length === 0) throw new UsageError('give at least one input file ("-" for stdin)');
+    if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
+    const asOf = parseAsOf(str(ctx.values, 'as-of'));
+    const json = bool(ctx.values, 'json');
+    const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
+    let written = 0;
+    let summary: IngestSummary;
+    try {
+      summary = await ingestFiles(
+        files,
+        {
+          ...(list(ctx.values, 'format')[0] !== undefined ? { format: list(ctx.values, 'format')[0] } : {}),
+          asOf,
+          exchangeOnly: bool(ctx.values, 'exchange-only'),
+          workers: int(ctx.values, 'workers', 0) ?? 0,
+          stdin: ctx.stdin,
+          defaultTimestamp: new Date().toISOString(),
+          onProblem: (p) => ctx.stderr.write(`excensus ingest: ${p.file}:${p.line}: ${p.reason}\n`),
+        },
+        async (batch) => {
+          for (const h of batch) {
+            const r = h.record;
+            const line = json
+              ? JSON.stringify(hostRecordToWire(r))
+              : [r.ip, r.port, r.status, r.evidence.build ?? '-', r.classification?.release ?? '-', r.geo?.country ?? '-', r.asn ? `AS${r.asn.number}` : '-'].join('\t');
+            await writeLine(out.stream, line);
+            written++;
+          }
+        },
+      );
+    } finally {
+      await out.close();
+    }
+    writeSummary(ctx.stderr, summary, written, json);
+    return 0;
   },
 };
+
+function writeSummary(stderr: NodeJS.WritableStream, s: IngestSummary, written: number, json: boolean): void {
+  if (json) {
+    const obj = {
+      summary: {
+        records: s.records, written, exchange: s.exchange, suspect: s.suspect, problems: s.problemCount,
+        by_format: s.byFormat,
+        files: s.files.map((f) => ({ file: f.file, format: f.format, gzip: f.gzip, records: f.records, problems: f.problems, damage: f.damage ?? null })),
+        problem_list: s.problems.map((p) => ({ file: p.file, line: p.line, reason: p.reason })),
+      },
+    };
+    stderr.write(JSON.stringify(obj) + '\n');
+    return;
+  }
+  const fmts = Object.entries(s.byFormat).map(([k, v]) => `${k} ${v}`).join(', ');
+  stderr.write(`excensus ingest: ${s.records} records (${fmts || 'none'}), ${s.exchange} Exchange, ${s.suspect} suspect, ${written} written, ${s.problemCount} problem${s.problemCount === 1 ? '' : 's'}\n`);
+  if (s.problemCount > s.problems.length) stderr.write(`excensus ingest: (${s.problemCount - s.problems.length} problems beyond the first ${s.problems.length} not kept in the summary)\n`);
+}

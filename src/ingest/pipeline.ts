@@ -1,0 +1,144 @@
+// ingestFiles: every input -> detected format -> observations -> host records, handed to a
+// pluggable sink in batches. Problems (file, line, reason) are collected and reported as they
+// are found; a broken record or a truncated gzip never stops the run.
+import type { Readable } from 'node:stream';
+import type { StoredHost } from '../store/store.js';
+import { openInput } from './input.js';
+import { detectFormat, type Detected } from './detect.js';
+import { readerFor } from './formats.js';
+import { lineBlocks } from './lines.js';
+import { RecordProcessor, newBlockResult, type BlockResult, type Judge } from './process.js';
+import { makePrefilter } from './prefilter.js';
+import { runInWorkers } from './worker-pool.js';
+import type { Problem } from './types.js';
+
+export interface IngestOptions {
+  /** Forces a format for every input (else detected per file). */
+  format?: string;
+  asOf: string;
+  exchangeOnly?: boolean;
+  /** Worker threads for line-oriented inputs; 0 = judge on the calling thread. */
+  workers?: number;
+  stdin?: Readable;
+  /** Keep observations (with raw records) for records judged in full (default true). */
+  keepObservations?: boolean;
+  /** Time given to records whose source has none (plain CSV); the caller decides (default: epoch 0). */
+  defaultTimestamp?: string;
+  /** Called for each problem as it is found (e.g. to print it). */
+  onProblem?: (p: Problem) => void;
+  /** Problems kept in the summary (all are counted). */
+  maxProblems?: number;
+  /** Skip the anchor pre-filter (judge every record). */
+  noPrefilter?: boolean;
+  /** Main-thread judge; default: rules + knowledge base loaded here (workers load their own). */
+  judge?: { judge: Judge; anchors: string[] };
+}
+
+export interface FileSummary {
+  file: string;
+  format: string;
+  gzip: boolean;
+  records: number;
+  problems: number;
+  damage?: string;
+}
+
+export interface IngestSummary {
+  records: number;
+  exchange: number;
+  suspect: number;
+  problems: Problem[];
+  problemCount: number;
+  byFormat: Record<string, number>;
+  files: FileSummary[];
+}
+
+export type Sink = (batch: StoredHost[]) => Promise<void>;
+
+const STREAM_BATCH = 1000;
+
+export async function ingestFiles(files: string[], opts: IngestOptions, sink: Sink): Promise<IngestSummary> {
+  const summary: IngestSummary = { records: 0, exchange: 0, suspect: 0, problems: [], problemCount: 0, byFormat: {}, files: [] };
+  const maxProblems = opts.maxProblems ?? 1000;
+  const report = (p: Problem) => {
+    summary.problemCount++;
+    if (summary.problems.length < maxProblems) summary.problems.push(p);
+    opts.onProblem?.(p);
+  };
+  let judgeCtx = opts.judge;
+  const getJudge = async () => (judgeCtx ??= (await import('./judge-context.js')).createJudge(opts.asOf));
+
+  for (const file of files) {
+    const input = await openInput(file, opts.stdin ?? process.stdin);
+    const detected = detectFormat(input.head, file, opts.format);
+    const fs: FileSummary = { file: input.name, format: detected.format, gzip: input.gzip, records: 0, problems: 0 };
+    const add = async (r: BlockResult, base: number) => {
+      for (const p of r.problems) {
+        fs.problems++;
+        report({ file: input.name, line: p.line + base, reason: p.reason });
+      }
+      fs.records += r.records;
+      summary.exchange += r.exchange;
+      summary.suspect += r.suspect;
+      if (r.hosts.length > 0) await sink(r.hosts);
+    };
+    const reader = readerFor(detected);
+    const workers = opts.workers ?? 0;
+    let lastLine = 0;
+    if (reader.kind === 'lines' && workers > 0) {
+      await runInWorkers(lineBlocks(input.chunks), workers, {
+        detected,
+        asOf: opts.asOf,
+        exchangeOnly: opts.exchangeOnly ?? false,
+        keepObservations: opts.keepObservations ?? true,
+        defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
+        prefilter: !opts.noPrefilter,
+      }, async (reply) => {
+        await add(JSON.parse(reply.json) as BlockResult, lastLine);
+        lastLine += reply.lines;
+      });
+    } else {
+      const processor = await makeProcessor(detected, opts, await getJudge());
+      if (reader.kind === 'lines') {
+        for await (const block of lineBlocks(input.chunks, 256 * 1024)) {
+          const out = newBlockResult();
+          const n = processor.addLines(block, 0, out);
+          await add(out, lastLine);
+          lastLine += n;
+        }
+      } else {
+        let out = newBlockResult();
+        for await (const item of reader.read(input.chunks)) {
+          lastLine = Math.max(lastLine, item.line);
+          if ('error' in item) out.problems.push({ line: item.line, reason: item.error });
+          else processor.addObservations(item.observations, out);
+          if (out.hosts.length >= STREAM_BATCH || out.problems.length > 0) {
+            await add(out, 0);
+            out = newBlockResult();
+          }
+        }
+        await add(out, 0);
+      }
+    }
+    const damage = input.damage();
+    if (damage) {
+      fs.damage = damage;
+      fs.problems++;
+      report({ file: input.name, line: lastLine + 1, reason: `${damage}; records before this point were kept` });
+    }
+    summary.records += fs.records;
+    summary.byFormat[detected.format] = (summary.byFormat[detected.format] ?? 0) + fs.records;
+    summary.files.push(fs);
+  }
+  return summary;
+}
+
+async function makeProcessor(detected: Detected, opts: IngestOptions, ctx: { judge: Judge; anchors: string[] }): Promise<RecordProcessor> {
+  return new RecordProcessor(detected, {
+    judge: ctx.judge,
+    prefilter: opts.noPrefilter ? null : makePrefilter(ctx.anchors),
+    exchangeOnly: opts.exchangeOnly ?? false,
+    keepObservations: opts.keepObservations ?? true,
+    defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
+  });
+}

@@ -1,0 +1,104 @@
+// Record-level work shared by the main thread and the worker threads: lines -> observations ->
+// host records, with the anchor pre-filter in front of parsing and judging.
+import type { HostRecord } from '../core/host-record.js';
+import type { Observation } from '../core/observation.js';
+import type { StoredHost } from '../store/store.js';
+import type { Detected } from './detect.js';
+import { forEachLine } from './lines.js';
+import { lineParserFor } from './formats.js';
+import { sniffShodanLine } from './readers/shodan-sniff.js';
+import { isLineError, type LineResult } from './types.js';
+
+export type Judge = (obs: Observation) => HostRecord;
+
+export interface ProcessOptions {
+  judge: Judge;
+  /** false = the record cannot be Exchange; null = no pre-filter. */
+  prefilter: ((text: string) => boolean) | null;
+  exchangeOnly: boolean;
+  /** Keep the observation (with its raw record) next to each host record judged in full. */
+  keepObservations: boolean;
+  /** For sources without a time (plain CSV): when the data was ingested. */
+  defaultTimestamp: string;
+}
+
+export interface BlockResult {
+  hosts: StoredHost[];
+  problems: Array<{ line: number; reason: string }>;
+  /** Records (observations) seen, including those --exchange-only dropped. */
+  records: number;
+  exchange: number;
+  suspect: number;
+}
+
+export function newBlockResult(): BlockResult {
+  return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 };
+}
+
+/** The record a judge gives an observation without any Exchange marker. */
+export function notExchangeRecord(obs: Observation): HostRecord {
+  return {
+    ip: obs.ip,
+    port: obs.port,
+    ...(obs.hostname ? { hostname: obs.hostname } : {}),
+    source: obs.source,
+    timestamp: obs.timestamp,
+    status: obs.status === 'ok' ? 'not-exchange' : obs.status,
+    ...(obs.statusDetail ? { statusDetail: obs.statusDetail } : {}),
+    isExchange: false,
+    suspect: false,
+    evidence: { exchange: 'no', confidence: 'high', suspectReasons: [], signals: [], serverNames: [] },
+    classification: null,
+    ...(obs.geo ? { geo: obs.geo } : {}),
+    ...(obs.asn ? { asn: obs.asn } : {}),
+  };
+}
+
+export class RecordProcessor {
+  private readonly parseLine: (text: string) => LineResult;
+  private readonly sniff: ((line: string) => Observation | null) | null;
+
+  constructor(
+    detected: Detected,
+    private readonly opts: ProcessOptions,
+  ) {
+    this.parseLine = detected.layout === 'lines' ? lineParserFor(detected) : () => [];
+    this.sniff = detected.format === 'shodan' && opts.prefilter ? sniffShodanLine : null;
+  }
+
+  /** Judges observations read by a stream reader (no raw line to pre-filter). */
+  addObservations(obs: Observation[], out: BlockResult): void {
+    for (const o of obs) this.add(o, true, out);
+  }
+
+  /** Processes every line of a block; `base` = line number before the block. Returns lines seen. */
+  addLines(block: Buffer | string, base: number, out: BlockResult): number {
+    return forEachLine(block, base, (text, line) => {
+      if (text.length === 0) return;
+      const mayMatch = this.opts.prefilter === null || this.opts.prefilter(text);
+      if (!mayMatch && this.sniff) {
+        const o = this.sniff(text);
+        if (o) {
+          this.add(o, false, out);
+          return;
+        }
+      }
+      const r = this.parseLine(text);
+      if (isLineError(r)) {
+        out.problems.push({ line, reason: r.error });
+        return;
+      }
+      for (const o of r) this.add(o, mayMatch || o.reported !== undefined, out);
+    });
+  }
+
+  private add(obs: Observation, judge: boolean, out: BlockResult): void {
+    if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
+    out.records++;
+    const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs);
+    if (record.isExchange) out.exchange++;
+    if (record.suspect) out.suspect++;
+    if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
+    out.hosts.push(judge && this.opts.keepObservations ? { record, observation: obs } : { record });
+  }
+}

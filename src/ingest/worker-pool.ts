@@ -1,0 +1,72 @@
+// Fans blocks of lines out to worker threads and hands results back in input order, with at
+// most two blocks in flight per worker (so memory stays bounded whatever the input size).
+import { Worker } from 'node:worker_threads';
+import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
+
+export type BlockHandler = (reply: WorkerReply) => Promise<void>;
+
+function workerUrl(): { url: URL; execArgv: string[] } {
+  const ts = import.meta.url.endsWith('.ts');
+  // Under tsx (tests, benchmarks) the worker is TypeScript too and needs the same loader.
+  return { url: new URL(ts ? './worker.ts' : './worker.js', import.meta.url), execArgv: ts ? ['--import', 'tsx'] : [] };
+}
+
+export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
+  const { url, execArgv } = workerUrl();
+  const workers = Array.from({ length: count }, () => new Worker(url, { workerData: init, execArgv }));
+  const pending = new Map<number, WorkerReply>();
+  const waiters = new Map<number, (r: WorkerReply) => void>();
+  let failure: Error | undefined;
+  const onMessage = (r: WorkerReply) => {
+    const w = waiters.get(r.seq);
+    if (w) {
+      waiters.delete(r.seq);
+      w(r);
+    } else pending.set(r.seq, r);
+  };
+  const failAll = (err: Error) => {
+    failure ??= err;
+    for (const [, w] of waiters) w({ seq: -1, lines: 0, json: '' });
+    waiters.clear();
+  };
+  for (const w of workers) {
+    w.on('message', onMessage);
+    w.on('error', failAll);
+  }
+  const result = (seq: number) =>
+    new Promise<WorkerReply>((resolve) => {
+      if (failure) return resolve({ seq: -1, lines: 0, json: '' });
+      const r = pending.get(seq);
+      if (r) {
+        pending.delete(seq);
+        resolve(r);
+      } else waiters.set(seq, resolve);
+    });
+  try {
+    let sent = 0;
+    let done = 0;
+    const maxInFlight = count * 2;
+    for await (const block of blocks) {
+      while (sent - done >= maxInFlight) {
+        await onReply(await checked(result(done)));
+        done++;
+      }
+      const copy = new Uint8Array(block); // own ArrayBuffer: transferred, not cloned
+      const job: WorkerJob = { seq: sent, block: copy };
+      workers[sent % count]!.postMessage(job, [copy.buffer]);
+      sent++;
+    }
+    while (done < sent) {
+      await onReply(await checked(result(done)));
+      done++;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  function checked(p: Promise<WorkerReply>): Promise<WorkerReply> {
+    return p.then((r) => {
+      if (failure) throw failure;
+      return r;
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// Worker thread for line-oriented inputs: receives blocks of whole lines, returns the host
+// records as one JSON string per block (cheaper to pass between threads than object graphs).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Detected } from './detect.js';
+import { RecordProcessor, newBlockResult } from './process.js';
+import { makePrefilter } from './prefilter.js';
+import { createJudge } from './judge-context.js';
+
+export interface WorkerInit {
+  detected: Detected;
+  asOf: string;
+  exchangeOnly: boolean;
+  keepObservations: boolean;
+  defaultTimestamp: string;
+  prefilter: boolean;
+}
+export interface WorkerJob {
+  seq: number;
+  block: Uint8Array;
+}
+export interface WorkerReply {
+  seq: number;
+  lines: number;
+  /** JSON of BlockResult. */
+  json: string;
+}
+
+const init = workerData as WorkerInit;
+const { judge, anchors } = createJudge(init.asOf);
+const processor = new RecordProcessor(init.detected, {
+  judge,
+  prefilter: init.prefilter ? makePrefilter(anchors) : null,
+  exchangeOnly: init.exchangeOnly,
+  keepObservations: init.keepObservations,
+  defaultTimestamp: init.defaultTimestamp,
+});
+
+parentPort!.on('message', (job: WorkerJob) => {
+  const out = newBlockResult();
+  const buf = Buffer.from(job.block.buffer, job.block.byteOffset, job.block.byteLength);
+  const lines = processor.addLines(buf, 0, out);
+  const reply: WorkerReply = { seq: job.seq, lines, json: JSON.stringify(out) };
+  parentPort!.postMessage(reply);
+});
