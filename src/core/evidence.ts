@@ -18,6 +18,8 @@ export interface Signal {
   precision?: Precision;
   /** Product family the signal implies, e.g. "exchange-online" for 15.20 builds. */
   implies?: string;
+  /** The revision read is a lower bound (the source may not move with security updates). */
+  revisionIsLowerBound?: boolean;
 }
 
 export interface Evidence {
@@ -27,6 +29,8 @@ export interface Evidence {
   build?: string;
   /** Precision of `build`; 'product' when Exchange but no build. */
   precision?: Precision;
+  /** `build`'s revision is only a lower bound: SU-level verdicts are 'likely', not certain. */
+  revisionIsLowerBound?: boolean;
   confidence: 'high' | 'medium' | 'low';
   /** Why a host is suspect (honeypot, Exchange Online, contradicting versions...). */
   suspectReasons: string[];

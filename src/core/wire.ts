@@ -10,12 +10,14 @@ export interface WireVuln {
   status: string;
   fixed_in?: string;
   kev?: boolean;
+  note?: string;
 }
 
 export function vulnToWire(v: VulnVerdict): WireVuln {
   const out: WireVuln = { cve: v.cve, family: v.family, status: v.status };
   if (v.fixedIn) out.fixed_in = v.fixedIn;
   if (v.kev !== undefined) out.kev = v.kev;
+  if (v.note !== undefined) out.note = v.note;
   return out;
 }
 
@@ -54,6 +56,7 @@ export function evidenceToWire(e: Evidence): Record<string, unknown> {
     exchange: e.exchange,
     build: e.build ?? null,
     precision: e.precision ?? null,
+    ...(e.revisionIsLowerBound ? { revision_is_lower_bound: true } : {}),
     confidence: e.confidence,
     suspect_reasons: e.suspectReasons,
     server_names: e.serverNames,
@@ -63,6 +66,7 @@ export function evidenceToWire(e: Evidence): Record<string, unknown> {
       if (s.build !== undefined) w.build = s.build;
       if (s.precision !== undefined) w.precision = s.precision;
       if (s.implies !== undefined) w.implies = s.implies;
+      if (s.revisionIsLowerBound) w.revision_is_lower_bound = true;
       return w;
     }),
   };

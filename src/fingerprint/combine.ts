@@ -1,0 +1,90 @@
+// Combines fired rules into Evidence: is it the product, which build, how sure, and
+// whether anything (honeypot or hosted-service tells, contradicting versions) makes it suspect.
+import type { Evidence, Precision, Signal } from '../core/evidence.js';
+import type { Observation } from '../core/observation.js';
+import { buildLine } from './build-text.js';
+import { runRules, toFired, type Fired } from './engine.js';
+import type { RuleSet } from './ruleset.js';
+
+const PRECISION_RANK: Record<Precision, number> = { full: 3, cu: 2, product: 1 };
+
+/** Orders build-bearing signals best first: precision, then exact revision, then weight. */
+function betterBuild(a: Signal, b: Signal): number {
+  const pa = PRECISION_RANK[a.precision ?? 'product'];
+  const pb = PRECISION_RANK[b.precision ?? 'product'];
+  if (pa !== pb) return pb - pa;
+  const la = a.revisionIsLowerBound ? 1 : 0;
+  const lb = b.revisionIsLowerBound ? 1 : 0;
+  if (la !== lb) return la - lb;
+  return (a.weight === 'definitive' ? 0 : 1) - (b.weight === 'definitive' ? 0 : 1);
+}
+
+/** Runs the build-shaped tells (e.g. a hosted-service build range) over each build read. */
+function buildTells(rs: RuleSet, positives: Fired[]): Fired[] {
+  const out: Fired[] = [];
+  if (rs.buildRules.length === 0) return out;
+  const done = new Set<string>();
+  for (const f of positives) {
+    const build = f.signal.build;
+    if (build === undefined || done.has(build)) continue;
+    done.add(build);
+    for (const r of rs.buildRules) {
+      const hit = r.test(build);
+      if (hit) out.push(toFired(r, hit, `build ${build} from ${f.signal.rule}`));
+    }
+  }
+  return out;
+}
+
+/** Versions that disagree on major.minor.build cannot all be true: a tell of an edited page. */
+function contradictions(positives: Fired[]): string[] {
+  const lines = new Map<string, string>();
+  for (const f of positives) {
+    if (f.signal.build === undefined) continue;
+    const line = buildLine(f.signal.build);
+    if (!lines.has(line)) lines.set(line, f.signal.rule);
+  }
+  if (lines.size < 2) return [];
+  const parts = [...lines].map(([line, rule]) => `${line} (${rule})`);
+  return [`contradicting versions: ${parts.join(' vs ')}`];
+}
+
+function pushUnique(list: string[], value: string, caseless = false): void {
+  const key = caseless ? value.toLowerCase() : value;
+  if (!list.some((v) => (caseless ? v.toLowerCase() : v) === key)) list.push(value);
+}
+
+export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
+  const fired = runRules(rs, obs);
+  const positives = fired.filter((f) => f.signal.weight !== 'negative');
+  const all = positives.length > 0 ? fired.concat(buildTells(rs, positives)) : fired;
+  const signals = all.map((f) => f.signal);
+  const serverNames: string[] = [];
+  for (const f of positives) if (f.serverName) pushUnique(serverNames, f.serverName, true);
+  if (positives.length === 0) {
+    return { exchange: 'no', confidence: fired.length === 0 ? 'high' : 'medium', suspectReasons: [], signals, serverNames };
+  }
+  const suspectReasons: string[] = [];
+  for (const f of all) {
+    if (f.signal.weight === 'negative' && f.rule.def.reason) pushUnique(suspectReasons, f.rule.def.reason);
+  }
+  for (const c of contradictions(positives)) suspectReasons.push(c);
+
+  const withBuild = positives.map((f) => f.signal).filter((s) => s.build !== undefined).sort(betterBuild);
+  const best = withBuild[0];
+  const definitive = new Set(positives.filter((f) => f.signal.weight === 'definitive').map((f) => f.rule.id));
+  const distinct = new Set(positives.map((f) => f.rule.id));
+  const confidence =
+    definitive.size > 0 && distinct.size >= 2 ? 'high' : definitive.size > 0 || distinct.size >= 2 ? 'medium' : 'low';
+  const ev: Evidence = {
+    exchange: suspectReasons.length > 0 ? 'suspect' : 'yes',
+    precision: best?.precision ?? 'product',
+    confidence,
+    suspectReasons,
+    signals,
+    serverNames,
+  };
+  if (best?.build !== undefined) ev.build = best.build;
+  if (best?.revisionIsLowerBound) ev.revisionIsLowerBound = true;
+  return ev;
+}

@@ -1,0 +1,110 @@
+// Runs a RuleSet over one Observation and returns the raw signals, in rule-file order per part.
+import type { Signal } from '../core/evidence.js';
+import type { HttpExchange, Observation } from '../core/observation.js';
+import type { CompiledRule, RuleHit } from './compile.js';
+import { normaliseHeaderName } from './parts.js';
+import type { RuleSet } from './ruleset.js';
+
+/** A signal plus the server name it leaked, if any. */
+export interface Fired {
+  rule: CompiledRule;
+  signal: Signal;
+  serverName?: string;
+}
+
+export function toFired(rule: CompiledRule, hit: RuleHit, where: string): Fired {
+  const d = rule.def;
+  const signal: Signal = { rule: rule.id, weight: d.weight, where };
+  if (hit.value !== undefined) signal.value = hit.value;
+  if (hit.build !== undefined) signal.build = hit.build;
+  if (hit.precision !== undefined) signal.precision = hit.precision;
+  if (d.implies !== undefined) signal.implies = d.implies;
+  if (hit.build !== undefined && d.extract?.revisionIsLowerBound) signal.revisionIsLowerBound = true;
+  const f: Fired = { rule, signal };
+  if (hit.serverName !== undefined) f.serverName = hit.serverName;
+  return f;
+}
+
+function statusOk(rule: CompiledRule, status: number): boolean {
+  const allowed = rule.def.status;
+  return allowed === undefined || allowed.includes(status);
+}
+
+/** Fires rules against one HTTP exchange; at most one signal per rule per exchange. */
+function runExchange(rs: RuleSet, ex: HttpExchange, out: Fired[]): void {
+  const at = ex.path ? ` @ ${ex.path}` : '';
+  const here: Fired[] = [];
+  const seen = new Set<string>();
+  const fire = (rule: CompiledRule, text: string, where: string): void => {
+    if (seen.has(rule.id) || !statusOk(rule, ex.status)) return;
+    const hit = rule.test(text);
+    if (!hit) return;
+    seen.add(rule.id);
+    here.push(toFired(rule, hit, where));
+  };
+  let watched: Set<string> | undefined;
+  for (const [name, value] of ex.headers) {
+    const n = normaliseHeaderName(name);
+    if (rs.absentNames.has(n)) (watched ??= new Set()).add(n);
+    const rules = rs.headerRules.get(n);
+    if (rules) for (const r of rules) fire(r, value, `header ${name}${at}`);
+  }
+  // "Header missing" only means something when the source captured headers at all.
+  if (ex.headers.length > 0) {
+    for (const r of rs.absentRules) {
+      if (seen.has(r.id) || !statusOk(r, ex.status) || r.names.some((n) => watched?.has(n))) continue;
+      seen.add(r.id);
+      here.push(toFired(r, { value: `no ${r.names.join('/')}` }, `headers${at}`));
+    }
+  }
+  if (ex.body) for (const r of rs.bodyRules) fire(r, ex.body, `body${at}`);
+  if (ex.path) for (const r of rs.pathRules) fire(r, ex.path, `path ${ex.path}`);
+  if (ex.status) for (const r of rs.statusRules) fire(r, String(ex.status), `status${at}`);
+  for (const r of rs.faviconRules) {
+    for (const kind of r.names) {
+      const v = kind === 'mmh3' ? ex.faviconMmh3 : kind === 'md5' ? ex.bodyMd5 : undefined;
+      if (v !== undefined) fire(r, String(v), `favicon ${kind}${at}`);
+    }
+  }
+  // Context-dependent rules stand only where the rules they depend on fired too.
+  for (const f of here) {
+    const needs = f.rule.def.sameResponseAs;
+    if (!needs || needs.every((id) => seen.has(id))) out.push(f);
+  }
+}
+
+/** Everything the rules see in one observation (the build tells run later, in combine). */
+export function runRules(rs: RuleSet, obs: Observation): Fired[] {
+  const out: Fired[] = [];
+  for (const ex of obs.http) runExchange(rs, ex, out);
+  if (obs.tls && rs.tlsRules.length > 0) {
+    const names = obs.tls.subjectCN ? [obs.tls.subjectCN, ...obs.tls.names] : obs.tls.names;
+    for (const r of rs.tlsRules) {
+      for (const name of names) {
+        const hit = r.test(name);
+        if (hit) { out.push(toFired(r, hit, 'tls name')); break; }
+      }
+    }
+  }
+  const banners = obs.banners;
+  if (banners) {
+    for (const r of rs.bannerRules) {
+      for (const kind of r.names) {
+        const text = banners[kind as keyof typeof banners];
+        const hit = text ? r.test(text) : undefined;
+        if (hit) { out.push(toFired(r, hit, `banner ${kind}`)); break; }
+      }
+    }
+  }
+  const reported = obs.reported;
+  if (reported) {
+    for (const r of rs.reportedRules) {
+      for (const field of r.names) {
+        const v = reported[field as keyof typeof reported];
+        const hit = typeof v === 'string' ? r.test(v) : undefined;
+        if (hit) { out.push(toFired(r, hit, `reported ${field}`)); break; }
+      }
+    }
+  }
+  return out;
+}

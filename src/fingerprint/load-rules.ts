@@ -1,0 +1,75 @@
+// Loads, validates and compiles the rule files once; later calls get the cached RuleSet.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { DataError } from '../core/errors.js';
+import { ruleFileSchema, type RuleDef } from './rule-schema.js';
+import { buildRuleSet, type RuleSet } from './ruleset.js';
+
+const cache = new Map<string, RuleSet>();
+
+/** data/fingerprints of this package, found by walking up from this file (src or dist). */
+export function defaultRulesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'data', 'fingerprints');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new DataError('data/fingerprints not found next to the package');
+}
+
+function readRuleFile(path: string): RuleDef[] {
+  let doc: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new DataError(`${path}: cannot parse: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = ruleFileSchema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new DataError(`${path}: invalid rule file at ${first?.path.join('.') ?? '?'}: ${first?.message ?? ''}`);
+  }
+  return parsed.data.rules;
+}
+
+/** Cross-rule checks the per-rule schema cannot make. */
+function checkRules(defs: RuleDef[], origin: string): void {
+  const ids = new Set<string>();
+  for (const d of defs) {
+    if (ids.has(d.id)) throw new DataError(`${origin}: duplicate rule id ${d.id}`);
+    ids.add(d.id);
+  }
+  const byId = new Map(defs.map((d) => [d.id, d]));
+  for (const d of defs) {
+    for (const dep of d.sameResponseAs ?? []) {
+      const other = byId.get(dep);
+      if (!other) throw new DataError(`${origin}: rule ${d.id} needs unknown rule ${dep}`);
+      if (other.sameResponseAs) throw new DataError(`${origin}: rule ${d.id} needs conditional rule ${dep}`);
+      if (other.weight === 'negative') throw new DataError(`${origin}: rule ${d.id} needs negative rule ${dep}`);
+    }
+    // The ingest pre-filter relies on anchors: a positive text rule without one could be skipped.
+    const anchored = d.reads === 'header' || d.reads === 'location' || d.reads === 'reported' || d.reads === 'build';
+    if (d.weight !== 'negative' && !anchored && !d.anchors?.length) {
+      throw new DataError(`${origin}: positive rule ${d.id} reading ${d.reads} needs anchors`);
+    }
+  }
+}
+
+/** Loads every *.yaml / *.yml / *.json rule file in `dir` (default: data/fingerprints). */
+export function loadRules(dir?: string): RuleSet {
+  const root = resolve(dir ?? defaultRulesDir());
+  const hit = cache.get(root);
+  if (hit) return hit;
+  if (!existsSync(root)) throw new DataError(`fingerprint rules directory not found: ${root}`);
+  const files = readdirSync(root).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  if (files.length === 0) throw new DataError(`no rule files in ${root}`);
+  const defs = files.flatMap((f) => readRuleFile(join(root, f)));
+  checkRules(defs, root);
+  const rs = buildRuleSet(defs, root);
+  cache.set(root, rs);
+  return rs;
+}
