@@ -1,0 +1,20 @@
+// Country and continent names from countries-list (maintained, offline).
+import { continents, countries } from 'countries-list';
+
+const byCountry = countries as Record<string, { name: string; continent: string } | undefined>;
+const byContinent = continents as Record<string, string | undefined>;
+
+/** Two-letter continent code (AF AN AS EU NA OC SA) of an ISO 3166-1 alpha-2 country, or undefined. */
+export function continentOf(country: string): string | undefined {
+  return byCountry[country.toUpperCase()]?.continent;
+}
+
+/** English continent name for a two-letter code ("EU" -> "Europe"); the code itself if unknown. */
+export function continentName(code: string): string {
+  return byContinent[code.toUpperCase()] ?? code;
+}
+
+/** English country name for an ISO code ("DE" -> "Germany"); the code itself if unknown. */
+export function countryName(code: string): string {
+  return byCountry[code.toUpperCase()]?.name ?? code;
+}
