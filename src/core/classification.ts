@@ -11,6 +11,8 @@ export interface VulnVerdict {
   /** First fixing build on this build's line, when one exists. */
   fixedIn?: string;
   kev?: boolean;
+  /** Why the verdict is what it is when the build alone cannot settle it (config-only fix, never assessed). */
+  note?: string;
 }
 
 export interface Classification {

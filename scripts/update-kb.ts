@@ -1,0 +1,60 @@
+// Regenerates data/builds.json, data/lifecycle.json and data/cves.json from the reference CSVs
+// and the hand-kept data/*.annotations.json.
+//   node --import tsx scripts/update-kb.ts [--reference DIR] [--check]
+// --check writes nothing and exits 1 when data/ differs from what would be generated.
+// The reference directory defaults to $EXCENSUS_REFERENCE_DIR, else ../shared/reference.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateKnowledgeBase, type GeneratedFiles, type GeneratorInput } from '../src/kb/generate.js';
+import { buildAnnotationsSchema, cveAnnotationsSchema, lifecycleAnnotationsSchema } from '../src/kb/annotations.js';
+
+export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+export const dataDir = join(repoRoot, 'data');
+
+export function defaultReferenceDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.EXCENSUS_REFERENCE_DIR ?? join(repoRoot, '..', 'shared', 'reference'));
+}
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export function readGeneratorInput(referenceDir: string, annotationsDir = dataDir): GeneratorInput {
+  return {
+    buildsCsv: readFileSync(join(referenceDir, 'exchange-builds.csv'), 'utf8'),
+    lifecycleCsv: readFileSync(join(referenceDir, 'exchange-lifecycle.csv'), 'utf8'),
+    cvesCsv: readFileSync(join(referenceDir, 'exchange-cves.csv'), 'utf8'),
+    buildNotes: buildAnnotationsSchema.parse(readJson(join(annotationsDir, 'builds.annotations.json'))),
+    lifecycleNotes: lifecycleAnnotationsSchema.parse(readJson(join(annotationsDir, 'lifecycle.annotations.json'))),
+    cveNotes: cveAnnotationsSchema.parse(readJson(join(annotationsDir, 'cves.annotations.json'))),
+  };
+}
+
+/** Names of the data files whose content differs from the generated text. */
+export function driftedFiles(files: GeneratedFiles, dir = dataDir): string[] {
+  return Object.entries(files)
+    .filter(([name, text]) => !existsSync(join(dir, name)) || readFileSync(join(dir, name), 'utf8') !== text)
+    .map(([name]) => name);
+}
+
+function main(): number {
+  const { values } = parseArgs({ options: { reference: { type: 'string' }, check: { type: 'boolean' } } });
+  const refDir = values.reference ? resolve(values.reference) : defaultReferenceDir();
+  if (!existsSync(join(refDir, 'exchange-builds.csv'))) {
+    console.error(`update-kb: no exchange-builds.csv in ${refDir} (set --reference or EXCENSUS_REFERENCE_DIR)`);
+    return 2;
+  }
+  const files = generateKnowledgeBase(readGeneratorInput(refDir));
+  const drifted = driftedFiles(files);
+  if (values.check) {
+    if (drifted.length) console.error(`update-kb: out of date: ${drifted.join(', ')}`);
+    return drifted.length ? 1 : 0;
+  }
+  for (const name of drifted) writeFileSync(join(dataDir, name), files[name as keyof GeneratedFiles]);
+  console.error(drifted.length ? `update-kb: wrote ${drifted.join(', ')}` : 'update-kb: data/ already up to date');
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main();

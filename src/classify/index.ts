@@ -1,0 +1,4 @@
+// Public surface of the pure classifier.
+export { parseBuild, type ParsedBuild } from './parse-build.js';
+export { classifyBuild } from './classify-build.js';
+export { supportStatus, supportedSuccessor, daysBetween, type SupportStatus } from './support.js';

@@ -1,0 +1,39 @@
+// Build strings as servers, scanners and admins write them -> numbers and a precision.
+import type { Precision } from '../core/evidence.js';
+import { formatVersion, loadKnowledgeBase, splitVersion, type KnowledgeBase } from '../kb/index.js';
+
+export type ParsedBuild = { parts: number[]; text: string; precision: Precision };
+
+/** The admin-display form: "Version 15.2 (Build 1748.10)". It never moves with security updates. */
+const ADMIN_FORM = /^version\s+(\d+)\.(\d+)\s*\(\s*build\s+(\d+)\.(\d+)\s*\)$/i;
+
+function knownMajors(kb: KnowledgeBase): number[] {
+  const majors = new Set<number>();
+  for (const key of kb.minorGroups.keys()) majors.add(Number(key.split('.')[0]));
+  for (const p of kb.products) if (p.versionRange) majors.add(p.versionRange.major);
+  return [...majors].sort((a, b) => a - b);
+}
+
+/**
+ * Accepts 2, 3 or 4 parts (precision product / cu / full), zero-padded long form
+ * ("15.02.0858.002") and the admin-display form (read as the CU only).
+ */
+export function parseBuild(input: string, kb: KnowledgeBase = loadKnowledgeBase()): ParsedBuild | { error: string } {
+  const s = input.trim();
+  let parts: number[] | null;
+  let precision: Precision;
+  const admin = ADMIN_FORM.exec(s);
+  if (admin) {
+    parts = [Number(admin[1]), Number(admin[2]), Number(admin[3])];
+    precision = 'cu';
+  } else {
+    parts = splitVersion(s);
+    if (!parts) return { error: `"${input}" is not a build number (expected 2 to 4 numbers separated by dots, e.g. 15.2.1544.14)` };
+    precision = parts.length === 4 ? 'full' : parts.length === 3 ? 'cu' : 'product';
+  }
+  const majors = knownMajors(kb);
+  if (!majors.includes(parts[0] ?? -1)) {
+    return { error: `"${input}": major version ${parts[0]} matches no known product (known majors: ${majors.join(', ')})` };
+  }
+  return { parts, text: formatVersion(parts), precision };
+}

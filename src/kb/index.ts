@@ -1,0 +1,18 @@
+// Public surface of the knowledge base: load once (validated, cached per directory), query purely.
+import type { KnowledgeBase } from './types.js';
+
+export type { BuildRow, BuildLine, CveFamily, CveRecord, FixedBuild, KbRow, KnowledgeBase, ProductInfo } from './types.js';
+export { loadKnowledgeBase, defaultDataDir } from './load.js';
+export { productOf, lineOf, linesOfProduct, latestRow, releasedBy, type ProductMatch } from './lookups.js';
+export { splitVersion, formatVersion, compareVersions, lineKey } from './version.js';
+
+/** Family keys in report order (as listed in data/cves.json), each with at least one CVE. */
+export function cveFamilies(kb: KnowledgeBase): string[] {
+  const used = new Set(kb.cves.map((c) => c.family));
+  return kb.families.map((f) => f.key).filter((k) => used.has(k));
+}
+
+/** CVE ids of one family, in data order. */
+export function cvesOfFamily(kb: KnowledgeBase, family: string): string[] {
+  return kb.cves.filter((c) => c.family === family).map((c) => c.cve);
+}
