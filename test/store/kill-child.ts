@@ -1,0 +1,15 @@
+// Child process for the crash test: commits one batch, then SIGKILLs itself halfway
+// through writing the second, while that batch's transaction is open.
+import { openStore } from '../../src/store/index.js';
+import type { StoredHost } from '../../src/store/store.js';
+import { makeRecord } from './records.js';
+
+const [path, name] = process.argv.slice(2) as [string, string];
+const store = await openStore(path);
+const id = await store.createScan({ name, kind: 'scan', source: 'probe', series: 'crash', startedAt: '2025-11-20T00:00:00Z', inputs: [], options: {} });
+const host = (i: number): StoredHost => ({ record: makeRecord({ ip: `10.9.${i >> 8}.${i & 255}` }) });
+await store.addHosts(id, Array.from({ length: 100 }, (_, i) => host(i)));
+const second = Array.from({ length: 100 }, (_, i) => host(100 + i));
+// Reading the 51st record of the open batch kills the process: no cleanup, no rollback.
+Object.defineProperty(second[50], 'record', { get: () => process.kill(process.pid, 'SIGKILL') });
+await store.addHosts(id, second);
