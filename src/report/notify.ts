@@ -1,0 +1,147 @@
+// Per-network bundles: for each owner (AS, country or CIDR block) a CSV of its hosts with
+// ShadowServer-compatible columns and a short Markdown summary — what a CERT sends out.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HostRecord } from '../core/host-record.js';
+import type { Store } from '../store/store.js';
+import { familiesWith, isPastEol } from './aggregate.js';
+import { findBlock, type CidrBlock } from './cidr.js';
+import { csvLine } from './csv.js';
+import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
+import { countryLabel } from './names.js';
+import { slug, UniqueNames } from './safe-name.js';
+
+export type NotifyBy = 'asn' | 'country' | 'cidr-file';
+
+export interface NotifyOptions {
+  by: NotifyBy;
+  outDir: string;
+  asOf: string;
+  cidrs?: CidrBlock[];
+  /** Include Exchange hosts with no finding (supported, nothing open). */
+  all: boolean;
+  attribution: string;
+  scanName: string;
+}
+
+interface Owner {
+  title: string;
+  file: string;
+  hosts: number;
+  eol: number;
+  vulnerable: Map<string, number>;
+  pending: string[];
+  /** Markdown host lines, up to MD_HOSTS. */
+  listed: string[];
+}
+
+const MD_HOSTS = 200;
+const FLUSH_LINES = 500;
+
+/** Markdown-inert text: hostile names cannot add links, HTML or table breaks. */
+export function mdText(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()<>|~]/g, (c) => `\\${c}`);
+}
+
+export function hasFinding(r: HostRecord, asOf: string): boolean {
+  return isPastEol(r, asOf) || familiesWith(r, 'vulnerable').size > 0 || familiesWith(r, 'likely').size > 0;
+}
+
+/** One line saying what is wrong with a host. */
+export function findingOf(r: HostRecord, asOf: string): string {
+  const c = r.classification;
+  const parts = [`${c?.release ?? c?.product ?? 'Exchange (build unknown)'}${c?.build ? ` (${c.build})` : ''}`];
+  if (isPastEol(r, asOf)) parts.push(`past end of support since ${c?.eolDate ?? '?'}`);
+  const vuln = (c?.vulns ?? []).filter((v) => v.status === 'vulnerable');
+  const likely = (c?.vulns ?? []).filter((v) => v.status === 'likely');
+  if (vuln.length) parts.push(`vulnerable: ${vuln.map((v) => `${v.family} ${v.cve}`).join(', ')}`);
+  if (likely.length) parts.push(`likely vulnerable: ${likely.map((v) => `${v.family} ${v.cve}`).join(', ')}`);
+  return parts.join('; ');
+}
+
+function ownerOf(r: HostRecord, o: NotifyOptions): { key: string; title: string; base: string } {
+  if (o.by === 'asn') {
+    if (!r.asn) return { key: 'none', title: 'Unknown network (no AS number)', base: 'AS-unknown' };
+    const org = r.asn.org ?? '';
+    return { key: String(r.asn.number), title: `AS${r.asn.number}${org ? ` ${org}` : ''}`, base: `AS${r.asn.number}${org ? `-${slug(org)}` : ''}` };
+  }
+  if (o.by === 'country') {
+    const cc = r.geo?.country;
+    if (!cc || !/^[A-Za-z]{2}$/.test(cc)) return { key: 'none', title: 'Unknown country', base: 'country-unknown' };
+    return { key: cc.toUpperCase(), title: `${cc.toUpperCase()} ${countryLabel(cc) ?? ''}`.trim(), base: `${cc.toUpperCase()}-${slug(countryLabel(cc) ?? cc)}` };
+  }
+  const block = findBlock(o.cidrs ?? [], r.ip);
+  if (!block) return { key: 'none', title: 'Outside every listed block', base: 'cidr-unmatched' };
+  return { key: block.cidr, title: `${block.cidr}${block.owner ? ` ${block.owner}` : ''}`, base: `${slug(block.cidr.replace('/', '_'))}${block.owner ? `-${slug(block.owner)}` : ''}` };
+}
+
+function flush(dir: string, owner: Owner): void {
+  if (owner.pending.length === 0) return;
+  appendFileSync(join(dir, `${owner.file}.csv`), owner.pending.join(''));
+  owner.pending = [];
+}
+
+function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
+  const fam = [...owner.vulnerable.entries()].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${mdText(f)}: ${n}`);
+  const lines = [
+    `# Exchange servers needing attention: ${mdText(owner.title)}`, '',
+    `Scan ${mdText(o.scanName)}, judged as of ${o.asOf}.`, '',
+    `- Servers listed: ${owner.hosts}`,
+    `- Past end of support: ${owner.eol}`,
+    `- Vulnerable, by CVE family: ${fam.length ? fam.join(', ') : 'none'}`, '',
+    '## Hosts', '',
+    ...owner.listed,
+  ];
+  if (owner.hosts > owner.listed.length) lines.push(`- ... and ${owner.hosts - owner.listed.length} more in ${owner.file}.csv`);
+  lines.push('', `Full list with ShadowServer-compatible columns: ${owner.file}.csv`, '', `_${mdText(o.attribution)}_`, '');
+  return lines.join('\n');
+}
+
+export interface NotifyResult {
+  owners: number;
+  hosts: number;
+  skipped: number;
+  files: string[];
+}
+
+export async function writeBundles(store: Store, scanId: number, o: NotifyOptions): Promise<NotifyResult> {
+  mkdirSync(o.outDir, { recursive: true });
+  const owners = new Map<string, Owner>();
+  const names = new UniqueNames();
+  names.take('index');
+  let hosts = 0;
+  let skipped = 0;
+  for await (const { record: r } of store.iterateHosts(scanId, { exchangeOnly: true })) {
+    if (!o.all && !hasFinding(r, o.asOf)) {
+      skipped++;
+      continue;
+    }
+    const who = ownerOf(r, o);
+    let owner = owners.get(who.key);
+    if (!owner) {
+      owner = { title: who.title, file: names.take(who.base), hosts: 0, eol: 0, vulnerable: new Map(), pending: [HOSTS_CSV_HEADER], listed: [] };
+      writeFileSync(join(o.outDir, `${owner.file}.csv`), '');
+      owners.set(who.key, owner);
+    }
+    owner.hosts++;
+    hosts++;
+    if (isPastEol(r, o.asOf)) owner.eol++;
+    for (const f of familiesWith(r, 'vulnerable')) owner.vulnerable.set(f, (owner.vulnerable.get(f) ?? 0) + 1);
+    owner.pending.push(hostCsvLine(r, o.asOf));
+    if (owner.listed.length < MD_HOSTS) {
+      const name = r.hostname ? ` (${mdText(r.hostname)})` : '';
+      owner.listed.push(`- ${mdText(`${r.ip}:${r.port}`)}${name}: ${mdText(findingOf(r, o.asOf))}. Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`);
+    }
+    if (owner.pending.length >= FLUSH_LINES) flush(o.outDir, owner);
+  }
+  const files: string[] = [];
+  let index = csvLine(['owner', 'file', 'hosts', 'eol', 'vulnerable']);
+  for (const owner of [...owners.values()].sort((a, b) => b.hosts - a.hosts || a.file.localeCompare(b.file))) {
+    flush(o.outDir, owner);
+    writeFileSync(join(o.outDir, `${owner.file}.md`), summaryMarkdown(owner, o));
+    files.push(`${owner.file}.csv`, `${owner.file}.md`);
+    index += csvLine([owner.title, owner.file, owner.hosts, owner.eol, [...owner.vulnerable.entries()].map(([f, n]) => `${f}=${n}`).join(' ')]);
+  }
+  writeFileSync(join(o.outDir, 'index.csv'), index);
+  return { owners: owners.size, hosts, skipped, files };
+}
