@@ -56,7 +56,9 @@ function classifyOnPremises(kb: KnowledgeBase, b: ParsedBuild, p: ProductInfo, a
     out.cu = m.line.base.release;
     out.sus = m.line.rows.filter((r) => r !== m.line?.base && r.kind !== 'Preview' && releasedBy(r.date, asOf)).map((r) => r.release);
   }
-  const note = joinNotes(m.note, row?.note, PRECISION_NOTE[b.precision], support.note);
+  // A three-part row is all the table knows of that release: nothing is hidden then.
+  const precisionNote = row && row.parts.length === 3 ? undefined : PRECISION_NOTE[b.precision];
+  const note = joinNotes(m.note, row?.note, precisionNote, support.note);
   if (note) out.note = note;
   return out;
 }
