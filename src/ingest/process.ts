@@ -2,6 +2,7 @@
 // host records, with the anchor pre-filter in front of parsing and judging.
 import type { HostRecord } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
+import type { Evidence } from '../core/evidence.js';
 import type { StoredHost } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { forEachLine } from './lines.js';
@@ -35,8 +36,8 @@ export function newBlockResult(): BlockResult {
   return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 };
 }
 
-/** The record a judge gives an observation without any Exchange marker. */
-export function notExchangeRecord(obs: Observation): HostRecord {
+/** The record a judge gives an observation without any Exchange marker (`evidence` = its template). */
+export function notExchangeRecord(obs: Observation, evidence: Evidence): HostRecord {
   return {
     ip: obs.ip,
     port: obs.port,
@@ -47,7 +48,7 @@ export function notExchangeRecord(obs: Observation): HostRecord {
     ...(obs.statusDetail ? { statusDetail: obs.statusDetail } : {}),
     isExchange: false,
     suspect: false,
-    evidence: { exchange: 'no', confidence: 'high', suspectReasons: [], signals: [], serverNames: [] },
+    evidence: { ...evidence, suspectReasons: [], signals: [], serverNames: [] },
     classification: null,
     ...(obs.geo ? { geo: obs.geo } : {}),
     ...(obs.asn ? { asn: obs.asn } : {}),
@@ -57,6 +58,8 @@ export function notExchangeRecord(obs: Observation): HostRecord {
 export class RecordProcessor {
   private readonly parseLine: (text: string) => LineResult;
   private readonly sniff: ((line: string) => Observation | null) | null;
+  /** What the judge says about an observation with nothing in it: the pre-filtered records' evidence. */
+  private readonly emptyEvidence: Evidence;
 
   constructor(
     detected: Detected,
@@ -64,6 +67,7 @@ export class RecordProcessor {
   ) {
     this.parseLine = detected.layout === 'lines' ? lineParserFor(detected) : () => [];
     this.sniff = detected.format === 'shodan' && opts.prefilter ? sniffShodanLine : null;
+    this.emptyEvidence = opts.judge({ ip: '192.0.2.1', port: 0, timestamp: '', source: detected.format, status: 'ok', http: [] }).evidence;
   }
 
   /** Judges observations read by a stream reader (no raw line to pre-filter). */
@@ -95,7 +99,7 @@ export class RecordProcessor {
   private add(obs: Observation, judge: boolean, out: BlockResult): void {
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
     out.records++;
-    const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs);
+    const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.emptyEvidence);
     if (record.isExchange) out.exchange++;
     if (record.suspect) out.suspect++;
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
