@@ -51,6 +51,6 @@ export function renderTrendChart(id: string, labels: string[], series: Series[])
     const dots = s.values.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name} ${labels[i] ?? ''}: ${v.toLocaleString('en-US')}`)}</title></circle>`);
     return `<g class="series" data-name="${esc(s.name)}"><polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${pts.join(' ')}"/>${dots.join('')}</g>`;
   });
-  const legend = series.map((s, i) => `<text x="${pad.l + 10 + i * 170}" y="${h - 6}" fill="${s.colour}">■ ${esc(s.name)}</text>`).join('');
+  const legend = series.map((s, i) => `<text x="${pad.l + 10 + i * 170}" y="${h - 6}" style="fill:${s.colour}">■ ${esc(s.name)}</text>`).join('');
   return `<svg id="${esc(id)}" class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Trend across scans">${axis}${ticks}${lines.join('')}${legend}</svg>`;
 }

@@ -57,6 +57,6 @@ export function renderWorldMap(counts: Map<string, number>, width = 960, height 
 }
 
 export function mapLegend(max: number): string {
-  const cells = MAP_COLOURS.map((c, i) => `<span class="swatch" style="background:${c}"></span>${i === 0 ? '0' : i === MAP_COLOURS.length - 1 ? `≤${esc(max.toLocaleString('en-US'))}` : ''}`);
+  const cells = MAP_COLOURS.map((c, i) => `<span class="swatch" style="background:${c}"></span>${i === 0 ? '0' : i === MAP_COLOURS.length - 1 ? `${esc(max.toLocaleString('en-US'))}` : ''}`);
   return `<div class="legend">${cells.join(' ')}</div>`;
 }
