@@ -1,20 +1,17 @@
-// English names for continent and country codes. src/geo owns the canonical helpers; this
-// thin local lookup keeps report output independent of geo's load order.
-import { continents, countries } from 'countries-list';
+// Null-safe wrappers over src/geo's names for report output, plus continent input parsing.
+import { continents } from 'countries-list';
+import { continentName, countryName } from '../geo/index.js';
 
 const continentNames = continents as Record<string, string>;
-const countryTable = countries as Record<string, { name: string; continent: string }>;
 
 /** "EU" -> "Europe"; unknown codes are returned unchanged, null stays null. */
 export function continentLabel(code: string | null | undefined): string | null {
-  if (code === null || code === undefined || code === '') return null;
-  return continentNames[code.toUpperCase()] ?? code;
+  return code === null || code === undefined || code === '' ? null : continentName(code);
 }
 
 /** "DE" -> "Germany"; unknown codes are returned unchanged. */
 export function countryLabel(code: string | null | undefined): string | null {
-  if (code === null || code === undefined || code === '') return null;
-  return countryTable[code.toUpperCase()]?.name ?? code;
+  return code === null || code === undefined || code === '' ? null : countryName(code);
 }
 
 /** Accepts "EU" or "Europe" (any case) and returns the two-letter code, or undefined. */

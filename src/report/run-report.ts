@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { CensusFilter, CensusRow, GroupKey, ScanInfo, Store } from '../store/store.js';
 import { writeLine } from '../cli/io.js';
-import { GEO_ATTRIBUTION } from './attribution.js';
+import { GEO_ATTRIBUTION } from '../geo/index.js';
 import { asnOrgs, resolveScan, runCensus } from './census-source.js';
 import { groupTable, headlineSentence, headlineTables } from './census-tables.js';
 import { buildHeadline, orderFamilies, type Headline } from './headline.js';

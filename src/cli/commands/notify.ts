@@ -5,7 +5,7 @@ import { bool, str } from '../args.js';
 import { asOfOption, dbOption, parseAsOf } from '../common-options.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import { openStore } from '../../store/index.js';
-import { GEO_ATTRIBUTION } from '../../report/attribution.js';
+import { GEO_ATTRIBUTION } from '../../geo/index.js';
 import { resolveScan } from '../../report/census-source.js';
 import { parseCidrFile } from '../../report/cidr.js';
 import { writeBundles, type NotifyBy } from '../../report/notify.js';
