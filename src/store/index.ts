@@ -10,10 +10,15 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-export async function openStore(url: string = DEFAULT_STORE_PATH): Promise<Store> {
+export interface OpenStoreOptions {
+  /** Create a missing SQLite file (default true). Read-only commands pass false to report a wrong --db. */
+  create?: boolean;
+}
+
+export async function openStore(url: string = DEFAULT_STORE_PATH, opts: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(url)) {
     const { openPostgresDriver } = await import('./postgres-driver.js');
     return SqlStore.open(await openPostgresDriver(url));
   }
-  return SqlStore.open(openSqliteDriver(url === '' ? DEFAULT_STORE_PATH : url));
+  return SqlStore.open(openSqliteDriver(url === '' ? DEFAULT_STORE_PATH : url, { create: opts.create ?? true }));
 }

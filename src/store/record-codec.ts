@@ -20,6 +20,7 @@ function evidenceFromWire(w: Wire): Evidence {
     exchange: w.exchange as Evidence['exchange'],
     build: s(w.build),
     precision: s(w.precision) as Precision | undefined,
+    revisionIsLowerBound: w.revision_is_lower_bound === true ? true : undefined,
     confidence: w.confidence as Evidence['confidence'],
     suspectReasons: (w.suspect_reasons as string[]) ?? [],
     signals: ((w.signals as Wire[]) ?? []).map((x) =>
@@ -31,6 +32,7 @@ function evidenceFromWire(w: Wire): Evidence {
         build: s(x.build),
         precision: s(x.precision) as Precision | undefined,
         implies: s(x.implies),
+        revisionIsLowerBound: x.revision_is_lower_bound === true ? true : undefined,
       }),
     ),
     serverNames: (w.server_names as string[]) ?? [],
@@ -56,7 +58,7 @@ function classificationFromWire(w: Wire): Classification | null {
     eolDate: s(w.eol_date) ?? null,
     daysPastEol: n(w.days_past_eol) ?? null,
     vulns: ((w.vulns as Wire[]) ?? []).map((v) =>
-      compact({ cve: String(v.cve), family: String(v.family), status: v.status as VulnStatus, fixedIn: s(v.fixed_in), kev: typeof v.kev === 'boolean' ? v.kev : undefined }),
+      compact({ cve: String(v.cve), family: String(v.family), status: v.status as VulnStatus, fixedIn: s(v.fixed_in), kev: typeof v.kev === 'boolean' ? v.kev : undefined, note: s(v.note) }),
     ),
     recommendation: s(w.recommendation) ?? '',
   });

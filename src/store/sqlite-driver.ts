@@ -1,13 +1,15 @@
 // better-sqlite3 behind the SqlDriver interface: WAL, prepared statements cached by text.
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ConfigError } from '../core/errors.js';
 import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from './driver.js';
 
-export function openSqliteDriver(path: string): SqlDriver {
+export function openSqliteDriver(path: string, opts: { create?: boolean } = {}): SqlDriver {
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = new Database(path, { fileMustExist: opts.create === false });
   } catch (err) {
+    if (opts.create === false && !existsSync(path)) throw new ConfigError('E_STORE_MISSING', `no store at "${path}" (run scan or ingest first, or pass --db)`, { cause: err });
     throw new ConfigError('E_STORE_OPEN', `cannot open SQLite store "${path}": ${(err as Error).message}`, { cause: err });
   }
   db.pragma('journal_mode = WAL');

@@ -1,13 +1,47 @@
-// Placeholder until the command lands; its owner replaces this file.
+// `excensus reclassify`: re-judges stored observations with the current knowledge base and rules.
 import type { CommandSpec } from '../args.js';
+import { bool, str } from '../args.js';
+import { asOfOption, dbOption, jsonOption, parseAsOf } from '../common-options.js';
+import { writeLine } from '../io.js';
+import { ConfigError } from '../../core/errors.js';
+import { openStore } from '../../store/index.js';
+import { reclassifyScan } from '../../store/reclassify.js';
+import { judgeObservation } from '../../classify/judge.js';
+import { loadRules } from '../../fingerprint/index.js';
+import { loadKnowledgeBase } from '../../kb/load.js';
 
 export const command: CommandSpec = {
   name: 'reclassify',
-  summary: 'not implemented yet',
-  usage: 'excensus reclassify',
-  options: [],
+  summary: 're-judge stored observations with the current knowledge base',
+  usage: 'excensus reclassify [--scan REF | --all] [--as-of YYYY-MM-DD] [--db PATH|URL] [--json]',
+  options: [
+    { name: 'scan', type: 'string', valueName: 'REF', description: 'scan id or name (default: the latest scan)' },
+    { name: 'all', type: 'boolean', description: 're-judge every scan in the store' },
+    asOfOption,
+    dbOption,
+    jsonOption,
+  ],
   async run(ctx) {
-    ctx.stderr.write('excensus reclassify: not implemented yet\n');
-    return 1;
+    const asOf = parseAsOf(str(ctx.values, 'as-of'));
+    const judgeCtx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf };
+    const store = await openStore(str(ctx.values, 'db'), { create: false });
+    try {
+      const ref = str(ctx.values, 'scan');
+      const scans = bool(ctx.values, 'all')
+        ? await store.listScans()
+        : [ref !== undefined ? await store.getScan(ref) : await store.latestScan()].filter((s) => s !== null);
+      if (scans.length === 0) throw new ConfigError('E_SCAN_NOT_FOUND', ref !== undefined ? `no scan "${ref}" in the store` : 'the store holds no scans');
+      for (const scan of scans) {
+        const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, judgeCtx));
+        if (bool(ctx.values, 'json')) await writeLine(ctx.stdout, JSON.stringify({ scan_id: scan.id, scan: scan.name, as_of: asOf, ...r }));
+        else {
+          const skipped = r.skipped > 0 ? `; ${r.skipped} stored without an observation kept as they were` : '';
+          ctx.stdout.write(`${scan.name}: ${r.hosts} hosts, ${r.rejudged} re-judged as of ${asOf}, ${r.changed} changed${skipped}\n`);
+        }
+      }
+    } finally {
+      await store.close();
+    }
+    return 0;
   },
 };
