@@ -1,0 +1,37 @@
+// Test helpers: read a fixture through detection + reader, collecting observations and errors.
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Observation } from '../../src/core/observation.js';
+import { openInput } from '../../src/ingest/input.js';
+import { detectFormat, type Detected } from '../../src/ingest/detect.js';
+import { readerFor } from '../../src/ingest/formats.js';
+import { readLines } from '../../src/ingest/lines.js';
+
+export const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
+
+export async function readFixture(name: string, format?: string): Promise<{ detected: Detected; obs: Observation[]; errors: Array<{ line: number; error: string }>; damage?: string }> {
+  const input = await openInput(fixtures + name, Readable.from([]));
+  const detected = detectFormat(input.head, name, format);
+  const reader = readerFor(detected);
+  const obs: Observation[] = [];
+  const errors: Array<{ line: number; error: string }> = [];
+  if (reader.kind === 'lines') {
+    for await (const { text, line } of readLines(input.chunks)) {
+      const r = reader.parseLine(text);
+      if (Array.isArray(r)) obs.push(...r);
+      else errors.push({ line, error: r.error });
+    }
+  } else {
+    for await (const item of reader.read(input.chunks)) {
+      if ('error' in item) errors.push(item);
+      else obs.push(...item.observations);
+    }
+  }
+  const damage = input.damage();
+  return { detected, obs, errors, ...(damage ? { damage } : {}) };
+}
+
+export function header(obs: Observation, name: string): string | undefined {
+  for (const ex of obs.http) for (const [n, v] of ex.headers) if (n.toLowerCase() === name.toLowerCase()) return v;
+  return undefined;
+}
