@@ -4,7 +4,7 @@ import { formatVersion, loadKnowledgeBase, splitVersion, type KnowledgeBase } fr
 
 export type ParsedBuild = { parts: number[]; text: string; precision: Precision };
 
-/** The admin-display form: "Version 15.2 (Build 1748.10)". It never moves with security updates. */
+/** The admin-display form "Version M.m (Build B.R)": it never moves with security updates. */
 const ADMIN_FORM = /^version\s+(\d+)\.(\d+)\s*\(\s*build\s+(\d+)\.(\d+)\s*\)$/i;
 
 function knownMajors(kb: KnowledgeBase): number[] {
@@ -16,7 +16,7 @@ function knownMajors(kb: KnowledgeBase): number[] {
 
 /**
  * Accepts 2, 3 or 4 parts (precision product / cu / full), zero-padded long form
- * ("15.02.0858.002") and the admin-display form (read as the CU only).
+ * (padded minor, build and revision) and the admin-display form (read as the CU only).
  */
 export function parseBuild(input: string, kb: KnowledgeBase = loadKnowledgeBase()): ParsedBuild | { error: string } {
   const s = input.trim();
@@ -28,7 +28,7 @@ export function parseBuild(input: string, kb: KnowledgeBase = loadKnowledgeBase(
     precision = 'cu';
   } else {
     parts = splitVersion(s);
-    if (!parts) return { error: `"${input}" is not a build number (expected 2 to 4 numbers separated by dots, e.g. 15.2.1544.14)` };
+    if (!parts) return { error: `"${input}" is not a build number (expected major.minor[.build[.revision]], 2 to 4 numbers separated by dots)` };
     precision = parts.length === 4 ? 'full' : parts.length === 3 ? 'cu' : 'product';
   }
   const majors = knownMajors(kb);
