@@ -5,15 +5,17 @@ import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 
 export type BlockHandler = (reply: WorkerReply) => Promise<void>;
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const ts = import.meta.url.endsWith('.ts');
-  // Under tsx (tests, benchmarks) the worker is TypeScript too and needs the same loader.
-  return { url: new URL(ts ? './worker.ts' : './worker.js', import.meta.url), execArgv: ts ? ['--import', 'tsx'] : [] };
+/** The worker entry; under tsx (tests, benchmarks) a tiny bootstrap registers tsx in the thread first. */
+function spawnWorker(init: WorkerInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: init });
 }
 
 export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
-  const { url, execArgv } = workerUrl();
-  const workers = Array.from({ length: count }, () => new Worker(url, { workerData: init, execArgv }));
+  const workers = Array.from({ length: count }, () => spawnWorker(init));
   const pending = new Map<number, WorkerReply>();
   const waiters = new Map<number, (r: WorkerReply) => void>();
   let failure: Error | undefined;
