@@ -35,7 +35,10 @@ export function expectedForExchange(build: BuildRow, exposure: LabExposure): Exp
   const has = (e: string): boolean => exposure.endpoints.includes(e);
   if (exposure.owaVersionHeaderOn.length > 0) return { ...base, build: build.build, precision: 'full' };
   if (major < 15 && has('owa')) return { ...base, build: build.build, precision: 'full' };
-  if (major >= 15 && (has('owa') || has('ecp'))) return { ...base, build: cuOf(build.build), precision: 'cu' };
+  if (major >= 15 && (has('owa') || has('ecp'))) {
+    // The manifest shows the CU base build; a scanner may report it as a lower bound.
+    return { ...base, build: cuOf(build.build), precision: 'cu', ...(has('ecp') ? { lowerBound: build.cu_base } : {}) };
+  }
   return { ...base, precision: 'product' };
 }
 

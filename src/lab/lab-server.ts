@@ -35,7 +35,11 @@ export class LabServer {
     private readonly onError: (message: string) => void,
   ) {
     this.contexts = new ContextPool(join(data.dir, 'certs'));
-    this.http.on('clientError', (_err, sock) => sock.destroy());
+    // As IIS does: a request it cannot parse (a TLS ClientHello on a plain-HTTP port...) gets a bare 400.
+    this.http.on('clientError', (_err, sock) => {
+      if (sock.writable) sock.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=us-ascii\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else sock.destroy();
+    });
   }
 
   async start(plans: HostPlan[], httpsPort: number, httpPort?: number, smtpPort?: number): Promise<void> {

@@ -27,6 +27,8 @@ export interface ExpectedVerdict {
   /** Best build a non-intrusive scanner can read from outside (3 parts when precision is 'cu'). */
   build?: string;
   precision?: Precision;
+  /** Four-part build a scanner may report as a lower bound (the ECP manifest's CU base build). */
+  lowerBound?: string;
 }
 
 /** What the lab serves for a host, so a scorer can tell "not exposed" from "missed". */
