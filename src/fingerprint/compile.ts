@@ -1,5 +1,6 @@
 // Turns validated rule definitions into matchers, once per RuleSet: regexes are built here
 // and reused for every observation.
+import { DataError } from '../core/errors.js';
 import type { Precision } from '../core/evidence.js';
 import type { RuleDef, RulePart } from './rule-schema.js';
 import { normaliseBuild } from './build-text.js';
@@ -60,7 +61,12 @@ function extractHit(def: RuleDef, match: RegExpExecArray): RuleHit | undefined {
 }
 
 export function compileRule(def: RuleDef): CompiledRule {
-  const re = buildRegex(def);
+  let re: RegExp | undefined;
+  try {
+    re = buildRegex(def);
+  } catch (err) {
+    throw new DataError(`rule ${def.id}: bad regex: ${(err as Error).message}`, { cause: err });
+  }
   const negate = def.match.negate === true;
   const names = (def.names ?? []).map((n) => (def.reads === 'header' ? normaliseHeaderName(n) : n));
   const test = (text: string): RuleHit | undefined => {

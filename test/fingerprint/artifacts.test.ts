@@ -2,9 +2,8 @@
 // verdict in manifest.yaml (honeypots suspect, IIS error pages not Exchange, CU9 builds read).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { judgeObservation, type JudgeContext } from '../../src/classify/judge.js';
 import { loadRules } from '../../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../../src/kb/index.js';
@@ -43,7 +42,11 @@ describe('artifact fixtures', () => {
 
   for (const entry of manifest) {
     describe(entry.file, () => {
-      for (const c of entry.cases ?? []) it(c.name, () => check(caseObservation(entry.file, c.observe), c.expect));
+      for (const c of entry.cases ?? []) {
+        it(c.name, () => {
+          check(caseObservation(entry.file, c.observe), c.expect);
+        });
+      }
       if (entry.lines) {
         it('each recog example line has its verdict', () => {
           const examples = parseRecogExamples(readFileSync(join(artifactsDir, entry.file), 'latin1'));
