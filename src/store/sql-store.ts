@@ -4,7 +4,7 @@
 import { hostRecordToWire } from '../core/wire.js';
 import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost, TrendPoint, TrendQuery } from './store.js';
-import type { SqlDriver, SqlRow } from './driver.js';
+import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import { FamilyBits } from './families.js';
 import { HOST_COLUMNS, hostRowValues } from './host-row.js';
 import { buildCensusSql, buildWhere, summaryCanAnswer } from './census-sql.js';
@@ -12,10 +12,13 @@ import { foldCensus } from './census-fold.js';
 import { hostRecordFromWire } from './record-codec.js';
 import { migrate } from './migrations.js';
 
-const UPSERT_HOST = `INSERT INTO hosts (${HOST_COLUMNS.join(', ')}) VALUES (${HOST_COLUMNS.map(() => '?').join(', ')})
- ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ')} RETURNING id`;
-const UPSERT_DATA = `INSERT INTO host_data (host_id, record, observation) VALUES (?, ?, ?)
- ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`;
+const HOST_UPDATE = HOST_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ');
+const rowsOf = (n: number, width: number): string => Array.from({ length: n }, () => `(${Array<string>(width).fill('?').join(', ')})`).join(', ');
+/** Multi-row upserts: one round trip per chunk matters on PostgreSQL; SQLite is fastest row by row. */
+const upsertHosts = (n: number): string =>
+  `INSERT INTO hosts (${HOST_COLUMNS.join(', ')}) VALUES ${rowsOf(n, HOST_COLUMNS.length)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`;
+const upsertData = (n: number): string =>
+  `INSERT INTO host_data (host_id, record, observation) VALUES ${rowsOf(n, 3)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`;
 const SUMMARY_DIMENSIONS = 'continent, country, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask';
 const PAGE = 500;
 
@@ -68,11 +71,23 @@ export class SqlStore implements Store {
 
   async addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
     if (hosts.length === 0) return;
+    // The last write of a target wins, also within one batch (one statement may not touch a row twice).
+    const unique = [...new Map(hosts.map((h) => [`${h.record.ip}|${h.record.port}`, h])).values()];
+    const chunk = this.db.dialect === 'postgres' ? 200 : 1;
     await this.db.transaction(async () => {
-      for (const h of hosts) {
-        const ids = await this.db.all(UPSERT_HOST, await hostRowValues(scanId, h.record, this.fam));
-        const record = JSON.stringify(hostRecordToWire(h.record));
-        await this.db.run(UPSERT_DATA, [Number(ids[0]?.id), record, h.observation ? JSON.stringify(h.observation) : null]);
+      for (let i = 0; i < unique.length; i += chunk) {
+        const part = unique.slice(i, i + chunk);
+        const values: SqlValue[] = [];
+        for (const h of part) values.push(...(await hostRowValues(scanId, h.record, this.fam)));
+        const returned = await this.db.all(upsertHosts(part.length), values);
+        // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
+        const ids = part.length === 1 ? null : new Map(returned.map((r) => [`${String(r.ip)}|${Number(r.port)}`, Number(r.id)]));
+        const data: SqlValue[] = [];
+        for (const h of part) {
+          const id = ids ? ids.get(`${h.record.ip}|${h.record.port}`) : Number(returned[0]?.id);
+          data.push(id ?? null, JSON.stringify(hostRecordToWire(h.record)), h.observation ? JSON.stringify(h.observation) : null);
+        }
+        await this.db.run(upsertData(part.length), data);
       }
       await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
     });

@@ -191,6 +191,17 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal(n, 2);
     });
 
+    it('keeps the last write when a batch names one target twice', async () => {
+      const id = await store.createScan(meta());
+      const first = { record: makeRecord({ ip: '192.0.2.50', kind: 'not-exchange' }) };
+      const second = { record: makeRecord({ ip: '192.0.2.50', country: 'NL', continent: 'EU' }), observation: makeObservation('192.0.2.50') };
+      await store.addHosts(id, [first, ...fleet().slice(0, 3), second]);
+      assert.deepEqual((await store.getScan(id))?.counts, { hosts: 4, exchange: 4, suspect: 0 });
+      const got: StoredHost[] = [];
+      for await (const h of store.iterateHosts(id, { country: ['NL'] })) got.push(h);
+      assert.deepEqual(got, [second]);
+    });
+
     it('writes a batch atomically: a failing batch leaves nothing behind', async () => {
       const id = await store.createScan(meta());
       await store.addHosts(id, fleet().slice(0, 2));
