@@ -1,0 +1,71 @@
+// Streaming structure: readers consume async chunk iterators, give the same result whatever the
+// chunk boundaries, and yield records before the input ends (so memory is bounded by a record).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { detectFormat } from '../../src/ingest/detect.js';
+import { readerFor } from '../../src/ingest/formats.js';
+import { jsonValues } from '../../src/ingest/json-values.js';
+import { lineBlocks, countLines } from '../../src/ingest/lines.js';
+import type { ReadItem } from '../../src/ingest/types.js';
+import { fixtures } from './helpers.js';
+
+async function* inPieces(buf: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
+
+async function readAll(name: string, size: number): Promise<ReadItem[]> {
+  const buf = readFileSync(fixtures + name);
+  const reader = readerFor(detectFormat(buf.subarray(0, 65536), name));
+  assert.equal(reader.kind, 'stream');
+  const out: ReadItem[] = [];
+  if (reader.kind === 'stream') for await (const item of reader.read(inPieces(buf, size))) out.push(item);
+  return out;
+}
+
+for (const name of ['nmap-exchange.synthetic.xml', 'nmap-sample-scanme.xml', 'censys-v2-exchange.synthetic.json', 'shodan-host-api.synthetic.json', 'plain-targets.synthetic.csv', 'shadowserver-scan_exchange-sample.csv']) {
+  test(`${name}: same records with 1-, 7- and 4096-byte chunks`, async () => {
+    const whole = JSON.stringify(await readAll(name, 1 << 20));
+    assert.ok(whole.length > 100);
+    for (const size of [1, 7, 4096]) assert.equal(JSON.stringify(await readAll(name, size)), whole, `chunk size ${size}`);
+  });
+}
+
+test('a JSON document reader yields the first record before the input ends', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  async function* slow(): AsyncGenerator<Buffer> {
+    yield Buffer.from('[\n{"ip": "192.0.2.1", "services": []},\n');
+    await gate; // the rest of the input is not there yet
+    yield Buffer.from('{"ip": "192.0.2.2", "services": []}\n]\n');
+  }
+  const it = jsonValues(slow())[Symbol.asyncIterator]();
+  const first = await it.next();
+  assert.deepEqual(first.value, { line: 2, text: '{"ip": "192.0.2.1", "services": []}' });
+  release();
+  assert.deepEqual((await it.next()).value, { line: 3, text: '{"ip": "192.0.2.2", "services": []}' });
+  assert.equal((await it.next()).done, true);
+});
+
+test('json values: NDJSON, concatenated pretty objects, stray scalars and an unterminated tail', async () => {
+  const text = '{"a": "}{"}\n{\n  "b": [1, {"c": "\\"]"}]\n}\n42\n{"d": 1';
+  const items = [];
+  for await (const v of jsonValues(inPieces(Buffer.from(text), 3))) items.push(v);
+  assert.deepEqual(items, [
+    { line: 1, text: '{"a": "}{"}' },
+    { line: 2, text: '{\n  "b": [1, {"c": "\\"]"}]\n}' },
+    { line: 5, error: 'not a JSON object: 42' },
+    { line: 6, error: 'unterminated JSON record at end of input' },
+  ]);
+});
+
+test('line blocks end on newlines and keep every byte, whatever the chunking', async () => {
+  const lines = Array.from({ length: 5000 }, (_, i) => `{"n": ${i}, "pad": "${'x'.repeat(i % 97)}"}`);
+  const buf = Buffer.from(lines.join('\n') + '\n');
+  const blocks: Buffer[] = [];
+  for await (const b of lineBlocks(inPieces(buf, 1000), 16 * 1024)) blocks.push(b);
+  assert.ok(blocks.length > 5, `${blocks.length} blocks`);
+  for (const b of blocks) assert.equal(b[b.length - 1], 0x0a);
+  assert.ok(Buffer.concat(blocks).equals(buf));
+  assert.equal(blocks.reduce((n, b) => n + countLines(b), 0), 5000);
+});
