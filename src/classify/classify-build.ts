@@ -63,10 +63,28 @@ function classifyOnPremises(kb: KnowledgeBase, b: ParsedBuild, p: ProductInfo, a
   return out;
 }
 
+// A census repeats a few thousand distinct builds across millions of records: memoise per
+// knowledge base, and hand out copies so no caller can alter another's result.
+const memo = new WeakMap<KnowledgeBase, Map<string, Classification>>();
+const MEMO_LIMIT = 20_000;
+
+function copy(c: Classification): Classification {
+  return { ...c, vulns: c.vulns.map((v) => ({ ...v })), ...(c.sus ? { sus: [...c.sus] } : {}) };
+}
+
 /** Classifies one build. Errors (not a build, unknown major) come back as `{ error }`, never thrown. */
 export function classifyBuild(input: string | ParsedBuild, kb: KnowledgeBase, asOf: string): Classification | { error: string } {
   const b = typeof input === 'string' ? parseBuild(input, kb) : input;
   if ('error' in b) return b;
+  let cache = memo.get(kb);
+  if (!cache || cache.size >= MEMO_LIMIT) memo.set(kb, (cache = new Map()));
+  const key = `${b.text}|${b.precision}|${asOf}`;
+  let c = cache.get(key);
+  if (!c) cache.set(key, (c = classifyParsed(kb, b, asOf)));
+  return copy(c);
+}
+
+function classifyParsed(kb: KnowledgeBase, b: ParsedBuild, asOf: string): Classification {
   const pm = productOf(kb, b.parts);
   if (pm.kind === 'ambiguous') {
     return empty(b, `${b.text} is shared by ${pm.products.join(' and ')}; the build part is needed to tell them apart.`, 'Read the full build number to identify the product');

@@ -7,11 +7,17 @@ export type ParsedBuild = { parts: number[]; text: string; precision: Precision 
 /** The admin-display form "Version M.m (Build B.R)": it never moves with security updates. */
 const ADMIN_FORM = /^version\s+(\d+)\.(\d+)\s*\(\s*build\s+(\d+)\.(\d+)\s*\)$/i;
 
+const majorsMemo = new WeakMap<KnowledgeBase, number[]>();
+
 function knownMajors(kb: KnowledgeBase): number[] {
+  const hit = majorsMemo.get(kb);
+  if (hit) return hit;
   const majors = new Set<number>();
   for (const key of kb.minorGroups.keys()) majors.add(Number(key.split('.')[0]));
   for (const p of kb.products) if (p.versionRange) majors.add(p.versionRange.major);
-  return [...majors].sort((a, b) => a - b);
+  const list = [...majors].sort((a, b) => a - b);
+  majorsMemo.set(kb, list);
+  return list;
 }
 
 /**

@@ -29,13 +29,34 @@ export function lineOf(kb: KnowledgeBase, parts: readonly number[]): BuildLine |
   return parts.length >= 3 ? kb.lines.get(lineKey(parts)) : undefined;
 }
 
+// Per-knowledge-base memos: these run once per classified record, so bulk ingest depends on them.
+const linesMemo = new WeakMap<KnowledgeBase, Map<string, BuildLine[]>>();
+const latestMemo = new WeakMap<KnowledgeBase, Map<string, KbRow | undefined>>();
+
 /** Lines of a product, ascending. */
 export function linesOfProduct(kb: KnowledgeBase, product: string): BuildLine[] {
-  return [...kb.lines.values()].filter((l) => l.product === product).sort((a, b) => compareVersions(a.parts, b.parts));
+  let memo = linesMemo.get(kb);
+  if (!memo) linesMemo.set(kb, (memo = new Map()));
+  let lines = memo.get(product);
+  if (!lines) {
+    lines = [...kb.lines.values()].filter((l) => l.product === product).sort((a, b) => compareVersions(a.parts, b.parts));
+    memo.set(product, lines);
+  }
+  return lines;
 }
 
 /** The product's highest build released on or before asOf (month-only dates count as that month). */
 export function latestRow(kb: KnowledgeBase, product: string, asOf: string): KbRow | undefined {
+  let memo = latestMemo.get(kb);
+  if (!memo || memo.size > 4096) latestMemo.set(kb, (memo = new Map()));
+  const key = `${product}\u0000${asOf}`;
+  if (memo.has(key)) return memo.get(key);
+  const row = findLatestRow(kb, product, asOf);
+  memo.set(key, row);
+  return row;
+}
+
+function findLatestRow(kb: KnowledgeBase, product: string, asOf: string): KbRow | undefined {
   let best: KbRow | undefined;
   for (const line of linesOfProduct(kb, product)) {
     for (const row of line.rows) {
