@@ -17,11 +17,18 @@ export function foldCensus(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Excl
   const onlyFamilies = filter?.family?.length ? new Set(filter.family) : null;
   const all = families.all();
   const out = new Map<string, CensusRow>();
+  // Few distinct masks recur across many rows: decode each once.
+  const decoded = new Map<number, string[]>();
+  const names = (mask: number): string[] => {
+    let n = decoded.get(mask);
+    if (!n) decoded.set(mask, (n = families.namesOf(mask)));
+    return n;
+  };
   for (const r of rows) {
     const base: Partial<Record<GroupKey, GroupValue>> = {};
     keys.forEach((k, i) => (base[k] = groupValue(k, r[`g${i}`])));
-    const vuln = families.namesOf(Number(r.vuln_mask));
-    const likely = families.namesOf(Number(r.likely_mask));
+    const vuln = names(Number(r.vuln_mask));
+    const likely = names(Number(r.likely_mask));
     const hosts = Number(r.hosts);
     const exchange = Number(r.exchange);
     let targets: Array<string | null> = [null];
