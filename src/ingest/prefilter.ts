@@ -6,7 +6,7 @@
 export function makePrefilter(anchors: string[]): ((text: string) => boolean) | null {
   const cores = new Set<string>();
   for (const a of anchors) {
-    const pieces = a.toLowerCase().split(/[^a-z0-9 ._:=-]+/);
+    const pieces = a.toLowerCase().replace(/_/g, '-').split(/[^a-z0-9 ._:=-]+/);
     const best = pieces.reduce((x, y) => (y.length > x.length ? y : x), '');
     if (best.length < 3) return null; // an anchor we cannot test safely: no filtering at all
     cores.add(best);

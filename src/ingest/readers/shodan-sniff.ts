@@ -5,7 +5,7 @@
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from '../http-text.js';
 
-const KEYS = /"(ip_str|ipv6|port|timestamp|transport|asn|org|country_code|city|region_code|hostnames|hostname|product|tags)"\s*:\s*/g;
+const KEYS = /"(ip_str|ipv6|port|timestamp|transport|asn|org|country_code|city|region_code|hostnames|hostname|product|tags|data)"\s*:\s*/g;
 
 export function sniffShodanLine(line: string): Observation | null {
   const t = line.trimEnd();
@@ -14,12 +14,14 @@ export function sniffShodanLine(line: string): Observation | null {
   KEYS.lastIndex = 0;
   for (let m = KEYS.exec(t); m; m = KEYS.exec(t)) {
     const key = m[1]!;
+    if (key === 'data') {
+      if (t.charCodeAt(KEYS.lastIndex) === 91) return null; // host-API record: banners in data[]
+      continue;
+    }
     if (key in seen) return null;
     if (key === 'product' || key === 'tags') return null; // source claims: judge properly
     seen[key] = readValue(t, KEYS.lastIndex, key === 'hostnames');
   }
-  // a host-API record (banners in data[]): take the full path
-  if (t.includes('"data": [') || t.includes('"data":[')) return null;
   const ip = seen.ipv6 ?? seen.ip_str;
   const port = Number(seen.port);
   if (!ip || !Number.isInteger(port) || port < 0 || port > 65535) return null;
