@@ -1,5 +1,5 @@
 // Observation -> HostRecord: fingerprint the observation, classify the build it read, and say
-// whether it counts as on-premises Exchange. Pure: the date comes in as `asOf`.
+// whether it counts as an on-premises server. Pure: the date comes in as `asOf`.
 import type { Classification } from '../core/classification.js';
 import type { Evidence } from '../core/evidence.js';
 import type { HostRecord, HostStatus } from '../core/host-record.js';

@@ -1,4 +1,4 @@
-// Build strings as sources spell them ("15.02.0858.002", "15.2.858") into one form.
+// Build strings as sources spell them ("10.02.0300.004", "10.2.300") into one form.
 
 /** Strips zero padding from each dotted part; undefined unless 3 or 4 numeric parts. */
 export function normaliseBuild(raw: string): string | undefined {
@@ -12,7 +12,7 @@ export function normaliseBuild(raw: string): string | undefined {
   return out.join('.');
 }
 
-/** "15.2.858.2" -> "15.2.858": the part two builds must share to be the same CU. */
+/** "10.2.300.4" -> "10.2.300": the part two builds must share to be the same CU. */
 export function buildLine(build: string): string {
   return build.split('.').slice(0, 3).join('.');
 }

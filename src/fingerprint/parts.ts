@@ -2,7 +2,7 @@
 
 /**
  * One spelling for every header name: lower case, "_" as "-". ZGrab2 writes
- * `x_owa_version`, Censys `X_OWA_Version`, browsers `X-OWA-Version`.
+ * `x_request_id`, Censys `X_Request_Id`, servers `X-Request-Id`.
  */
 export function normaliseHeaderName(name: string): string {
   let out = name.toLowerCase();

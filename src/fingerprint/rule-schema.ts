@@ -1,6 +1,7 @@
 // Schema of the fingerprint rule files under data/fingerprints. Rules are data: this file
 // only says what shape they take, so a typo in a rule file fails loudly at load time.
 import { z } from 'zod';
+import { BANNER_KINDS, FAVICON_KINDS, REPORTED_FIELDS } from './parts.js';
 
 /** Named parts of an Observation a rule can read. */
 export const RULE_PARTS = [
@@ -64,7 +65,7 @@ export const exampleSchema = z
   .object({
     /** Text of the part (header value, body excerpt, banner line, hash...). */
     input: z.string(),
-    /** Which named part the input belongs to, spelled as the source spells it (e.g. "x_owa_version"). */
+    /** Which named part the input belongs to, spelled as the source spells it (e.g. "x_request_id"). */
     name: z.string().optional(),
     status: z.number().int().optional(),
     expect: expectSchema.optional(),
@@ -100,6 +101,11 @@ export const ruleSchema = z
   .superRefine((r, ctx) => {
     const needsNames = ['header', 'banner', 'favicon', 'reported'].includes(r.reads);
     if (needsNames && !r.names) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: reads ${r.reads} needs names` });
+    const allowed: Partial<Record<string, readonly string[]>> = { banner: BANNER_KINDS, favicon: FAVICON_KINDS, reported: REPORTED_FIELDS };
+    const known = allowed[r.reads];
+    for (const n of known ? (r.names ?? []) : []) {
+      if (!known?.includes(n)) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: ${r.reads} has no part named ${n} (known: ${known?.join(', ')})` });
+    }
     if (r.weight === 'negative' && !r.reason) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: negative rule needs a reason` });
     if (r.match.absent && r.reads !== 'header') ctx.addIssue({ code: 'custom', message: `rule ${r.id}: absent only applies to headers` });
   });

@@ -138,6 +138,7 @@ describe('loadRules', () => {
     ['negative rule without reason', 'rules:\n  - { id: a, description: abc, reads: body, match: { words: [x] }, weight: negative, examples: [{ input: x, source: test }] }\n'],
     ['duplicate ids', 'rules:\n  - { id: a, description: abc, reads: body, anchors: [xyz], match: { words: [x] }, weight: supporting, examples: [{ input: x, source: test }] }\n  - { id: a, description: abc, reads: body, anchors: [xyz], match: { words: [y] }, weight: supporting, examples: [{ input: y, source: test }] }\n'],
     ['unknown dependency', 'rules:\n  - { id: a, description: abc, reads: body, sameResponseAs: [zz], anchors: [xyz], match: { words: [x] }, weight: supporting, examples: [{ input: x, source: test }] }\n'],
+    ['unknown banner kind', 'rules:\n  - { id: a, description: abc, reads: banner, names: [ftp], anchors: [xyz], match: { words: [x] }, weight: supporting, examples: [{ input: x, source: test }] }\n'],
     ['bad regex', 'rules:\n  - { id: a, description: abc, reads: body, anchors: [xyz], match: { regex: "(" }, weight: supporting, examples: [{ input: x, source: test }] }\n'],
   ];
   for (const [what, yaml] of bad) {
