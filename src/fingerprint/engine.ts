@@ -57,7 +57,14 @@ function runExchange(rs: RuleSet, ex: HttpExchange, out: Fired[]): void {
       here.push(toFired(r, { value: `no ${r.names.join('/')}` }, `headers${at}`));
     }
   }
-  if (ex.body) for (const r of rs.bodyRules) fire(r, ex.body, `body${at}`);
+  const body = ex.body;
+  if (body) {
+    for (const r of rs.bodyRules) {
+      const within = r.def.within;
+      // A slice is O(1) in V8; the scan then stops where the marker could no longer be.
+      fire(r, within !== undefined && body.length > within ? body.slice(0, within) : body, `body${at}`);
+    }
+  }
   if (ex.path) for (const r of rs.pathRules) fire(r, ex.path, `path ${ex.path}`);
   if (ex.status) for (const r of rs.statusRules) fire(r, String(ex.status), `status${at}`);
   for (const r of rs.faviconRules) {

@@ -81,6 +81,8 @@ export const ruleSchema = z
     reads: z.enum(RULE_PARTS),
     /** Header names, banner kinds, favicon kinds or reported fields; required for those parts. */
     names: z.array(z.string().min(1)).min(1).optional(),
+    /** Body rules: read only the first N characters (markers that sit in a page's head). */
+    within: z.number().int().min(256).optional(),
     /** Only responses with one of these statuses are read. */
     status: z.array(z.number().int()).min(1).optional(),
     /** Only fires on a response where all these rules fired too (context-dependent tells). */
@@ -107,6 +109,7 @@ export const ruleSchema = z
       if (!known?.includes(n)) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: ${r.reads} has no part named ${n} (known: ${known?.join(', ')})` });
     }
     if (r.weight === 'negative' && !r.reason) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: negative rule needs a reason` });
+    if (r.within !== undefined && r.reads !== 'body') ctx.addIssue({ code: 'custom', message: `rule ${r.id}: within only applies to body rules` });
     if (r.match.absent && r.reads !== 'header') ctx.addIssue({ code: 'custom', message: `rule ${r.id}: absent only applies to headers` });
   });
 
