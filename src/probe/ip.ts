@@ -1,0 +1,66 @@
+// Address arithmetic: IPv4 as unsigned 32-bit numbers, IPv6 as 128-bit bigints.
+import { isIPv4, isIPv6 } from 'node:net';
+
+export type Family = 4 | 6;
+
+export function ipv4ToInt(ip: string): number {
+  let n = 0;
+  for (const part of ip.split('.')) n = n * 256 + Number(part);
+  return n;
+}
+
+export function intToIpv4(n: number): string {
+  return `${Math.floor(n / 16777216) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Expands "::" and an embedded dotted quad, then folds the eight groups into one bigint. */
+export function ipv6ToBigInt(ip: string): bigint {
+  let text = ip.toLowerCase();
+  const pct = text.indexOf('%');
+  if (pct >= 0) text = text.slice(0, pct);
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted?.[1]) {
+    const v4 = ipv4ToInt(dotted[1]);
+    text = text.slice(0, -dotted[1].length) + `${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const headParts = head === '' ? [] : head.split(':');
+  const tailParts = tail === undefined || tail === '' ? [] : tail.split(':');
+  const fill = tail === undefined ? 0 : 8 - headParts.length - tailParts.length;
+  const groups = [...headParts, ...Array<string>(fill).fill('0'), ...tailParts];
+  let n = 0n;
+  for (const g of groups) n = (n << 16n) | BigInt(parseInt(g, 16));
+  return n;
+}
+
+/** RFC 5952 text form: lower case, longest zero run compressed. */
+export function bigIntToIpv6(n: bigint): string {
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((n >> BigInt(i * 16)) & 0xffffn));
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+export function familyOf(ip: string): Family | 0 {
+  return isIPv4(ip) ? 4 : isIPv6(ip) ? 6 : 0;
+}
+
+/** Canonical text of an address, so "ip:port" keys compare equal across spellings. */
+export function canonicalIp(ip: string): string {
+  return isIPv6(ip) ? bigIntToIpv6(ipv6ToBigInt(ip)) : ip;
+}
+
+/** "ip:port" key used for resume; the same form as Store.doneTargets (no brackets for IPv6). */
+export function targetKey(ip: string, port: number): string {
+  return `${ip}:${port}`;
+}
