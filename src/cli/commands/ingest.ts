@@ -39,6 +39,8 @@ export const command: CommandSpec = {
           exchangeOnly: bool(ctx.values, 'exchange-only'),
           workers: int(ctx.values, 'workers', 0) ?? 0,
           stdin: ctx.stdin,
+          // JSON Lines need only the records; the store (when wired) wants observations kept
+          keepObservations: false,
           defaultTimestamp: new Date().toISOString(),
           onProblem: (p) => ctx.stderr.write(`excensus ingest: ${p.file}:${p.line}: ${p.reason}\n`),
         },
