@@ -108,13 +108,11 @@ export class AddressRanges {
     this.v6 = merge6([...this.v6, ...other.v6]);
   }
 
-  /** A copy without the ranges that lie inside `keep` (used to waive loopback for loopback targets). */
+  /** A copy with `r` cut out (used to waive loopback for targets that lie in loopback). */
   without(r: ParsedRange): AddressRanges {
     const copy = new AddressRanges();
-    if (r.family === 4) copy.v4 = this.v4.filter(([s, e]) => !(s >= r.start && e <= r.end));
-    else copy.v4 = [...this.v4];
-    if (r.family === 6) copy.v6 = this.v6.filter(([s, e]) => !(s >= r.start && e <= r.end));
-    else copy.v6 = [...this.v6];
+    copy.v4 = r.family === 4 ? this.v4.flatMap(([s, e]) => subtract4([[r.start, r.end]], s, e)) : [...this.v4];
+    copy.v6 = r.family === 6 ? this.v6.flatMap(([s, e]) => subtract6([[r.start, r.end]], s, e)) : [...this.v6];
     return copy;
   }
 
