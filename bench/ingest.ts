@@ -72,7 +72,7 @@ process.stdout.write(`excensus CPU time ${(ours.cpuMs / 1000).toFixed(2)} s (all
 
 if (!args.includes('--no-peers')) {
   if (ensureApt('jq')) {
-    const prog = 'reduce inputs as $r ({c: {}, b: {}}; .c[$r.location.country_code // ""] += 1 | (($r.data | capture("X-OWA-Version: (?<v>[0-9.]+)")?.v) // null) as $v | if $v then .b[$v] += 1 else . end)';
+    const prog = 'reduce inputs as $r ({c: {}, b: {}}; .c[$r.location.country_code // ""] += 1 | ((($r.data // "") | capture("X-OWA-Version: (?<v>[0-9.]+)")? | .v) // null) as $v | if $v then .b[$v] += 1 else . end)';
     const t0 = performance.now();
     const jq = spawnSync('jq', ['-n', '-c', prog, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const ms = performance.now() - t0;

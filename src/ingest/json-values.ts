@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type JsonValueItem = { line: number; text: string } | { line: number; error: string };
 
-const MAX_RECORD_CHARS = 256 * 1024 * 1024;
+const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 
 export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator<JsonValueItem> {
   const decoder = new StringDecoder('utf8');

@@ -1,20 +1,40 @@
 // Line plumbing for line-oriented formats: blocks of whole lines (for worker threads) and a
 // per-line walk with 1-based line numbers. Memory stays bounded by the block size.
 const NL = 0x0a;
+/** A longer line is skipped (and reported) instead of growing memory without bound. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** First character of a placeholder line standing for a skipped oversized line. */
+export const SKIPPED_LINE_MARK = '\u0000';
 
 /** Re-cuts a chunk stream into blocks that end on a newline (the last one may not). */
 export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024 * 1024): AsyncGenerator<Buffer> {
   let carry: Buffer[] = [];
   let carryLen = 0;
-  for await (const chunk of chunks) {
+  let skipping = 0; // bytes of an oversized line dropped so far
+  for await (const raw of chunks) {
+    let chunk = raw;
+    if (skipping > 0) {
+      const nl = chunk.indexOf(NL);
+      if (nl < 0) {
+        skipping += chunk.length;
+        continue;
+      }
+      yield Buffer.from(`${SKIPPED_LINE_MARK}line longer than ${MAX_LINE_BYTES} bytes (${skipping + nl} bytes) skipped\n`);
+      skipping = 0;
+      chunk = chunk.subarray(nl + 1);
+    }
     carry.push(chunk);
     carryLen += chunk.length;
     if (carryLen < minBlock) continue;
     const all = carry.length === 1 ? chunk : Buffer.concat(carry, carryLen);
     const cut = all.lastIndexOf(NL);
     if (cut < 0) {
-      // one very long line so far: keep accumulating (a record larger than any block is legal)
-      carry = [all];
+      // one long line so far: keep accumulating (a record larger than a block is legal), up to a bound
+      if (carryLen > MAX_LINE_BYTES) {
+        skipping = carryLen;
+        carry = [];
+        carryLen = 0;
+      } else carry = [all];
       continue;
     }
     yield all.subarray(0, cut + 1);
@@ -22,7 +42,8 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024
     carry = rest.length > 0 ? [rest] : [];
     carryLen = rest.length;
   }
-  if (carryLen > 0) yield carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);
+  if (skipping > 0) yield Buffer.from(`${SKIPPED_LINE_MARK}line longer than ${MAX_LINE_BYTES} bytes (${skipping} bytes) skipped\n`);
+  else if (carryLen > 0) yield carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);
 }
 
 /** Number of lines a block holds (a trailing partial line counts as one). */

@@ -79,6 +79,10 @@ export class RecordProcessor {
   addLines(block: Buffer | string, base: number, out: BlockResult): number {
     return forEachLine(block, base, (text, line) => {
       if (text.length === 0) return;
+      if (text.charCodeAt(0) === 0) {
+        out.problems.push({ line, reason: text.slice(1) }); // an oversized line lineBlocks dropped
+        return;
+      }
       const mayMatch = this.opts.prefilter === null || this.opts.prefilter(text);
       if (!mayMatch && this.sniff) {
         const o = this.sniff(text);

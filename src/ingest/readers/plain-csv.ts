@@ -10,11 +10,14 @@ interface Columns {
   port: number;
   hostname: number;
   build: number;
+  /** ZMap's `success` column (0 = the port answered with a reset). */
+  success: number;
 }
-const POSITIONAL: Columns = { ip: 0, port: 1, hostname: 2, build: 3 };
-const ALIASES: Record<keyof Columns, string[]> = {
+const POSITIONAL: Columns = { ip: 0, port: 1, hostname: 2, build: 3, success: -1 };
+const ALIASES: Record<Exclude<keyof Columns, 'success'>, string[]> = {
   ip: ['ip', 'ip_str', 'address', 'addr', 'saddr', 'host_ip'],
-  port: ['port', 'dport'],
+  // ZMap: saddr answered from sport (its dport is the scanner's own port)
+  port: ['port', 'sport'],
   hostname: ['hostname', 'host', 'name', 'domain', 'fqdn'],
   build: ['build', 'version', 'exchange_build'],
 };
@@ -30,8 +33,8 @@ export async function* readPlainCsv(chunks: AsyncIterable<Buffer>): AsyncGenerat
       if (row.fields[0] !== undefined && row.fields[0].trim().startsWith('#')) continue;
       if (!looksLikeIp(row.fields[0]?.trim() ?? '')) {
         const names = row.fields.map(normaliseHeader);
-        const find = (k: keyof Columns) => names.findIndex((n) => ALIASES[k].includes(n));
-        cols = { ip: find('ip'), port: find('port'), hostname: find('hostname'), build: find('build') };
+        const find = (k: keyof typeof ALIASES) => names.findIndex((n) => ALIASES[k].includes(n));
+        cols = { ip: find('ip'), port: find('port'), hostname: find('hostname'), build: find('build'), success: names.indexOf('success') };
         if (cols.ip < 0) {
           yield { line: row.line, error: `header has no ip column (one of ${ALIASES.ip.join(', ')})` };
           return;
@@ -56,6 +59,7 @@ function mapRow(cols: Columns, f: string[]): Observation | { error: string } {
   const hostname = at(cols.hostname);
   const build = at(cols.build);
   if (build !== undefined && !/^\d+\.\d+\.\d+(\.\d+)?$/.test(build)) return { error: `invalid build "${build}" (expected 3 or 4 dotted numbers)` };
+  const refused = at(cols.success) === '0';
   return {
     ip,
     port,
@@ -63,7 +67,8 @@ function mapRow(cols: Columns, f: string[]): Observation | { error: string } {
     ...(hostname ? { hostname } : {}),
     timestamp: '',
     source: 'csv',
-    status: 'ok',
+    status: refused ? 'refused' : 'ok',
+    ...(refused ? { statusDetail: 'no SYN-ACK (zmap success=0)' } : {}),
     http: [],
     ...(build ? { reported: { build } } : {}),
     raw: f.join(','),
