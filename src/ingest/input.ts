@@ -1,7 +1,7 @@
 // Opens one input ("-" = stdin) as a stream of byte chunks, gunzipping when the first bytes are
 // the gzip magic (whatever the name says). Stream faults end the chunks and are kept as `damage`,
 // so everything read before a truncated gzip or a read error still reaches the readers.
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../core/errors.js';
@@ -12,6 +12,8 @@ export interface InputHandle {
   /** First bytes of the (decompressed) content, for format detection; also the first chunk. */
   head: Buffer;
   chunks: AsyncIterable<Buffer>;
+  /** Size on disk of a regular file (compressed size for gzip); undefined for stdin. */
+  size?: number;
   /** Set once iteration ended early because the stream failed. */
   damage(): string | undefined;
 }
@@ -90,7 +92,8 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
       yield toBuf(c);
     }
   }
-  return { name: path === '-' ? '<stdin>' : path, gzip, head: headAll.subarray(0, HEAD_BYTES), chunks: chunks(), damage: () => damage };
+  const fileSize = path === '-' ? undefined : statSync(path, { throwIfNoEntry: false })?.size;
+  return { name: path === '-' ? '<stdin>' : path, gzip, head: headAll.subarray(0, HEAD_BYTES), chunks: chunks(), damage: () => damage, ...(fileSize !== undefined ? { size: fileSize } : {}) };
 }
 
 async function safeNext<T>(it: AsyncIterator<T>, onError: (msg: string) => void): Promise<T | undefined> {

@@ -2,6 +2,7 @@
 // pluggable sink in batches. Problems (file, line, reason) are collected and reported as they
 // are found; a broken record or a truncated gzip never stops the run.
 import type { Readable } from 'node:stream';
+import { availableParallelism } from 'node:os';
 import type { StoredHost } from '../store/store.js';
 import { openInput } from './input.js';
 import { detectFormat, type Detected } from './detect.js';
@@ -17,8 +18,8 @@ export interface IngestOptions {
   format?: string;
   asOf: string;
   exchangeOnly?: boolean;
-  /** Worker threads for line-oriented inputs; 0 = judge on the calling thread. */
-  workers?: number;
+  /** Worker threads for line-oriented inputs; 0 = judge on the calling thread; 'auto' = 2 for big files. */
+  workers?: number | 'auto';
   stdin?: Readable;
   /** Keep observations (with raw records) for records judged in full (default true). */
   keepObservations?: boolean;
@@ -83,7 +84,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       if (r.hosts.length > 0) await sink(r.hosts);
     };
     const reader = readerFor(detected);
-    const workers = opts.workers ?? 0;
+    const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
     let lastLine = 0;
     if (reader.kind === 'lines' && workers > 0) {
       await runInWorkers(lineBlocks(input.chunks), workers, {
@@ -131,6 +132,13 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     summary.files.push(fs);
   }
   return summary;
+}
+
+/** Threads pay off only when their start-up (rules and knowledge base per thread) is amortised. */
+const AUTO_WORKERS_BYTES = 256 * 1024 * 1024;
+function autoWorkers(size: number | undefined, gzip: boolean): number {
+  if (size === undefined || size * (gzip ? 5 : 1) < AUTO_WORKERS_BYTES) return 0;
+  return Math.min(2, Math.max(1, availableParallelism()));
 }
 
 async function makeProcessor(detected: Detected, opts: IngestOptions, ctx: { judge: Judge; anchors: string[] }): Promise<RecordProcessor> {

@@ -68,3 +68,16 @@ test('--format forces a reader; --no-store is accepted', async () => {
   assert.equal(rows.length, 3);
   assert.match(rows[2]!.release ?? '', /Exchange Server 2013 CU23/);
 });
+
+test('a flood of bad lines: the first 1000 are printed, every one is counted', async () => {
+  const good = readFileSync(fixtures + 'masscan-oL-sample.txt', 'utf8');
+  const stdin = good + 'garbage line\n'.repeat(1005);
+  const r = await runCli(['ingest', '-', '--json', ...asOf], { stdin });
+  assert.equal(r.code, 0);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.filter((l) => /<stdin>:\d+: not a masscan -oL line/.test(l)).length, 1000);
+  assert.match(r.stderr, /more problems: counted in the summary, not printed/);
+  const summary = (JSON.parse(lines.at(-1)!) as { summary: { problems: number; records: number } }).summary;
+  assert.equal(summary.problems, 1005);
+  assert.equal(summary.records, 1);
+});

@@ -148,3 +148,9 @@ test('plain CSV: header optional, quoted fields, bad rows reported with line num
   assert.equal(bare.obs.length, 3);
   assert.equal(bare.obs[2]!.reported?.build, '15.0.1497.2');
 });
+
+test('zmap CSV (illustration): saddr answered from sport; success=0 is a refused port', async () => {
+  const { detected, obs } = await readFixture('zmap-fields.illustration.csv');
+  assert.equal(detected.format, 'csv');
+  assert.deepEqual(obs.map((o) => [o.ip, o.port, o.status]), [['192.0.2.10', 443, 'ok'], ['203.0.113.25', 443, 'refused']]);
+});

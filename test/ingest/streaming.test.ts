@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { detectFormat } from '../../src/ingest/detect.js';
 import { readerFor } from '../../src/ingest/formats.js';
 import { jsonValues } from '../../src/ingest/json-values.js';
-import { lineBlocks, countLines } from '../../src/ingest/lines.js';
+import { lineBlocks, countLines, forEachLine, MAX_LINE_BYTES } from '../../src/ingest/lines.js';
 import type { ReadItem } from '../../src/ingest/types.js';
 import { fixtures } from './helpers.js';
 
@@ -68,4 +68,19 @@ test('line blocks end on newlines and keep every byte, whatever the chunking', a
   for (const b of blocks) assert.equal(b[b.length - 1], 0x0a);
   assert.ok(Buffer.concat(blocks).equals(buf));
   assert.equal(blocks.reduce((n, b) => n + countLines(b), 0), 5000);
+});
+
+test('a line longer than the bound is skipped and reported; the lines around it are kept', async () => {
+  const mb = Buffer.alloc(1024 * 1024, 0x78); // 1 MB of "x", reused: the test itself stays small
+  async function* input(): AsyncGenerator<Buffer> {
+    yield Buffer.from('{"first": 1}\n');
+    for (let i = 0; i < MAX_LINE_BYTES / mb.length + 2; i++) yield mb;
+    yield Buffer.from('\n{"last": 2}\n');
+  }
+  const lines: string[] = [];
+  for await (const block of lineBlocks(input())) forEachLine(block, lines.length, (t) => lines.push(t));
+  assert.equal(lines.length, 3);
+  assert.equal(lines[0], '{"first": 1}');
+  assert.match(lines[1]!, /^\u0000line longer than \d+ bytes \(\d+ bytes\) skipped$/);
+  assert.equal(lines[2], '{"last": 2}');
 });

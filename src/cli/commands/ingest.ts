@@ -1,12 +1,14 @@
 // `excensus ingest FILE...`: wiring only. Reading, judging and batching live in src/ingest.
 import type { CommandSpec } from '../args.js';
-import { bool, int, list, str } from '../args.js';
+import { bool, int, str } from '../args.js';
 import { asOfOption, jsonOption, noStoreOption, outputOption, parseAsOf } from '../common-options.js';
 import { openOutput, writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import { hostRecordToWire } from '../../core/wire.js';
 import { ingestFiles, type IngestSummary } from '../../ingest/pipeline.js';
 import { FORMATS } from '../../ingest/types.js';
+
+const MAX_PRINTED = 1000;
 
 export const command: CommandSpec = {
   name: 'ingest',
@@ -18,7 +20,7 @@ export const command: CommandSpec = {
     outputOption,
     asOfOption,
     { name: 'exchange-only', type: 'boolean', description: 'write only records with Exchange evidence (on-premises or suspect)' },
-    { name: 'workers', type: 'string', valueName: 'N', description: 'worker threads for line-oriented inputs (0 = none)', env: 'EXCENSUS_WORKERS', default: '0' },
+    { name: 'workers', type: 'string', valueName: 'N|auto', description: 'worker threads for line-oriented inputs (0 = none; auto = 2 for files over 256 MB)', env: 'EXCENSUS_WORKERS', default: 'auto' },
     noStoreOption,
   ],
   async run(ctx) {
@@ -29,20 +31,25 @@ export const command: CommandSpec = {
     const json = bool(ctx.values, 'json');
     const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
     let written = 0;
+    let printed = 0;
     let summary: IngestSummary;
     try {
       summary = await ingestFiles(
         files,
         {
-          ...(list(ctx.values, 'format')[0] !== undefined ? { format: list(ctx.values, 'format')[0] } : {}),
+          ...(str(ctx.values, 'format') !== undefined ? { format: str(ctx.values, 'format') } : {}),
           asOf,
           exchangeOnly: bool(ctx.values, 'exchange-only'),
-          workers: int(ctx.values, 'workers', 0) ?? 0,
+          workers: str(ctx.values, 'workers') === 'auto' ? 'auto' : (int(ctx.values, 'workers', 0) ?? 0),
           stdin: ctx.stdin,
           // JSON Lines need only the records; the store (when wired) wants observations kept
           keepObservations: false,
           defaultTimestamp: new Date().toISOString(),
-          onProblem: (p) => ctx.stderr.write(`excensus ingest: ${p.file}:${p.line}: ${p.reason}\n`),
+          onProblem: (p) => {
+            // a garbage file must not flood the terminal: the first problems are printed, all are counted
+            if (++printed <= MAX_PRINTED) ctx.stderr.write(`excensus ingest: ${p.file}:${p.line}: ${p.reason}\n`);
+            else if (printed === MAX_PRINTED + 1) ctx.stderr.write(`excensus ingest: more problems: counted in the summary, not printed\n`);
+          },
         },
         async (batch) => {
           for (const h of batch) {
