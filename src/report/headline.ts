@@ -1,5 +1,5 @@
-// The headline census: the figures the published studies led with, from a handful of
-// grouped store queries (no pass over the records).
+// The headline census: the figures the published studies led with, from one grouped store
+// query (no pass over the records in JavaScript).
 import type { CensusFilter, CensusRow, ScanInfo, Store } from '../store/store.js';
 import { runCensus } from './census-source.js';
 
@@ -31,16 +31,35 @@ export function orderFamilies(rows: CensusRow[]): string[] {
 
 const byExchange = (a: CensusRow, b: CensusRow) => b.exchange - a.exchange || b.hosts - a.hosts || String(Object.values(a.group)[0]).localeCompare(String(Object.values(b.group)[0]));
 
+/** Sums rows into one per value of `key` (rows must partition the records, as non-family keys do). */
+export function foldBy(rows: CensusRow[], key: 'product' | 'continent' | 'country' | null): CensusRow[] {
+  const out = new Map<string, CensusRow>();
+  for (const r of rows) {
+    const value = key ? (r.group[key] ?? null) : null;
+    const id = JSON.stringify(value);
+    let acc = out.get(id);
+    if (!acc) out.set(id, (acc = { ...zeroRow(), group: key ? { [key]: value } : {}, vulnerable: {}, likely: {} }));
+    acc.hosts += r.hosts;
+    acc.exchange += r.exchange;
+    acc.suspect += r.suspect;
+    acc.eol += r.eol;
+    for (const [f, n] of Object.entries(r.vulnerable)) acc.vulnerable[f] = (acc.vulnerable[f] ?? 0) + n;
+    for (const [f, n] of Object.entries(r.likely)) acc.likely[f] = (acc.likely[f] ?? 0) + n;
+  }
+  return [...out.values()];
+}
+
+/** One grouped query (product x continent x country), folded in memory into every section. */
 export async function buildHeadline(store: Store, scan: ScanInfo, asOf: string, filter?: CensusFilter): Promise<Headline> {
-  const q = (groupBy: Parameters<typeof runCensus>[1]['groupBy']) => runCensus(store, { scanId: scan.id, groupBy, asOf, ...(filter ? { filter } : {}) });
-  const [total, byProduct, byContinent, byCountry] = await Promise.all([q([]), q(['product']), q(['continent']), q(['country'])]);
+  const rows = await runCensus(store, { scanId: scan.id, groupBy: ['product', 'continent', 'country'], asOf, ...(filter ? { filter } : {}) });
+  const total = foldBy(rows, null)[0] ?? zeroRow();
   return {
     scan: { id: scan.id, name: scan.name, source: scan.source, series: scan.series, startedAt: scan.startedAt },
     asOf,
-    total: total[0] ?? zeroRow(),
-    byProduct: byProduct.filter((r) => r.exchange > 0 || r.suspect > 0).sort(byExchange),
-    byContinent: byContinent.filter((r) => r.exchange > 0).sort(byExchange),
-    byCountry: byCountry.filter((r) => r.exchange > 0).sort(byExchange),
-    families: orderFamilies(total),
+    total,
+    byProduct: foldBy(rows, 'product').filter((r) => r.exchange > 0 || r.suspect > 0).sort(byExchange),
+    byContinent: foldBy(rows, 'continent').filter((r) => r.exchange > 0).sort(byExchange),
+    byCountry: foldBy(rows, 'country').filter((r) => r.exchange > 0).sort(byExchange),
+    families: orderFamilies([total]),
   };
 }
