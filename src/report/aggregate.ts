@@ -16,11 +16,16 @@ export function familiesWith(r: HostRecord, status: 'vulnerable' | 'likely'): Se
   return out;
 }
 
-/** Families a host is open to (vulnerable or likely): what 'family' grouping and filtering use. */
+/** Families a host is open to (vulnerable or likely). */
 export function openFamilies(r: HostRecord): Set<string> {
   const out = familiesWith(r, 'vulnerable');
   for (const f of familiesWith(r, 'likely')) out.add(f);
   return out;
+}
+
+/** What 'family' grouping and filtering see: only on-premises Exchange counts, as in the store. */
+function countedFamilies(r: HostRecord): Set<string> {
+  return r.isExchange ? openFamilies(r) : new Set();
 }
 
 export function matchesFilter(r: HostRecord, f: CensusFilter | undefined, asOf: string): boolean {
@@ -32,7 +37,7 @@ export function matchesFilter(r: HostRecord, f: CensusFilter | undefined, asOf: 
   if (f.asn?.length && !f.asn.includes(r.asn?.number ?? -1)) return false;
   if (f.status?.length && !f.status.includes(r.status)) return false;
   if (f.family?.length) {
-    const open = openFamilies(r);
+    const open = countedFamilies(r);
     if (!f.family.some((x) => open.has(x))) return false;
   }
   return true;
@@ -52,7 +57,7 @@ function keyValues(r: HostRecord, key: GroupKey, asOf: string, only?: string[]):
     case 'status': return [r.status];
     case 'family': {
       // With a family filter, grouping shows only the filtered families.
-      const open = [...openFamilies(r)].filter((f) => !only?.length || only.includes(f)).sort();
+      const open = [...countedFamilies(r)].filter((f) => !only?.length || only.includes(f)).sort();
       return open.length > 0 ? open : [null];
     }
   }
