@@ -1,5 +1,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { addScan, fleet, tempStore, type TempStore } from './records.js';
 
@@ -80,6 +83,23 @@ describe('excensus report', () => {
     const md = (await report('--format', 'md')).stdout;
     assert.match(md, /^## Exchange census/);
     assert.match(md, /\| Continent \| Exchange \| Share \| EOL \| Share of EOL \|/);
+  });
+
+  it('--hosts-csv FILE and -o FILE write files; filters apply to the export', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'excensus-report-out-'));
+    try {
+      const r = await report('--json', '-o', join(dir, 'census.jsonl'), '--hosts-csv', join(dir, 'hosts.csv'), '--country', 'de,fr');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /wrote 5 hosts to/);
+      const hosts = readFileSync(join(dir, 'hosts.csv'), 'utf8').trim().split('\r\n');
+      assert.equal(hosts.length, 6);
+      assert.ok(hosts.slice(1).every((l) => /,(DE|FR),/.test(l)));
+      const total = JSON.parse(readFileSync(join(dir, 'census.jsonl'), 'utf8').split('\n')[0] ?? '{}') as { exchange: number };
+      assert.equal(total.exchange, 5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--hosts-csv writes every host; unknown scan and bad flags fail cleanly', async () => {
