@@ -32,8 +32,15 @@ export function headerPairs(obj: unknown, rename: (name: string) => string = (n)
   return out;
 }
 
+// Shodan's zone-less form (2021-08-16T20:42:40.325940), handled without Date: it is per record.
+const NAIVE_UTC = /^(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d)(?:\.(\d{1,9}))?Z?$/;
+
 /** Normalises a source timestamp to ISO 8601 UTC; sources without a zone mean UTC. */
 export function toIsoTime(v: unknown, fallback = ''): string {
+  if (typeof v === 'string') {
+    const m = NAIVE_UTC.exec(v);
+    if (m && Number(m[3]) <= 28) return `${m[1]}.${((m[5] ?? '') + '000').slice(0, 3)}Z`;
+  }
   if (typeof v === 'number' || (typeof v === 'string' && /^\d{9,11}(\.\d+)?$/.test(v))) {
     const d = new Date(Number(v) * 1000);
     return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
