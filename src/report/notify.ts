@@ -31,6 +31,8 @@ interface Owner {
   eol: number;
   vulnerable: Map<string, number>;
   pending: string[];
+  /** Whether the CSV file exists yet (written on first flush: one file operation for small owners). */
+  created: boolean;
   /** Markdown host lines, up to MD_HOSTS. */
   listed: string[];
 }
@@ -77,7 +79,10 @@ function ownerOf(r: HostRecord, o: NotifyOptions): { key: string; title: string;
 
 function flush(dir: string, owner: Owner): void {
   if (owner.pending.length === 0) return;
-  appendFileSync(join(dir, `${owner.file}.csv`), owner.pending.join(''));
+  const path = join(dir, `${owner.file}.csv`);
+  if (owner.created) appendFileSync(path, owner.pending.join(''));
+  else writeFileSync(path, owner.pending.join(''));
+  owner.created = true;
   owner.pending = [];
 }
 
@@ -119,8 +124,7 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
     const who = ownerOf(r, o);
     let owner = owners.get(who.key);
     if (!owner) {
-      owner = { title: who.title, file: names.take(who.base), hosts: 0, eol: 0, vulnerable: new Map(), pending: [HOSTS_CSV_HEADER], listed: [] };
-      writeFileSync(join(o.outDir, `${owner.file}.csv`), '');
+      owner = { title: who.title, file: names.take(who.base), hosts: 0, eol: 0, vulnerable: new Map(), pending: [HOSTS_CSV_HEADER], created: false, listed: [] };
       owners.set(who.key, owner);
     }
     owner.hosts++;
