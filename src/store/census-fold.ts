@@ -1,4 +1,5 @@
-// Folds grouped SQL rows (one per group value x family masks) into CensusRows.
+// Folds grouped SQL rows into CensusRows: per group value x family masks (family grouping),
+// or one pivoted row per group.
 import type { CensusFilter, CensusRow, GroupKey } from './store.js';
 import type { SqlRow } from './driver.js';
 import type { FamilyBits } from './families.js';
@@ -57,8 +58,43 @@ export function foldCensus(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Excl
       if (typeof r.asn_org === 'string' && !row.asnOrg) row.asnOrg = r.asn_org;
     }
   }
-  // Largest groups first; ties by group value so output is deterministic.
+  return sortRows(out);
+}
+
+/** Largest groups first; ties by group value so output is deterministic. */
+function sortRows(out: Map<string, CensusRow>): CensusRow[] {
   return [...out.entries()]
     .sort((a, b) => b[1].exchange - a[1].exchange || b[1].hosts - a[1].hosts || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([, row]) => row);
+}
+
+/** Pivoted rows (one per group, family counts in v<bit>/l<bit> columns) into CensusRows. */
+export function foldPivot(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Exclude<GroupKey, 'family'>>, families: FamilyBits): CensusRow[] {
+  const bits = families.bits();
+  const out = new Map<string, CensusRow>();
+  for (const r of rows) {
+    const group: Partial<Record<GroupKey, GroupValue>> = {};
+    keys.forEach((k, i) => (group[k] = groupValue(k, r[`g${i}`])));
+    const ordered: Partial<Record<GroupKey, GroupValue>> = {};
+    for (const k of groupBy) ordered[k] = group[k] ?? null;
+    const id = JSON.stringify(groupBy.map((k) => ordered[k]));
+    let row = out.get(id);
+    if (!row) {
+      row = { group: ordered, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} };
+      for (const [, f] of bits) row.vulnerable[f] = row.likely[f] = 0;
+      if (keys.includes('asn')) row.asnOrg = null;
+      out.set(id, row);
+    }
+    // Aggregates over no rows are NULL: count them as 0.
+    row.hosts += Number(r.hosts ?? 0);
+    row.exchange += Number(r.exchange ?? 0);
+    row.suspect += Number(r.suspect ?? 0);
+    row.eol += Number(r.eol ?? 0);
+    for (const [bit, f] of bits) {
+      row.vulnerable[f] = (row.vulnerable[f] ?? 0) + Number(r[`v${bit}`] ?? 0);
+      row.likely[f] = (row.likely[f] ?? 0) + Number(r[`l${bit}`] ?? 0);
+    }
+    if (typeof r.asn_org === 'string' && !row.asnOrg) row.asnOrg = r.asn_org;
+  }
+  return sortRows(out);
 }

@@ -1,17 +1,10 @@
-// Builds census SQL. Counting happens in the database, grouped by the requested columns
-// plus the two family masks; census-fold.ts turns the (small) result into CensusRows.
+// Builds census SQL over a cube (cubes.ts). Counting happens in the database: per-family
+// counts are pivoted into columns, except for family grouping, which groups by the two masks;
+// census-fold.ts turns the (small) result into CensusRows.
 import type { CensusFilter, GroupKey } from './store.js';
 import type { SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
-
-const COLUMN: Record<Exclude<GroupKey, 'eol' | 'family'>, string> = {
-  continent: 'continent',
-  country: 'country',
-  asn: 'asn',
-  product: 'product',
-  release: 'release_name',
-  status: 'status',
-};
+import { GROUP_COLUMN, type Cube } from './cubes.js';
 
 export interface Where {
   sql: string;
@@ -45,42 +38,52 @@ export function buildWhere(scanId: number, filter: CensusFilter | undefined, asO
   return { sql: parts.join(' AND '), params };
 }
 
-/** True when the pre-aggregated census_summary can answer (it has no ASN column). */
-export function summaryCanAnswer(groupBy: GroupKey[], filter: CensusFilter | undefined): boolean {
-  return !groupBy.includes('asn') && !(filter?.asn?.length);
-}
-
 export interface CensusSql {
   sql: string;
   params: SqlValue[];
   /** Group keys other than 'family', in select order (family is expanded from the masks). */
   keys: Array<Exclude<GroupKey, 'family'>>;
+  /** 'masks': rows per group and mask pair (foldCensus); 'pivot': one row per group with v<bit>/l<bit> columns (foldPivot). */
+  shape: 'masks' | 'pivot';
+}
+
+/** Per-family columns: from a pivot cube's family rows, or by testing each host's mask bit. */
+function familyColumns(cube: Cube, w: string, families: FamilyBits): string[] {
+  return families.bits().flatMap(([bit]) => {
+    if (cube.kind === 'pivot') return [`SUM(CASE WHEN fam = ${bit} THEN vulnerable ELSE 0 END) AS v${bit}`, `SUM(CASE WHEN fam = ${bit} THEN likely ELSE 0 END) AS l${bit}`];
+    const m = String(2 ** bit);
+    return [`SUM(CASE WHEN (vuln_mask & ${m}) <> 0 THEN ${w} ELSE 0 END) AS v${bit}`, `SUM(CASE WHEN (likely_mask & ${m}) <> 0 THEN ${w} ELSE 0 END) AS l${bit}`];
+  });
 }
 
 export function buildCensusSql(
-  scanId: number, groupBy: GroupKey[], filter: CensusFilter | undefined, asOf: string, families: FamilyBits, fromSummary: boolean,
+  cube: Cube, scanId: number, groupBy: GroupKey[], filter: CensusFilter | undefined, asOf: string, families: FamilyBits,
 ): CensusSql {
   const keys = [...new Set(groupBy)].filter((k): k is Exclude<GroupKey, 'family'> => k !== 'family');
+  const shape = groupBy.includes('family') ? 'masks' : 'pivot';
+  if (shape === 'masks' && cube.kind !== 'mask') throw new Error(`cube ${cube.table} cannot group by family`);
   const params: SqlValue[] = [];
   const select: string[] = [];
   keys.forEach((k, i) => {
     if (k === 'eol') {
       select.push(`CASE WHEN eol_date IS NULL THEN NULL WHEN eol_date < ? THEN 1 ELSE 0 END AS g${i}`);
       params.push(asOf);
-    } else select.push(`${COLUMN[k]} AS g${i}`);
+    } else select.push(`${GROUP_COLUMN[k]} AS g${i}`);
   });
-  const w = fromSummary ? 'n' : '1';
+  // Pivot cubes: family rows carry n = 0, so the host sums need no condition on fam.
+  const w = cube.counted ? 'n' : '1';
+  if (shape === 'masks') select.push('vuln_mask', 'likely_mask');
   select.push(
-    'vuln_mask', 'likely_mask',
     `SUM(${w}) AS hosts`, `SUM(${w} * is_exchange) AS exchange`, `SUM(${w} * suspect) AS suspect`,
     `SUM(CASE WHEN is_exchange = 1 AND eol_date IS NOT NULL AND eol_date < ? THEN ${w} ELSE 0 END) AS eol`,
   );
   params.push(asOf);
+  if (shape === 'pivot') select.push(...familyColumns(cube, w, families));
   if (keys.includes('asn')) select.push('MAX(asn_org) AS asn_org');
   const where = buildWhere(scanId, filter, asOf, families);
   params.push(...where.params);
-  const groupCount = keys.length + 2;
+  const groupCount = keys.length + (shape === 'masks' ? 2 : 0);
   const ordinals = Array.from({ length: groupCount }, (_, i) => String(i + 1)).join(', ');
-  const sql = `SELECT ${select.join(', ')} FROM ${fromSummary ? 'census_summary' : 'hosts'} WHERE ${where.sql} GROUP BY ${ordinals}`;
-  return { sql, params, keys };
+  const sql = `SELECT ${select.join(', ')} FROM ${cube.table} WHERE ${where.sql}${groupCount > 0 ? ` GROUP BY ${ordinals}` : ''}`;
+  return { sql, params, keys, shape };
 }

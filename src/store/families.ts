@@ -60,7 +60,12 @@ export class FamilyBits {
     return out;
   }
 
+  /** [bit, name] pairs in bit order. */
+  bits(): Array<[number, string]> {
+    return [...this.byBit.entries()].sort((a, b) => a[0] - b[0]);
+  }
+
   all(): string[] {
-    return [...this.byBit.entries()].sort((a, b) => a[0] - b[0]).map(([, name]) => name);
+    return this.bits().map(([, name]) => name);
   }
 }

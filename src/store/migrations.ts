@@ -76,6 +76,60 @@ CREATE TABLE census_summary (
 CREATE INDEX census_summary_scan ON census_summary (scan_id);
 `,
   },
+  {
+    version: 2,
+    name: 'per-family census cubes, ASN cubes',
+    // census_summary stays as the mask cube of the geo dimensions (family grouping and filters).
+    // fam = -1 rows count hosts in n; fam = bit rows count that family's vulnerable/likely servers.
+    sql: `
+CREATE TABLE census_geo (
+  scan_id BIGINT NOT NULL,
+  continent TEXT,
+  country TEXT,
+  product TEXT,
+  release_name TEXT,
+  status TEXT NOT NULL,
+  eol_date {{ctext}},
+  is_exchange SMALLINT NOT NULL,
+  suspect SMALLINT NOT NULL,
+  fam INTEGER NOT NULL,
+  n BIGINT NOT NULL,
+  vulnerable BIGINT NOT NULL,
+  likely BIGINT NOT NULL
+);
+CREATE INDEX census_geo_scan ON census_geo (scan_id);
+CREATE TABLE census_asn_mask (
+  scan_id BIGINT NOT NULL,
+  asn BIGINT,
+  asn_org TEXT,
+  product TEXT,
+  status TEXT NOT NULL,
+  eol_date {{ctext}},
+  is_exchange SMALLINT NOT NULL,
+  suspect SMALLINT NOT NULL,
+  vuln_mask BIGINT NOT NULL,
+  likely_mask BIGINT NOT NULL,
+  n BIGINT NOT NULL
+);
+CREATE INDEX census_asn_mask_scan ON census_asn_mask (scan_id, asn);
+CREATE TABLE census_asn (
+  scan_id BIGINT NOT NULL,
+  asn BIGINT,
+  asn_org TEXT,
+  product TEXT,
+  status TEXT NOT NULL,
+  eol_date {{ctext}},
+  is_exchange SMALLINT NOT NULL,
+  suspect SMALLINT NOT NULL,
+  fam INTEGER NOT NULL,
+  n BIGINT NOT NULL,
+  vulnerable BIGINT NOT NULL,
+  likely BIGINT NOT NULL
+);
+CREATE INDEX census_asn_scan ON census_asn (scan_id, asn);
+UPDATE scans SET summary_version = -1;
+`,
+  },
 ];
 
 function expand(sql: string, dialect: SqlDriver['dialect']): string {

@@ -1,14 +1,16 @@
 // The Store, written once over SqlDriver; the SQLite and PostgreSQL adapters differ only
-// in their driver. Census queries read census_summary, a per-scan pre-aggregate rebuilt
-// when the scan's data changed (finishScan rebuilds it, so complete scans answer at once).
+// in their driver. Census queries read per-scan pre-aggregates (cubes.ts), rebuilt when the
+// scan's data changed (finishScan rebuilds them, so complete scans answer at once).
 import { hostRecordToWire } from '../core/wire.js';
 import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost, TrendPoint, TrendQuery } from './store.js';
 import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import { FamilyBits } from './families.js';
 import { HOST_COLUMNS, hostRowValues } from './host-row.js';
-import { buildCensusSql, buildWhere, summaryCanAnswer } from './census-sql.js';
-import { foldCensus } from './census-fold.js';
+import { buildCensusSql, buildWhere } from './census-sql.js';
+import { foldCensus, foldPivot } from './census-fold.js';
+import { GEO_PIVOT, pickCube } from './cubes.js';
+import { rebuildCubes } from './cube-build.js';
 import { hostRecordFromWire } from './record-codec.js';
 import { migrate } from './migrations.js';
 
@@ -19,7 +21,6 @@ const upsertHosts = (n: number): string =>
   `INSERT INTO hosts (${HOST_COLUMNS.join(', ')}) VALUES ${rowsOf(n, HOST_COLUMNS.length)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`;
 const upsertData = (n: number): string =>
   `INSERT INTO host_data (host_id, record, observation) VALUES ${rowsOf(n, 3)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`;
-const SUMMARY_DIMENSIONS = 'continent, country, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask';
 const PAGE = 500;
 
 function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
@@ -98,25 +99,21 @@ export class SqlStore implements Store {
     await this.ensureSummary(scanId);
   }
 
-  /** Rebuilds the scan's census_summary when hosts were written since it was built. */
+  /** Rebuilds the scan's cubes when hosts were written since they were built. */
   private async ensureSummary(scanId: number): Promise<void> {
     const fresh = await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [scanId]);
     if (fresh.length > 0) return;
     await this.db.transaction(async () => {
       const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [scanId]);
       if (v.length === 0) return;
-      await this.db.run('DELETE FROM census_summary WHERE scan_id = ?', [scanId]);
-      await this.db.run(
-        `INSERT INTO census_summary (scan_id, ${SUMMARY_DIMENSIONS}, n) SELECT scan_id, ${SUMMARY_DIMENSIONS}, COUNT(*) FROM hosts WHERE scan_id = ? GROUP BY scan_id, ${SUMMARY_DIMENSIONS}`,
-        [scanId],
-      );
+      await rebuildCubes(this.db, scanId);
       await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [Number(v[0]?.data_version), scanId]);
     });
   }
 
   private async counts(scanId: number): Promise<ScanInfo['counts']> {
     await this.ensureSummary(scanId);
-    const r = (await this.db.all('SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM census_summary WHERE scan_id = ?', [scanId]))[0];
+    const r = (await this.db.all(`SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${GEO_PIVOT.table} WHERE scan_id = ?`, [scanId]))[0];
     return { hosts: Number(r?.hosts ?? 0), exchange: Number(r?.exchange ?? 0), suspect: Number(r?.suspect ?? 0) };
   }
 
@@ -173,11 +170,11 @@ export class SqlStore implements Store {
 
   async census(q: CensusQuery): Promise<CensusRow[]> {
     await this.fam.reload();
-    const fromSummary = summaryCanAnswer(q.groupBy, q.filter);
-    if (fromSummary) await this.ensureSummary(q.scanId);
-    const built = buildCensusSql(q.scanId, q.groupBy, q.filter, q.asOf, this.fam, fromSummary);
+    const cube = pickCube(q.groupBy, q.filter);
+    if (cube.counted) await this.ensureSummary(q.scanId);
+    const built = buildCensusSql(cube, q.scanId, q.groupBy, q.filter, q.asOf, this.fam);
     const rows = await this.db.all(built.sql, built.params);
-    const out = foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
+    const out = built.shape === 'pivot' ? foldPivot(rows, q.groupBy, built.keys, this.fam) : foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
     // An ungrouped census always has one row, even for an empty scan.
     if (q.groupBy.length === 0 && out.length === 0) out.push(foldCensus([{ vuln_mask: 0, likely_mask: 0, hosts: 0, exchange: 0, suspect: 0, eol: 0 }], [], [], this.fam)[0] as CensusRow);
     return out;

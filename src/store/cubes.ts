@@ -1,0 +1,66 @@
+// Pre-aggregated census tables ("cubes") per scan, and which one answers a query.
+// Two kinds: `pivot` cubes hold one row per dimension combination (fam = -1, count n) plus one
+// row per combination and CVE family (vulnerable/likely counts), so their size does not grow
+// with mask combinations; `mask` cubes keep the two family masks and answer family grouping
+// and family filters, which need to know which families each host has together.
+import type { CensusFilter, GroupKey } from './store.js';
+
+export type Dim = 'continent' | 'country' | 'asn' | 'product' | 'release_name' | 'status' | 'eol_date' | 'is_exchange' | 'suspect';
+
+export interface Cube {
+  table: string;
+  kind: 'pivot' | 'mask';
+  dims: readonly Dim[];
+  /** True when the table has an asn_org column (MAX per row). */
+  asnOrg: boolean;
+  /** Rows are counts in `n` (cubes) rather than one row per host (the hosts table). */
+  counted: boolean;
+}
+
+const GEO: Dim[] = ['continent', 'country', 'product', 'release_name', 'status', 'eol_date', 'is_exchange', 'suspect'];
+// No geo here: ASNs times countries would make the cube nearly as large as the host table.
+const ASN: Dim[] = ['asn', 'product', 'status', 'eol_date', 'is_exchange', 'suspect'];
+
+export const GEO_PIVOT: Cube = { table: 'census_geo', kind: 'pivot', dims: GEO, asnOrg: false, counted: true };
+export const ASN_PIVOT: Cube = { table: 'census_asn', kind: 'pivot', dims: ASN, asnOrg: true, counted: true };
+export const GEO_MASK: Cube = { table: 'census_summary', kind: 'mask', dims: GEO, asnOrg: false, counted: true };
+export const ASN_MASK: Cube = { table: 'census_asn_mask', kind: 'mask', dims: ASN, asnOrg: true, counted: true };
+export const HOSTS: Cube = { table: 'hosts', kind: 'mask', dims: [...GEO, 'asn'], asnOrg: true, counted: false };
+
+/** Smallest first; the host table answers anything. */
+const ORDER: Cube[] = [GEO_PIVOT, ASN_PIVOT, GEO_MASK, ASN_MASK, HOSTS];
+
+export const GROUP_COLUMN: Record<Exclude<GroupKey, 'eol' | 'family'>, Dim> = {
+  continent: 'continent',
+  country: 'country',
+  asn: 'asn',
+  product: 'product',
+  release: 'release_name',
+  status: 'status',
+};
+
+const FILTER_COLUMN: Record<Exclude<keyof CensusFilter, 'eol' | 'family'>, Dim> = {
+  product: 'product',
+  country: 'country',
+  continent: 'continent',
+  asn: 'asn',
+  status: 'status',
+};
+
+/** Columns a query reads, and whether it needs per-host family sets (family grouping or filter). */
+export function queryNeeds(groupBy: GroupKey[], filter: CensusFilter | undefined): { dims: Set<Dim>; masks: boolean } {
+  const dims = new Set<Dim>(['eol_date', 'is_exchange', 'suspect']);
+  for (const k of groupBy) if (k !== 'eol' && k !== 'family') dims.add(GROUP_COLUMN[k]);
+  const f = filter ?? {};
+  for (const [k, col] of Object.entries(FILTER_COLUMN) as Array<[keyof typeof FILTER_COLUMN, Dim]>) if (f[k]?.length) dims.add(col);
+  return { dims, masks: groupBy.includes('family') || Boolean(f.family?.length) };
+}
+
+export function pickCube(groupBy: GroupKey[], filter: CensusFilter | undefined): Cube {
+  const need = queryNeeds(groupBy, filter);
+  for (const c of ORDER) {
+    if (need.masks && c.kind !== 'mask') continue;
+    if ([...need.dims].every((d) => c.dims.includes(d))) return c;
+  }
+  return HOSTS;
+}
