@@ -14,7 +14,7 @@ import { runDiff } from '../src/report/run-diff.js';
 import { writeBundles } from '../src/report/notify.js';
 import { GEO_ATTRIBUTION } from '../src/geo/index.js';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, size: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { db: { type: 'string' }, size: { type: 'string', default: '1000000' }, 'census-only': { type: 'boolean' } } });
 const tmp = mkdtempSync(join(tmpdir(), 'excensus-bench-report-'));
 let dbPath = values.db;
 if (!dbPath) {
@@ -50,6 +50,11 @@ await time('headline census (--json)', async () => { const o = sink(); await run
 await time('HTML report (map, charts, trend)', async () => { const o = sink(); await runReport(store, { ...base, format: 'html' }, o); return `${(o.bytes / 1024).toFixed(0)} KiB`; });
 await time('--by continent,country --json', async () => { const o = sink(); await runReport(store, { ...base, groupBy: ['continent', 'country'], format: 'json' }, o); return `${o.bytes} bytes`; });
 await time('--by asn --json (with asn_org)', async () => { const o = sink(); await runReport(store, { ...base, groupBy: ['asn'], format: 'json' }, o); return `${o.bytes} bytes`; });
+if (values['census-only']) {
+  await store.close();
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
 await time('host CSV export', async () => {
   const t = performance.now();
   const n = await writeHostsCsv(store, scan.id, {}, asOf, sink());
