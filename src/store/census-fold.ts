@@ -68,33 +68,32 @@ function sortRows(out: Map<string, CensusRow>): CensusRow[] {
     .map(([, row]) => row);
 }
 
-/** Pivoted rows (one per group, family counts in v<bit>/l<bit> columns) into CensusRows. */
+/** Pivoted rows (one per group, family counts in v<bit>/l<bit> columns) into CensusRows.
+ * SQL grouped them already, so each row is its own group: no merging, one pass. */
 export function foldPivot(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Exclude<GroupKey, 'family'>>, families: FamilyBits): CensusRow[] {
-  const bits = families.bits();
+  const cols = families.bits().map(([bit, name]) => ({ name, v: `v${bit}`, l: `l${bit}` }));
+  const slot = groupBy.map((k) => keys.indexOf(k as Exclude<GroupKey, 'family'>));
+  const withAsn = keys.includes('asn');
   const out = new Map<string, CensusRow>();
   for (const r of rows) {
     const group: Partial<Record<GroupKey, GroupValue>> = {};
-    keys.forEach((k, i) => (group[k] = groupValue(k, r[`g${i}`])));
-    const ordered: Partial<Record<GroupKey, GroupValue>> = {};
-    for (const k of groupBy) ordered[k] = group[k] ?? null;
-    const id = JSON.stringify(groupBy.map((k) => ordered[k]));
-    let row = out.get(id);
-    if (!row) {
-      row = { group: ordered, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} };
-      for (const [, f] of bits) row.vulnerable[f] = row.likely[f] = 0;
-      if (keys.includes('asn')) row.asnOrg = null;
-      out.set(id, row);
-    }
+    const values: GroupValue[] = [];
+    groupBy.forEach((k, i) => {
+      const at = slot[i] as number;
+      const v = at < 0 ? null : groupValue(k, r[`g${at}`]);
+      group[k] = v;
+      values.push(v);
+    });
     // Aggregates over no rows are NULL: count them as 0.
-    row.hosts += Number(r.hosts ?? 0);
-    row.exchange += Number(r.exchange ?? 0);
-    row.suspect += Number(r.suspect ?? 0);
-    row.eol += Number(r.eol ?? 0);
-    for (const [bit, f] of bits) {
-      row.vulnerable[f] = (row.vulnerable[f] ?? 0) + Number(r[`v${bit}`] ?? 0);
-      row.likely[f] = (row.likely[f] ?? 0) + Number(r[`l${bit}`] ?? 0);
+    const row: CensusRow = {
+      group, hosts: Number(r.hosts ?? 0), exchange: Number(r.exchange ?? 0), suspect: Number(r.suspect ?? 0), eol: Number(r.eol ?? 0), vulnerable: {}, likely: {},
+    };
+    for (const c of cols) {
+      row.vulnerable[c.name] = Number(r[c.v] ?? 0);
+      row.likely[c.name] = Number(r[c.l] ?? 0);
     }
-    if (typeof r.asn_org === 'string' && !row.asnOrg) row.asnOrg = r.asn_org;
+    if (withAsn) row.asnOrg = typeof r.asn_org === 'string' ? r.asn_org : null;
+    out.set(JSON.stringify(values), row);
   }
   return sortRows(out);
 }
