@@ -48,6 +48,8 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
       stdoutIsTTY: io.stdoutIsTTY ?? Boolean((stdout as NodeJS.WriteStream).isTTY),
     });
   } catch (err) {
+    // A reader that went away (`excensus report --json | head -1`) is not a failure.
+    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     if (err instanceof UsageError) {
       stderr.write(`excensus ${name}: ${err.message}\n\n${formatHelp(command)}`);
       return 2;
