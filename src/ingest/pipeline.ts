@@ -8,7 +8,7 @@ import { openInput } from './input.js';
 import { detectFormat, type Detected } from './detect.js';
 import { readerFor } from './formats.js';
 import { lineBlocks } from './lines.js';
-import { RecordProcessor, newBlockResult, type BlockResult, type Judge } from './process.js';
+import { RecordProcessor, expandHosts, newBlockResult, type BlockResult, type Judge } from './process.js';
 import { makePrefilter } from './prefilter.js';
 import { runInWorkers } from './worker-pool.js';
 import type { Problem } from './types.js';
@@ -81,7 +81,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       fs.records += r.records;
       summary.exchange += r.exchange;
       summary.suspect += r.suspect;
-      if (r.hosts.length > 0) await sink(r.hosts);
+      if (r.hosts.length > 0) await sink(expandHosts(r));
     };
     const reader = readerFor(detected);
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);

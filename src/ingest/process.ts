@@ -21,10 +21,19 @@ export interface ProcessOptions {
   keepObservations: boolean;
   /** For sources without a time (plain CSV): when the data was ingested. */
   defaultTimestamp: string;
+  /** Worker threads: pass pre-filtered records as their small observation ({lite}) to cut transfer cost. */
+  compact?: boolean;
+}
+
+/** A pre-filtered record in transit between threads; expandHosts turns it back into a host record. */
+export interface LiteHost {
+  lite: Observation;
 }
 
 export interface BlockResult {
-  hosts: StoredHost[];
+  hosts: Array<StoredHost | LiteHost>;
+  /** The evidence pre-filtered records get (sent along with lite hosts). */
+  emptyEvidence?: Evidence;
   problems: Array<{ line: number; reason: string }>;
   /** Records (observations) seen, including those --exchange-only dropped. */
   records: number;
@@ -103,10 +112,23 @@ export class RecordProcessor {
   private add(obs: Observation, judge: boolean, out: BlockResult): void {
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
     out.records++;
+    if (!judge && this.opts.compact) {
+      if (this.opts.exchangeOnly) return;
+      out.emptyEvidence ??= this.emptyEvidence;
+      out.hosts.push({ lite: obs });
+      return;
+    }
     const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.emptyEvidence);
     if (record.isExchange) out.exchange++;
     if (record.suspect) out.suspect++;
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
     out.hosts.push(judge && this.opts.keepObservations ? { record, observation: obs } : { record });
   }
+}
+
+/** Host records of a block, with lite hosts (from worker threads) expanded. */
+export function expandHosts(r: BlockResult): StoredHost[] {
+  const ev = r.emptyEvidence;
+  if (!ev) return r.hosts as StoredHost[];
+  return r.hosts.map((h) => ('lite' in h ? { record: notExchangeRecord(h.lite, ev) } : h));
 }

@@ -33,6 +33,7 @@ const processor = new RecordProcessor(init.detected, {
   exchangeOnly: init.exchangeOnly,
   keepObservations: init.keepObservations,
   defaultTimestamp: init.defaultTimestamp,
+  compact: true,
 });
 
 parentPort!.on('message', (job: WorkerJob) => {
