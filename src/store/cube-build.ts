@@ -1,16 +1,17 @@
-// Rebuilds a scan's census cubes (see cubes.ts). Each mask cube is one pass over the host
-// table; each pivot cube is derived from its (much smaller) mask cube, so two passes in all.
+// Rebuilds a scan's census cubes (see cubes.ts): two passes over the host table (geo and ASN
+// mask cubes); the other cubes derive from those, which are far smaller.
 import type { SqlDriver } from './driver.js';
-import { ASN_MASK, ASN_PIVOT, GEO_MASK, GEO_PIVOT, type Cube } from './cubes.js';
+import { ASN_MASK, ASN_PIVOT, FAMILY_MASK, GEO_MASK, GEO_PIVOT, HOSTS, type Cube } from './cubes.js';
 
-const CUBES = [GEO_MASK, GEO_PIVOT, ASN_MASK, ASN_PIVOT];
+const CUBES = [GEO_MASK, GEO_PIVOT, FAMILY_MASK, ASN_MASK, ASN_PIVOT];
 
-async function buildMask(db: SqlDriver, cube: Cube, scanId: number): Promise<void> {
-  const dims = cube.dims.join(', ');
-  const org = cube.asnOrg ? ', asn_org' : '';
+/** A mask cube from the host table or from a mask cube with more dimensions. */
+async function buildMask(db: SqlDriver, from: Cube, to: Cube, scanId: number): Promise<void> {
+  const dims = to.dims.join(', ');
+  const org = to.asnOrg ? ', asn_org' : '';
   await db.run(
-    `INSERT INTO ${cube.table} (scan_id, ${dims}, vuln_mask, likely_mask${org}, n)
-     SELECT scan_id, ${dims}, vuln_mask, likely_mask${org ? ', MAX(asn_org)' : ''}, COUNT(*) FROM hosts
+    `INSERT INTO ${to.table} (scan_id, ${dims}, vuln_mask, likely_mask${org}, n)
+     SELECT scan_id, ${dims}, vuln_mask, likely_mask${org ? ', MAX(asn_org)' : ''}, ${from.counted ? 'SUM(n)' : 'COUNT(*)'} FROM ${from.table}
      WHERE scan_id = ? GROUP BY scan_id, ${dims}, vuln_mask, likely_mask`,
     [scanId],
   );
@@ -42,8 +43,9 @@ async function buildPivot(db: SqlDriver, from: Cube, to: Cube, scanId: number): 
 /** Replaces every cube of the scan. Call inside a transaction. */
 export async function rebuildCubes(db: SqlDriver, scanId: number): Promise<void> {
   for (const c of CUBES) await db.run(`DELETE FROM ${c.table} WHERE scan_id = ?`, [scanId]);
-  await buildMask(db, GEO_MASK, scanId);
+  await buildMask(db, HOSTS, GEO_MASK, scanId);
   await buildPivot(db, GEO_MASK, GEO_PIVOT, scanId);
-  await buildMask(db, ASN_MASK, scanId);
+  await buildMask(db, GEO_MASK, FAMILY_MASK, scanId);
+  await buildMask(db, HOSTS, ASN_MASK, scanId);
   await buildPivot(db, ASN_MASK, ASN_PIVOT, scanId);
 }

@@ -25,10 +25,12 @@ export const GEO_PIVOT: Cube = { table: 'census_geo', kind: 'pivot', dims: GEO, 
 export const ASN_PIVOT: Cube = { table: 'census_asn', kind: 'pivot', dims: ASN, asnOrg: true, counted: true };
 export const GEO_MASK: Cube = { table: 'census_summary', kind: 'mask', dims: GEO, asnOrg: false, counted: true };
 export const ASN_MASK: Cube = { table: 'census_asn_mask', kind: 'mask', dims: ASN, asnOrg: true, counted: true };
+// Family grouping and filters over product, status and EOL only: a few thousand rows.
+export const FAMILY_MASK: Cube = { table: 'census_family_mask', kind: 'mask', dims: ['product', 'status', 'eol_date', 'is_exchange', 'suspect'], asnOrg: false, counted: true };
 export const HOSTS: Cube = { table: 'hosts', kind: 'mask', dims: [...GEO, 'asn'], asnOrg: true, counted: false };
 
 /** Smallest first; the host table answers anything. */
-const ORDER: Cube[] = [GEO_PIVOT, ASN_PIVOT, GEO_MASK, ASN_MASK, HOSTS];
+export const CUBES_BY_SIZE: readonly Cube[] = [GEO_PIVOT, ASN_PIVOT, FAMILY_MASK, GEO_MASK, ASN_MASK, HOSTS];
 
 export const GROUP_COLUMN: Record<Exclude<GroupKey, 'eol' | 'family'>, Dim> = {
   continent: 'continent',
@@ -58,7 +60,7 @@ export function queryNeeds(groupBy: GroupKey[], filter: CensusFilter | undefined
 
 export function pickCube(groupBy: GroupKey[], filter: CensusFilter | undefined): Cube {
   const need = queryNeeds(groupBy, filter);
-  for (const c of ORDER) {
+  for (const c of CUBES_BY_SIZE) {
     if (need.masks && c.kind !== 'mask') continue;
     if ([...need.dims].every((d) => c.dims.includes(d))) return c;
   }

@@ -130,6 +130,26 @@ CREATE INDEX census_asn_scan ON census_asn (scan_id, asn);
 UPDATE scans SET summary_version = -1;
 `,
   },
+  {
+    version: 3,
+    name: 'family mask cube without geo',
+    // Family grouping without geo reads a few thousand rows instead of the geo mask cube.
+    sql: `
+CREATE TABLE census_family_mask (
+  scan_id BIGINT NOT NULL,
+  product TEXT,
+  status TEXT NOT NULL,
+  eol_date {{ctext}},
+  is_exchange SMALLINT NOT NULL,
+  suspect SMALLINT NOT NULL,
+  vuln_mask BIGINT NOT NULL,
+  likely_mask BIGINT NOT NULL,
+  n BIGINT NOT NULL
+);
+CREATE INDEX census_family_mask_scan ON census_family_mask (scan_id);
+UPDATE scans SET summary_version = -1;
+`,
+  },
 ];
 
 function expand(sql: string, dialect: SqlDriver['dialect']): string {

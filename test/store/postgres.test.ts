@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openStore } from '../../src/store/index.js';
 import { storeConformance } from './conformance.js';
+import { censusEquivalence } from './census-equivalence.js';
 
 const url = process.env.EXCENSUS_TEST_PG;
 if (!url) {
@@ -20,4 +21,5 @@ if (!url) {
     await client.end();
   });
   storeConformance('postgres', () => openStore(withSchema));
+  censusEquivalence('postgres', () => openStore(withSchema));
 }

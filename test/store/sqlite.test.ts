@@ -12,11 +12,13 @@ import { openSqliteDriver } from '../../src/store/sqlite-driver.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { makeRecord } from './records.js';
 import { storeConformance } from './conformance.js';
+import { censusEquivalence } from './census-equivalence.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 storeConformance('sqlite', () => openStore(join(dir, 'conformance.db')));
+censusEquivalence('sqlite', () => openStore(join(dir, 'equivalence.db')));
 
 describe('SQLite store specifics', () => {
   it('loses only the open batch when the process is killed, and a resume adds no duplicates', async () => {
@@ -62,6 +64,28 @@ describe('SQLite store specifics', () => {
     assert.deepEqual(await migrate(driver, extra), [99]);
     assert.deepEqual(await migrate(driver, extra), []);
     await driver.close();
+  });
+
+  it('builds the census cubes of scans stored before they existed (migration 2)', async () => {
+    const path = join(dir, 'v1.db');
+    const driver = openSqliteDriver(path);
+    await migrate(driver, migrations.filter((m) => m.version === 1));
+    // A scan as the version-1 store left it: hosts and a fresh census_summary, no cubes.
+    await driver.exec(`INSERT INTO scans (id, name, kind, source, series, started_at, inputs, options, state, data_version, summary_version)
+      VALUES (1, 'old', 'ingest', 'shodan', 'shodan', '2025-01-01T00:00:00Z', '[]', '{}', 'complete', 1, 1);
+      INSERT INTO hosts (scan_id, ip, port, source, observed_at, status, is_exchange, suspect, product, eol_date, asn, asn_org)
+      VALUES (1, '192.0.2.7', 443, 'shodan', '2025-01-01T00:00:00Z', 'exchange', 1, 0, 'Exchange Server 2013', '2023-04-11', 3320, 'DTAG');
+      INSERT INTO census_summary (scan_id, product, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, n)
+      VALUES (1, 'Exchange Server 2013', 'exchange', '2023-04-11', 1, 0, 0, 0, 1);`);
+    await driver.close();
+    const store = await openStore(path);
+    try {
+      assert.deepEqual((await store.getScan('old'))?.counts, { hosts: 1, exchange: 1, suspect: 0 });
+      const [net] = await store.census({ scanId: 1, groupBy: ['asn'], asOf: '2024-01-01' });
+      assert.deepEqual([net?.group.asn, net?.exchange, net?.eol, net?.asnOrg], [3320, 1, 1, 'DTAG']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('reports an unusable path as a configuration error', async () => {
