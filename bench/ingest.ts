@@ -1,12 +1,13 @@
 // Ingest benchmark: a synthetic Shodan NDJSON file (bench/gen-shodan.ts), judged end to end by
 // ingestFiles (the `excensus ingest` code path, 2 worker threads, anchor pre-filter), with the
 // same task — records per country + histogram of Exchange builds — timed with jq and DuckDB.
-// Usage: node --import tsx bench/ingest.ts [--records N] [--workers N] [--no-peers]
+// Usage: node --import tsx bench/ingest.ts [--records N] [--workers N] [--no-peers] [--tsx]
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateShodanFile } from './gen-shodan.js';
 import { ensureApt, loadDuckDb } from './peers.js';
 
@@ -24,29 +25,42 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 
-if (args[0] === '--child') {
-  // Our run, in its own process so peak RSS is ours alone.
-  const { ingestFiles } = await import('../src/ingest/pipeline.js');
-  const file = args[1]!;
-  const workers = Number(args[2] ?? '2');
-  const countries: Record<string, number> = {};
-  const builds: Record<string, number> = {};
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  // the options `excensus ingest --workers N` passes (observations are only kept for the store)
-  const summary = await ingestFiles([file], { asOf: '2024-06-01', workers, keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00Z' }, async (batch) => {
-    for (const h of batch) {
-      const c = h.record.geo?.country ?? '';
-      countries[c] = (countries[c] ?? 0) + 1;
-      const b = h.record.isExchange ? h.record.evidence.build : undefined;
-      if (b) builds[b] = (builds[b] ?? 0) + 1;
-    }
-  });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ name: 'excensus', ms, cpuMs: (cpu.user + cpu.system) / 1000, countries, builds, maxRssMb, records: summary.records, problems: summary.problemCount }) + '\n');
-  process.exit(0);
+// Our run, in its own process so peak RSS is ours alone. The same script body serves both the
+// compiled build (what `excensus` runs: dist JS) and, with --tsx, the TypeScript sources.
+const CHILD = `
+const [pipelineUrl, file, workers] = process.argv.slice(2);
+const { ingestFiles } = await import(pipelineUrl);
+const countries = {};
+const builds = {};
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+// the options \`excensus ingest --workers N\` passes (observations are kept only for the store)
+const summary = await ingestFiles([file], { asOf: '2024-06-01', workers: Number(workers), keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00Z' }, async (batch) => {
+  for (const h of batch) {
+    const c = h.record.geo?.country ?? '';
+    countries[c] = (countries[c] ?? 0) + 1;
+    const b = h.record.isExchange ? h.record.evidence.build : undefined;
+    if (b) builds[b] = (builds[b] ?? 0) + 1;
+  }
+});
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const maxRssMb = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(JSON.stringify({ name: 'excensus', ms, cpuMs: (cpu.user + cpu.system) / 1000, countries, builds, maxRssMb, records: summary.records, problems: summary.problemCount }) + '\\n');
+`;
+
+/** Compiles src/ into a temporary dist (data/ and node_modules linked in); null if that fails. */
+function buildDist(): string | null {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  const out = join(tmpdir(), 'excensus-bench-dist');
+  rmSync(out, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'ignore' });
+  if (!existsSync(join(out, 'src/ingest/pipeline.js'))) return null;
+  symlinkSync(join(root, 'data'), join(out, 'data'));
+  symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
+  writeFileSync(join(out, 'child.mjs'), CHILD);
+  return out;
 }
 
 const records = Number(opt('records', '200000'));
@@ -60,8 +74,18 @@ const bytes = statSync(file).size;
 process.stdout.write(`input: ${records} records, ${(bytes / 1e6).toFixed(0)} MB (${file})\n`);
 
 const results: TaskResult[] = [];
-const self = fileURLToPath(import.meta.url);
-const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', file, workers], { encoding: 'utf8', maxBuffer: 64 << 20 });
+const dist = args.includes('--tsx') ? null : buildDist();
+let child;
+if (dist) {
+  process.stdout.write('excensus: compiled build (dist JS, as the published binary runs)\n');
+  child = spawnSync(process.execPath, [join(dist, 'child.mjs'), pathToFileURL(join(dist, 'src/ingest/pipeline.js')).href, file, workers], { encoding: 'utf8', maxBuffer: 64 << 20 });
+} else {
+  process.stdout.write('excensus: TypeScript sources through tsx (adds a loader thread per worker: more RSS and CPU)\n');
+  const childFile = join(tmpdir(), 'excensus-bench-child.mjs');
+  writeFileSync(childFile, CHILD);
+  const src = new URL('../src/ingest/pipeline.ts', import.meta.url).href;
+  child = spawnSync(process.execPath, ['--import', 'tsx', childFile, src, file, workers], { encoding: 'utf8', maxBuffer: 64 << 20 });
+}
 if (child.status !== 0) {
   process.stderr.write(child.stderr);
   process.exit(1);
