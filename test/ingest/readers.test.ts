@@ -111,6 +111,7 @@ test('nmap XML: open ports only, http-headers script, SMTP banner and service pr
   assert.match(syn.obs[0]!.banners?.smtp ?? '', /^220 EXCH03/);
   assert.equal(syn.obs[0]!.reported?.product, 'Microsoft Exchange smtpd');
   assert.equal(header(syn.obs[1]!, 'X-OWA-Version'), '15.2.1258.28');
+  assert.equal(syn.obs[1]!.reported?.build, '15.2.1258.28', 'version-keyed script table');
   assert.equal(header(syn.obs[2]!, 'Server'), 'nginx/1.18.0');
 });
 

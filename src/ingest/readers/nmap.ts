@@ -1,7 +1,8 @@
 // nmap -oX: one <host> at a time is built into a small element tree and mapped to one
 // observation per open port. HTTP headers come from http-headers / http-server-header script
 // output, mail banners from the banner / smtp-commands scripts and the -sV service product;
-// an ms-exchange-version script table keyed by build gives a reported build.
+// a script whose result table is keyed by a dotted build (as version-detection scripts write)
+// gives a reported build. No product-specific script names here: rules judge the claims.
 import type { HttpExchange, Observation } from '../../core/observation.js';
 import type { ReadItem } from '../types.js';
 import { xmlTokens } from '../xml-tokens.js';
@@ -109,8 +110,7 @@ function mapPort(ip: string, hostname: string | undefined, timestamp: string, po
     else obs.banners = { ...(banner ? { smtp: banner } : {}), ...(ehlo ? { ehlo } : {}) };
   }
   const product = [service?.attrs.product, service?.attrs.version].filter(Boolean).join(' ');
-  const exVersion = scripts.get('ms-exchange-version');
-  const build = exVersion ? kids(exVersion, 'table').map((t) => t.attrs.key).find((k) => k && /^\d+\.\d+\.\d+/.test(k)) : undefined;
+  const build = [...scripts.values()].flatMap((s) => kids(s, 'table')).map((t) => t.attrs.key).find((k) => k !== undefined && /^\d+\.\d+\.\d+(\.\d+)?$/.test(k));
   if (product || build) obs.reported = { ...(product ? { product } : {}), ...(build ? { build } : {}) };
   return obs;
 }

@@ -95,7 +95,7 @@ function mapResponse(response: Record<string, unknown> | undefined): HttpExchang
   return ex;
 }
 
-/** zgrab2 writes header names as x_owa_version; the wire name is x-owa-version. */
+/** zgrab2 writes header names lower-cased with `_` (x_powered_by); the wire name has `-`. */
 function wireName(n: string): string {
   return n.replace(/_/g, '-');
 }
