@@ -1,7 +1,8 @@
 // TCP and TLS connections for probes: one shared TLS context, any certificate accepted
 // (its names recorded), every wait bounded by a deadline, every failure a value.
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket, type PeerCertificate } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
 import type { TlsInfo } from '../core/observation.js';
 import type { ObservationStatus } from '../core/observation.js';
 import { ResponseParser, type ParsedResponse, type ParserLimits } from './http-parser.js';
@@ -33,6 +34,8 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** Host deadline: aborting gives up the connection attempt at once. */
   signal?: AbortSignal;
+  /** Read the peer certificate's names (once per host is enough: reconnects skip it). */
+  wantCert?: boolean;
 }
 
 export interface Connected {
@@ -82,26 +85,35 @@ export function openConnection(o: ConnectOptions): Promise<Connected | ProbeFail
       tcpUp = true;
       if (!o.tls) finish({ socket });
     });
-    if (o.tls) socket.once('secureConnect', () => finish({ socket, tls: certInfo((socket as TLSSocket).getPeerCertificate(false)) }));
+    if (o.tls) {
+      socket.once('secureConnect', () => {
+        if (!o.wantCert) return finish({ socket });
+        const cert = (socket as TLSSocket).getPeerX509Certificate();
+        finish(cert ? { socket, tls: certInfo(cert) } : { socket, tls: { names: [] } });
+      });
+    }
     socket.on('error', onError);
     socket.on('close', onClose);
   });
 }
 
-function certInfo(cert: PeerCertificate | Record<string, never>): TlsInfo {
+// X509Certificate parses fields lazily; getPeerCertificate() would also hash the certificate
+// three ways and build a large object, per connection.
+function certInfo(cert: X509Certificate): TlsInfo {
   const names: string[] = [];
-  const cn = typeof cert.subject?.CN === 'string' ? cert.subject.CN : undefined;
+  const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
   if (cn) names.push(cn);
-  for (const part of (cert.subjectaltname ?? '').split(',')) {
+  for (const part of (cert.subjectAltName ?? '').split(',')) {
     const m = /^\s*DNS:(.+)$/.exec(part);
     if (m?.[1] && !names.includes(m[1])) names.push(m[1]);
   }
-  const issuerCn = typeof cert.issuer?.CN === 'string' ? cert.issuer.CN : undefined;
   const info: TlsInfo = { names };
   if (cn) info.subjectCN = cn;
+  const issuerCn = /(?:^|\n)CN=([^\n]*)/.exec(cert.issuer)?.[1];
   if (issuerCn) info.issuer = issuerCn;
-  if (cert.valid_to) info.notAfter = new Date(cert.valid_to).toISOString();
-  if (cert.subject && cert.issuer) info.selfSigned = JSON.stringify(cert.subject) === JSON.stringify(cert.issuer);
+  const notAfter = new Date(cert.validTo);
+  if (!Number.isNaN(notAfter.getTime())) info.notAfter = notAfter.toISOString();
+  info.selfSigned = cert.subject === cert.issuer;
   return info;
 }
 

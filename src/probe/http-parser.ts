@@ -23,6 +23,7 @@ export interface ParserLimits {
 type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'until-close' | 'done' | 'error';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+const HTTP_PREFIX = Buffer.from('HTTP/');
 const MAX_CHUNK_LINE = 1024;
 
 export class ResponseParser {
@@ -113,14 +114,14 @@ export class ResponseParser {
   private addBody(b: Buffer): void {
     const room = this.limits.maxBodyBytes - this.bodyBytes;
     if (b.length > room) {
-      if (room > 0) this.bodyParts.push(Buffer.from(b.subarray(0, room)));
+      if (room > 0) this.bodyParts.push(b.subarray(0, room));
       this.bodyBytes += Math.max(room, 0);
       this.truncated = true;
       this.state = 'done';
       return;
     }
-    // Copy: the socket may reuse its buffers, and slices would pin large chunks.
-    if (b.length > 0) this.bodyParts.push(Buffer.from(b));
+    // Socket chunks are fresh buffers of at most one read: keeping slices of them is safe and bounded.
+    if (b.length > 0) this.bodyParts.push(b);
     this.bodyBytes += b.length;
   }
 
@@ -134,7 +135,7 @@ export class ResponseParser {
     }
     if (end < 0) {
       if (this.pending.length > this.limits.maxHeaderBytes) this.fail(`response head exceeds ${this.limits.maxHeaderBytes} bytes`);
-      else if (this.pending.length >= 5 && !this.pending.subarray(0, 5).equals(Buffer.from('HTTP/'))) this.fail(notHttp(this.pending));
+      else if (this.pending.length >= 5 && this.pending.compare(HTTP_PREFIX, 0, 5, 0, 5) !== 0) this.fail(notHttp(this.pending));
       return false;
     }
     if (end > this.limits.maxHeaderBytes) {

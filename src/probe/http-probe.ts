@@ -65,7 +65,7 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
       const reused = socket !== undefined && !socket.destroyed;
       if (!reused) {
         const t0 = performance.now();
-        const c = await openConnection({ ip: t.ip, port: t.port, tls: t.tls, timeoutMs: o.probeTimeoutMs, secureContext: o.secureContext, signal: o.signal, ...(t.hostname ? { servername: t.hostname } : {}) });
+        const c = await openConnection({ ip: t.ip, port: t.port, tls: t.tls, timeoutMs: o.probeTimeoutMs, secureContext: o.secureContext, signal: o.signal, wantCert: out.tls === undefined, ...(t.hostname ? { servername: t.hostname } : {}) });
         if (o.signal.aborted) return { failed: 'timeout', detail: 'host deadline passed' };
         if (isFailure(c)) {
           out.probes.push({ request: t.tls ? 'TLS connect' : 'TCP connect', status: 0, ms: ms(t0), error: `${c.failed}: ${c.detail}` });

@@ -116,6 +116,12 @@ async function run(ctx: CommandContext): Promise<number> {
   } else out = openOutput(outPath, ctx.stdout);
   const asJson = json || resumePath !== undefined;
 
+  // Many workers write at once: they share one pending 'drain' instead of one listener each.
+  let drained: Promise<void> | undefined;
+  const write = async (line: string): Promise<void> => {
+    if (!out.stream.write(line + '\n')) drained ??= once(out.stream, 'drain').then(() => void (drained = undefined));
+    if (drained) await drained;
+  };
   const judgeCtx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf };
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
@@ -152,7 +158,7 @@ async function run(ctx: CommandContext): Promise<number> {
             }
           : {}),
       },
-      async (r) => writeLine(out.stream, asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)),
+      (r) => write(asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)),
     );
   } finally {
     process.removeListener('SIGINT', onSignal);
