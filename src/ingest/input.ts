@@ -82,7 +82,9 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
     buffered.push(b);
     size += b.length;
   }
-  const headAll = Buffer.concat(buffered);
+  let headAll = Buffer.concat(buffered);
+  // A UTF-8 byte order mark is not data: every reader would trip over it on line 1.
+  if (headAll[0] === 0xef && headAll[1] === 0xbb && headAll[2] === 0xbf) headAll = headAll.subarray(3);
   async function* chunks(): AsyncGenerator<Buffer> {
     if (headAll.length > 0) yield headAll;
     if (ended) return;

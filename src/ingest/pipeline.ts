@@ -71,6 +71,10 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
 
   for (const file of files) {
     const input = await openInput(file, opts.stdin ?? process.stdin);
+    if (input.head.length === 0 && !input.damage()) {
+      summary.files.push({ file: input.name, format: opts.format ?? 'empty', gzip: input.gzip, records: 0, problems: 0 });
+      continue; // an empty file (or an empty download) holds no records and no format to detect
+    }
     const detected = detectFormat(input.head, file, opts.format);
     const fs: FileSummary = { file: input.name, format: detected.format, gzip: input.gzip, records: 0, problems: 0 };
     const add = async (r: BlockResult, base: number) => {

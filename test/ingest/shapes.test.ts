@@ -52,3 +52,16 @@ test('gzip on stdin is detected by its magic bytes', async () => {
   assert.equal(hosts.length, 3);
   assert.equal(hosts[0]!.record.evidence.build, '15.1.2507.6');
 });
+
+test('an empty input is zero records, and a byte order mark is not data', async () => {
+  const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(fixtures + 'shodan-exchange.synthetic.jsonl')]);
+  const hosts: StoredHost[] = [];
+  const s = await ingestFiles(['-'], { asOf: '2024-06-01', stdin: Readable.from([bom]) }, async (b) => {
+    hosts.push(...b);
+  });
+  assert.equal(s.problemCount, 0);
+  assert.equal(hosts.length, 3);
+  const empty = await ingestFiles(['-'], { asOf: '2024-06-01', stdin: Readable.from([]) }, async () => {});
+  assert.equal(empty.records, 0);
+  assert.equal(empty.problemCount, 0);
+});
