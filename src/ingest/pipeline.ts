@@ -71,9 +71,12 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
 
   for (const file of files) {
     const input = await openInput(file, opts.stdin ?? process.stdin);
-    if (input.head.length === 0 && !input.damage()) {
-      summary.files.push({ file: input.name, format: opts.format ?? 'empty', gzip: input.gzip, records: 0, problems: 0 });
-      continue; // an empty file (or an empty download) holds no records and no format to detect
+    if (input.head.length === 0) {
+      // an empty file (or an empty download) holds no records and no format to detect
+      const damage = input.damage();
+      summary.files.push({ file: input.name, format: opts.format ?? 'empty', gzip: input.gzip, records: 0, problems: damage ? 1 : 0, ...(damage ? { damage } : {}) });
+      if (damage) report({ file: input.name, line: 1, reason: `${damage}; no record could be read` });
+      continue;
     }
     const detected = detectFormat(input.head, file, opts.format);
     const fs: FileSummary = { file: input.name, format: detected.format, gzip: input.gzip, records: 0, problems: 0 };

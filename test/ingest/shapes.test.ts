@@ -65,3 +65,11 @@ test('an empty input is zero records, and a byte order mark is not data', async 
   assert.equal(empty.records, 0);
   assert.equal(empty.problemCount, 0);
 });
+
+test('a gzip cut inside its header is reported, not a crash', async () => {
+  const gz = gzipSync(readFileSync(fixtures + 'shodan-exchange.synthetic.jsonl')).subarray(0, 12);
+  const s = await ingestFiles(['-'], { asOf: '2024-06-01', stdin: Readable.from([gz]) }, async () => {});
+  assert.equal(s.records, 0);
+  assert.equal(s.problemCount, 1);
+  assert.match(s.problems[0]!.reason, /truncated gzip/);
+});
