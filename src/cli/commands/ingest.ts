@@ -21,6 +21,7 @@ export const command: CommandSpec = {
     asOfOption,
     { name: 'exchange-only', type: 'boolean', description: 'write only records with Exchange evidence (on-premises or suspect)' },
     { name: 'workers', type: 'string', valueName: 'N|auto', description: 'worker threads for line-oriented inputs (0 = none; auto = 2 for files over 256 MB)', env: 'EXCENSUS_WORKERS', default: 'auto' },
+    { name: 'strict', type: 'boolean', description: 'parse and judge every record (no anchor pre-filter): slower, and catches corruption inside records the pre-filter would skip' },
     noStoreOption,
   ],
   async run(ctx) {
@@ -40,6 +41,7 @@ export const command: CommandSpec = {
           ...(str(ctx.values, 'format') !== undefined ? { format: str(ctx.values, 'format') } : {}),
           asOf,
           exchangeOnly: bool(ctx.values, 'exchange-only'),
+          noPrefilter: bool(ctx.values, 'strict'),
           workers: str(ctx.values, 'workers') === 'auto' ? 'auto' : (int(ctx.values, 'workers', 0) ?? 0),
           stdin: ctx.stdin,
           // JSON Lines need only the records; the store (when wired) wants observations kept
