@@ -57,6 +57,8 @@ export interface ScanSummary {
   elapsedMs: number;
 }
 
+const START_BATCH = 50;
+
 /** Permuted positions p ≡ shard-1 (mod count): the shards partition one seeded order. */
 function* shardOrder(plan: ScanPlan): Generator<number> {
   const perm = new Permutation(plan.space.size, plan.seed);
@@ -123,7 +125,15 @@ export async function runScan(plan: ScanPlan, opts: ScanOptions, onRecord: (r: H
       opts.onProgress?.({ done, total, inFlight });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, total || 1)) }, worker));
+  // Workers start in small batches, one event-loop turn apart: a thousand handshakes begun in
+  // the same tick would all allocate at once and inflate the heap for the rest of the scan.
+  const workers: Array<Promise<void>> = [];
+  const count = Math.max(1, Math.min(opts.concurrency, total || 1));
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % START_BATCH === 0) await new Promise((r) => setImmediate(r));
+    workers.push(worker());
+  }
+  await Promise.all(workers);
   summary.elapsedMs = Math.round(performance.now() - started);
   return summary;
 }
