@@ -1,7 +1,8 @@
 // `excensus ingest FILE...`: wiring only. Reading, judging and batching live in src/ingest.
 import type { CommandSpec } from '../args.js';
 import { bool, int, str } from '../args.js';
-import { asOfOption, jsonOption, noStoreOption, outputOption, parseAsOf } from '../common-options.js';
+import { asOfOption, dbOption, jsonOption, noStoreOption, outputOption, parseAsOf } from '../common-options.js';
+import { Recorder, defaultScanName, findResumable, geoOptions, geoResolverFrom, scanNameOptions, storeFrom } from '../recorder.js';
 import { openOutput, writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import { hostRecordToWire } from '../../core/wire.js';
@@ -22,7 +23,11 @@ export const command: CommandSpec = {
     { name: 'exchange-only', type: 'boolean', description: 'write only records with Exchange evidence (on-premises or suspect)' },
     { name: 'workers', type: 'string', valueName: 'N|auto', description: 'worker threads for line-oriented inputs (0 = none; auto = 2 for files over 256 MB)', env: 'EXCENSUS_WORKERS', default: 'auto' },
     { name: 'strict', type: 'boolean', description: 'parse and judge every record (no anchor pre-filter): slower, and catches corruption inside records the pre-filter would skip' },
+    dbOption,
     noStoreOption,
+    ...scanNameOptions,
+    { name: 'resume', type: 'boolean', description: 'continue an unfinished ingest (--name, or the newest of its series): records already stored are replaced, never duplicated' },
+    ...geoOptions,
   ],
   async run(ctx) {
     const files = ctx.positionals;
@@ -30,6 +35,24 @@ export const command: CommandSpec = {
     if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
     const asOf = parseAsOf(str(ctx.values, 'as-of'));
     const json = bool(ctx.values, 'json');
+    const startedAt = new Date().toISOString();
+    const store = await storeFrom(ctx.values);
+    const series = str(ctx.values, 'series') ?? `ingest:${str(ctx.values, 'format') ?? 'auto'}`;
+    const resume = store && bool(ctx.values, 'resume') ? await findResumable(store, str(ctx.values, 'name') ?? true, 'ingest', series) : undefined;
+    const recorder = await Recorder.open({
+      store,
+      geo: geoResolverFrom(ctx.values),
+      ...(resume ? { resume } : {}),
+      meta: {
+        name: str(ctx.values, 'name') ?? defaultScanName('ingest', str(ctx.values, 'format') ?? 'auto', startedAt),
+        kind: 'ingest',
+        source: str(ctx.values, 'format') ?? 'auto',
+        series,
+        startedAt,
+        inputs: files,
+        options: { exchange_only: bool(ctx.values, 'exchange-only'), as_of: asOf },
+      },
+    });
     const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
     let written = 0;
     let printed = 0;
@@ -44,8 +67,8 @@ export const command: CommandSpec = {
           noPrefilter: bool(ctx.values, 'strict'),
           workers: str(ctx.values, 'workers') === 'auto' ? 'auto' : (int(ctx.values, 'workers', 0) ?? 0),
           stdin: ctx.stdin,
-          // JSON Lines need only the records; the store (when wired) wants observations kept
-          keepObservations: false,
+          // the store keeps observations so `reclassify` can re-judge without re-scanning
+          keepObservations: store !== null,
           defaultTimestamp: new Date().toISOString(),
           onProblem: (p) => {
             // a garbage file must not flood the terminal: the first problems are printed, all are counted
@@ -54,6 +77,7 @@ export const command: CommandSpec = {
           },
         },
         async (batch) => {
+          await recorder.add(batch); // enriches geo in place, then stores in batches
           for (const h of batch) {
             const r = h.record;
             const line = json
@@ -64,10 +88,18 @@ export const command: CommandSpec = {
           }
         },
       );
+      await recorder.finish('complete');
+    } catch (err) {
+      await recorder.finish('interrupted').catch(() => {});
+      throw err;
     } finally {
       await out.close();
+      await store?.close();
     }
     writeSummary(ctx.stderr, summary, written, json);
+    if (store && recorder.scanId !== null && !json) {
+      ctx.stderr.write(`excensus ingest: stored ${recorder.written} records as scan ${recorder.scanId} in ${str(ctx.values, 'db')}\n`);
+    }
     return 0;
   },
 };

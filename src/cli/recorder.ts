@@ -1,0 +1,120 @@
+// Where judged records go when a command writes into the store: batches, geo enrichment, scan
+// bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
+import type { GeoLookup, GeoResolver } from '../geo/index.js';
+import { createGeoResolver } from '../geo/index.js';
+import { openStore, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
+import { ConfigError } from '../core/errors.js';
+import type { OptionSpec, OptionValues } from './args.js';
+import { bool, str } from './args.js';
+
+export const geoOptions: OptionSpec[] = [
+  { name: 'geo-country-db', type: 'string', valueName: 'FILE', description: 'your own GeoLite2 Country/City .mmdb (default: the bundled snapshot)', env: 'EXCENSUS_GEO_COUNTRY_DB' },
+  { name: 'geo-asn-db', type: 'string', valueName: 'FILE', description: 'your own GeoLite2 ASN .mmdb (default: the bundled snapshot)', env: 'EXCENSUS_GEO_ASN_DB' },
+  { name: 'no-geo', type: 'boolean', description: 'do not add geolocation; keep only what the source carried' },
+];
+
+export const scanNameOptions: OptionSpec[] = [
+  { name: 'name', type: 'string', valueName: 'NAME', description: 'name of the scan in the store (default: kind, source and time)' },
+  { name: 'series', type: 'string', valueName: 'KEY', description: 'series that trends compare (default: derived from the inputs)' },
+];
+
+export function geoResolverFrom(values: OptionValues): GeoResolver | null {
+  if (bool(values, 'no-geo')) return null;
+  const countryDb = str(values, 'geo-country-db');
+  const asnDb = str(values, 'geo-asn-db');
+  return createGeoResolver({ ...(countryDb ? { countryDb } : {}), ...(asnDb ? { asnDb } : {}) });
+}
+
+export interface RecorderOptions {
+  store: Store | null;
+  meta: ScanMeta;
+  geo: GeoResolver | null;
+  /** Geo the caller knows better than any database (the lab's ground truth), by ip. */
+  geoOverrides?: Map<string, GeoLookup>;
+  /** Continue this scan instead of creating one. */
+  resume?: ScanInfo;
+  batchSize?: number;
+}
+
+export class Recorder {
+  private pending: StoredHost[] = [];
+  readonly scanId: number | null;
+  written = 0;
+
+  private constructor(
+    private readonly o: RecorderOptions,
+    scanId: number | null,
+  ) {
+    this.scanId = scanId;
+  }
+
+  static async open(o: RecorderOptions): Promise<Recorder> {
+    if (!o.store) return new Recorder(o, null);
+    const id = o.resume ? o.resume.id : await o.store.createScan(o.meta);
+    return new Recorder(o, id);
+  }
+
+  /** "ip:port" keys already stored for the scan being resumed. */
+  async doneTargets(): Promise<Set<string>> {
+    if (!this.o.store || this.scanId === null || !this.o.resume) return new Set();
+    return this.o.store.doneTargets(this.scanId);
+  }
+
+  /** Adds geo/ASN where the record lacks it; the source's own geo always wins. */
+  enrich(h: StoredHost): StoredHost {
+    const r = h.record;
+    const known = this.o.geoOverrides?.get(r.ip);
+    const current: GeoLookup = { ...(r.geo ? { geo: r.geo } : {}), ...(r.asn ? { asn: r.asn } : {}) };
+    const filled = known ? { geo: current.geo ?? known.geo, asn: current.asn ?? known.asn } : this.o.geo ? this.o.geo.fill(r.ip, current) : current;
+    if (filled.geo) r.geo = filled.geo;
+    if (filled.asn) r.asn = filled.asn;
+    return h;
+  }
+
+  async add(hosts: StoredHost[]): Promise<void> {
+    for (const h of hosts) this.pending.push(this.enrich(h));
+    if (this.pending.length >= (this.o.batchSize ?? 1000)) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    if (this.o.store && this.scanId !== null) await this.o.store.addHosts(this.scanId, batch);
+    this.written += batch.length;
+  }
+
+  async finish(state: 'complete' | 'interrupted'): Promise<void> {
+    await this.flush();
+    if (this.o.store && this.scanId !== null) await this.o.store.finishScan(this.scanId, state);
+  }
+}
+
+/** Opens the store unless --no-store; a bad --db is a configuration error naming the URL. */
+export async function storeFrom(values: OptionValues): Promise<Store | null> {
+  if (bool(values, 'no-store')) return null;
+  const db = str(values, 'db') ?? './excensus.db';
+  try {
+    return await openStore(db);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError('E_STORE', `cannot open the store "${db}": ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The scan --resume continues: a named one, or the newest unfinished one of this kind and series. */
+export async function findResumable(store: Store, ref: string | true, kind: ScanMeta['kind'], series: string): Promise<ScanInfo> {
+  if (ref !== true) {
+    const s = await store.getScan(ref);
+    if (!s) throw new ConfigError('E_RESUME', `no scan "${ref}" in the store to resume`);
+    return s;
+  }
+  const candidates = (await store.listScans()).filter((s) => s.kind === kind && s.series === series && s.state !== 'complete');
+  const last = candidates.sort((a, b) => b.id - a.id)[0];
+  if (!last) throw new ConfigError('E_RESUME', `no unfinished ${kind} of series "${series}" to resume`);
+  return last;
+}
+
+export function defaultScanName(kind: string, source: string, startedAt: string): string {
+  return `${kind}-${source}-${startedAt.replace(/\.\d+Z$/, 'Z')}`;
+}
