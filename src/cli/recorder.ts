@@ -31,6 +31,8 @@ export interface RecorderOptions {
   geo: GeoResolver | null;
   /** Geo the caller knows better than any database (the lab's ground truth), by ip. */
   geoOverrides?: Map<string, GeoLookup>;
+  /** The user chose the name: a clash is their error, not something to work around. */
+  nameGiven?: boolean;
   /** Continue this scan instead of creating one. */
   resume?: ScanInfo;
   batchSize?: number;
@@ -50,8 +52,8 @@ export class Recorder {
 
   static async open(o: RecorderOptions): Promise<Recorder> {
     if (!o.store) return new Recorder(o, null);
-    const id = o.resume ? o.resume.id : await o.store.createScan(o.meta);
-    return new Recorder(o, id);
+    if (o.resume) return new Recorder(o, o.resume.id);
+    return new Recorder(o, await createUniquelyNamed(o.store, o.meta, o.nameGiven ?? false));
   }
 
   /** "ip:port" keys already stored for the scan being resumed. */
@@ -87,6 +89,15 @@ export class Recorder {
   async finish(state: 'complete' | 'interrupted'): Promise<void> {
     await this.flush();
     if (this.o.store && this.scanId !== null) await this.o.store.finishScan(this.scanId, state);
+  }
+}
+
+/** Default names carry the time; two runs in one second get "-2", "-3"... rather than an error. */
+async function createUniquelyNamed(store: Store, meta: ScanMeta, nameGiven: boolean): Promise<number> {
+  if (nameGiven) return store.createScan(meta);
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? meta.name : `${meta.name}-${n}`;
+    if (!(await store.getScan(name))) return store.createScan({ ...meta, name });
   }
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { fixtures } from './helpers.js';
 
-const asOf = ['--as-of', '2024-06-01'];
+const asOf = ['--as-of', '2024-06-01', '--no-store']; // store wiring has its own test (test/cli/ingest-store.test.ts)
 
 test('--json writes one snake_case host record per observation and a JSON summary on stderr', async () => {
   const r = await runCli(['ingest', fixtures + 'shodan-exchange.synthetic.jsonl', fixtures + 'nmap-exchange.synthetic.xml', '--json', ...asOf]);

@@ -42,6 +42,7 @@ export const command: CommandSpec = {
     const recorder = await Recorder.open({
       store,
       geo: geoResolverFrom(ctx.values),
+      nameGiven: str(ctx.values, 'name') !== undefined,
       ...(resume ? { resume } : {}),
       meta: {
         name: str(ctx.values, 'name') ?? defaultScanName('ingest', str(ctx.values, 'format') ?? 'auto', startedAt),

@@ -1,0 +1,65 @@
+// ingest -> store wiring: default store writes, geo enrichment, --resume without duplicates.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { openStore } from '../../src/store/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-store-'));
+const csv = join(dir, 'targets.csv');
+// Addresses are data only: nothing is contacted. 8.8.8.8 exercises the embedded geo/ASN snapshot.
+writeFileSync(csv, 'ip,port,hostname,build\n8.8.8.8,443,mail.example.org,15.1.2507.6\n192.0.2.10,443,,15.2.1544.14\n');
+
+test('ingest stores every record with embedded geo, and --resume replaces instead of duplicating', async () => {
+  const db = join(dir, 'a.db');
+  const first = await runCli(['ingest', csv, '--db', db, '--name', 'csv-1', '--as-of', '2026-01-01']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /stored 2 records as scan 1/);
+
+  const store = await openStore(db);
+  try {
+    const scan = await store.getScan('csv-1');
+    assert.ok(scan);
+    assert.equal(scan.state, 'complete');
+    const hosts = [];
+    for await (const h of store.iterateHosts(scan.id)) hosts.push(h);
+    assert.equal(hosts.length, 2);
+    const google = hosts.find((h) => h.record.ip === '8.8.8.8');
+    assert.equal(google?.record.geo?.country, 'US');
+    assert.equal(google?.record.geo?.source, 'embedded');
+    assert.equal(google?.record.asn?.number, 15169);
+    assert.ok(google?.observation, 'observation kept for reclassify');
+    // a documentation address gets no made-up geo
+    assert.equal(hosts.find((h) => h.record.ip === '192.0.2.10')?.record.geo, undefined);
+  } finally {
+    await store.close();
+  }
+
+  const again = await runCli(['ingest', csv, '--db', db, '--name', 'csv-1', '--resume', '--as-of', '2026-01-01']);
+  assert.equal(again.code, 0, again.stderr);
+  const store2 = await openStore(db);
+  try {
+    const scans = await store2.listScans();
+    assert.equal(scans.length, 1, 'resume continues the scan instead of creating one');
+    assert.equal(scans[0]?.counts.hosts, 2, 'no duplicates after a resume');
+  } finally {
+    await store2.close();
+  }
+});
+
+test('two unnamed ingests in the same second get distinct names; --no-store writes nothing', async () => {
+  const db = join(dir, 'b.db');
+  for (let i = 0; i < 2; i++) assert.equal((await runCli(['ingest', csv, '--db', db])).code, 0);
+  const store = await openStore(db);
+  try {
+    const names = (await store.listScans()).map((s) => s.name);
+    assert.equal(new Set(names).size, 2);
+  } finally {
+    await store.close();
+  }
+  const none = join(dir, 'c.db');
+  assert.equal((await runCli(['ingest', csv, '--db', none, '--no-store'])).code, 0);
+  await assert.rejects(openStore(none, { create: false }));
+});
