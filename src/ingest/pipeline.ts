@@ -9,7 +9,7 @@ import { detectFormat, type Detected } from './detect.js';
 import { readerFor } from './formats.js';
 import { lineBlocks } from './lines.js';
 import { RecordProcessor, expandHosts, newBlockResult, type BlockResult, type Judge } from './process.js';
-import { makePrefilter } from './prefilter.js';
+import { anchorCores } from './prefilter.js';
 import { runInWorkers } from './worker-pool.js';
 import type { Problem } from './types.js';
 
@@ -151,7 +151,7 @@ function autoWorkers(size: number | undefined, gzip: boolean): number {
 async function makeProcessor(detected: Detected, opts: IngestOptions, ctx: { judge: Judge; anchors: string[] }): Promise<RecordProcessor> {
   return new RecordProcessor(detected, {
     judge: ctx.judge,
-    prefilter: opts.noPrefilter ? null : makePrefilter(ctx.anchors),
+    prefilter: opts.noPrefilter ? null : anchorCores(ctx.anchors),
     exchangeOnly: opts.exchangeOnly ?? false,
     keepObservations: opts.keepObservations ?? true,
     defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),

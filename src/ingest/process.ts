@@ -5,17 +5,17 @@ import type { Observation } from '../core/observation.js';
 import type { Evidence } from '../core/evidence.js';
 import type { StoredHost } from '../store/store.js';
 import type { Detected } from './detect.js';
-import { forEachLine } from './lines.js';
 import { lineParserFor } from './formats.js';
-import { sniffShodanLine } from './readers/shodan-sniff.js';
+import { SNIFF_PATTERNS, sniffShodanBytes } from './readers/shodan-sniff.js';
+import { LineScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 
 export type Judge = (obs: Observation) => HostRecord;
 
 export interface ProcessOptions {
   judge: Judge;
-  /** false = the record cannot be Exchange; null = no pre-filter. */
-  prefilter: ((text: string) => boolean) | null;
+  /** Anchor cores (see anchorCores): a line with none of them cannot be Exchange; null = no pre-filter. */
+  prefilter: string[] | null;
   exchangeOnly: boolean;
   /** Keep the observation (with its raw record) next to each host record judged in full. */
   keepObservations: boolean;
@@ -66,7 +66,9 @@ export function notExchangeRecord(obs: Observation, evidence: Evidence): HostRec
 
 export class RecordProcessor {
   private readonly parseLine: (text: string) => LineResult;
-  private readonly sniff: ((line: string) => Observation | null) | null;
+  private readonly sniff: boolean;
+  /** Built on the first block, which steers the scanner's choice of byte pairs. */
+  private scanner: LineScanner | null | undefined;
   /** What the judge says about an observation with nothing in it: the pre-filtered records' evidence. */
   private readonly emptyEvidence: Evidence;
 
@@ -75,7 +77,7 @@ export class RecordProcessor {
     private readonly opts: ProcessOptions,
   ) {
     this.parseLine = detected.layout === 'lines' ? lineParserFor(detected) : () => [];
-    this.sniff = detected.format === 'shodan' && opts.prefilter ? sniffShodanLine : null;
+    this.sniff = detected.format === 'shodan' && opts.prefilter !== null;
     this.emptyEvidence = opts.judge({ ip: '192.0.2.1', port: 0, timestamp: '', source: detected.format, status: 'ok', http: [] }).evidence;
   }
 
@@ -85,28 +87,49 @@ export class RecordProcessor {
   }
 
   /** Processes every line of a block; `base` = line number before the block. Returns lines seen. */
-  addLines(block: Buffer | string, base: number, out: BlockResult): number {
-    return forEachLine(block, base, (text, line) => {
-      if (text.length === 0) return;
-      if (text.charCodeAt(0) === 0) {
-        out.problems.push({ line, reason: text.slice(1) }); // an oversized line lineBlocks dropped
+  addLines(block: Buffer, base: number, out: BlockResult): number {
+    if (this.scanner === undefined) this.scanner = this.makeScanner(block);
+    const dv = new DataView(block.buffer, block.byteOffset, block.byteLength);
+    let line = base;
+    let start = 0;
+    while (start < block.length) {
+      let nl = block.indexOf(10, start);
+      if (nl < 0) nl = block.length;
+      line++;
+      const stop = nl > start && block[nl - 1] === 13 ? nl - 1 : nl;
+      if (stop > start) this.addLine(block, dv, start, stop, line, out);
+      start = nl + 1;
+    }
+    return line - base;
+  }
+
+  private makeScanner(sample: Buffer): LineScanner | null {
+    const cores = this.opts.prefilter;
+    if (cores === null) return null;
+    const anchors = cores.map((text) => ({ text, exact: false }));
+    return new LineScanner(this.sniff ? [...SNIFF_PATTERNS, ...anchors] : anchors, sample.subarray(0, 1 << 20));
+  }
+
+  private addLine(block: Buffer, dv: DataView, start: number, stop: number, line: number, out: BlockResult): void {
+    if (block[start] === 0) {
+      out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
+      return;
+    }
+    const scanner = this.scanner!;
+    const mayMatch = scanner === null || scanner.scanLine(block, dv, start, stop);
+    if (!mayMatch && this.sniff) {
+      const o = sniffShodanBytes(block, start, stop, scanner!);
+      if (o) {
+        this.add(o, false, out);
         return;
       }
-      const mayMatch = this.opts.prefilter === null || this.opts.prefilter(text);
-      if (!mayMatch && this.sniff) {
-        const o = this.sniff(text);
-        if (o) {
-          this.add(o, false, out);
-          return;
-        }
-      }
-      const r = this.parseLine(text);
-      if (isLineError(r)) {
-        out.problems.push({ line, reason: r.error });
-        return;
-      }
-      for (const o of r) this.add(o, mayMatch || o.reported !== undefined, out);
-    });
+    }
+    const r = this.parseLine(block.toString('utf8', start, stop));
+    if (isLineError(r)) {
+      out.problems.push({ line, reason: r.error });
+      return;
+    }
+    for (const o of r) this.add(o, mayMatch || o.reported !== undefined, out);
   }
 
   private add(obs: Observation, judge: boolean, out: BlockResult): void {

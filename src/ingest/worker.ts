@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Detected } from './detect.js';
 import { RecordProcessor, newBlockResult } from './process.js';
-import { makePrefilter } from './prefilter.js';
+import { anchorCores } from './prefilter.js';
 import { createJudge } from './judge-context.js';
 
 export interface WorkerInit {
@@ -29,7 +29,7 @@ const init = workerData as WorkerInit;
 const { judge, anchors } = createJudge(init.asOf);
 const processor = new RecordProcessor(init.detected, {
   judge,
-  prefilter: init.prefilter ? makePrefilter(anchors) : null,
+  prefilter: init.prefilter ? anchorCores(anchors) : null,
   exchangeOnly: init.exchangeOnly,
   keepObservations: init.keepObservations,
   defaultTimestamp: init.defaultTimestamp,

@@ -1,88 +1,122 @@
 // Reads the few fields a not-Exchange Shodan banner contributes (address, port, time, geo, ASN)
-// without JSON.parse. A quoted key can only be a key in JSON text (quotes inside strings are
-// escaped), so one regex pass finds them; any field seen twice (nested) or missing, or a line
-// that is not a whole object, returns null and the caller parses the line properly.
+// straight from the line's bytes, without decoding or JSON.parse. The LineScanner finds every
+// quoted key; a quoted key followed by ":" can only be a key in JSON text (quotes inside strings
+// are escaped). Any field seen twice (nested), a missing one, a line that is not a whole object
+// or anything unusual returns null, and the caller parses the line properly.
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from '../http-text.js';
+import { LineScanner, type ScanPattern } from '../anchor-scan.js';
 
-const KEYS = /"(ip_str|ipv6|port|timestamp|transport|asn|org|country_code|city|region_code|hostnames|hostname|product|tags|data)"\s*:\s*/g;
+const KEYS = ['ip_str', 'ipv6', 'port', 'timestamp', 'transport', 'asn', 'org', 'isp', 'country_code', 'city', 'region_code', 'hostnames', 'hostname', 'product', 'tags', 'data'] as const;
+type Key = (typeof KEYS)[number];
+const K = Object.fromEntries(KEYS.map((k, i) => [k, i])) as Record<Key, number>;
 
-export function sniffShodanLine(line: string): Observation | null {
-  const t = line.trimEnd();
-  if (t.charCodeAt(0) !== 123 || t.charCodeAt(t.length - 1) !== 125) return null;
-  const seen: Record<string, string | null> = {};
-  KEYS.lastIndex = 0;
-  for (let m = KEYS.exec(t); m; m = KEYS.exec(t)) {
-    const key = m[1]!;
-    if (key === 'data') {
-      if (t.charCodeAt(KEYS.lastIndex) === 91) return null; // host-API record: banners in data[]
+/** The scanner patterns for the keys; their ids are 0..KEYS.length-1 (put them first). */
+export const SNIFF_PATTERNS: ScanPattern[] = KEYS.map((k) => ({ text: `"${k}"`, exact: true }));
+
+const values: Array<string | null | undefined> = new Array<string | null | undefined>(KEYS.length);
+let portIsString = false;
+
+/**
+ * The observation of bytes [start, end) of `buf`, using the key hits `scanner` found there
+ * (ids below SNIFF_PATTERNS.length are keys); null = parse the line properly.
+ */
+export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: LineScanner): Observation | null {
+  while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9 || buf[end - 1] === 13)) end--;
+  if (buf[start] !== 123 || buf[end - 1] !== 125) return null;
+  values.fill(undefined);
+  for (let h = 0; h < scanner.hitCount; h++) {
+    const id = scanner.hitIds[h]!;
+    if (id >= KEYS.length) return null;
+    const at = scanner.hitStarts[h]!;
+    if (buf[at - 1] === 92) return null; // an escaped quote: a key name with a quote in it
+    let p = skipSpace(buf, at + KEYS[id]!.length + 2, end);
+    if (buf[p] !== 58) continue; // a string value that reads like a key name
+    p = skipSpace(buf, p + 1, end);
+    if (id === K.data) {
+      if (buf[p] === 91) return null; // host-API record: banners in data[]
       continue;
     }
-    if (key in seen) return null;
-    if (key === 'product' || key === 'tags') return null; // source claims: judge properly
-    seen[key] = readValue(t, KEYS.lastIndex, key === 'hostnames');
+    if (values[id] !== undefined || id === K.product || id === K.tags) return null; // nested, or source claims
+    if (id === K.port) portIsString = buf[p] === 34;
+    values[id] = readValue(buf, p, end, id === K.hostnames);
   }
-  const ip = seen.ipv6 ?? seen.ip_str;
-  const port = Number(seen.port);
-  if (!ip || !Number.isInteger(port) || port < 0 || port > 65535) return null;
+  const ip = values[K.ipv6] ?? values[K.ip_str];
+  const rawPort = values[K.port];
+  if (!ip || typeof rawPort !== 'string' || (portIsString && !/^\d+$/.test(rawPort.trim()))) return null;
+  const port = Number(rawPort);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
+  const hostname = values[K.hostname] || values[K.hostnames];
   const obs: Observation = {
     ip,
     port,
-    transport: seen.transport === 'udp' ? 'udp' : 'tcp',
-    ...(seen.hostname ?? seen.hostnames ? { hostname: (seen.hostname ?? seen.hostnames)! } : {}),
-    timestamp: toIsoTime(seen.timestamp),
+    transport: values[K.transport] === 'udp' ? 'udp' : 'tcp',
+    ...(hostname ? { hostname } : {}),
+    timestamp: toIsoTime(values[K.timestamp] ?? undefined),
     source: 'shodan',
     status: 'ok',
     http: [],
   };
-  if (seen.country_code || seen.city) {
-    obs.geo = {
-      ...(seen.country_code ? { country: seen.country_code } : {}),
-      ...(seen.region_code ? { region: seen.region_code } : {}),
-      ...(seen.city ? { city: seen.city } : {}),
-      source: 'source',
-    };
-  }
-  const asn = parseAsn(seen.asn);
-  if (asn !== undefined) obs.asn = { number: asn, ...(seen.org ? { org: seen.org } : {}), source: 'source' };
+  const country = values[K.country_code];
+  const city = values[K.city];
+  const region = values[K.region_code];
+  if (country || city) obs.geo = { ...(country ? { country } : {}), ...(region ? { region } : {}), ...(city ? { city } : {}), source: 'source' };
+  const asn = parseAsn(values[K.asn] ?? undefined);
+  const org = values[K.org] || values[K.isp];
+  if (asn !== undefined) obs.asn = { number: asn, ...(org ? { org } : {}), source: 'source' };
   return obs;
 }
 
-/** Scalar at `i`: string (JSON-decoded), number, or null; for arrays, their first string. */
-function readValue(s: string, i: number, firstOfArray: boolean): string | null {
-  if (firstOfArray && s[i] === '[') {
-    i++;
-    while (s[i] === ' ') i++;
-  }
-  const c = s.charCodeAt(i);
+/** Keys-only scanner for sniffing one line given as text (tests, single records). */
+let keysOnly: LineScanner | undefined;
+export function sniffShodanLine(line: string): Observation | null {
+  const buf = Buffer.from(line);
+  keysOnly ??= new LineScanner(SNIFF_PATTERNS);
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (keysOnly.scanLine(buf, dv, 0, buf.length)) return null;
+  return sniffShodanBytes(buf, 0, buf.length, keysOnly);
+}
+
+function skipSpace(buf: Buffer, p: number, end: number): number {
+  while (p < end && (buf[p] === 32 || buf[p] === 9 || buf[p] === 10 || buf[p] === 13)) p++;
+  return p;
+}
+
+/** Scalar at `i`: string (JSON-decoded), number text, or null; for arrays, their first string. */
+function readValue(buf: Buffer, i: number, end: number, firstOfArray: boolean): string | null {
+  if (firstOfArray && buf[i] === 91) i = skipSpace(buf, i + 1, end);
+  const c = buf[i]!;
   if (c === 34) {
-    let j = i + 1;
-    let escaped = false;
-    for (;;) {
-      j = s.indexOf('"', j);
-      if (j < 0) return null;
-      let k = j - 1;
-      let backslashes = 0;
-      while (s.charCodeAt(k) === 92) {
-        backslashes++;
-        k--;
-      }
-      if (backslashes % 2 === 0) break;
-      escaped = true;
-      j++;
-    }
-    const raw = s.slice(i + 1, j);
-    if (!escaped && !raw.includes('\\')) return raw;
-    try {
-      return JSON.parse(s.slice(i, j + 1)) as string;
-    } catch {
-      return null;
-    }
+    const j = buf.indexOf(34, i + 1);
+    if (j < 0 || j >= end) return null;
+    const bs = buf.indexOf(92, i + 1);
+    if (bs < 0 || bs > j) return buf.toString('utf8', i + 1, j);
+    return readEscaped(buf, i, end);
   }
   if ((c >= 48 && c <= 57) || c === 45) {
     let j = i + 1;
-    while (j < s.length && /[0-9.eE+-]/.test(s[j]!)) j++;
-    return s.slice(i, j);
+    while (j < end && isNumberByte(buf[j]!)) j++;
+    return buf.toString('latin1', i, j);
   }
   return null;
+}
+
+/** A string with escapes: find its real end (a quote after an even run of backslashes), then JSON-decode. */
+function readEscaped(buf: Buffer, i: number, end: number): string | null {
+  for (let j = i + 1; j < end; j++) {
+    const b = buf[j];
+    if (b === 92) j++;
+    else if (b === 34) {
+      try {
+        return JSON.parse(buf.toString('utf8', i, j + 1)) as string;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+function isNumberByte(b: number): boolean {
+  return (b >= 48 && b <= 57) || b === 46 || b === 101 || b === 69 || b === 43 || b === 45;
 }
