@@ -20,7 +20,7 @@ export function isFailure(v: unknown): v is ProbeFailure {
 
 /** One context for every connection: building one costs ~0.6 ms of CPU each time. */
 export function sharedSecureContext(): SecureContext {
-  // Old Exchange (2007/2010 on Server 2008) may speak only TLS 1.0; a census must still see it.
+  // Old servers may speak only TLS 1.0 (and weak ciphers); a census must still see them.
   return createSecureContext({ minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' });
 }
 
