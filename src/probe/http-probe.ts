@@ -106,6 +106,7 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
     for (const stage of o.plan.stages) {
       if (requests >= o.plan.maxRequests) break;
       if (stage.whenAny && !anyHolds(stage.whenAny, seen)) continue;
+      if (stage.unlessAny && anyHolds(stage.unlessAny, seen)) continue;
       let path = resolvePath(stage, o.plan, seen);
       if (path === null) continue;
       let redirects = 0;

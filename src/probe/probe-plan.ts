@@ -26,6 +26,7 @@ const stage = z
     follow_redirects: z.boolean().default(false),
     hash_body: z.boolean().default(false),
     when_any: z.array(condition).optional(),
+    unless_any: z.array(condition).optional(),
     stop_if: z.array(condition).default([]),
   })
   .strict();
@@ -58,6 +59,7 @@ export interface PlanStage {
   followRedirects: boolean;
   hashBody: boolean;
   whenAny?: Condition[];
+  unlessAny?: Condition[];
   stopIf: Condition[];
   /** Capture names the path needs, e.g. ["cu"]. */
   needs: string[];
@@ -102,6 +104,7 @@ export function parseProbePlan(value: unknown, source = 'data/probe-plan.yaml'):
       followRedirects: s.follow_redirects,
       hashBody: s.hash_body,
       ...(s.when_any ? { whenAny: s.when_any.map((c, i) => compile(c, `${s.id}.when_any[${i}]`)) } : {}),
+      ...(s.unless_any ? { unlessAny: s.unless_any.map((c, i) => compile(c, `${s.id}.unless_any[${i}]`)) } : {}),
       stopIf: s.stop_if.map((c, i) => compile(c, `${s.id}.stop_if[${i}]`)),
       needs,
     };

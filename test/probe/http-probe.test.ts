@@ -42,7 +42,7 @@ test('the whole plan runs over ONE kept-alive TLS connection; certificate names 
       'GET /EWS/Exchange.asmx 401',
       'GET /owa/ 302',
       'GET /owa/auth/logon.aspx?url=https%3a%2f%2fx%2fowa%2f&reason=0 200',
-      'GET /autodiscover/autodiscover.xml 401',
+      // no autodiscover: EWS already answered 401 without a version
       'GET /ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application 404',
       'GET /owa/auth/15.1.2507/themes/resources/favicon.ico 200',
     ]);
@@ -51,10 +51,10 @@ test('the whole plan runs over ONE kept-alive TLS connection; certificate names 
     assert.equal(r.evidence.build, '15.1.2507');
     assert.ok(r.evidence.signals.some((s) => s.value === '1768726119'), 'favicon mmh3 recorded and matched');
     // One Observation per ip:port holds every response and the certificate's names.
-    assert.equal(seen?.http.length, 6);
+    assert.equal(seen?.http.length, 5);
     assert.deepEqual(seen?.tls?.names, CERT_NAMES);
     assert.equal(seen?.tls?.subjectCN, CERT_NAMES[0]);
-    assert.equal(seen?.http[5]?.faviconMmh3, 1768726119);
+    assert.equal(seen?.http[4]?.faviconMmh3, 1768726119);
     const ua = loadProbePlan().userAgent;
     for (const q of srv.requests) {
       assert.equal(q.headers['user-agent'], ua);
@@ -69,8 +69,8 @@ test('a server that closes after each response gets a fresh connection per reque
   const srv = await startHttpServer(IP, true, strippedExchange(true));
   try {
     const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions());
-    assert.equal(r.probes?.length, 6);
-    assert.equal(srv.connections(), 6);
+    assert.equal(r.probes?.length, 5);
+    assert.equal(srv.connections(), 5);
     assert.equal(r.status, 'exchange');
   } finally {
     await srv.close();
@@ -86,6 +86,24 @@ test('a full build in X-OWA-Version on the EWS 401 ends the plan after one reque
     assert.deepEqual(srv.requests.map((q) => q.url), ['/EWS/Exchange.asmx']);
     assert.equal(r.status, 'exchange');
     assert.equal(r.evidence.build, '15.2.1544.11');
+    assert.equal(r.evidence.precision, 'full');
+  } finally {
+    await srv.close();
+  }
+});
+
+test('EWS blocked: autodiscover runs and its X-OWA-Version ends the plan', async () => {
+  const srv = await startHttpServer(IP, true, (req, res) => {
+    const url = (req.url ?? '').toLowerCase();
+    res.setHeader('Server', 'Microsoft-IIS/10.0');
+    if (url === '/ews/exchange.asmx') res.writeHead(403).end('forbidden');
+    else if (url === '/autodiscover/autodiscover.xml') res.writeHead(401, { 'X-OWA-Version': '15.1.2507.39', 'WWW-Authenticate': 'NTLM', 'X-FEServer': 'EX2016-CAS1' }).end();
+    else strippedExchange(false)(req, res);
+  });
+  try {
+    const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions());
+    assert.deepEqual(srv.requests.map((q) => q.url.split('?')[0]), ['/EWS/Exchange.asmx', '/owa/', '/owa/auth/logon.aspx', '/autodiscover/autodiscover.xml']);
+    assert.equal(r.evidence.build, '15.1.2507.39');
     assert.equal(r.evidence.precision, 'full');
   } finally {
     await srv.close();
