@@ -17,35 +17,36 @@ async function buildMask(db: SqlDriver, from: Cube, to: Cube, scanId: number): P
   );
 }
 
-async function buildPivot(db: SqlDriver, from: Cube, to: Cube, scanId: number): Promise<void> {
+/**
+ * A pivot cube from a mask cube in one sort: per dimension combination, the host count and each
+ * family's counts side by side (w), then unfolded into a host row plus one row per open family.
+ */
+async function buildPivot(db: SqlDriver, from: Cube, to: Cube, scanId: number, bits: number[]): Promise<void> {
   const dims = to.dims.join(', ');
-  const mDims = to.dims.map((d) => `m.${d}`).join(', ');
   const org = to.asnOrg ? ', asn_org' : '';
-  // Host counts: one row per dimension combination.
-  await db.run(
-    `INSERT INTO ${to.table} (scan_id, ${dims}, fam, n, vulnerable, likely${org})
-     SELECT scan_id, ${dims}, -1, SUM(n), 0, 0${org ? ', MAX(asn_org)' : ''} FROM ${from.table}
-     WHERE scan_id = ? GROUP BY scan_id, ${dims}`,
-    [scanId],
+  const wide = bits.flatMap((b) => {
+    const m = String(2 ** b);
+    return [`SUM(n) FILTER (WHERE (vuln_mask & ${m}) <> 0) AS v${b}`, `SUM(n) FILTER (WHERE (likely_mask & ${m}) <> 0) AS l${b}`];
+  });
+  const perFamily = bits.map(
+    (b) => `SELECT scan_id, ${dims}, ${b}, 0, COALESCE(v${b}, 0), COALESCE(l${b}, 0)${org ? ', NULL' : ''} FROM w WHERE v${b} > 0 OR l${b} > 0`,
   );
-  // Family counts: one row per combination and family that has any vulnerable or likely server.
-  const has = (mask: string) => `((${mask} >> f.bit) & 1) = 1`;
   await db.run(
-    `INSERT INTO ${to.table} (scan_id, ${dims}, fam, n, vulnerable, likely)
-     SELECT m.scan_id, ${mDims}, f.bit, 0,
-       SUM(CASE WHEN ${has('m.vuln_mask')} THEN m.n ELSE 0 END), SUM(CASE WHEN ${has('m.likely_mask')} THEN m.n ELSE 0 END)
-     FROM ${from.table} m JOIN families f ON ${has('(m.vuln_mask | m.likely_mask)')}
-     WHERE m.scan_id = ? GROUP BY m.scan_id, ${mDims}, f.bit`,
+    `WITH w AS MATERIALIZED (
+       SELECT scan_id, ${dims}, SUM(n) AS n${org ? ', MAX(asn_org) AS asn_org' : ''}${wide.map((c) => `, ${c}`).join('')}
+       FROM ${from.table} WHERE scan_id = ? GROUP BY scan_id, ${dims})
+     INSERT INTO ${to.table} (scan_id, ${dims}, fam, n, vulnerable, likely${org})
+     ${[`SELECT scan_id, ${dims}, -1, n, 0, 0${org} FROM w`, ...perFamily].join(' UNION ALL ')}`,
     [scanId],
   );
 }
 
-/** Replaces every cube of the scan. Call inside a transaction. */
-export async function rebuildCubes(db: SqlDriver, scanId: number): Promise<void> {
+/** Replaces every cube of the scan. Call inside a transaction, with every family bit in use. */
+export async function rebuildCubes(db: SqlDriver, scanId: number, familyBits: number[]): Promise<void> {
   for (const c of CUBES) await db.run(`DELETE FROM ${c.table} WHERE scan_id = ?`, [scanId]);
   await buildMask(db, HOSTS, GEO_MASK, scanId);
-  await buildPivot(db, GEO_MASK, GEO_PIVOT, scanId);
+  await buildPivot(db, GEO_MASK, GEO_PIVOT, scanId, familyBits);
   await buildMask(db, GEO_MASK, FAMILY_MASK, scanId);
   await buildMask(db, HOSTS, ASN_MASK, scanId);
-  await buildPivot(db, ASN_MASK, ASN_PIVOT, scanId);
+  await buildPivot(db, ASN_MASK, ASN_PIVOT, scanId, familyBits);
 }

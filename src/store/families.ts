@@ -13,12 +13,10 @@ export class FamilyBits {
   constructor(private readonly driver: SqlDriver) {}
 
   async reload(): Promise<void> {
-    this.byName.clear();
-    this.byBit.clear();
-    for (const r of await this.driver.all('SELECT bit, name FROM families ORDER BY bit')) {
-      this.byName.set(String(r.name), Number(r.bit));
-      this.byBit.set(Number(r.bit), String(r.name));
-    }
+    const rows = await this.driver.all('SELECT bit, name FROM families ORDER BY bit');
+    // Swapped in whole after the await: concurrent callers never see half-filled maps.
+    this.byName = new Map(rows.map((r) => [String(r.name), Number(r.bit)]));
+    this.byBit = new Map(rows.map((r) => [Number(r.bit), String(r.name)]));
   }
 
   /** Bit for a family, assigning one if new. Call inside the write transaction. */

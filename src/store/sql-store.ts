@@ -106,7 +106,8 @@ export class SqlStore implements Store {
     await this.db.transaction(async () => {
       const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [scanId]);
       if (v.length === 0) return;
-      await rebuildCubes(this.db, scanId);
+      await this.fam.reload(); // bits other writers added
+      await rebuildCubes(this.db, scanId, this.fam.bits().map(([bit]) => bit));
       await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [Number(v[0]?.data_version), scanId]);
     });
   }
