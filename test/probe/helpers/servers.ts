@@ -29,10 +29,10 @@ export interface TestHttpServer {
   close(): Promise<void>;
 }
 
-function listen(server: NetServer | Server, ip: string): Promise<number> {
+function listen(server: NetServer | Server, ip: string, port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, ip, () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, ip, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -45,7 +45,7 @@ function closer(server: NetServer | Server, sockets: Set<Socket>): () => Promise
 }
 
 /** An HTTP(S) server whose handler sees every request; keep-alive as Node does it by default. */
-export async function startHttpServer(ip: string, tls: boolean, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TestHttpServer> {
+export async function startHttpServer(ip: string, tls: boolean, handler: (req: IncomingMessage, res: ServerResponse) => void, port = 0): Promise<TestHttpServer> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const ids = new WeakMap<Socket, number>();
@@ -61,8 +61,8 @@ export async function startHttpServer(ip: string, tls: boolean, handler: (req: I
     s.on('close', () => sockets.delete(s));
   });
   server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => ids.set(s, n));
-  const port = await listen(server, ip);
-  return { port, requests, connections: () => n, close: closer(server, sockets) };
+  const bound = await listen(server, ip, port);
+  return { port: bound, requests, connections: () => n, close: closer(server, sockets) };
 }
 
 /** A raw TCP or TLS server: `onSocket` decides what (not) to say. */
