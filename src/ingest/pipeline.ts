@@ -88,7 +88,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       fs.records += r.records;
       summary.exchange += r.exchange;
       summary.suspect += r.suspect;
-      if (r.hosts.length > 0) await sink(expandHosts(r));
+      if (r.hosts.length > 0 || r.lite) await sink(expandHosts(r));
     };
     const reader = readerFor(detected);
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);

@@ -7,8 +7,9 @@ import type { StoredHost } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
 import { SNIFF_PATTERNS, sniffShodanBytes } from './readers/shodan-sniff.js';
-import { LineScanner } from './anchor-scan.js';
+import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
+import { LITE_WIDTH, liteRecord, pushLite, type LiteColumns } from './lite-records.js';
 
 export type Judge = (obs: Observation) => HostRecord;
 
@@ -21,19 +22,22 @@ export interface ProcessOptions {
   keepObservations: boolean;
   /** For sources without a time (plain CSV): when the data was ingested. */
   defaultTimestamp: string;
-  /** Worker threads: pass pre-filtered records as their small observation ({lite}) to cut transfer cost. */
+  /** Worker threads: pass sniffed records as lite columns (see lite-records.ts) to cut transfer cost. */
   compact?: boolean;
 }
 
-/** A pre-filtered record in transit between threads; expandHosts turns it back into a host record. */
-export interface LiteHost {
-  lite: Observation;
+/** Sniffed records in transit between threads; expandHosts merges them back in input order. */
+export interface LiteBlock {
+  cols: LiteColumns;
+  /** One character per output record: "l" = next lite record, "f" = next of `hosts`. */
+  order: string;
+  /** The evidence pre-filtered records get. */
+  evidence: Evidence;
 }
 
 export interface BlockResult {
-  hosts: Array<StoredHost | LiteHost>;
-  /** The evidence pre-filtered records get (sent along with lite hosts). */
-  emptyEvidence?: Evidence;
+  hosts: StoredHost[];
+  lite?: LiteBlock;
   problems: Array<{ line: number; reason: string }>;
   /** Records (observations) seen, including those --exchange-only dropped. */
   records: number;
@@ -68,7 +72,7 @@ export class RecordProcessor {
   private readonly parseLine: (text: string) => LineResult;
   private readonly sniff: boolean;
   /** Built on the first block, which steers the scanner's choice of byte pairs. */
-  private scanner: LineScanner | null | undefined;
+  private scanner: BlockScanner | null | undefined;
   /** What the judge says about an observation with nothing in it: the pre-filtered records' evidence. */
   private readonly emptyEvidence: Evidence;
 
@@ -89,38 +93,46 @@ export class RecordProcessor {
   /** Processes every line of a block; `base` = line number before the block. Returns lines seen. */
   addLines(block: Buffer, base: number, out: BlockResult): number {
     if (this.scanner === undefined) this.scanner = this.makeScanner(block);
-    const dv = new DataView(block.buffer, block.byteOffset, block.byteLength);
+    const scanner = this.scanner;
+    const hits = scanner ? scanner.scanBlock(block, 0, block.length) : 0;
+    let h = 0;
     let line = base;
     let start = 0;
     while (start < block.length) {
       let nl = block.indexOf(10, start);
       if (nl < 0) nl = block.length;
       line++;
+      // hits come in line order: this line's are the run that starts before its end
+      const h0 = h;
+      let anchor = false;
+      while (h < hits && scanner!.hitStarts[h]! < nl) {
+        if (scanner!.isAnchor(scanner!.hitIds[h]!)) anchor = true;
+        h++;
+      }
       const stop = nl > start && block[nl - 1] === 13 ? nl - 1 : nl;
-      if (stop > start) this.addLine(block, dv, start, stop, line, out);
+      if (stop > start) this.addLine(block, start, stop, line, scanner === null || anchor, h0, h, out);
       start = nl + 1;
     }
     return line - base;
   }
 
-  private makeScanner(sample: Buffer): LineScanner | null {
+  private makeScanner(sample: Buffer): BlockScanner | null {
     const cores = this.opts.prefilter;
     if (cores === null) return null;
     const anchors = cores.map((text) => ({ text, exact: false }));
-    return new LineScanner(this.sniff ? [...SNIFF_PATTERNS, ...anchors] : anchors, sample.subarray(0, 1 << 20));
+    return new BlockScanner(this.sniff ? [...SNIFF_PATTERNS, ...anchors] : anchors, sample.subarray(0, 1 << 20));
   }
 
-  private addLine(block: Buffer, dv: DataView, start: number, stop: number, line: number, out: BlockResult): void {
+  private addLine(block: Buffer, start: number, stop: number, line: number, mayMatch: boolean, h0: number, h1: number, out: BlockResult): void {
     if (block[start] === 0) {
       out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
       return;
     }
-    const scanner = this.scanner!;
-    const mayMatch = scanner === null || scanner.scanLine(block, dv, start, stop);
     if (!mayMatch && this.sniff) {
-      const o = sniffShodanBytes(block, start, stop, scanner!);
+      const o = sniffShodanBytes(block, start, stop, this.scanner!, h0, h1);
       if (o) {
-        this.add(o, false, out);
+        if (this.opts.compact) this.addLite(o, out);
+        else this.add(o, false, out);
         return;
       }
     }
@@ -135,23 +147,37 @@ export class RecordProcessor {
   private add(obs: Observation, judge: boolean, out: BlockResult): void {
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
     out.records++;
-    if (!judge && this.opts.compact) {
-      if (this.opts.exchangeOnly) return;
-      out.emptyEvidence ??= this.emptyEvidence;
-      out.hosts.push({ lite: obs });
-      return;
-    }
     const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.emptyEvidence);
     if (record.isExchange) out.exchange++;
     if (record.suspect) out.suspect++;
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
     out.hosts.push(judge && this.opts.keepObservations ? { record, observation: obs } : { record });
+    if (out.lite) out.lite.order += 'f';
+  }
+
+  private addLite(obs: Observation, out: BlockResult): void {
+    if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
+    out.records++;
+    if (this.opts.exchangeOnly) return;
+    if (!out.lite) out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
+    pushLite(out.lite.cols, obs);
+    out.lite.order += 'l';
   }
 }
 
-/** Host records of a block, with lite hosts (from worker threads) expanded. */
+/** Host records of a block, with lite records (from worker threads) merged back in order. */
 export function expandHosts(r: BlockResult): StoredHost[] {
-  const ev = r.emptyEvidence;
-  if (!ev) return r.hosts as StoredHost[];
-  return r.hosts.map((h) => ('lite' in h ? { record: notExchangeRecord(h.lite, ev) } : h));
+  const lite = r.lite;
+  if (!lite) return r.hosts;
+  const out: StoredHost[] = new Array<StoredHost>(lite.order.length);
+  let f = 0;
+  let l = 0;
+  for (let k = 0; k < lite.order.length; k++) {
+    if (lite.order.charCodeAt(k) === 102) out[k] = r.hosts[f++]!;
+    else {
+      out[k] = { record: liteRecord(lite.cols, l, lite.evidence) };
+      l += LITE_WIDTH;
+    }
+  }
+  return out;
 }

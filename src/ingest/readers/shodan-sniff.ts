@@ -1,11 +1,11 @@
 // Reads the few fields a not-Exchange Shodan banner contributes (address, port, time, geo, ASN)
-// straight from the line's bytes, without decoding or JSON.parse. The LineScanner finds every
+// straight from the line's bytes, without decoding or JSON.parse. The BlockScanner finds every
 // quoted key; a quoted key followed by ":" can only be a key in JSON text (quotes inside strings
 // are escaped). Any field seen twice (nested), a missing one, a line that is not a whole object
 // or anything unusual returns null, and the caller parses the line properly.
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from '../http-text.js';
-import { LineScanner, type ScanPattern } from '../anchor-scan.js';
+import { BlockScanner, type ScanPattern } from '../anchor-scan.js';
 
 const KEYS = ['ip_str', 'ipv6', 'port', 'timestamp', 'transport', 'asn', 'org', 'isp', 'country_code', 'city', 'region_code', 'hostnames', 'hostname', 'product', 'tags', 'data'] as const;
 type Key = (typeof KEYS)[number];
@@ -18,14 +18,14 @@ const values: Array<string | null | undefined> = new Array<string | null | undef
 let portIsString = false;
 
 /**
- * The observation of bytes [start, end) of `buf`, using the key hits `scanner` found there
- * (ids below SNIFF_PATTERNS.length are keys); null = parse the line properly.
+ * The observation of bytes [start, end) of `buf`, from the key hits h0..h1-1 `scanner` found
+ * there (ids below SNIFF_PATTERNS.length are keys); null = parse the line properly.
  */
-export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: LineScanner): Observation | null {
+export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): Observation | null {
   while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9 || buf[end - 1] === 13)) end--;
   if (buf[start] !== 123 || buf[end - 1] !== 125) return null;
   values.fill(undefined);
-  for (let h = 0; h < scanner.hitCount; h++) {
+  for (let h = h0; h < h1; h++) {
     const id = scanner.hitIds[h]!;
     if (id >= KEYS.length) return null;
     const at = scanner.hitStarts[h]!;
@@ -68,13 +68,12 @@ export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanne
 }
 
 /** Keys-only scanner for sniffing one line given as text (tests, single records). */
-let keysOnly: LineScanner | undefined;
+let keysOnly: BlockScanner | undefined;
 export function sniffShodanLine(line: string): Observation | null {
   const buf = Buffer.from(line);
-  keysOnly ??= new LineScanner(SNIFF_PATTERNS);
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (keysOnly.scanLine(buf, dv, 0, buf.length)) return null;
-  return sniffShodanBytes(buf, 0, buf.length, keysOnly);
+  keysOnly ??= new BlockScanner(SNIFF_PATTERNS);
+  const hits = keysOnly.scanBlock(buf, 0, buf.length);
+  return sniffShodanBytes(buf, 0, buf.length, keysOnly, 0, hits);
 }
 
 function skipSpace(buf: Buffer, p: number, end: number): number {
