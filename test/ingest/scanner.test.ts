@@ -1,0 +1,134 @@
+// The byte scanner behind the pre-filter: it must find every occurrence a naive search finds
+// (any casing, "_" or "-", at block, lane and line edges), and the pre-filter built on it must
+// never change a verdict, even for anchors written in casings no sample uses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlockScanner, type ScanPattern } from '../../src/ingest/anchor-scan.js';
+import { anchorCores } from '../../src/ingest/prefilter.js';
+import { ingestFiles } from '../../src/ingest/pipeline.js';
+import { hostRecordToWire } from '../../src/core/wire.js';
+import { loadRules, ruleAnchors } from '../../src/fingerprint/index.js';
+import type { StoredHost } from '../../src/store/store.js';
+import { generateRecord, rng } from '../../bench/gen-shodan.js';
+import { fixtures } from './helpers.js';
+
+const fold = (s: string) => s.toLowerCase().replace(/_/g, '-');
+
+function naive(text: string, patterns: ScanPattern[]): string[] {
+  const found: string[] = [];
+  patterns.forEach((p, id) => {
+    const hay = p.exact ? text : fold(text);
+    const needle = p.exact ? p.text : fold(p.text);
+    for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + 1)) found.push(`${id}@${i}`);
+  });
+  return found.sort();
+}
+
+function recase(s: string, r: () => number): string {
+  return [...s].map((c) => (c === '-' || c === '_' ? (r() < 0.5 ? '-' : '_') : r() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
+}
+
+test('the scanner finds exactly what a naive case-insensitive search finds, in line order', () => {
+  const r = rng(42);
+  const patterns: ScanPattern[] = [
+    { text: 'owa', exact: false },
+    { text: 'x-feserver', exact: false },
+    { text: 'microsoft esmtp', exact: false },
+    { text: '"port"', exact: true },
+    { text: '"ip_str"', exact: true },
+  ];
+  const pieces = ['owa', 'OWA', 'oWa', 'X_FEServer', 'x-feSERVER', 'Microsoft ESMTP', '"port"', '"Port"', '"ip_str"', '"ip-str"', 'ow', 'x-fe', 'lorem ', '\n', '\r\n', 'é', '"', 'ab'];
+  for (let round = 0; round < 300; round++) {
+    const parts: string[] = [];
+    const n = 1 + Math.floor(r() * 80);
+    for (let i = 0; i < n; i++) parts.push(pieces[Math.floor(r() * pieces.length)]!);
+    const text = parts.join('');
+    const buf = Buffer.from(text, 'latin1');
+    const scanner = new BlockScanner(patterns, round % 2 ? buf : undefined);
+    const hits = scanner.scanBlock(buf, 0, buf.length);
+    const got: string[] = [];
+    const lineOf = (i: number) => buf.subarray(0, i).filter((b) => b === 10).length;
+    for (let h = 0; h < hits; h++) {
+      got.push(`${scanner.hitIds[h]}@${scanner.hitStarts[h]}`);
+      if (h > 0) assert.ok(lineOf(scanner.hitStarts[h]!) >= lineOf(scanner.hitStarts[h - 1]!), 'hits grouped by line');
+    }
+    assert.deepEqual(got.sort(), naive(text, patterns), `round ${round}: ${JSON.stringify(text)}`);
+  }
+});
+
+test('a sub-range scan sees only what lies wholly inside it', () => {
+  const buf = Buffer.from('owa\nxx OWA yy\nowa');
+  const s = new BlockScanner([{ text: 'owa', exact: false }]);
+  assert.equal(s.scanBlock(buf, 1, buf.length - 1), 1);
+  assert.equal(s.hitStarts[0], 7);
+});
+
+test('anchor cores: longest safe run, shorter cores absorb longer ones, unsafe anchors disable the filter', () => {
+  assert.deepEqual(anchorCores(['X_FEServer', 'x-feserver-extra', '/owa/', 'owaVersion']), ['owa', 'x-feserver']);
+  assert.equal(anchorCores(['<a>']), null);
+});
+
+/** Every rule anchor, injected in a random casing into otherwise plain records, in body and headers. */
+function injectedRecords(seed: number): string[] {
+  const r = rng(seed);
+  const anchors = ruleAnchors(loadRules());
+  const lines: string[] = [];
+  let i = 0;
+  for (const a of anchors) {
+    for (const where of ['head', 'html-start', 'html-end', 'header-name']) {
+      const g = generateRecord(r, i++);
+      if (g.exchange) continue;
+      const rec = JSON.parse(g.line) as { data: string; http: { html: string } };
+      const token = recase(a, r);
+      if (where === 'head') rec.data = rec.data.replace('\r\n\r\n', `\r\nX-Note: ${token}\r\n\r\n`);
+      else if (where === 'html-start') rec.http.html = token + rec.http.html;
+      else if (where === 'html-end') rec.http.html += token;
+      else rec.data = rec.data.replace('\r\n\r\n', `\r\n${token}: EXCH${i}\r\n\r\n`);
+      lines.push(JSON.stringify(rec));
+    }
+  }
+  // real Exchange records with their anchors re-cased wherever they occur
+  for (let k = 0; k < 60; i++) {
+    const g = generateRecord(r, i);
+    if (!g.exchange) continue;
+    let line = g.line;
+    for (const a of anchors) line = line.replace(new RegExp(a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[-_]/g, '[-_]'), 'gi'), (m) => recase(m, r));
+    lines.push(line);
+    k++;
+  }
+  return lines;
+}
+
+function verdict(h: StoredHost): Record<string, unknown> {
+  const w = hostRecordToWire(h.record);
+  if (h.record.isExchange || h.record.suspect) return w;
+  const { evidence: _e, ...rest } = w;
+  return rest;
+}
+
+test('the pre-filter never changes a verdict, whatever the anchors casing, in thread and in workers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'excensus-scan-'));
+  const lines = [...injectedRecords(9), ...readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8').trim().split('\n'), ...readFileSync(fixtures + 'shodan-exchange.synthetic.jsonl', 'utf8').trim().split('\n')];
+  const path = join(dir, 'anchors.jsonl');
+  writeFileSync(path, lines.join('\n') + '\n');
+  const run = async (opts: { noPrefilter?: boolean; workers?: number }) => {
+    const hosts: StoredHost[] = [];
+    const summary = await ingestFiles([path], { asOf: '2024-06-01', defaultTimestamp: '2024-06-01T00:00:00.000Z', keepObservations: false, ...opts }, async (b) => {
+      hosts.push(...b);
+    });
+    return { hosts, summary };
+  };
+  const full = await run({ noPrefilter: true });
+  const fast = await run({});
+  const threaded = await run({ workers: 2 });
+  assert.equal(fast.hosts.length, lines.length);
+  const flagged = full.hosts.filter((h) => h.record.isExchange || h.record.suspect).length;
+  assert.ok(flagged > 40, `records with Exchange evidence in the mix: ${flagged}`);
+  assert.deepEqual(fast.hosts.map(verdict), full.hosts.map(verdict));
+  assert.deepEqual(threaded.hosts.map(verdict), full.hosts.map(verdict));
+  assert.equal(fast.summary.exchange, full.summary.exchange);
+  assert.equal(fast.summary.suspect, full.summary.suspect);
+});
