@@ -101,8 +101,19 @@ test('target files: bad lines reported with line numbers, good ones scanned; usa
   assert.equal(records(r.stdout).length, 2);
   const stdin = await runCli(['scan', '-l', '-', '-p', '9', '--json', ...fast], { stdin: '127.61.6.3\n' });
   assert.equal(records(stdin.stdout)[0]?.ip, '127.61.6.3');
-  for (const bad of [['scan'], ['scan', '1.2.3'], ['scan', '127.0.0.1', '-p', '70000'], ['scan', '127.0.0.1', '--shard', '3/2'], ['scan', '127.0.0.1', '--timeout', 'soon']]) {
+  for (const bad of [['scan'], ['scan', '1.2.3'], ['scan', '127.0.0.1', '-p', '70000'], ['scan', '127.0.0.1', '--shard', '3/2'], ['scan', '127.0.0.1', '--timeout', 'soon'], ['scan', '127.0.0.1', '--user-agent', 'x\r\nX-Injected: 1']]) {
     assert.equal((await runCli(bad)).code, 2, bad.join(' '));
+  }
+});
+
+test('--user-agent goes out on every request', async () => {
+  const srv = await startHttpServer('127.61.11.1', true, (_q, res) => res.writeHead(404).end());
+  try {
+    await runCli(['scan', '127.61.11.1', '-p', String(srv.port), '--user-agent', 'census-test/1 (+https://example.org/optout)', '--json', ...fast]);
+    assert.ok(srv.requests.length > 0);
+    assert.ok(srv.requests.every((q) => q.headers['user-agent'] === 'census-test/1 (+https://example.org/optout)'));
+  } finally {
+    await srv.close();
   }
 });
 

@@ -15,7 +15,7 @@ import { loadKnowledgeBase } from '../../kb/index.js';
 import { buildTargetSpace, loadBlocklist, loadExcludeFile, loadProbePlan, parsePorts, parseTargetLines, parseTargetSpec, runScan, type ScanSummary, type TargetSpec } from '../../probe/index.js';
 import { AddressRanges } from '../../probe/address-ranges.js';
 import { readResumeFile } from '../../probe/resume.js';
-import { parseBytes, parseDuration, parseShard } from '../../probe/scan-options.js';
+import { parseBytes, parseDuration, parseShard, parseUserAgent } from '../../probe/scan-options.js';
 import { progressLine } from '../../probe/progress-line.js';
 
 export const command: CommandSpec = {
@@ -97,6 +97,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const maxBodyBytes = parseBytes('max-body', str(v, 'max-body') ?? '64k');
   const maxRedirects = int(v, 'max-redirects', 0) ?? 3;
   const json = bool(v, 'json');
+  const userAgent = parseUserAgent(str(v, 'user-agent') ?? plan.userAgent);
   const exclude = new AddressRanges();
   for (const f of list(v, 'exclude')) exclude.addAll(loadExcludeFile(f));
   const specs = await readSpecs(ctx);
@@ -144,7 +145,7 @@ async function run(ctx: CommandContext): Promise<number> {
         maxBodyBytes,
         maxHeaderBytes: 32 * 1024,
         maxRedirects,
-        userAgent: str(v, 'user-agent') ?? plan.userAgent,
+        userAgent,
         ...(resume ? { skip: resume.done } : {}),
         signal: stop.signal,
         ...(ctx.stderrIsTTY
