@@ -80,15 +80,14 @@ export async function buildTargetSpace(specs: TargetSpec[], ports: PortSpec[], o
   const seenNames = new Set<string>();
   let excludedAddresses = 0n;
 
+  const resolved = await resolveAll(specs, opts.resolve ?? systemResolve);
   for (const spec of specs) {
     if (spec.kind === 'name') {
       if (seenNames.has(spec.name)) continue;
       seenNames.add(spec.name);
-      let ips: string[];
-      try {
-        ips = await (opts.resolve ?? systemResolve)(spec.name);
-      } catch (err) {
-        skipped.push({ ip: '', hostname: spec.name, status: 'unreachable', detail: `DNS: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      const ips = resolved.get(spec.name);
+      if (!Array.isArray(ips)) {
+        skipped.push({ ip: '', hostname: spec.name, status: 'unreachable', detail: `DNS: ${ips ?? 'no answer'}` });
         continue;
       }
       const ip = ips[0];
@@ -125,6 +124,27 @@ export async function buildTargetSpace(specs: TargetSpec[], ports: PortSpec[], o
     excludedAddresses += total - keptCount;
   }
   return indexSpace(kept, named, ports, skipped, excludedAddresses);
+}
+
+const RESOLVE_CONCURRENCY = 32;
+
+/** Resolves every distinct name, a few at a time: name -> addresses, or the error code. */
+async function resolveAll(specs: TargetSpec[], resolve: (name: string) => Promise<string[]>): Promise<Map<string, string[] | string>> {
+  const names = [...new Set(specs.flatMap((s) => (s.kind === 'name' ? [s.name] : [])))];
+  const out = new Map<string, string[] | string>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < names.length) {
+      const name = names[next++] as string;
+      try {
+        out.set(name, await resolve(name));
+      } catch (err) {
+        out.set(name, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(RESOLVE_CONCURRENCY, names.length) }, worker));
+  return out;
 }
 
 function excludeReason(ip: string, opts: SpaceOptions): string {

@@ -88,6 +88,7 @@ test('JSON Lines records carry the status, probes sent and schema version; table
   }
   const t = await runCli(['scan', '127.61.5.1', '-p', '9', ...fast]);
   assert.match(t.stdout, /^TARGET\s+STATUS/);
+  assert.ok(!t.stderr.includes('\r') && !t.stderr.includes('hosts/s'), 'no progress bar when stderr is not a TTY');
   assert.match(t.stdout, /127\.61\.5\.1:9\s+refused/);
 });
 
