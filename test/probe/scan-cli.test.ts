@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
 import { startHttpServer } from './helpers/servers.js';
 
@@ -138,4 +140,15 @@ test('shards split one seeded order without overlap', async () => {
   }
   assert.equal(got.length, 16);
   assert.equal(new Set(got).size, 16);
+});
+
+test('on a TTY, stderr shows a progress line with rate and ETA', async () => {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stderr = '';
+  out.resume();
+  err.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await main(['scan', '127.61.12.0/30', '-p', '9', '--json', ...fast], { stdout: out, stderr: err, stdin: Readable.from(['']), stderrIsTTY: true, stdoutIsTTY: false });
+  assert.equal(code, 0);
+  assert.match(stderr, /\r\[#+\.*\] \d+% \d+\/4 \d+ hosts\/s \d+ in flight ETA \d+m\d\ds/);
 });
