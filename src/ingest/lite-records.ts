@@ -3,16 +3,16 @@
 // each host record once, directly. Only sniffed observations (a known, small shape) go this way.
 import type { HostRecord } from '../core/host-record.js';
 import type { Evidence } from '../core/evidence.js';
-import type { Observation } from '../core/observation.js';
+import type { SniffedFields } from './readers/shodan-sniff.js';
 
 /** Columns per record: ip, port, hostname, timestamp, country, region, city, asn (-1 = none), org. */
 export const LITE_WIDTH = 9;
 
 export type LiteColumns = Array<string | number>;
 
-/** Appends a sniffed observation (source shodan, status ok, no HTTP) to the columns. */
-export function pushLite(cols: LiteColumns, o: Observation): void {
-  cols.push(o.ip, o.port, o.hostname ?? '', o.timestamp, o.geo?.country ?? '', o.geo?.region ?? '', o.geo?.city ?? '', o.asn?.number ?? -1, o.asn?.org ?? '');
+/** Appends sniffed fields (a Shodan banner, status ok, no HTTP; '' = absent) to the columns. */
+export function pushLite(cols: LiteColumns, f: SniffedFields, timestamp: string): void {
+  cols.push(f.ip, f.port, f.hostname, timestamp, f.country, f.region, f.city, f.asn, f.org);
 }
 
 /** The host record of the lite record starting at column `i`: what notExchangeRecord gives its observation. */

@@ -6,7 +6,7 @@ import type { Evidence } from '../core/evidence.js';
 import type { StoredHost } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
-import { SNIFF_PATTERNS, sniffShodanBytes } from './readers/shodan-sniff.js';
+import { SNIFF_PATTERNS, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
 import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 import { LITE_WIDTH, liteRecord, pushLite, type LiteColumns } from './lite-records.js';
@@ -128,13 +128,10 @@ export class RecordProcessor {
       out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
       return;
     }
-    if (!mayMatch && this.sniff) {
-      const o = sniffShodanBytes(block, start, stop, this.scanner!, h0, h1);
-      if (o) {
-        if (this.opts.compact) this.addLite(o, out);
-        else this.add(o, false, out);
-        return;
-      }
+    if (!mayMatch && this.sniff && sniffShodanFields(block, start, stop, this.scanner!, h0, h1)) {
+      if (this.opts.compact) this.addLite(out);
+      else this.add(sniffedObservation(), false, out);
+      return;
     }
     const r = this.parseLine(block.toString('utf8', start, stop));
     if (isLineError(r)) {
@@ -155,12 +152,12 @@ export class RecordProcessor {
     if (out.lite) out.lite.order += 'f';
   }
 
-  private addLite(obs: Observation, out: BlockResult): void {
-    if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
+  /** The record just sniffed, as lite columns. */
+  private addLite(out: BlockResult): void {
     out.records++;
     if (this.opts.exchangeOnly) return;
     if (!out.lite) out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
-    pushLite(out.lite.cols, obs);
+    pushLite(out.lite.cols, sniffed, sniffed.timestamp || this.opts.defaultTimestamp);
     out.lite.order += 'l';
   }
 }

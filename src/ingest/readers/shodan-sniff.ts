@@ -17,54 +17,86 @@ export const SNIFF_PATTERNS: ScanPattern[] = KEYS.map((k) => ({ text: `"${k}"`, 
 const values: Array<string | null | undefined> = new Array<string | null | undefined>(KEYS.length);
 let portIsString = false;
 
+/** The fields of the last successful sniff (reused: no allocation per record). */
+export interface SniffedFields {
+  ip: string;
+  port: number;
+  transport: 'tcp' | 'udp';
+  hostname: string;
+  timestamp: string;
+  country: string;
+  region: string;
+  city: string;
+  /** -1 = none */
+  asn: number;
+  org: string;
+}
+export const sniffed: SniffedFields = { ip: '', port: 0, transport: 'tcp', hostname: '', timestamp: '', country: '', region: '', city: '', asn: -1, org: '' };
+
 /**
- * The observation of bytes [start, end) of `buf`, from the key hits h0..h1-1 `scanner` found
- * there (ids below SNIFF_PATTERNS.length are keys); null = parse the line properly.
+ * Reads bytes [start, end) of `buf` into `sniffed`, from the key hits h0..h1-1 `scanner` found
+ * there (ids below SNIFF_PATTERNS.length are keys); false = parse the line properly.
  */
-export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): Observation | null {
+export function sniffShodanFields(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): boolean {
   while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9 || buf[end - 1] === 13)) end--;
-  if (buf[start] !== 123 || buf[end - 1] !== 125) return null;
+  if (buf[start] !== 123 || buf[end - 1] !== 125) return false;
   values.fill(undefined);
   for (let h = h0; h < h1; h++) {
     const id = scanner.hitIds[h]!;
-    if (id >= KEYS.length) return null;
+    if (id >= KEYS.length) return false;
     const at = scanner.hitStarts[h]!;
-    if (buf[at - 1] === 92) return null; // an escaped quote: a key name with a quote in it
+    if (buf[at - 1] === 92) return false; // an escaped quote: a key name with a quote in it
     let p = skipSpace(buf, at + KEYS[id]!.length + 2, end);
     if (buf[p] !== 58) continue; // a string value that reads like a key name
     p = skipSpace(buf, p + 1, end);
     if (id === K.data) {
-      if (buf[p] === 91) return null; // host-API record: banners in data[]
+      if (buf[p] === 91) return false; // host-API record: banners in data[]
       continue;
     }
-    if (values[id] !== undefined || id === K.product || id === K.tags) return null; // nested, or source claims
+    if (values[id] !== undefined || id === K.product || id === K.tags) return false; // nested, or source claims
     if (id === K.port) portIsString = buf[p] === 34;
     values[id] = readValue(buf, p, end, id === K.hostnames);
   }
   const ip = values[K.ipv6] ?? values[K.ip_str];
   const rawPort = values[K.port];
-  if (!ip || typeof rawPort !== 'string' || (portIsString && !/^\d+$/.test(rawPort.trim()))) return null;
+  if (!ip || typeof rawPort !== 'string' || (portIsString && !/^\d+$/.test(rawPort.trim()))) return false;
   const port = Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
-  const hostname = values[K.hostname] || values[K.hostnames];
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return false;
+  const f = sniffed;
+  f.ip = ip;
+  f.port = port;
+  f.transport = values[K.transport] === 'udp' ? 'udp' : 'tcp';
+  f.hostname = values[K.hostname] || values[K.hostnames] || '';
+  f.timestamp = toIsoTime(values[K.timestamp] ?? undefined);
+  f.country = values[K.country_code] || '';
+  f.region = values[K.region_code] || '';
+  f.city = values[K.city] || '';
+  f.asn = parseAsn(values[K.asn] ?? undefined) ?? -1;
+  f.org = values[K.org] || values[K.isp] || '';
+  return true;
+}
+
+/** The observation the last successful sniff read. */
+export function sniffedObservation(): Observation {
+  const f = sniffed;
   const obs: Observation = {
-    ip,
-    port,
-    transport: values[K.transport] === 'udp' ? 'udp' : 'tcp',
-    ...(hostname ? { hostname } : {}),
-    timestamp: toIsoTime(values[K.timestamp] ?? undefined),
+    ip: f.ip,
+    port: f.port,
+    transport: f.transport,
+    ...(f.hostname ? { hostname: f.hostname } : {}),
+    timestamp: f.timestamp,
     source: 'shodan',
     status: 'ok',
     http: [],
   };
-  const country = values[K.country_code];
-  const city = values[K.city];
-  const region = values[K.region_code];
-  if (country || city) obs.geo = { ...(country ? { country } : {}), ...(region ? { region } : {}), ...(city ? { city } : {}), source: 'source' };
-  const asn = parseAsn(values[K.asn] ?? undefined);
-  const org = values[K.org] || values[K.isp];
-  if (asn !== undefined) obs.asn = { number: asn, ...(org ? { org } : {}), source: 'source' };
+  if (f.country || f.city) obs.geo = { ...(f.country ? { country: f.country } : {}), ...(f.region ? { region: f.region } : {}), ...(f.city ? { city: f.city } : {}), source: 'source' };
+  if (f.asn >= 0) obs.asn = { number: f.asn, ...(f.org ? { org: f.org } : {}), source: 'source' };
   return obs;
+}
+
+/** The observation of bytes [start, end) (see sniffShodanFields); null = parse the line properly. */
+export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): Observation | null {
+  return sniffShodanFields(buf, start, end, scanner, h0, h1) ? sniffedObservation() : null;
 }
 
 /** Keys-only scanner for sniffing one line given as text (tests, single records). */
