@@ -151,12 +151,13 @@ export class SqlStore implements Store {
     const where = buildWhere(scanId, filter, filter.asOf, this.fam);
     const cond = filter.exchangeOnly ? `${where.sql} AND is_exchange = 1` : where.sql;
     // Keyset pages: no cursor stays open, so callers may write (reclassify) or iterate another scan meanwhile.
+    // The row-value comparison lets both databases seek the (scan_id, ip, port) index; an OR form did not.
     let after: [string, number] | null = null;
     for (;;) {
       const page: SqlRow[] = await this.db.all(
         `SELECT h.ip, h.port, d.record, d.observation FROM hosts h JOIN host_data d ON d.host_id = h.id
-         WHERE ${cond}${after ? ' AND (h.ip > ? OR (h.ip = ? AND h.port > ?))' : ''} ORDER BY h.ip, h.port LIMIT ${PAGE}`,
-        after ? [...where.params, after[0], after[0], after[1]] : where.params,
+         WHERE ${cond}${after ? ' AND (h.ip, h.port) > (?, ?)' : ''} ORDER BY h.ip, h.port LIMIT ${PAGE}`,
+        after ? [...where.params, after[0], after[1]] : where.params,
       );
       for (const r of page) {
         const host: StoredHost = { record: hostRecordFromWire(JSON.parse(String(r.record)) as Record<string, unknown>) };
