@@ -94,7 +94,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
     let lastLine = 0;
     if (reader.kind === 'lines' && workers > 0) {
-      await runInWorkers(lineBlocks(input.chunks), workers, {
+      await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), workers, {
         detected,
         asOf: opts.asOf,
         exchangeOnly: opts.exchangeOnly ?? false,
@@ -102,7 +102,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
         prefilter: !opts.noPrefilter,
       }, async (reply) => {
-        await add(JSON.parse(reply.json) as BlockResult, lastLine);
+        await add(reply.result, lastLine);
         lastLine += reply.lines;
       });
     } else {

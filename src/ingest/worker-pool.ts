@@ -3,6 +3,8 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 
+const FAILED: WorkerReply = { seq: -1, lines: 0, result: { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 } };
+
 export type BlockHandler = (reply: WorkerReply) => Promise<void>;
 
 // Short-lived garbage dominates a worker's heap: a small young generation keeps each thread's
@@ -32,7 +34,7 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
   };
   const failAll = (err: Error) => {
     failure ??= err;
-    for (const [, w] of waiters) w({ seq: -1, lines: 0, json: '' });
+    for (const [, w] of waiters) w(FAILED);
     waiters.clear();
   };
   for (const w of workers) {
@@ -41,7 +43,7 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
   }
   const result = (seq: number) =>
     new Promise<WorkerReply>((resolve) => {
-      if (failure) return resolve({ seq: -1, lines: 0, json: '' });
+      if (failure) return resolve(FAILED);
       const r = pending.get(seq);
       if (r) {
         pending.delete(seq);
@@ -51,7 +53,7 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
   try {
     let sent = 0;
     let done = 0;
-    const maxInFlight = count * 2;
+    const maxInFlight = count * 3;
     for await (const block of blocks) {
       while (sent - done >= maxInFlight) {
         await onReply(await checked(result(done)));

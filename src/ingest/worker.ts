@@ -1,8 +1,8 @@
-// Worker thread for line-oriented inputs: receives blocks of whole lines, returns the host
-// records as one JSON string per block (cheaper to pass between threads than object graphs).
+// Worker thread for line-oriented inputs: receives blocks of whole lines (transferred, not
+// copied) and returns one compact result per block: judged records, plus sniffed ones as columns.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Detected } from './detect.js';
-import { RecordProcessor, newBlockResult } from './process.js';
+import { RecordProcessor, newBlockResult, type BlockResult } from './process.js';
 import { anchorCores } from './prefilter.js';
 import { createJudge } from './judge-context.js';
 
@@ -21,8 +21,7 @@ export interface WorkerJob {
 export interface WorkerReply {
   seq: number;
   lines: number;
-  /** JSON of BlockResult. */
-  json: string;
+  result: BlockResult;
 }
 
 const init = workerData as WorkerInit;
@@ -40,6 +39,6 @@ parentPort!.on('message', (job: WorkerJob) => {
   const out = newBlockResult();
   const buf = Buffer.from(job.block.buffer, job.block.byteOffset, job.block.byteLength);
   const lines = processor.addLines(buf, 0, out);
-  const reply: WorkerReply = { seq: job.seq, lines, json: JSON.stringify(out) };
+  const reply: WorkerReply = { seq: job.seq, lines, result: out };
   parentPort!.postMessage(reply);
 });
