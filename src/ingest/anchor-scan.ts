@@ -35,8 +35,9 @@ export class BlockScanner {
   /** Skip per raw byte pair, indexed little-endian (what DataView.getUint16(i, true) reads). */
   private readonly shift = new Uint8Array(65536);
   private readonly buckets: Array<Compiled[] | undefined> = new Array<Compiled[] | undefined>(65536);
-  private readonly laneIds: number[][] = Array.from({ length: LANES }, () => []);
-  private readonly laneStarts: number[][] = Array.from({ length: LANES }, () => []);
+  /** Per lane: hits as (id, start) pairs, and how many ints are used. */
+  private readonly laneHits: Int32Array[] = Array.from({ length: LANES }, () => new Int32Array(2048));
+  private readonly laneUsed = new Int32Array(LANES);
 
   /** `sample` (typical input bytes) steers each pattern's window to its rarest byte pair. */
   constructor(patterns: ScanPattern[], sample?: Uint8Array) {
@@ -81,10 +82,7 @@ export class BlockScanner {
       bounds.push(nl < 0 || nl >= end ? end : nl + 1);
     }
     bounds.push(end);
-    for (let k = 0; k < LANES; k++) {
-      this.laneIds[k]!.length = 0;
-      this.laneStarts[k]!.length = 0;
-    }
+    this.laneUsed.fill(0);
     const shift = this.shift;
     const back = this.m - 1;
     const e0 = bounds[1]!;
@@ -139,8 +137,16 @@ export class BlockScanner {
       const at = pos - (this.m - 1) - c.window;
       if (at < lo || at + c.bytes.length > hi) continue;
       if (c.exact ? same(buf, at, c.bytes) : sameFolded(buf, at, c.folded)) {
-        this.laneIds[lane]!.push(c.id);
-        this.laneStarts[lane]!.push(at);
+        let hits = this.laneHits[lane]!;
+        const used = this.laneUsed[lane]!;
+        if (used + 2 > hits.length) {
+          const grown = new Int32Array(hits.length * 2);
+          grown.set(hits);
+          this.laneHits[lane] = hits = grown;
+        }
+        hits[used] = c.id;
+        hits[used + 1] = at;
+        this.laneUsed[lane] = used + 2;
       }
     }
   }
@@ -148,18 +154,18 @@ export class BlockScanner {
   /** Lanes in order: hits sorted by the position where they were verified, so grouped by line. */
   private collect(): number {
     let n = 0;
-    for (const ids of this.laneIds) n += ids.length;
+    for (let k = 0; k < LANES; k++) n += this.laneUsed[k]! >> 1;
     if (n > this.hitIds.length) {
       this.hitIds = new Int32Array(n * 2);
       this.hitStarts = new Int32Array(n * 2);
     }
     let i = 0;
     for (let k = 0; k < LANES; k++) {
-      const ids = this.laneIds[k]!;
-      const starts = this.laneStarts[k]!;
-      for (let j = 0; j < ids.length; j++, i++) {
-        this.hitIds[i] = ids[j]!;
-        this.hitStarts[i] = starts[j]!;
+      const hits = this.laneHits[k]!;
+      const used = this.laneUsed[k]!;
+      for (let j = 0; j < used; j += 2, i++) {
+        this.hitIds[i] = hits[j]!;
+        this.hitStarts[i] = hits[j + 1]!;
       }
     }
     return n;
@@ -182,14 +188,18 @@ function pairFrequencies(sample: Uint8Array): Uint32Array {
   return f;
 }
 
-/** The window whose final byte pair is rarest in the sample (fewest verifications). */
+/**
+ * The window that costs least on the sample: its final byte pair triggers a verification (dear),
+ * its other pairs only shorten the skip (cheap).
+ */
 function rarestWindow(folded: Uint8Array, m: number, freq: Uint32Array): number {
   let best = folded.length - m;
-  let bestF = Infinity;
+  let bestCost = Infinity;
   for (let w = 0; w <= folded.length - m; w++) {
-    const f = freq[(folded[w + m - 2]! << 8) | folded[w + m - 1]!]!;
-    if (f < bestF) {
-      bestF = f;
+    let cost = 0;
+    for (let j = 0; j <= m - 2; j++) cost += freq[(folded[w + j]! << 8) | folded[w + j + 1]!]! * (j === m - 2 ? 8 : 1);
+    if (cost < bestCost) {
+      bestCost = cost;
       best = w;
     }
   }
