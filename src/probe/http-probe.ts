@@ -152,13 +152,13 @@ function headerValue(r: ParsedResponse, lower: string): string | undefined {
 
 function toExchange(stage: PlanStage, path: string, r: ParsedResponse): HttpExchange {
   const x: HttpExchange = { path, method: stage.method, status: r.status, headers: r.headers };
-  if (r.body.length > 0) x.body = r.body.toString('latin1');
   if (r.truncated) x.bodyTruncated = true;
   if (r.error) x.error = r.error;
   if (stage.hashBody && r.status === 200 && r.body.length > 0 && !r.truncated) {
+    // A binary body (an icon) is kept as its hashes: that is all the rules read from it.
     x.faviconMmh3 = shodanFaviconHash(r.body);
     x.bodyMd5 = md5Hex(r.body);
-  }
+  } else if (r.body.length > 0) x.body = r.body.toString('latin1');
   return x;
 }
 
