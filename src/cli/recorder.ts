@@ -18,6 +18,13 @@ export const scanNameOptions: OptionSpec[] = [
   { name: 'series', type: 'string', valueName: 'KEY', description: 'series that trends compare (default: derived from the inputs)' },
 ];
 
+export const resumeScanOption: OptionSpec = {
+  name: 'resume-scan',
+  type: 'string',
+  valueName: 'REF',
+  description: 'continue an unfinished scan in the store (name, id, or "last"): targets already stored are not redone, none is duplicated',
+};
+
 export function geoResolverFrom(values: OptionValues): GeoResolver | null {
   if (bool(values, 'no-geo')) return null;
   const countryDb = str(values, 'geo-country-db');
@@ -114,8 +121,8 @@ export async function storeFrom(values: OptionValues): Promise<Store | null> {
 }
 
 /** The scan --resume continues: a named one, or the newest unfinished one of this kind and series. */
-export async function findResumable(store: Store, ref: string | true, kind: ScanMeta['kind'], series: string): Promise<ScanInfo> {
-  if (ref !== true) {
+export async function findResumable(store: Store, ref: string, kind: ScanMeta['kind'], series: string): Promise<ScanInfo> {
+  if (ref !== 'last') {
     const s = await store.getScan(ref);
     if (!s) throw new ConfigError('E_RESUME', `no scan "${ref}" in the store to resume`);
     return s;

@@ -37,7 +37,7 @@ test('ingest stores every record with embedded geo, and --resume replaces instea
     await store.close();
   }
 
-  const again = await runCli(['ingest', csv, '--db', db, '--name', 'csv-1', '--resume', '--as-of', '2026-01-01']);
+  const again = await runCli(['ingest', csv, '--db', db, '--resume-scan', 'csv-1', '--as-of', '2026-01-01']);
   assert.equal(again.code, 0, again.stderr);
   const store2 = await openStore(db);
   try {

@@ -10,7 +10,7 @@ import { startHttpServer } from './helpers/servers.js';
 
 function runScan(args: string[], interruptAfterLines?: { file: string; lines: number }): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/run.ts`, 'scan', ...args], { cwd: repoRoot });
+    const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/run.ts`, 'scan', '--no-store', ...args], { cwd: repoRoot });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let poll: NodeJS.Timeout | undefined;

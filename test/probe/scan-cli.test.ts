@@ -10,7 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { startHttpServer } from './helpers/servers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'excensus-scan-'));
-const fast = ['--rate', '0', '--timeout', '500ms', '--host-timeout', '2s', '--as-of', '2026-01-01'];
+const fast = ['--no-store', '--rate', '0', '--timeout', '500ms', '--host-timeout', '2s', '--as-of', '2026-01-01'];
 
 function records(text: string): Array<Record<string, unknown>> {
   return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -2,7 +2,7 @@
 import type { CommandSpec } from '../args.js';
 import { bool, int, str } from '../args.js';
 import { asOfOption, dbOption, jsonOption, noStoreOption, outputOption, parseAsOf } from '../common-options.js';
-import { Recorder, defaultScanName, findResumable, geoOptions, geoResolverFrom, scanNameOptions, storeFrom } from '../recorder.js';
+import { Recorder, defaultScanName, findResumable, geoOptions, geoResolverFrom, resumeScanOption, scanNameOptions, storeFrom } from '../recorder.js';
 import { openOutput, writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import { hostRecordToWire } from '../../core/wire.js';
@@ -26,7 +26,7 @@ export const command: CommandSpec = {
     dbOption,
     noStoreOption,
     ...scanNameOptions,
-    { name: 'resume', type: 'boolean', description: 'continue an unfinished ingest (--name, or the newest of its series): records already stored are replaced, never duplicated' },
+    resumeScanOption,
     ...geoOptions,
   ],
   async run(ctx) {
@@ -38,7 +38,8 @@ export const command: CommandSpec = {
     const startedAt = new Date().toISOString();
     const store = await storeFrom(ctx.values);
     const series = str(ctx.values, 'series') ?? `ingest:${str(ctx.values, 'format') ?? 'auto'}`;
-    const resume = store && bool(ctx.values, 'resume') ? await findResumable(store, str(ctx.values, 'name') ?? true, 'ingest', series) : undefined;
+    const resumeRef = str(ctx.values, 'resume-scan');
+    const resume = store && resumeRef ? await findResumable(store, resumeRef, 'ingest', series) : undefined;
     const recorder = await Recorder.open({
       store,
       geo: geoResolverFrom(ctx.values),

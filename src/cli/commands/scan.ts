@@ -4,10 +4,13 @@ import { once } from 'node:events';
 import { text } from 'node:stream/consumers';
 import type { CommandContext, CommandSpec } from '../args.js';
 import { bool, int, list, str } from '../args.js';
-import { asOfOption, jsonOption, outputOption, parseAsOf } from '../common-options.js';
+import { asOfOption, dbOption, jsonOption, noStoreOption, outputOption, parseAsOf } from '../common-options.js';
+import { Recorder, defaultScanName, findResumable, geoOptions, geoResolverFrom, resumeScanOption, scanNameOptions, storeFrom } from '../recorder.js';
+import { readLabTruthGeo } from '../lab-truth.js';
 import { openOutput, writeLine, type OutputHandle } from '../io.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import type { HostRecord } from '../../core/host-record.js';
+import type { Observation } from '../../core/observation.js';
 import { hostRecordToWire } from '../../core/wire.js';
 import { judgeObservation } from '../../classify/judge.js';
 import { loadRules } from '../../fingerprint/index.js';
@@ -45,6 +48,12 @@ export const command: CommandSpec = {
     jsonOption,
     outputOption,
     asOfOption,
+    dbOption,
+    noStoreOption,
+    ...scanNameOptions,
+    resumeScanOption,
+    ...geoOptions,
+    { name: 'lab-truth', type: 'string', valueName: 'FILE', description: 'ground truth of `excensus lab` (JSON Lines): its made-up geo/ASN is attached to lab addresses' },
   ],
   run,
 };
@@ -124,6 +133,32 @@ async function run(ctx: CommandContext): Promise<number> {
     if (drained) await drained;
   };
   const judgeCtx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf };
+  // Records go to the store with their observation, so `reclassify` can re-judge without re-probing.
+  const observations = new WeakMap<HostRecord, Observation>();
+  const startedAt = new Date().toISOString();
+  const store = await storeFrom(v);
+  const series = str(v, 'series') ?? `scan:${ctx.positionals.join(',')}${list(v, 'list').length ? `:${list(v, 'list').join(',')}` : ''}:${str(v, 'ports') ?? '443'}`;
+  const resumeRef = str(v, 'resume-scan');
+  const resumed = store && resumeRef ? await findResumable(store, resumeRef, 'scan', series) : undefined;
+  const labTruth = str(v, 'lab-truth');
+  const recorder = await Recorder.open({
+    store,
+    geo: geoResolverFrom(v),
+    ...(labTruth ? { geoOverrides: readLabTruthGeo(labTruth) } : {}),
+    nameGiven: str(v, 'name') !== undefined,
+    ...(resumed ? { resume: resumed } : {}),
+    batchSize: 500,
+    meta: {
+      name: str(v, 'name') ?? defaultScanName('scan', 'probe', startedAt),
+      kind: 'scan',
+      source: 'probe',
+      series,
+      startedAt,
+      inputs: [...ctx.positionals, ...list(v, 'list').map((f) => `@${f}`)],
+      options: { ports: str(v, 'ports') ?? '443', seed, shard: `${shard.index}/${shard.count}`, rate, concurrency, as_of: asOf },
+    },
+  });
+  const skip = new Set<string>([...(resume?.done ?? []), ...(await recorder.doneTargets())]);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
@@ -137,7 +172,11 @@ async function run(ctx: CommandContext): Promise<number> {
       { space, seed, shard },
       {
         probePlan: plan,
-        judge: (obs) => judgeObservation(obs, judgeCtx),
+        judge: (obs) => {
+          const r = judgeObservation(obs, judgeCtx);
+          observations.set(r, obs);
+          return r;
+        },
         concurrency,
         rate,
         probeTimeoutMs,
@@ -146,7 +185,7 @@ async function run(ctx: CommandContext): Promise<number> {
         maxHeaderBytes: 32 * 1024,
         maxRedirects,
         userAgent,
-        ...(resume ? { skip: resume.done } : {}),
+        ...(skip.size > 0 ? { skip } : {}),
         signal: stop.signal,
         ...(ctx.stderrIsTTY
           ? {
@@ -159,9 +198,18 @@ async function run(ctx: CommandContext): Promise<number> {
             }
           : {}),
       },
-      (r) => write(asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)),
+      async (r) => {
+        const observation = observations.get(r);
+        await recorder.add([observation ? { record: r, observation } : { record: r }]); // adds geo in place
+        await write(asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r));
+      },
     );
+    await recorder.finish(summary.interrupted ? 'interrupted' : 'complete');
+  } catch (err) {
+    await recorder.finish('interrupted').catch(() => {});
+    throw err;
   } finally {
+    await store?.close();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await out.close();
@@ -174,8 +222,12 @@ async function run(ctx: CommandContext): Promise<number> {
       (summary.excludedAddresses ? `, ${summary.excludedAddresses} addresses excluded by the blocklist/--exclude (not connected to)` : '') +
       (counts ? ` — ${counts}` : '') + '\n',
   );
+  if (store && recorder.scanId !== null) {
+    ctx.stderr.write(`excensus scan: stored ${recorder.written} records as scan ${recorder.scanId} in ${str(v, 'db')}\n`);
+  }
   if (summary.interrupted) {
-    ctx.stderr.write(`excensus scan: interrupted; run again with --resume ${resumePath ?? 'FILE'} --seed ${seed} to continue\n`);
+    const how = resumePath ? `--resume ${resumePath}` : recorder.scanId !== null ? `--resume-scan ${recorder.scanId}` : '--resume FILE';
+    ctx.stderr.write(`excensus scan: interrupted; run again with ${how} --seed ${seed} to continue\n`);
     return 1;
   }
   return 0;
