@@ -85,8 +85,8 @@ export function headlineSentence(h: Headline): string {
     const name = groupCells(lead, ['continent'])[0];
     parts.push(`${(share(lead.eol, t.eol) * 100).toFixed(1)}% of those in ${String(name)}`);
   }
-  const worst = h.families[0];
-  if (worst) parts.push(`${(t.vulnerable[worst] ?? 0).toLocaleString('en-US')} vulnerable to ${worst} (${(t.likely[worst] ?? 0).toLocaleString('en-US')} likely)`);
+  const names = h.headlineFamilies.length > 1 ? `${h.headlineFamilies.slice(0, -1).join(', ')} or ${h.headlineFamilies.at(-1)}` : (h.headlineFamilies[0] ?? '');
+  if (names) parts.push(`${h.openToHeadlineFamilies.toLocaleString('en-US')} open to ${names} by build (vulnerable or likely)`);
   if (t.suspect > 0) parts.push(`${t.suspect.toLocaleString('en-US')} suspects not counted`);
   return parts.join('; ') + '.';
 }

@@ -2,6 +2,7 @@
 // query (no pass over the records in JavaScript).
 import type { CensusFilter, CensusRow, ScanInfo, Store } from '../store/store.js';
 import { runCensus } from './census-source.js';
+import { knownFamilyOrder, loadReportData } from './report-data.js';
 
 export interface Headline {
   scan: Pick<ScanInfo, 'id' | 'name' | 'source' | 'series' | 'startedAt'>;
@@ -11,22 +12,27 @@ export interface Headline {
   byContinent: CensusRow[];
   /** All countries, most Exchange servers first; formats show the top few. */
   byCountry: CensusRow[];
-  /** CVE families seen, most affected first. */
+  /** CVE families seen, in the knowledge base's order (by publication). */
   families: string[];
+  /** The families the published studies led with, and how many servers are open to any of them. */
+  headlineFamilies: string[];
+  openToHeadlineFamilies: number;
 }
 
 export function zeroRow(): CensusRow {
   return { group: {}, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} };
 }
 
-/** Families ordered by servers affected (vulnerable + likely), then name. */
+/** Families with any server affected (vulnerable or likely), in the knowledge base's order. */
 export function orderFamilies(rows: CensusRow[]): string[] {
   const weight = new Map<string, number>();
   for (const r of rows) {
     for (const [f, n] of Object.entries(r.vulnerable)) weight.set(f, (weight.get(f) ?? 0) + n);
     for (const [f, n] of Object.entries(r.likely)) weight.set(f, (weight.get(f) ?? 0) + n);
   }
-  return [...weight.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([f]) => f);
+  const rank = new Map(knownFamilyOrder().map((f, i) => [f, i]));
+  const pos = (f: string) => rank.get(f) ?? Number.MAX_SAFE_INTEGER;
+  return [...weight.entries()].filter(([, n]) => n > 0).map(([f]) => f).sort((a, b) => pos(a) - pos(b) || a.localeCompare(b));
 }
 
 const byExchange = (a: CensusRow, b: CensusRow) => b.exchange - a.exchange || b.hosts - a.hosts || String(Object.values(a.group)[0]).localeCompare(String(Object.values(b.group)[0]));
@@ -53,6 +59,10 @@ export function foldBy(rows: CensusRow[], key: 'product' | 'continent' | 'countr
 export async function buildHeadline(store: Store, scan: ScanInfo, asOf: string, filter?: CensusFilter): Promise<Headline> {
   const rows = await runCensus(store, { scanId: scan.id, groupBy: ['product', 'continent', 'country'], asOf, ...(filter ? { filter } : {}) });
   const total = foldBy(rows, null)[0] ?? zeroRow();
+  // Each server once, however many of the headline families it is open to (the store's family filter is a union).
+  const { headlineFamilies } = loadReportData();
+  const union = await runCensus(store, { scanId: scan.id, groupBy: [], asOf, filter: { ...(filter ?? {}), family: [...(filter?.family ?? []), ...headlineFamilies] } });
+  const openToHeadlineFamilies = filter?.family?.length ? total.exchange : union.reduce((n, r) => n + r.exchange, 0);
   return {
     scan: { id: scan.id, name: scan.name, source: scan.source, series: scan.series, startedAt: scan.startedAt },
     asOf,
@@ -61,5 +71,7 @@ export async function buildHeadline(store: Store, scan: ScanInfo, asOf: string, 
     byContinent: foldBy(rows, 'continent').filter((r) => r.exchange > 0).sort(byExchange),
     byCountry: foldBy(rows, 'country').filter((r) => r.exchange > 0).sort(byExchange),
     families: orderFamilies([total]),
+    headlineFamilies,
+    openToHeadlineFamilies,
   };
 }
