@@ -9,7 +9,7 @@ import { lineParserFor } from './formats.js';
 import { SNIFF_PATTERNS, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
 import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
-import { LITE_WIDTH, liteRecord, pushLite, type LiteColumns } from './lite-records.js';
+import { LITE_WIDTH, liteRecord, pushLite, sharedEmptyEvidence, type LiteColumns } from './lite-records.js';
 
 export type Judge = (obs: Observation) => HostRecord;
 
@@ -49,23 +49,25 @@ export function newBlockResult(): BlockResult {
   return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 };
 }
 
-/** The record a judge gives an observation without any Exchange marker (`evidence` = its template). */
+/** The record a judge gives an observation without any Exchange marker (`evidence`: shared, frozen; see sharedEmptyEvidence). */
 export function notExchangeRecord(obs: Observation, evidence: Evidence): HostRecord {
-  return {
+  // properties set one by one: object spreads are slow on this per-record path
+  const record: HostRecord = {
     ip: obs.ip,
     port: obs.port,
-    ...(obs.hostname ? { hostname: obs.hostname } : {}),
     source: obs.source,
     timestamp: obs.timestamp,
     status: obs.status === 'ok' ? 'not-exchange' : obs.status,
-    ...(obs.statusDetail ? { statusDetail: obs.statusDetail } : {}),
     isExchange: false,
     suspect: false,
-    evidence: { ...evidence, suspectReasons: [], signals: [], serverNames: [] },
+    evidence,
     classification: null,
-    ...(obs.geo ? { geo: obs.geo } : {}),
-    ...(obs.asn ? { asn: obs.asn } : {}),
   };
+  if (obs.hostname) record.hostname = obs.hostname;
+  if (obs.statusDetail) record.statusDetail = obs.statusDetail;
+  if (obs.geo) record.geo = obs.geo;
+  if (obs.asn) record.asn = obs.asn;
+  return record;
 }
 
 export class RecordProcessor {
@@ -75,6 +77,7 @@ export class RecordProcessor {
   private scanner: BlockScanner | null | undefined;
   /** What the judge says about an observation with nothing in it: the pre-filtered records' evidence. */
   private readonly emptyEvidence: Evidence;
+  private readonly sharedEvidence: Evidence;
 
   constructor(
     detected: Detected,
@@ -83,6 +86,7 @@ export class RecordProcessor {
     this.parseLine = detected.layout === 'lines' ? lineParserFor(detected) : () => [];
     this.sniff = detected.format === 'shodan' && opts.prefilter !== null;
     this.emptyEvidence = opts.judge({ ip: '192.0.2.1', port: 0, timestamp: '', source: detected.format, status: 'ok', http: [] }).evidence;
+    this.sharedEvidence = sharedEmptyEvidence(this.emptyEvidence);
   }
 
   /** Judges observations read by a stream reader (no raw line to pre-filter). */
@@ -144,7 +148,7 @@ export class RecordProcessor {
   private add(obs: Observation, judge: boolean, out: BlockResult): void {
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
     out.records++;
-    const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.emptyEvidence);
+    const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.sharedEvidence);
     if (record.isExchange) out.exchange++;
     if (record.suspect) out.suspect++;
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
@@ -167,12 +171,13 @@ export function expandHosts(r: BlockResult): StoredHost[] {
   const lite = r.lite;
   if (!lite) return r.hosts;
   const out: StoredHost[] = new Array<StoredHost>(lite.order.length);
+  const evidence = sharedEmptyEvidence(lite.evidence);
   let f = 0;
   let l = 0;
   for (let k = 0; k < lite.order.length; k++) {
     if (lite.order.charCodeAt(k) === 102) out[k] = r.hosts[f++]!;
     else {
-      out[k] = { record: liteRecord(lite.cols, l, lite.evidence) };
+      out[k] = { record: liteRecord(lite.cols, l, evidence) };
       l += LITE_WIDTH;
     }
   }

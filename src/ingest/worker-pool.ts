@@ -1,5 +1,7 @@
-// Fans blocks of lines out to worker threads and hands results back in input order, with at
-// most two blocks in flight per worker (so memory stays bounded whatever the input size).
+// Fans blocks of lines out to worker threads and hands results back in input order, with a
+// bounded number of blocks in flight (so memory stays bounded whatever the input size). When
+// every worker is busy, the calling thread works through the next block itself (`local`)
+// instead of waiting: on a small machine that thread is the one spare core.
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 
@@ -20,7 +22,10 @@ function spawnWorker(init: WorkerInit): Worker {
   return new Worker(boot, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS });
 }
 
-export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
+/** Processes one block on the calling thread, as a worker would. */
+export type LocalProcessor = (block: Buffer) => Omit<WorkerReply, 'seq'>;
+
+export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number, init: WorkerInit, onReply: BlockHandler, local?: LocalProcessor): Promise<void> {
   const workers = Array.from({ length: count }, () => spawnWorker(init));
   const pending = new Map<number, WorkerReply>();
   const waiters = new Map<number, (r: WorkerReply) => void>();
@@ -50,24 +55,43 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
         resolve(r);
       } else waiters.set(seq, resolve);
     });
+  const busy = new Array<number>(count).fill(0); // jobs in flight per worker
+  const owner = new Map<number, number>(); // seq -> worker index
   try {
     let sent = 0;
     let done = 0;
-    const maxInFlight = count * 3;
+    const maxPerWorker = 3;
+    const deliver = async () => {
+      const r = await checked(result(done));
+      const w = owner.get(done);
+      if (w !== undefined) {
+        busy[w]!--;
+        owner.delete(done);
+      }
+      await onReply(r);
+      done++;
+    };
     for await (const block of blocks) {
-      while (sent - done >= maxInFlight) {
-        await onReply(await checked(result(done)));
-        done++;
+      // hand back whatever is ready, in order, without waiting
+      while (done < sent && pending.has(done)) await deliver();
+      let w = leastBusy(busy);
+      if (busy[w]! >= maxPerWorker && local && sent - done < count * maxPerWorker * 2) {
+        pending.set(sent, { seq: sent, ...local(block) });
+        sent++;
+        continue;
+      }
+      while (busy[w]! >= maxPerWorker) {
+        await deliver();
+        w = leastBusy(busy);
       }
       const copy = new Uint8Array(block); // own ArrayBuffer: transferred, not cloned
       const job: WorkerJob = { seq: sent, block: copy };
-      workers[sent % count]!.postMessage(job, [copy.buffer]);
+      workers[w]!.postMessage(job, [copy.buffer]);
+      busy[w]!++;
+      owner.set(sent, w);
       sent++;
     }
-    while (done < sent) {
-      await onReply(await checked(result(done)));
-      done++;
-    }
+    while (done < sent) await deliver();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -77,4 +101,10 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
       return r;
     });
   }
+}
+
+function leastBusy(busy: number[]): number {
+  let best = 0;
+  for (let i = 1; i < busy.length; i++) if (busy[i]! < busy[best]!) best = i;
+  return best;
 }
