@@ -6,6 +6,12 @@ export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** First character of a placeholder line standing for a skipped oversized line. */
 export const SKIPPED_LINE_MARK = '\u0000';
 
+/**
+ * Memory lineBlocks allocated itself and no longer references once the block is yielded: a
+ * consumer may transfer it to another thread instead of copying it.
+ */
+export const ownedBlockMemory = new WeakSet<ArrayBufferLike>();
+
 /** Re-cuts a chunk stream into blocks that end on a newline (the last one may not). */
 export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024 * 1024): AsyncGenerator<Buffer> {
   let carry: Buffer[] = [];
@@ -26,7 +32,8 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024
     carry.push(chunk);
     carryLen += chunk.length;
     if (carryLen < minBlock) continue;
-    const all = carry.length === 1 ? chunk : Buffer.concat(carry, carryLen);
+    const owned = carry.length > 1;
+    const all = owned ? Buffer.concat(carry, carryLen) : chunk;
     const cut = all.lastIndexOf(NL);
     if (cut < 0) {
       // one long line so far: keep accumulating (a record larger than a block is legal), up to a bound
@@ -37,10 +44,12 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024
       } else carry = [all];
       continue;
     }
-    yield all.subarray(0, cut + 1);
-    const rest = all.subarray(cut + 1);
+    const tail = all.subarray(cut + 1);
+    const rest = owned && tail.length > 0 ? Buffer.from(tail) : tail; // keep nothing of a block given away
     carry = rest.length > 0 ? [rest] : [];
     carryLen = rest.length;
+    if (owned && all.byteOffset === 0 && all.buffer.byteLength === all.length) ownedBlockMemory.add(all.buffer);
+    yield all.subarray(0, cut + 1);
   }
   if (skipping > 0) yield Buffer.from(`${SKIPPED_LINE_MARK}line longer than ${MAX_LINE_BYTES} bytes (${skipping} bytes) skipped\n`);
   else if (carryLen > 0) yield carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);

@@ -4,6 +4,7 @@
 // instead of waiting: on a small machine that thread is the one spare core.
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
+import { ownedBlockMemory } from './lines.js';
 
 const FAILED: WorkerReply = { seq: -1, lines: 0, result: { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 } };
 
@@ -84,9 +85,10 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
         await deliver();
         w = leastBusy(busy);
       }
-      const copy = new Uint8Array(block); // own ArrayBuffer: transferred, not cloned
-      const job: WorkerJob = { seq: sent, block: copy };
-      workers[w]!.postMessage(job, [copy.buffer]);
+      // transferred, not cloned: the block's own memory when nothing else holds it, else a copy
+      const own = ownedBlockMemory.has(block.buffer) ? new Uint8Array(block.buffer, block.byteOffset, block.length) : new Uint8Array(block);
+      const job: WorkerJob = { seq: sent, block: own };
+      workers[w]!.postMessage(job, [own.buffer as ArrayBuffer]);
       busy[w]!++;
       owner.set(sent, w);
       sent++;
