@@ -1,9 +1,13 @@
-// Field helpers and the Shodan sniffer, which must read exactly what the full parser reads.
+// Field helpers and the Shodan sniffer, which must read exactly what the full parser reads,
+// and the lite columns sniffed records cross threads in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { toIsoTime, parseRawHttp, parseAsn } from '../../src/ingest/http-text.js';
-import { sniffShodanLine } from '../../src/ingest/readers/shodan-sniff.js';
+import { sniffShodanLine, sniffed as lastSniffed } from '../../src/ingest/readers/shodan-sniff.js';
+import { LITE_WIDTH, liteRecord, pushLite, sharedEmptyEvidence, type LiteColumns } from '../../src/ingest/lite-records.js';
+import { notExchangeRecord } from '../../src/ingest/process.js';
+import type { Evidence } from '../../src/core/evidence.js';
 import { mapShodanRecord } from '../../src/ingest/readers/shodan.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
 import { fixtures } from './helpers.js';
@@ -30,6 +34,10 @@ test('the sniffer reads what the full parser reads, or declines', () => {
   const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8').trim().split('\n');
   const r = rng(5);
   for (let i = 0; i < 200; i++) lines.push(generateRecord(r, i).line);
+  lines.push(
+    '{"ip_str": "192.0.2.7", "port": "8080", "asn": "AS64500", "isp": "Example ISP", "location": {"city": "Z\u00fcrich", "country_code": null}, "timestamp": 1680197558}',
+    '{"ip_str": "192.0.2.8", "port": 25, "transport": "udp", "hostnames": [], "_shodan": {"options": {"hostname": ""}}, "location": {"country_code": "DE", "region_code": "BE"}, "asn": 3320}',
+  );
   let sniffed = 0;
   for (const line of lines) {
     const s = sniffShodanLine(line);
@@ -43,9 +51,39 @@ test('the sniffer reads what the full parser reads, or declines', () => {
       { ip: f.ip, port: f.port, transport: f.transport, hostname: f.hostname, timestamp: f.timestamp, geo: f.geo, asn: f.asn },
     );
   }
-  assert.ok(sniffed >= 200, `sniffed ${sniffed}`);
+  assert.ok(sniffed >= 202, `sniffed ${sniffed}`);
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "data": "x"'), null, 'not a whole object');
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "x": {"port": 81}}'), null, 'nested duplicate key');
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "data": [{"port": 80}]}'), null, 'host-API shape');
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "product": "Exchange"}'), null, 'source claims are judged');
+});
+
+test('a sniffed record crossing threads as lite columns comes back as the record the main thread would build', () => {
+  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8').trim().split('\n');
+  const r = rng(8);
+  for (let i = 0; i < 100; i++) lines.push(generateRecord(r, i).line);
+  lines.push('{"ip_str": "192.0.2.7", "port": "8080", "asn": "AS64500", "isp": "Example ISP", "location": {"city": "Zürich", "country_code": null}, "timestamp": 1680197558}');
+  const template: Evidence = { exchange: 'no', precision: 'none', suspectReasons: [], signals: [], serverNames: [] } as unknown as Evidence;
+  const shared = sharedEmptyEvidence(template);
+  let n = 0;
+  for (const line of lines) {
+    const obs = sniffShodanLine(line);
+    if (!obs) continue;
+    const cols: LiteColumns = [];
+    pushLite(cols, lastSniffed, lastSniffed.timestamp);
+    assert.equal(cols.length, LITE_WIDTH);
+    assert.deepEqual(liteRecord(cols, 0, shared), notExchangeRecord(obs, shared));
+    n++;
+  }
+  assert.ok(n >= 100, `compared ${n}`);
+  const last = sniffShodanLine(lines.at(-1)!)!;
+  assert.deepEqual([last.port, last.geo, last.asn, last.timestamp], [8080, { city: 'Zürich', source: 'source' }, { number: 64500, org: 'Example ISP', source: 'source' }, '2023-03-30T17:32:38.000Z']);
+  assert.throws(() => (shared.signals as unknown[]).push(1), TypeError, 'the shared evidence is frozen');
+});
+
+test('the sniffer declines escaped key quotes, string ports that are not digits, and keys with spaces before the colon still count', () => {
+  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "a\\"port": 80, "port": 81}'), null);
+  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": "4e2"}'), null);
+  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port" :  443 , "module": "port"}')?.port, 443);
+  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 443, "org": "A \\"quoted\\" org", "asn": "AS1"}')?.asn?.org, 'A "quoted" org');
 });
