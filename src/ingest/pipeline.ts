@@ -94,11 +94,6 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
     let lastLine = 0;
     if (reader.kind === 'lines' && workers > 0) {
-      const helper = await makeProcessor(detected, opts, await getJudge());
-      const local = (block: Buffer) => {
-        const result = newBlockResult();
-        return { lines: helper.addLines(block, 0, result), result };
-      };
       await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), workers, {
         detected,
         asOf: opts.asOf,
@@ -109,7 +104,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       }, async (reply) => {
         await add(reply.result, lastLine);
         lastLine += reply.lines;
-      }, local);
+      });
     } else {
       const processor = await makeProcessor(detected, opts, await getJudge());
       if (reader.kind === 'lines') {

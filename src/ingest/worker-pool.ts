@@ -1,7 +1,7 @@
 // Fans blocks of lines out to worker threads and hands results back in input order, with a
-// bounded number of blocks in flight (so memory stays bounded whatever the input size). When
-// every worker is busy, the calling thread works through the next block itself (`local`)
-// instead of waiting: on a small machine that thread is the one spare core.
+// bounded number of blocks in flight per worker (so memory stays bounded whatever the input
+// size). The calling thread only reads, hands out and merges: measured, having it process
+// blocks too when workers are busy cost more (a third judge, more heap) than it gained.
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 import { ownedBlockMemory } from './lines.js';
@@ -23,10 +23,7 @@ function spawnWorker(init: WorkerInit): Worker {
   return new Worker(boot, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS });
 }
 
-/** Processes one block on the calling thread, as a worker would. */
-export type LocalProcessor = (block: Buffer) => Omit<WorkerReply, 'seq'>;
-
-export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number, init: WorkerInit, onReply: BlockHandler, local?: LocalProcessor): Promise<void> {
+export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
   const workers = Array.from({ length: count }, () => spawnWorker(init));
   const pending = new Map<number, WorkerReply>();
   const waiters = new Map<number, (r: WorkerReply) => void>();
@@ -61,7 +58,7 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
   try {
     let sent = 0;
     let done = 0;
-    const maxPerWorker = 3;
+    const maxPerWorker = 2;
     const deliver = async () => {
       const r = await checked(result(done));
       const w = owner.get(done);
@@ -76,11 +73,6 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
       // hand back whatever is ready, in order, without waiting
       while (done < sent && pending.has(done)) await deliver();
       let w = leastBusy(busy);
-      if (busy[w]! >= maxPerWorker && local && sent - done < count * maxPerWorker * 2) {
-        pending.set(sent, { seq: sent, ...local(block) });
-        sent++;
-        continue;
-      }
       while (busy[w]! >= maxPerWorker) {
         await deliver();
         w = leastBusy(busy);
