@@ -29,6 +29,17 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024
       skipping = 0;
       chunk = chunk.subarray(nl + 1);
     }
+    // A partial line ahead of a chunk that is a block on its own: finish that line with the
+    // chunk's first line, so the chunk itself is passed on without being copied.
+    if (carry.length === 1 && carryLen < chunk.length && chunk.length >= minBlock) {
+      const nl = chunk.indexOf(NL);
+      if (nl >= 0) {
+        yield Buffer.concat([carry[0]!, chunk.subarray(0, nl + 1)]);
+        carry = [];
+        carryLen = 0;
+        chunk = chunk.subarray(nl + 1);
+      }
+    }
     carry.push(chunk);
     carryLen += chunk.length;
     if (carryLen < minBlock) continue;

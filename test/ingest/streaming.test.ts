@@ -70,6 +70,18 @@ test('line blocks end on newlines and keep every byte, whatever the chunking', a
   assert.equal(blocks.reduce((n, b) => n + countLines(b), 0), 5000);
 });
 
+test('chunks larger than a block: straddling lines are finished apart, nothing copied or lost', async () => {
+  const lines = Array.from({ length: 3000 }, (_, i) => `{"n": ${i}, "pad": "${'y'.repeat(i % 131)}"}`);
+  const buf = Buffer.from(lines.join('\n') + '\n');
+  for (const piece of [4096, 7777, 50_000]) {
+    const blocks: Buffer[] = [];
+    for await (const b of lineBlocks(inPieces(buf, piece), 2048)) blocks.push(b);
+    for (const b of blocks) assert.equal(b[b.length - 1], 0x0a);
+    assert.ok(Buffer.concat(blocks).equals(buf), `piece ${piece}`);
+    assert.equal(blocks.reduce((n, b) => n + countLines(b), 0), 3000);
+  }
+});
+
 test('a line longer than the bound is skipped and reported; the lines around it are kept', async () => {
   const mb = Buffer.alloc(1024 * 1024, 0x78); // 1 MB of "x", reused: the test itself stays small
   async function* input(): AsyncGenerator<Buffer> {
