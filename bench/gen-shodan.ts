@@ -5,18 +5,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { makeRng } from '../src/lab/rng.js';
 
-/** Small fast PRNG (mulberry32): same seed, same file. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG shared with the lab (mulberry32): same seed, same file. */
+export const rng = makeRng;
 
 // Real Exchange builds (4-part, from the Microsoft build table in data/builds.json) across products.
 const BUILDS = ['15.2.1544.4', '15.2.1258.28', '15.2.1118.40', '15.2.986.42', '15.1.2507.6', '15.1.2507.39', '15.1.2375.37', '15.1.2308.27', '15.0.1497.48', '15.0.1497.2', '15.0.1473.6', '14.3.513.0', '15.2.2562.17'];
