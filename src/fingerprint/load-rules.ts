@@ -1,7 +1,7 @@
 // Loads, validates and compiles the rule files once; later calls get the cached RuleSet.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { dataPath } from '../core/data-dir.js';
 import { parse as parseYaml } from 'yaml';
 import { DataError } from '../core/errors.js';
 import { ruleFileSchema, type RuleDef } from './rule-schema.js';
@@ -9,15 +9,9 @@ import { buildRuleSet, type RuleSet } from './ruleset.js';
 
 const cache = new Map<string, RuleSet>();
 
-/** data/fingerprints of this package, found by walking up from this file (src or dist). */
+/** data/fingerprints of this package (from src or dist). */
 export function defaultRulesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'data', 'fingerprints');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new DataError('data/fingerprints not found next to the package');
+  return dataPath('fingerprints');
 }
 
 function readRuleFile(path: string): RuleDef[] {

@@ -1,7 +1,7 @@
 // Reads and validates data/*.json once per directory, then builds the lookup indexes.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { dataPath } from '../core/data-dir.js';
 import type { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from './schema.js';
@@ -11,13 +11,9 @@ import { indexLines, indexMinorGroups } from './indexes.js';
 
 const cache = new Map<string, KnowledgeBase>();
 
-/** data/ beside the package: two levels up from src/kb, three from dist/src/kb. */
+/** data/ beside the package, from src/kb or dist/src/kb. */
 export function defaultDataDir(): string {
-  for (const up of ['../../data', '../../../data']) {
-    const dir = fileURLToPath(new URL(up, import.meta.url));
-    if (existsSync(join(dir, 'builds.json'))) return dir;
-  }
-  throw new DataError('cannot find the data/ directory with builds.json next to the package');
+  return dirname(dataPath('builds.json'));
 }
 
 function readValidated<T>(dir: string, name: string, schema: z.ZodType<T>): T {

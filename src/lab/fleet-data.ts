@@ -1,10 +1,10 @@
 // Loads and validates data/lab/*.yaml once. Everything the lab knows about Exchange lives there.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
+import { dataPath } from '../core/data-dir.js';
 
 const buildRow = z.object({
   product: z.string(),
@@ -108,15 +108,9 @@ export interface FleetData {
   templates: Map<string, Buffer>;
 }
 
-/** data/lab, found from this file whether run from src/ (tsx) or dist/src/ (built). */
+/** data/lab, from src/ (tsx) or dist/src/ (built). */
 export function labDataDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'data', 'lab');
-    if (existsSync(join(candidate, 'fleet.yaml'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new DataError('data/lab/fleet.yaml not found above ' + fileURLToPath(import.meta.url));
+  return dirname(dataPath('lab', 'fleet.yaml'));
 }
 
 function readYaml<T>(dir: string, name: string, schema: z.ZodType<T>): T {
