@@ -1,0 +1,127 @@
+// Ingest-into-the-store benchmark (issue 4: "ingest of a 1M-record Shodan file into the store keeps
+// the ingest benchmark's rate within 70%"). For each size, in one run and each in its own process:
+//   pipeline: ingestFiles with a counting sink (what bench/ingest.ts times), and
+//   store:    the same file through `excensus ingest`'s store path: ingestFiles (observations kept)
+//             + Recorder (geo fill, batches into a fresh SQLite file) + finishScan (census cubes).
+// Prints both rates, store/pipeline (target >= 0.70), peak RSS, the database size, and the load
+// average before each measurement (the CPU is shared: compare ratios, not absolutes).
+// Usage: node --import tsx bench/ingest-store.ts [--records 200000,1000000] [--workers auto] [--tsx]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateShodanFile } from './gen-shodan.js';
+
+interface Run {
+  mode: string;
+  ms: number;
+  finishMs: number;
+  records: number;
+  stored: number;
+  maxRssMb: number;
+  dbMb: number;
+}
+
+const CHILD = `
+const [root, mode, file, workersArg, dbPath] = process.argv.slice(2);
+const workers = workersArg === 'auto' ? 'auto' : Number(workersArg);
+const { ingestFiles } = await import(root + '/ingest/pipeline.js');
+const opts = { asOf: '2024-06-01', workers, keepObservations: mode === 'store', defaultTimestamp: '2024-06-01T00:00:00Z' };
+const t0 = performance.now();
+let finishMs = 0;
+let stored = 0;
+let summary;
+if (mode === 'pipeline') {
+  const countries = {};
+  summary = await ingestFiles([file], opts, async (batch) => {
+    for (const h of batch) { const c = h.record.geo?.country ?? ''; countries[c] = (countries[c] ?? 0) + 1; }
+  });
+} else {
+  const { openStore } = await import(root + '/store/index.js');
+  const { Recorder } = await import(root + '/cli/recorder.js');
+  const { createGeoResolver } = await import(root + '/geo/index.js');
+  const store = await openStore(dbPath);
+  const meta = { name: 'bench', kind: 'ingest', source: 'shodan', series: 'bench', startedAt: new Date().toISOString(), inputs: [file], options: {} };
+  const recorder = await Recorder.open({ store, meta, geo: createGeoResolver({}), nameGiven: true });
+  summary = await ingestFiles([file], opts, (batch) => recorder.add(batch));
+  const f0 = performance.now();
+  await recorder.finish('complete');
+  finishMs = performance.now() - f0;
+  // distinct targets: a repeated ip:port is stored once (the last record wins)
+  stored = (await store.getScan('bench')).counts.hosts;
+  await store.close();
+}
+const ms = performance.now() - t0;
+process.stdout.write(JSON.stringify({ mode, ms, finishMs, records: summary.records, stored, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+`;
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
+};
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const srcRoot = fileURLToPath(new URL('../', import.meta.url));
+const work = join(tmpdir(), 'excensus-bench-ingest-store');
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+
+/** The compiled build (what `excensus` runs), or the TypeScript sources through tsx with --tsx. */
+function prepare(): { root: string; node: string[] } {
+  if (!args.includes('--tsx')) {
+    const out = join(work, 'dist');
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    spawnSync(process.execPath, [tsc, '-p', join(srcRoot, 'tsconfig.build.json'), '--outDir', out], { stdio: 'ignore' });
+    if (existsSync(join(out, 'src/ingest/pipeline.js'))) {
+      symlinkSync(join(srcRoot, 'data'), join(out, 'data'));
+      symlinkSync(join(srcRoot, 'node_modules'), join(out, 'node_modules'));
+      process.stdout.write('excensus: compiled build (dist JS, as the published binary runs)\n');
+      return { root: pathToFileURL(join(out, 'src')).href, node: [] };
+    }
+    process.stdout.write('bench: the build failed; running the TypeScript sources through tsx\n');
+  }
+  return { root: pathToFileURL(join(srcRoot, 'src')).href.replace(/\/$/, ''), node: ['--import', 'tsx'] };
+}
+
+const { root, node } = prepare();
+const childFile = join(work, 'child.mjs');
+writeFileSync(childFile, node.length ? CHILD.replaceAll(".js'", ".ts'") : CHILD);
+const workers = opt('workers', 'auto');
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ratios: string[] = [];
+for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
+  const file = join(tmpdir(), `excensus-bench-shodan-${records}-seed1.jsonl`);
+  if (!existsSync(file)) {
+    process.stderr.write(`bench: generating ${records} records into ${file}...\n`);
+    await generateShodanFile(file, records, 1);
+  }
+  process.stdout.write(`\ninput: ${fmt(records)} records, ${(statSync(file).size / 1e6).toFixed(0)} MB (${file})\n`);
+  const runs: Run[] = [];
+  for (const mode of ['pipeline', 'store']) {
+    const db = join(work, `store-${records}.db`);
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+    const before = load();
+    const child = spawnSync(process.execPath, [...node, childFile, root, mode, file, workers, db], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    if (child.status !== 0) {
+      process.stderr.write(child.stderr);
+      process.exit(1);
+    }
+    const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run;
+    r.dbMb = mode === 'store' ? statSync(db).size / 1e6 : 0;
+    runs.push(r);
+    process.stdout.write(
+      `${mode.padEnd(9)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${fmt(r.records / (r.ms / 1000)).padStart(9)} records/s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
+        (mode === 'store' ? `  finishScan ${(r.finishMs / 1000).toFixed(2)} s  ${fmt(r.stored)} stored  db ${r.dbMb.toFixed(0)} MB (${fmt((r.dbMb * 1e6) / r.records)} B/record)` : '') +
+        `  (load before: ${before})\n`,
+    );
+  }
+  const [pipe, store] = runs as [Run, Run];
+  const ratio = pipe.ms / store.ms;
+  ratios.push(`${fmt(records)}: ${ratio.toFixed(2)}`);
+  process.stdout.write(`store rate / pipeline rate = ${ratio.toFixed(2)} (target >= 0.70)\n`);
+  rmSync(join(work, `store-${records}.db`), { force: true });
+  rmSync(join(work, `store-${records}.db-wal`), { force: true });
+}
+process.stdout.write(`\nstore/pipeline ratios: ${ratios.join(', ')} (target >= 0.70; load average after: ${load()})\n`);
