@@ -81,6 +81,12 @@ export class Recorder {
   }
 
   async add(hosts: StoredHost[]): Promise<void> {
+    if (!this.o.store) {
+      // --no-store: enrich only; holding records (and their observations) for a write that never comes costs memory.
+      for (const h of hosts) this.enrich(h);
+      this.written += hosts.length;
+      return;
+    }
     for (const h of hosts) this.pending.push(this.enrich(h));
     if (this.pending.length >= (this.o.batchSize ?? 1000)) await this.flush();
   }
