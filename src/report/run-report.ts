@@ -100,8 +100,10 @@ export async function runReport(store: Store, o: ReportOptions, out: Writable): 
     else out.write(renderCsvTable(sectionsTable(headline, o.topCountries), false));
     return;
   }
+  // Readable formats show only the families some row is open to; CSV above keeps every column.
+  const open = grouped ? families.filter((f) => grouped.some((r) => (r.vulnerable[f] ?? 0) + (r.likely[f] ?? 0) > 0)) : families;
   const tables = grouped
-    ? [groupTable(`By ${o.groupBy.join(', ')}`, grouped, o.groupBy, headline.total, families, orgs)]
+    ? [groupTable(`By ${o.groupBy.join(', ')}`, grouped, o.groupBy, headline.total, open, orgs)]
     : headlineTables(headline, o.topCountries);
   const lead = headlineSentence(headline);
   if (o.format === 'html') {
