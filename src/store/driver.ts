@@ -7,7 +7,8 @@ export type SqlRow = Record<string, unknown>;
 export interface SqlDriver {
   readonly dialect: 'sqlite' | 'postgres';
   all(sql: string, params?: SqlValue[]): Promise<SqlRow[]>;
-  run(sql: string, params?: SqlValue[]): Promise<void>;
+  /** Returns the number of rows the statement inserted, updated or deleted. */
+  run(sql: string, params?: SqlValue[]): Promise<{ changes: number }>;
   /** Several statements, no parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs fn in one transaction; calls are serialised so transactions never interleave. */

@@ -1,29 +1,39 @@
-// The denormalised columns the census reads, derived once from a host record at write time.
+// The denormalised columns the census reads, derived once from a host record at write time, plus
+// the few fields a plain record needs to be rebuilt from its row alone (plain-record.ts).
 import type { HostRecord } from '../core/host-record.js';
 import type { SqlValue } from './driver.js';
-import type { FamilyBits } from './families.js';
 
 export const HOST_COLUMNS = [
   'scan_id', 'ip', 'port', 'hostname', 'source', 'observed_at', 'status', 'is_exchange', 'suspect', 'product',
   'release_name', 'build', 'eol_date', 'continent', 'country', 'asn', 'asn_org', 'vuln_mask', 'likely_mask',
+  'geo_region', 'geo_city', 'geo_source', 'asn_source', 'evidence_exchange', 'evidence_confidence',
 ] as const;
 
-/** Values in HOST_COLUMNS order. Family masks are set for on-premises Exchange only, as the census counts them. */
-export async function hostRowValues(scanId: number, r: HostRecord, families: FamilyBits): Promise<SqlValue[]> {
+/** The CVE families whose bits a record's masks need (on-premises Exchange only, as the census counts them). */
+export function familiesOf(r: HostRecord): string[] {
+  if (!r.isExchange || !r.classification) return [];
+  return r.classification.vulns.filter((v) => v.status === 'vulnerable' || v.status === 'likely').map((v) => v.family);
+}
+
+/** Values in HOST_COLUMNS order, appended to `out`. `bitOf` knows every family familiesOf names. */
+export function pushHostRow(out: SqlValue[], scanId: number, r: HostRecord, bitOf: (family: string) => number): void {
   const c = r.classification;
   let vuln = 0;
   let likely = 0;
   if (r.isExchange && c) {
     for (const v of c.vulns) {
       if (v.status !== 'vulnerable' && v.status !== 'likely') continue;
-      const bit = 2 ** (await families.bitFor(v.family));
+      const bit = 2 ** bitOf(v.family);
       if (v.status === 'vulnerable') vuln = vuln % (bit * 2) >= bit ? vuln : vuln + bit;
       else likely = likely % (bit * 2) >= bit ? likely : likely + bit;
     }
   }
-  return [
+  const g = r.geo;
+  const a = r.asn;
+  out.push(
     scanId, r.ip, r.port, r.hostname ?? null, r.source, r.timestamp, r.status, r.isExchange ? 1 : 0, r.suspect ? 1 : 0,
     c?.product ?? null, c?.release ?? null, c?.build ?? null, c?.eolDate ?? null,
-    r.geo?.continent ?? null, r.geo?.country ?? null, r.asn?.number ?? null, r.asn?.org ?? null, vuln, likely,
-  ];
+    g?.continent ?? null, g?.country ?? null, a?.number ?? null, a?.org ?? null, vuln, likely,
+    g?.region ?? null, g?.city ?? null, g?.source ?? null, a?.source ?? null, r.evidence.exchange, r.evidence.confidence,
+  );
 }

@@ -150,6 +150,20 @@ CREATE INDEX census_family_mask_scan ON census_family_mask (scan_id);
 UPDATE scans SET summary_version = -1;
 `,
   },
+  {
+    version: 4,
+    name: 'plain records stored as columns only',
+    // A record with no evidence signals and no classification is rebuilt from its hosts row on
+    // read (plain-record.ts): these columns hold the rest of it, and it gets no host_data row.
+    sql: `
+ALTER TABLE hosts ADD COLUMN geo_region TEXT;
+ALTER TABLE hosts ADD COLUMN geo_city TEXT;
+ALTER TABLE hosts ADD COLUMN geo_source TEXT;
+ALTER TABLE hosts ADD COLUMN asn_source TEXT;
+ALTER TABLE hosts ADD COLUMN evidence_exchange TEXT;
+ALTER TABLE hosts ADD COLUMN evidence_confidence TEXT;
+`,
+  },
 ];
 
 function expand(sql: string, dialect: SqlDriver['dialect']): string {

@@ -34,17 +34,16 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
   const mutex = new Mutex();
   // While a transaction is open, every statement runs on its client.
   let txClient: pg.PoolClient | null = null;
-  const q = async (sql: string, params: SqlValue[]): Promise<SqlRow[]> => {
+  const q = async (sql: string, params: SqlValue[]): Promise<pg.QueryResult> => {
     const text = numberPlaceholders(sql);
     const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
-    const res = txClient ? await txClient.query(text, values) : await pool.query(text, values);
-    return res.rows as SqlRow[];
+    return txClient ? await txClient.query(text, values) : await pool.query(text, values);
   };
   return {
     dialect: 'postgres',
-    all: (sql, params = []) => q(sql, params),
+    all: async (sql, params = []) => (await q(sql, params)).rows as SqlRow[],
     async run(sql, params = []) {
-      await q(sql, params);
+      return { changes: (await q(sql, params)).rowCount ?? 0 };
     },
     async exec(sql) {
       if (txClient) await txClient.query(sql);

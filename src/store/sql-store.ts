@@ -1,12 +1,12 @@
 // The Store, written once over SqlDriver; the SQLite and PostgreSQL adapters differ only
 // in their driver. Census queries read per-scan pre-aggregates (cubes.ts), rebuilt when the
 // scan's data changed (finishScan rebuilds them, so complete scans answer at once).
-import { hostRecordToWire } from '../core/wire.js';
 import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost, TrendPoint, TrendQuery } from './store.js';
-import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
+import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
-import { HOST_COLUMNS, hostRowValues } from './host-row.js';
+import { HostWriter } from './host-writer.js';
+import { plainRecordFromRow } from './plain-record.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
 import { GEO_PIVOT, pickCube } from './cubes.js';
@@ -14,13 +14,6 @@ import { rebuildCubes } from './cube-build.js';
 import { hostRecordFromWire } from './record-codec.js';
 import { migrate } from './migrations.js';
 
-const HOST_UPDATE = HOST_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ');
-const rowsOf = (n: number, width: number): string => Array.from({ length: n }, () => `(${Array<string>(width).fill('?').join(', ')})`).join(', ');
-/** Multi-row upserts: one round trip per chunk matters on PostgreSQL; SQLite is fastest row by row. */
-const upsertHosts = (n: number): string =>
-  `INSERT INTO hosts (${HOST_COLUMNS.join(', ')}) VALUES ${rowsOf(n, HOST_COLUMNS.length)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`;
-const upsertData = (n: number): string =>
-  `INSERT INTO host_data (host_id, record, observation) VALUES ${rowsOf(n, 3)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`;
 const PAGE = 500;
 
 function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
@@ -42,10 +35,12 @@ function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   private readonly fam: FamilyBits;
+  private readonly writer: HostWriter;
 
   private constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
     this.fam = new FamilyBits(db);
+    this.writer = new HostWriter(db, this.fam);
   }
 
   static async open(db: SqlDriver): Promise<SqlStore> {
@@ -72,24 +67,8 @@ export class SqlStore implements Store {
 
   async addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
     if (hosts.length === 0) return;
-    // The last write of a target wins, also within one batch (one statement may not touch a row twice).
-    const unique = [...new Map(hosts.map((h) => [`${h.record.ip}|${h.record.port}`, h])).values()];
-    const chunk = this.db.dialect === 'postgres' ? 200 : 1;
     await this.db.transaction(async () => {
-      for (let i = 0; i < unique.length; i += chunk) {
-        const part = unique.slice(i, i + chunk);
-        const values: SqlValue[] = [];
-        for (const h of part) values.push(...(await hostRowValues(scanId, h.record, this.fam)));
-        const returned = await this.db.all(upsertHosts(part.length), values);
-        // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
-        const ids = part.length === 1 ? null : new Map(returned.map((r) => [`${String(r.ip)}|${Number(r.port)}`, Number(r.id)]));
-        const data: SqlValue[] = [];
-        for (const h of part) {
-          const id = ids ? ids.get(`${h.record.ip}|${h.record.port}`) : Number(returned[0]?.id);
-          data.push(id ?? null, JSON.stringify(hostRecordToWire(h.record)), h.observation ? JSON.stringify(h.observation) : null);
-        }
-        await this.db.run(upsertData(part.length), data);
-      }
+      await this.writer.write(scanId, hosts);
       await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
     });
   }
@@ -155,12 +134,15 @@ export class SqlStore implements Store {
     let after: [string, number] | null = null;
     for (;;) {
       const page: SqlRow[] = await this.db.all(
-        `SELECT h.ip, h.port, d.record, d.observation FROM hosts h JOIN host_data d ON d.host_id = h.id
+        `SELECT h.*, d.record, d.observation FROM hosts h LEFT JOIN host_data d ON d.host_id = h.id
          WHERE ${cond}${after ? ' AND (h.ip, h.port) > (?, ?)' : ''} ORDER BY h.ip, h.port LIMIT ${PAGE}`,
         after ? [...where.params, after[0], after[1]] : where.params,
       );
       for (const r of page) {
-        const host: StoredHost = { record: hostRecordFromWire(JSON.parse(String(r.record)) as Record<string, unknown>) };
+        // No JSON: a plain record, rebuilt from its columns (or a row with neither, skipped).
+        const record = typeof r.record === 'string' ? hostRecordFromWire(JSON.parse(r.record) as Record<string, unknown>) : plainRecordFromRow(r);
+        if (!record) continue;
+        const host: StoredHost = { record };
         if (typeof r.observation === 'string') host.observation = JSON.parse(r.observation) as StoredHost['observation'];
         yield host;
       }

@@ -33,7 +33,7 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
       return prepare(sql).all(...params) as SqlRow[];
     },
     async run(sql: string, params: SqlValue[] = []) {
-      prepare(sql).run(...params);
+      return { changes: prepare(sql).run(...params).changes };
     },
     async exec(sql: string) {
       db.exec(sql);

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { openStore } from '../../src/store/index.js';
 import { storeConformance } from './conformance.js';
 import { censusEquivalence } from './census-equivalence.js';
+import { roundTrip } from './round-trip.js';
 
 const url = process.env.EXCENSUS_TEST_PG;
 if (!url) {
@@ -22,4 +23,5 @@ if (!url) {
   });
   storeConformance('postgres', () => openStore(withSchema));
   censusEquivalence('postgres', () => openStore(withSchema));
+  roundTrip('postgres', () => openStore(withSchema));
 }

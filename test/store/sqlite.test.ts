@@ -13,12 +13,14 @@ import { ConfigError } from '../../src/core/errors.js';
 import { makeRecord } from './records.js';
 import { storeConformance } from './conformance.js';
 import { censusEquivalence } from './census-equivalence.js';
+import { roundTrip } from './round-trip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 storeConformance('sqlite', () => openStore(join(dir, 'conformance.db')));
 censusEquivalence('sqlite', () => openStore(join(dir, 'equivalence.db')));
+roundTrip('sqlite', () => openStore(join(dir, 'round-trip.db')));
 
 describe('SQLite store specifics', () => {
   it('loses only the open batch when the process is killed, and a resume adds no duplicates', async () => {

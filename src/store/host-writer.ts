@@ -1,0 +1,105 @@
+// Writes one batch of host records (inside the caller's transaction). Fresh targets take plain
+// INSERTs — many rows per statement for plain records, which need no id because they get no
+// host_data row — and only targets already stored take the upsert path, which replaces them.
+import { hostRecordToWire } from '../core/wire.js';
+import type { StoredHost } from './store.js';
+import type { SqlDriver, SqlValue } from './driver.js';
+import type { FamilyBits } from './families.js';
+import { HOST_COLUMNS, familiesOf, pushHostRow } from './host-row.js';
+import { isPlainRecord } from './plain-record.js';
+
+const WIDTH = HOST_COLUMNS.length;
+const COLS = HOST_COLUMNS.join(', ');
+const HOST_UPDATE = HOST_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ');
+const rowsOf = (n: number, width: number): string => Array.from({ length: n }, () => `(${Array<string>(width).fill('?').join(', ')})`).join(', ');
+const insertNew = (n: number, returning: boolean): string =>
+  `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO NOTHING${returning ? ' RETURNING id, ip, port' : ''}`;
+const upsertHosts = (n: number): string =>
+  `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`;
+const upsertData = (n: number): string =>
+  `INSERT INTO host_data (host_id, record, observation) VALUES ${rowsOf(n, 3)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`;
+
+export interface WriteResult {
+  /** Targets that were already stored and have been replaced. */
+  replaced: number;
+}
+
+const keyOf = (ip: unknown, port: unknown): string => `${String(ip)}|${Number(port)}`;
+
+export class HostWriter {
+  /** Rows per multi-row INSERT of plain records; rich records go one by one on SQLite. */
+  private readonly plainChunk: number;
+  private readonly richChunk: number;
+
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly fam: FamilyBits,
+  ) {
+    this.plainChunk = db.dialect === 'postgres' ? 200 : 50;
+    this.richChunk = db.dialect === 'postgres' ? 200 : 1;
+  }
+
+  async write(scanId: number, hosts: StoredHost[]): Promise<WriteResult> {
+    // The last write of a target wins, also within one batch (one statement may not touch a row twice).
+    const byKey = new Map<string, StoredHost>();
+    for (const h of hosts) byKey.set(keyOf(h.record.ip, h.record.port), h);
+    const plain: StoredHost[] = [];
+    const rich: StoredHost[] = [];
+    const families = new Set<string>();
+    for (const h of byKey.values()) {
+      if (!h.observation && isPlainRecord(h.record)) plain.push(h);
+      else {
+        rich.push(h);
+        for (const f of familiesOf(h.record)) families.add(f);
+      }
+    }
+    const bits = new Map<string, number>();
+    for (const f of families) bits.set(f, await this.fam.bitFor(f));
+    const bitOf = (f: string): number => bits.get(f) as number;
+    const result: WriteResult = { replaced: 0 };
+    await this.writePlain(scanId, plain, bitOf, result);
+    await this.writeRich(scanId, rich, bitOf, result);
+    return result;
+  }
+
+  private async writePlain(scanId: number, plain: StoredHost[], bitOf: (f: string) => number, result: WriteResult): Promise<void> {
+    for (let i = 0; i < plain.length; ) {
+      // Full chunks share one statement; the rest go row by row (SQLite caches one statement per text).
+      const n = plain.length - i >= this.plainChunk ? this.plainChunk : this.db.dialect === 'postgres' ? plain.length - i : 1;
+      const part = plain.slice(i, i + n);
+      i += n;
+      const values: SqlValue[] = [];
+      for (const h of part) pushHostRow(values, scanId, h.record, bitOf);
+      const { changes } = await this.db.run(insertNew(n, false), values);
+      if (changes === n) continue;
+      // Some targets were stored before (a resume): replace them, and drop any JSON they had.
+      const returned = await this.db.all(upsertHosts(n), values);
+      result.replaced += n - changes;
+      const ids = returned.map((r) => Number(r.id));
+      await this.db.run(`DELETE FROM host_data WHERE host_id IN (${ids.map(() => '?').join(', ')})`, ids);
+    }
+  }
+
+  private async writeRich(scanId: number, rich: StoredHost[], bitOf: (f: string) => number, result: WriteResult): Promise<void> {
+    for (let i = 0; i < rich.length; i += this.richChunk) {
+      const part = rich.slice(i, i + this.richChunk);
+      const values: SqlValue[] = [];
+      for (const h of part) pushHostRow(values, scanId, h.record, bitOf);
+      // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
+      const ids = new Map<string, number>();
+      for (const r of await this.db.all(insertNew(part.length, true), values)) ids.set(keyOf(r.ip, r.port), Number(r.id));
+      if (ids.size < part.length) {
+        const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));
+        const again: SqlValue[] = [];
+        for (const h of stored) pushHostRow(again, scanId, h.record, bitOf);
+        for (const r of await this.db.all(upsertHosts(stored.length), again)) ids.set(keyOf(r.ip, r.port), Number(r.id));
+        result.replaced += stored.length;
+      }
+      const data: SqlValue[] = [];
+      for (const h of part) {
+        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, JSON.stringify(hostRecordToWire(h.record)), h.observation ? JSON.stringify(h.observation) : null);
+      }
+      await this.db.run(upsertData(part.length), data);
+    }
+  }
+}
