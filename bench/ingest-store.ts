@@ -17,6 +17,8 @@ import { generateShodanFile } from './gen-shodan.js';
 interface Run {
   mode: string;
   ms: number;
+  /** CPU time of every thread of the process. */
+  cpuMs: number;
   finishMs: number;
   records: number;
   stored: number;
@@ -30,6 +32,7 @@ const workers = workersArg === 'auto' ? 'auto' : Number(workersArg);
 const { ingestFiles } = await import(root + '/ingest/pipeline.js');
 const opts = { asOf: '2024-06-01', workers, keepObservations: mode === 'store', defaultTimestamp: '2024-06-01T00:00:00Z' };
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let finishMs = 0;
 let stored = 0;
 let summary;
@@ -54,7 +57,8 @@ if (mode === 'pipeline') {
   await store.close();
 }
 const ms = performance.now() - t0;
-process.stdout.write(JSON.stringify({ mode, ms, finishMs, records: summary.records, stored, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(JSON.stringify({ mode, ms, cpuMs: (cpu.user + cpu.system) / 1000, finishMs, records: summary.records, stored, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
 `;
 
 const args = process.argv.slice(2);
@@ -112,7 +116,7 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
     r.dbMb = mode === 'store' ? statSync(db).size / 1e6 : 0;
     runs.push(r);
     process.stdout.write(
-      `${mode.padEnd(9)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${fmt(r.records / (r.ms / 1000)).padStart(9)} records/s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
+      `${mode.padEnd(9)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${fmt(r.records / (r.ms / 1000)).padStart(9)} records/s  CPU ${(r.cpuMs / 1000).toFixed(2)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
         (mode === 'store' ? `  finishScan ${(r.finishMs / 1000).toFixed(2)} s  ${fmt(r.stored)} stored  db ${r.dbMb.toFixed(0)} MB (${fmt((r.dbMb * 1e6) / r.records)} B/record)` : '') +
         `  (load before: ${before})\n`,
     );

@@ -42,6 +42,7 @@ export interface RecorderOptions {
   nameGiven?: boolean;
   /** Continue this scan instead of creating one. */
   resume?: ScanInfo;
+  /** Records per store transaction (default 5000): fewer commits, and a killed run loses at most one batch. */
   batchSize?: number;
 }
 
@@ -88,7 +89,7 @@ export class Recorder {
       return;
     }
     for (const h of hosts) this.pending.push(this.enrich(h));
-    if (this.pending.length >= (this.o.batchSize ?? 1000)) await this.flush();
+    if (this.pending.length >= (this.o.batchSize ?? 5000)) await this.flush();
   }
 
   async flush(): Promise<void> {

@@ -41,12 +41,16 @@ async function buildPivot(db: SqlDriver, from: Cube, to: Cube, scanId: number, b
   );
 }
 
-/** Replaces every cube of the scan. Call inside a transaction, with every family bit in use. */
-export async function rebuildCubes(db: SqlDriver, scanId: number, familyBits: number[]): Promise<void> {
+/**
+ * Replaces every cube of the scan. Call inside a transaction, with every family bit in use.
+ * `masks` writes the geo and ASN mask cubes when the caller counted them already (cube-tally.ts).
+ */
+export async function rebuildCubes(db: SqlDriver, scanId: number, familyBits: number[], masks?: (db: SqlDriver) => Promise<void>): Promise<void> {
   for (const c of CUBES) await db.run(`DELETE FROM ${c.table} WHERE scan_id = ?`, [scanId]);
-  await buildMask(db, HOSTS, GEO_MASK, scanId);
+  if (masks) await masks(db);
+  else await buildMask(db, HOSTS, GEO_MASK, scanId);
   await buildPivot(db, GEO_MASK, GEO_PIVOT, scanId, familyBits);
   await buildMask(db, GEO_MASK, FAMILY_MASK, scanId);
-  await buildMask(db, HOSTS, ASN_MASK, scanId);
+  if (!masks) await buildMask(db, HOSTS, ASN_MASK, scanId);
   await buildPivot(db, ASN_MASK, ASN_PIVOT, scanId, familyBits);
 }

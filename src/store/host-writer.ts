@@ -3,7 +3,7 @@
 // host_data row — and only targets already stored take the upsert path, which replaces them.
 import { hostRecordToWire } from '../core/wire.js';
 import type { StoredHost } from './store.js';
-import type { SqlDriver, SqlValue } from './driver.js';
+import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
 import { HOST_COLUMNS, familiesOf, pushHostRow } from './host-row.js';
 import { isPlainRecord } from './plain-record.js';
@@ -12,16 +12,34 @@ const WIDTH = HOST_COLUMNS.length;
 const COLS = HOST_COLUMNS.join(', ');
 const HOST_UPDATE = HOST_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ');
 const rowsOf = (n: number, width: number): string => Array.from({ length: n }, () => `(${Array<string>(width).fill('?').join(', ')})`).join(', ');
-const insertNew = (n: number, returning: boolean): string =>
+/** Statement texts by row count: built once (SQLite's statement cache is keyed by the text). */
+function cached(build: (n: number) => string): (n: number) => string {
+  const texts = new Map<number, string>();
+  return (n) => {
+    let t = texts.get(n);
+    if (t === undefined) texts.set(n, (t = build(n)));
+    return t;
+  };
+}
+const insertNew = (n: number, returning: boolean): string => (returning ? insertReturning(n) : insertPlain(n));
+const insertOnly = (n: number, returning: boolean): string =>
   `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO NOTHING${returning ? ' RETURNING id, ip, port' : ''}`;
-const upsertHosts = (n: number): string =>
-  `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`;
-const upsertData = (n: number): string =>
-  `INSERT INTO host_data (host_id, record, observation) VALUES ${rowsOf(n, 3)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`;
+const insertPlain = cached((n) => insertOnly(n, false));
+const insertReturning = cached((n) => insertOnly(n, true));
+const upsertHosts = cached(
+  (n) => `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`,
+);
+const upsertData = cached(
+  (n) => `INSERT INTO host_data (host_id, record, observation) VALUES ${rowsOf(n, 3)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`,
+);
 
 export interface WriteResult {
   /** Targets that were already stored and have been replaced. */
   replaced: number;
+  /** The hosts rows written, HOST_COLUMNS-ordered values, several rows back to back per array. */
+  rows: SqlValue[][];
+  /** The rows those replaced, in the same form (SQLite: complete; PostgreSQL: not collected). */
+  removed: SqlValue[][];
 }
 
 const keyOf = (ip: unknown, port: unknown): string => `${String(ip)}|${Number(port)}`;
@@ -56,7 +74,7 @@ export class HostWriter {
     const bits = new Map<string, number>();
     for (const f of families) bits.set(f, await this.fam.bitFor(f));
     const bitOf = (f: string): number => bits.get(f) as number;
-    const result: WriteResult = { replaced: 0 };
+    const result: WriteResult = { replaced: 0, rows: [], removed: [] };
     await this.writePlain(scanId, plain, bitOf, result);
     await this.writeRich(scanId, rich, bitOf, result);
     return result;
@@ -70,14 +88,37 @@ export class HostWriter {
       i += n;
       const values: SqlValue[] = [];
       for (const h of part) pushHostRow(values, scanId, h.record, bitOf);
+      result.rows.push(values);
       const { changes } = await this.db.run(insertNew(n, false), values);
       if (changes === n) continue;
-      // Some targets were stored before (a resume): replace them, and drop any JSON they had.
-      const returned = await this.db.all(upsertHosts(n), values);
-      result.replaced += n - changes;
-      const ids = returned.map((r) => Number(r.id));
+      // Some targets were stored before (a resume, or a file naming a target twice): replace them.
+      const stale = this.db.dialect === 'sqlite' ? await this.preexisting(scanId, part, changes, result) : part;
+      const again: SqlValue[] = [];
+      for (const h of stale) pushHostRow(again, scanId, h.record, bitOf);
+      const ids = (await this.db.all(upsertHosts(stale.length), again)).map((r) => Number(r.id));
+      // Plain records keep no JSON: drop what the replaced ones had.
       await this.db.run(`DELETE FROM host_data WHERE host_id IN (${ids.map(() => '?').join(', ')})`, ids);
+      result.replaced += n - changes;
     }
+  }
+
+  /**
+   * The hosts of `part` that were stored before its INSERT, with their old rows put in `removed`.
+   * AUTOINCREMENT ids only grow, so the `inserted` highest ids among them are the new rows.
+   */
+  private async preexisting(scanId: number, part: StoredHost[], inserted: number, result: WriteResult): Promise<StoredHost[]> {
+    const rows = await this.selectRows(scanId, part);
+    rows.sort((a, b) => Number(b.id) - Number(a.id));
+    const old = rows.slice(inserted);
+    result.removed.push(old.flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
+    const byKey = new Map(part.map((h) => [keyOf(h.record.ip, h.record.port), h]));
+    return old.map((r) => byKey.get(keyOf(r.ip, r.port)) as StoredHost);
+  }
+
+  private selectRows(scanId: number, part: StoredHost[]): Promise<SqlRow[]> {
+    const keys: SqlValue[] = [scanId];
+    for (const h of part) keys.push(h.record.ip, h.record.port);
+    return this.db.all(`SELECT id, ${COLS} FROM hosts WHERE scan_id = ? AND (ip, port) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`, keys);
   }
 
   private async writeRich(scanId: number, rich: StoredHost[], bitOf: (f: string) => number, result: WriteResult): Promise<void> {
@@ -85,11 +126,13 @@ export class HostWriter {
       const part = rich.slice(i, i + this.richChunk);
       const values: SqlValue[] = [];
       for (const h of part) pushHostRow(values, scanId, h.record, bitOf);
+      result.rows.push(values);
       // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
       const ids = new Map<string, number>();
       for (const r of await this.db.all(insertNew(part.length, true), values)) ids.set(keyOf(r.ip, r.port), Number(r.id));
       if (ids.size < part.length) {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));
+        if (this.db.dialect === 'sqlite') result.removed.push((await this.selectRows(scanId, stored)).flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
         const again: SqlValue[] = [];
         for (const h of stored) pushHostRow(again, scanId, h.record, bitOf);
         for (const r of await this.db.all(upsertHosts(stored.length), again)) ids.set(keyOf(r.ip, r.port), Number(r.id));

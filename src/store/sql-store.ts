@@ -6,6 +6,7 @@ import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState,
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
 import { HostWriter } from './host-writer.js';
+import { CubeTally } from './cube-tally.js';
 import { plainRecordFromRow } from './plain-record.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
@@ -36,6 +37,8 @@ export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   private readonly fam: FamilyBits;
   private readonly writer: HostWriter;
+  /** Mask cubes counted while this store writes a scan it created. SQLite only: PostgreSQL's MAX(asn_org) follows the database's collation. */
+  private readonly tallies = new Map<number, CubeTally>();
 
   private constructor(private readonly db: SqlDriver) {
     this.kind = db.dialect;
@@ -62,15 +65,25 @@ export class SqlStore implements Store {
       'INSERT INTO scans (name, kind, source, series, started_at, inputs, options) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
       [meta.name, meta.kind, meta.source, meta.series, meta.startedAt, JSON.stringify(meta.inputs), JSON.stringify(meta.options)],
     );
-    return Number(rows[0]?.id);
+    const id = Number(rows[0]?.id);
+    if (this.db.dialect === 'sqlite') this.tallies.set(id, new CubeTally());
+    return id;
   }
 
   async addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
     if (hosts.length === 0) return;
-    await this.db.transaction(async () => {
-      await this.writer.write(scanId, hosts);
-      await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
-    });
+    const tally = this.tallies.get(scanId);
+    try {
+      const written = await this.db.transaction(async () => {
+        const w = await this.writer.write(scanId, hosts);
+        await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
+        return w;
+      });
+      tally?.add(written.rows, written.removed);
+    } catch (err) {
+      this.tallies.delete(scanId);
+      throw err;
+    }
   }
 
   async finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void> {
@@ -86,8 +99,12 @@ export class SqlStore implements Store {
       const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [scanId]);
       if (v.length === 0) return;
       await this.fam.reload(); // bits other writers added
-      await rebuildCubes(this.db, scanId, this.fam.bits().map(([bit]) => bit));
-      await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [Number(v[0]?.data_version), scanId]);
+      const version = Number(v[0]?.data_version);
+      // The tally holds every row only if each committed write of the scan was one of ours.
+      const tally = this.tallies.get(scanId);
+      const masks = tally && tally.writes === version ? (db: SqlDriver) => tally.insert(db, scanId) : undefined;
+      await rebuildCubes(this.db, scanId, this.fam.bits().map(([bit]) => bit), masks);
+      await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [version, scanId]);
     });
   }
 

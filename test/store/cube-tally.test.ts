@@ -1,0 +1,96 @@
+// The mask cubes a fresh scan counts while it is written (cube-tally.ts) must equal the ones a
+// rebuild from the host table gives, cell for cell, also when targets are replaced; a foreign write falls back.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/index.js';
+import type { StoredHost } from '../../src/store/store.js';
+import { randomFleet } from './census-equivalence.js';
+import { plainRecords } from './round-trip.js';
+import { meta } from './conformance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'excensus-tally-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const TABLES = ['census_summary', 'census_geo', 'census_family_mask', 'census_asn_mask', 'census_asn'];
+
+function dumpCubes(path: string, scanId: number): Record<string, string[]> {
+  const db = new Database(path, { readonly: true });
+  const out: Record<string, string[]> = {};
+  for (const t of TABLES) out[t] = (db.prepare(`SELECT * FROM ${t} WHERE scan_id = ?`).all(scanId) as object[]).map((r) => JSON.stringify(r)).sort();
+  db.close();
+  return out;
+}
+
+/** Marks the scan's cubes stale and lets a fresh store instance (no tally) rebuild them from the host table. */
+async function rebuildFromTable(path: string, scanId: number): Promise<void> {
+  const db = new Database(path);
+  db.prepare('UPDATE scans SET summary_version = -1 WHERE id = ?').run(scanId);
+  db.close();
+  const store = await openStore(path);
+  await store.getScan(scanId);
+  await store.close();
+}
+
+const fleet = (): StoredHost[] => [
+  ...randomFleet(400, 11).map((record) => ({ record })),
+  ...plainRecords().map((record) => ({ record })),
+  // same network, two organisation names: the cube keeps the greater, as MAX does
+  ...['Zeta Net', 'Äpfel Netz', '\u{1D400} Net', '\uFFE6 Net', 'Alpha Net'].map((org, i) => ({ record: { ...(plainRecords()[0] as StoredHost['record']), ip: `198.18.0.${i}`, asn: { number: 65000, org, source: 'source' } } })),
+];
+
+describe('census cubes counted while writing', () => {
+  it('equal the cubes rebuilt from the host table, cell for cell', async () => {
+    const path = join(dir, 'tally.db');
+    const store = await openStore(path);
+    const id = await store.createScan(meta());
+    const hosts = fleet();
+    for (let i = 0; i < hosts.length; i += 97) await store.addHosts(id, hosts.slice(i, i + 97));
+    // Targets written again with other values (a resume, a file naming a target twice): the
+    // replaced rows leave their cells, on the plain and on the JSON path, in mixed batches.
+    const again = randomFleet(400, 12).map((record, i) => ({ record: { ...record, ip: hosts[i * 3]?.record.ip ?? record.ip } }));
+    await store.addHosts(id, again.slice(0, 60));
+    await store.addHosts(id, [...plainRecords().map((record) => ({ record: { ...record, ip: hosts[5]?.record.ip ?? '' } })), ...again.slice(60, 130)]);
+    // Plain records in full multi-row chunks, new and stored targets interleaved.
+    const plainAt = (i: number, country: string): StoredHost => ({ record: { ...(plainRecords()[0] as StoredHost['record']), ip: `10.77.${i >> 8}.${i & 255}`, geo: { country, source: 'source' } } });
+    await store.addHosts(id, Array.from({ length: 150 }, (_, i) => plainAt(i * 2, 'DE')));
+    await store.addHosts(id, Array.from({ length: 150 }, (_, i) => plainAt(i, i % 2 === 0 ? 'FR' : 'DE')));
+    await store.finishScan(id, 'complete');
+    await store.close();
+    const counted = dumpCubes(path, id);
+    assert.ok((counted.census_asn_mask ?? []).length > 10 && (counted.census_geo ?? []).length > 10);
+    await rebuildFromTable(path, id);
+    assert.deepEqual(dumpCubes(path, id), counted);
+  });
+
+  it('are used when every write was this store\'s, also after replacing writes, and not after a foreign one', async () => {
+    const path = join(dir, 'fallback.db');
+    const store = await openStore(path);
+    const hosts = fleet().slice(0, 50);
+    // Proof the tally answered: a row removed behind the store's back is still counted.
+    const counted = await store.createScan(meta());
+    await store.addHosts(counted, hosts);
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM hosts WHERE scan_id = ? AND ip = ?').run(counted, hosts[0]?.record.ip);
+    await store.finishScan(counted, 'complete');
+    assert.equal((await store.getScan(counted))?.counts.hosts, 50);
+    // Rewritten targets are moved between cells, not counted twice.
+    const replaced = await store.createScan(meta());
+    await store.addHosts(replaced, hosts);
+    await store.addHosts(replaced, hosts.slice(0, 10));
+    raw.prepare('DELETE FROM hosts WHERE scan_id = ? AND ip = ?').run(replaced, hosts[0]?.record.ip);
+    await store.finishScan(replaced, 'complete');
+    assert.equal((await store.getScan(replaced))?.counts.hosts, 50);
+    // Another writer bumped the data version: not all rows went through this store's tally.
+    const foreign = await store.createScan(meta());
+    await store.addHosts(foreign, hosts);
+    raw.prepare('UPDATE scans SET data_version = data_version + 1 WHERE id = ?').run(foreign);
+    raw.prepare('DELETE FROM hosts WHERE scan_id = ? AND ip = ?').run(foreign, hosts[0]?.record.ip);
+    await store.finishScan(foreign, 'complete');
+    assert.equal((await store.getScan(foreign))?.counts.hosts, 49);
+    raw.close();
+    await store.close();
+  });
+});
