@@ -4,6 +4,7 @@
 // http-title runs over the same target list. Only 127.90.0.0/20 is contacted.
 // Env: BENCH_SCAN_HOSTS (4096), BENCH_SCAN_CONCURRENCY (1000), BENCH_SCAN_RUNS (3), BENCH_SCAN_NMAP=0 skips nmap.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { commandV8Flags } from '../bin/v8-flags.js';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ interface Run {
 }
 
 function runCli(entry: string, args: string[]): Run {
-  const res = spawnSync(process.execPath, [entry, 'scan', ...args, '-p', String(PORT), '--no-store', '--rate', '0', '--seed', '7', '--as-of', '2026-06-01'], { cwd: work, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [...commandV8Flags.scan ?? [], entry, 'scan', ...args, '-p', String(PORT), '--no-store', '--rate', '0', '--seed', '7', '--as-of', '2026-06-01'], { cwd: work, encoding: 'utf8' });
   const bench = /\nBENCH (\{.*\})/.exec(res.stderr);
   const summary = /: (\d+) probed in ([\d.]+) s/.exec(res.stderr);
   if (res.status !== 0 || !bench || !summary) throw new Error(`excensus scan failed (${res.status}): ${res.stderr.slice(0, 2000)}`);

@@ -27,3 +27,10 @@ test('built CLI: demo runs lab, scan, store and reports', { skip: built ? false 
   assert.match(stderr, /HTML report/);
   assert.ok(existsSync(join(dir, 'd.html')));
 });
+
+test('built CLI: scan re-executes under its V8 flags and passes the exit status on', { skip: built ? false : 'no dist/ build (run `npm run build`)' }, async () => {
+  // Nothing listens on 127.0.0.1:9 (discard): one refused record.
+  const { stdout } = await run(process.execPath, [bin, 'scan', '127.0.0.1', '-p', '9', '--no-store', '--json', '--timeout', '500ms']);
+  assert.equal((JSON.parse(stdout) as { status: string }).status, 'refused');
+  await assert.rejects(run(process.execPath, [bin, 'scan', '1.2.3']), (err: { code?: number }) => err.code === 2);
+});

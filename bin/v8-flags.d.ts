@@ -1,0 +1,1 @@
+export declare const commandV8Flags: Record<string, string[]>;
