@@ -46,8 +46,12 @@ export interface RecorderOptions {
   batchSize?: number;
 }
 
+const MAX_PENDING_OBSERVATIONS = 500;
+
 export class Recorder {
   private pending: StoredHost[] = [];
+  /** Records in `pending` that carry an observation (kilobytes each, against ~100 bytes for plain ones). */
+  private pendingObservations = 0;
   readonly scanId: number | null;
   written = 0;
 
@@ -88,14 +92,19 @@ export class Recorder {
       this.written += hosts.length;
       return;
     }
-    for (const h of hosts) this.pending.push(this.enrich(h));
-    if (this.pending.length >= (this.o.batchSize ?? 5000)) await this.flush();
+    for (const h of hosts) {
+      this.pending.push(this.enrich(h));
+      if (h.observation) this.pendingObservations++;
+    }
+    // Large batches make plain records cheap to write; observations bound the batch's memory instead.
+    if (this.pending.length >= (this.o.batchSize ?? 5000) || this.pendingObservations >= MAX_PENDING_OBSERVATIONS) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
+    this.pendingObservations = 0;
     if (this.o.store && this.scanId !== null) await this.o.store.addHosts(this.scanId, batch);
     this.written += batch.length;
   }
