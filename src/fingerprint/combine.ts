@@ -64,6 +64,9 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   if (positives.length === 0) {
     return { exchange: 'no', confidence: fired.length === 0 ? 'high' : 'medium', suspectReasons: [], signals, serverNames };
   }
+  // The certificate of an Exchange host often names it internally (the default self-signed one does:
+  // NetBIOS CN, FQDN SAN); owners and CERTs want those names beside the ones the headers leaked.
+  if (obs.tls) for (const n of [obs.tls.subjectCN, ...obs.tls.names]) if (n) pushUnique(serverNames, n, true);
   const suspectReasons: string[] = [];
   for (const f of all) {
     if (f.signal.weight === 'negative' && f.rule.def.reason) pushUnique(suspectReasons, f.rule.def.reason);

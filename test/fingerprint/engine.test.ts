@@ -88,6 +88,17 @@ describe('fingerprint engine', () => {
     assert.deepEqual(ev.serverNames, ['AFS-EXCH2019']);
   });
 
+  it('adds certificate names to the server names of an Exchange host, not of other hosts', () => {
+    const obs = baseObservation();
+    obs.source = 'shadowserver';
+    obs.reported = { build: '15.2.721', servername: 'AFS-EXCH2019' };
+    obs.tls = { subjectCN: 'WIN-12OUO7A66M7', names: ['win-12ouo7a66m7', 'WIN-12OUO7A66M7.thm.local'] };
+    assert.deepEqual(fingerprint(obs, rules).serverNames, ['AFS-EXCH2019', 'WIN-12OUO7A66M7', 'WIN-12OUO7A66M7.thm.local']);
+    const plain = baseObservation();
+    plain.tls = { subjectCN: 'www.example.org', names: ['www.example.org'] };
+    assert.deepEqual(fingerprint(plain, rules).serverNames, []);
+  });
+
   it('normalises zero-padded builds', () => {
     assert.equal(normaliseBuild('15.02.0858.002'), '15.2.858.2');
     assert.equal(normaliseBuild('15.2'), undefined);
