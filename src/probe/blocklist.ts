@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, DataError } from '../core/errors.js';
 import { AddressRanges, parseRange, type ParsedRange } from './address-ranges.js';
-import { dataFile } from './data-dir.js';
+import { dataPath } from '../core/data-dir.js';
 
 export interface RangeListError {
   line: number;
@@ -30,7 +30,7 @@ let cached: AddressRanges | undefined;
 
 export function loadBlocklist(): AddressRanges {
   if (cached) return cached;
-  const path = dataFile('blocklist.txt');
+  const path = dataPath('blocklist.txt');
   const { ranges, errors, count } = parseRangeList(readFileSync(path, 'utf8'));
   if (errors.length > 0 || count === 0) {
     throw new DataError(`${path}: ${errors.map((e) => `line ${e.line}: "${e.text}"`).join('; ') || 'no ranges'}`);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { DataError } from '../core/errors.js';
-import { dataFile } from './data-dir.js';
+import { dataPath } from '../core/data-dir.js';
 
 const condition = z
   .object({
@@ -117,7 +117,7 @@ let cached: ProbePlan | undefined;
 
 export function loadProbePlan(): ProbePlan {
   if (!cached) {
-    const path = dataFile('probe-plan.yaml');
+    const path = dataPath('probe-plan.yaml');
     cached = parseProbePlan(parse(readFileSync(path, 'utf8')), path);
   }
   return cached;

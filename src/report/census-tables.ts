@@ -86,7 +86,7 @@ export function headlineSentence(h: Headline): string {
     parts.push(`${(share(lead.eol, t.eol) * 100).toFixed(1)}% of those in ${String(name)}`);
   }
   const names = h.headlineFamilies.length > 1 ? `${h.headlineFamilies.slice(0, -1).join(', ')} or ${h.headlineFamilies.at(-1)}` : (h.headlineFamilies[0] ?? '');
-  if (names) parts.push(`${h.openToHeadlineFamilies.toLocaleString('en-US')} open to ${names} by build (vulnerable or likely)`);
+  if (names && h.openToHeadlineFamilies !== null) parts.push(`${h.openToHeadlineFamilies.toLocaleString('en-US')} open to ${names} by build (vulnerable or likely)`);
   if (t.suspect > 0) parts.push(`${t.suspect.toLocaleString('en-US')} suspects not counted`);
   return parts.join('; ') + '.';
 }

@@ -14,9 +14,10 @@ export interface Headline {
   byCountry: CensusRow[];
   /** CVE families seen, in the knowledge base's order (by publication). */
   families: string[];
-  /** The families the published studies led with, and how many servers are open to any of them. */
+  /** The families the published studies led with, and how many servers are open to any of them
+   *  (null under a --family filter, whose rows are already limited to other families' servers). */
   headlineFamilies: string[];
-  openToHeadlineFamilies: number;
+  openToHeadlineFamilies: number | null;
 }
 
 export function zeroRow(): CensusRow {
@@ -61,8 +62,9 @@ export async function buildHeadline(store: Store, scan: ScanInfo, asOf: string, 
   const total = foldBy(rows, null)[0] ?? zeroRow();
   // Each server once, however many of the headline families it is open to (the store's family filter is a union).
   const { headlineFamilies } = loadReportData();
-  const union = await runCensus(store, { scanId: scan.id, groupBy: [], asOf, filter: { ...(filter ?? {}), family: [...(filter?.family ?? []), ...headlineFamilies] } });
-  const openToHeadlineFamilies = filter?.family?.length ? total.exchange : union.reduce((n, r) => n + r.exchange, 0);
+  const openToHeadlineFamilies = filter?.family?.length
+    ? null
+    : (await runCensus(store, { scanId: scan.id, groupBy: [], asOf, filter: { ...filter, family: headlineFamilies } })).reduce((n, r) => n + r.exchange, 0);
   return {
     scan: { id: scan.id, name: scan.name, source: scan.source, series: scan.series, startedAt: scan.startedAt },
     asOf,

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadBlocklist, parseRangeList } from '../../src/probe/blocklist.js';
-import { dataFile } from '../../src/probe/data-dir.js';
+import { dataPath } from '../../src/core/data-dir.js';
 import { parseRange } from '../../src/probe/address-ranges.js';
 
 test('data/blocklist.txt: every range parses and names its registry entry', () => {
-  const text = readFileSync(dataFile('blocklist.txt'), 'utf8');
+  const text = readFileSync(dataPath('blocklist.txt'), 'utf8');
   const { errors, count } = parseRangeList(text);
   assert.deepEqual(errors, []);
   assert.ok(count >= 30, `only ${count} ranges`);

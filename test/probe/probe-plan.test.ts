@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { DataError } from '../../src/core/errors.js';
-import { dataFile } from '../../src/probe/data-dir.js';
+import { dataPath } from '../../src/core/data-dir.js';
 import { loadProbePlan, parseProbePlan } from '../../src/probe/probe-plan.js';
 
 type RawPlan = { stages: Array<Record<string, unknown>>; [k: string]: unknown };
-const raw = (): RawPlan => parse(readFileSync(dataFile('probe-plan.yaml'), 'utf8')) as RawPlan;
+const raw = (): RawPlan => parse(readFileSync(dataPath('probe-plan.yaml'), 'utf8')) as RawPlan;
 
 test('the shipped plan loads: EWS first, at most a few requests, identifying User-Agent', () => {
   const plan = loadProbePlan();

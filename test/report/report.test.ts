@@ -70,6 +70,13 @@ describe('excensus report', () => {
     assert.deepEqual(only.map((r) => [r.continent, r.exchange]), [['Europe', 2]]);
   });
 
+  it('under a --family filter the lead sentence drops the headline-families count it cannot state', async () => {
+    const r = await report('--family', 'OWASSRF');
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /open to ProxyLogon, ProxyShell or ProxyToken/);
+    assert.match((await report()).stdout, /open to ProxyLogon, ProxyShell or ProxyToken/);
+  });
+
   it('--by eol names the group flag past_eol; --eol and --product filter', async () => {
     const rows = jsonl((await report('--by', 'eol', '--json', '--status', 'exchange')).stdout);
     assert.deepEqual(rows.map((r) => [r.past_eol, r.exchange]).sort(), [[false, 0], [null, 1], [true, 8]].filter(([, n]) => n !== 0));

@@ -8,17 +8,10 @@ import type { VulnVerdict } from '../../src/core/classification.js';
 import { makeRecord, type RecordSpec } from './records.js';
 import { normalise, referenceCensus } from './reference-census.js';
 import { meta, type StoreFactory } from './conformance.js';
+import { makeRng } from '../../src/lab/rng.js';
 
 /** Seeded so a failure names a reproducible fleet. */
-function prng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+const prng = makeRng;
 
 const PRODUCTS: Array<[product: string, release: string, eolDate: string | null]> = [
   ['Exchange Server 2010', 'Exchange Server 2010 SP3', '2020-10-13'],
