@@ -2,7 +2,7 @@
 // bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
 import { createGeoResolver } from '../geo/index.js';
-import { openStore, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
+import { DEFAULT_STORE_PATH, openStore, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
 import { ConfigError } from '../core/errors.js';
 import type { OptionSpec, OptionValues } from './args.js';
 import { bool, str } from './args.js';
@@ -127,7 +127,7 @@ async function createUniquelyNamed(store: Store, meta: ScanMeta, nameGiven: bool
 /** Opens the store unless --no-store; a bad --db is a configuration error naming the URL. */
 export async function storeFrom(values: OptionValues): Promise<Store | null> {
   if (bool(values, 'no-store')) return null;
-  const db = str(values, 'db') ?? './excensus.db';
+  const db = str(values, 'db') ?? DEFAULT_STORE_PATH;
   try {
     return await openStore(db);
   } catch (err) {

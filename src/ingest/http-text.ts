@@ -1,5 +1,4 @@
 // Helpers shared by readers: raw HTTP header text, header maps, times, numbers, names.
-import type { HttpExchange } from '../core/observation.js';
 
 /** Parses "HTTP/1.1 200 OK\r\nName: value\r\n..." into status and headers; null if not HTTP. */
 export function parseRawHttp(text: string): { status: number; headers: Array<[string, string]>; body?: string } | null {
@@ -103,10 +102,6 @@ export function urlPath(v: unknown): string {
   }
 }
 
-/** IPv4 as an unsigned 32-bit integer -> dotted quad. */
-export function ipFromInt(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 export function looksLikeIp(v: string): boolean {
@@ -115,8 +110,4 @@ export function looksLikeIp(v: string): boolean {
 
 export function validPort(p: number | undefined): p is number {
   return p !== undefined && Number.isInteger(p) && p >= 0 && p <= 65535;
-}
-
-export function emptyExchange(path: string): HttpExchange {
-  return { path, status: 0, headers: [] };
 }

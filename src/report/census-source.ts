@@ -2,13 +2,11 @@
 // the store's rows do not carry (AS organisation names).
 import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, ScanInfo, Store } from '../store/store.js';
-import { censusOfHosts } from './aggregate.js';
 
 /** A scan by id or name; without a ref, the most recent one. Missing scans are a runtime error. */
 export async function resolveScan(store: Store, ref: string | undefined): Promise<ScanInfo> {
   if (ref === undefined || ref === '' || ref === 'latest') {
-    const scans = await store.listScans();
-    const latest = scans.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id - b.id).at(-1);
+    const latest = await store.latestScan();
     if (!latest) throw new ConfigError('E_NO_SCANS', 'the store holds no scans yet: run `excensus scan` or `excensus ingest` first');
     return latest;
   }
@@ -17,14 +15,9 @@ export async function resolveScan(store: Store, ref: string | undefined): Promis
   throw new ConfigError('E_NO_SCAN', `no scan "${ref}" in the store (see \`excensus scans\`)`);
 }
 
-/** Store.census, falling back to grouping over iterateHosts if an adapter lacks it. */
-export async function runCensus(store: Store, q: CensusQuery): Promise<CensusRow[]> {
-  if (typeof store.census === 'function') return store.census(q);
-  return censusOfHosts(recordsOf(store, q.scanId), q.groupBy, q.asOf, q.filter);
-}
-
-async function* recordsOf(store: Store, scanId: number) {
-  for await (const h of store.iterateHosts(scanId)) yield h.record;
+/** Every census goes through the store, which groups in SQL. */
+export function runCensus(store: Store, q: CensusQuery): Promise<CensusRow[]> {
+  return store.census(q);
 }
 
 /** Organisation names for AS numbers: from the census rows when the store filled them in, else from one stored record of each. */

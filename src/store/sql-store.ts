@@ -2,7 +2,7 @@
 // in their driver. Census queries read per-scan pre-aggregates (cubes.ts), rebuilt when the
 // scan's data changed (finishScan rebuilds them, so complete scans answer at once).
 import { ConfigError } from '../core/errors.js';
-import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost, TrendPoint, TrendQuery } from './store.js';
+import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost } from './store.js';
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
 import { HostWriter } from './host-writer.js';
@@ -108,9 +108,14 @@ export class SqlStore implements Store {
     });
   }
 
+  /** Counts for scan listings: from the cubes when they are current, else straight from hosts —
+   *  listing scans (or resolving one by name) must not pay for a cube rebuild only census needs. */
   private async counts(scanId: number): Promise<ScanInfo['counts']> {
-    await this.ensureSummary(scanId);
-    const r = (await this.db.all(`SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${GEO_PIVOT.table} WHERE scan_id = ?`, [scanId]))[0];
+    const fresh = (await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [scanId])).length > 0;
+    const sql = fresh
+      ? `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${GEO_PIVOT.table} WHERE scan_id = ?`
+      : 'SELECT COUNT(*) AS hosts, SUM(is_exchange) AS exchange, SUM(suspect) AS suspect FROM hosts WHERE scan_id = ?';
+    const r = (await this.db.all(sql, [scanId]))[0];
     return { hosts: Number(r?.hosts ?? 0), exchange: Number(r?.exchange ?? 0), suspect: Number(r?.suspect ?? 0) };
   }
 
@@ -178,19 +183,6 @@ export class SqlStore implements Store {
     const out = built.shape === 'pivot' ? foldPivot(rows, q.groupBy, built.keys, this.fam) : foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
     // An ungrouped census always has one row, even for an empty scan.
     if (q.groupBy.length === 0 && out.length === 0) out.push(foldCensus([{ vuln_mask: 0, likely_mask: 0, hosts: 0, exchange: 0, suspect: 0, eol: 0 }], [], [], this.fam)[0] as CensusRow);
-    return out;
-  }
-
-  async trend(q: TrendQuery): Promise<TrendPoint[]> {
-    const rows = await this.db.all(
-      `SELECT * FROM scans WHERE series = ?${q.includeIncomplete ? '' : " AND state = 'complete'"} ORDER BY started_at, id`,
-      [q.series],
-    );
-    const out: TrendPoint[] = [];
-    for (const scan of await this.infos(rows)) {
-      const [totals] = await this.census({ scanId: scan.id, groupBy: [], filter: q.filter, asOf: q.asOf });
-      if (totals) out.push({ scan, totals });
-    }
     return out;
   }
 

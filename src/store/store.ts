@@ -78,21 +78,6 @@ export interface HostFilter extends CensusFilter {
   asOf?: string;
 }
 
-export interface TrendQuery {
-  /** Scans of this series, oldest first (by startedAt, then id). */
-  series: string;
-  asOf: string;
-  filter?: CensusFilter;
-  /** Include scans still running or interrupted (default: complete scans only). */
-  includeIncomplete?: boolean;
-}
-
-export interface TrendPoint {
-  scan: ScanInfo;
-  /** Headline counts of the whole scan (census with no grouping). */
-  totals: CensusRow;
-}
-
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   createScan(meta: ScanMeta): Promise<number>;
@@ -109,8 +94,6 @@ export interface Store {
   /** Streams a scan's hosts in (ip, port) order, ip compared as a plain string, so two scans can be merge-joined. */
   iterateHosts(scanId: number, filter?: HostFilter): AsyncIterable<StoredHost>;
   census(q: CensusQuery): Promise<CensusRow[]>;
-  /** Headline counts per scan of a series, oldest first. */
-  trend(q: TrendQuery): Promise<TrendPoint[]>;
   /** CVE families the store has seen, in the order the census reports them. */
   families(): Promise<string[]>;
   close(): Promise<void>;

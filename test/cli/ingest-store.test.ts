@@ -43,7 +43,7 @@ test('ingest stores every record with embedded geo, and --resume replaces instea
   try {
     const scans = await store2.listScans();
     assert.equal(scans.length, 1, 'resume continues the scan instead of creating one');
-    assert.equal(scans[0]?.counts.hosts, 2, 'no duplicates after a resume');
+    assert.equal(scans[0]?.counts.hosts, 2, 'the resumed run rewrote the same two targets (the schema keeps one row per target)');
   } finally {
     await store2.close();
   }

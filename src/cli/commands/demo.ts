@@ -9,6 +9,7 @@ import { int, str } from '../args.js';
 import { asOfOption, parseAsOf } from '../common-options.js';
 import { UsageError } from '../../core/errors.js';
 import { startLab } from '../../lab/index.js';
+import { isPostgresUrl } from '../../store/index.js';
 import { truthToWire } from '../../lab/truth-wire.js';
 
 const DEFAULT_DB = './excensus-demo.db';
@@ -43,7 +44,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const asOf = parseAsOf(str(v, 'as-of'));
   const db = str(v, 'db') ?? DEFAULT_DB;
   const html = str(v, 'html') ?? DEFAULT_HTML;
-  if (/^postgres(ql)?:/i.test(db)) throw new UsageError('the demo makes a fresh SQLite file; use `excensus scan --db postgres://...` for PostgreSQL');
+  if (isPostgresUrl(db)) throw new UsageError('the demo makes a fresh SQLite file; use `excensus scan --db postgres://...` for PostgreSQL');
   if (existsSync(db)) {
     if (resolve(db) !== resolve(DEFAULT_DB)) throw new UsageError(`${db} exists; the demo only writes a fresh store (remove it or pick another --db)`);
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });

@@ -1,7 +1,8 @@
 // Shodan banners (`shodan download` NDJSON, gzip or not) and the host-API shape whose `data[]`
 // holds banners. HTTP headers are the raw text in `data`, the body is `http.html`.
 import type { Banners, HttpExchange, Observation } from '../../core/observation.js';
-import { asArray, asNumber, asObject, asString, ipFromInt, parseAsn, parseRawHttp, toIsoTime, validPort } from '../http-text.js';
+import { asArray, asNumber, asObject, asString, parseAsn, parseRawHttp, toIsoTime, validPort } from '../http-text.js';
+import { intToIpv4 } from '../../probe/ip.js';
 
 export function mapShodanRecord(value: unknown): Observation[] | { error: string } {
   const rec = asObject(value);
@@ -32,7 +33,7 @@ function hostFields(host: Record<string, unknown>): Record<string, unknown> {
 }
 
 function mapBanner(b: Record<string, unknown>): Observation | { error: string } {
-  const ip = asString(b.ipv6) ?? asString(b.ip_str) ?? (typeof b.ip === 'number' ? ipFromInt(b.ip) : asString(b.ip));
+  const ip = asString(b.ipv6) ?? asString(b.ip_str) ?? (typeof b.ip === 'number' ? intToIpv4(b.ip) : asString(b.ip));
   if (!ip) return { error: 'banner has no ip_str/ip' };
   const port = asNumber(b.port);
   if (!validPort(port)) return { error: `banner has no valid port (${JSON.stringify(b.port)})` };
