@@ -27,11 +27,11 @@ function noEvidence(): Evidence {
  */
 function classifyEvidence(ev: Evidence, ctx: JudgeContext): Classification | null {
   if (ev.build === undefined) return null;
-  const c = classifyBuild(ev.build, ctx.kb, ctx.asOf);
+  const parsed = parseBuild(ev.build, ctx.kb);
+  if ('error' in parsed) return null;
+  const c = classifyBuild(parsed, ctx.kb, ctx.asOf);
   if ('error' in c) return null;
   if (!ev.revisionIsLowerBound) return c;
-  const parsed = parseBuild(ev.build, ctx.kb);
-  if ('error' in parsed) return c;
   const floor = classifyBuild({ ...parsed, precision: 'cu' }, ctx.kb, ctx.asOf);
   if ('error' in floor) return c;
   return { ...c, vulns: floor.vulns, note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE };

@@ -1,6 +1,7 @@
 // A cheap pre-filter for bulk ingest: literal strings from the rules, at least one of which
 // any record that could fire a positive rule contains. Compare case-insensitively.
 import type { RuleSet } from './ruleset.js';
+import { escapeRegex } from './compile.js';
 
 /**
  * Lower-case anchors. Header rules contribute their names in both spellings ("-" and "_");
@@ -26,9 +27,6 @@ export function ruleAnchors(rs: RuleSet): string[] {
   return kept.sort();
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** One case-insensitive regex over all anchors; `test(text)` false means "cannot match". */
 export function anchorPattern(rs: RuleSet): RegExp {

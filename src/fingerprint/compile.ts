@@ -25,7 +25,7 @@ export interface CompiledRule {
   test(text: string): RuleHit | undefined;
 }
 
-function escapeRegex(s: string): string {
+export function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

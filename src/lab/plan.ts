@@ -1,6 +1,7 @@
 // Pure planning: seed + size + mix -> every host's profile, build, names, geo and expected verdict.
 import { isIPv4 } from 'node:net';
 import { UsageError } from '../core/errors.js';
+import { ipv4ToInt, intToIpv4 } from '../probe/ip.js';
 import { loadFleetData, type BuildRow, type CertEntry, type FleetData, type Profile } from './fleet-data.js';
 import { expectedForExchange, expectedForOther, owaHeaderEndpoints } from './expected.js';
 import { makeRng, pickWeighted, shuffled, subSeed } from './rng.js';
@@ -21,12 +22,6 @@ export interface HostPlan {
   seed: number;
 }
 
-export function ipToInt(ip: string): number {
-  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-export function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
 
 function checkPort(name: string, v: number | undefined): void {
   if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535)) throw new UsageError(`lab: ${name} must be a port 1-65535, got ${v}`);
@@ -38,8 +33,8 @@ export function validateOptions(opts: LabOptions, data: FleetData): { base: numb
   if (!Number.isInteger(opts.seed)) throw new UsageError(`lab: seed must be an integer, got ${opts.seed}`);
   const baseIp = opts.base ?? DEFAULT_BASE;
   if (!isIPv4(baseIp) || !baseIp.startsWith('127.')) throw new UsageError(`lab: base must be an IPv4 address in 127.0.0.0/8, got "${baseIp}"`);
-  const base = ipToInt(baseIp);
-  if (base + opts.count - 1 > ipToInt('127.255.255.254') || base === ipToInt('127.0.0.0')) {
+  const base = ipv4ToInt(baseIp);
+  if (base + opts.count - 1 > ipv4ToInt('127.255.255.254') || base === ipv4ToInt('127.0.0.0')) {
     throw new UsageError(`lab: ${opts.count} hosts from ${baseIp} would leave 127.0.0.0/8`);
   }
   checkPort('httpsPort', opts.httpsPort);
@@ -65,7 +60,7 @@ export function planFleet(opts: LabOptions, data: FleetData = loadFleetData()): 
   for (let i = 0; i < opts.count; i++) {
     const rng = makeRng(subSeed(opts.seed, STREAM_HOST, i));
     const profileId = coverage[i] ?? pickWeighted(weights, rng()).id;
-    plans.push(planHost(data, profileId, intToIp(base + i), httpsPort, opts, rng));
+    plans.push(planHost(data, profileId, intToIpv4(base + i), httpsPort, opts, rng));
   }
   return plans;
 }

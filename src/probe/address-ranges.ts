@@ -8,7 +8,6 @@ export type Range6 = [start: bigint, end: bigint];
 export type ParsedRange = { family: 4; start: number; end: number } | { family: 6; start: bigint; end: bigint };
 
 const V4_MAX = 0xffffffff;
-const V6_MAX = (1n << 128n) - 1n;
 
 /** Parses "a.b.c.d", "a.b.c.d/n", "a-b" (same family), and the IPv6 forms; null when malformed. */
 export function parseRange(text: string): ParsedRange | null {
@@ -95,24 +94,46 @@ function subtract6(blocked: Range6[], start: bigint, end: bigint): Range6[] {
 }
 
 export class AddressRanges {
-  private v4: Range4[] = [];
-  private v6: Range6[] = [];
+  // Ranges are appended unsorted and merged once, on the first read: adding n ranges one by one
+  // (a long --exclude file, many targets) would otherwise re-sort the whole list n times.
+  private raw4: Range4[] = [];
+  private raw6: Range6[] = [];
+  private dirty = false;
+
+  private get v4(): Range4[] {
+    this.settle();
+    return this.raw4;
+  }
+
+  private get v6(): Range6[] {
+    this.settle();
+    return this.raw6;
+  }
+
+  private settle(): void {
+    if (!this.dirty) return;
+    this.raw4 = merge4(this.raw4);
+    this.raw6 = merge6(this.raw6);
+    this.dirty = false;
+  }
 
   add(r: ParsedRange): void {
-    if (r.family === 4) this.v4 = merge4([...this.v4, [r.start, r.end]]);
-    else this.v6 = merge6([...this.v6, [r.start, r.end]]);
+    if (r.family === 4) this.raw4.push([r.start, r.end]);
+    else this.raw6.push([r.start, r.end]);
+    this.dirty = true;
   }
 
   addAll(other: AddressRanges): void {
-    this.v4 = merge4([...this.v4, ...other.v4]);
-    this.v6 = merge6([...this.v6, ...other.v6]);
+    this.raw4.push(...other.v4);
+    this.raw6.push(...other.v6);
+    this.dirty = true;
   }
 
   /** A copy with `r` cut out (used to waive loopback for targets that lie in loopback). */
   without(r: ParsedRange): AddressRanges {
     const copy = new AddressRanges();
-    copy.v4 = r.family === 4 ? this.v4.flatMap(([s, e]) => subtract4([[r.start, r.end]], s, e)) : [...this.v4];
-    copy.v6 = r.family === 6 ? this.v6.flatMap(([s, e]) => subtract6([[r.start, r.end]], s, e)) : [...this.v6];
+    copy.raw4 = r.family === 4 ? this.v4.flatMap(([s, e]) => subtract4([[r.start, r.end]], s, e)) : [...this.v4];
+    copy.raw6 = r.family === 6 ? this.v6.flatMap(([s, e]) => subtract6([[r.start, r.end]], s, e)) : [...this.v6];
     return copy;
   }
 
@@ -151,5 +172,3 @@ export class AddressRanges {
     return this.v4.length + this.v6.length;
   }
 }
-
-export const ADDRESS_LIMITS = { V4_MAX, V6_MAX };

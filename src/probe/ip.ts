@@ -1,5 +1,4 @@
 // Address arithmetic: IPv4 as unsigned 32-bit numbers, IPv6 as 128-bit bigints.
-import { isIPv4, isIPv6 } from 'node:net';
 
 export type Family = 4 | 6;
 
@@ -51,14 +50,6 @@ export function bigIntToIpv6(n: bigint): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
 }
 
-export function familyOf(ip: string): Family | 0 {
-  return isIPv4(ip) ? 4 : isIPv6(ip) ? 6 : 0;
-}
-
-/** Canonical text of an address, so "ip:port" keys compare equal across spellings. */
-export function canonicalIp(ip: string): string {
-  return isIPv6(ip) ? bigIntToIpv6(ipv6ToBigInt(ip)) : ip;
-}
 
 /** "ip:port" key used for resume; the same form as Store.doneTargets (no brackets for IPv6). */
 export function targetKey(ip: string, port: number): string {

@@ -35,4 +35,3 @@ export function numericToAlpha2(numeric: string): string | undefined {
   return byNumeric.get(numeric);
 }
 
-export const ISO_NUMERIC_COUNT = byAlpha2.size;
