@@ -1,7 +1,7 @@
 // The lab fleet: simulated Exchange servers, look-alikes and hostile servers on loopback only.
 import { loadFleetData } from './fleet-data.js';
 import { LabServer } from './lab-server.js';
-import { planFleet, validateOptions } from './plan.js';
+import { DEFAULT_HTTPS_PORT, planFleet } from './plan.js';
 import type { GroundTruthHost, Lab, LabOptions } from './types.js';
 
 export type { ExpectedVerdict, GroundTruthHost, Lab, LabExposure, LabMix, LabOptions, Precision } from './types.js';
@@ -14,8 +14,8 @@ export function planLab(opts: LabOptions): GroundTruthHost[] {
 
 export async function startLab(opts: LabOptions): Promise<Lab> {
   const data = loadFleetData();
-  const { httpsPort } = validateOptions(opts, data);
-  const plans = planFleet(opts, data);
+  const plans = planFleet(opts, data); // validates the options (throws a UsageError)
+  const httpsPort = opts.httpsPort ?? DEFAULT_HTTPS_PORT;
   const server = new LabServer(data, opts.onError ?? (() => {}));
   await server.start(plans, httpsPort, opts.httpPort, opts.smtpPort);
   let stopped: Promise<void> | undefined;

@@ -2,6 +2,7 @@
 // store cannot group (trend fallback, notify bundles) and to cross-check the adapters.
 import type { HostRecord } from '../core/host-record.js';
 import type { CensusFilter, CensusRow, GroupKey } from '../store/store.js';
+import { zeroRow } from './headline.js';
 
 /** Past end of support on asOf, judged from the stored eol_date as the store does (no date: not EOL). */
 export function isPastEol(r: HostRecord, asOf: string): boolean {
@@ -64,7 +65,7 @@ function keyValues(r: HostRecord, key: GroupKey, asOf: string, only?: string[]):
 }
 
 function emptyRow(group: CensusRow['group']): CensusRow {
-  return { group, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} };
+  return { ...zeroRow(), group };
 }
 
 function addTo(row: CensusRow, r: HostRecord, asOf: string): void {

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostRecord } from '../core/host-record.js';
 import type { Store } from '../store/store.js';
-import { familiesWith, isPastEol } from './aggregate.js';
+import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { findBlock, type CidrBlock } from './cidr.js';
 import { csvLine } from './csv.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
@@ -46,7 +46,7 @@ export function mdText(s: string): string {
 }
 
 export function hasFinding(r: HostRecord, asOf: string): boolean {
-  return isPastEol(r, asOf) || familiesWith(r, 'vulnerable').size > 0 || familiesWith(r, 'likely').size > 0;
+  return isPastEol(r, asOf) || openFamilies(r).size > 0;
 }
 
 /** One line saying what is wrong with a host. */
