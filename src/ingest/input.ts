@@ -16,6 +16,12 @@ export interface InputHandle {
   size?: number;
   /** Set once iteration ended early because the stream failed. */
   damage(): string | undefined;
+  /** A regular file (not a pipe or device): it can be read at any offset. */
+  seekable: boolean;
+  /** Bytes of a UTF-8 byte order mark skipped at the start (0 or 3). */
+  bom: number;
+  /** Stops reading (for a caller that reads the file another way). */
+  release(): void;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -84,7 +90,8 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
   }
   let headAll = Buffer.concat(buffered);
   // A UTF-8 byte order mark is not data: every reader would trip over it on line 1.
-  if (headAll[0] === 0xef && headAll[1] === 0xbb && headAll[2] === 0xbf) headAll = headAll.subarray(3);
+  const bom = headAll[0] === 0xef && headAll[1] === 0xbb && headAll[2] === 0xbf ? 3 : 0;
+  headAll = headAll.subarray(bom);
   async function* chunks(): AsyncGenerator<Buffer> {
     if (headAll.length > 0) yield headAll;
     if (ended) return;
@@ -94,8 +101,10 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
       yield toBuf(c);
     }
   }
-  const fileSize = path === '-' ? undefined : statSync(path, { throwIfNoEntry: false })?.size;
-  return { name: path === '-' ? '<stdin>' : path, gzip, head: headAll.subarray(0, HEAD_BYTES), chunks: chunks(), damage: () => damage, ...(fileSize !== undefined ? { size: fileSize } : {}) };
+  const stat = path === '-' ? undefined : statSync(path, { throwIfNoEntry: false });
+  const fileSize = stat?.size;
+  const seekable = stat?.isFile() ?? false;
+  return { name: path === '-' ? '<stdin>' : path, gzip, head: headAll.subarray(0, HEAD_BYTES), chunks: chunks(), damage: () => damage, seekable, bom, release: () => raw.destroy(), ...(fileSize !== undefined ? { size: fileSize } : {}) };
 }
 
 async function safeNext<T>(it: AsyncIterator<T>, onError: (msg: string) => void): Promise<T | undefined> {

@@ -11,6 +11,9 @@ import { lineBlocks } from './lines.js';
 import { RecordProcessor, expandHosts, newBlockResult, type BlockResult, type Judge } from './process.js';
 import { anchorCores } from './prefilter.js';
 import { runInWorkers } from './worker-pool.js';
+import { fileRanges } from './file-ranges.js';
+import type { WorkerInit, WorkerReply } from './worker.js';
+import { closeSync, openSync } from 'node:fs';
 import type { Problem } from './types.js';
 
 export interface IngestOptions {
@@ -31,6 +34,8 @@ export interface IngestOptions {
   maxProblems?: number;
   /** Skip the anchor pre-filter (judge every record). */
   noPrefilter?: boolean;
+  /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
+  rangeBytes?: number;
   /** Main-thread judge; default: rules + knowledge base loaded here (workers load their own). */
   judge?: { judge: Judge; anchors: string[] };
 }
@@ -94,17 +99,29 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
     let lastLine = 0;
     if (reader.kind === 'lines' && workers > 0) {
-      await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), workers, {
+      const init: WorkerInit = {
         detected,
         asOf: opts.asOf,
         exchangeOnly: opts.exchangeOnly ?? false,
         keepObservations: opts.keepObservations ?? true,
         defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
         prefilter: !opts.noPrefilter,
-      }, async (reply) => {
+      };
+      const onReply = async (reply: WorkerReply) => {
         await add(reply.result, lastLine);
         lastLine += reply.lines;
-      });
+      };
+      if (input.seekable && !input.gzip && input.size !== undefined) {
+        // the threads read the file themselves: the bytes never pass through this thread
+        input.release();
+        const fd = openSync(file, 'r');
+        try {
+          const ranges = fileRanges(input.bom, input.size, opts.rangeBytes ?? 4 * 1024 * 1024);
+          await runInWorkers(ranges, workers, { ...init, file: { fd, size: input.size, contentStart: input.bom } }, onReply);
+        } finally {
+          closeSync(fd);
+        }
+      } else await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), workers, init, onReply);
     } else {
       const processor = await makeProcessor(detected, opts, await getJudge());
       if (reader.kind === 'lines') {

@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 import { ownedBlockMemory } from './lines.js';
+import type { FileRange } from './file-ranges.js';
 
 const FAILED: WorkerReply = { seq: -1, lines: 0, result: { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 } };
 
@@ -23,7 +24,8 @@ function spawnWorker(init: WorkerInit): Worker {
   return new Worker(boot, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS });
 }
 
-export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
+/** Jobs: blocks of whole lines, or ranges of the file named in `init.file` that each worker reads itself. */
+export async function runInWorkers(blocks: AsyncIterable<Buffer> | Iterable<FileRange>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
   const workers = Array.from({ length: count }, () => spawnWorker(init));
   const pending = new Map<number, WorkerReply>();
   const waiters = new Map<number, (r: WorkerReply) => void>();
@@ -77,10 +79,12 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer>, count: number,
         await deliver();
         w = leastBusy(busy);
       }
-      // transferred, not cloned: the block's own memory when nothing else holds it, else a copy
-      const own = ownedBlockMemory.has(block.buffer) ? new Uint8Array(block.buffer, block.byteOffset, block.length) : new Uint8Array(block);
-      const job: WorkerJob = { seq: sent, block: own };
-      workers[w]!.postMessage(job, [own.buffer as ArrayBuffer]);
+      if (Buffer.isBuffer(block)) {
+        // transferred, not cloned: the block's own memory when nothing else holds it, else a copy
+        const own = ownedBlockMemory.has(block.buffer) ? new Uint8Array(block.buffer, block.byteOffset, block.length) : new Uint8Array(block);
+        const job: WorkerJob = { seq: sent, block: own };
+        workers[w]!.postMessage(job, [own.buffer as ArrayBuffer]);
+      } else workers[w]!.postMessage({ seq: sent, range: block } satisfies WorkerJob);
       busy[w]!++;
       owner.set(sent, w);
       sent++;

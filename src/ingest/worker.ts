@@ -5,6 +5,7 @@ import type { Detected } from './detect.js';
 import { RecordProcessor, newBlockResult, type BlockResult } from './process.js';
 import { anchorCores } from './prefilter.js';
 import { createJudge } from './judge-context.js';
+import { RangeReader, type FileRange } from './file-ranges.js';
 
 export interface WorkerInit {
   detected: Detected;
@@ -13,10 +14,14 @@ export interface WorkerInit {
   keepObservations: boolean;
   defaultTimestamp: string;
   prefilter: boolean;
+  /** Set when the workers read a regular file themselves, by ranges. */
+  file?: { fd: number; size: number; contentStart: number };
 }
+/** A block of whole lines (transferred), or a range of `init.file` to read. */
 export interface WorkerJob {
   seq: number;
-  block: Uint8Array;
+  block?: Uint8Array;
+  range?: FileRange;
 }
 export interface WorkerReply {
   seq: number;
@@ -35,9 +40,11 @@ const processor = new RecordProcessor(init.detected, {
   compact: true,
 });
 
+const ranges = init.file ? new RangeReader(init.file.fd, init.file.size, init.file.contentStart) : null;
+
 parentPort!.on('message', (job: WorkerJob) => {
   const out = newBlockResult();
-  const buf = Buffer.from(job.block.buffer, job.block.byteOffset, job.block.byteLength);
+  const buf = job.range && ranges ? ranges.read(job.range) : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
   const lines = processor.addLines(buf, 0, out);
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
   parentPort!.postMessage(reply);

@@ -84,6 +84,10 @@ test('worker threads give the same records, in order, with file-wide line number
   assert.deepEqual(threaded.summary.problems.map((p) => p.line), [1201]);
   assert.deepEqual(inThread.summary.problems.map((p) => p.line), [1201]);
   assert.equal(threaded.summary.exchange, inThread.summary.exchange);
+  // threads reading the file by small ranges: lines cut at every range edge
+  const ranged = await collect([path], { keepObservations: false, workers: 2, rangeBytes: 10007 });
+  assert.deepEqual(ranged.hosts.map((h) => hostRecordToWire(h.record)), inThread.hosts.map((h) => hostRecordToWire(h.record)));
+  assert.deepEqual(ranged.summary.problems.map((p) => p.line), [1201]);
 });
 
 test('exchange-only drops records without Exchange evidence but still counts them', async () => {
