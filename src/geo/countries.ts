@@ -4,9 +4,15 @@ import { continents, countries } from 'countries-list';
 const byCountry = countries as Record<string, { name: string; continent: string } | undefined>;
 const byContinent = continents as Record<string, string | undefined>;
 
+const continentMemo = new Map<string, string | undefined>();
+
 /** Two-letter continent code (AF AN AS EU NA OC SA) of an ISO 3166-1 alpha-2 country, or undefined. */
 export function continentOf(country: string): string | undefined {
-  return byCountry[country.toUpperCase()]?.continent;
+  // Called per ingested record: answer known codes without upper-casing them again.
+  if (continentMemo.has(country)) return continentMemo.get(country);
+  const continent = byCountry[country.toUpperCase()]?.continent;
+  if (continentMemo.size < 4096) continentMemo.set(country, continent);
+  return continent;
 }
 
 /** English continent name for a two-letter code ("EU" -> "Europe"); the code itself if unknown. */
