@@ -63,6 +63,7 @@ function buildDist(): string | null {
   if (!existsSync(join(out, 'src/ingest/pipeline.js'))) return null;
   symlinkSync(join(root, 'data'), join(out, 'data'));
   symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
+  if (existsSync(join(root, 'native'))) symlinkSync(join(root, 'native'), join(out, 'native'));
   writeFileSync(join(out, 'child.mjs'), CHILD);
   return out;
 }

@@ -6,6 +6,8 @@
 // one loop: each step waits on two dependent loads, and four independent chains keep the CPU busy.
 
 /** ASCII case fold, with "_" and "-" alike (header names are written both ways). */
+import { compileNative, nativeScanner, type NativeScanner } from './native-scan.js';
+
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i === 95 ? 45 : i;
 
@@ -26,6 +28,11 @@ interface Compiled {
 
 const LANES = 4;
 
+export interface ScannerOptions {
+  /** Use the native loop when it is built (default true); false = always the JavaScript one. */
+  native?: boolean;
+}
+
 export class BlockScanner {
   /** Hits of the last scanBlock, in line order: pattern id and start offset. */
   hitIds = new Int32Array(4096);
@@ -38,9 +45,10 @@ export class BlockScanner {
   /** Per lane: hits as (id, start) pairs, and how many ints are used. */
   private readonly laneHits: Int32Array[] = Array.from({ length: LANES }, () => new Int32Array(2048));
   private readonly laneUsed = new Int32Array(LANES);
+  private readonly native: { lib: NativeScanner; handle: object } | null;
 
   /** `sample` (typical input bytes) steers each pattern's window to its rarest byte pair. */
-  constructor(patterns: ScanPattern[], sample?: Uint8Array) {
+  constructor(patterns: ScanPattern[], sample?: Uint8Array, options: ScannerOptions = {}) {
     const compiled = patterns.map((p, id): Compiled => {
       const bytes = Uint8Array.from(Buffer.from(p.text, 'latin1'));
       return { id, exact: p.exact, bytes, folded: bytes.map((b) => FOLD[b]!), window: 0 };
@@ -69,10 +77,25 @@ export class BlockScanner {
         if (folded[h] === 0) this.buckets[raw] = byPair.get(h);
       }
     }
+    const lib = options.native === false ? null : nativeScanner();
+    this.native = lib ? { lib, handle: compileNative(lib, compiled, freq) } : null;
+  }
+
+  /** True when scanBlock runs the native loop. */
+  get isNative(): boolean {
+    return this.native !== null;
   }
 
   /** Finds every occurrence in [start, end) of a block of whole lines; returns the hit count. */
   scanBlock(buf: Uint8Array, start: number, end: number): number {
+    if (this.native) {
+      const { lib, handle } = this.native;
+      const n = lib.scan(handle, buf, start, end, this.hitIds, this.hitStarts);
+      if (n <= this.hitIds.length) return n;
+      this.hitIds = new Int32Array(n * 2);
+      this.hitStarts = new Int32Array(n * 2);
+      return lib.scan(handle, buf, start, end, this.hitIds, this.hitStarts);
+    }
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const bounds: number[] = [start];
     for (let k = 1; k < LANES; k++) {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlockScanner, type ScanPattern } from '../../src/ingest/anchor-scan.js';
 import { anchorCores } from '../../src/ingest/prefilter.js';
+import { nativeScanStatus, nativeScanner } from '../../src/ingest/native-scan.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { loadRules, ruleAnchors } from '../../src/fingerprint/index.js';
@@ -31,7 +32,9 @@ function recase(s: string, r: () => number): string {
   return [...s].map((c) => (c === '-' || c === '_' ? (r() < 0.5 ? '-' : '_') : r() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
 }
 
-test('the scanner finds exactly what a naive case-insensitive search finds, in line order', () => {
+for (const native of [true, false]) {
+test(`the ${native ? 'native' : 'JavaScript'} scanner finds exactly what a naive case-insensitive search finds, in line order`, (t) => {
+  if (native && !nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const r = rng(42);
   const patterns: ScanPattern[] = [
     { text: 'owa', exact: false },
@@ -47,7 +50,8 @@ test('the scanner finds exactly what a naive case-insensitive search finds, in l
     for (let i = 0; i < n; i++) parts.push(pieces[Math.floor(r() * pieces.length)]!);
     const text = parts.join('');
     const buf = Buffer.from(text, 'latin1');
-    const scanner = new BlockScanner(patterns, round % 2 ? buf : undefined);
+    const scanner = new BlockScanner(patterns, round % 2 ? buf : undefined, { native });
+    assert.equal(scanner.isNative, native);
     const hits = scanner.scanBlock(buf, 0, buf.length);
     const got: string[] = [];
     const lineOf = (i: number) => buf.subarray(0, i).filter((b) => b === 10).length;
@@ -59,11 +63,40 @@ test('the scanner finds exactly what a naive case-insensitive search finds, in l
   }
 });
 
-test('a sub-range scan sees only what lies wholly inside it', () => {
+test(`a ${native ? 'native' : 'JavaScript'} sub-range scan sees only what lies wholly inside it; more hits than the arrays hold are all returned`, (t) => {
+  if (native && !nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const buf = Buffer.from('owa\nxx OWA yy\nowa');
-  const s = new BlockScanner([{ text: 'owa', exact: false }]);
+  const s = new BlockScanner([{ text: 'owa', exact: false }], undefined, { native });
   assert.equal(s.scanBlock(buf, 1, buf.length - 1), 1);
   assert.equal(s.hitStarts[0], 7);
+  const many = Buffer.from('owa '.repeat(10000));
+  assert.equal(s.scanBlock(many, 0, many.length), 10000);
+  assert.equal(s.hitStarts[9999], 39996);
+});
+}
+
+test('the native scanner is built where CI runs (npm ci compiles it)', (t) => {
+  if (process.env.CI !== 'true') return t.skip(`not CI; scanner in use: ${nativeScanStatus()}`);
+  assert.ok(nativeScanner(), nativeScanStatus());
+});
+
+test('the native scanner refuses tables that would let it read out of bounds', (t) => {
+  const lib = nativeScanner();
+  if (!lib) return t.skip(`native scanner: ${nativeScanStatus()}`);
+  const nibbles = new Uint8Array(4 * 4 * 32);
+  const one = (n: number) => {
+    const b = new Int32Array(33);
+    for (let k = 1; k < 33; k++) b[k] = n;
+    return b;
+  };
+  const args = (bucket: Int32Array, pats: Int32Array, len: number, window: number) =>
+    [nibbles, bucket, pats, new Int32Array([0]), new Int32Array([len]), new Int32Array([window]), new Uint8Array(1), new Uint8Array(3)] as const;
+  assert.throws(() => lib.compile(...args(one(2), new Int32Array([0]), 3, 0)), /inconsistent tables/, 'a bucket past the pattern list');
+  assert.throws(() => lib.compile(...args(one(1), new Int32Array([5]), 3, 0)), /inconsistent tables/, 'a pattern id past the patterns');
+  assert.throws(() => lib.compile(...args(one(1), new Int32Array([0]), 9, 0)), /inconsistent tables/, 'a pattern longer than its bytes');
+  assert.throws(() => lib.compile(...args(one(1), new Int32Array([0]), 3, 1)), /inconsistent tables/, 'a window past the pattern');
+  const ok = lib.compile(...args(one(1), new Int32Array([0]), 3, 0));
+  assert.throws(() => lib.scan(ok, Buffer.from('abc'), 0, 4, new Int32Array(1), new Int32Array(1)), /outside the buffer/);
 });
 
 test('anchor cores: longest safe run, shorter cores absorb longer ones, unsafe anchors disable the filter', () => {

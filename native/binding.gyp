@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "block_scan",
+      "sources": ["block_scan.c"],
+      "cflags": ["-O3"],
+      "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS"]
+    }
+  ]
+}
