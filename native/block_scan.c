@@ -15,12 +15,14 @@
 #define HAVE_X86 1
 #endif
 
-#define PASSES 4          /* 8 buckets per pass */
+#define PASSES 3          /* 8 buckets per pass */
 #define WIN 4             /* window bytes (a 3-byte pattern's window lets any 4th byte through) */
 #define BUCKETS (PASSES * 8)
 
 typedef struct {
   uint8_t nib[PASSES][WIN][2][16]; /* [pass][window byte][0 = low, 1 = high nibble][nibble] -> bucket bits */
+  uint8_t full[PASSES][WIN][256];  /* [pass][window byte][byte] -> bucket bits (exact: no nibble aliasing) */
+  int vbmi;                        /* bytes >= 0x80 get the same bits everywhere: the 128-entry lookup serves */
   int32_t bucket[BUCKETS + 1];     /* patterns of bucket k: pats[bucket[k] .. bucket[k + 1]) */
   int32_t *pats;
   int32_t *pat_start;      /* offset of each pattern's bytes in bytes[] */
@@ -69,43 +71,57 @@ static void *copy_of(const void *src, size_t n) {
   return p;
 }
 
-/* compile(nibbles: Uint8Array(PASSES * WIN * 32), bucket: Int32Array(BUCKETS + 1), pats: Int32Array, start: Int32Array,
- *         len: Int32Array, window: Int32Array, exact: Uint8Array, bytes: Uint8Array) */
+/* compile(nibbles: Uint8Array(PASSES * WIN * 32), full: Uint8Array(PASSES * WIN * 256),
+ *         bucket: Int32Array(BUCKETS + 1), pats: Int32Array, start: Int32Array, len: Int32Array,
+ *         window: Int32Array, exact: Uint8Array, bytes: Uint8Array) */
 static napi_value compile(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
+  enum { NIB, FULL, BUCKET, PATS, START, LEN, WINDOW, EXACT, BYTES, ARGS };
+  size_t argc = ARGS;
+  napi_value argv[ARGS];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 8) { napi_throw_error(env, NULL, "block_scan.compile: 8 arguments expected"); return NULL; }
-  void *d[8];
-  size_t n[8];
-  for (int i = 0; i < 8; i++) if (!typed_bytes(env, argv[i], &d[i], &n[i])) { napi_throw_type_error(env, NULL, "block_scan.compile: typed arrays expected"); return NULL; }
-  if (n[0] != sizeof(((scanner_t *)0)->nib) || n[1] != (BUCKETS + 1) * 4) { napi_throw_range_error(env, NULL, "block_scan.compile: table sizes"); return NULL; }
+  if (argc < ARGS) { napi_throw_error(env, NULL, "block_scan.compile: 9 arguments expected"); return NULL; }
+  void *d[ARGS];
+  size_t n[ARGS];
+  for (int i = 0; i < ARGS; i++) if (!typed_bytes(env, argv[i], &d[i], &n[i])) { napi_throw_type_error(env, NULL, "block_scan.compile: typed arrays expected"); return NULL; }
+  if (n[NIB] != sizeof(((scanner_t *)0)->nib) || n[FULL] != sizeof(((scanner_t *)0)->full) || n[BUCKET] != (BUCKETS + 1) * 4) {
+    napi_throw_range_error(env, NULL, "block_scan.compile: table sizes");
+    return NULL;
+  }
   scanner_t *s = (scanner_t *)calloc(1, sizeof(scanner_t));
   if (!s) { napi_throw_error(env, NULL, "block_scan: out of memory"); return NULL; }
-  memcpy(s->nib, d[0], sizeof(s->nib));
-  memcpy(s->bucket, d[1], sizeof(s->bucket));
-  s->pats = (int32_t *)copy_of(d[2], n[2]);
-  s->pat_start = (int32_t *)copy_of(d[3], n[3]);
-  s->pat_len = (int32_t *)copy_of(d[4], n[4]);
-  s->pat_window = (int32_t *)copy_of(d[5], n[5]);
-  s->pat_exact = (uint8_t *)copy_of(d[6], n[6]);
-  s->bytes = (uint8_t *)copy_of(d[7], n[7]);
-  s->patterns = (int32_t)(n[4] / 4);
+  memcpy(s->nib, d[NIB], sizeof(s->nib));
+  memcpy(s->full, d[FULL], sizeof(s->full));
+  memcpy(s->bucket, d[BUCKET], sizeof(s->bucket));
+  s->pats = (int32_t *)copy_of(d[PATS], n[PATS]);
+  s->pat_start = (int32_t *)copy_of(d[START], n[START]);
+  s->pat_len = (int32_t *)copy_of(d[LEN], n[LEN]);
+  s->pat_window = (int32_t *)copy_of(d[WINDOW], n[WINDOW]);
+  s->pat_exact = (uint8_t *)copy_of(d[EXACT], n[EXACT]);
+  s->bytes = (uint8_t *)copy_of(d[BYTES], n[BYTES]);
+  s->patterns = (int32_t)(n[LEN] / 4);
   for (int i = 0; i < 256; i++) s->fold[i] = (uint8_t)(i >= 'A' && i <= 'Z' ? i + 32 : i == '_' ? '-' : i);
   /* every index must stay inside the table it points into */
-  int ok = n[3] == n[4] && n[4] == n[5] && n[6] * 4 == n[4] && s->bucket[0] == 0;
-  for (int k = 0; ok && k < BUCKETS; k++) ok = s->bucket[k] <= s->bucket[k + 1] && (size_t)s->bucket[k + 1] * 4 <= n[2];
-  for (size_t k = 0; ok && k < n[2] / 4; k++) ok = s->pats[k] >= 0 && s->pats[k] < s->patterns;
+  int ok = n[START] == n[LEN] && n[LEN] == n[WINDOW] && n[EXACT] * 4 == n[LEN] && s->bucket[0] == 0;
+  for (int k = 0; ok && k < BUCKETS; k++) ok = s->bucket[k] <= s->bucket[k + 1] && (size_t)s->bucket[k + 1] * 4 <= n[PATS];
+  for (size_t k = 0; ok && k < n[PATS] / 4; k++) ok = s->pats[k] >= 0 && s->pats[k] < s->patterns;
   for (int32_t k = 0; ok && k < s->patterns; k++)
-    ok = s->pat_start[k] >= 0 && s->pat_len[k] >= 3 && (size_t)s->pat_start[k] + s->pat_len[k] <= n[7] && s->pat_window[k] >= 0 && s->pat_window[k] + 3 <= s->pat_len[k];
+    ok = s->pat_start[k] >= 0 && s->pat_len[k] >= 3 && (size_t)s->pat_start[k] + s->pat_len[k] <= n[BYTES] && s->pat_window[k] >= 0 && s->pat_window[k] + 3 <= s->pat_len[k];
   if (!ok) {
     release(s);
     napi_throw_range_error(env, NULL, "block_scan.compile: inconsistent tables");
     return NULL;
   }
+  s->vbmi = 1;
+  for (int p = 0; p < PASSES; p++)
+    for (int k = 0; k < WIN; k++)
+      for (int c = 129; c < 256; c++) if (s->full[p][k][c] != s->full[p][k][128]) s->vbmi = 0;
 #if HAVE_X86
   __builtin_cpu_init();
-  s->avx2 = __builtin_cpu_supports("avx2");
+  /* EXCENSUS_NO_AVX512 / EXCENSUS_NO_AVX2 force the narrower loops (tests run every one) */
+  s->avx2 = __builtin_cpu_supports("avx2") && getenv("EXCENSUS_NO_AVX2") == NULL;
+  s->vbmi = s->vbmi && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi") && getenv("EXCENSUS_NO_AVX512") == NULL && s->avx2;
+#else
+  s->vbmi = 0;
 #endif
   napi_value ext;
   if (napi_create_external(env, s, finalize, NULL, &ext) != napi_ok) {
@@ -142,15 +158,14 @@ static inline void verify(const scanner_t *s, const uint8_t *b, size_t lo, size_
   }
 }
 
-/* Window starts in [from, hi - 2), one at a time; a window past `hi` reads as zero bytes (no
+/* Window starts in [from, hi - 2), one at a time; a window byte past `hi` reads as a zero byte (no
  * pattern byte is zero, and a 3-byte pattern's 4th window byte lets anything through). */
 static void scan_scalar(const scanner_t *s, const uint8_t *b, size_t lo, size_t from, size_t hi, hits_t *h) {
   for (size_t i = from; i + 3 <= hi; i++) {
     for (int p = 0; p < PASSES; p++) {
       unsigned m = 0xff;
       for (int k = 0; k < WIN; k++) {
-        uint8_t c = i + k < hi ? b[i + k] : 0;
-        m &= s->nib[p][k][0][c & 15] & s->nib[p][k][1][c >> 4];
+        m &= i + k < hi ? s->full[p][k][b[i + k]] : s->full[p][k][0];
       }
       if (m) verify(s, b, lo, hi, i, p, m, h);
     }
@@ -194,6 +209,45 @@ __attribute__((target("avx2"))) static size_t scan_avx2(const scanner_t *s, cons
   }
   return i;
 }
+
+/* 64 positions at a time: one 128-entry table lookup per window byte and pass (VBMI); bytes from
+ * 0x80 up take the bits all of them share (checked when compiling). */
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) static size_t scan_vbmi(const scanner_t *s, const uint8_t *b, size_t lo, size_t hi, hits_t *h) {
+  __m512i t0[PASSES][WIN], t1[PASSES][WIN], high[PASSES][WIN];
+  for (int p = 0; p < PASSES; p++)
+    for (int k = 0; k < WIN; k++) {
+      t0[p][k] = _mm512_loadu_si512((const void *)s->full[p][k]);
+      t1[p][k] = _mm512_loadu_si512((const void *)(s->full[p][k] + 64));
+      high[p][k] = _mm512_set1_epi8((char)s->full[p][k][128]);
+    }
+  size_t i = lo;
+  for (; i + 64 + WIN <= hi; i += 64) {
+    __m512i v[WIN];
+    __mmask64 nonascii[WIN];
+    for (int k = 0; k < WIN; k++) {
+      v[k] = _mm512_loadu_si512((const void *)(b + i + k));
+      nonascii[k] = _mm512_movepi8_mask(v[k]);
+    }
+    __m512i m[PASSES];
+    uint64_t any = 0;
+    for (int p = 0; p < PASSES; p++) {
+      __m512i acc = _mm512_mask_blend_epi8(nonascii[0], _mm512_permutex2var_epi8(t0[p][0], v[0], t1[p][0]), high[p][0]);
+      for (int k = 1; k < WIN; k++)
+        acc = _mm512_and_si512(acc, _mm512_mask_blend_epi8(nonascii[k], _mm512_permutex2var_epi8(t0[p][k], v[k], t1[p][k]), high[p][k]));
+      m[p] = acc;
+      any |= _mm512_test_epi8_mask(acc, acc);
+    }
+    if (any == 0) continue;
+    uint8_t lanes[PASSES][64];
+    for (int p = 0; p < PASSES; p++) _mm512_storeu_si512((void *)lanes[p], m[p]);
+    while (any) {
+      int j = __builtin_ctzll(any);
+      any &= any - 1;
+      for (int p = 0; p < PASSES; p++) if (lanes[p][j]) verify(s, b, lo, hi, i + j, p, lanes[p][j], h);
+    }
+  }
+  return i;
+}
 #endif
 
 /* scan(scanner, buf: Uint8Array, start, end, ids: Int32Array, starts: Int32Array): hits found, in
@@ -219,7 +273,8 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   const uint8_t *b = (const uint8_t *)bufp;
   size_t lo = (size_t)start64, hi = (size_t)end64, from = lo;
 #if HAVE_X86
-  if (s->avx2) from = scan_avx2(s, b, lo, hi, &h);
+  if (s->vbmi) from = scan_vbmi(s, b, lo, hi, &h);
+  else if (s->avx2) from = scan_avx2(s, b, lo, hi, &h);
 #endif
   scan_scalar(s, b, lo, from, hi, &h);
   napi_value out;

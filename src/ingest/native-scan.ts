@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { packagePath } from '../core/data-dir.js';
 
 export interface NativeScanner {
-  compile(nibbles: Uint8Array, bucket: Int32Array, pats: Int32Array, start: Int32Array, len: Int32Array, window: Int32Array, exact: Uint8Array, bytes: Uint8Array): object;
+  compile(nibbles: Uint8Array, full: Uint8Array, bucket: Int32Array, pats: Int32Array, start: Int32Array, len: Int32Array, window: Int32Array, exact: Uint8Array, bytes: Uint8Array): object;
   scan(handle: object, buf: Uint8Array, start: number, end: number, ids: Int32Array, starts: Int32Array): number;
 }
 
@@ -49,9 +49,11 @@ export interface PlanPattern {
 }
 
 /** As native/block_scan.c: PASSES * 8 buckets, WIN-byte windows. */
-const PASSES = 4;
+const PASSES = 3;
 const BUCKETS = PASSES * 8;
 const WINDOW = 4;
+/** Sizes of the tables compile() takes (tests build inconsistent ones on purpose). */
+export const NATIVE_TABLE_SIZES = { nibbles: PASSES * WINDOW * 32, full: PASSES * WINDOW * 256, bucket: BUCKETS + 1 };
 
 /**
  * Compiles patterns for the native loop: each pattern gets a 3-byte window (the rarest on the
@@ -64,6 +66,7 @@ export function compileNative(lib: NativeScanner, patterns: PlanPattern[], pairF
   const order = patterns.map((_, id) => id).sort((a, b) => windowKey(patterns[a]!, window[a]!) - windowKey(patterns[b]!, window[b]!));
   const bucket = new Int32Array(BUCKETS + 1);
   const nibbles = new Uint8Array(PASSES * WINDOW * 32);
+  const full = new Uint8Array(PASSES * WINDOW * 256);
   const per = Math.ceil(order.length / BUCKETS);
   order.forEach((id, rank) => {
     const k = Math.floor(rank / per);
@@ -75,6 +78,7 @@ export function compileNative(lib: NativeScanner, patterns: PlanPattern[], pairF
       // a window longer than the pattern lets any byte through where the pattern has none
       const bytes = window[id]! + j < p.bytes.length ? variants(p, window[id]! + j) : ALL_BYTES;
       for (const byte of bytes) {
+        full[(k >> 3) * WINDOW * 256 + j * 256 + byte]! |= bit;
         nibbles[table + j * 32 + (byte & 15)]! |= bit;
         nibbles[table + j * 32 + 16 + (byte >> 4)]! |= bit;
       }
@@ -89,6 +93,7 @@ export function compileNative(lib: NativeScanner, patterns: PlanPattern[], pairF
   });
   return lib.compile(
     nibbles,
+    full,
     bucket,
     Int32Array.from(order),
     start,

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlockScanner, type ScanPattern } from '../../src/ingest/anchor-scan.js';
 import { anchorCores } from '../../src/ingest/prefilter.js';
-import { nativeScanStatus, nativeScanner } from '../../src/ingest/native-scan.js';
+import { SNIFF_PATTERNS } from '../../src/ingest/readers/shodan-sniff.js';
+import { NATIVE_TABLE_SIZES, nativeScanStatus, nativeScanner } from '../../src/ingest/native-scan.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { loadRules, ruleAnchors } from '../../src/fingerprint/index.js';
@@ -32,8 +33,24 @@ function recase(s: string, r: () => number): string {
   return [...s].map((c) => (c === '-' || c === '_' ? (r() < 0.5 ? '-' : '_') : r() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
 }
 
-for (const native of [true, false]) {
-test(`the ${native ? 'native' : 'JavaScript'} scanner finds exactly what a naive case-insensitive search finds, in line order`, (t) => {
+// native modes: the widest loop the CPU has, then AVX2 only, then the scalar loop (forced by env)
+const MODES: Array<{ name: string; native: boolean; env: string[] }> = [
+  { name: 'native', native: true, env: [] },
+  { name: 'native AVX2', native: true, env: ['EXCENSUS_NO_AVX512'] },
+  { name: 'native scalar', native: true, env: ['EXCENSUS_NO_AVX512', 'EXCENSUS_NO_AVX2'] },
+  { name: 'JavaScript', native: false, env: [] },
+];
+function withEnv<T>(names: string[], fn: () => T): T {
+  for (const n of names) process.env[n] = '1';
+  try {
+    return fn();
+  } finally {
+    for (const n of names) delete process.env[n];
+  }
+}
+for (const mode of MODES) {
+const native = mode.native;
+test(`the ${mode.name} scanner finds exactly what a naive case-insensitive search finds, in line order`, (t) => {
   if (native && !nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const r = rng(42);
   const patterns: ScanPattern[] = [
@@ -50,7 +67,7 @@ test(`the ${native ? 'native' : 'JavaScript'} scanner finds exactly what a naive
     for (let i = 0; i < n; i++) parts.push(pieces[Math.floor(r() * pieces.length)]!);
     const text = parts.join('');
     const buf = Buffer.from(text, 'latin1');
-    const scanner = new BlockScanner(patterns, round % 2 ? buf : undefined, { native });
+    const scanner = withEnv(mode.env, () => new BlockScanner(patterns, round % 2 ? buf : undefined, { native }));
     assert.equal(scanner.isNative, native);
     const hits = scanner.scanBlock(buf, 0, buf.length);
     const got: string[] = [];
@@ -63,15 +80,36 @@ test(`the ${native ? 'native' : 'JavaScript'} scanner finds exactly what a naive
   }
 });
 
-test(`a ${native ? 'native' : 'JavaScript'} sub-range scan sees only what lies wholly inside it; more hits than the arrays hold are all returned`, (t) => {
+test(`a ${mode.name} sub-range scan sees only what lies wholly inside it; more hits than the arrays hold are all returned`, (t) => {
   if (native && !nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const buf = Buffer.from('owa\nxx OWA yy\nowa');
-  const s = new BlockScanner([{ text: 'owa', exact: false }], undefined, { native });
+  const s = withEnv(mode.env, () => new BlockScanner([{ text: 'owa', exact: false }], undefined, { native }));
   assert.equal(s.scanBlock(buf, 1, buf.length - 1), 1);
   assert.equal(s.hitStarts[0], 7);
   const many = Buffer.from('owa '.repeat(10000));
   assert.equal(s.scanBlock(many, 0, many.length), 10000);
   assert.equal(s.hitStarts[9999], 39996);
+});
+
+test(`the ${mode.name} scanner agrees with the JavaScript one on Shodan lines with every real key and anchor, in any casing`, (t) => {
+  if (native && !nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
+  const r = rng(9);
+  const cores = anchorCores(ruleAnchors(loadRules()))!;
+  const patterns: ScanPattern[] = [...SNIFF_PATTERNS, ...cores.map((text) => ({ text, exact: false }))];
+  const lines: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    let line = generateRecord(r, i).line;
+    const at = Math.floor(r() * line.length);
+    line = line.slice(0, at) + recase(cores[Math.floor(r() * cores.length)]!, r) + line.slice(at);
+    lines.push(line);
+  }
+  const buf = Buffer.from(lines.join('\n') + '\n' + recase(cores.join(' '), r).slice(0, 70));
+  const js = new BlockScanner(patterns, buf, { native: false });
+  const other = withEnv(mode.env, () => new BlockScanner(patterns, buf, { native }));
+  const n = js.scanBlock(buf, 0, buf.length);
+  assert.ok(n > 200 * 10, 'keys and anchors found');
+  const hits = (s: BlockScanner, count: number) => Array.from({ length: count }, (_, h) => `${s.hitIds[h]}@${s.hitStarts[h]}`).sort();
+  assert.deepEqual(hits(other, other.scanBlock(buf, 0, buf.length)), hits(js, n));
 });
 }
 
@@ -83,14 +121,15 @@ test('the native scanner is built where CI runs (npm ci compiles it)', (t) => {
 test('the native scanner refuses tables that would let it read out of bounds', (t) => {
   const lib = nativeScanner();
   if (!lib) return t.skip(`native scanner: ${nativeScanStatus()}`);
-  const nibbles = new Uint8Array(4 * 4 * 32);
+  const nibbles = new Uint8Array(NATIVE_TABLE_SIZES.nibbles);
+  const full = new Uint8Array(NATIVE_TABLE_SIZES.full);
   const one = (n: number) => {
-    const b = new Int32Array(33);
-    for (let k = 1; k < 33; k++) b[k] = n;
+    const b = new Int32Array(NATIVE_TABLE_SIZES.bucket);
+    for (let k = 1; k < b.length; k++) b[k] = n;
     return b;
   };
   const args = (bucket: Int32Array, pats: Int32Array, len: number, window: number) =>
-    [nibbles, bucket, pats, new Int32Array([0]), new Int32Array([len]), new Int32Array([window]), new Uint8Array(1), new Uint8Array(3)] as const;
+    [nibbles, full, bucket, pats, new Int32Array([0]), new Int32Array([len]), new Int32Array([window]), new Uint8Array(1), new Uint8Array(3)] as const;
   assert.throws(() => lib.compile(...args(one(2), new Int32Array([0]), 3, 0)), /inconsistent tables/, 'a bucket past the pattern list');
   assert.throws(() => lib.compile(...args(one(1), new Int32Array([5]), 3, 0)), /inconsistent tables/, 'a pattern id past the patterns');
   assert.throws(() => lib.compile(...args(one(1), new Int32Array([0]), 9, 0)), /inconsistent tables/, 'a pattern longer than its bytes');
