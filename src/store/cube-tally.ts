@@ -3,11 +3,18 @@
 // sorting every host (two GROUP BYs over the scan took ~1 s per 200k records). A replaced row
 // leaves the counts it was in. Only valid while every write to the scan came from this store.
 import type { SqlDriver, SqlValue } from './driver.js';
-import { HOST_COLUMNS } from './host-row.js';
+import { HOST_COLUMNS, PLAIN_COLUMNS } from './host-row.js';
 import { ASN_MASK, GEO_MASK, type Cube } from './cubes.js';
+import type { WriteResult } from './host-writer.js';
 
 const col = (name: (typeof HOST_COLUMNS)[number]): number => HOST_COLUMNS.indexOf(name);
 const ASN_ORG = col('asn_org');
+const plainCol = (name: (typeof PLAIN_COLUMNS)[number]): number => PLAIN_COLUMNS.indexOf(name);
+const P = {
+  continent: plainCol('continent'), country: plainCol('country'), asn: plainCol('asn'), org: plainCol('asn_org'),
+  status: plainCol('status'), exchange: plainCol('is_exchange'), suspect: plainCol('suspect'),
+};
+const PLAIN_WIDTH = PLAIN_COLUMNS.length;
 
 interface Cell {
   values: SqlValue[];
@@ -22,12 +29,38 @@ function utf8Greater(a: string, b: string): boolean {
   return a > b;
 }
 
+/** A key part that tells null, strings and numbers apart. */
+const part = (v: SqlValue | undefined): string => (v === null || v === undefined ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${String(v)}|`);
+/** The few values that tell plain rows' cells apart (their other dimensions are NULL or 0). */
+const plainPart = (v: SqlValue | undefined): string => (v === null || v === undefined ? '\u0000' : String(v));
+
 class MaskTally {
   private readonly cells = new Map<string, Cell>();
+  /** Cells of plain rows, by a short key; folded into `cells` before inserting. */
+  private readonly plainCells = new Map<string, Cell>();
   private readonly at: number[];
+  /** Plain-row column of each cube value, or -1 where a plain row holds NULL (0 for the masks). */
+  private readonly plainAt: number[];
+  private readonly geo: boolean;
 
   constructor(readonly cube: Cube) {
-    this.at = [...cube.dims, 'vuln_mask', 'likely_mask'].map((d) => col(d as (typeof HOST_COLUMNS)[number]));
+    const dims = [...cube.dims, 'vuln_mask', 'likely_mask'];
+    this.at = dims.map((d) => col(d as (typeof HOST_COLUMNS)[number]));
+    this.plainAt = dims.map((d) => PLAIN_COLUMNS.indexOf(d as (typeof PLAIN_COLUMNS)[number]));
+    this.geo = cube.dims.includes('country');
+    // The plain key below names exactly the cube dimensions a plain row can set.
+    const set = cube.dims.filter((d) => PLAIN_COLUMNS.includes(d as (typeof PLAIN_COLUMNS)[number]));
+    const expect = this.geo ? ['continent', 'country', 'status', 'is_exchange', 'suspect'] : ['asn', 'status', 'is_exchange', 'suspect'];
+    if (set.join() !== expect.join()) throw new Error(`cube ${cube.table}: plain-row key out of date`);
+  }
+
+  private cell(map: Map<string, Cell>, key: string, values: () => SqlValue[]): Cell {
+    let cell = map.get(key);
+    if (!cell) {
+      cell = { values: values(), n: 0, orgs: this.cube.asnOrg ? new Map() : null };
+      map.set(key, cell);
+    }
+    return cell;
   }
 
   /** `rows`: HOST_COLUMNS-ordered values, several rows back to back; `by` +1 to add them, -1 to remove them. */
@@ -35,19 +68,40 @@ class MaskTally {
     const width = HOST_COLUMNS.length;
     for (let base = 0; base < rows.length; base += width) {
       let key = '';
-      for (const i of this.at) {
-        const v = rows[base + i];
-        key += v === null || v === undefined ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${String(v)}|`;
-      }
-      let cell = this.cells.get(key);
-      if (!cell) {
-        cell = { values: this.at.map((i) => rows[base + i] ?? null), n: 0, orgs: this.cube.asnOrg ? new Map() : null };
-        this.cells.set(key, cell);
-      }
+      for (const i of this.at) key += part(rows[base + i]);
+      const cell = this.cell(this.cells, key, () => this.at.map((i) => rows[base + i] ?? null));
       cell.n += by;
       const org = rows[base + ASN_ORG];
       if (cell.orgs && typeof org === 'string') cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + by);
     }
+  }
+
+  /** `rows`: PLAIN_COLUMNS-ordered values of new rows, several back to back. */
+  addPlain(rows: SqlValue[]): void {
+    for (let base = 0; base < rows.length; base += PLAIN_WIDTH) {
+      const flags = `${plainPart(rows[base + P.status])}|${plainPart(rows[base + P.exchange])}${plainPart(rows[base + P.suspect])}`;
+      const key = this.geo
+        ? `${plainPart(rows[base + P.continent])}|${plainPart(rows[base + P.country])}|${flags}`
+        : `${plainPart(rows[base + P.asn])}|${flags}`;
+      const cell = this.cell(this.plainCells, key, () => this.plainAt.map((i) => (i >= 0 ? (rows[base + i] ?? null) : null)));
+      cell.n++;
+      const org = rows[base + P.org];
+      if (cell.orgs && typeof org === 'string') cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + 1);
+    }
+  }
+
+  /** Moves the plain cells into the general ones (a cube row must come from one cell). */
+  private fold(): void {
+    const masks = this.at.length - 2;
+    for (const p of this.plainCells.values()) {
+      const values = p.values.map((v, i) => (i >= masks ? 0 : v));
+      let key = '';
+      for (const v of values) key += part(v);
+      const cell = this.cell(this.cells, key, () => values);
+      cell.n += p.n;
+      if (cell.orgs) for (const [org, n] of p.orgs ?? []) cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + n);
+    }
+    this.plainCells.clear();
   }
 
   private static maxOrg(orgs: Map<string, number> | null): string | null {
@@ -57,6 +111,7 @@ class MaskTally {
   }
 
   async insert(db: SqlDriver, scanId: number): Promise<void> {
+    this.fold();
     const columns = ['scan_id', ...this.cube.dims, 'vuln_mask', 'likely_mask', ...(this.cube.asnOrg ? ['asn_org'] : []), 'n'];
     const one = `(${columns.map(() => '?').join(', ')})`;
     const cells = [...this.cells.values()].filter((c) => c.n > 0);
@@ -76,12 +131,16 @@ export class CubeTally {
   private readonly asn = new MaskTally(ASN_MASK);
 
   /** One committed write: the rows it wrote and the rows those replaced. */
-  add(rows: SqlValue[][], removed: SqlValue[][]): void {
-    for (const r of rows) {
+  add(written: Pick<WriteResult, 'rows' | 'plainRows' | 'removed'>): void {
+    for (const r of written.rows) {
       this.geo.add(r, 1);
       this.asn.add(r, 1);
     }
-    for (const r of removed) {
+    for (const r of written.plainRows) {
+      this.geo.addPlain(r);
+      this.asn.addPlain(r);
+    }
+    for (const r of written.removed) {
       this.geo.add(r, -1);
       this.asn.add(r, -1);
     }

@@ -37,3 +37,24 @@ export function pushHostRow(out: SqlValue[], scanId: number, r: HostRecord, bitO
     g?.region ?? null, g?.city ?? null, g?.source ?? null, a?.source ?? null, r.evidence.exchange, r.evidence.confidence,
   );
 }
+
+/**
+ * The columns a plain record (plain-record.ts) fills. Its other columns keep their defaults
+ * (NULL product, release, build and EOL date; zero masks), and scan_id is written into the
+ * statement: a plain row binds 18 values instead of 25.
+ */
+export const PLAIN_COLUMNS = [
+  'ip', 'port', 'hostname', 'source', 'observed_at', 'status', 'is_exchange', 'suspect', 'continent', 'country',
+  'asn', 'asn_org', 'geo_region', 'geo_city', 'geo_source', 'asn_source', 'evidence_exchange', 'evidence_confidence',
+] as const;
+
+/** Values in PLAIN_COLUMNS order, appended to `out`. */
+export function pushPlainRow(out: SqlValue[], r: HostRecord): void {
+  const g = r.geo;
+  const a = r.asn;
+  out.push(
+    r.ip, r.port, r.hostname ?? null, r.source, r.timestamp, r.status, r.isExchange ? 1 : 0, r.suspect ? 1 : 0,
+    g?.continent ?? null, g?.country ?? null, a?.number ?? null, a?.org ?? null,
+    g?.region ?? null, g?.city ?? null, g?.source ?? null, a?.source ?? null, r.evidence.exchange, r.evidence.confidence,
+  );
+}

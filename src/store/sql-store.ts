@@ -79,7 +79,7 @@ export class SqlStore implements Store {
         await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
         return w;
       });
-      tally?.add(written.rows, written.removed);
+      tally?.add(written);
     } catch (err) {
       this.tallies.delete(scanId);
       throw err;

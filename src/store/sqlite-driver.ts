@@ -33,10 +33,10 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
   return {
     dialect: 'sqlite',
     async all(sql: string, params: SqlValue[] = []) {
-      return prepare(sql).all(...params) as SqlRow[];
+      return prepare(sql).all(params) as SqlRow[];
     },
     async run(sql: string, params: SqlValue[] = []) {
-      return { changes: prepare(sql).run(...params).changes };
+      return { changes: prepare(sql).run(params).changes };
     },
     async exec(sql: string) {
       db.exec(sql);
