@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateShodanFile } from './gen-shodan.js';
 import { ensureApt, loadDuckDb } from './peers.js';
+import { nativeScanStatus } from '../src/ingest/native-scan.js';
 
 interface TaskResult {
   name: string;
@@ -87,6 +88,7 @@ let pipelineUrl: string;
 const childArgs: string[] = [];
 if (dist) {
   process.stdout.write('excensus: compiled build (dist JS, as the published binary runs)\n');
+  process.stdout.write(`pre-filter scanner: ${nativeScanStatus()}\n`);
   childFile = join(dist, 'child.mjs');
   pipelineUrl = pathToFileURL(join(dist, 'src/ingest/pipeline.js')).href;
 } else {

@@ -6,7 +6,7 @@
 // one loop: each step waits on two dependent loads, and four independent chains keep the CPU busy.
 
 /** ASCII case fold, with "_" and "-" alike (header names are written both ways). */
-import { compileNative, nativeScanner, type NativeScanner } from './native-scan.js';
+import { compileNative, nativeScanner, noteNativeFailure, type NativeScanner } from './native-scan.js';
 
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i === 95 ? 45 : i;
@@ -78,7 +78,7 @@ export class BlockScanner {
       }
     }
     const lib = options.native === false ? null : nativeScanner();
-    this.native = lib ? { lib, handle: compileNative(lib, compiled, freq) } : null;
+    this.native = lib ? tryCompile(lib, compiled, freq) : null;
   }
 
   /** True when scanBlock runs the native loop. */
@@ -192,6 +192,16 @@ export class BlockScanner {
       }
     }
     return n;
+  }
+}
+
+/** The native tables, or null (the JavaScript loop then runs) when this build refuses them: a stale native build. */
+function tryCompile(lib: NativeScanner, compiled: Compiled[], freq: Uint32Array | undefined): { lib: NativeScanner; handle: object } | null {
+  try {
+    return { lib, handle: compileNative(lib, compiled, freq) };
+  } catch (err) {
+    noteNativeFailure((err as Error).message);
+    return null;
   }
 }
 

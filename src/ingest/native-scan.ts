@@ -34,6 +34,12 @@ export function nativeScanner(): NativeScanner | null {
   return loaded;
 }
 
+/** A native build that refused its tables (built from other sources): the JavaScript loop takes over. */
+export function noteNativeFailure(message: string): void {
+  loaded = null;
+  why = `native build refused its tables (${message}): rebuild with \`npm run build:native\``;
+}
+
 /** "native (path)" or "javascript (reason)": for benchmarks and `--verbose` output. */
 export function nativeScanStatus(): string {
   const n = nativeScanner();
