@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateShodanFile } from './gen-shodan.js';
 import { ensureApt, loadDuckDb } from './peers.js';
 import { nativeScanStatus } from '../src/ingest/native-scan.js';
+import { commandV8Flags } from '../bin/v8-flags.js';
 
 interface TaskResult {
   name: string;
@@ -101,7 +102,8 @@ if (dist) {
 const ours: Array<TaskResult & { records: number; problems: number; cpuMs: number }> = [];
 for (const w of workers.split(',')) {
   const before = load();
-  const child = spawnSync(process.execPath, [...childArgs, childFile, pipelineUrl, file, w], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  // the V8 flags bin/excensus.js gives `ingest`: measure what users run
+  const child = spawnSync(process.execPath, [...commandV8Flags.ingest, ...childArgs, childFile, pipelineUrl, file, w], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (child.status !== 0) {
     process.stderr.write(child.stderr);
     process.exit(1);

@@ -1,1 +1,1 @@
-export declare const commandV8Flags: Record<string, string[]>;
+export declare const commandV8Flags: { scan: string[]; ingest: string[]; [command: string]: string[] | undefined };
