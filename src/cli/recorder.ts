@@ -52,6 +52,8 @@ export class Recorder {
   private pending: StoredHost[] = [];
   /** Records in `pending` that carry an observation (kilobytes each, against ~100 bytes for plain ones). */
   private pendingObservations = 0;
+  /** The batch the store is committing, if any. */
+  private inFlight: Promise<void> | null = null;
   readonly scanId: number | null;
   written = 0;
 
@@ -107,16 +109,42 @@ export class Recorder {
       if (h.observation) this.pendingObservations++;
     }
     // Large batches make plain records cheap to write; observations bound the batch's memory instead.
-    if (this.pending.length >= (this.o.batchSize ?? 5000) || this.pendingObservations >= MAX_PENDING_OBSERVATIONS) await this.flush();
+    if (this.pending.length >= (this.o.batchSize ?? 5000) || this.pendingObservations >= MAX_PENDING_OBSERVATIONS) await this.send();
   }
 
-  async flush(): Promise<void> {
+  /**
+   * Hands the pending batch to the store once the previous one is committed, without waiting for
+   * its own commit: records keep coming while the store writes (on its writer thread, for SQLite).
+   * A killed run loses the open batch and at most one batch being committed.
+   */
+  private async send(): Promise<void> {
+    await this.settle();
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     this.pendingObservations = 0;
-    if (this.o.store && this.scanId !== null) await this.o.store.addHosts(this.scanId, batch);
-    this.written += batch.length;
+    if (!this.o.store || this.scanId === null) {
+      this.written += batch.length;
+      return;
+    }
+    const committed = this.o.store.addHosts(this.scanId, batch).then(() => {
+      this.written += batch.length;
+    });
+    committed.catch(() => undefined); // surfaces from settle()
+    this.inFlight = committed;
+  }
+
+  /** Waits for the batch being committed; throws its error. */
+  private async settle(): Promise<void> {
+    const p = this.inFlight;
+    this.inFlight = null;
+    if (p) await p;
+  }
+
+  /** Stores everything added so far and waits for the commit. */
+  async flush(): Promise<void> {
+    await this.send();
+    await this.settle();
   }
 
   async finish(state: 'complete' | 'interrupted'): Promise<void> {

@@ -110,18 +110,31 @@ class MaskTally {
     return max;
   }
 
-  async insert(db: SqlDriver, scanId: number): Promise<void> {
+  /** The INSERTs that write this cube's counted rows for the scan. */
+  statements(scanId: number): TallyStatement[] {
     this.fold();
     const columns = ['scan_id', ...this.cube.dims, 'vuln_mask', 'likely_mask', ...(this.cube.asnOrg ? ['asn_org'] : []), 'n'];
     const one = `(${columns.map(() => '?').join(', ')})`;
     const cells = [...this.cells.values()].filter((c) => c.n > 0);
+    const out: TallyStatement[] = [];
     for (let i = 0; i < cells.length; i += 200) {
       const part = cells.slice(i, i + 200);
       const params: SqlValue[] = [];
       for (const c of part) params.push(scanId, ...c.values, ...(this.cube.asnOrg ? [MaskTally.maxOrg(c.orgs)] : []), c.n);
-      await db.run(`INSERT INTO ${this.cube.table} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}`, params);
+      out.push({ sql: `INSERT INTO ${this.cube.table} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}`, params });
     }
+    return out;
   }
+}
+
+export interface TallyStatement {
+  sql: string;
+  params: SqlValue[];
+}
+
+/** Runs statements a tally made (here or on the writer thread). */
+export async function runTallyStatements(db: SqlDriver, statements: TallyStatement[]): Promise<void> {
+  for (const st of statements) await db.run(st.sql, st.params);
 }
 
 export class CubeTally {
@@ -147,9 +160,13 @@ export class CubeTally {
     this.writes++;
   }
 
+  /** The INSERTs of the geo and ASN mask cubes (the caller deletes the scan's old cubes first). */
+  statements(scanId: number): TallyStatement[] {
+    return [...this.geo.statements(scanId), ...this.asn.statements(scanId)];
+  }
+
   /** Inserts the geo and ASN mask cubes (the caller has deleted the scan's old cubes). */
-  async insert(db: SqlDriver, scanId: number): Promise<void> {
-    await this.geo.insert(db, scanId);
-    await this.asn.insert(db, scanId);
+  insert(db: SqlDriver, scanId: number): Promise<void> {
+    return runTallyStatements(db, this.statements(scanId));
   }
 }

@@ -3,6 +3,7 @@
 // host_data row, and bind only the columns they fill — and only targets already stored take
 // the upsert path, which replaces them.
 import { hostRecordToWire } from '../core/wire.js';
+import type { HostRecord } from '../core/host-record.js';
 import type { StoredHost } from './store.js';
 import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
@@ -48,6 +49,13 @@ export interface WriteResult {
 
 const keyOf = (ip: unknown, port: unknown): string => `${String(ip)}|${Number(port)}`;
 
+interface Target {
+  ip: string;
+  port: number;
+  /** Where its plain row starts. */
+  base: number;
+}
+
 /**
  * The batch without the hosts a later one of the same target replaces (one statement may not
  * touch a row twice, and the last write wins). Batches seldom repeat a target: they are
@@ -76,11 +84,50 @@ export function lastWrites(hosts: StoredHost[]): StoredHost[] {
   return hosts;
 }
 
-const byTarget = (a: StoredHost, b: StoredHost): number => {
-  const x = a.record.ip;
-  const y = b.record.ip;
-  return x < y ? -1 : x > y ? 1 : a.record.port - b.record.port;
-};
+/** A record stored with its JSON (host_data), already encoded. */
+export interface RichHost {
+  record: HostRecord;
+  json: string;
+  observation: string | null;
+}
+
+/** A batch split for writing: plain records as PLAIN_COLUMNS rows back to back, the rest with their JSON. */
+export interface SplitBatch {
+  plain: SqlValue[];
+  rich: RichHost[];
+}
+
+/** Drops replaced repeats (lastWrites) and flattens the plain records' rows. */
+export function splitBatch(hosts: StoredHost[]): SplitBatch {
+  const plain: SqlValue[] = [];
+  const rich: RichHost[] = [];
+  for (const h of lastWrites(hosts)) {
+    if (!h.observation && isPlainRecord(h.record)) pushPlainRow(plain, h.record);
+    // Encoded here: a writer thread then receives two strings rather than the observation's objects.
+    else rich.push({ record: h.record, json: JSON.stringify(hostRecordToWire(h.record)), observation: h.observation ? JSON.stringify(h.observation) : null });
+  }
+  return { plain, rich };
+}
+
+const PLAIN_IP = PLAIN_COLUMNS.indexOf('ip');
+const PLAIN_PORT = PLAIN_COLUMNS.indexOf('port');
+
+/** Row starts of flat plain rows in (ip, port) order. */
+function targetOrder(rows: SqlValue[]): number[] {
+  const at: number[] = [];
+  for (let base = 0; base < rows.length; base += PLAIN_WIDTH) at.push(base);
+  return at.sort((i, j) => {
+    const x = rows[i + PLAIN_IP] as string;
+    const y = rows[j + PLAIN_IP] as string;
+    return x < y ? -1 : x > y ? 1 : (rows[i + PLAIN_PORT] as number) - (rows[j + PLAIN_PORT] as number);
+  });
+}
+
+/** The HOST_COLUMNS row of a plain row (what the upsert path writes). */
+function pushWideRow(out: SqlValue[], scanId: number, rows: SqlValue[], base: number): void {
+  const v = (c: (typeof PLAIN_COLUMNS)[number]): SqlValue => rows[base + PLAIN_COLUMNS.indexOf(c)] ?? null;
+  for (const c of HOST_COLUMNS) out.push(c === 'scan_id' ? scanId : c === 'vuln_mask' || c === 'likely_mask' ? 0 : PLAIN_COLUMNS.includes(c as never) ? v(c as (typeof PLAIN_COLUMNS)[number]) : null);
+}
 
 export class HostWriter {
   /** Rows per multi-row INSERT of plain records; rich records go one by one on SQLite. */
@@ -97,23 +144,20 @@ export class HostWriter {
     this.richChunk = db.dialect === 'postgres' ? 200 : 1;
   }
 
-  async write(scanId: number, hosts: StoredHost[]): Promise<WriteResult> {
-    const plain: StoredHost[] = [];
-    const rich: StoredHost[] = [];
+  write(scanId: number, hosts: StoredHost[]): Promise<WriteResult> {
+    return this.writeSplit(scanId, splitBatch(hosts));
+  }
+
+  /** Writes a batch splitBatch made (here or on another thread). */
+  async writeSplit(scanId: number, batch: SplitBatch): Promise<WriteResult> {
     const families = new Set<string>();
-    for (const h of lastWrites(hosts)) {
-      if (!h.observation && isPlainRecord(h.record)) plain.push(h);
-      else {
-        rich.push(h);
-        for (const f of familiesOf(h.record)) families.add(f);
-      }
-    }
+    for (const h of batch.rich) for (const f of familiesOf(h.record)) families.add(f);
     const bits = new Map<string, number>();
     for (const f of families) bits.set(f, await this.fam.bitFor(f));
     const bitOf = (f: string): number => bits.get(f) as number;
     const result: WriteResult = { replaced: 0, rows: [], plainRows: [], removed: [] };
-    await this.writePlain(scanId, plain, bitOf, result);
-    await this.writeRich(scanId, rich, bitOf, result);
+    await this.writePlain(scanId, batch.plain, result);
+    await this.writeRich(scanId, batch.rich, bitOf, result);
     return result;
   }
 
@@ -134,23 +178,27 @@ export class HostWriter {
     return n;
   }
 
-  private async writePlain(scanId: number, plain: StoredHost[], bitOf: (f: string) => number, result: WriteResult): Promise<void> {
+  private async writePlain(scanId: number, rows: SqlValue[], result: WriteResult): Promise<void> {
     // In (ip, port) order, the unique index takes its new entries page after page rather than at
     // random places: SQLite's insert cost per row fell from ~5.2 to ~4.0 us (the sort costs ~0.4).
-    plain.sort(byTarget);
-    for (let i = 0; i < plain.length; ) {
-      const n = this.nextChunk(plain.length - i);
+    const order = targetOrder(rows);
+    for (let i = 0; i < order.length; ) {
+      const n = this.nextChunk(order.length - i);
       const values: SqlValue[] = [];
-      for (let j = i; j < i + n; j++) pushPlainRow(values, (plain[j] as StoredHost).record);
+      for (let j = i; j < i + n; j++) {
+        const base = order[j] as number;
+        for (let k = 0; k < PLAIN_WIDTH; k++) values.push(rows[base + k] as SqlValue);
+      }
       result.plainRows.push(values);
       const { changes } = await this.db.run(this.plainText(scanId, n), values);
-      const part = changes === n ? null : plain.slice(i, i + n);
       i += n;
-      if (!part) continue;
+      if (changes === n) continue;
       // Some targets were stored before (a resume, or a target repeated across batches): replace them.
+      const part: Target[] = [];
+      for (let base = 0; base < values.length; base += PLAIN_WIDTH) part.push({ ip: values[base + PLAIN_IP] as string, port: values[base + PLAIN_PORT] as number, base });
       const stale = this.db.dialect === 'sqlite' ? await this.preexisting(scanId, part, changes, result) : part;
       const again: SqlValue[] = [];
-      for (const h of stale) pushHostRow(again, scanId, h.record, bitOf);
+      for (const t of stale) pushWideRow(again, scanId, values, t.base);
       const ids = (await this.db.all(upsertHosts(stale.length), again)).map((r) => Number(r.id));
       // Plain records keep no JSON: drop what the replaced ones had.
       await this.db.run(`DELETE FROM host_data WHERE host_id IN (${ids.map(() => '?').join(', ')})`, ids);
@@ -162,22 +210,22 @@ export class HostWriter {
    * The hosts of `part` that were stored before its INSERT, with their old rows put in `removed`.
    * AUTOINCREMENT ids only grow, so the `inserted` highest ids among them are the new rows.
    */
-  private async preexisting(scanId: number, part: StoredHost[], inserted: number, result: WriteResult): Promise<StoredHost[]> {
+  private async preexisting<T extends Target>(scanId: number, part: T[], inserted: number, result: WriteResult): Promise<T[]> {
     const rows = await this.selectRows(scanId, part);
     rows.sort((a, b) => Number(b.id) - Number(a.id));
     const old = rows.slice(inserted);
     result.removed.push(old.flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
-    const byKey = new Map(part.map((h) => [keyOf(h.record.ip, h.record.port), h]));
-    return old.map((r) => byKey.get(keyOf(r.ip, r.port)) as StoredHost);
+    const byKey = new Map(part.map((t) => [keyOf(t.ip, t.port), t]));
+    return old.map((r) => byKey.get(keyOf(r.ip, r.port)) as T);
   }
 
-  private selectRows(scanId: number, part: StoredHost[]): Promise<SqlRow[]> {
+  private selectRows(scanId: number, part: Array<{ ip: string; port: number }>): Promise<SqlRow[]> {
     const keys: SqlValue[] = [scanId];
-    for (const h of part) keys.push(h.record.ip, h.record.port);
+    for (const t of part) keys.push(t.ip, t.port);
     return this.db.all(`SELECT id, ${COLS} FROM hosts WHERE scan_id = ? AND (ip, port) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`, keys);
   }
 
-  private async writeRich(scanId: number, rich: StoredHost[], bitOf: (f: string) => number, result: WriteResult): Promise<void> {
+  private async writeRich(scanId: number, rich: RichHost[], bitOf: (f: string) => number, result: WriteResult): Promise<void> {
     for (let i = 0; i < rich.length; i += this.richChunk) {
       const part = rich.slice(i, i + this.richChunk);
       const values: SqlValue[] = [];
@@ -188,7 +236,7 @@ export class HostWriter {
       for (const r of await this.db.all(insertReturning(part.length), values)) ids.set(keyOf(r.ip, r.port), Number(r.id));
       if (ids.size < part.length) {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));
-        if (this.db.dialect === 'sqlite') result.removed.push((await this.selectRows(scanId, stored)).flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
+        if (this.db.dialect === 'sqlite') result.removed.push((await this.selectRows(scanId, stored.map((h) => h.record))).flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
         const again: SqlValue[] = [];
         for (const h of stored) pushHostRow(again, scanId, h.record, bitOf);
         for (const r of await this.db.all(upsertHosts(stored.length), again)) ids.set(keyOf(r.ip, r.port), Number(r.id));
@@ -196,7 +244,7 @@ export class HostWriter {
       }
       const data: SqlValue[] = [];
       for (const h of part) {
-        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, JSON.stringify(hostRecordToWire(h.record)), h.observation ? JSON.stringify(h.observation) : null);
+        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation);
       }
       await this.db.run(upsertData(part.length), data);
     }

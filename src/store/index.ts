@@ -20,5 +20,8 @@ export async function openStore(url: string = DEFAULT_STORE_PATH, opts: OpenStor
     const { openPostgresDriver } = await import('./postgres-driver.js');
     return SqlStore.open(await openPostgresDriver(url));
   }
-  return SqlStore.open(openSqliteDriver(url === '' ? DEFAULT_STORE_PATH : url, { create: opts.create ?? true }));
+  const path = url === '' ? DEFAULT_STORE_PATH : url;
+  // A second connection sees the same database only for a file (not ":memory:" or "").
+  const file = path !== ':memory:' && !path.startsWith('file:');
+  return SqlStore.open(openSqliteDriver(path, { create: opts.create ?? true }), file ? { writerPath: path } : {});
 }

@@ -5,8 +5,9 @@ import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost } from './store.js';
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
-import { HostWriter } from './host-writer.js';
-import { CubeTally } from './cube-tally.js';
+import { HostWriter, splitBatch } from './host-writer.js';
+import { CubeTally, runTallyStatements } from './cube-tally.js';
+import { WriteThread } from './write-thread.js';
 import { plainRecordFromRow } from './plain-record.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
@@ -16,6 +17,13 @@ import { hostRecordFromWire } from './record-codec.js';
 import { migrate } from './migrations.js';
 
 const PAGE = 500;
+/** A scan whose first batch has this many records is written by the writer thread (SQLite files). */
+const THREAD_MIN_BATCH = 1000;
+
+export interface SqlStoreOptions {
+  /** The SQLite file, when bulk writes may go through a writer thread with its own connection. */
+  writerPath?: string;
+}
 
 function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
   return {
@@ -39,21 +47,27 @@ export class SqlStore implements Store {
   private readonly writer: HostWriter;
   /** Mask cubes counted while this store writes a scan it created. SQLite only: PostgreSQL's MAX(asn_org) follows the database's collation. */
   private readonly tallies = new Map<number, CubeTally>();
+  /** Where each scan's writes go, decided by its first batch; one scan never mixes the two. */
+  private readonly route = new Map<number, WriteThread | null>();
+  private thread: WriteThread | null = null;
 
-  private constructor(private readonly db: SqlDriver) {
+  private constructor(
+    private readonly db: SqlDriver,
+    private readonly opts: SqlStoreOptions,
+  ) {
     this.kind = db.dialect;
     this.fam = new FamilyBits(db);
     this.writer = new HostWriter(db, this.fam);
   }
 
-  static async open(db: SqlDriver): Promise<SqlStore> {
+  static async open(db: SqlDriver, opts: SqlStoreOptions = {}): Promise<SqlStore> {
     try {
       await migrate(db);
     } catch (err) {
       await db.close().catch(() => undefined);
       throw new ConfigError('E_STORE_MIGRATE', `cannot prepare the store schema: ${(err as Error).message}`, { cause: err });
     }
-    const store = new SqlStore(db);
+    const store = new SqlStore(db, opts);
     await store.fam.reload();
     return store;
   }
@@ -72,6 +86,21 @@ export class SqlStore implements Store {
 
   async addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
     if (hosts.length === 0) return;
+    let thread = this.route.get(scanId);
+    if (thread === undefined) {
+      const path = this.opts.writerPath;
+      thread = path !== undefined && hosts.length >= THREAD_MIN_BATCH ? (this.thread ??= new WriteThread({ path })) : null;
+      this.route.set(scanId, thread);
+    }
+    if (thread) {
+      try {
+        await thread.write(scanId, this.tallies.has(scanId), splitBatch(hosts));
+      } catch (err) {
+        this.tallies.delete(scanId);
+        throw err;
+      }
+      return;
+    }
     const tally = this.tallies.get(scanId);
     try {
       const written = await this.db.transaction(async () => {
@@ -101,8 +130,15 @@ export class SqlStore implements Store {
       await this.fam.reload(); // bits other writers added
       const version = Number(v[0]?.data_version);
       // The tally holds every row only if each committed write of the scan was one of ours.
-      const tally = this.tallies.get(scanId);
-      const masks = tally && tally.writes === version ? (db: SqlDriver) => tally.insert(db, scanId) : undefined;
+      let masks: ((db: SqlDriver) => Promise<void>) | undefined;
+      const thread = this.route.get(scanId);
+      if (thread) {
+        const counted = this.tallies.has(scanId) ? await thread.tally(scanId) : null;
+        if (counted && counted.writes === version) masks = (db: SqlDriver) => runTallyStatements(db, counted.statements);
+      } else {
+        const tally = this.tallies.get(scanId);
+        if (tally && tally.writes === version) masks = (db: SqlDriver) => tally.insert(db, scanId);
+      }
       await rebuildCubes(this.db, scanId, this.fam.bits().map(([bit]) => bit), masks);
       await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [version, scanId]);
     });
@@ -191,7 +227,8 @@ export class SqlStore implements Store {
     return this.fam.all();
   }
 
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.thread?.close();
+    await this.db.close();
   }
 }

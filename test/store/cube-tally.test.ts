@@ -65,6 +65,34 @@ describe('census cubes counted while writing', () => {
     assert.deepEqual(dumpCubes(path, id), counted);
   });
 
+  it('equal the rebuilt cubes when the writer thread counted them (batches of 1,000 and more)', async () => {
+    const path = join(dir, 'thread.db');
+    const store = await openStore(path);
+    const id = await store.createScan(meta());
+    const plainAt = (i: number): StoredHost => ({ record: { ...(plainRecords()[i % plainRecords().length] as StoredHost['record']), ip: `10.88.${i >> 8}.${i & 255}` } });
+    const first = [...fleet(), ...Array.from({ length: 900 }, (_, i) => plainAt(i))];
+    await store.addHosts(id, first);
+    // Rewrites of plain and JSON rows from the first batch, and new targets.
+    const again = randomFleet(400, 13).map((record, i) => ({ record: { ...record, ip: first[i * 2]?.record.ip ?? record.ip } }));
+    await store.addHosts(id, [...again, ...Array.from({ length: 700 }, (_, i) => plainAt(i + 600))]);
+    await store.finishScan(id, 'complete');
+    await store.close();
+    const counted = dumpCubes(path, id);
+    await rebuildFromTable(path, id);
+    assert.deepEqual(dumpCubes(path, id), counted);
+    assert.ok((counted.census_asn_mask ?? []).length > 10);
+    // Proof the thread's tally answered: a row removed behind the store's back is still counted.
+    const again2 = await openStore(path);
+    const proof = await again2.createScan(meta());
+    await again2.addHosts(proof, Array.from({ length: 1000 }, (_, i) => plainAt(i)));
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM hosts WHERE scan_id = ? AND ip = ?').run(proof, plainAt(0).record.ip);
+    raw.close();
+    await again2.finishScan(proof, 'complete');
+    assert.equal((await again2.getScan(proof))?.counts.hosts, 1000);
+    await again2.close();
+  });
+
   it('are used when every write was this store\'s, also after replacing writes, and not after a foreign one', async () => {
     const path = join(dir, 'fallback.db');
     const store = await openStore(path);

@@ -23,33 +23,36 @@ censusEquivalence('sqlite', () => openStore(join(dir, 'equivalence.db')));
 roundTrip('sqlite', () => openStore(join(dir, 'round-trip.db')));
 
 describe('SQLite store specifics', () => {
-  it('loses only the open batch when the process is killed, and a resume adds no duplicates', async () => {
-    const path = join(dir, 'crash.db');
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./kill-child.ts', import.meta.url)), path, 'crash-scan'], { encoding: 'utf8' });
-    assert.equal(child.signal, 'SIGKILL', child.stderr);
-    const store = await openStore(path);
-    try {
-      const scan = await store.getScan('crash-scan');
-      assert.ok(scan);
-      assert.equal(scan.state, 'running');
-      const done = await store.doneTargets(scan.id);
-      assert.equal(done.size, 100);
-      assert.ok(done.has('10.9.0.0:443') && done.has('10.9.0.99:443') && !done.has('10.9.0.100:443'));
-      // Resume: write everything again (already-done targets included), then finish.
-      const all = Array.from({ length: 200 }, (_, i) => ({ record: makeRecord({ ip: `10.9.${i >> 8}.${i & 255}` }) }));
-      await store.addHosts(scan.id, all.slice(0, 150));
-      await store.addHosts(scan.id, all.slice(100));
-      await store.finishScan(scan.id, 'complete');
-      assert.deepEqual((await store.getScan(scan.id))?.counts, { hosts: 200, exchange: 200, suspect: 0 });
-      assert.equal((await store.doneTargets(scan.id)).size, 200);
-    } finally {
-      await store.close();
-    }
-    const db = new Database(path, { readonly: true });
-    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    db.close();
-  });
+  for (const size of [100, 1200]) {
+    it(`loses only the open batch when the process is killed, and a resume adds no duplicates (batches of ${size})`, async () => {
+      const path = join(dir, `crash-${size}.db`);
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./kill-child.ts', import.meta.url)), path, 'crash-scan', String(size)], { encoding: 'utf8' });
+      assert.equal(child.signal, 'SIGKILL', child.stderr);
+      const store = await openStore(path);
+      const ip = (i: number): string => `10.9.${i >> 8}.${i & 255}`;
+      try {
+        const scan = await store.getScan('crash-scan');
+        assert.ok(scan);
+        assert.equal(scan.state, 'running');
+        const done = await store.doneTargets(scan.id);
+        assert.equal(done.size, size);
+        assert.ok(done.has(`${ip(0)}:443`) && done.has(`${ip(size - 1)}:443`) && !done.has(`${ip(size)}:443`));
+        // Resume: write everything again (already-done targets included), then finish.
+        const all = Array.from({ length: 2 * size }, (_, i) => ({ record: makeRecord({ ip: ip(i) }) }));
+        await store.addHosts(scan.id, all.slice(0, size * 1.5));
+        await store.addHosts(scan.id, all.slice(size));
+        await store.finishScan(scan.id, 'complete');
+        assert.deepEqual((await store.getScan(scan.id))?.counts, { hosts: 2 * size, exchange: 2 * size, suspect: 0 });
+        assert.equal((await store.doneTargets(scan.id)).size, 2 * size);
+      } finally {
+        await store.close();
+      }
+      const db = new Database(path, { readonly: true });
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      db.close();
+    });
+  }
 
   it('applies each migration once and records it', async () => {
     const path = join(dir, 'migrate.db');

@@ -1,0 +1,90 @@
+// A writer thread for bulk SQLite writes: it owns a second connection to the store file and
+// writes the batches the calling thread hands it (already split and flattened by splitBatch),
+// so SQLite's work (most of a stored record's cost) overlaps with the calling thread's. It also
+// counts the scan's mask cubes (cube-tally.ts) and hands their INSERTs back for finishScan.
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../core/errors.js';
+import type { SplitBatch } from './host-writer.js';
+import type { TallyStatement } from './cube-tally.js';
+
+export interface WriterInit {
+  path: string;
+}
+
+export type WriterRequest =
+  | { id: number; type: 'write'; scanId: number; /** Count the scan's cubes (this store created it). */ track: boolean; batch: SplitBatch }
+  | { id: number; type: 'tally'; scanId: number };
+
+export interface WriterReply {
+  id: number;
+  error?: { message: string; code?: string };
+  tally?: { writes: number; statements: TallyStatement[] } | null;
+}
+
+type Waiter = { resolve: (r: WriterReply) => void; reject: (e: Error) => void };
+
+function spawn(init: WriterInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./write-worker.js', import.meta.url), { workerData: init });
+  // Under tsx (tests, benchmarks): register tsx in the thread first.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./write-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: init });
+}
+
+export class WriteThread {
+  private readonly worker: Worker;
+  private seq = 0;
+  private readonly waiting = new Map<number, Waiter>();
+  private dead: Error | null = null;
+  /** Settles after every request sent so far (the thread answers in order). */
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(init: WriterInit) {
+    this.worker = spawn(init);
+    this.worker.unref(); // held only while a request is open
+    this.worker.on('message', (r: WriterReply) => {
+      const w = this.waiting.get(r.id);
+      if (!w) return;
+      this.waiting.delete(r.id);
+      if (this.waiting.size === 0) this.worker.unref();
+      if (r.error) w.reject(r.error.code ? new ConfigError(r.error.code, r.error.message) : new Error(r.error.message));
+      else w.resolve(r);
+    });
+    const fail = (err: Error): void => {
+      this.dead ??= err;
+      for (const w of this.waiting.values()) w.reject(err);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the store's writer thread exited (code ${code})`)));
+  }
+
+  private request(req: WriterRequest): Promise<WriterReply> {
+    if (this.dead) return Promise.reject(this.dead);
+    const reply = new Promise<WriterReply>((resolve, reject) => {
+      this.waiting.set(req.id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage(req);
+    });
+    this.last = reply.catch(() => undefined);
+    return reply;
+  }
+
+  /** Resolves once the batch is committed. Batches are written in the order they were sent. */
+  async write(scanId: number, track: boolean, batch: SplitBatch): Promise<void> {
+    await this.request({ id: ++this.seq, type: 'write', scanId, track, batch });
+  }
+
+  /** The scan's counted cubes, or null when the thread did not count every write of it. */
+  async tally(scanId: number): Promise<WriterReply['tally']> {
+    return (await this.request({ id: ++this.seq, type: 'tally', scanId })).tally ?? null;
+  }
+
+  /** Waits for the open requests, then ends the thread (its connection closes with it). */
+  async close(): Promise<void> {
+    await this.last;
+    this.dead ??= new Error('the store is closed');
+    await this.worker.terminate();
+  }
+}
