@@ -5,46 +5,12 @@
 // start there, 32 positions at a time with AVX2 (a scalar loop does the same where AVX2 is
 // missing, and for the last bytes). Buckets go 8 to a pass, one byte of bucket bits per position. Candidates are then verified byte for byte: exact patterns as
 // given, anchors ASCII case-folded with "_" read as "-". Node-API only.
-#define NAPI_VERSION 8
-#include <node_api.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define HAVE_X86 1
-#endif
-
-#define PASSES 3          /* 8 buckets per pass */
-#define WIN 4             /* window bytes (a 3-byte pattern's window lets any 4th byte through) */
-#define BUCKETS (PASSES * 8)
-
-typedef struct {
-  uint8_t nib[PASSES][WIN][2][16]; /* [pass][window byte][0 = low, 1 = high nibble][nibble] -> bucket bits */
-  uint8_t full[PASSES][WIN][256];  /* [pass][window byte][byte] -> bucket bits (exact: no nibble aliasing) */
-  int vbmi;                        /* bytes >= 0x80 get the same bits everywhere: the 128-entry lookup serves */
-  int32_t bucket[BUCKETS + 1];     /* patterns of bucket k: pats[bucket[k] .. bucket[k + 1]) */
-  int32_t *pats;
-  int32_t *pat_start;      /* offset of each pattern's bytes in bytes[] */
-  int32_t *pat_len;
-  int32_t *pat_window;
-  uint8_t *pat_exact;
-  uint8_t *bytes;          /* exact patterns as given, anchors folded */
-  int32_t patterns;
-  int avx2;
-  uint8_t fold[256];
-} scanner_t;
-
-typedef struct {
-  int32_t *ids;
-  int32_t *starts;
-  size_t cap;
-  size_t hits;
-} hits_t;
+#include "scanner.h"
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "block_scan: bad arguments"); return NULL; } } while (0)
 
 static void release(scanner_t *s) {
+  free(s->scratch_ids); free(s->scratch_starts);
   free(s->pats); free(s->pat_start); free(s->pat_len); free(s->pat_window); free(s->pat_exact); free(s->bytes);
   free(s);
 }
@@ -55,7 +21,7 @@ static void finalize(napi_env env, void *data, void *hint) {
 }
 
 /* A typed array's bytes (any element type) and its length in bytes. */
-static int typed_bytes(napi_env env, napi_value v, void **data, size_t *bytes) {
+int typed_bytes(napi_env env, napi_value v, void **data, size_t *bytes) {
   napi_typedarray_type type;
   size_t length, offset;
   napi_value ab;
@@ -250,6 +216,15 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static size_t scan_vbmi(c
 }
 #endif
 
+void scan_range(const scanner_t *s, const uint8_t *b, size_t lo, size_t hi, hits_t *h) {
+  size_t from = lo;
+#if HAVE_X86
+  if (s->vbmi) from = scan_vbmi(s, b, lo, hi, h);
+  else if (s->avx2) from = scan_avx2(s, b, lo, hi, h);
+#endif
+  scan_scalar(s, b, lo, from, hi, h);
+}
+
 /* scan(scanner, buf: Uint8Array, start, end, ids: Int32Array, starts: Int32Array): hits found, in
  * position order (all are counted; only as many as the arrays hold are written: call again). */
 static napi_value scan(napi_env env, napi_callback_info info) {
@@ -271,12 +246,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   if (start64 < 0 || end64 < start64 || (uint64_t)end64 > buflen || end64 > INT32_MAX) { napi_throw_range_error(env, NULL, "block_scan.scan: range outside the buffer"); return NULL; }
   hits_t h = { (int32_t *)idp, (int32_t *)stp, (idn < stn ? idn : stn) / 4, 0 };
   const uint8_t *b = (const uint8_t *)bufp;
-  size_t lo = (size_t)start64, hi = (size_t)end64, from = lo;
-#if HAVE_X86
-  if (s->vbmi) from = scan_vbmi(s, b, lo, hi, &h);
-  else if (s->avx2) from = scan_avx2(s, b, lo, hi, &h);
-#endif
-  scan_scalar(s, b, lo, from, hi, &h);
+  scan_range(s, b, (size_t)start64, (size_t)end64, &h);
   napi_value out;
   CHECK(napi_create_double(env, (double)h.hits, &out));
   return out;
@@ -286,8 +256,9 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "compile", NULL, compile, NULL, NULL, NULL, napi_default, NULL },
     { "scan", NULL, scan, NULL, NULL, NULL, napi_default, NULL },
+    { "sniffBlock", NULL, sniff_block, NULL, NULL, NULL, napi_default, NULL },
   };
-  if (napi_define_properties(env, exports, 2, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 3, props) != napi_ok) return NULL;
   return exports;
 }
 

@@ -6,7 +6,7 @@
 // one loop: each step waits on two dependent loads, and four independent chains keep the CPU busy.
 
 /** ASCII case fold, with "_" and "-" alike (header names are written both ways). */
-import { compileNative, nativeScanner, noteNativeFailure, type NativeScanner } from './native-scan.js';
+import { META_WIDTH, compileNative, nativeScanner, noteNativeFailure, type NativeScanner, type SniffedLines } from './native-scan.js';
 
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i === 95 ? 45 : i;
@@ -79,6 +79,29 @@ export class BlockScanner {
     }
     const lib = options.native === false ? null : nativeScanner();
     this.native = lib ? tryCompile(lib, compiled, freq) : null;
+  }
+
+  private sniffed: SniffedLines | undefined;
+
+  /**
+   * Native only (null otherwise): every line of [start, end), with the few fields of each line
+   * without anchors read by the native Shodan reader; `roles` gives each pattern id's field role
+   * (-1 = an anchor). The arrays are reused by the next call.
+   */
+  sniffLines(buf: Uint8Array, start: number, end: number, roles: Int32Array): SniffedLines | null {
+    if (!this.native) return null;
+    const { lib, handle } = this.native;
+    let r = (this.sniffed ??= { count: 0, lines: new Int32Array(3 * 4096), meta: new Int32Array(META_WIDTH * 4096), out: Buffer.allocUnsafe(end - start + 4096) });
+    if (r.out.length < end - start + 4096) r.out = Buffer.allocUnsafe(end - start + 4096);
+    for (;;) {
+      const n = lib.sniffBlock(handle, buf, start, end, roles, r.lines, r.meta, r.out);
+      if (n >= 0) {
+        r.count = n;
+        return r;
+      }
+      // too small for this block: grow everything and read it again
+      r = this.sniffed = { count: 0, lines: new Int32Array(r.lines.length * 2), meta: new Int32Array(r.meta.length * 2), out: Buffer.allocUnsafe(r.out.length * 2) };
+    }
   }
 
   /** True when scanBlock runs the native loop. */

@@ -7,6 +7,25 @@ import { packagePath } from '../core/data-dir.js';
 export interface NativeScanner {
   compile(nibbles: Uint8Array, full: Uint8Array, bucket: Int32Array, pats: Int32Array, start: Int32Array, len: Int32Array, window: Int32Array, exact: Uint8Array, bytes: Uint8Array): object;
   scan(handle: object, buf: Uint8Array, start: number, end: number, ids: Int32Array, starts: Int32Array): number;
+  sniffBlock(handle: object, buf: Uint8Array, start: number, end: number, roles: Int32Array, lines: Int32Array, meta: Int32Array, out: Uint8Array): number;
+}
+
+/** Line kinds sniffBlock reports (native/shodan_sniff.c). */
+export const LINE_EMPTY = 0;
+export const LINE_LITE = 1;
+/** An anchor is in the line: parse and judge it. */
+export const LINE_ANCHOR = 2;
+/** No anchor, but the native reader left it to JavaScript: parse it. */
+export const LINE_PLAIN = 3;
+/** Ints per lite record in `meta`: port, asn (-1 = none), udp, then (offset, length) in `out` of ip, hostname, timestamp, country, region, city, org. */
+export const META_WIDTH = 17;
+
+/** What sniffBlock gives back: `count` lines as (kind, start, stop) triples, lite records in meta/out. */
+export interface SniffedLines {
+  count: number;
+  lines: Int32Array;
+  meta: Int32Array;
+  out: Buffer;
 }
 
 let loaded: NativeScanner | null | undefined;
@@ -14,12 +33,12 @@ let why = '';
 
 /** The native module, or null (then `nativeScanStatus()` says why). */
 export function nativeScanner(): NativeScanner | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
   if (process.env.EXCENSUS_NO_NATIVE === '1') {
     why = 'disabled by EXCENSUS_NO_NATIVE=1';
     return null;
   }
+  if (loaded !== undefined) return loaded;
+  loaded = null;
   const file = packagePath('native', 'build', 'Release', 'block_scan.node');
   if (file === null) {
     why = 'not built (run `npm run build:native`)';

@@ -6,7 +6,8 @@ import type { Evidence } from '../core/evidence.js';
 import type { StoredHost } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
-import { SNIFF_PATTERNS, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
+import { SNIFF_PATTERNS, loadNativeSniff, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
+import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE } from './native-scan.js';
 import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 import { LITE_WIDTH, liteRecord, pushLite, sharedEmptyEvidence, type LiteColumns } from './lite-records.js';
@@ -78,6 +79,8 @@ export class RecordProcessor {
   /** What the judge says about an observation with nothing in it: the pre-filtered records' evidence. */
   private readonly emptyEvidence: Evidence;
   private readonly sharedEvidence: Evidence;
+  /** Field role of each scanner pattern, for the native Shodan reader. */
+  private roles: Int32Array | undefined;
 
   constructor(
     detected: Detected,
@@ -98,6 +101,7 @@ export class RecordProcessor {
   addLines(block: Buffer, base: number, out: BlockResult): number {
     if (this.scanner === undefined) this.scanner = this.makeScanner(block);
     const scanner = this.scanner;
+    if (this.sniff && scanner?.isNative) return this.addLinesNative(scanner, block, base, out);
     const hits = scanner ? scanner.scanBlock(block, 0, block.length) : 0;
     let h = 0;
     let line = base;
@@ -120,6 +124,24 @@ export class RecordProcessor {
     return line - base;
   }
 
+  /** addLines with the native Shodan reader: it reads the lines without anchors itself. */
+  private addLinesNative(scanner: BlockScanner, block: Buffer, base: number, out: BlockResult): number {
+    this.roles ??= sniffRoles(SNIFF_PATTERNS.length + this.opts.prefilter!.length);
+    const r = scanner.sniffLines(block, 0, block.length, this.roles)!;
+    const lines = r.lines;
+    let lite = 0;
+    for (let k = 0; k < r.count; k++) {
+      const kind = lines[3 * k]!;
+      if (kind === LINE_EMPTY) continue;
+      if (kind === LINE_LITE) {
+        loadNativeSniff(r.meta, r.out, lite++);
+        if (this.opts.compact) this.addLite(out);
+        else this.add(sniffedObservation(), false, out);
+      } else this.addParsed(block, lines[3 * k + 1]!, lines[3 * k + 2]!, base + k + 1, kind === LINE_ANCHOR, out);
+    }
+    return r.count;
+  }
+
   private makeScanner(sample: Buffer): BlockScanner | null {
     const cores = this.opts.prefilter;
     if (cores === null) return null;
@@ -128,13 +150,18 @@ export class RecordProcessor {
   }
 
   private addLine(block: Buffer, start: number, stop: number, line: number, mayMatch: boolean, h0: number, h1: number, out: BlockResult): void {
-    if (block[start] === 0) {
-      out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
-      return;
-    }
-    if (!mayMatch && this.sniff && sniffShodanFields(block, start, stop, this.scanner!, h0, h1)) {
+    if (!mayMatch && this.sniff && block[start] !== 0 && sniffShodanFields(block, start, stop, this.scanner!, h0, h1)) {
       if (this.opts.compact) this.addLite(out);
       else this.add(sniffedObservation(), false, out);
+      return;
+    }
+    this.addParsed(block, start, stop, line, mayMatch, out);
+  }
+
+  /** Parses a line in full; judges its records when it may match (or a record reports a build). */
+  private addParsed(block: Buffer, start: number, stop: number, line: number, mayMatch: boolean, out: BlockResult): void {
+    if (block[start] === 0) {
+      out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
       return;
     }
     const r = this.parseLine(block.toString('utf8', start, stop));

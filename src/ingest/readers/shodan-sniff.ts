@@ -6,6 +6,7 @@
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from '../http-text.js';
 import { BlockScanner, type ScanPattern } from '../anchor-scan.js';
+import { META_WIDTH } from '../native-scan.js';
 
 const KEYS = ['ip_str', 'ipv6', 'port', 'timestamp', 'transport', 'asn', 'org', 'isp', 'country_code', 'city', 'region_code', 'hostnames', 'hostname', 'product', 'tags', 'data'] as const;
 type Key = (typeof KEYS)[number];
@@ -90,6 +91,28 @@ export function sniffedObservation(): Observation {
   }
   if (f.asn >= 0) obs.asn = f.org ? { number: f.asn, org: f.org, source: 'source' } : { number: f.asn, source: 'source' };
   return obs;
+}
+
+/** Pattern roles for the native reader: each key's index in KEYS, -1 for the anchors after them. */
+export function sniffRoles(patterns: number): Int32Array {
+  return Int32Array.from({ length: patterns }, (_, id) => (id < KEYS.length ? id : -1));
+}
+
+/** Loads lite record `i` the native reader wrote (META_WIDTH ints in meta, strings in out) into `sniffed`. */
+export function loadNativeSniff(meta: Int32Array, out: Buffer, i: number): void {
+  const m = i * META_WIDTH;
+  const text = (slot: number): string => (meta[m + slot + 1] === 0 ? '' : utf8(out, meta[m + slot]!, meta[m + slot]! + meta[m + slot + 1]!));
+  const f = sniffed;
+  f.port = meta[m]!;
+  f.asn = meta[m + 1]!;
+  f.transport = meta[m + 2] === 1 ? 'udp' : 'tcp';
+  f.ip = text(3);
+  f.hostname = text(5);
+  f.timestamp = text(7);
+  f.country = text(9);
+  f.region = text(11);
+  f.city = text(13);
+  f.org = text(15);
 }
 
 /** The observation of bytes [start, end) (see sniffShodanFields); null = parse the line properly. */

@@ -1,0 +1,106 @@
+// The native Shodan reader (native/shodan_sniff.c) must give every line the record the JavaScript
+// sniffer and the full parser give it, or hand the line back to be parsed: compared here on real
+// samples, generated banners and lines built to hit each of its edge cases, in thread and in workers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostRecordToWire } from '../../src/core/wire.js';
+import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
+import { nativeScanStatus, nativeScanner, LINE_LITE } from '../../src/ingest/native-scan.js';
+import { BlockScanner } from '../../src/ingest/anchor-scan.js';
+import { SNIFF_PATTERNS, sniffRoles } from '../../src/ingest/readers/shodan-sniff.js';
+import { generateRecord, rng } from '../../bench/gen-shodan.js';
+import { fixtures } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'excensus-native-sniff-'));
+
+/** Lines aimed at each rule of the reader; none carries an Exchange anchor. */
+const TRICKY = [
+  '{"ip_str": "192.0.2.1", "port": 443, "timestamp": "2024-05-01T12:34:56.123456", "location": {"country_code": "DE", "region_code": "HE", "city": "Frankfurt am Main"}, "asn": "AS3320", "org": "Deutsche Telekom AG"}',
+  '{"ip_str": "192.0.2.2", "port": "8080", "timestamp": "2024-05-01T12:34:56Z", "asn": 3320, "isp": "ISP only"}',
+  '{"ip_str": "192.0.2.3", "port": "443.0", "timestamp": "2024-05-01T12:34:56"}',
+  '{"ip_str": "192.0.2.4", "port": " 443 ", "timestamp": "2024-05-29T12:34:56.1"}',
+  '{"ip_str": "192.0.2.5", "port": 70000}',
+  '{"ip_str": "192.0.2.6", "port": 443, "timestamp": 1680197558}',
+  '{"ip_str": "192.0.2.7", "port": 443, "timestamp": "2024-05-01T12:34:56.123456789Z", "asn": " as64500 "}',
+  '{"ip_str": "192.0.2.8", "port": 443, "timestamp": "2024-05-01T12:34:56.", "asn": "AS\u00a064500"}',
+  '{"ip_str": "192.0.2.9", "ipv6": null, "port": 443, "hostnames": [], "hostname": ""}',
+  '{"ip_str": "192.0.2.10", "ipv6": "2001:db8::1", "port": 443, "hostnames": ["a.example", "b.example"]}',
+  '{"ip_str": "192.0.2.11", "ipv6": "", "port": 443}',
+  '{"ip_str": "192.0.2.12", "port": 443, "hostname": "h.example", "hostnames": [ "other.example" ]}',
+  '{"ip_str": "192.0.2.13", "port": 443, "org": "", "isp": "Fallback ISP", "transport": "udp"}',
+  '{"ip_str": "192.0.2.14", "port": 443, "location": {"city": "Z\u00fcrich", "country_code": "CH"}}',
+  '{"ip_str": "192.0.2.15", "port": 443, "location": {"city": "Esc\\"aped"}}',
+  '{"ip_str": "192.0.2.16", "port": 443, "x": {"port": 81}}',
+  '{"ip_str": "192.0.2.17", "port": 443, "tags": ["cloud"]}',
+  '{"ip_str": "192.0.2.18", "port": 443, "note": "port", "other": "timestamp"}',
+  '{"ip_str": "192.0.2.19", "port": 443, "data": "HTTP/1.1 200 OK\\r\\nServer: nginx\\r\\n\\r\\n"}  ',
+  '{"ip_str": "192.0.2.20", "data": [{"port": 80}]}',
+  '{"ip_str": "192.0.2.21", "port": 443, "asn": "AS12345678901"}',
+  '{"ip_str": "192.0.2.22", "port": 443, "asn": null, "timestamp": null, "org": 5}',
+  '{"ip_str": "192.0.2.23", "port": 443, "timestamp": ""}',
+  '{"port": 443}',
+  '{"ip_str": "192.0.2.24", "port": 443, "timestamp": "2024-02-30T00:00:00"}',
+  '{"ip_str": "192.0.2.25", "port": 443, "timestamp": "2024-05-01 12:34:56"}',
+  '{"ip_str": "192.0.2.26", "port": 443, "ip_str": "192.0.2.27"}',
+  '{"ip_str": "192.0.2.28", "port": 443 \r',
+  'not json at all',
+  '',
+  '{"ip_str": "192.0.2.29", "port": 443, "location": {"country_code": 7, "region_code": true}}',
+];
+
+function corpus(): string {
+  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8').trim().split('\n');
+  const r = rng(21);
+  for (let i = 0; i < 300; i++) lines.push(generateRecord(r, i).line);
+  lines.push(...TRICKY);
+  return lines.join('\n') + '\n';
+}
+
+async function collect(file: string, opts: Partial<IngestOptions>, noNative: boolean) {
+  if (noNative) process.env.EXCENSUS_NO_NATIVE = '1';
+  try {
+    const hosts: unknown[] = [];
+    const summary = await ingestFiles([file], { asOf: '2024-06-01', keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00.000Z', ...opts }, async (b) => {
+      for (const h of b) hosts.push(hostRecordToWire(h.record));
+    });
+    return { hosts, problems: summary.problems.map((p) => `${p.line}: ${p.reason}`) };
+  } finally {
+    delete process.env.EXCENSUS_NO_NATIVE;
+  }
+}
+
+test('the native reader gives the records the JavaScript sniffer gives, in thread and in workers', async (t) => {
+  if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
+  const file = join(dir, 'corpus.jsonl');
+  writeFileSync(file, corpus());
+  // (the JavaScript sniffer is held to the full parser in fields.test.ts and pipeline.test.ts)
+  const js = await collect(file, {}, true);
+  const native = await collect(file, {}, false);
+  const threaded = await collect(file, { workers: 2, rangeBytes: 64 * 1024 }, false);
+  assert.ok(js.hosts.length > 300);
+  assert.ok(js.problems.length >= 2, 'the broken lines are reported');
+  assert.deepEqual(native, js, 'native reader = JavaScript sniffer');
+  assert.deepEqual(threaded, js, 'native reader in workers = JavaScript sniffer');
+});
+
+test('the native reader takes most plain banners itself and hands the edge cases back', (t) => {
+  const lib = nativeScanner();
+  if (!lib) return t.skip(`native scanner: ${nativeScanStatus()}`);
+  const buf = Buffer.from(corpus());
+  const scanner = new BlockScanner(SNIFF_PATTERNS, buf);
+  const r = scanner.sniffLines(buf, 0, buf.length, sniffRoles(SNIFF_PATTERNS.length))!;
+  let lite = 0;
+  for (let k = 0; k < r.count; k++) if (r.lines[3 * k] === LINE_LITE) lite++;
+  assert.equal(r.count, buf.toString().split('\n').length - 1, 'every line reported');
+  assert.ok(lite >= 280, `lite records: ${lite}`);
+  const kindOf = (ip: string) => {
+    for (let k = 0; k < r.count; k++) if (buf.toString('utf8', r.lines[3 * k + 1], r.lines[3 * k + 2]).includes(`"${ip}"`)) return r.lines[3 * k];
+    return -1;
+  };
+  assert.equal(kindOf('192.0.2.1'), LINE_LITE);
+  assert.notEqual(kindOf('192.0.2.15'), LINE_LITE, 'an escaped string is left to JavaScript');
+  assert.notEqual(kindOf('192.0.2.3'), LINE_LITE, 'a port written 443.0 is left to JavaScript');
+});
