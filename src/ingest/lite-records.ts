@@ -4,6 +4,7 @@
 import type { HostRecord } from '../core/host-record.js';
 import type { Evidence } from '../core/evidence.js';
 import type { SniffedFields } from './readers/shodan-sniff.js';
+import { META_WIDTH } from './native-scan.js';
 
 /** Columns per record: ip, port, hostname, timestamp, country, region, city, asn (-1 = none), org. */
 export const LITE_WIDTH = 9;
@@ -29,24 +30,46 @@ export function sharedEmptyEvidence(template: Evidence): Evidence {
 
 /** The host record of the lite record starting at column `i`: what notExchangeRecord gives its observation. */
 export function liteRecord(cols: LiteColumns, i: number, evidence: Evidence): HostRecord {
-  const hostname = cols[i + 2] as string;
-  const country = cols[i + 4] as string;
-  const region = cols[i + 5] as string;
-  const city = cols[i + 6] as string;
-  const asn = cols[i + 7] as number;
-  const org = cols[i + 8] as string;
+  return buildRecord(
+    cols[i] as string, cols[i + 1] as number, cols[i + 2] as string, cols[i + 3] as string,
+    cols[i + 4] as string, cols[i + 5] as string, cols[i + 6] as string, cols[i + 7] as number, cols[i + 8] as string, evidence,
+  );
+}
+
+/**
+ * Lite records as the native reader wrote them (META_WIDTH ints each in `meta`, their strings in
+ * `out`), moved between threads as two transferred arrays instead of one string per field.
+ */
+export interface LiteBinary {
+  meta: Int32Array;
+  out: Uint8Array;
+  /** For records without a time. */
+  defaultTimestamp: string;
+}
+
+/** Lite records `count` of `meta`/`out` (reused arrays) copied for transfer; `out` is used up to the last record's org. */
+export function copyLiteBinary(meta: Int32Array, out: Uint8Array, count: number, defaultTimestamp: string): LiteBinary {
+  const last = (count - 1) * META_WIDTH;
+  const used = count > 0 ? meta[last + 15]! + meta[last + 16]! : 0;
+  // copies (Buffer#slice would share the reused memory): these are transferred away
+  return { meta: meta.slice(0, count * META_WIDTH), out: Uint8Array.prototype.slice.call(out, 0, used), defaultTimestamp };
+}
+
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string }).utf8Slice;
+
+/** The host record of binary lite record `i`. */
+export function liteBinaryRecord(bin: LiteBinary, i: number, evidence: Evidence): HostRecord {
+  const m = bin.meta;
+  const k = i * META_WIDTH;
+  const text = (slot: number): string => (m[k + slot + 1] === 0 ? '' : utf8Slice.call(bin.out, m[k + slot]!, m[k + slot]! + m[k + slot + 1]!));
+  return buildRecord(text(3), m[k]!, text(5), text(7) || bin.defaultTimestamp, text(9), text(11), text(13), m[k + 1]!, text(15), evidence);
+}
+
+function buildRecord(
+  ip: string, port: number, hostname: string, timestamp: string, country: string, region: string, city: string, asn: number, org: string, evidence: Evidence,
+): HostRecord {
   // properties set one by one: object spreads cost more than the rest of this function
-  const record: HostRecord = {
-    ip: cols[i] as string,
-    port: cols[i + 1] as number,
-    source: 'shodan',
-    timestamp: cols[i + 3] as string,
-    status: 'not-exchange',
-    isExchange: false,
-    suspect: false,
-    evidence,
-    classification: null,
-  };
+  const record: HostRecord = { ip, port, source: 'shodan', timestamp, status: 'not-exchange', isExchange: false, suspect: false, evidence, classification: null };
   if (hostname) record.hostname = hostname;
   if (country || city) {
     const geo: NonNullable<HostRecord['geo']> = { source: 'source' };

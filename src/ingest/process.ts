@@ -10,7 +10,7 @@ import { SNIFF_PATTERNS, loadNativeSniff, sniffRoles, sniffShodanFields, sniffed
 import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE } from './native-scan.js';
 import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
-import { LITE_WIDTH, liteRecord, pushLite, sharedEmptyEvidence, type LiteColumns } from './lite-records.js';
+import { LITE_WIDTH, copyLiteBinary, liteBinaryRecord, liteRecord, pushLite, sharedEmptyEvidence, type LiteBinary, type LiteColumns } from './lite-records.js';
 
 export type Judge = (obs: Observation) => HostRecord;
 
@@ -34,6 +34,8 @@ export interface LiteBlock {
   order: string;
   /** The evidence pre-filtered records get. */
   evidence: Evidence;
+  /** Set when the lite records came from the native reader: then they are here, not in `cols`. */
+  bin?: LiteBinary;
 }
 
 export interface BlockResult {
@@ -133,12 +135,20 @@ export class RecordProcessor {
     for (let k = 0; k < r.count; k++) {
       const kind = lines[3 * k]!;
       if (kind === LINE_EMPTY) continue;
-      if (kind === LINE_LITE) {
+      if (kind !== LINE_LITE) this.addParsed(block, lines[3 * k + 1]!, lines[3 * k + 2]!, base + k + 1, kind === LINE_ANCHOR, out);
+      else if (this.opts.compact) {
+        // worker threads: the records cross as the reader wrote them (see copyLiteBinary)
+        out.records++;
+        lite++;
+        if (this.opts.exchangeOnly) continue;
+        if (!out.lite) out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
+        out.lite.order += 'l';
+      } else {
         loadNativeSniff(r.meta, r.out, lite++);
-        if (this.opts.compact) this.addLite(out);
-        else this.add(sniffedObservation(), false, out);
-      } else this.addParsed(block, lines[3 * k + 1]!, lines[3 * k + 2]!, base + k + 1, kind === LINE_ANCHOR, out);
+        this.add(sniffedObservation(), false, out);
+      }
     }
+    if (out.lite && this.opts.compact) out.lite.bin = copyLiteBinary(r.meta, r.out, lite, this.opts.defaultTimestamp);
     return r.count;
   }
 
@@ -203,6 +213,7 @@ export function expandHosts(r: BlockResult): StoredHost[] {
   let l = 0;
   for (let k = 0; k < lite.order.length; k++) {
     if (lite.order.charCodeAt(k) === 102) out[k] = r.hosts[f++]!;
+    else if (lite.bin) out[k] = { record: liteBinaryRecord(lite.bin, l++, evidence) };
     else {
       out[k] = { record: liteRecord(lite.cols, l, evidence) };
       l += LITE_WIDTH;

@@ -47,5 +47,6 @@ parentPort!.on('message', (job: WorkerJob) => {
   const buf = job.range && ranges ? ranges.read(job.range) : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
   const lines = processor.addLines(buf, 0, out);
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
-  parentPort!.postMessage(reply);
+  const bin = out.lite?.bin;
+  parentPort!.postMessage(reply, bin ? [bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer] : []);
 });

@@ -84,6 +84,8 @@ test('the native reader gives the records the JavaScript sniffer gives, in threa
   assert.ok(js.problems.length >= 2, 'the broken lines are reported');
   assert.deepEqual(native, js, 'native reader = JavaScript sniffer');
   assert.deepEqual(threaded, js, 'native reader in workers = JavaScript sniffer');
+  const onlyJs = await collect(file, { exchangeOnly: true }, true);
+  assert.deepEqual(await collect(file, { exchangeOnly: true, workers: 2, rangeBytes: 64 * 1024 }, false), onlyJs, '--exchange-only in workers');
 });
 
 test('the native reader takes most plain banners itself and hands the edge cases back', (t) => {
