@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateShodanFile } from './gen-shodan.js';
+import { commandV8Flags } from '../bin/v8-flags.js';
 
 interface Run {
   mode: string;
@@ -107,7 +108,8 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
     const db = join(work, `store-${records}.db`);
     for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
     const before = load();
-    const child = spawnSync(process.execPath, [...node, childFile, root, mode, file, workers, db], { encoding: 'utf8', maxBuffer: 16 << 20 });
+    // the V8 flags bin/excensus.js gives `ingest`: measure what users run
+    const child = spawnSync(process.execPath, [...commandV8Flags.ingest, ...node, childFile, root, mode, file, workers, db], { encoding: 'utf8', maxBuffer: 16 << 20 });
     if (child.status !== 0) {
       process.stderr.write(child.stderr);
       process.exit(1);
