@@ -94,7 +94,7 @@ export class SqlStore implements Store {
     }
     if (thread) {
       try {
-        await thread.write(scanId, this.tallies.has(scanId), splitBatch(hosts));
+        await thread.write(scanId, this.tallies.has(scanId), splitBatch(hosts, this.db.dialect));
       } catch (err) {
         this.tallies.delete(scanId);
         throw err;
