@@ -2,7 +2,7 @@
 // bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
 import { continentOf, createGeoResolver } from '../geo/index.js';
-import { DEFAULT_STORE_PATH, openStore, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
+import { DEFAULT_STORE_PATH, openStore, type HostBatch, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
 import { ConfigError } from '../core/errors.js';
 import type { OptionSpec, OptionValues } from './args.js';
 import { bool, str } from './args.js';
@@ -49,9 +49,8 @@ export interface RecorderOptions {
 const MAX_PENDING_OBSERVATIONS = 500;
 
 export class Recorder {
-  private pending: StoredHost[] = [];
-  /** Records in `pending` that carry an observation (kilobytes each, against ~100 bytes for plain ones). */
-  private pendingObservations = 0;
+  /** Records not yet handed to the store, encoded as they came (null until the first, or without a store). */
+  private pending: HostBatch | null = null;
   /** The batch the store is committing, if any. */
   private inFlight: Promise<void> | null = null;
   readonly scanId: number | null;
@@ -104,12 +103,11 @@ export class Recorder {
       this.written += hosts.length;
       return;
     }
-    for (const h of hosts) {
-      this.pending.push(this.enrich(h));
-      if (h.observation) this.pendingObservations++;
-    }
-    // Large batches make plain records cheap to write; observations bound the batch's memory instead.
-    if (this.pending.length >= (this.o.batchSize ?? 5000) || this.pendingObservations >= MAX_PENDING_OBSERVATIONS) await this.send();
+    const batch = (this.pending ??= this.o.store.newBatch());
+    for (const h of hosts) batch.add(this.enrich(h));
+    // Large batches make plain records cheap to write; observations (kilobytes each, against ~100
+    // bytes for a plain record) bound the batch's memory instead.
+    if (batch.size >= (this.o.batchSize ?? 5000) || batch.observations >= MAX_PENDING_OBSERVATIONS) await this.send();
   }
 
   /**
@@ -119,16 +117,15 @@ export class Recorder {
    */
   private async send(): Promise<void> {
     await this.settle();
-    if (this.pending.length === 0) return;
     const batch = this.pending;
-    this.pending = [];
-    this.pendingObservations = 0;
+    if (!batch || batch.size === 0) return;
+    this.pending = null;
     if (!this.o.store || this.scanId === null) {
-      this.written += batch.length;
+      this.written += batch.size;
       return;
     }
-    const committed = this.o.store.addHosts(this.scanId, batch).then(() => {
-      this.written += batch.length;
+    const committed = this.o.store.addBatch(this.scanId, batch).then(() => {
+      this.written += batch.size;
     });
     committed.catch(() => undefined); // surfaces from settle()
     this.inFlight = committed;

@@ -1,14 +1,11 @@
-// Writes one batch of host records (inside the caller's transaction). Fresh targets take plain
-// INSERTs — many rows per statement for plain records, which need no id because they get no
-// host_data row, and bind only the columns they fill — and only targets already stored take
+// Writes one batch (host-batch.ts splits it) inside the caller's transaction. Fresh targets take
+// plain INSERTs — many rows per statement for plain records, which need no id because they get
+// no host_data row, and bind only the columns they fill — and only targets already stored take
 // the upsert path, which replaces them.
-import { hostRecordToWire } from '../core/wire.js';
-import type { HostRecord } from '../core/host-record.js';
-import type { StoredHost } from './store.js';
 import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
-import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, pushHostRow, pushPlainRow } from './host-row.js';
-import { isPlainRecord } from './plain-record.js';
+import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, pushHostRow } from './host-row.js';
+import type { RichHost, SplitBatch } from './host-batch.js';
 
 const WIDTH = HOST_COLUMNS.length;
 const COLS = HOST_COLUMNS.join(', ');
@@ -56,89 +53,6 @@ interface Target {
   base: number;
 }
 
-/**
- * The batch without the hosts a later one of the same target replaces (one statement may not
- * touch a row twice, and the last write wins). Batches seldom repeat a target: they are
- * checked by address first, and full "ip|port" keys are built only for addresses seen twice.
- */
-export function lastWrites(hosts: StoredHost[]): StoredHost[] {
-  const firstAt = new Map<string, number>();
-  let keys: Set<string> | null = null;
-  for (let i = 0; i < hosts.length; i++) {
-    const r = (hosts[i] as StoredHost).record;
-    const first = firstAt.get(r.ip);
-    if (first === undefined) {
-      firstAt.set(r.ip, i);
-      continue;
-    }
-    keys ??= new Set();
-    keys.add(keyOf(r.ip, (hosts[first] as StoredHost).record.port));
-    const key = keyOf(r.ip, r.port);
-    if (keys.has(key)) {
-      const byKey = new Map<string, StoredHost>();
-      for (const h of hosts) byKey.set(keyOf(h.record.ip, h.record.port), h);
-      return [...byKey.values()];
-    }
-    keys.add(key);
-  }
-  return hosts;
-}
-
-/** A record stored with its JSON (host_data), already encoded. */
-export interface RichHost {
-  record: HostRecord;
-  json: string;
-  observation: string | null;
-}
-
-/** A batch split for writing: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */
-export interface SplitBatch {
-  plain: SqlValue[][];
-  rich: RichHost[];
-}
-
-const byTarget = (a: StoredHost, b: StoredHost): number => {
-  const x = a.record.ip;
-  const y = b.record.ip;
-  return x < y ? -1 : x > y ? 1 : a.record.port - b.record.port;
-};
-
-/** Rows per plain INSERT: full chunks, then (SQLite, one cached statement per text) halving sizes. */
-function chunkRows(dialect: SqlDriver['dialect'], left: number): number {
-  const full = dialect === 'postgres' ? 200 : 64;
-  if (left >= full) return full;
-  if (dialect === 'postgres') return left;
-  let n = 1;
-  while (n * 2 <= left) n *= 2;
-  return n;
-}
-
-/**
- * Drops replaced repeats (lastWrites), encodes the JSON of rich records and cuts the plain
- * records' rows into INSERT-sized chunks, in (ip, port) order: then the unique index takes its
- * new entries page after page rather than at random places (SQLite's cost per row fell from
- * ~5.2 to ~4.0 us; the sort costs ~0.4).
- */
-export function splitBatch(hosts: StoredHost[], dialect: SqlDriver['dialect']): SplitBatch {
-  const plainHosts: StoredHost[] = [];
-  const rich: RichHost[] = [];
-  for (const h of lastWrites(hosts)) {
-    if (!h.observation && isPlainRecord(h.record)) plainHosts.push(h);
-    // Encoded here: a writer thread then receives two strings rather than the observation's objects.
-    else rich.push({ record: h.record, json: JSON.stringify(hostRecordToWire(h.record)), observation: h.observation ? JSON.stringify(h.observation) : null });
-  }
-  plainHosts.sort(byTarget);
-  const plain: SqlValue[][] = [];
-  for (let i = 0; i < plainHosts.length; ) {
-    const n = chunkRows(dialect, plainHosts.length - i);
-    const values: SqlValue[] = [];
-    for (let j = i; j < i + n; j++) pushPlainRow(values, (plainHosts[j] as StoredHost).record);
-    plain.push(values);
-    i += n;
-  }
-  return { plain, rich };
-}
-
 const PLAIN_IP = PLAIN_COLUMNS.indexOf('ip');
 const PLAIN_PORT = PLAIN_COLUMNS.indexOf('port');
 
@@ -159,10 +73,6 @@ export class HostWriter {
     private readonly fam: FamilyBits,
   ) {
     this.richChunk = db.dialect === 'postgres' ? 200 : 1;
-  }
-
-  write(scanId: number, hosts: StoredHost[]): Promise<WriteResult> {
-    return this.writeSplit(scanId, splitBatch(hosts, this.db.dialect));
   }
 
   /** Writes a batch splitBatch made (here or on another thread). */

@@ -2,10 +2,11 @@
 // in their driver. Census queries read per-scan pre-aggregates (cubes.ts), rebuilt when the
 // scan's data changed (finishScan rebuilds them, so complete scans answer at once).
 import { ConfigError } from '../core/errors.js';
-import type { CensusQuery, CensusRow, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost } from './store.js';
+import type { CensusQuery, CensusRow, HostBatch, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost } from './store.js';
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
-import { HostWriter, splitBatch } from './host-writer.js';
+import { HostWriter } from './host-writer.js';
+import { EncodedBatch } from './host-batch.js';
 import { CubeTally, runTallyStatements } from './cube-tally.js';
 import { WriteThread } from './write-thread.js';
 import { plainRecordFromRow } from './plain-record.js';
@@ -84,17 +85,29 @@ export class SqlStore implements Store {
     return id;
   }
 
-  async addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
-    if (hosts.length === 0) return;
+  addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
+    const batch = new EncodedBatch();
+    for (const h of hosts) batch.add(h);
+    return this.addBatch(scanId, batch);
+  }
+
+  newBatch(): HostBatch {
+    return new EncodedBatch();
+  }
+
+  async addBatch(scanId: number, hostBatch: HostBatch): Promise<void> {
+    if (!(hostBatch instanceof EncodedBatch)) throw new Error('addBatch takes a batch from newBatch()');
+    if (hostBatch.size === 0) return;
     let thread = this.route.get(scanId);
     if (thread === undefined) {
       const path = this.opts.writerPath;
-      thread = path !== undefined && hosts.length >= THREAD_MIN_BATCH ? (this.thread ??= new WriteThread({ path })) : null;
+      thread = path !== undefined && hostBatch.size >= THREAD_MIN_BATCH ? (this.thread ??= new WriteThread({ path })) : null;
       this.route.set(scanId, thread);
     }
+    const batch = hostBatch.split(this.db.dialect);
     if (thread) {
       try {
-        await thread.write(scanId, this.tallies.has(scanId), splitBatch(hosts, this.db.dialect));
+        await thread.write(scanId, this.tallies.has(scanId), batch);
       } catch (err) {
         this.tallies.delete(scanId);
         throw err;
@@ -104,7 +117,7 @@ export class SqlStore implements Store {
     const tally = this.tallies.get(scanId);
     try {
       const written = await this.db.transaction(async () => {
-        const w = await this.writer.write(scanId, hosts);
+        const w = await this.writer.writeSplit(scanId, batch);
         await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
         return w;
       });

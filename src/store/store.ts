@@ -78,11 +78,24 @@ export interface HostFilter extends CensusFilter {
   asOf?: string;
 }
 
+/** Records gathered for one addBatch: each is encoded as it is added, so callers need not keep it. */
+export interface HostBatch {
+  add(h: StoredHost): void;
+  /** Records added. */
+  readonly size: number;
+  /** Of those, records carrying an observation (the batch's memory is mostly theirs). */
+  readonly observations: number;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   createScan(meta: ScanMeta): Promise<number>;
   /** Writes one batch in one transaction. Re-writing the same (scan, ip, port) replaces it: no duplicates after a resume. */
   addHosts(scanId: number, hosts: StoredHost[]): Promise<void>;
+  /** An empty batch for addBatch. */
+  newBatch(): HostBatch;
+  /** addHosts for a batch newBatch gave. */
+  addBatch(scanId: number, batch: HostBatch): Promise<void>;
   finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void>;
   listScans(): Promise<ScanInfo[]>;
   /** By numeric id or by name (a string of digits that names no scan is taken as an id). */

@@ -4,7 +4,7 @@
 // counts the scan's mask cubes (cube-tally.ts) and hands their INSERTs back for finishScan.
 import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
-import type { SplitBatch } from './host-writer.js';
+import type { SplitBatch } from './host-batch.js';
 import type { TallyStatement } from './cube-tally.js';
 
 export interface WriterInit {

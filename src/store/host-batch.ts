@@ -1,0 +1,116 @@
+// A batch of host records encoded as they arrive: a plain record becomes its hosts row at once
+// (its objects need not outlive the call), a rich one its JSON. The batch is then split for
+// writing: repeats of a target dropped (the last write wins), plain rows sorted and cut into
+// INSERT-sized chunks. Holding rows instead of records until the commit keeps the records from
+// surviving into V8's old generation (measured: less GC on the thread that receives them).
+import { hostRecordToWire } from '../core/wire.js';
+import type { HostRecord } from '../core/host-record.js';
+import type { HostBatch, StoredHost } from './store.js';
+import type { SqlDriver, SqlValue } from './driver.js';
+import { PLAIN_COLUMNS, pushPlainRow } from './host-row.js';
+import { isPlainRecord } from './plain-record.js';
+
+/** A record stored with its JSON (host_data), already encoded. */
+export interface RichHost {
+  record: HostRecord;
+  json: string;
+  observation: string | null;
+}
+
+/** A batch ready to write: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */
+export interface SplitBatch {
+  plain: SqlValue[][];
+  rich: RichHost[];
+}
+
+const WIDTH = PLAIN_COLUMNS.length;
+const IP = PLAIN_COLUMNS.indexOf('ip');
+const PORT = PLAIN_COLUMNS.indexOf('port');
+const keyOf = (ip: string, port: number): string => `${ip}|${port}`;
+
+/** Rows per plain INSERT: full chunks, then (SQLite, one cached statement per text) halving sizes. */
+function chunkRows(dialect: SqlDriver['dialect'], left: number): number {
+  const full = dialect === 'postgres' ? 200 : 64;
+  if (left >= full) return full;
+  if (dialect === 'postgres') return left;
+  let n = 1;
+  while (n * 2 <= left) n *= 2;
+  return n;
+}
+
+export class EncodedBatch implements HostBatch {
+  /** PLAIN_COLUMNS rows back to back, and the arrival number of each. */
+  private readonly rows: SqlValue[] = [];
+  private readonly rowSeq: number[] = [];
+  private readonly rich: RichHost[] = [];
+  private readonly richSeq: number[] = [];
+  size = 0;
+  observations = 0;
+
+  add(h: StoredHost): void {
+    const r = h.record;
+    if (!h.observation && isPlainRecord(r)) {
+      pushPlainRow(this.rows, r);
+      this.rowSeq.push(this.size++);
+      return;
+    }
+    this.rich.push({ record: r, json: JSON.stringify(hostRecordToWire(r)), observation: h.observation ? JSON.stringify(h.observation) : null });
+    this.richSeq.push(this.size++);
+    if (h.observation) this.observations++;
+  }
+
+  /**
+   * Arrival numbers of the entries a later one of the same target replaces (one statement may
+   * not touch a row twice); null when none. Checked by address first: full "ip|port" keys are
+   * built only for addresses seen twice.
+   */
+  private replaced(): Set<number> | null {
+    const ipAt = new Map<string, number>();
+    let twice = false;
+    const see = (ip: string, seq: number): void => {
+      if (ipAt.has(ip)) twice = true;
+      else ipAt.set(ip, seq);
+    };
+    for (let i = 0; i < this.rowSeq.length; i++) see(this.rows[i * WIDTH + IP] as string, this.rowSeq[i] as number);
+    for (let i = 0; i < this.rich.length; i++) see((this.rich[i] as RichHost).record.ip, this.richSeq[i] as number);
+    if (!twice) return null;
+    const last = new Map<string, number>();
+    const targets: Array<[string, number]> = [];
+    for (let i = 0; i < this.rowSeq.length; i++) targets.push([keyOf(this.rows[i * WIDTH + IP] as string, this.rows[i * WIDTH + PORT] as number), this.rowSeq[i] as number]);
+    for (let i = 0; i < this.rich.length; i++) targets.push([keyOf((this.rich[i] as RichHost).record.ip, (this.rich[i] as RichHost).record.port), this.richSeq[i] as number]);
+    for (const [key, seq] of targets) if ((last.get(key) ?? -1) < seq) last.set(key, seq);
+    const out = new Set<number>();
+    for (const [key, seq] of targets) if (last.get(key) !== seq) out.add(seq);
+    return out.size > 0 ? out : null;
+  }
+
+  /**
+   * The batch to write. Plain rows go in (ip, port) order: the unique index then takes its new
+   * entries page after page rather than at random places (SQLite's cost per row fell from ~5.2
+   * to ~4.0 us; the sort costs ~0.4).
+   */
+  split(dialect: SqlDriver['dialect']): SplitBatch {
+    const drop = this.replaced();
+    const rows = this.rows;
+    const at: number[] = [];
+    for (let i = 0; i < this.rowSeq.length; i++) if (!drop?.has(this.rowSeq[i] as number)) at.push(i * WIDTH);
+    at.sort((i, j) => {
+      const x = rows[i + IP] as string;
+      const y = rows[j + IP] as string;
+      return x < y ? -1 : x > y ? 1 : (rows[i + PORT] as number) - (rows[j + PORT] as number);
+    });
+    const plain: SqlValue[][] = [];
+    for (let i = 0; i < at.length; ) {
+      const n = chunkRows(dialect, at.length - i);
+      const values: SqlValue[] = [];
+      for (let j = i; j < i + n; j++) {
+        const base = at[j] as number;
+        for (let k = 0; k < WIDTH; k++) values.push(rows[base + k] as SqlValue);
+      }
+      plain.push(values);
+      i += n;
+    }
+    const rich = drop ? this.rich.filter((_, i) => !drop.has(this.richSeq[i] as number)) : this.rich;
+    return { plain, rich };
+  }
+}

@@ -1,0 +1,39 @@
+// EncodedBatch: a target repeated within one batch is written once, as its last record, whether
+// the repeats are plain rows, JSON records or both; plain rows come out sorted and chunked.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { EncodedBatch } from '../../src/store/host-batch.js';
+import { PLAIN_COLUMNS } from '../../src/store/host-row.js';
+import type { StoredHost } from '../../src/store/store.js';
+import { makeRecord } from './records.js';
+import { plainRecords } from './round-trip.js';
+
+const plain = (ip: string, port = 443, city = 'x'): StoredHost => {
+  const r = { ...(plainRecords()[0] as StoredHost['record']), ip, port };
+  r.geo = { ...r.geo, city, source: 'source' };
+  return { record: r };
+};
+const rich = (ip: string, port = 443): StoredHost => ({ record: makeRecord({ ip, port }) });
+const W = PLAIN_COLUMNS.length;
+const rowsOf = (chunks: unknown[][]): string[] => chunks.flatMap((c) => Array.from({ length: c.length / W }, (_, i) => `${String(c[i * W])}:${String(c[i * W + 1])}:${String(c[i * W + PLAIN_COLUMNS.indexOf('geo_city')])}`));
+
+describe('EncodedBatch', () => {
+  it('keeps the last record of a repeated target, across plain and JSON records', () => {
+    const b = new EncodedBatch();
+    for (const h of [plain('10.0.0.2'), rich('10.0.0.1'), rich('10.0.0.2'), plain('10.0.0.1', 443, 'late'), plain('10.0.0.1', 80), plain('10.0.0.3'), plain('10.0.0.3', 443, 'again')]) b.add(h);
+    assert.equal(b.size, 7);
+    const s = b.split('sqlite');
+    assert.deepEqual(rowsOf(s.plain), ['10.0.0.1:80:x', '10.0.0.1:443:late', '10.0.0.3:443:again']);
+    assert.deepEqual(s.rich.map((h) => `${h.record.ip}:${h.record.port}`), ['10.0.0.2:443']);
+  });
+
+  it('sorts plain rows by target and cuts them into full chunks and halving tails', () => {
+    const b = new EncodedBatch();
+    const ips = Array.from({ length: 100 }, (_, i) => `10.1.${(i * 37) % 100}.1`);
+    for (const ip of ips) b.add(plain(ip));
+    const s = b.split('sqlite');
+    assert.deepEqual(s.plain.map((c) => c.length / W), [64, 32, 4]);
+    assert.deepEqual(rowsOf(s.plain).map((r) => r.split(':')[0]), [...ips].sort());
+    assert.deepEqual(new EncodedBatch().split('postgres'), { plain: [], rich: [] });
+  });
+});
