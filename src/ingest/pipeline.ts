@@ -15,6 +15,7 @@ import { fileRanges } from './file-ranges.js';
 import type { WorkerInit, WorkerReply } from './worker.js';
 import { closeSync, openSync } from 'node:fs';
 import type { Problem } from './types.js';
+import type { PlainCount } from './plain-tally.js';
 
 export interface IngestOptions {
   /** Forces a format for every input (else detected per file). */
@@ -34,6 +35,11 @@ export interface IngestOptions {
   maxProblems?: number;
   /** Skip the anchor pre-filter (judge every record). */
   noPrefilter?: boolean;
+  /**
+   * Plain records (no Exchange marker, their country given by the source) reach the sink as counts
+   * by country, ASN and organisation instead of host records (for a store that keeps counts of them).
+   */
+  tallyPlain?: boolean;
   /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
   rangeBytes?: number;
   /** Main-thread judge; default: rules + knowledge base loaded here (workers load their own). */
@@ -59,7 +65,8 @@ export interface IngestSummary {
   files: FileSummary[];
 }
 
-export type Sink = (batch: StoredHost[]) => Promise<void>;
+/** Receives host records in input order, and (with tallyPlain) counts of plain records read along the way. */
+export type Sink = (batch: StoredHost[], plain?: PlainCount[]) => Promise<void>;
 
 const STREAM_BATCH = 1000;
 
@@ -93,7 +100,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       fs.records += r.records;
       summary.exchange += r.exchange;
       summary.suspect += r.suspect;
-      if (r.hosts.length > 0 || r.lite) await sink(expandHosts(r));
+      if (r.hosts.length > 0 || r.lite || r.plain) await sink(expandHosts(r), r.plain);
     };
     const reader = readerFor(detected);
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
@@ -106,6 +113,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         keepObservations: opts.keepObservations ?? true,
         defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
         prefilter: !opts.noPrefilter,
+        tallyPlain: opts.tallyPlain ?? false,
       };
       const onReply = async (reply: WorkerReply) => {
         await add(reply.result, lastLine);
@@ -172,5 +180,6 @@ async function makeProcessor(detected: Detected, opts: IngestOptions, ctx: { jud
     exchangeOnly: opts.exchangeOnly ?? false,
     keepObservations: opts.keepObservations ?? true,
     defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
+    tallyPlain: opts.tallyPlain ?? false,
   });
 }

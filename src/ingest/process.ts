@@ -6,7 +6,8 @@ import type { Evidence } from '../core/evidence.js';
 import type { StoredHost } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
-import { SNIFF_PATTERNS, loadNativeSniff, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
+import { PlainTally, type PlainCount } from './plain-tally.js';
+import { SNIFF_PATTERNS, loadNativeSniff, loadNativeTallyFields, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE } from './native-scan.js';
 import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
@@ -25,6 +26,8 @@ export interface ProcessOptions {
   defaultTimestamp: string;
   /** Worker threads: pass sniffed records as lite columns (see lite-records.ts) to cut transfer cost. */
   compact?: boolean;
+  /** Count plain (pre-filtered) records that carry a country by country, ASN and organisation instead of passing them on. */
+  tallyPlain?: boolean;
 }
 
 /** Sniffed records in transit between threads; expandHosts merges them back in input order. */
@@ -42,6 +45,8 @@ export interface BlockResult {
   hosts: StoredHost[];
   lite?: LiteBlock;
   problems: Array<{ line: number; reason: string }>;
+  /** Plain records counted rather than passed on (ProcessOptions.tallyPlain). */
+  plain?: PlainCount[];
   /** Records (observations) seen, including those --exchange-only dropped. */
   records: number;
   exchange: number;
@@ -83,6 +88,7 @@ export class RecordProcessor {
   private readonly sharedEvidence: Evidence;
   /** Field role of each scanner pattern, for the native Shodan reader. */
   private roles: Int32Array | undefined;
+  private readonly tally = new PlainTally();
 
   constructor(
     detected: Detected,
@@ -103,7 +109,7 @@ export class RecordProcessor {
   addLines(block: Buffer, base: number, out: BlockResult): number {
     if (this.scanner === undefined) this.scanner = this.makeScanner(block);
     const scanner = this.scanner;
-    if (this.sniff && scanner?.isNative) return this.addLinesNative(scanner, block, base, out);
+    if (this.sniff && scanner?.isNative) return this.takeTally(this.addLinesNative(scanner, block, base, out), out);
     const hits = scanner ? scanner.scanBlock(block, 0, block.length) : 0;
     let h = 0;
     let line = base;
@@ -123,7 +129,19 @@ export class RecordProcessor {
       if (stop > start) this.addLine(block, start, stop, line, scanner === null || anchor, h0, h, out);
       start = nl + 1;
     }
-    return line - base;
+    return this.takeTally(line - base, out);
+  }
+
+  private takeTally(lines: number, out: BlockResult): number {
+    if (this.tally.size > 0) out.plain = this.tally.take();
+    return lines;
+  }
+
+  /** Counts the record just sniffed when plain records are counted and it has a country; false = pass it on. */
+  private counted(): boolean {
+    if (!this.opts.tallyPlain || !sniffed.country || this.opts.exchangeOnly) return false;
+    this.tally.add(sniffed.country, sniffed.asn, sniffed.org);
+    return true;
   }
 
   /** addLines with the native Shodan reader: it reads the lines without anchors itself. */
@@ -139,13 +157,22 @@ export class RecordProcessor {
       else if (this.opts.compact) {
         // worker threads: the records cross as the reader wrote them (see copyLiteBinary)
         out.records++;
-        lite++;
-        if (this.opts.exchangeOnly) continue;
+        if (this.opts.exchangeOnly) {
+          lite++;
+          continue;
+        }
         if (!out.lite) out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
-        out.lite.order += 'l';
+        let mark = 'l';
+        if (this.opts.tallyPlain) {
+          loadNativeTallyFields(r.meta, r.out, lite);
+          if (this.counted()) mark = 's'; // counted, not passed on
+        }
+        out.lite.order += mark;
+        lite++;
       } else {
         loadNativeSniff(r.meta, r.out, lite++);
-        this.add(sniffedObservation(), false, out);
+        if (this.counted()) out.records++;
+        else this.add(sniffedObservation(), false, out);
       }
     }
     if (out.lite && this.opts.compact) out.lite.bin = copyLiteBinary(r.meta, r.out, lite, this.opts.defaultTimestamp);
@@ -161,6 +188,10 @@ export class RecordProcessor {
 
   private addLine(block: Buffer, start: number, stop: number, line: number, mayMatch: boolean, h0: number, h1: number, out: BlockResult): void {
     if (!mayMatch && this.sniff && block[start] !== 0 && sniffShodanFields(block, start, stop, this.scanner!, h0, h1)) {
+      if (this.counted()) {
+        out.records++;
+        return;
+      }
       if (this.opts.compact) this.addLite(out);
       else this.add(sniffedObservation(), false, out);
       return;
@@ -207,15 +238,17 @@ export class RecordProcessor {
 export function expandHosts(r: BlockResult): StoredHost[] {
   const lite = r.lite;
   if (!lite) return r.hosts;
-  const out: StoredHost[] = new Array<StoredHost>(lite.order.length);
+  const out: StoredHost[] = [];
   const evidence = sharedEmptyEvidence(lite.evidence);
   let f = 0;
   let l = 0;
   for (let k = 0; k < lite.order.length; k++) {
-    if (lite.order.charCodeAt(k) === 102) out[k] = r.hosts[f++]!;
-    else if (lite.bin) out[k] = { record: liteBinaryRecord(lite.bin, l++, evidence) };
+    const c = lite.order.charCodeAt(k);
+    if (c === 102) out.push(r.hosts[f++]!); // f: a record in full
+    else if (c === 115) l++; // s: a native lite record that was counted, not passed on
+    else if (lite.bin) out.push({ record: liteBinaryRecord(lite.bin, l++, evidence) });
     else {
-      out[k] = { record: liteRecord(lite.cols, l, evidence) };
+      out.push({ record: liteRecord(lite.cols, l, evidence) });
       l += LITE_WIDTH;
     }
   }

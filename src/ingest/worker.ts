@@ -14,6 +14,7 @@ export interface WorkerInit {
   keepObservations: boolean;
   defaultTimestamp: string;
   prefilter: boolean;
+  tallyPlain: boolean;
   /** Set when the workers read a regular file themselves, by ranges. */
   file?: { fd: number; size: number; contentStart: number };
 }
@@ -38,6 +39,7 @@ const processor = new RecordProcessor(init.detected, {
   keepObservations: init.keepObservations,
   defaultTimestamp: init.defaultTimestamp,
   compact: true,
+  tallyPlain: init.tallyPlain,
 });
 
 const ranges = init.file ? new RangeReader(init.file.fd, init.file.size, init.file.contentStart) : null;

@@ -12,6 +12,7 @@ import { nativeScanStatus, nativeScanner, LINE_LITE } from '../../src/ingest/nat
 import { BlockScanner } from '../../src/ingest/anchor-scan.js';
 import { SNIFF_PATTERNS, sniffRoles } from '../../src/ingest/readers/shodan-sniff.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
+import type { PlainCount } from '../../src/ingest/plain-tally.js';
 import { fixtures } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-native-sniff-'));
@@ -106,3 +107,56 @@ test('the native reader takes most plain banners itself and hands the edge cases
   assert.notEqual(kindOf('192.0.2.15'), LINE_LITE, 'an escaped string is left to JavaScript');
   assert.notEqual(kindOf('192.0.2.3'), LINE_LITE, 'a port written 443.0 is left to JavaScript');
 });
+
+test('with plain records counted, every record is either passed on or counted by country, ASN and organisation, in every mode', async () => {
+  const file = join(dir, 'tally.jsonl');
+  writeFileSync(file, corpus());
+  const reference = await collectAll(file, {}, true);
+  const modes: Array<[string, Partial<IngestOptions>, boolean]> = [
+    ['JavaScript in thread', {}, true],
+    ['JavaScript in workers', { workers: 2, rangeBytes: 64 * 1024 }, true],
+    ['native in thread', {}, false],
+    ['native in workers', { workers: 2, rangeBytes: 64 * 1024 }, false],
+  ];
+  for (const [name, opts, noNative] of modes) {
+    const got = await collectAll(file, { ...opts, tallyPlain: true }, noNative);
+    // what was passed on is the reference minus the counted records, in order
+    const left = [...reference.records];
+    const counted = new Map<string, number>();
+    for (const r of got.records) {
+      const i = left.indexOf(r);
+      assert.ok(i >= 0, `${name}: a record passed on that the reference lacks: ${r}`);
+      for (const skipped of left.splice(0, i + 1).slice(0, i)) {
+        const w = JSON.parse(skipped) as { status: string; is_exchange: boolean; geo: { country: string | null } | null; asn: { number: number; org: string | null } | null };
+        assert.equal(w.status, 'not-exchange', `${name}: only plain records are counted`);
+        const key = `${w.geo?.country}|${w.asn?.number ?? -1}|${w.asn?.org ?? ''}`;
+        counted.set(key, (counted.get(key) ?? 0) + 1);
+      }
+    }
+    for (const skipped of left) {
+      const w = JSON.parse(skipped) as { geo: { country: string | null } | null; asn: { number: number; org: string | null } | null };
+      const key = `${w.geo?.country}|${w.asn?.number ?? -1}|${w.asn?.org ?? ''}`;
+      counted.set(key, (counted.get(key) ?? 0) + 1);
+    }
+    const tally = new Map<string, number>();
+    for (const c of got.plain) tally.set(`${c.country}|${c.asn}|${c.org}`, (tally.get(`${c.country}|${c.asn}|${c.org}`) ?? 0) + c.n);
+    assert.deepEqual([...tally].sort(), [...counted].sort(), `${name}: counts = the records not passed on`);
+    assert.ok(got.records.length < reference.records.length / 2, `${name}: most records counted (${got.records.length} passed on)`);
+    assert.equal(got.summaryRecords, reference.summaryRecords, `${name}: every record still counted in the summary`);
+  }
+});
+
+async function collectAll(file: string, opts: Partial<IngestOptions>, noNative: boolean) {
+  if (noNative) process.env.EXCENSUS_NO_NATIVE = '1';
+  try {
+    const records: string[] = [];
+    const plain: PlainCount[] = [];
+    const summary = await ingestFiles([file], { asOf: '2024-06-01', keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00.000Z', ...opts }, async (b, p) => {
+      for (const h of b) records.push(JSON.stringify(hostRecordToWire(h.record)));
+      if (p) plain.push(...p);
+    });
+    return { records, plain, summaryRecords: summary.records };
+  } finally {
+    delete process.env.EXCENSUS_NO_NATIVE;
+  }
+}

@@ -115,6 +115,14 @@ export function loadNativeSniff(meta: Int32Array, out: Buffer, i: number): void 
   f.org = text(15);
 }
 
+/** Loads only what a plain count needs (country, ASN, organisation) of native lite record `i` into `sniffed`. */
+export function loadNativeTallyFields(meta: Int32Array, out: Buffer, i: number): void {
+  const m = i * META_WIDTH;
+  sniffed.asn = meta[m + 1]!;
+  sniffed.country = meta[m + 10] === 0 ? '' : utf8(out, meta[m + 9]!, meta[m + 9]! + meta[m + 10]!);
+  sniffed.org = meta[m + 16] === 0 ? '' : utf8(out, meta[m + 15]!, meta[m + 15]! + meta[m + 16]!);
+}
+
 /** The observation of bytes [start, end) (see sniffShodanFields); null = parse the line properly. */
 export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): Observation | null {
   return sniffShodanFields(buf, start, end, scanner, h0, h1) ? sniffedObservation() : null;
