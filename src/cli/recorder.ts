@@ -2,7 +2,9 @@
 // bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
 import { continentOf, createGeoResolver } from '../geo/index.js';
-import { DEFAULT_STORE_PATH, openStore, type HostBatch, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
+import { DEFAULT_STORE_PATH, openStore, type HostBatch, type PlainCount, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
+import { isPlainRecord } from '../store/plain-record.js';
+import type { PlainCount as IngestPlainCount } from '../ingest/plain-tally.js';
 import { ConfigError } from '../core/errors.js';
 import type { OptionSpec, OptionValues } from './args.js';
 import { bool, str } from './args.js';
@@ -44,6 +46,11 @@ export interface RecorderOptions {
   resume?: ScanInfo;
   /** Records per store transaction (default 5000): fewer commits, and a killed run loses at most one batch. */
   batchSize?: number;
+  /**
+   * Keep plain records (no Exchange marker at all; country and ASN given by the source) as counts by
+   * country and network rather than a row each (see Store PlainCount). Ingest sets it by default.
+   */
+  countPlain?: boolean;
 }
 
 const MAX_PENDING_OBSERVATIONS = 500;
@@ -65,7 +72,11 @@ export class Recorder {
 
   static async open(o: RecorderOptions): Promise<Recorder> {
     if (!o.store) return new Recorder(o, null);
-    if (o.resume) return new Recorder(o, o.resume.id);
+    if (o.resume) {
+      // a resumed ingest reads its inputs from the start again: its counts start again too
+      if (o.countPlain) await o.store.resetPlainCounts(o.resume.id);
+      return new Recorder(o, o.resume.id);
+    }
     return new Recorder(o, await createUniquelyNamed(o.store, o.meta, o.nameGiven ?? false));
   }
 
@@ -96,15 +107,23 @@ export class Recorder {
     return h;
   }
 
-  async add(hosts: StoredHost[]): Promise<void> {
+  /** `plain`: records the reader counted itself (ingestFiles' tallyPlain), by country and network. */
+  async add(hosts: StoredHost[], plain?: readonly IngestPlainCount[]): Promise<void> {
     if (!this.o.store) {
       // --no-store: enrich only; holding records (and their observations) for a write that never comes costs memory.
       for (const h of hosts) this.enrich(h);
       this.written += hosts.length;
+      for (const c of plain ?? []) this.written += c.n;
       return;
     }
     const batch = (this.pending ??= this.o.store.newBatch());
-    for (const h of hosts) batch.add(this.enrich(h));
+    for (const c of plain ?? []) batch.addPlain(plainCount(c.country, c.asn, c.org, 'shodan', c.n));
+    for (const h of hosts) {
+      if (this.o.countPlain && countable(h)) {
+        const r = h.record;
+        batch.addPlain(plainCount(r.geo!.country!, r.asn!.number, r.asn!.org ?? '', r.source, 1));
+      } else batch.add(this.enrich(h));
+    }
     // Large batches make plain records cheap to write; observations (kilobytes each, against ~100
     // bytes for a plain record) bound the batch's memory instead.
     if (batch.size >= (this.o.batchSize ?? 5000) || batch.observations >= MAX_PENDING_OBSERVATIONS) await this.send();
@@ -118,14 +137,14 @@ export class Recorder {
   private async send(): Promise<void> {
     await this.settle();
     const batch = this.pending;
-    if (!batch || batch.size === 0) return;
+    if (!batch || (batch.size === 0 && batch.counted === 0)) return;
     this.pending = null;
     if (!this.o.store || this.scanId === null) {
       this.written += batch.size;
       return;
     }
     const committed = this.o.store.addBatch(this.scanId, batch).then(() => {
-      this.written += batch.size;
+      this.written += batch.size + batch.counted;
     });
     committed.catch(() => undefined); // surfaces from settle()
     this.inFlight = committed;
@@ -148,6 +167,19 @@ export class Recorder {
     await this.flush();
     if (this.o.store && this.scanId !== null) await this.o.store.finishScan(this.scanId, state);
   }
+}
+
+/**
+ * A record kept as a count: no Exchange marker, no classification, and the country and ASN its
+ * source gave (nothing to look up). The reader's own counts (tallyPlain) follow the same rule.
+ */
+function countable(h: StoredHost): boolean {
+  const r = h.record;
+  return !h.observation && r.status === 'not-exchange' && isPlainRecord(r) && r.geo?.source === 'source' && Boolean(r.geo.country) && r.asn?.source === 'source';
+}
+
+function plainCount(country: string, asn: number, org: string, source: string, n: number): PlainCount {
+  return { source, country, continent: continentOf(country) ?? null, asn: asn >= 0 ? asn : null, asnOrg: org || null, n };
 }
 
 /** Default names carry the time; two runs in one second get "-2", "-3"... rather than an error. */

@@ -36,7 +36,7 @@ export interface IngestOptions {
   /** Skip the anchor pre-filter (judge every record). */
   noPrefilter?: boolean;
   /**
-   * Plain records (no Exchange marker, their country given by the source) reach the sink as counts
+   * Plain records (no Exchange marker, their country and ASN given by the source) reach the sink as counts
    * by country, ASN and organisation instead of host records (for a store that keeps counts of them).
    */
   tallyPlain?: boolean;

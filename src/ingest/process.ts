@@ -26,7 +26,7 @@ export interface ProcessOptions {
   defaultTimestamp: string;
   /** Worker threads: pass sniffed records as lite columns (see lite-records.ts) to cut transfer cost. */
   compact?: boolean;
-  /** Count plain (pre-filtered) records that carry a country by country, ASN and organisation instead of passing them on. */
+  /** Count plain (pre-filtered) records that carry a country and an ASN by country, ASN and organisation instead of passing them on. */
   tallyPlain?: boolean;
 }
 
@@ -137,9 +137,9 @@ export class RecordProcessor {
     return lines;
   }
 
-  /** Counts the record just sniffed when plain records are counted and it has a country; false = pass it on. */
+  /** Counts the record just sniffed when plain records are counted and it has a country and ASN; false = pass it on. */
   private counted(): boolean {
-    if (!this.opts.tallyPlain || !sniffed.country || this.opts.exchangeOnly) return false;
+    if (!this.opts.tallyPlain || !sniffed.country || sniffed.asn < 0 || this.opts.exchangeOnly) return false;
     this.tally.add(sniffed.country, sniffed.asn, sniffed.org);
     return true;
   }

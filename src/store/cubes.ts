@@ -27,7 +27,19 @@ export const GEO_MASK: Cube = { table: 'census_summary', kind: 'mask', dims: GEO
 export const ASN_MASK: Cube = { table: 'census_asn_mask', kind: 'mask', dims: ASN, asnOrg: true, counted: true };
 // Family grouping and filters over product, status and EOL only: a few thousand rows.
 export const FAMILY_MASK: Cube = { table: 'census_family_mask', kind: 'mask', dims: ['product', 'status', 'eol_date', 'is_exchange', 'suspect'], asnOrg: false, counted: true };
-export const HOSTS: Cube = { table: 'hosts', kind: 'mask', dims: [...GEO, 'asn'], asnOrg: true, counted: false };
+/** Counted records (plain_counts) in the shape of host rows: not Exchange, no product, no CVE. */
+const PLAIN_AS_HOSTS = `SELECT scan_id, continent, country, asn, asn_org, NULL AS product, NULL AS release_name, 'not-exchange' AS status,
+  NULL AS eol_date, 0 AS is_exchange, 0 AS suspect, 0 AS vuln_mask, 0 AS likely_mask, n FROM plain_counts`;
+export const PLAIN: Cube = { table: `(${PLAIN_AS_HOSTS}) AS plain`, kind: 'mask', dims: [...GEO, 'asn'], asnOrg: true, counted: true };
+/** Every record of a scan: host rows (n = 1 each) and counted records. */
+export const HOSTS: Cube = {
+  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, 1 AS n FROM hosts
+    UNION ALL ${PLAIN_AS_HOSTS}) AS records`,
+  kind: 'mask',
+  dims: [...GEO, 'asn'],
+  asnOrg: true,
+  counted: true,
+};
 
 /** Smallest first; the host table answers anything. */
 export const CUBES_BY_SIZE: readonly Cube[] = [GEO_PIVOT, ASN_PIVOT, FAMILY_MASK, GEO_MASK, ASN_MASK, HOSTS];

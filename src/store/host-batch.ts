@@ -5,7 +5,7 @@
 // surviving into V8's old generation (measured: less GC on the thread that receives them).
 import { hostRecordToWire } from '../core/wire.js';
 import type { HostRecord } from '../core/host-record.js';
-import type { HostBatch, StoredHost } from './store.js';
+import type { HostBatch, PlainCount, StoredHost } from './store.js';
 import type { SqlDriver, SqlValue } from './driver.js';
 import { PLAIN_COLUMNS, pushPlainRow } from './host-row.js';
 import { isPlainRecord } from './plain-record.js';
@@ -21,7 +21,12 @@ export interface RichHost {
 export interface SplitBatch {
   plain: SqlValue[][];
   rich: RichHost[];
+  /** Counted records: PLAIN_COUNT_COLUMNS rows back to back (one per country, ASN and source of the batch). */
+  counts: SqlValue[];
 }
+
+/** Columns of plain_counts a batch writes (after scan_id). */
+export const PLAIN_COUNT_COLUMNS = ['source', 'continent', 'country', 'asn', 'asn_org', 'n'] as const;
 
 const WIDTH = PLAIN_COLUMNS.length;
 const IP = PLAIN_COLUMNS.indexOf('ip');
@@ -44,8 +49,19 @@ export class EncodedBatch implements HostBatch {
   private readonly rowSeq: number[] = [];
   private readonly rich: RichHost[] = [];
   private readonly richSeq: number[] = [];
+  private readonly counts = new Map<string, PlainCount>();
   size = 0;
+  counted = 0;
   observations = 0;
+
+  addPlain(c: PlainCount): void {
+    if (c.n <= 0) return;
+    const key = `${c.source}\u0001${c.country}\u0001${c.asn ?? ''}\u0001${c.asnOrg ?? ''}`;
+    const cell = this.counts.get(key);
+    if (cell) cell.n += c.n;
+    else this.counts.set(key, { ...c });
+    this.counted += c.n;
+  }
 
   add(h: StoredHost): void {
     const r = h.record;
@@ -111,6 +127,8 @@ export class EncodedBatch implements HostBatch {
       i += n;
     }
     const rich = drop ? this.rich.filter((_, i) => !drop.has(this.richSeq[i] as number)) : this.rich;
-    return { plain, rich };
+    const counts: SqlValue[] = [];
+    for (const c of this.counts.values()) counts.push(c.source, c.continent, c.country, c.asn, c.asnOrg, c.n);
+    return { plain, rich, counts };
   }
 }

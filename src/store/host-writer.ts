@@ -5,7 +5,7 @@
 import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
 import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, pushHostRow } from './host-row.js';
-import type { RichHost, SplitBatch } from './host-batch.js';
+import { PLAIN_COUNT_COLUMNS, type RichHost, type SplitBatch } from './host-batch.js';
 
 const WIDTH = HOST_COLUMNS.length;
 const COLS = HOST_COLUMNS.join(', ');
@@ -85,7 +85,22 @@ export class HostWriter {
     const result: WriteResult = { replaced: 0, rows: [], plainRows: [], removed: [] };
     await this.writePlain(scanId, batch.plain, result);
     await this.writeRich(scanId, batch.rich, bitOf, result);
+    await this.writeCounts(scanId, batch.counts);
     return result;
+  }
+
+  /** Counted records: a few rows per batch (one per country, ASN and source). */
+  private async writeCounts(scanId: number, counts: SqlValue[]): Promise<void> {
+    const width = PLAIN_COUNT_COLUMNS.length;
+    const perStatement = 100;
+    for (let i = 0; i < counts.length; i += width * perStatement) {
+      const part = counts.slice(i, i + width * perStatement);
+      const rows = part.length / width;
+      const values: SqlValue[] = [];
+      for (let r = 0; r < rows; r++) values.push(scanId, ...part.slice(r * width, (r + 1) * width));
+      const tuple = `(${Array<string>(width + 1).fill('?').join(', ')})`;
+      await this.db.run(`INSERT INTO plain_counts (scan_id, ${PLAIN_COUNT_COLUMNS.join(', ')}) VALUES ${Array<string>(rows).fill(tuple).join(', ')}`, values);
+    }
   }
 
   private plainText(scanId: number, n: number): string {

@@ -164,6 +164,24 @@ ALTER TABLE hosts ADD COLUMN evidence_exchange TEXT;
 ALTER TABLE hosts ADD COLUMN evidence_confidence TEXT;
 `,
   },
+  {
+    version: 5,
+    name: 'plain records counted',
+    // Ingested records with no Exchange marker whose source gave their country and ASN can be kept
+    // as counts (plain-counts.ts) instead of a hosts row each: rows added per batch, summed on read.
+    sql: `
+CREATE TABLE plain_counts (
+  scan_id BIGINT NOT NULL,
+  source TEXT NOT NULL,
+  continent TEXT,
+  country TEXT NOT NULL,
+  asn BIGINT,
+  asn_org TEXT,
+  n BIGINT NOT NULL
+);
+CREATE INDEX plain_counts_scan ON plain_counts (scan_id);
+`,
+  },
 ];
 
 function expand(sql: string, dialect: SqlDriver['dialect']): string {

@@ -12,7 +12,7 @@ import { WriteThread } from './write-thread.js';
 import { plainRecordFromRow } from './plain-record.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
-import { GEO_PIVOT, pickCube } from './cubes.js';
+import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
 import { rebuildCubes } from './cube-build.js';
 import { hostRecordFromWire } from './record-codec.js';
 import { migrate } from './migrations.js';
@@ -97,7 +97,7 @@ export class SqlStore implements Store {
 
   async addBatch(scanId: number, hostBatch: HostBatch): Promise<void> {
     if (!(hostBatch instanceof EncodedBatch)) throw new Error('addBatch takes a batch from newBatch()');
-    if (hostBatch.size === 0) return;
+    if (hostBatch.size === 0 && hostBatch.counted === 0) return;
     let thread = this.route.get(scanId);
     if (thread === undefined) {
       const path = this.opts.writerPath;
@@ -126,6 +126,15 @@ export class SqlStore implements Store {
       this.tallies.delete(scanId);
       throw err;
     }
+  }
+
+  async resetPlainCounts(scanId: number): Promise<void> {
+    await this.db.transaction(async () => {
+      await this.db.run('DELETE FROM plain_counts WHERE scan_id = ?', [scanId]);
+      await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
+    });
+    // the counted tally (if any) still holds the host rows only: it stays valid; versions moved on, so it is not used
+    this.tallies.delete(scanId);
   }
 
   async finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void> {
@@ -163,7 +172,7 @@ export class SqlStore implements Store {
     const fresh = (await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [scanId])).length > 0;
     const sql = fresh
       ? `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${GEO_PIVOT.table} WHERE scan_id = ?`
-      : 'SELECT COUNT(*) AS hosts, SUM(is_exchange) AS exchange, SUM(suspect) AS suspect FROM hosts WHERE scan_id = ?';
+      : `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${HOSTS.table} WHERE scan_id = ?`;
     const r = (await this.db.all(sql, [scanId]))[0];
     return { hosts: Number(r?.hosts ?? 0), exchange: Number(r?.exchange ?? 0), suspect: Number(r?.suspect ?? 0) };
   }

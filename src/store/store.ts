@@ -78,11 +78,29 @@ export interface HostFilter extends CensusFilter {
   asOf?: string;
 }
 
+/**
+ * Records kept as a count rather than a row each: ingested records with no Exchange marker at all,
+ * whose source gave their country and ASN. They count in every census (status "not-exchange")
+ * but are not listed one by one (iterateHosts, diff, host exports).
+ */
+export interface PlainCount {
+  source: string;
+  country: string;
+  continent: string | null;
+  asn: number | null;
+  asnOrg: string | null;
+  n: number;
+}
+
 /** Records gathered for one addBatch: each is encoded as it is added, so callers need not keep it. */
 export interface HostBatch {
   add(h: StoredHost): void;
-  /** Records added. */
+  /** Adds records kept as a count. */
+  addPlain(c: PlainCount): void;
+  /** Records added (not counting those added as counts). */
   readonly size: number;
+  /** Records added as counts. */
+  readonly counted: number;
   /** Of those, records carrying an observation (the batch's memory is mostly theirs). */
   readonly observations: number;
 }
@@ -97,6 +115,8 @@ export interface Store {
   /** addHosts for a batch newBatch gave. */
   addBatch(scanId: number, batch: HostBatch): Promise<void>;
   finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void>;
+  /** Forgets a scan's counted records (an ingest resumed from the start counts them again). */
+  resetPlainCounts(scanId: number): Promise<void>;
   listScans(): Promise<ScanInfo[]>;
   /** By numeric id or by name (a string of digits that names no scan is taken as an id). */
   getScan(ref: number | string): Promise<ScanInfo | null>;

@@ -253,5 +253,41 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal((await store.latestScan(series))?.id, c);
       assert.ok((await store.families()).includes('ProxyLogon'));
     });
+
+    it('counts counted records in every census, lists none of them, and forgets them on reset', async () => {
+      const id = await store.createScan(meta());
+      const batch = store.newBatch();
+      for (const h of fleet()) batch.add(h);
+      batch.addPlain({ source: 'shodan', country: 'DE', continent: 'EU', asn: 3320, asnOrg: 'Deutsche Telekom AG', n: 40 });
+      batch.addPlain({ source: 'shodan', country: 'BR', continent: 'SA', asn: 28573, asnOrg: 'Claro S.A.', n: 7 });
+      await store.addBatch(id, batch);
+      const more = store.newBatch(); // a batch of counts alone
+      more.addPlain({ source: 'shodan', country: 'DE', continent: 'EU', asn: 3320, asnOrg: 'Deutsche Telekom AG', n: 2 });
+      await store.addBatch(id, more);
+      // before finishScan (straight from the tables), then after (from the cubes)
+      assert.deepEqual((await store.getScan(id))?.counts, { hosts: 10 + 49, exchange: 6, suspect: 1 });
+      await store.finishScan(id, 'complete');
+      assert.deepEqual((await store.getScan(id))?.counts, { hosts: 10 + 49, exchange: 6, suspect: 1 });
+      const [all] = await store.census({ scanId: id, groupBy: [], asOf: '2024-01-01' });
+      assert.equal(all?.hosts, 59);
+      assert.equal(all?.exchange, 6);
+      assert.equal(all?.vulnerable.ProxyLogon, 2);
+      const status = await store.census({ scanId: id, groupBy: ['status'], asOf: '2024-01-01' });
+      assert.equal(byGroup(status, 'status', 'not-exchange')?.hosts, 1 + 49);
+      const country = await store.census({ scanId: id, groupBy: ['continent', 'country'], asOf: '2024-01-01' });
+      assert.deepEqual([byGroup(country, 'country', 'DE')?.hosts, byGroup(country, 'country', 'DE')?.exchange, byGroup(country, 'country', 'BR')?.hosts], [44, 2, 7]);
+      const asn = await store.census({ scanId: id, groupBy: ['asn'], asOf: '2024-01-01' });
+      assert.deepEqual([byGroup(asn, 'asn', 28573)?.hosts, byGroup(asn, 'asn', 28573)?.asnOrg, byGroup(asn, 'asn', 3320)?.hosts], [7, 'Claro S.A.', 44]);
+      // no cube has country and ASN together: the host table and the counts answer it
+      const both = await store.census({ scanId: id, groupBy: ['country', 'asn'], asOf: '2024-01-01' });
+      assert.equal(both.find((r) => r.group.country === 'BR' && r.group.asn === 28573)?.hosts, 7);
+      assert.equal(both.reduce((t, r) => t + r.hosts, 0), 59);
+      let listed = 0;
+      for await (const _ of store.iterateHosts(id)) listed++;
+      assert.equal(listed, 10, 'counted records are not listed');
+      await store.resetPlainCounts(id);
+      assert.deepEqual((await store.getScan(id))?.counts, { hosts: 10, exchange: 6, suspect: 1 });
+      assert.equal((await store.census({ scanId: id, groupBy: [], asOf: '2024-01-01' }))[0]?.hosts, 10);
+    });
   });
 }

@@ -34,6 +34,17 @@ describe('EncodedBatch', () => {
     const s = b.split('sqlite');
     assert.deepEqual(s.plain.map((c) => c.length / W), [64, 32, 4]);
     assert.deepEqual(rowsOf(s.plain).map((r) => r.split(':')[0]), [...ips].sort());
-    assert.deepEqual(new EncodedBatch().split('postgres'), { plain: [], rich: [] });
+    assert.deepEqual(new EncodedBatch().split('postgres'), { plain: [], rich: [], counts: [] });
+  });
+
+  it('adds counted records up by source, country and network', () => {
+    const b = new EncodedBatch();
+    b.addPlain({ source: 'shodan', country: 'DE', continent: 'EU', asn: 3320, asnOrg: 'DTAG', n: 2 });
+    b.addPlain({ source: 'shodan', country: 'DE', continent: 'EU', asn: 3320, asnOrg: 'DTAG', n: 3 });
+    b.addPlain({ source: 'shodan', country: 'FR', continent: 'EU', asn: null, asnOrg: null, n: 1 });
+    b.addPlain({ source: 'shodan', country: 'FR', continent: 'EU', asn: null, asnOrg: null, n: 0 });
+    assert.equal(b.counted, 6);
+    assert.equal(b.size, 0, 'counts are not records of the batch');
+    assert.deepEqual(b.split('sqlite').counts, ['shodan', 'EU', 'DE', 3320, 'DTAG', 5, 'shodan', 'EU', 'FR', null, null, 1]);
   });
 });

@@ -23,6 +23,11 @@ export const command: CommandSpec = {
     asOfOption,
     { name: 'exchange-only', type: 'boolean', description: 'write only records with Exchange evidence (on-premises or suspect)' },
     { name: 'workers', type: 'string', valueName: 'N|auto', description: 'worker threads for line-oriented inputs (0 = none; auto = 2 for files over 256 MB)', env: 'EXCENSUS_WORKERS', default: 'auto' },
+    {
+      name: 'plain-rows',
+      type: 'boolean',
+      description: 'store a row for every record; by default records with no Exchange marker whose source gave country and ASN are stored as counts by country and network',
+    },
     { name: 'strict', type: 'boolean', description: 'parse and judge every record (no anchor pre-filter): slower, and catches corruption inside records the pre-filter would skip' },
     dbOption,
     noStoreOption,
@@ -41,8 +46,10 @@ export const command: CommandSpec = {
     const series = str(ctx.values, 'series') ?? `ingest:${str(ctx.values, 'format') ?? 'auto'}`;
     const resumeRef = str(ctx.values, 'resume-scan');
     const resume = store && resumeRef ? await findResumable(store, resumeRef, 'ingest', series) : undefined;
+    const countPlain = store !== null && !bool(ctx.values, 'plain-rows');
     const recorder = await Recorder.open({
       store,
+      countPlain,
       geo: geoResolverFrom(ctx.values),
       nameGiven: str(ctx.values, 'name') !== undefined,
       ...(resume ? { resume } : {}),
@@ -68,6 +75,8 @@ export const command: CommandSpec = {
           asOf,
           exchangeOnly: bool(ctx.values, 'exchange-only'),
           noPrefilter: bool(ctx.values, 'strict'),
+          // the readers count plain records themselves when nobody prints them (else the recorder does)
+          tallyPlain: countPlain && !json,
           workers: str(ctx.values, 'workers') === 'auto' ? 'auto' : (int(ctx.values, 'workers', 0) ?? 0),
           stdin: ctx.stdin,
           // the store keeps observations so `reclassify` can re-judge without re-scanning
@@ -79,8 +88,8 @@ export const command: CommandSpec = {
             else if (printed === MAX_PRINTED + 1) ctx.stderr.write(`excensus ingest: more problems: counted in the summary, not printed\n`);
           },
         },
-        async (batch) => {
-          await recorder.add(batch); // enriches geo in place, then stores in batches
+        async (batch, plain) => {
+          await recorder.add(batch, plain); // enriches geo in place, then stores in batches
           // One write per batch: awaiting the stream once per record dominated the command's time.
           let text = '';
           for (const h of batch) {
@@ -104,7 +113,8 @@ export const command: CommandSpec = {
     }
     writeSummary(ctx.stderr, summary, written, json);
     if (store && recorder.scanId !== null && !json) {
-      ctx.stderr.write(`excensus ingest: stored ${recorder.written} records as scan ${recorder.scanId} in ${str(ctx.values, 'db')}\n`);
+      const counted = countPlain ? ' (records without any Exchange marker as counts by country and network; --plain-rows keeps a row each)' : '';
+      ctx.stderr.write(`excensus ingest: stored ${recorder.written} records as scan ${recorder.scanId} in ${str(ctx.values, 'db')}${counted}\n`);
     }
     return 0;
   },
