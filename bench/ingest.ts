@@ -6,7 +6,8 @@
 // load average (/proc/loadavg) before it: the CPU is shared, so compare ratios, not absolutes.
 // Usage: node --import tsx bench/ingest.ts [--records N] [--workers N[,N...]|auto] [--no-peers] [--tsx]
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { warm } from './warm.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,20 +80,6 @@ if (!existsSync(file)) {
 }
 const bytes = statSync(file).size;
 process.stdout.write(`input: ${records} records, ${(bytes / 1e6).toFixed(0)} MB (${file})\n`);
-
-/**
- * Reads the whole input once, so that each tool starts with it in the page cache: this machine's
- * kernel evicts cold pages even with memory free, and whoever ran first would pay for the disk.
- */
-function warm(path: string): void {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(16 << 20);
-  try {
-    for (let pos = 0; readSync(fd, buf, 0, buf.length, pos) > 0; pos += buf.length);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const results: TaskResult[] = [];
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
