@@ -220,7 +220,9 @@ export class RecordProcessor {
     if (record.isExchange) out.exchange++;
     if (record.suspect) out.suspect++;
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
-    out.hosts.push(judge && this.opts.keepObservations ? { record, observation: obs } : { record });
+    if (!judge || !this.opts.keepObservations) out.hosts.push({ record });
+    // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads
+    else out.hosts.push(this.opts.compact ? { record, observationJson: JSON.stringify(obs) } : { record, observation: obs });
     if (out.lite) out.lite.order += 'f';
   }
 

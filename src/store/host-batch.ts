@@ -65,14 +65,15 @@ export class EncodedBatch implements HostBatch {
 
   add(h: StoredHost): void {
     const r = h.record;
-    if (!h.observation && isPlainRecord(r)) {
+    const observation = h.observationJson ?? (h.observation ? JSON.stringify(h.observation) : null);
+    if (observation === null && isPlainRecord(r)) {
       pushPlainRow(this.rows, r);
       this.rowSeq.push(this.size++);
       return;
     }
-    this.rich.push({ record: r, json: JSON.stringify(hostRecordToWire(r)), observation: h.observation ? JSON.stringify(h.observation) : null });
+    this.rich.push({ record: r, json: JSON.stringify(hostRecordToWire(r)), observation });
     this.richSeq.push(this.size++);
-    if (h.observation) this.observations++;
+    if (observation !== null) this.observations++;
   }
 
   /**

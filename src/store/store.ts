@@ -31,6 +31,11 @@ export interface StoredHost {
   record: HostRecord;
   /** Kept so `reclassify` can re-judge without re-scanning. */
   observation?: Observation;
+  /**
+   * The observation already as JSON text (ingest worker threads encode it in parallel and send the
+   * text, far cheaper to pass between threads than the object); stored as is.
+   */
+  observationJson?: string;
 }
 
 /** Dimensions a census can be grouped by. 'family' puts a host once under each CVE family it is open to. */

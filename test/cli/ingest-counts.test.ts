@@ -60,6 +60,20 @@ test('counted plain records give the census a row per record gives, by every pat
     assert.equal(got.hosts, 1501, `${name}: every record counted in the scan`);
     assert.ok(got.listed < 200, `${name}: only records with a marker (or needing a lookup) listed: ${got.listed}`);
   }
+  // observations judged in worker threads arrive as JSON text: stored whole, read back as objects
+  const store = await openStore(db);
+  try {
+    const scan = (await store.getScan('counted-workers'))!;
+    let exchange = 0;
+    for await (const h of store.iterateHosts(scan.id, { exchangeOnly: true })) {
+      exchange++;
+      assert.equal(h.observation?.source, 'shodan');
+      assert.ok(h.observation?.raw && h.observation.http.length > 0, 'raw record and HTTP kept for reclassify');
+    }
+    assert.ok(exchange > 20, `exchange records: ${exchange}`);
+  } finally {
+    await store.close();
+  }
   const us = (await census(db, 'counted')).rows.country!.find((x) => x.group.country === 'US');
   assert.ok(us && us.hosts > 1, 'the banner without an ASN is in the census too');
 });
