@@ -78,6 +78,9 @@ export function notExchangeRecord(obs: Observation, evidence: Evidence): HostRec
   return record;
 }
 
+/** Each call gives a Uint8Array with its own memory: transferable to another thread. */
+const utf8Encoder = new TextEncoder();
+
 export class RecordProcessor {
   private readonly parseLine: (text: string) => LineResult;
   private readonly sniff: boolean;
@@ -222,7 +225,7 @@ export class RecordProcessor {
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
     if (!judge || !this.opts.keepObservations) out.hosts.push({ record });
     // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads
-    else out.hosts.push(this.opts.compact ? { record, observationJson: JSON.stringify(obs) } : { record, observation: obs });
+    else out.hosts.push(this.opts.compact ? { record, observationJson: utf8Encoder.encode(JSON.stringify(obs)) } : { record, observation: obs });
     if (out.lite) out.lite.order += 'f';
   }
 

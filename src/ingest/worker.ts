@@ -49,6 +49,10 @@ parentPort!.on('message', (job: WorkerJob) => {
   const buf = job.range && ranges ? ranges.read(job.range) : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
   const lines = processor.addLines(buf, 0, out);
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
+  // moved, not copied: lite records, and observations already encoded as JSON bytes
+  const transfer: ArrayBuffer[] = [];
   const bin = out.lite?.bin;
-  parentPort!.postMessage(reply, bin ? [bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer] : []);
+  if (bin) transfer.push(bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer);
+  for (const h of out.hosts) if (h.observationJson instanceof Uint8Array) transfer.push(h.observationJson.buffer as ArrayBuffer);
+  parentPort!.postMessage(reply, transfer);
 });

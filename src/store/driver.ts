@@ -1,7 +1,8 @@
 // The few SQL operations the shared store logic needs; one implementation per database.
 // SQL is written once with `?` placeholders; the PostgreSQL driver numbers them.
 
-export type SqlValue = string | number | bigint | null;
+/** Uint8Array: UTF-8 text handed over as bytes (observations from ingest threads); stored as text on PostgreSQL. */
+export type SqlValue = string | number | bigint | null | Uint8Array;
 export type SqlRow = Record<string, unknown>;
 
 export interface SqlDriver {

@@ -14,7 +14,8 @@ import { isPlainRecord } from './plain-record.js';
 export interface RichHost {
   record: HostRecord;
   json: string;
-  observation: string | null;
+  /** JSON text, or its UTF-8 bytes (SQLite keeps those as a BLOB: see the read side in sql-store.ts). */
+  observation: string | Uint8Array | null;
 }
 
 /** A batch ready to write: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */

@@ -36,7 +36,7 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
   let txClient: pg.PoolClient | null = null;
   const q = async (sql: string, params: SqlValue[]): Promise<pg.QueryResult> => {
     const text = numberPlaceholders(sql);
-    const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
+    const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p instanceof Uint8Array ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8') : p));
     return txClient ? await txClient.query(text, values) : await pool.query(text, values);
   };
   return {

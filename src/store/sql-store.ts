@@ -223,7 +223,8 @@ export class SqlStore implements Store {
         const record = typeof r.record === 'string' ? hostRecordFromWire(JSON.parse(r.record) as Record<string, unknown>) : plainRecordFromRow(r);
         if (!record) continue;
         const host: StoredHost = { record };
-        if (typeof r.observation === 'string') host.observation = JSON.parse(r.observation) as StoredHost['observation'];
+        const obs = r.observation instanceof Uint8Array ? Buffer.from(r.observation.buffer, r.observation.byteOffset, r.observation.byteLength).toString('utf8') : r.observation;
+        if (typeof obs === 'string') host.observation = JSON.parse(obs) as StoredHost['observation'];
         yield host;
       }
       if (page.length < PAGE) return;

@@ -32,10 +32,10 @@ export interface StoredHost {
   /** Kept so `reclassify` can re-judge without re-scanning. */
   observation?: Observation;
   /**
-   * The observation already as JSON text (ingest worker threads encode it in parallel and send the
-   * text, far cheaper to pass between threads than the object); stored as is.
+   * The observation already as JSON, as text or UTF-8 bytes (ingest worker threads encode it in
+   * parallel and transfer the bytes: no copy between threads, no large strings for the GC); stored as is.
    */
-  observationJson?: string;
+  observationJson?: string | Uint8Array;
 }
 
 /** Dimensions a census can be grouped by. 'family' puts a host once under each CVE family it is open to. */

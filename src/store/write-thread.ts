@@ -65,7 +65,10 @@ export class WriteThread {
     const reply = new Promise<WriterReply>((resolve, reject) => {
       this.waiting.set(req.id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage(req);
+      // observations given as bytes are moved to the thread, not copied
+      const transfer: ArrayBuffer[] = [];
+      if (req.type === 'write') for (const h of req.batch.rich) if (h.observation instanceof Uint8Array) transfer.push(h.observation.buffer as ArrayBuffer);
+      this.worker.postMessage(req, transfer);
     });
     this.last = reply.catch(() => undefined);
     return reply;

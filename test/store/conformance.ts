@@ -289,5 +289,17 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.deepEqual((await store.getScan(id))?.counts, { hosts: 10, exchange: 6, suspect: 1 });
       assert.equal((await store.census({ scanId: id, groupBy: [], asOf: '2024-01-01' }))[0]?.hosts, 10);
     });
+
+    it('stores an observation given as JSON text or bytes and reads it back as the object', async () => {
+      const id = await store.createScan(meta());
+      const [a, b] = fleet();
+      const asText = { record: { ...a!.record, ip: '192.0.2.201' }, observationJson: JSON.stringify(a!.observation) };
+      const asBytes = { record: { ...b!.record, ip: '192.0.2.202' }, observationJson: new TextEncoder().encode(JSON.stringify(b!.observation)) };
+      await store.addHosts(id, [asText, asBytes]);
+      const got = new Map<string, StoredHost>();
+      for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
+      assert.deepEqual(got.get('192.0.2.201')?.observation, a!.observation);
+      assert.deepEqual(got.get('192.0.2.202')?.observation, b!.observation);
+    });
   });
 }
