@@ -1,10 +1,10 @@
 // Native multi-pattern byte scanner for the bulk-ingest pre-filter. It finds the same occurrences
-// as the JavaScript Wu-Manber loop in src/ingest/anchor-scan.ts, by another method suited to
-// SIMD: every pattern is assigned one of 32 buckets and a 4-byte window; per input byte, nibble
-// tables (built in JavaScript, see src/ingest/native-scan.ts) give the buckets whose window could
-// start there, 32 positions at a time with AVX2 (a scalar loop does the same where AVX2 is
-// missing, and for the last bytes). Buckets go 8 to a pass, one byte of bucket bits per position. Candidates are then verified byte for byte: exact patterns as
-// given, anchors ASCII case-folded with "_" read as "-". Node-API only.
+// as the JavaScript Wu-Manber loop in src/ingest/anchor-scan.ts, by a method suited to SIMD: each
+// pattern gets one of PASSES * 8 buckets and a WIN-byte window; per input position, tables built
+// in JavaScript (src/ingest/native-scan.ts) give the buckets whose window could start there:
+// exact 128-entry lookups 64 positions at a time with AVX-512 VBMI, nibble lookups 32 at a time
+// with AVX2, one at a time otherwise (and for the last bytes). Candidates are then verified byte
+// for byte: exact patterns as given, anchors ASCII case-folded with "_" read as "-". Node-API only.
 #include "scanner.h"
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "block_scan: bad arguments"); return NULL; } } while (0)
@@ -124,6 +124,19 @@ static inline void verify(const scanner_t *s, const uint8_t *b, size_t lo, size_
   }
 }
 
+/* The candidates of a chunk at i (bits of `any`): each pass's bucket bits for position j are at
+ * lanes[p * width + j]. */
+static inline void verify_chunk(const scanner_t *s, const uint8_t *b, size_t lo, size_t hi, size_t i, uint64_t any, const uint8_t *lanes, int width, hits_t *h) {
+  while (any) {
+    int j = __builtin_ctzll(any);
+    any &= any - 1;
+    for (int p = 0; p < PASSES; p++) {
+      uint8_t m = lanes[p * width + j];
+      if (m) verify(s, b, lo, hi, i + j, p, m, h);
+    }
+  }
+}
+
 /* Window starts in [from, hi - 2), one at a time; a window byte past `hi` reads as a zero byte (no
  * pattern byte is zero, and a 3-byte pattern's 4th window byte lets anything through). */
 static void scan_scalar(const scanner_t *s, const uint8_t *b, size_t lo, size_t from, size_t hi, hits_t *h) {
@@ -167,11 +180,7 @@ __attribute__((target("avx2"))) static size_t scan_avx2(const scanner_t *s, cons
     if (any == 0) continue;
     uint8_t lanes[PASSES][32];
     for (int p = 0; p < PASSES; p++) _mm256_storeu_si256((__m256i *)lanes[p], m[p]);
-    while (any) {
-      int j = __builtin_ctz(any);
-      any &= any - 1;
-      for (int p = 0; p < PASSES; p++) if (lanes[p][j]) verify(s, b, lo, hi, i + j, p, lanes[p][j], h);
-    }
+    verify_chunk(s, b, lo, hi, i, any, &lanes[0][0], 32, h);
   }
   return i;
 }
@@ -206,11 +215,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) static size_t scan_vbmi(c
     if (any == 0) continue;
     uint8_t lanes[PASSES][64];
     for (int p = 0; p < PASSES; p++) _mm512_storeu_si512((void *)lanes[p], m[p]);
-    while (any) {
-      int j = __builtin_ctzll(any);
-      any &= any - 1;
-      for (int p = 0; p < PASSES; p++) if (lanes[p][j]) verify(s, b, lo, hi, i + j, p, lanes[p][j], h);
-    }
+    verify_chunk(s, b, lo, hi, i, any, &lanes[0][0], 64, h);
   }
   return i;
 }
