@@ -49,18 +49,28 @@ function jsonFormat(text: string): IngestFormat | undefined {
   return undefined;
 }
 
-/** NDJSON if the first line is a complete JSON value; masscan -oJ is always read line by line. */
+/**
+ * NDJSON if one of the first whole lines is a complete JSON object on its own (a broken first
+ * record is then reported, not taken for a pretty-printed document that swallows the file);
+ * masscan -oJ is always read line by line.
+ */
 function jsonLayout(format: IngestFormat, trimmed: string): 'lines' | 'document' {
   if (format === 'masscan') return 'lines';
-  const nl = trimmed.indexOf('\n');
-  const first = (nl < 0 ? trimmed : trimmed.slice(0, nl)).trim();
-  if (!first.startsWith('{')) return 'document';
-  try {
-    JSON.parse(first);
-    return 'lines';
-  } catch {
-    return 'document';
+  const lines = trimmed.split('\n', 6);
+  if (!lines[0]!.startsWith('{')) return 'document'; // an array, or an envelope
+  // the head may cut its last line short: only lines followed by a newline count, unless there is one;
+  // records of NDJSON start their line (a pretty-printed document indents what it nests)
+  const whole = lines.length === 1 ? lines : lines.slice(0, -1);
+  for (const line of whole) {
+    if (!line.startsWith('{')) continue;
+    try {
+      JSON.parse(line);
+      return 'lines';
+    } catch {
+      // not a whole record: look at the next line
+    }
   }
+  return 'document';
 }
 
 function forcedFormat(forced: string, trimmed: string): Detected {

@@ -160,3 +160,49 @@ async function collectAll(file: string, opts: Partial<IngestOptions>, noNative: 
     delete process.env.EXCENSUS_NO_NATIVE;
   }
 }
+
+test('mutated banners (stray quotes, backslashes, cut lines, odd bytes) get the same records from the native reader as from JavaScript', async (t) => {
+  if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
+  const r = rng(77);
+  const noise = ['"', '\\', ':', '{', '}', '[', ']', ',', ' ', '\u00e9', '\u0000', '\t', 'AS', '9', '"port"', '"ip_str": ', '"timestamp": "2024-01-0'];
+  // a few whole records first: most mutated lines are no JSON at all, and the layout is told from the head
+  const lines: string[] = [generateRecord(r, 1000).line, generateRecord(r, 1001).line];
+  for (let i = 0; i < 600; i++) {
+    let line = generateRecord(r, i).line;
+    const cuts = 1 + Math.floor(r() * 3);
+    for (let c = 0; c < cuts; c++) {
+      const at = Math.floor(r() * line.length);
+      const what = r();
+      if (what < 0.4) line = line.slice(0, at) + noise[Math.floor(r() * noise.length)]! + line.slice(at);
+      else if (what < 0.7) line = line.slice(0, at) + line.slice(at + 1 + Math.floor(r() * 20));
+      else if (what < 0.8) line = line.slice(0, at);
+      else line = line.slice(0, at) + line.slice(at).replace(/"(port|asn|timestamp|country_code|ip_str)"/, '"$1" ');
+    }
+    lines.push(line);
+  }
+  // Lines still valid JSON must give the same records. On broken lines both fast paths are best
+  // effort (--strict parses every line): each must still account for every line, as a record or a
+  // reported problem, and never crash.
+  const valid = lines.filter((l) => {
+    try {
+      JSON.parse(l);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const broken = lines.filter((l) => !valid.includes(l));
+  assert.ok(valid.length > 100 && broken.length > 100, `${valid.length} valid, ${broken.length} broken`);
+  const validFile = join(dir, 'mutated-valid.jsonl');
+  const brokenFile = join(dir, 'mutated-broken.jsonl');
+  writeFileSync(validFile, valid.join('\n') + '\n');
+  writeFileSync(brokenFile, [lines[0], lines[1], ...broken].join('\n') + '\n');
+  const js = await collect(validFile, { format: 'shodan' }, true);
+  assert.deepEqual(await collect(validFile, { format: 'shodan' }, false), js, 'in thread');
+  assert.deepEqual(await collect(validFile, { format: 'shodan', workers: 2, rangeBytes: 32 * 1024 }, false), js, 'in workers');
+  assert.equal(js.hosts.length, valid.length);
+  for (const noNative of [true, false]) {
+    const got = await collect(brokenFile, { format: 'shodan', workers: 2, rangeBytes: 32 * 1024 }, noNative);
+    assert.equal(got.hosts.length + got.problems.length, broken.length + 2, `every broken line a record or a problem (${noNative ? 'JavaScript' : 'native'})`);
+  }
+});
