@@ -87,3 +87,20 @@ test('a resumed ingest counts its plain records once', async () => {
   assert.equal(got.hosts, 1501);
   assert.equal(got.rows.all![0]!.hosts, 1501);
 });
+
+test('a resumed ingest keeps the way its scan began, whatever --plain-rows says', async () => {
+  const db = join(dir, 'm.db');
+  assert.equal((await runCli(['ingest', file, '--db', db, '--name', 'counts', ...asOf])).code, 0);
+  assert.equal((await runCli(['ingest', file, '--db', db, '--name', 'rows', '--plain-rows', ...asOf])).code, 0);
+  const a = await runCli(['ingest', file, '--db', db, '--resume-scan', 'counts', '--plain-rows', ...asOf]);
+  assert.match(a.stderr, /scan "counts" counts records without an Exchange marker; the resumed run does the same/);
+  const b = await runCli(['ingest', file, '--db', db, '--resume-scan', 'rows', ...asOf]);
+  assert.match(b.stderr, /scan "rows" keeps a row for records without an Exchange marker/);
+  const counts = await census(db, 'counts');
+  const rows = await census(db, 'rows');
+  assert.equal(counts.hosts, 1501);
+  assert.ok(counts.listed < 200, 'still counted after the resume');
+  assert.equal(rows.hosts, 1501);
+  assert.equal(rows.listed, 1501, 'still a row each after the resume');
+  assert.deepEqual(counts.rows, rows.rows);
+});

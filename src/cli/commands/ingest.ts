@@ -46,7 +46,12 @@ export const command: CommandSpec = {
     const series = str(ctx.values, 'series') ?? `ingest:${str(ctx.values, 'format') ?? 'auto'}`;
     const resumeRef = str(ctx.values, 'resume-scan');
     const resume = store && resumeRef ? await findResumable(store, resumeRef, 'ingest', series) : undefined;
-    const countPlain = store !== null && !bool(ctx.values, 'plain-rows');
+    // A resumed ingest keeps the way its scan began (scans from before counting kept a row each):
+    // mixing the two would store some targets twice, once as a row and once in the counts.
+    const countPlain = store !== null && (resume ? resume.options.count_plain === true : !bool(ctx.values, 'plain-rows'));
+    if (resume && bool(ctx.values, 'plain-rows') === countPlain) {
+      ctx.stderr.write(`excensus ingest: scan "${resume.name}" ${countPlain ? 'counts' : 'keeps a row for'} records without an Exchange marker; the resumed run does the same\n`);
+    }
     const recorder = await Recorder.open({
       store,
       countPlain,
@@ -60,7 +65,7 @@ export const command: CommandSpec = {
         series,
         startedAt,
         inputs: files,
-        options: { exchange_only: bool(ctx.values, 'exchange-only'), as_of: asOf },
+        options: { exchange_only: bool(ctx.values, 'exchange-only'), as_of: asOf, count_plain: countPlain },
       },
     });
     const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
