@@ -1,8 +1,8 @@
 // Format registry: detected format + layout -> the reader that turns it into observations.
-import type { Observation } from '../core/observation.js';
 import type { Detected } from './detect.js';
 import type { FormatReader, IngestFormat, LineResult, ReadItem } from './types.js';
 import { jsonValues } from './json-values.js';
+import { jsonLineParser, type RecordMapper } from './json-line.js';
 import { mapShodanRecord } from './readers/shodan.js';
 import { mapCensysRecord } from './readers/censys.js';
 import { mapZgrab2Record } from './readers/zgrab2.js';
@@ -11,27 +11,12 @@ import { readNmap } from './readers/nmap.js';
 import { readShadowserver } from './readers/shadowserver.js';
 import { readPlainCsv } from './readers/plain-csv.js';
 
-type RecordMapper = (value: unknown) => Observation[] | { error: string };
 
 const JSON_MAPPERS: Partial<Record<IngestFormat, RecordMapper>> = {
   shodan: mapShodanRecord,
   censys: mapCensysRecord,
   zgrab2: mapZgrab2Record,
 };
-
-/** NDJSON line -> observations; blank lines carry nothing. */
-export function jsonLineParser(map: RecordMapper): (text: string) => LineResult {
-  return (text) => {
-    if (text.length === 0 || text.trim() === '') return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      return { error: `invalid JSON: ${(err as Error).message}` };
-    }
-    return map(value);
-  };
-}
 
 export function readerFor(d: Detected): FormatReader {
   const mapper = JSON_MAPPERS[d.format];

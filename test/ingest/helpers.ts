@@ -6,6 +6,8 @@ import { openInput } from '../../src/ingest/input.js';
 import { detectFormat, type Detected } from '../../src/ingest/detect.js';
 import { readerFor } from '../../src/ingest/formats.js';
 import { readLines } from '../../src/ingest/lines.js';
+import { hostRecordToWire } from '../../src/core/wire.js';
+import type { StoredHost } from '../../src/store/store.js';
 
 export const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
 
@@ -34,4 +36,12 @@ export async function readFixture(name: string, format?: string): Promise<{ dete
 export function header(obs: Observation, name: string): string | undefined {
   for (const ex of obs.http) for (const [n, v] of ex.headers) if (n.toLowerCase() === name.toLowerCase()) return v;
   return undefined;
+}
+
+/** A record's wire form without the evidence detail that pre-filtered records skip (negative signals). */
+export function verdict(h: StoredHost): Record<string, unknown> {
+  const w = hostRecordToWire(h.record);
+  if (h.record.isExchange || h.record.suspect) return w;
+  const { evidence: _e, ...rest } = w;
+  return rest;
 }

@@ -11,7 +11,7 @@ import { hostRecordToWire } from '../../src/core/wire.js';
 import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
 import type { StoredHost } from '../../src/store/store.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
-import { fixtures } from './helpers.js';
+import { fixtures, verdict } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-'));
 const base: IngestOptions = { asOf: '2024-06-01', defaultTimestamp: '2024-06-01T00:00:00.000Z' };
@@ -52,14 +52,6 @@ test('a truncated gzip is reported and every record before the damage is kept', 
   assert.equal(summary.files[0]!.gzip, true);
   assert.ok(damage.line > hosts.length, 'damage reported after the last good line');
 });
-
-/** A record's wire form without the evidence detail that pre-filtered records skip (negative signals). */
-function verdict(h: StoredHost): Record<string, unknown> {
-  const w = hostRecordToWire(h.record);
-  if (h.record.isExchange || h.record.suspect) return w;
-  const { evidence: _e, ...rest } = w;
-  return rest;
-}
 
 test('the pre-filter changes no verdict: same host records as judging every record', async () => {
   const path = join(dir, 'mix.jsonl');

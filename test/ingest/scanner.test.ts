@@ -11,11 +11,10 @@ import { anchorCores } from '../../src/ingest/prefilter.js';
 import { SNIFF_PATTERNS } from '../../src/ingest/readers/shodan-sniff.js';
 import { NATIVE_TABLE_SIZES, nativeScanStatus, nativeScanner } from '../../src/ingest/native-scan.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
-import { hostRecordToWire } from '../../src/core/wire.js';
 import { loadRules, ruleAnchors } from '../../src/fingerprint/index.js';
 import type { StoredHost } from '../../src/store/store.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
-import { fixtures } from './helpers.js';
+import { fixtures, verdict } from './helpers.js';
 
 const fold = (s: string) => s.toLowerCase().replace(/_/g, '-');
 
@@ -172,13 +171,6 @@ function injectedRecords(seed: number): string[] {
     k++;
   }
   return lines;
-}
-
-function verdict(h: StoredHost): Record<string, unknown> {
-  const w = hostRecordToWire(h.record);
-  if (h.record.isExchange || h.record.suspect) return w;
-  const { evidence: _e, ...rest } = w;
-  return rest;
 }
 
 test('the pre-filter never changes a verdict, whatever the anchors casing, in thread and in workers', async () => {

@@ -4,21 +4,18 @@
 // kept as a seed list for a later probe. A service banner that is an HTTP response is kept.
 import type { Observation } from '../../core/observation.js';
 import type { LineResult } from '../types.js';
+import { jsonLineParser } from '../json-line.js';
 import { asArray, asNumber, asObject, asString, looksLikeIp, parseRawHttp, toIsoTime, validPort } from '../http-text.js';
 
 export function parseMasscanJsonLine(text: string): LineResult {
   let t = text.trim();
   if (t.startsWith(',')) t = t.slice(1).trim();
   if (t.endsWith(',')) t = t.slice(0, -1).trim();
-  if (t === '' || t === '[' || t === ']' || /^\{\s*"?finished"?\s*:/.test(t)) return [];
-  let value: unknown;
-  try {
-    value = JSON.parse(t);
-  } catch (err) {
-    return { error: `invalid JSON: ${(err as Error).message}` };
-  }
-  return mapMasscanRecord(value);
+  if (t === '[' || t === ']' || /^\{\s*"?finished"?\s*:/.test(t)) return [];
+  return parseRecordLine(t);
 }
+
+const parseRecordLine = jsonLineParser((value) => mapMasscanRecord(value));
 
 export function mapMasscanRecord(value: unknown): Observation[] | { error: string } {
   const rec = asObject(value);
