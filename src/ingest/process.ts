@@ -178,7 +178,8 @@ export class RecordProcessor {
         else this.add(sniffedObservation(), false, out);
       }
     }
-    if (out.lite && this.opts.compact) out.lite.bin = copyLiteBinary(r.meta, r.out, lite, this.opts.defaultTimestamp);
+    if (out.lite && !out.lite.order.includes('l')) delete out.lite; // every one counted: nothing to send
+    else if (out.lite && this.opts.compact) out.lite.bin = copyLiteBinary(r.meta, r.out, lite, this.opts.defaultTimestamp);
     return r.count;
   }
 
