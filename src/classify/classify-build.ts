@@ -64,12 +64,14 @@ function classifyOnPremises(kb: KnowledgeBase, b: ParsedBuild, p: ProductInfo, a
 }
 
 // A census repeats a few thousand distinct builds across millions of records: memoise per
-// knowledge base, and hand out copies so no caller can alter another's result.
+// knowledge base. Every record of a build shares one frozen result (no caller can alter another's),
+// which also lets a structured clone between threads send it once per message.
 const memo = new WeakMap<KnowledgeBase, Map<string, Classification>>();
 const MEMO_LIMIT = 20_000;
 
-function copy(c: Classification): Classification {
-  return { ...c, vulns: c.vulns.map((v) => ({ ...v })), ...(c.sus ? { sus: [...c.sus] } : {}) };
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === 'object' && !Object.isFrozen(v)) deepFreeze(v as object);
+  return Object.freeze(o);
 }
 
 /** Classifies one build. Errors (not a build, unknown major) come back as `{ error }`, never thrown. */
@@ -80,8 +82,8 @@ export function classifyBuild(input: string | ParsedBuild, kb: KnowledgeBase, as
   if (!cache || cache.size >= MEMO_LIMIT) memo.set(kb, (cache = new Map()));
   const key = `${b.text}|${b.precision}|${asOf}`;
   let c = cache.get(key);
-  if (!c) cache.set(key, (c = classifyParsed(kb, b, asOf)));
-  return copy(c);
+  if (!c) cache.set(key, (c = deepFreeze(classifyParsed(kb, b, asOf))));
+  return c;
 }
 
 function classifyParsed(kb: KnowledgeBase, b: ParsedBuild, asOf: string): Classification {

@@ -13,12 +13,6 @@ export interface JudgeContext {
   rules: RuleSet;
   kb: KnowledgeBase;
   asOf: string;
-  /**
-   * Classifications already made, by build (classification is a pure function of the build, the
-   * knowledge base and asOf): bulk ingest judges thousands of servers on a few hundred builds.
-   * Records then share one frozen Classification object: readers must not change it.
-   */
-  memo?: Map<string, Classification | null>;
 }
 
 const LOWER_BOUND_NOTE = 'The revision read is a lower bound (its source may not move with security updates): update-level verdicts are at best "likely".';
@@ -33,33 +27,11 @@ function noEvidence(): Evidence {
  */
 function classifyEvidence(ev: Evidence, ctx: JudgeContext): Classification | null {
   if (ev.build === undefined) return null;
-  const lowerBound = ev.revisionIsLowerBound === true;
-  if (!ctx.memo) return classifyUncached(ev.build, lowerBound, ctx);
-  const key = lowerBound ? `${ev.build}>` : ev.build;
-  let c = ctx.memo.get(key);
-  if (c === undefined) {
-    c = classifyUncached(ev.build, lowerBound, ctx);
-    if (c) deepFreeze(c);
-    // a file of made-up builds must not grow the memo without bound
-    if (ctx.memo.size >= MEMO_LIMIT) ctx.memo.clear();
-    ctx.memo.set(key, c);
-  }
-  return c;
-}
-
-const MEMO_LIMIT = 10_000;
-
-function deepFreeze<T extends object>(o: T): T {
-  for (const v of Object.values(o)) if (v && typeof v === 'object' && !Object.isFrozen(v)) deepFreeze(v as object);
-  return Object.freeze(o);
-}
-
-function classifyUncached(build: string, lowerBound: boolean, ctx: JudgeContext): Classification | null {
-  const parsed = parseBuild(build, ctx.kb);
+  const parsed = parseBuild(ev.build, ctx.kb);
   if ('error' in parsed) return null;
   const c = classifyBuild(parsed, ctx.kb, ctx.asOf);
   if ('error' in c) return null;
-  if (!lowerBound) return c;
+  if (!ev.revisionIsLowerBound) return c;
   const floor = classifyBuild({ ...parsed, precision: 'cu' }, ctx.kb, ctx.asOf);
   if ('error' in floor) return c;
   return { ...c, vulns: floor.vulns, note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE };

@@ -11,6 +11,6 @@ export interface JudgeContext {
 
 export function createJudge(asOf: string): JudgeContext {
   const rules = loadRules();
-  const ctx = { rules, kb: loadKnowledgeBase(), asOf, memo: new Map() };
+  const ctx = { rules, kb: loadKnowledgeBase(), asOf };
   return { judge: (obs) => judgeObservation(obs, ctx), anchors: ruleAnchors(rules) };
 }

@@ -202,11 +202,16 @@ test('product precision: 15.1 is 2016 with release unknown; an unknown 15.x line
   assert.ok(u.vulns.length > 0 && u.vulns.every((v) => v.status === 'unknown'));
 });
 
-test('results are independent objects: changing one never changes the next answer', () => {
+test('results are shared and frozen: no caller can change the next answer', () => {
   const a = classify('15.1.2507.6');
-  a.vulns.length = 0;
-  a.release = 'changed';
+  assert.throws(() => {
+    a.vulns.length = 0;
+  }, TypeError);
+  assert.throws(() => {
+    a.release = 'changed';
+  }, TypeError);
   const b = classify('15.1.2507.6');
+  assert.equal(b, a, 'one object per build and date');
   assert.equal(b.release, 'Exchange Server 2016 CU23 (2022H1)');
   assert.ok(b.vulns.length > 20);
   assert.deepEqual(classify('15.1.2507.6', '2024-01-01').eol, false, 'as-of is part of the answer');

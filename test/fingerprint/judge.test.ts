@@ -92,21 +92,21 @@ describe('judgeObservation', () => {
     assert.equal(after.classification?.eol, true);
   });
 
-  it('with a memo, servers on one build share one frozen classification, equal to judging without it', () => {
-    const memo = new Map();
-    const withMemo: JudgeContext = { ...ctx, memo };
+  it('servers on one build share one frozen classification; another build or a lower-bound reading gets its own', () => {
     const header = (v: string) => obsWith({ path: '/owa/', status: 200, headers: [['X-OWA-Version', v]] });
-    const a = judgeObservation(header('15.2.986.14'), withMemo);
-    const b = judgeObservation(header('15.2.986.14'), withMemo);
-    const other = judgeObservation(header('15.1.2507.6'), withMemo);
+    const a = judgeObservation(header('15.2.986.14'), ctx);
+    const b = judgeObservation(header('15.2.986.14'), ctx);
+    const other = judgeObservation(header('15.1.2507.6'), ctx);
     assert.ok(a.classification && a.classification === b.classification, 'one object for one build');
     assert.ok(Object.isFrozen(a.classification) && Object.isFrozen(a.classification.vulns[0]), 'frozen all the way down');
+    assert.throws(() => {
+      (a.classification as { release: string | null }).release = 'changed';
+    }, TypeError);
     assert.notEqual(other.classification, a.classification);
-    assert.deepEqual(a.classification, judgeObservation(header('15.2.986.14'), ctx).classification);
-    // a lower-bound revision is another reading of the same build: its own entry
-    const lower = judgeObservation(obsWith({ path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application', status: 200, headers: [], body: MANIFEST.replace('15.2.986.5', '15.2.986.14') }), withMemo);
-    assert.equal(memo.size, 3);
+    assert.notEqual(judgeObservation(header('15.2.986.14'), { ...ctx, asOf: '2026-01-01' }).classification, a.classification, 'another date, another verdict');
+    const lower = judgeObservation(obsWith({ path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application', status: 200, headers: [], body: MANIFEST.replace('15.2.986.5', '15.2.986.14') }), ctx);
     assert.notEqual(lower.classification, a.classification);
+    assert.notDeepEqual(lower.classification?.note, a.classification.note);
   });
 });
 
