@@ -6,7 +6,6 @@ import type { RuleDef } from './rule-schema.js';
 
 export interface RuleSet {
   rules: CompiledRule[];
-  byId: Map<string, CompiledRule>;
   /** Header rules by normalised header name (Location rules included). */
   headerRules: Map<string, CompiledRule[]>;
   /** Header rules that fire when none of their names is present. */
@@ -27,14 +26,13 @@ export interface RuleSet {
 
 export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
   const rs: RuleSet = {
-    rules: [], byId: new Map(), headerRules: new Map(), absentRules: [], absentNames: new Set(),
+    rules: [], headerRules: new Map(), absentRules: [], absentNames: new Set(),
     bodyRules: [], pathRules: [], statusRules: [], faviconRules: [], tlsRules: [], bannerRules: [],
     reportedRules: [], buildRules: [], origin,
   };
   for (const def of defs) {
     const rule = compileRule(def.reads === 'location' ? { ...def, names: ['location'] } : def);
     rs.rules.push(rule);
-    rs.byId.set(rule.id, rule);
     switch (def.reads) {
       case 'header':
       case 'location':
