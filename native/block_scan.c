@@ -67,11 +67,11 @@ static napi_value compile(napi_env env, napi_callback_info info) {
   s->patterns = (int32_t)(n[LEN] / 4);
   for (int i = 0; i < 256; i++) s->fold[i] = (uint8_t)(i >= 'A' && i <= 'Z' ? i + 32 : i == '_' ? '-' : i);
   /* every index must stay inside the table it points into */
-  int ok = n[START] == n[LEN] && n[LEN] == n[WINDOW] && n[EXACT] * 4 == n[LEN] && s->bucket[0] == 0;
+  int ok = s->pats && s->pat_start && s->pat_len && s->pat_window && s->pat_exact && s->bytes && n[START] == n[LEN] && n[LEN] == n[WINDOW] && n[EXACT] * 4 == n[LEN] && s->bucket[0] == 0;
   for (int k = 0; ok && k < BUCKETS; k++) ok = s->bucket[k] <= s->bucket[k + 1] && (size_t)s->bucket[k + 1] * 4 <= n[PATS];
   for (size_t k = 0; ok && k < n[PATS] / 4; k++) ok = s->pats[k] >= 0 && s->pats[k] < s->patterns;
   for (int32_t k = 0; ok && k < s->patterns; k++)
-    ok = s->pat_start[k] >= 0 && s->pat_len[k] >= 3 && (size_t)s->pat_start[k] + s->pat_len[k] <= n[BYTES] && s->pat_window[k] >= 0 && s->pat_window[k] + 3 <= s->pat_len[k];
+    ok = s->pat_start[k] >= 0 && s->pat_len[k] >= 3 && (size_t)s->pat_start[k] + s->pat_len[k] <= n[BYTES] && s->pat_window[k] >= 0 && s->pat_window[k] <= s->pat_len[k] - 3;
   if (!ok) {
     release(s);
     napi_throw_range_error(env, NULL, "block_scan.compile: inconsistent tables");

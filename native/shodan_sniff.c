@@ -142,8 +142,11 @@ static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, 
       if (p < e && b[p] == '[') return 0; /* host-API record: banners in data[] */
       continue;
     }
-    if (v[role].kind != V_NONE || role == PRODUCT || role == TAGS) return 0;
+    /* nested, source claims, or a host name whose place (the full reader takes _shodan.options.hostname only) is unknown here */
+    if (v[role].kind != V_NONE || role == PRODUCT || role == TAGS || role == HOSTNAME) return 0;
     if (!read_value(b, p, e, role == HOSTNAMES, &v[role])) return 0;
+    /* the full reader takes a number only for the port, the ASN and the time: elsewhere it is no text */
+    if (v[role].kind == V_NUMBER && role != PORT && role != ASN && role != TIMESTAMP) return 0;
   }
   const value_t *ip = v[IPV6].kind == V_STRING || v[IPV6].kind == V_NUMBER ? &v[IPV6] : &v[IP_STR];
   if (!(ip->kind == V_STRING || ip->kind == V_NUMBER) || ip->end == ip->start) return 0;
@@ -163,7 +166,7 @@ static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, 
   if (asn == -2) return 0;
   int udp = v[TRANSPORT].kind == V_STRING && v[TRANSPORT].end - v[TRANSPORT].start == 3 && memcmp(b + v[TRANSPORT].start, "udp", 3) == 0;
   /* strings as JavaScript's `a || b || ''` picks them (numbers are their text) */
-  const value_t *host = (v[HOSTNAME].kind >= V_STRING && v[HOSTNAME].end > v[HOSTNAME].start) ? &v[HOSTNAME] : &v[HOSTNAMES];
+  const value_t *host = &v[HOSTNAMES];
   const value_t *org = (v[ORG].kind >= V_STRING && v[ORG].end > v[ORG].start) ? &v[ORG] : &v[ISP];
   const value_t *fields[5] = { ip, host, &v[COUNTRY], &v[REGION], &v[CITY] };
   static const int slots[5] = { 3, 5, 9, 11, 13 };

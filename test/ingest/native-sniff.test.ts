@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
-import { nativeScanStatus, nativeScanner, LINE_LITE } from '../../src/ingest/native-scan.js';
+import { nativeScanStatus, nativeScanner, LINE_LITE, LINE_PLAIN } from '../../src/ingest/native-scan.js';
 import { BlockScanner } from '../../src/ingest/anchor-scan.js';
 import { SNIFF_PATTERNS, sniffRoles } from '../../src/ingest/readers/shodan-sniff.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
@@ -50,6 +50,7 @@ const TRICKY = [
   'not json at all',
   '',
   '{"ip_str": "192.0.2.29", "port": 443, "location": {"country_code": 7, "region_code": true}}',
+  '{"ip_str": "192.0.2.30", "ipv6": 5, "port": 443, "hostnames": [7]}',
 ];
 
 function corpus(): string {
@@ -87,6 +88,11 @@ test('the native reader gives the records the JavaScript sniffer gives, in threa
   assert.ok(js.hosts.length > 300);
   assert.ok(js.problems.length >= 2, 'the broken lines are reported');
   assert.deepEqual(native, js, 'native reader = JavaScript sniffer');
+  // and both = the full parser, record for record (pre-filtered records skip negative evidence detail)
+  const full = await collect(file, { noPrefilter: true }, true);
+  const strip = (h: Record<string, unknown>) => (h.is_exchange || h.suspect ? h : { ...h, evidence: undefined });
+  assert.deepEqual(js.hosts.map(strip), full.hosts.map(strip), 'sniffed records = fully parsed records');
+  assert.deepEqual(js.problems, full.problems);
   assert.deepEqual(threaded, js, 'native reader in workers = JavaScript sniffer');
   const onlyJs = await collect(file, { exchangeOnly: true }, true);
   assert.deepEqual(await collect(file, { exchangeOnly: true, workers: 2, rangeBytes: 64 * 1024 }, false), onlyJs, '--exchange-only in workers');
@@ -107,8 +113,9 @@ test('the native reader takes most plain banners itself and hands the edge cases
     return -1;
   };
   assert.equal(kindOf('192.0.2.1'), LINE_LITE);
-  assert.notEqual(kindOf('192.0.2.15'), LINE_LITE, 'an escaped string is left to JavaScript');
-  assert.notEqual(kindOf('192.0.2.3'), LINE_LITE, 'a port written 443.0 is left to JavaScript');
+  assert.equal(kindOf('192.0.2.15'), LINE_PLAIN, 'an escaped string is left to JavaScript');
+  assert.equal(kindOf('192.0.2.3'), LINE_PLAIN, 'a port written 443.0 is left to JavaScript');
+  assert.equal(kindOf('192.0.2.30'), LINE_PLAIN, 'a number where text belongs is left to JavaScript');
 });
 
 test('with plain records counted, every record is either passed on or counted by country, ASN and organisation, in every mode', async () => {

@@ -17,6 +17,9 @@ export const SNIFF_PATTERNS: ScanPattern[] = KEYS.map((k) => ({ text: `"${k}"`, 
 
 const values: Array<string | null | undefined> = new Array<string | null | undefined>(KEYS.length);
 let portIsString = false;
+/** Set by readValue: the value read was a JSON number. */
+let readNumber = false;
+const NUMERIC: boolean[] = KEYS.map((k) => k === 'port' || k === 'asn' || k === 'timestamp');
 
 /** The fields of the last successful sniff (reused: no allocation per record). */
 export interface SniffedFields {
@@ -54,9 +57,12 @@ export function sniffShodanFields(buf: Buffer, start: number, end: number, scann
       if (buf[p] === 91) return false; // host-API record: banners in data[]
       continue;
     }
-    if (values[id] !== undefined || id === K.product || id === K.tags) return false; // nested, or source claims
+    // nested, source claims, or a host name whose place (the full reader takes _shodan.options.hostname only) is unknown here
+    if (values[id] !== undefined || id === K.product || id === K.tags || id === K.hostname) return false;
     if (id === K.port) portIsString = buf[p] === 34;
     values[id] = readValue(buf, p, end, id === K.hostnames);
+    // the full reader takes a number only for the port, the ASN and the time: elsewhere it is no text
+    if (readNumber && !NUMERIC[id]) return false;
   }
   const ip = values[K.ipv6] ?? values[K.ip_str];
   const rawPort = values[K.port];
@@ -67,7 +73,7 @@ export function sniffShodanFields(buf: Buffer, start: number, end: number, scann
   f.ip = ip;
   f.port = port;
   f.transport = values[K.transport] === 'udp' ? 'udp' : 'tcp';
-  f.hostname = values[K.hostname] || values[K.hostnames] || '';
+  f.hostname = values[K.hostnames] || '';
   f.timestamp = toIsoTime(values[K.timestamp] ?? undefined);
   f.country = values[K.country_code] || '';
   f.region = values[K.region_code] || '';
@@ -144,6 +150,7 @@ function skipSpace(buf: Buffer, p: number, end: number): number {
 
 /** Scalar at `i`: string (JSON-decoded), number text, or null; for arrays, their first string. */
 function readValue(buf: Buffer, i: number, end: number, firstOfArray: boolean): string | null {
+  readNumber = false;
   if (firstOfArray && buf[i] === 91) i = skipSpace(buf, i + 1, end);
   const c = buf[i]!;
   if (c === 34) {
@@ -156,6 +163,7 @@ function readValue(buf: Buffer, i: number, end: number, firstOfArray: boolean): 
   if ((c >= 48 && c <= 57) || c === 45) {
     let j = i + 1;
     while (j < end && isNumberByte(buf[j]!)) j++;
+    readNumber = true;
     return buf.toString('latin1', i, j);
   }
   return null;
