@@ -57,7 +57,7 @@ if (mode === 'pipeline') {
   const f0 = performance.now();
   await recorder.finish('complete');
   finishMs = performance.now() - f0;
-  // distinct targets: a repeated ip:port is stored once (the last record wins)
+  // records in the scan: distinct targets for rows (the last record of an ip:port wins), counted records as read
   stored = (await store.getScan('bench')).counts.hosts;
   await store.close();
 }

@@ -1,7 +1,7 @@
 // Rebuilds a scan's census cubes (see cubes.ts): two passes over the host table (geo and ASN
 // mask cubes); the other cubes derive from those, which are far smaller.
 import type { SqlDriver } from './driver.js';
-import { ASN_MASK, ASN_PIVOT, FAMILY_MASK, GEO_MASK, GEO_PIVOT, HOSTS, PLAIN, type Cube } from './cubes.js';
+import { ASN_MASK, ASN_PIVOT, FAMILY_MASK, GEO_MASK, GEO_PIVOT, HOSTS, type Cube } from './cubes.js';
 
 const CUBES = [GEO_MASK, GEO_PIVOT, FAMILY_MASK, ASN_MASK, ASN_PIVOT];
 
@@ -47,12 +47,8 @@ async function buildPivot(db: SqlDriver, from: Cube, to: Cube, scanId: number, b
  */
 export async function rebuildCubes(db: SqlDriver, scanId: number, familyBits: number[], masks?: (db: SqlDriver) => Promise<void>): Promise<void> {
   for (const c of CUBES) await db.run(`DELETE FROM ${c.table} WHERE scan_id = ?`, [scanId]);
-  if (masks) {
-    // the tally counted host rows only: counted records join them here (one more row per cell at most)
-    await masks(db);
-    await buildMask(db, PLAIN, GEO_MASK, scanId);
-    await buildMask(db, PLAIN, ASN_MASK, scanId);
-  } else {
+  if (masks) await masks(db);
+  else {
     await buildMask(db, HOSTS, GEO_MASK, scanId);
     await buildMask(db, HOSTS, ASN_MASK, scanId);
   }

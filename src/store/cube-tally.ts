@@ -6,6 +6,7 @@ import type { SqlDriver, SqlValue } from './driver.js';
 import { HOST_COLUMNS, PLAIN_COLUMNS } from './host-row.js';
 import { ASN_MASK, GEO_MASK, type Cube } from './cubes.js';
 import type { WriteResult } from './host-writer.js';
+import { PLAIN_COUNT_COLUMNS } from './host-batch.js';
 
 const col = (name: (typeof HOST_COLUMNS)[number]): number => HOST_COLUMNS.indexOf(name);
 const ASN_ORG = col('asn_org');
@@ -15,6 +16,22 @@ const P = {
   status: plainCol('status'), exchange: plainCol('is_exchange'), suspect: plainCol('suspect'),
 };
 const PLAIN_WIDTH = PLAIN_COLUMNS.length;
+const COUNT_WIDTH = PLAIN_COUNT_COLUMNS.length;
+const countCol = (name: (typeof PLAIN_COUNT_COLUMNS)[number]): number => PLAIN_COUNT_COLUMNS.indexOf(name);
+const COUNT = { continent: countCol('continent'), country: countCol('country'), asn: countCol('asn'), org: countCol('asn_org'), n: countCol('n') };
+
+/** The PLAIN_COLUMNS row a counted record would have had (only the columns the cubes read). */
+function plainRowOfCount(counts: SqlValue[], i: number): SqlValue[] {
+  const row: SqlValue[] = new Array<SqlValue>(PLAIN_WIDTH).fill(null);
+  row[P.continent] = counts[i + COUNT.continent] ?? null;
+  row[P.country] = counts[i + COUNT.country] ?? null;
+  row[P.asn] = counts[i + COUNT.asn] ?? null;
+  row[P.org] = counts[i + COUNT.org] ?? null;
+  row[P.status] = 'not-exchange';
+  row[P.exchange] = 0;
+  row[P.suspect] = 0;
+  return row;
+}
 
 interface Cell {
   values: SqlValue[];
@@ -76,17 +93,17 @@ class MaskTally {
     }
   }
 
-  /** `rows`: PLAIN_COLUMNS-ordered values of new rows, several back to back. */
-  addPlain(rows: SqlValue[]): void {
+  /** `rows`: PLAIN_COLUMNS-ordered values of new rows, several back to back, each standing for `n` records. */
+  addPlain(rows: SqlValue[], n = 1): void {
     for (let base = 0; base < rows.length; base += PLAIN_WIDTH) {
       const flags = `${plainPart(rows[base + P.status])}|${plainPart(rows[base + P.exchange])}${plainPart(rows[base + P.suspect])}`;
       const key = this.geo
         ? `${plainPart(rows[base + P.continent])}|${plainPart(rows[base + P.country])}|${flags}`
         : `${plainPart(rows[base + P.asn])}|${flags}`;
       const cell = this.cell(this.plainCells, key, () => this.plainAt.map((i) => (i >= 0 ? (rows[base + i] ?? null) : null)));
-      cell.n++;
+      cell.n += n;
       const org = rows[base + P.org];
-      if (cell.orgs && typeof org === 'string') cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + 1);
+      if (cell.orgs && typeof org === 'string') cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + n);
     }
   }
 
@@ -143,8 +160,8 @@ export class CubeTally {
   private readonly geo = new MaskTally(GEO_MASK);
   private readonly asn = new MaskTally(ASN_MASK);
 
-  /** One committed write: the rows it wrote and the rows those replaced. */
-  add(written: Pick<WriteResult, 'rows' | 'plainRows' | 'removed'>): void {
+  /** One committed write: the rows it wrote, the rows those replaced, and the records it counted. */
+  add(written: Pick<WriteResult, 'rows' | 'plainRows' | 'removed' | 'counts'>): void {
     for (const r of written.rows) {
       this.geo.add(r, 1);
       this.asn.add(r, 1);
@@ -156,6 +173,13 @@ export class CubeTally {
     for (const r of written.removed) {
       this.geo.add(r, -1);
       this.asn.add(r, -1);
+    }
+    // a counted record is a plain row that was never written: not Exchange, no product, no CVE
+    for (let i = 0; i < written.counts.length; i += COUNT_WIDTH) {
+      const row = plainRowOfCount(written.counts, i);
+      const n = Number(written.counts[i + COUNT.n]);
+      this.geo.addPlain(row, n);
+      this.asn.addPlain(row, n);
     }
     this.writes++;
   }

@@ -30,7 +30,6 @@ export const FAMILY_MASK: Cube = { table: 'census_family_mask', kind: 'mask', di
 /** Counted records (plain_counts) in the shape of host rows: not Exchange, no product, no CVE. */
 const PLAIN_AS_HOSTS = `SELECT scan_id, continent, country, asn, asn_org, NULL AS product, NULL AS release_name, 'not-exchange' AS status,
   NULL AS eol_date, 0 AS is_exchange, 0 AS suspect, 0 AS vuln_mask, 0 AS likely_mask, n FROM plain_counts`;
-export const PLAIN: Cube = { table: `(${PLAIN_AS_HOSTS}) AS plain`, kind: 'mask', dims: [...GEO, 'asn'], asnOrg: true, counted: true };
 /** Every record of a scan: host rows (n = 1 each) and counted records. */
 export const HOSTS: Cube = {
   table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, 1 AS n FROM hosts

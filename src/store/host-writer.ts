@@ -34,14 +34,14 @@ const plainInsert = (scanId: number, n: number): string =>
   `INSERT INTO hosts (scan_id, ${PLAIN_COLUMNS.join(', ')}) VALUES ${Array<string>(n).fill(`(${scanId}${PLAIN_ROW}`).join(', ')} ON CONFLICT (scan_id, ip, port) DO NOTHING`;
 
 export interface WriteResult {
-  /** Targets that were already stored and have been replaced. */
-  replaced: number;
   /** The hosts rows written, HOST_COLUMNS-ordered values, several rows back to back per array. */
   rows: SqlValue[][];
   /** The plain rows written, in the same form but PLAIN_COLUMNS-ordered. */
   plainRows: SqlValue[][];
   /** The rows those replaced, HOST_COLUMNS-ordered (SQLite: complete; PostgreSQL: not collected). */
   removed: SqlValue[][];
+  /** Counted records written: PLAIN_COUNT_COLUMNS rows back to back. */
+  counts: SqlValue[];
 }
 
 const keyOf = (ip: unknown, port: unknown): string => `${String(ip)}|${Number(port)}`;
@@ -82,7 +82,7 @@ export class HostWriter {
     const bits = new Map<string, number>();
     for (const f of families) bits.set(f, await this.fam.bitFor(f));
     const bitOf = (f: string): number => bits.get(f) as number;
-    const result: WriteResult = { replaced: 0, rows: [], plainRows: [], removed: [] };
+    const result: WriteResult = { rows: [], plainRows: [], removed: [], counts: batch.counts };
     await this.writePlain(scanId, batch.plain, result);
     await this.writeRich(scanId, batch.rich, bitOf, result);
     await this.writeCounts(scanId, batch.counts);
@@ -126,7 +126,6 @@ export class HostWriter {
       const ids = (await this.db.all(upsertHosts(stale.length), again)).map((r) => Number(r.id));
       // Plain records keep no JSON: drop what the replaced ones had.
       await this.db.run(`DELETE FROM host_data WHERE host_id IN (${ids.map(() => '?').join(', ')})`, ids);
-      result.replaced += n - changes;
     }
   }
 
@@ -164,7 +163,6 @@ export class HostWriter {
         const again: SqlValue[] = [];
         for (const h of stored) pushHostRow(again, scanId, h.record, bitOf);
         for (const r of await this.db.all(upsertHosts(stored.length), again)) ids.set(keyOf(r.ip, r.port), Number(r.id));
-        result.replaced += stored.length;
       }
       const data: SqlValue[] = [];
       for (const h of part) {

@@ -1,5 +1,6 @@
 // The mask cubes a fresh scan counts while it is written (cube-tally.ts) must equal the ones a
-// rebuild from the host table gives, cell for cell, also when targets are replaced; a foreign write falls back.
+// rebuild from the host table and the counted records gives, cell for cell, also when targets are
+// replaced; a foreign write falls back.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/index.js';
-import type { StoredHost } from '../../src/store/store.js';
+import type { PlainCount, Store, StoredHost } from '../../src/store/store.js';
 import { randomFleet } from './census-equivalence.js';
 import { plainRecords } from './round-trip.js';
 import { meta } from './conformance.js';
@@ -30,7 +31,12 @@ async function rebuildFromTable(path: string, scanId: number): Promise<void> {
   db.prepare('UPDATE scans SET summary_version = -1 WHERE id = ?').run(scanId);
   db.close();
   const store = await openStore(path);
-  await store.getScan(scanId);
+  // census (not getScan, which reads counts without rebuilding) rebuilds stale cubes
+  await store.census({ scanId, groupBy: [], asOf: '2024-01-01' });
+  const db2 = new Database(path, { readonly: true });
+  const fresh = db2.prepare('SELECT summary_version = data_version AS ok FROM scans WHERE id = ?').get(scanId) as { ok: number };
+  db2.close();
+  assert.equal(fresh.ok, 1, 'the cubes were rebuilt');
   await store.close();
 }
 
@@ -40,6 +46,22 @@ const fleet = (): StoredHost[] => [
   // same network, two organisation names: the cube keeps the greater, as MAX does
   ...['Zeta Net', 'Äpfel Netz', '\u{1D400} Net', '\uFFE6 Net', 'Alpha Net'].map((org, i) => ({ record: { ...(plainRecords()[0] as StoredHost['record']), ip: `198.18.0.${i}`, asn: { number: 65000, org, source: 'source' } } })),
 ];
+
+/** Counted records (ingest's plain counts), some in cells host rows also fill. */
+const COUNTS: PlainCount[] = [
+  { source: 'shodan', country: 'DE', continent: null, asn: 3320, asnOrg: 'Deutsche Telekom AG', n: 40 },
+  { source: 'shodan', country: 'DE', continent: 'EU', asn: 3320, asnOrg: 'DTAG', n: 3 },
+  { source: 'shodan', country: 'BR', continent: 'SA', asn: null, asnOrg: null, n: 7 },
+  { source: 'shodan', country: 'FR', continent: null, asn: 65000, asnOrg: 'Zulu Net', n: 2 },
+];
+
+/** addHosts, with counted records in the same batch. */
+async function addWithCounts(store: Store, id: number, hosts: StoredHost[]): Promise<void> {
+  const batch = store.newBatch();
+  for (const h of hosts) batch.add(h);
+  for (const c of COUNTS) batch.addPlain(c);
+  await store.addBatch(id, batch);
+}
 
 describe('census cubes counted while writing', () => {
   it('equal the cubes rebuilt from the host table, cell for cell', async () => {
@@ -57,6 +79,7 @@ describe('census cubes counted while writing', () => {
     const plainAt = (i: number, country: string): StoredHost => ({ record: { ...(plainRecords()[0] as StoredHost['record']), ip: `10.77.${i >> 8}.${i & 255}`, geo: { country, source: 'source' } } });
     await store.addHosts(id, Array.from({ length: 150 }, (_, i) => plainAt(i * 2, 'DE')));
     await store.addHosts(id, Array.from({ length: 150 }, (_, i) => plainAt(i, i % 2 === 0 ? 'FR' : 'DE')));
+    await addWithCounts(store, id, []);
     await store.finishScan(id, 'complete');
     await store.close();
     const counted = dumpCubes(path, id);
@@ -74,7 +97,7 @@ describe('census cubes counted while writing', () => {
     await store.addHosts(id, first);
     // Rewrites of plain and JSON rows from the first batch, and new targets.
     const again = randomFleet(400, 13).map((record, i) => ({ record: { ...record, ip: first[i * 2]?.record.ip ?? record.ip } }));
-    await store.addHosts(id, [...again, ...Array.from({ length: 700 }, (_, i) => plainAt(i + 600))]);
+    await addWithCounts(store, id, [...again, ...Array.from({ length: 700 }, (_, i) => plainAt(i + 600))]);
     await store.finishScan(id, 'complete');
     await store.close();
     const counted = dumpCubes(path, id);
