@@ -117,7 +117,7 @@ export class Recorder {
       return;
     }
     const batch = (this.pending ??= this.o.store.newBatch());
-    for (const c of plain ?? []) batch.addPlain(plainCount(c.country, c.asn, c.org, 'shodan', c.n));
+    for (const c of plain ?? []) batch.addPlain(plainCount(c.country, c.asn, c.org, c.source, c.n));
     for (const h of hosts) {
       if (this.o.countPlain && countable(h)) {
         const r = h.record;
@@ -139,11 +139,8 @@ export class Recorder {
     const batch = this.pending;
     if (!batch || (batch.size === 0 && batch.counted === 0)) return;
     this.pending = null;
-    if (!this.o.store || this.scanId === null) {
-      this.written += batch.size;
-      return;
-    }
-    const committed = this.o.store.addBatch(this.scanId, batch).then(() => {
+    // a batch exists only with a store and its scan (add() without a store keeps none)
+    const committed = this.o.store!.addBatch(this.scanId!, batch).then(() => {
       this.written += batch.size + batch.counted;
     });
     committed.catch(() => undefined); // surfaces from settle()

@@ -4,6 +4,8 @@
 
 /** Records without any Exchange evidence, of one country, ASN and organisation. */
 export interface PlainCount {
+  /** The input format the records came from. */
+  source: string;
   /** ISO country code as the source gave it. */
   country: string;
   /** -1 = none given */
@@ -16,11 +18,13 @@ export interface PlainCount {
 export class PlainTally {
   private readonly cells = new Map<string, PlainCount>();
 
+  constructor(private readonly source: string) {}
+
   add(country: string, asn: number, org: string): void {
     const key = `${country}\u0001${asn}\u0001${org}`;
     const c = this.cells.get(key);
     if (c) c.n++;
-    else this.cells.set(key, { country, asn, org, n: 1 });
+    else this.cells.set(key, { source: this.source, country, asn, org, n: 1 });
   }
 
   get size(): number {

@@ -91,7 +91,7 @@ export class RecordProcessor {
   private readonly sharedEvidence: Evidence;
   /** Field role of each scanner pattern, for the native Shodan reader. */
   private roles: Int32Array | undefined;
-  private readonly tally = new PlainTally();
+  private readonly tally: PlainTally;
 
   constructor(
     detected: Detected,
@@ -99,6 +99,7 @@ export class RecordProcessor {
   ) {
     this.parseLine = detected.layout === 'lines' ? lineParserFor(detected) : () => [];
     this.sniff = detected.format === 'shodan' && opts.prefilter !== null;
+    this.tally = new PlainTally(detected.format);
     this.emptyEvidence = opts.judge({ ip: '192.0.2.1', port: 0, timestamp: '', source: detected.format, status: 'ok', http: [] }).evidence;
     this.sharedEvidence = sharedEmptyEvidence(this.emptyEvidence);
   }

@@ -172,3 +172,12 @@ export class HostWriter {
     }
   }
 }
+
+/** One batch in one transaction, with the scan's data version moved on (the cubes are then stale). */
+export function commitBatch(db: SqlDriver, writer: HostWriter, scanId: number, batch: SplitBatch): Promise<WriteResult> {
+  return db.transaction(async () => {
+    const w = await writer.writeSplit(scanId, batch);
+    await db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
+    return w;
+  });
+}

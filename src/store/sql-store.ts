@@ -5,7 +5,7 @@ import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, HostBatch, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost } from './store.js';
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
-import { HostWriter } from './host-writer.js';
+import { HostWriter, commitBatch } from './host-writer.js';
 import { EncodedBatch } from './host-batch.js';
 import { CubeTally, runTallyStatements } from './cube-tally.js';
 import { WriteThread } from './write-thread.js';
@@ -116,11 +116,7 @@ export class SqlStore implements Store {
     }
     const tally = this.tallies.get(scanId);
     try {
-      const written = await this.db.transaction(async () => {
-        const w = await this.writer.writeSplit(scanId, batch);
-        await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
-        return w;
-      });
+      const written = await commitBatch(this.db, this.writer, scanId, batch);
       tally?.add(written);
     } catch (err) {
       this.tallies.delete(scanId);
@@ -133,7 +129,7 @@ export class SqlStore implements Store {
       await this.db.run('DELETE FROM plain_counts WHERE scan_id = ?', [scanId]);
       await this.db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
     });
-    // the counted tally (if any) still holds the host rows only: it stays valid; versions moved on, so it is not used
+    // a tally counted the removed counts too: it no longer holds the scan
     this.tallies.delete(scanId);
   }
 

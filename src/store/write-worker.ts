@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../core/errors.js';
 import { openSqliteDriver } from './sqlite-driver.js';
 import { FamilyBits } from './families.js';
-import { HostWriter } from './host-writer.js';
+import { HostWriter, commitBatch } from './host-writer.js';
 import { CubeTally } from './cube-tally.js';
 import type { WriterInit, WriterReply, WriterRequest } from './write-thread.js';
 
@@ -26,11 +26,7 @@ async function handle(m: WriterRequest): Promise<WriterReply> {
   }
   if (m.track && !untracked.has(m.scanId) && !tallies.has(m.scanId)) tallies.set(m.scanId, new CubeTally());
   try {
-    const written = await db.transaction(async () => {
-      const w = await writer.writeSplit(m.scanId, m.batch);
-      await db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [m.scanId]);
-      return w;
-    });
+    const written = await commitBatch(db, writer, m.scanId, m.batch);
     tallies.get(m.scanId)?.add(written);
     return { id: m.id };
   } catch (err) {
