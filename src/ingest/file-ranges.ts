@@ -5,7 +5,7 @@
 // reads past its end to finish its own last line. Line numbers stay file-wide because ranges are
 // handed back in order with their line counts.
 import { readSync } from 'node:fs';
-import { MAX_LINE_BYTES, SKIPPED_LINE_MARK } from './lines.js';
+import { MAX_LINE_BYTES, skippedLine } from './lines.js';
 
 const NL = 0x0a;
 
@@ -87,7 +87,7 @@ export class RangeReader {
 
   /** The lines before an oversized one, then a placeholder line standing for it. */
   private placeholder(start: number, lastStart: number, skipped: number): Buffer {
-    const mark = Buffer.from(`${SKIPPED_LINE_MARK}line longer than ${this.maxLine} bytes (${skipped} bytes) skipped\n`);
+    const mark = skippedLine(this.maxLine, skipped);
     return Buffer.concat([this.buf.subarray(start, lastStart), mark]);
   }
 

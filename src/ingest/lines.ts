@@ -12,6 +12,11 @@ export const SKIPPED_LINE_MARK = '\u0000';
  */
 export const ownedBlockMemory = new WeakSet<ArrayBufferLike>();
 
+/** The placeholder line that stands for a skipped oversized line (the processor reports it). */
+export function skippedLine(limit: number, bytes: number): Buffer {
+  return Buffer.from(`${SKIPPED_LINE_MARK}line longer than ${limit} bytes (${bytes} bytes) skipped\n`);
+}
+
 /** Re-cuts a chunk stream into blocks that end on a newline (the last one may not). */
 export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024 * 1024): AsyncGenerator<Buffer> {
   let carry: Buffer[] = [];
@@ -25,7 +30,7 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024
         skipping += chunk.length;
         continue;
       }
-      yield Buffer.from(`${SKIPPED_LINE_MARK}line longer than ${MAX_LINE_BYTES} bytes (${skipping + nl} bytes) skipped\n`);
+      yield skippedLine(MAX_LINE_BYTES, skipping + nl);
       skipping = 0;
       chunk = chunk.subarray(nl + 1);
     }
@@ -62,7 +67,7 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024
     if (owned && all.byteOffset === 0 && all.buffer.byteLength === all.length) ownedBlockMemory.add(all.buffer);
     yield all.subarray(0, cut + 1);
   }
-  if (skipping > 0) yield Buffer.from(`${SKIPPED_LINE_MARK}line longer than ${MAX_LINE_BYTES} bytes (${skipping} bytes) skipped\n`);
+  if (skipping > 0) yield skippedLine(MAX_LINE_BYTES, skipping);
   else if (carryLen > 0) yield carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);
 }
 

@@ -2,7 +2,7 @@
 // bounded number of blocks in flight per worker (so memory stays bounded whatever the input
 // size). The calling thread only reads, hands out and merges: measured, having it process
 // blocks too when workers are busy cost more (a third judge, more heap) than it gained.
-import { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../core/spawn-worker.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 import { ownedBlockMemory } from './lines.js';
 import type { FileRange } from './file-ranges.js';
@@ -15,18 +15,9 @@ export type BlockHandler = (reply: WorkerReply) => Promise<void>;
 // resident memory low (peak RSS is a benchmark target) at the cost of more, cheap, minor GCs.
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
-/** The worker entry; under tsx (tests, benchmarks) a tiny bootstrap registers tsx in the thread first. */
-function spawnWorker(init: WorkerInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init, resourceLimits: WORKER_LIMITS });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: init, resourceLimits: WORKER_LIMITS });
-}
-
 /** Jobs: blocks of whole lines, or ranges of the file named in `init.file` that each worker reads itself. */
 export async function runInWorkers(blocks: AsyncIterable<Buffer> | Iterable<FileRange>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
-  const workers = Array.from({ length: count }, () => spawnWorker(init));
+  const workers = Array.from({ length: count }, () => spawnWorker(import.meta.url, 'worker', { workerData: init, resourceLimits: WORKER_LIMITS }));
   const pending = new Map<number, WorkerReply>();
   const waiters = new Map<number, (r: WorkerReply) => void>();
   let failure: Error | undefined;

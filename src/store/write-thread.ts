@@ -2,7 +2,8 @@
 // writes the batches the calling thread hands it (already split and flattened by splitBatch),
 // so SQLite's work (most of a stored record's cost) overlaps with the calling thread's. It also
 // counts the scan's mask cubes (cube-tally.ts) and hands their INSERTs back for finishScan.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../core/spawn-worker.js';
 import { ConfigError } from '../core/errors.js';
 import type { SplitBatch } from './host-batch.js';
 import type { TallyStatement } from './cube-tally.js';
@@ -23,15 +24,6 @@ export interface WriterReply {
 
 type Waiter = { resolve: (r: WriterReply) => void; reject: (e: Error) => void };
 
-function spawn(init: WriterInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./write-worker.js', import.meta.url), { workerData: init });
-  // Under tsx (tests, benchmarks): register tsx in the thread first.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./write-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: init });
-}
-
 export class WriteThread {
   private readonly worker: Worker;
   private seq = 0;
@@ -41,7 +33,7 @@ export class WriteThread {
   private last: Promise<unknown> = Promise.resolve();
 
   constructor(init: WriterInit) {
-    this.worker = spawn(init);
+    this.worker = spawnWorker(import.meta.url, 'write-worker', { workerData: init });
     this.worker.unref(); // held only while a request is open
     this.worker.on('message', (r: WriterReply) => {
       const w = this.waiting.get(r.id);
