@@ -41,7 +41,7 @@ const countries = {};
 const builds = {};
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-// the options \`excensus ingest --workers N\` passes (observations are kept only for the store)
+// the options \`excensus ingest --no-store\` passes (with a store, observations are kept and plain records counted: bench/ingest-store.ts)
 const summary = await ingestFiles([file], { asOf: '2024-06-01', workers, keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00Z' }, async (batch) => {
   for (const h of batch) {
     const c = h.record.geo?.country ?? '';
