@@ -4,7 +4,7 @@
 import type { HostRecord } from '../core/host-record.js';
 import type { Evidence } from '../core/evidence.js';
 import type { SniffedFields } from './readers/shodan-sniff.js';
-import { META_WIDTH } from './native-scan.js';
+import { META, META_WIDTH, metaText } from './native-scan.js';
 
 /** Columns per record: ip, port, hostname, timestamp, country, region, city, asn (-1 = none), org. */
 export const LITE_WIDTH = 9;
@@ -49,20 +49,19 @@ export interface LiteBinary {
 
 /** Lite records `count` of `meta`/`out` (reused arrays) copied for transfer; `out` is used up to the last record's org. */
 export function copyLiteBinary(meta: Int32Array, out: Uint8Array, count: number, defaultTimestamp: string): LiteBinary {
-  const last = (count - 1) * META_WIDTH;
-  const used = count > 0 ? meta[last + 15]! + meta[last + 16]! : 0;
+  // the org is the last string each record writes
+  const last = (count - 1) * META_WIDTH + META.org;
+  const used = count > 0 ? meta[last]! + meta[last + 1]! : 0;
   // copies (Buffer#slice would share the reused memory): these are transferred away
   return { meta: meta.slice(0, count * META_WIDTH), out: Uint8Array.prototype.slice.call(out, 0, used), defaultTimestamp };
 }
 
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string }).utf8Slice;
-
 /** The host record of binary lite record `i`. */
 export function liteBinaryRecord(bin: LiteBinary, i: number, evidence: Evidence): HostRecord {
   const m = bin.meta;
+  const text = (slot: number): string => metaText(m, bin.out, i, slot);
   const k = i * META_WIDTH;
-  const text = (slot: number): string => (m[k + slot + 1] === 0 ? '' : utf8Slice.call(bin.out, m[k + slot]!, m[k + slot]! + m[k + slot + 1]!));
-  return buildRecord(text(3), m[k]!, text(5), text(7) || bin.defaultTimestamp, text(9), text(11), text(13), m[k + 1]!, text(15), evidence);
+  return buildRecord(text(META.ip), m[k + META.port]!, text(META.hostname), text(META.timestamp) || bin.defaultTimestamp, text(META.country), text(META.region), text(META.city), m[k + META.asn]!, text(META.org), evidence);
 }
 
 function buildRecord(

@@ -19,6 +19,17 @@ export const LINE_ANCHOR = 2;
 export const LINE_PLAIN = 3;
 /** Ints per lite record in `meta`: port, asn (-1 = none), udp, then (offset, length) in `out` of ip, hostname, timestamp, country, region, city, org. */
 export const META_WIDTH = 17;
+/** Where each field of a lite record sits in `meta` (a string's slot holds its offset, the next its length). */
+export const META = { port: 0, asn: 1, udp: 2, ip: 3, hostname: 5, timestamp: 7, country: 9, region: 11, city: 13, org: 15 } as const;
+
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string }).utf8Slice;
+
+/** The string in `slot` of lite record `i` ('' when empty). */
+export function metaText(meta: Int32Array, out: Uint8Array, i: number, slot: number): string {
+  const at = i * META_WIDTH + slot;
+  const len = meta[at + 1]!;
+  return len === 0 ? '' : utf8Slice.call(out, meta[at]!, meta[at]! + len);
+}
 
 /** What sniffBlock gives back: `count` lines as (kind, start, stop) triples, lite records in meta/out. */
 export interface SniffedLines {

@@ -6,7 +6,7 @@
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from '../http-text.js';
 import { BlockScanner, type ScanPattern } from '../anchor-scan.js';
-import { META_WIDTH } from '../native-scan.js';
+import { META, META_WIDTH, metaText } from '../native-scan.js';
 
 const KEYS = ['ip_str', 'ipv6', 'port', 'timestamp', 'transport', 'asn', 'org', 'isp', 'country_code', 'city', 'region_code', 'hostnames', 'hostname', 'product', 'tags', 'data'] as const;
 type Key = (typeof KEYS)[number];
@@ -104,29 +104,27 @@ export function sniffRoles(patterns: number): Int32Array {
   return Int32Array.from({ length: patterns }, (_, id) => (id < KEYS.length ? id : -1));
 }
 
-/** Loads lite record `i` the native reader wrote (META_WIDTH ints in meta, strings in out) into `sniffed`. */
+/** Loads lite record `i` the native reader wrote (see META) into `sniffed`. */
 export function loadNativeSniff(meta: Int32Array, out: Buffer, i: number): void {
   const m = i * META_WIDTH;
-  const text = (slot: number): string => (meta[m + slot + 1] === 0 ? '' : utf8(out, meta[m + slot]!, meta[m + slot]! + meta[m + slot + 1]!));
   const f = sniffed;
-  f.port = meta[m]!;
-  f.asn = meta[m + 1]!;
-  f.transport = meta[m + 2] === 1 ? 'udp' : 'tcp';
-  f.ip = text(3);
-  f.hostname = text(5);
-  f.timestamp = text(7);
-  f.country = text(9);
-  f.region = text(11);
-  f.city = text(13);
-  f.org = text(15);
+  f.port = meta[m + META.port]!;
+  f.asn = meta[m + META.asn]!;
+  f.transport = meta[m + META.udp] === 1 ? 'udp' : 'tcp';
+  f.ip = metaText(meta, out, i, META.ip);
+  f.hostname = metaText(meta, out, i, META.hostname);
+  f.timestamp = metaText(meta, out, i, META.timestamp);
+  f.country = metaText(meta, out, i, META.country);
+  f.region = metaText(meta, out, i, META.region);
+  f.city = metaText(meta, out, i, META.city);
+  f.org = metaText(meta, out, i, META.org);
 }
 
 /** Loads only what a plain count needs (country, ASN, organisation) of native lite record `i` into `sniffed`. */
 export function loadNativeTallyFields(meta: Int32Array, out: Buffer, i: number): void {
-  const m = i * META_WIDTH;
-  sniffed.asn = meta[m + 1]!;
-  sniffed.country = meta[m + 10] === 0 ? '' : utf8(out, meta[m + 9]!, meta[m + 9]! + meta[m + 10]!);
-  sniffed.org = meta[m + 16] === 0 ? '' : utf8(out, meta[m + 15]!, meta[m + 15]! + meta[m + 16]!);
+  sniffed.asn = meta[i * META_WIDTH + META.asn]!;
+  sniffed.country = metaText(meta, out, i, META.country);
+  sniffed.org = metaText(meta, out, i, META.org);
 }
 
 /** The observation of bytes [start, end) (see sniffShodanFields); null = parse the line properly. */
