@@ -172,7 +172,7 @@ export class Recorder {
  */
 function countable(h: StoredHost): boolean {
   const r = h.record;
-  return !h.observation && h.observationJson === undefined && r.status === 'not-exchange' && isPlainRecord(r) && r.geo?.source === 'source' && Boolean(r.geo.country) && r.asn?.source === 'source';
+  return !h.observation && h.observationJson === undefined && !h.observationLine && r.status === 'not-exchange' && isPlainRecord(r) && r.geo?.source === 'source' && Boolean(r.geo.country) && r.asn?.source === 'source';
 }
 
 function plainCount(country: string, asn: number, org: string, source: string, n: number): PlainCount {

@@ -6,6 +6,7 @@ import type { Evidence } from '../core/evidence.js';
 import type { StoredHost } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
+import { lineReaderKey } from './stored-line.js';
 import { PlainTally, type PlainCount } from './plain-tally.js';
 import { SNIFF_PATTERNS, loadNativeSniff, loadNativeTallyFields, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE } from './native-scan.js';
@@ -92,6 +93,12 @@ export class RecordProcessor {
   /** Field role of each scanner pattern, for the native Shodan reader. */
   private roles: Int32Array | undefined;
   private readonly tally: PlainTally;
+  /** Reader of the stored source line (line formats), and the line being parsed when it gave one record. */
+  private readonly lineReader: string | null;
+  private lineBlock: Buffer | null = null;
+  private lineStart = 0;
+  private lineStop = 0;
+  private lineText = '';
 
   constructor(
     detected: Detected,
@@ -100,6 +107,7 @@ export class RecordProcessor {
     this.parseLine = detected.layout === 'lines' ? lineParserFor(detected) : () => [];
     this.sniff = detected.format === 'shodan' && opts.prefilter !== null;
     this.tally = new PlainTally(detected.format);
+    this.lineReader = lineReaderKey(detected);
     this.emptyEvidence = opts.judge({ ip: '192.0.2.1', port: 0, timestamp: '', source: detected.format, status: 'ok', http: [] }).evidence;
     this.sharedEvidence = sharedEmptyEvidence(this.emptyEvidence);
   }
@@ -210,12 +218,21 @@ export class RecordProcessor {
       out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
       return;
     }
-    const r = this.parseLine(block.toString('utf8', start, stop));
+    const text = block.toString('utf8', start, stop);
+    const r = this.parseLine(text);
     if (isLineError(r)) {
       out.problems.push({ line, reason: r.error });
       return;
     }
+    if (r.length === 1 && this.lineReader !== null) {
+      // the line is the observation's whole source: add() may keep it instead of the observation
+      this.lineBlock = block;
+      this.lineStart = start;
+      this.lineStop = stop;
+      this.lineText = text;
+    }
     for (const o of r) this.add(o, mayMatch || o.reported !== undefined, out);
+    this.lineBlock = null;
   }
 
   private add(obs: Observation, judge: boolean, out: BlockResult): void {
@@ -226,6 +243,11 @@ export class RecordProcessor {
     if (record.suspect) out.suspect++;
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
     if (!judge || !this.opts.keepObservations) out.hosts.push({ record });
+    else if (this.lineBlock) {
+      // its source line (see stored-line.ts); worker threads copy its bytes, to move them between threads
+      const text = this.opts.compact ? new Uint8Array(this.lineBlock.subarray(this.lineStart, this.lineStop)) : this.lineText;
+      out.hosts.push({ record, observationLine: { reader: this.lineReader!, text } });
+    }
     // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads
     else out.hosts.push(this.opts.compact ? { record, observationJson: utf8Encoder.encode(JSON.stringify(obs)) } : { record, observation: obs });
     if (out.lite) out.lite.order += 'f';

@@ -49,10 +49,13 @@ parentPort!.on('message', (job: WorkerJob) => {
   const buf = job.range && ranges ? ranges.read(job.range) : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
   const lines = processor.addLines(buf, 0, out);
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
-  // moved, not copied: lite records, and observations already encoded as JSON bytes
+  // moved, not copied: lite records, and observations already encoded as bytes (JSON or source lines)
   const transfer: ArrayBuffer[] = [];
   const bin = out.lite?.bin;
   if (bin) transfer.push(bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer);
-  for (const h of out.hosts) if (h.observationJson instanceof Uint8Array) transfer.push(h.observationJson.buffer as ArrayBuffer);
+  for (const h of out.hosts) {
+    if (h.observationJson instanceof Uint8Array) transfer.push(h.observationJson.buffer as ArrayBuffer);
+    else if (h.observationLine?.text instanceof Uint8Array) transfer.push(h.observationLine.text.buffer as ArrayBuffer);
+  }
   parentPort!.postMessage(reply, transfer);
 });

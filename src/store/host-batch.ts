@@ -14,8 +14,10 @@ import { isPlainRecord } from './plain-record.js';
 export interface RichHost {
   record: HostRecord;
   json: string;
-  /** JSON text, or its UTF-8 bytes (SQLite keeps those as a BLOB: see the read side in sql-store.ts). */
+  /** JSON text, or its UTF-8 bytes (SQLite keeps those as a BLOB: see the read side in sql-store.ts); or the source line. */
   observation: string | Uint8Array | null;
+  /** Set when `observation` is a source line: the reader that reads it (StoredHost.observationLine). */
+  reader: string | null;
 }
 
 /** A batch ready to write: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */
@@ -66,13 +68,14 @@ export class EncodedBatch implements HostBatch {
 
   add(h: StoredHost): void {
     const r = h.record;
-    const observation = h.observationJson ?? (h.observation ? JSON.stringify(h.observation) : null);
+    const line = h.observationLine;
+    const observation = line ? line.text : (h.observationJson ?? (h.observation ? JSON.stringify(h.observation) : null));
     if (observation === null && isPlainRecord(r)) {
       pushPlainRow(this.rows, r);
       this.rowSeq.push(this.size++);
       return;
     }
-    this.rich.push({ record: r, json: JSON.stringify(hostRecordToWire(r)), observation });
+    this.rich.push({ record: r, json: JSON.stringify(hostRecordToWire(r)), observation, reader: line ? line.reader : null });
     this.richSeq.push(this.size++);
     if (observation !== null) this.observations++;
   }

@@ -25,7 +25,8 @@ const upsertHosts = cached(
   (n) => `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`,
 );
 const upsertData = cached(
-  (n) => `INSERT INTO host_data (host_id, record, observation) VALUES ${rowsOf(n, 3)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation`,
+  (n) =>
+    `INSERT INTO host_data (host_id, record, observation, observation_reader) VALUES ${rowsOf(n, 4)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation, observation_reader = excluded.observation_reader`,
 );
 const PLAIN_WIDTH = PLAIN_COLUMNS.length;
 const PLAIN_ROW = `, ${Array<string>(PLAIN_WIDTH).fill('?').join(', ')})`;
@@ -166,7 +167,7 @@ export class HostWriter {
       }
       const data: SqlValue[] = [];
       for (const h of part) {
-        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation);
+        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation, h.reader);
       }
       await this.db.run(upsertData(part.length), data);
     }

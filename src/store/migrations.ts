@@ -182,6 +182,15 @@ CREATE TABLE plain_counts (
 CREATE INDEX plain_counts_scan ON plain_counts (scan_id);
 `,
   },
+  {
+    version: 6,
+    name: 'observations kept as their source line',
+    // An ingested line format keeps the line an observation was read from instead of the
+    // observation (ingest/stored-line.ts): NULL = observation is the observation's JSON.
+    sql: `
+ALTER TABLE host_data ADD COLUMN observation_reader TEXT;
+`,
+  },
 ];
 
 function expand(sql: string, dialect: SqlDriver['dialect']): string {

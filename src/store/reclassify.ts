@@ -3,7 +3,7 @@
 import { hostRecordToWire } from '../core/wire.js';
 import type { HostRecord } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
-import type { Store, StoredHost } from './store.js';
+import type { ObservationLine, Store, StoredHost } from './store.js';
 
 export interface ReclassifyResult {
   hosts: number;
@@ -13,23 +13,45 @@ export interface ReclassifyResult {
   changed: number;
   /** Hosts stored without an observation: kept as they were. */
   skipped: number;
+  /** Of those, hosts whose stored source line no longer reads (see `problems`). */
+  unreadable: number;
+  /** The first few of those: host and why. */
+  problems: Array<{ ip: string; port: number; reason: string }>;
 }
 
 export type Judge = (obs: Observation) => HostRecord;
+/** Reads a stored source line again (ingest/stored-line.ts), for the host it was stored with. */
+export type LineDecoder = (line: ObservationLine, host: HostRecord) => Observation | { error: string };
 
-export async function reclassifyScan(store: Store, scanId: number, judge: Judge, opts: { batchSize?: number } = {}): Promise<ReclassifyResult> {
+export interface ReclassifyOptions {
+  batchSize?: number;
+  /** Needed for hosts stored with their source line; without it they are skipped. */
+  decodeLine?: LineDecoder;
+}
+
+const MAX_PROBLEMS = 20;
+
+export async function reclassifyScan(store: Store, scanId: number, judge: Judge, opts: ReclassifyOptions = {}): Promise<ReclassifyResult> {
   const batchSize = opts.batchSize ?? 1000;
-  const result: ReclassifyResult = { hosts: 0, rejudged: 0, changed: 0, skipped: 0 };
+  const result: ReclassifyResult = { hosts: 0, rejudged: 0, changed: 0, skipped: 0, unreadable: 0, problems: [] };
   let batch: StoredHost[] = [];
   // iterateHosts pages by key, so rewriting rows while iterating is safe.
   for await (const host of store.iterateHosts(scanId)) {
     result.hosts += 1;
-    if (!host.observation) {
+    let obs = host.observation;
+    if (!obs && host.observationLine && opts.decodeLine) {
+      const read = opts.decodeLine(host.observationLine, host.record);
+      if ('error' in read) {
+        result.unreadable += 1;
+        if (result.problems.length < MAX_PROBLEMS) result.problems.push({ ip: host.record.ip, port: host.record.port, reason: read.error });
+      } else obs = read;
+    }
+    if (!obs) {
       result.skipped += 1;
       continue;
     }
     result.rejudged += 1;
-    const fresh = judge(host.observation);
+    const fresh = judge(obs);
     const old = host.record;
     const record: HostRecord = { ...fresh };
     delete record.geo;
@@ -40,7 +62,8 @@ export async function reclassifyScan(store: Store, scanId: number, judge: Judge,
     if (old.probes) record.probes = old.probes;
     if (JSON.stringify(hostRecordToWire(record)) === JSON.stringify(hostRecordToWire(old))) continue;
     result.changed += 1;
-    batch.push({ record, observation: host.observation });
+    // stored again as it was: as a line, or as the observation
+    batch.push(host.observationLine ? { record, observationLine: host.observationLine } : { record, observation: obs });
     if (batch.length >= batchSize) {
       await store.addHosts(scanId, batch);
       batch = [];

@@ -210,7 +210,7 @@ export class SqlStore implements Store {
     let after: [string, number] | null = null;
     for (;;) {
       const page: SqlRow[] = await this.db.all(
-        `SELECT h.*, d.record, d.observation FROM hosts h LEFT JOIN host_data d ON d.host_id = h.id
+        `SELECT h.*, d.record, d.observation, d.observation_reader FROM hosts h LEFT JOIN host_data d ON d.host_id = h.id
          WHERE ${cond}${after ? ' AND (h.ip, h.port) > (?, ?)' : ''} ORDER BY h.ip, h.port LIMIT ${PAGE}`,
         after ? [...where.params, after[0], after[1]] : where.params,
       );
@@ -220,7 +220,10 @@ export class SqlStore implements Store {
         if (!record) continue;
         const host: StoredHost = { record };
         const obs = r.observation instanceof Uint8Array ? Buffer.from(r.observation.buffer, r.observation.byteOffset, r.observation.byteLength).toString('utf8') : r.observation;
-        if (typeof obs === 'string') host.observation = JSON.parse(obs) as StoredHost['observation'];
+        if (typeof obs === 'string') {
+          if (typeof r.observation_reader === 'string') host.observationLine = { reader: r.observation_reader, text: obs };
+          else host.observation = JSON.parse(obs) as StoredHost['observation'];
+        }
         yield host;
       }
       if (page.length < PAGE) return;

@@ -36,6 +36,16 @@ export interface StoredHost {
    * parallel and transfer the bytes: no copy between threads, no large strings for the GC); stored as is.
    */
   observationJson?: string | Uint8Array;
+  /**
+   * Instead of the observation: the source line it was read from, as text or UTF-8 bytes, and the
+   * reader that reads it again (ingest of line formats; see ingest/stored-line.ts). Stored as is.
+   */
+  observationLine?: ObservationLine;
+}
+
+export interface ObservationLine {
+  reader: string;
+  text: string | Uint8Array;
 }
 
 /** Dimensions a census can be grouped by. 'family' puts a host once under each CVE family it is open to. */

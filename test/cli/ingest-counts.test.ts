@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
+import { observationFromLine } from '../../src/ingest/stored-line.js';
 import type { CensusRow } from '../../src/store/store.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
 
@@ -60,15 +61,20 @@ test('counted plain records give the census a row per record gives, by every pat
     assert.equal(got.hosts, 1501, `${name}: every record counted in the scan`);
     assert.ok(got.listed < 200, `${name}: only records with a marker (or needing a lookup) listed: ${got.listed}`);
   }
-  // observations judged in worker threads arrive as JSON text: stored whole, read back as objects
+  // records judged in worker threads keep their source line (moved between threads as bytes), read again for reclassify
   const store = await openStore(db);
   try {
     const scan = (await store.getScan('counted-workers'))!;
     let exchange = 0;
     for await (const h of store.iterateHosts(scan.id, { exchangeOnly: true })) {
       exchange++;
-      assert.equal(h.observation?.source, 'shodan');
-      assert.ok(h.observation?.raw && h.observation.http.length > 0, 'raw record and HTTP kept for reclassify');
+      assert.equal(h.observation, undefined);
+      assert.equal(h.observationLine?.reader, 'shodan');
+      const obs = observationFromLine(h.observationLine.reader, String(h.observationLine.text), h.record);
+      assert.ok(!('error' in obs), JSON.stringify(obs));
+      assert.equal(obs.source, 'shodan');
+      assert.equal(`${obs.ip}:${obs.port}`, `${h.record.ip}:${h.record.port}`);
+      assert.ok(obs.raw && obs.http.length > 0, 'raw record and HTTP read again for reclassify');
     }
     assert.ok(exchange > 20, `exchange records: ${exchange}`);
   } finally {

@@ -1,5 +1,6 @@
 // ingestFiles end to end with the real rules and knowledge base: batches, problems with line
 // numbers, truncated gzip, pre-filter and worker threads giving the same records as full judging.
+import { observationFromLine } from '../../src/ingest/stored-line.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -96,8 +97,13 @@ test('stdin ("-") and mixed formats in one run; observations kept for judged rec
   assert.equal(summary.files[0]!.file, '<stdin>');
   const zg = hosts[0]!;
   assert.equal(zg.record.status, 'exchange');
-  assert.equal(zg.observation?.source, 'zgrab2');
-  assert.ok(zg.observation?.raw, 'raw record kept for re-judging');
+  // a line format keeps the line itself, which reads again into the same observation
+  assert.equal(zg.observationLine?.reader, 'zgrab2');
+  const again = observationFromLine('zgrab2', String(zg.observationLine?.text), zg.record);
+  assert.ok(!('error' in again) && again.source === 'zgrab2' && again.raw, 'raw record kept for re-judging');
+  // a document format keeps the observation
+  const shadow = hosts.find((h) => h.record.source === 'shadowserver' && h.observation);
+  assert.ok(shadow?.observation?.raw, 'shadowserver rows keep their observation');
   assert.equal(hosts[1]!.record.status, 'timeout');
   assert.equal(hosts.at(-1)!.record.status, 'not-exchange', 'masscan port without HTTP');
 });

@@ -301,5 +301,24 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.deepEqual(got.get('192.0.2.201')?.observation, a!.observation);
       assert.deepEqual(got.get('192.0.2.202')?.observation, b!.observation);
     });
+
+    it('stores a source line given as text or bytes and reads it back as text with its reader', async () => {
+      const id = await store.createScan(meta());
+      const [a, b] = fleet();
+      const text = '{"ip_str": "192.0.2.203", "port": 443, "data": "HTTP/1.1 200 OK\\r\\nX-OWA-Version: 15.1.2507.6\\r\\n", "note": "caf\u00e9 \u2713"}';
+      const asText = { record: { ...a!.record, ip: '192.0.2.203' }, observationLine: { reader: 'shodan', text } };
+      const asBytes = { record: { ...b!.record, ip: '192.0.2.204' }, observationLine: { reader: 'masscan/list', text: new TextEncoder().encode('open tcp 443 192.0.2.204 1700000000') } };
+      await store.addHosts(id, [asText, asBytes]);
+      const got = new Map<string, StoredHost>();
+      for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
+      assert.deepEqual(got.get('192.0.2.203')?.observationLine, { reader: 'shodan', text });
+      assert.equal(got.get('192.0.2.203')?.observation, undefined);
+      assert.deepEqual(got.get('192.0.2.204')?.observationLine, { reader: 'masscan/list', text: 'open tcp 443 192.0.2.204 1700000000' });
+      // written again as an observation, the line is gone
+      await store.addHosts(id, [{ record: asText.record, observation: a!.observation! }]);
+      for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
+      assert.equal(got.get('192.0.2.203')?.observationLine, undefined);
+      assert.deepEqual(got.get('192.0.2.203')?.observation, a!.observation);
+    });
   });
 }

@@ -43,7 +43,7 @@ describe('excensus reclassify and scans', () => {
   it('re-judges stored observations, keeps geo and network, skips hosts without one', async () => {
     const r = await runCli(['reclassify', '--db', db, '--as-of', '2025-11-01', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { scan_id: 1, scan: 'june', as_of: '2025-11-01', hosts: 3, rejudged: 2, changed: 1, skipped: 1 });
+    assert.deepEqual(JSON.parse(r.stdout), { scan_id: 1, scan: 'june', as_of: '2025-11-01', hosts: 3, rejudged: 2, changed: 1, skipped: 1, unreadable: 0 });
     const store = await openStore(db);
     try {
       const [all] = await store.census({ scanId: 1, groupBy: [], asOf: '2025-11-01' });

@@ -117,13 +117,17 @@ export function roundTrip(label: string, factory: StoreFactory): void {
       const back = await readAll(store, recorder.scanId as number);
       assert.equal(back.size, written.size);
       let plain = 0;
+      let lines = 0;
       for (const [key, h] of written) {
         const got = back.get(key);
         assert.ok(got, key);
         if (isPlainRecord(h.record) && !h.observation) plain++;
         assert.deepEqual(got.record, viaJson(h.record), key);
         assert.deepEqual(got.observation, h.observation === undefined ? undefined : JSON.parse(JSON.stringify(h.observation)), key);
+        assert.deepEqual(got.observationLine, h.observationLine, key);
+        if (h.observationLine) lines++;
       }
+      assert.ok(lines > 0, 'judged records keep their source line');
       assert.ok(plain > written.size / 2, `most generated records are plain (${plain} of ${written.size})`);
       assert.ok(plain < written.size, 'some generated records carry evidence');
     });

@@ -9,6 +9,7 @@ import { reclassifyScan } from '../../store/reclassify.js';
 import { judgeObservation } from '../../classify/judge.js';
 import { loadRules } from '../../fingerprint/index.js';
 import { loadKnowledgeBase } from '../../kb/load.js';
+import { observationFromLine } from '../../ingest/stored-line.js';
 
 export const command: CommandSpec = {
   name: 'reclassify',
@@ -32,8 +33,13 @@ export const command: CommandSpec = {
         : [ref !== undefined ? await store.getScan(ref) : await store.latestScan()].filter((s) => s !== null);
       if (scans.length === 0) throw new ConfigError('E_SCAN_NOT_FOUND', ref !== undefined ? `no scan "${ref}" in the store` : 'the store holds no scans');
       for (const scan of scans) {
-        const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, judgeCtx));
-        if (bool(ctx.values, 'json')) await writeLine(ctx.stdout, JSON.stringify({ scan_id: scan.id, scan: scan.name, as_of: asOf, ...r }));
+        const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, judgeCtx), {
+          decodeLine: (line, host) => observationFromLine(line.reader, typeof line.text === 'string' ? line.text : Buffer.from(line.text).toString('utf8'), host),
+        });
+        for (const p of r.problems) ctx.stderr.write(`excensus: ${scan.name}: ${p.ip}:${p.port} kept as stored: ${p.reason}\n`);
+        if (r.unreadable > r.problems.length) ctx.stderr.write(`excensus: ${scan.name}: ${r.unreadable - r.problems.length} more stored lines no longer read\n`);
+        const { problems: _, ...counts } = r;
+        if (bool(ctx.values, 'json')) await writeLine(ctx.stdout, JSON.stringify({ scan_id: scan.id, scan: scan.name, as_of: asOf, ...counts }));
         else {
           const skipped = r.skipped > 0 ? `; ${r.skipped} stored without an observation kept as they were` : '';
           ctx.stdout.write(`${scan.name}: ${r.hosts} hosts, ${r.rejudged} re-judged as of ${asOf}, ${r.changed} changed${skipped}\n`);

@@ -1,0 +1,78 @@
+// Ingested line formats keep each judged record's source line; reclassify reads it again with the
+// same reader. Checked end to end: a store re-judged at a later date equals an ingest at that date.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runCli } from '../helpers/cli.js';
+import { openStore } from '../../src/store/index.js';
+import { hostRecordToWire } from '../../src/core/wire.js';
+import { generateRecord, rng } from '../../bench/gen-shodan.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-reclassify-'));
+const file = join(dir, 'shodan.jsonl');
+const r = rng(5);
+const lines: string[] = [];
+for (let i = 0; i < 1200; i++) lines.push(generateRecord(r, i).line);
+writeFileSync(file, lines.join('\n') + '\n');
+
+async function records(db: string, name: string): Promise<Map<string, { wire: string; line: boolean }>> {
+  const store = await openStore(db);
+  try {
+    const scan = await store.getScan(name);
+    assert.ok(scan, name);
+    const out = new Map<string, { wire: string; line: boolean }>();
+    for await (const h of store.iterateHosts(scan.id)) out.set(`${h.record.ip}:${h.record.port}`, { wire: JSON.stringify(hostRecordToWire(h.record)), line: h.observationLine !== undefined });
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+async function ingest(db: string, name: string, asOf: string, ...extra: string[]): Promise<void> {
+  const res = await runCli(['ingest', file, '--db', db, '--name', name, '--as-of', asOf, ...extra]);
+  assert.equal(res.code, 0, res.stderr);
+}
+
+test('reclassify re-reads stored source lines: the result equals an ingest on the later date', async () => {
+  const db = join(dir, 'a.db');
+  // Exchange 2016 and 2019 reached end of support on 2025-10-14: the later date changes verdicts
+  await ingest(db, 'workers', '2025-06-01', '--workers', '2');
+  await ingest(db, 'main-thread', '2025-06-01', '--workers', '0');
+  await ingest(db, 'later', '2026-01-01');
+  const later = await records(db, 'later');
+  for (const name of ['workers', 'main-thread']) {
+    const before = await records(db, name);
+    assert.equal(before.size, later.size);
+    const judged = [...before.values()].filter((h) => h.line).length;
+    assert.ok(judged > 40, `${name}: records judged in full keep their line (${judged})`);
+    const differ = [...before].filter(([k, h]) => h.wire !== later.get(k)?.wire).length;
+    assert.ok(differ > 20, `${name}: the date changes verdicts (${differ} records)`);
+    const res = await runCli(['reclassify', '--db', db, '--scan', name, '--as-of', '2026-01-01', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const counts = JSON.parse(res.stdout) as Record<string, number>;
+    assert.equal(counts.rejudged, judged);
+    assert.equal(counts.changed, differ);
+    assert.equal(counts.unreadable, 0);
+    const after = await records(db, name);
+    for (const [k, h] of after) assert.equal(h.wire, later.get(k)?.wire, `${name} ${k}: as the later ingest judged it`);
+    assert.equal([...after.values()].filter((h) => h.line).length, judged, 'still stored as lines');
+  }
+});
+
+test('a stored line that no longer reads is reported with its host and kept as stored', async () => {
+  const db = join(dir, 'b.db');
+  await ingest(db, 'early', '2025-06-01');
+  const sqlite = new Database(db);
+  const row = sqlite.prepare('SELECT h.ip, h.port, h.id FROM hosts h JOIN host_data d ON d.host_id = h.id WHERE d.observation_reader IS NOT NULL ORDER BY h.id LIMIT 1').get() as { ip: string; port: number; id: number };
+  sqlite.prepare("UPDATE host_data SET observation = '{\"ip_str\": ' WHERE host_id = ?").run(row.id);
+  sqlite.close();
+  const before = (await records(db, 'early')).get(`${row.ip}:${row.port}`);
+  const res = await runCli(['reclassify', '--db', db, '--scan', 'early', '--as-of', '2026-01-01', '--json']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal((JSON.parse(res.stdout) as Record<string, number>).unreadable, 1);
+  assert.match(res.stderr, new RegExp(`${row.ip.replaceAll('.', '\\.')}:${row.port} kept as stored: its stored line no longer reads`));
+  assert.equal((await records(db, 'early')).get(`${row.ip}:${row.port}`)?.wire, before?.wire);
+});
