@@ -72,8 +72,11 @@ export function evidenceToWire(e: Evidence): Record<string, unknown> {
   };
 }
 
-/** One host record as a JSON object with snake_case fields and a schema_version. */
-export function hostRecordToWire(r: HostRecord): Record<string, unknown> {
+/**
+ * One host record as a JSON object with snake_case fields and a schema_version. Without its
+ * classification's fields when `classification` is false (the store keeps those apart, once per verdict).
+ */
+export function hostRecordToWire(r: HostRecord, classification = true): Record<string, unknown> {
   return {
     schema_version: SCHEMA_VERSION,
     ip: r.ip,
@@ -85,7 +88,7 @@ export function hostRecordToWire(r: HostRecord): Record<string, unknown> {
     status_detail: r.statusDetail ?? null,
     is_exchange: r.isExchange,
     suspect: r.suspect,
-    ...classificationToWire(r.classification),
+    ...(classification ? classificationToWire(r.classification) : {}),
     evidence: evidenceToWire(r.evidence),
     geo: r.geo
       ? { country: r.geo.country ?? null, continent: r.geo.continent ?? null, region: r.geo.region ?? null, city: r.geo.city ?? null, source: r.geo.source }

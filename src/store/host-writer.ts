@@ -6,6 +6,7 @@ import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
 import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, pushHostRow } from './host-row.js';
 import { PLAIN_COUNT_COLUMNS, type RichHost, type SplitBatch } from './host-batch.js';
+import { VerdictIds } from './verdicts.js';
 
 const WIDTH = HOST_COLUMNS.length;
 const COLS = HOST_COLUMNS.join(', ');
@@ -26,7 +27,8 @@ const upsertHosts = cached(
 );
 const upsertData = cached(
   (n) =>
-    `INSERT INTO host_data (host_id, record, observation, observation_reader) VALUES ${rowsOf(n, 4)} ON CONFLICT (host_id) DO UPDATE SET record = excluded.record, observation = excluded.observation, observation_reader = excluded.observation_reader`,
+    `INSERT INTO host_data (host_id, record, observation, observation_reader, verdict_id) VALUES ${rowsOf(n, 5)} ON CONFLICT (host_id) DO UPDATE SET ` +
+    'record = excluded.record, observation = excluded.observation, observation_reader = excluded.observation_reader, verdict_id = excluded.verdict_id',
 );
 const PLAIN_WIDTH = PLAIN_COLUMNS.length;
 const PLAIN_ROW = `, ${Array<string>(PLAIN_WIDTH).fill('?').join(', ')})`;
@@ -69,11 +71,19 @@ export class HostWriter {
   /** Plain INSERT texts of the scan last written, by row count. */
   private plainTexts: { scanId: number; byRows: Map<number, string> } = { scanId: -1, byRows: new Map() };
 
+  private readonly verdicts: VerdictIds;
+
   constructor(
     private readonly db: SqlDriver,
     private readonly fam: FamilyBits,
   ) {
     this.richChunk = db.dialect === 'postgres' ? 200 : 1;
+    this.verdicts = new VerdictIds(db);
+  }
+
+  /** After a rolled-back batch: what it stored is gone. */
+  rolledBack(): void {
+    this.verdicts.forget();
   }
 
   /** Writes a batch splitBatch made (here or on another thread). */
@@ -167,7 +177,7 @@ export class HostWriter {
       }
       const data: SqlValue[] = [];
       for (const h of part) {
-        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation, h.reader);
+        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation, h.reader, h.verdict ? await this.verdicts.idOf(h.verdict) : null);
       }
       await this.db.run(upsertData(part.length), data);
     }
@@ -175,10 +185,15 @@ export class HostWriter {
 }
 
 /** One batch in one transaction, with the scan's data version moved on (the cubes are then stale). */
-export function commitBatch(db: SqlDriver, writer: HostWriter, scanId: number, batch: SplitBatch): Promise<WriteResult> {
-  return db.transaction(async () => {
-    const w = await writer.writeSplit(scanId, batch);
-    await db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
-    return w;
-  });
+export async function commitBatch(db: SqlDriver, writer: HostWriter, scanId: number, batch: SplitBatch): Promise<WriteResult> {
+  try {
+    return await db.transaction(async () => {
+      const w = await writer.writeSplit(scanId, batch);
+      await db.run('UPDATE scans SET data_version = data_version + 1 WHERE id = ?', [scanId]);
+      return w;
+    });
+  } catch (err) {
+    writer.rolledBack();
+    throw err;
+  }
 }

@@ -191,6 +191,20 @@ CREATE INDEX plain_counts_scan ON plain_counts (scan_id);
 ALTER TABLE host_data ADD COLUMN observation_reader TEXT;
 `,
   },
+  {
+    version: 7,
+    name: 'verdicts stored once',
+    // A record's classification is kept once per distinct verdict (verdicts.ts); its JSON then
+    // leaves the classification's fields out and host_data.verdict_id names the verdict.
+    sql: `
+CREATE TABLE verdicts (
+  id {{id}},
+  digest TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL
+);
+ALTER TABLE host_data ADD COLUMN verdict_id BIGINT;
+`,
+  },
 ];
 
 function expand(sql: string, dialect: SqlDriver['dialect']): string {

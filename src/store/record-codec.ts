@@ -53,7 +53,7 @@ function classificationFromWire(w: Wire): Classification | null {
     exact: w.exact === true,
     note: s(w.note),
     cu: s(w.cu),
-    sus: Array.isArray(w.sus) ? (w.sus as string[]) : undefined,
+    sus: Array.isArray(w.sus) ? [...(w.sus as string[])] : undefined,
     eol: w.eol === true,
     eolDate: s(w.eol_date) ?? null,
     daysPastEol: n(w.days_past_eol) ?? null,

@@ -15,6 +15,7 @@ import { foldCensus, foldPivot } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
 import { rebuildCubes } from './cube-build.js';
 import { hostRecordFromWire } from './record-codec.js';
+import { VerdictCache, withVerdict } from './verdicts.js';
 import { migrate } from './migrations.js';
 
 const PAGE = 500;
@@ -208,15 +209,17 @@ export class SqlStore implements Store {
     // Keyset pages: no cursor stays open, so callers may write (reclassify) or iterate another scan meanwhile.
     // The row-value comparison lets both databases seek the (scan_id, ip, port) index; an OR form did not.
     let after: [string, number] | null = null;
+    const verdicts = new VerdictCache(this.db);
     for (;;) {
       const page: SqlRow[] = await this.db.all(
-        `SELECT h.*, d.record, d.observation, d.observation_reader FROM hosts h LEFT JOIN host_data d ON d.host_id = h.id
+        `SELECT h.*, d.record, d.observation, d.observation_reader, d.verdict_id FROM hosts h LEFT JOIN host_data d ON d.host_id = h.id
          WHERE ${cond}${after ? ' AND (h.ip, h.port) > (?, ?)' : ''} ORDER BY h.ip, h.port LIMIT ${PAGE}`,
         after ? [...where.params, after[0], after[1]] : where.params,
       );
+      await verdicts.load(page.filter((r) => r.verdict_id !== null && r.verdict_id !== undefined).map((r) => Number(r.verdict_id)));
       for (const r of page) {
         // No JSON: a plain record, rebuilt from its columns (or a row with neither, skipped).
-        const record = typeof r.record === 'string' ? hostRecordFromWire(JSON.parse(r.record) as Record<string, unknown>) : plainRecordFromRow(r);
+        const record = typeof r.record === 'string' ? hostRecordFromWire(withVerdict(JSON.parse(r.record) as Record<string, unknown>, r.verdict_id, verdicts)) : plainRecordFromRow(r);
         if (!record) continue;
         const host: StoredHost = { record };
         const obs = r.observation instanceof Uint8Array ? Buffer.from(r.observation.buffer, r.observation.byteOffset, r.observation.byteLength).toString('utf8') : r.observation;

@@ -213,6 +213,20 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal((await store.getScan(id))?.counts.hosts, 3);
     });
 
+    it('keeps a verdict a rolled-back batch stored out of later batches: they store it again', async () => {
+      const id = await store.createScan(meta());
+      // one classification object shared by two hosts, as a judge hands out; new to the store
+      const first = makeRecord({ ip: '192.0.2.61', product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU12 (rolled back)', vulns: [['ProxyShell', 'likely']] });
+      const bad = { ...makeRecord({ ip: '192.0.2.62' }), classification: first.classification, ip: null as unknown as string };
+      await assert.rejects(store.addHosts(id, [{ record: first }, { record: bad }]));
+      const again = { ...makeRecord({ ip: '192.0.2.63' }), classification: first.classification };
+      await store.addHosts(id, [{ record: again }]);
+      const got: StoredHost[] = [];
+      for await (const h of store.iterateHosts(id)) got.push(h);
+      assert.deepEqual(got.map((h) => h.record.classification), [first.classification]);
+      assert.equal(got[0]?.record.ip, '192.0.2.63');
+    });
+
     it('keeps scans apart', async () => {
       const id = await store.createScan(meta());
       await store.addHosts(id, [{ record: makeRecord({ ip: '192.0.2.1', kind: 'not-exchange' }) }]);

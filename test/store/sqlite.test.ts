@@ -71,6 +71,36 @@ describe('SQLite store specifics', () => {
     await driver.close();
   });
 
+  it('stores each distinct verdict once, and still reads records stored with theirs inline (before migration 7)', async () => {
+    const path = join(dir, 'verdicts.db');
+    const store = await openStore(path);
+    const id = await store.createScan({ name: 'v', kind: 'ingest', source: 'shodan', series: 'v', startedAt: '2025-01-01T00:00:00Z', inputs: [], options: {} });
+    const a = makeRecord({ ip: '192.0.2.71', vulns: [['ProxyShell', 'vulnerable']] });
+    const b = makeRecord({ ip: '192.0.2.72', vulns: [['ProxyShell', 'vulnerable']] }); // an equal verdict, another object
+    const c = makeRecord({ ip: '192.0.2.73', release: 'Exchange Server 2016 CU22', vulns: [['ProxyShell', 'vulnerable']] });
+    await store.addHosts(id, [{ record: a }, { record: b }, { record: c }, { record: { ...makeRecord({ ip: '192.0.2.74' }), classification: a.classification } }]);
+    await store.close();
+    const db = new Database(path);
+    assert.equal((db.prepare('SELECT count(*) n FROM verdicts').get() as { n: number }).n, 2);
+    const stored = db.prepare("SELECT d.record FROM host_data d JOIN hosts h ON h.id = d.host_id WHERE h.ip = '192.0.2.71'").get() as { record: string };
+    assert.equal((JSON.parse(stored.record) as Record<string, unknown>).vulns, undefined, 'the record JSON leaves the verdict out');
+    // a record as migration 6 stored it: its classification inline, no verdict id
+    const inline = db.prepare("SELECT d.host_id, d.record FROM host_data d JOIN hosts h ON h.id = d.host_id WHERE h.ip = '192.0.2.73'").get() as { host_id: number; record: string };
+    const verdict = db.prepare('SELECT v.body FROM verdicts v JOIN host_data d ON d.verdict_id = v.id WHERE d.host_id = ?').get(inline.host_id) as { body: string };
+    db.prepare('UPDATE host_data SET record = ?, verdict_id = NULL WHERE host_id = ?').run(JSON.stringify({ ...JSON.parse(inline.record), ...JSON.parse(verdict.body) }), inline.host_id);
+    db.close();
+    const again = await openStore(path);
+    try {
+      const got = new Map<string, unknown>();
+      for await (const h of again.iterateHosts(id)) got.set(h.record.ip, h.record);
+      assert.deepEqual(got.get('192.0.2.71'), a);
+      assert.deepEqual(got.get('192.0.2.72'), b);
+      assert.deepEqual(got.get('192.0.2.73'), c);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('builds the census cubes of scans stored before they existed (migration 2)', async () => {
     const path = join(dir, 'v1.db');
     const driver = openSqliteDriver(path);
