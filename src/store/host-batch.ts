@@ -49,6 +49,17 @@ function chunkRows(dialect: SqlDriver['dialect'], left: number): number {
   return n;
 }
 
+/** About how many bytes a split batch puts into the database (paces checkpoints). */
+export function approxBytes(b: SplitBatch): number {
+  let n = b.counts.length * 8;
+  for (const values of b.plain) n += values.length * 12;
+  for (const h of b.rich) {
+    const obs = h.observation;
+    n += 300 + h.json.length + (obs === null ? 0 : typeof obs === 'string' ? obs.length : obs.byteLength);
+  }
+  return n;
+}
+
 export class EncodedBatch implements HostBatch {
   /** PLAIN_COLUMNS rows back to back, and the arrival number of each. */
   private readonly rows: SqlValue[] = [];

@@ -6,9 +6,11 @@ import type { CensusQuery, CensusRow, HostBatch, HostFilter, ScanInfo, ScanMeta,
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
 import { HostWriter, commitBatch } from './host-writer.js';
-import { EncodedBatch } from './host-batch.js';
+import { EncodedBatch, approxBytes } from './host-batch.js';
 import { CubeTally, runTallyStatements } from './cube-tally.js';
 import { WriteThread } from './write-thread.js';
+import { CHECKPOINT_BYTES, CheckpointThread } from './checkpoint-thread.js';
+import { SQLITE_AUTOCHECKPOINT } from './sqlite-driver.js';
 import { plainRecordFromRow } from './plain-record.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
@@ -25,6 +27,8 @@ const THREAD_MIN_BATCH = 1000;
 export interface SqlStoreOptions {
   /** The SQLite file, when bulk writes may go through a writer thread with its own connection. */
   writerPath?: string;
+  /** Bytes written between two checkpoints on the checkpoint thread (default CHECKPOINT_BYTES). */
+  checkpointBytes?: number;
 }
 
 function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
@@ -52,6 +56,8 @@ export class SqlStore implements Store {
   /** Where each scan's writes go, decided by its first batch; one scan never mixes the two. */
   private readonly route = new Map<number, WriteThread | null>();
   private thread: WriteThread | null = null;
+  /** Checkpoints the WAL while this thread writes (SQLite files; started by the first batch written here). */
+  private checkpoints: CheckpointThread | null = null;
 
   private constructor(
     private readonly db: SqlDriver,
@@ -116,9 +122,11 @@ export class SqlStore implements Store {
       return;
     }
     const tally = this.tallies.get(scanId);
+    await this.startCheckpoints();
     try {
       const written = await commitBatch(this.db, this.writer, scanId, batch);
       tally?.add(written);
+      this.checkpoints?.wrote(approxBytes(batch));
     } catch (err) {
       this.tallies.delete(scanId);
       throw err;
@@ -252,7 +260,17 @@ export class SqlStore implements Store {
     return this.fam.all();
   }
 
+  private async startCheckpoints(): Promise<void> {
+    const path = this.opts.writerPath;
+    if (this.checkpoints || path === undefined || this.db.dialect !== 'sqlite') return;
+    this.checkpoints = new CheckpointThread(path, this.opts.checkpointBytes ?? CHECKPOINT_BYTES, () => {
+      this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`).catch(() => undefined);
+    });
+    await this.db.exec('PRAGMA wal_autocheckpoint = 0');
+  }
+
   async close(): Promise<void> {
+    await this.checkpoints?.close();
     await this.thread?.close();
     await this.db.close();
   }

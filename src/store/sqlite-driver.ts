@@ -4,6 +4,9 @@ import Database from 'better-sqlite3';
 import { ConfigError } from '../core/errors.js';
 import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from './driver.js';
 
+/** WAL pages between automatic checkpoints (64 MB of 4 KiB pages). */
+export const SQLITE_AUTOCHECKPOINT = 16384;
+
 export function openSqliteDriver(path: string, opts: { create?: boolean } = {}): SqlDriver {
   let db: Database.Database;
   try {
@@ -18,7 +21,7 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
   db.pragma('busy_timeout = 10000');
   // Checkpoint every 64 MB of WAL rather than every 4 MB: a bulk ingest checkpointed (and synced
   // the database file) at nearly every commit; a killed process still loses only the open batch.
-  db.pragma('wal_autocheckpoint = 16384');
+  db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let st = statements.get(sql);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/index.js';
+import { SqlStore } from '../../src/store/sql-store.js';
 import { latestSchemaVersion, migrate, migrations } from '../../src/store/migrations.js';
 import { openSqliteDriver } from '../../src/store/sqlite-driver.js';
 import { ConfigError } from '../../src/core/errors.js';
@@ -53,6 +54,33 @@ describe('SQLite store specifics', () => {
       db.close();
     });
   }
+
+  it('checkpoints on its own thread while writing: the database file grows before close, nothing is lost', async () => {
+    const path = join(dir, 'checkpoints.db');
+    const store = await SqlStore.open(openSqliteDriver(path), { writerPath: path, checkpointBytes: 64 << 10 });
+    const id = await store.createScan({ name: 'c', kind: 'ingest', source: 'shodan', series: 'c', startedAt: '2025-01-01T00:00:00Z', inputs: [], options: {} });
+    const ip = (i: number): string => `10.8.${i >> 8}.${i & 255}`;
+    const initial = statSync(path).size;
+    try {
+      for (let b = 0; b < 20; b++) {
+        // a rich record with a large observation each: about 20 KB per record
+        await store.addHosts(id, Array.from({ length: 10 }, (_, i) => ({ record: makeRecord({ ip: ip(b * 10 + i) }), observationLine: { reader: 'shodan', text: 'x'.repeat(20000) } })));
+      }
+      // the writing connection checkpoints no more: only the thread copies pages into the file
+      for (let i = 0; i < 100 && statSync(path).size <= initial + (1 << 20); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(statSync(path).size > initial + (1 << 20), `pages copied into the database file while open: ${statSync(path).size} bytes`);
+      await store.finishScan(id, 'complete');
+    } finally {
+      await store.close();
+    }
+    assert.equal(existsSync(`${path}-wal`), false, 'the last connection checkpointed the rest and removed the WAL');
+    const again = await openStore(path);
+    try {
+      assert.equal((await again.doneTargets(id)).size, 200);
+    } finally {
+      await again.close();
+    }
+  });
 
   it('applies each migration once and records it', async () => {
     const path = join(dir, 'migrate.db');
