@@ -21,20 +21,29 @@ function noEvidence(): Evidence {
   return { exchange: 'no', confidence: 'low', suspectReasons: [], signals: [], serverNames: [] };
 }
 
+/** Lower-bound readings by the full build's classification: shared, like classifyBuild's. */
+const lowerBound = new WeakMap<Classification, Classification>();
+
 /**
  * Classifies the evidence's build. A lower-bound revision keeps the full build for the
  * release name, but takes its per-CVE verdicts from the CU reading with that revision as a floor.
+ * Depends on the evidence, the knowledge base and the date only; every record of one reading
+ * gets the same frozen object.
  */
-function classifyEvidence(ev: Evidence, ctx: JudgeContext): Classification | null {
+export function classifyEvidence(ev: Evidence, ctx: Pick<JudgeContext, 'kb' | 'asOf'>): Classification | null {
   if (ev.build === undefined) return null;
   const parsed = parseBuild(ev.build, ctx.kb);
   if ('error' in parsed) return null;
   const c = classifyBuild(parsed, ctx.kb, ctx.asOf);
   if ('error' in c) return null;
   if (!ev.revisionIsLowerBound) return c;
-  const floor = classifyBuild({ ...parsed, precision: 'cu' }, ctx.kb, ctx.asOf);
-  if ('error' in floor) return c;
-  return { ...c, vulns: floor.vulns, note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE };
+  let out = lowerBound.get(c);
+  if (!out) {
+    const floor = classifyBuild({ ...parsed, precision: 'cu' }, ctx.kb, ctx.asOf);
+    out = 'error' in floor ? c : Object.freeze({ ...c, vulns: floor.vulns, note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE });
+    lowerBound.set(c, out);
+  }
+  return out;
 }
 
 function statusOf(ev: Evidence, onPremises: boolean): HostStatus {

@@ -14,6 +14,9 @@ import { runInWorkers } from './worker-pool.js';
 import { fileRanges } from './file-ranges.js';
 import type { WorkerInit, WorkerReply } from './worker.js';
 import { closeSync, openSync } from 'node:fs';
+import { classifyEvidence } from '../classify/judge.js';
+import { loadKnowledgeBase } from '../kb/load.js';
+import type { KnowledgeBase } from '../kb/index.js';
 import type { Problem } from './types.js';
 import type { PlainCount } from './plain-tally.js';
 
@@ -80,6 +83,8 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
   };
   let judgeCtx = opts.judge;
   const getJudge = async () => (judgeCtx ??= (await import('./judge-context.js')).createJudge(opts.asOf));
+  /** What worker replies need to fill their classifications in again (loaded at the first). */
+  let kbContext: { kb: KnowledgeBase; asOf: string } | undefined;
 
   for (const file of files) {
     const input = await openInput(file, opts.stdin ?? process.stdin);
@@ -116,6 +121,10 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         tallyPlain: opts.tallyPlain ?? false,
       };
       const onReply = async (reply: WorkerReply) => {
+        if (reply.result.hosts.length > 0) {
+          const ctx = (kbContext ??= { kb: loadKnowledgeBase(), asOf: opts.asOf });
+          for (const h of reply.result.hosts) h.record.classification = classifyEvidence(h.record.evidence, ctx);
+        }
         await add(reply.result, lastLine);
         lastLine += reply.lines;
       };

@@ -27,6 +27,7 @@ export interface WorkerJob {
 export interface WorkerReply {
   seq: number;
   lines: number;
+  /** Its hosts' classifications left out: the receiver fills them in again (classifyEvidence). */
   result: BlockResult;
 }
 
@@ -48,6 +49,10 @@ parentPort!.on('message', (job: WorkerJob) => {
   const out = newBlockResult();
   const buf = job.range && ranges ? ranges.read(job.range) : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
   const lines = processor.addLines(buf, 0, out);
+  // A classification follows from the evidence, knowledge base and date alone: the receiving thread
+  // derives the same shared object again (measured: cloning every CVE verdict of every record, and
+  // collecting the clones, cost that thread more than the derivation).
+  for (const h of out.hosts) h.record.classification = null;
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
   // moved, not copied: lite records, and observations already encoded as bytes (JSON or source lines)
   const transfer: ArrayBuffer[] = [];
