@@ -2,7 +2,7 @@
 // lower-bound revisions (export-tool manifest) turning SU-level verdicts into "likely".
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeObservation, type JudgeContext } from '../../src/classify/judge.js';
+import { classifyEvidence, judgeObservation, type JudgeContext } from '../../src/classify/judge.js';
 import { loadRules } from '../../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../../src/kb/index.js';
 import type { HttpExchange, Observation, ObservationStatus } from '../../src/core/observation.js';
@@ -107,6 +107,17 @@ describe('judgeObservation', () => {
     const lower = judgeObservation(obsWith({ path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application', status: 200, headers: [], body: MANIFEST.replace('15.2.986.5', '15.2.986.14') }), ctx);
     assert.notEqual(lower.classification, a.classification);
     assert.notDeepEqual(lower.classification?.note, a.classification.note);
+    const lowerAgain = judgeObservation(obsWith({ path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application', status: 200, headers: [], body: MANIFEST.replace('15.2.986.5', '15.2.986.14') }), ctx);
+    assert.ok(lowerAgain.classification === lower.classification && Object.isFrozen(lower.classification), 'one frozen object per lower-bound reading too');
+  });
+
+  it('derives the same classification from the evidence alone (what a thread receiving records without theirs does)', () => {
+    for (const o of [obsWith({ path: '/owa/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] }), obsWith({ path: '/ecp/Current/exporttool/x.application', body: MANIFEST }), obsWith({ path: '/', status: 200, headers: [['Server', 'nginx']] })]) {
+      const r = judgeObservation(o, ctx);
+      assert.equal(classifyEvidence(JSON.parse(JSON.stringify(r.evidence)) as typeof r.evidence, { kb: ctx.kb, asOf: ctx.asOf }), r.classification);
+    }
+    const down = judgeObservation({ ...obsWith({ path: '/owa/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] }), status: 'timeout' }, ctx);
+    assert.equal(classifyEvidence(down.evidence, ctx), null);
   });
 });
 
