@@ -1,6 +1,7 @@
 // The denormalised columns the census reads, derived once from a host record at write time, plus
 // the few fields a plain record needs to be rebuilt from its row alone (plain-record.ts).
 import type { HostRecord } from '../core/host-record.js';
+import type { Classification } from '../core/classification.js';
 import type { SqlValue } from './driver.js';
 
 export const HOST_COLUMNS = [
@@ -9,25 +10,28 @@ export const HOST_COLUMNS = [
   'geo_region', 'geo_city', 'geo_source', 'asn_source', 'evidence_exchange', 'evidence_confidence',
 ] as const;
 
-/** The CVE families whose bits a record's masks need (on-premises Exchange only, as the census counts them). */
-export function familiesOf(r: HostRecord): string[] {
-  if (!r.isExchange || !r.classification) return [];
-  return r.classification.vulns.filter((v) => v.status === 'vulnerable' || v.status === 'likely').map((v) => v.family);
+/** The CVE families whose bits a classification's masks need (counted for on-premises Exchange only, as the census does). */
+export function familiesOf(c: Classification): string[] {
+  return c.vulns.filter((v) => v.status === 'vulnerable' || v.status === 'likely').map((v) => v.family);
 }
 
-/** Values in HOST_COLUMNS order, appended to `out`. `bitOf` knows every family familiesOf names. */
-export function pushHostRow(out: SqlValue[], scanId: number, r: HostRecord, bitOf: (family: string) => number): void {
-  const c = r.classification;
+/** A classification's (vulnerable, likely) family masks. */
+export function masksOf(c: Classification, bitOf: (family: string) => number): [number, number] {
   let vuln = 0;
   let likely = 0;
-  if (r.isExchange && c) {
-    for (const v of c.vulns) {
-      if (v.status !== 'vulnerable' && v.status !== 'likely') continue;
-      const bit = 2 ** bitOf(v.family);
-      if (v.status === 'vulnerable') vuln = vuln % (bit * 2) >= bit ? vuln : vuln + bit;
-      else likely = likely % (bit * 2) >= bit ? likely : likely + bit;
-    }
+  for (const v of c.vulns) {
+    if (v.status !== 'vulnerable' && v.status !== 'likely') continue;
+    const bit = 2 ** bitOf(v.family);
+    if (v.status === 'vulnerable') vuln = vuln % (bit * 2) >= bit ? vuln : vuln + bit;
+    else likely = likely % (bit * 2) >= bit ? likely : likely + bit;
   }
+  return [vuln, likely];
+}
+
+/** Values in HOST_COLUMNS order, appended to `out`. `masks`: the record's classification's (masksOf). */
+export function pushHostRow(out: SqlValue[], scanId: number, r: HostRecord, masks: (c: Classification) => [number, number]): void {
+  const c = r.classification;
+  const [vuln, likely] = r.isExchange && c ? masks(c) : [0, 0];
   const g = r.geo;
   const a = r.asn;
   out.push(

@@ -4,7 +4,8 @@
 // the upsert path, which replaces them.
 import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
-import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, pushHostRow } from './host-row.js';
+import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, masksOf, pushHostRow } from './host-row.js';
+import type { Classification } from '../core/classification.js';
 import { PLAIN_COUNT_COLUMNS, type RichHost, type SplitBatch } from './host-batch.js';
 import { VerdictIds } from './verdicts.js';
 
@@ -72,6 +73,8 @@ export class HostWriter {
   private plainTexts: { scanId: number; byRows: Map<number, string> } = { scanId: -1, byRows: new Map() };
 
   private readonly verdicts: VerdictIds;
+  /** Family masks by classification (family bits never change once assigned). */
+  private masks = new WeakMap<Classification, [number, number]>();
 
   constructor(
     private readonly db: SqlDriver,
@@ -81,21 +84,25 @@ export class HostWriter {
     this.verdicts = new VerdictIds(db);
   }
 
-  /** After a rolled-back batch: what it stored is gone. */
-  rolledBack(): void {
+  /** After a rolled-back batch: what it stored (verdicts, family bits) is gone. */
+  async rolledBack(): Promise<void> {
     this.verdicts.forget();
+    this.masks = new WeakMap();
+    await this.fam.reload();
   }
 
   /** Writes a batch splitBatch made (here or on another thread). */
   async writeSplit(scanId: number, batch: SplitBatch): Promise<WriteResult> {
-    const families = new Set<string>();
-    for (const h of batch.rich) for (const f of familiesOf(h.record)) families.add(f);
+    // family bits first (each once per classification: judges share one object per build and date)
+    const classifications = new Set<Classification>();
+    for (const h of batch.rich) if (h.record.isExchange && h.record.classification && !this.masks.has(h.record.classification)) classifications.add(h.record.classification);
     const bits = new Map<string, number>();
-    for (const f of families) bits.set(f, await this.fam.bitFor(f));
-    const bitOf = (f: string): number => bits.get(f) as number;
+    for (const c of classifications) for (const f of familiesOf(c)) if (!bits.has(f)) bits.set(f, await this.fam.bitFor(f));
+    for (const c of classifications) this.masks.set(c, masksOf(c, (f) => bits.get(f) as number));
+    const masks = (c: Classification): [number, number] => this.masks.get(c) as [number, number];
     const result: WriteResult = { rows: [], plainRows: [], removed: [], counts: batch.counts };
     await this.writePlain(scanId, batch.plain, result);
-    await this.writeRich(scanId, batch.rich, bitOf, result);
+    await this.writeRich(scanId, batch.rich, masks, result);
     await this.writeCounts(scanId, batch.counts);
     return result;
   }
@@ -159,11 +166,11 @@ export class HostWriter {
     return this.db.all(`SELECT id, ${COLS} FROM hosts WHERE scan_id = ? AND (ip, port) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`, keys);
   }
 
-  private async writeRich(scanId: number, rich: RichHost[], bitOf: (f: string) => number, result: WriteResult): Promise<void> {
+  private async writeRich(scanId: number, rich: RichHost[], masks: (c: Classification) => [number, number], result: WriteResult): Promise<void> {
     for (let i = 0; i < rich.length; i += this.richChunk) {
       const part = rich.slice(i, i + this.richChunk);
       const values: SqlValue[] = [];
-      for (const h of part) pushHostRow(values, scanId, h.record, bitOf);
+      for (const h of part) pushHostRow(values, scanId, h.record, masks);
       result.rows.push(values);
       // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
       const ids = new Map<string, number>();
@@ -172,7 +179,7 @@ export class HostWriter {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));
         if (this.db.dialect === 'sqlite') result.removed.push((await this.selectRows(scanId, stored.map((h) => h.record))).flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
         const again: SqlValue[] = [];
-        for (const h of stored) pushHostRow(again, scanId, h.record, bitOf);
+        for (const h of stored) pushHostRow(again, scanId, h.record, masks);
         for (const r of await this.db.all(upsertHosts(stored.length), again)) ids.set(keyOf(r.ip, r.port), Number(r.id));
       }
       const data: SqlValue[] = [];
@@ -193,7 +200,7 @@ export async function commitBatch(db: SqlDriver, writer: HostWriter, scanId: num
       return w;
     });
   } catch (err) {
-    writer.rolledBack();
+    await writer.rolledBack();
     throw err;
   }
 }

@@ -213,10 +213,10 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal((await store.getScan(id))?.counts.hosts, 3);
     });
 
-    it('keeps a verdict a rolled-back batch stored out of later batches: they store it again', async () => {
+    it('keeps a verdict and a CVE family a rolled-back batch stored out of later batches: they store them again', async () => {
       const id = await store.createScan(meta());
-      // one classification object shared by two hosts, as a judge hands out; new to the store
-      const first = makeRecord({ ip: '192.0.2.61', product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU12 (rolled back)', vulns: [['ProxyShell', 'likely']] });
+      // one classification object shared by two hosts, as a judge hands out; new to the store, with a new family
+      const first = makeRecord({ ip: '192.0.2.61', product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU12 (rolled back)', vulns: [['RolledBackFamily', 'vulnerable']] });
       const bad = { ...makeRecord({ ip: '192.0.2.62' }), classification: first.classification, ip: null as unknown as string };
       await assert.rejects(store.addHosts(id, [{ record: first }, { record: bad }]));
       const again = { ...makeRecord({ ip: '192.0.2.63' }), classification: first.classification };
@@ -225,6 +225,9 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       for await (const h of store.iterateHosts(id)) got.push(h);
       assert.deepEqual(got.map((h) => h.record.classification), [first.classification]);
       assert.equal(got[0]?.record.ip, '192.0.2.63');
+      const byFamily = await store.census({ scanId: id, groupBy: ['family'], asOf: '2025-01-01' });
+      assert.equal(byFamily.find((r) => r.group.family === 'RolledBackFamily')?.vulnerable.RolledBackFamily, 1);
+      assert.equal((await store.census({ scanId: id, groupBy: [], asOf: '2025-01-01' }))[0]?.vulnerable.RolledBackFamily, 1);
     });
 
     it('keeps scans apart', async () => {
