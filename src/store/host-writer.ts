@@ -22,6 +22,7 @@ function cached(build: (n: number) => string): (n: number) => string {
     return t;
   };
 }
+const insertWithIds = cached((n) => `INSERT INTO hosts (id, ${COLS}) VALUES ${rowsOf(n, WIDTH + 1)} ON CONFLICT (scan_id, ip, port) DO NOTHING`);
 const insertReturning = cached((n) => `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO NOTHING RETURNING id, ip, port`);
 const upsertHosts = cached(
   (n) => `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`,
@@ -67,7 +68,7 @@ function pushWideRow(out: SqlValue[], scanId: number, rows: SqlValue[], base: nu
 }
 
 export class HostWriter {
-  /** Rich records go one by one on SQLite (RETURNING ids). */
+  /** Rich records per INSERT. */
   private readonly richChunk: number;
   /** Plain INSERT texts of the scan last written, by row count. */
   private plainTexts: { scanId: number; byRows: Map<number, string> } = { scanId: -1, byRows: new Map() };
@@ -80,7 +81,7 @@ export class HostWriter {
     private readonly db: SqlDriver,
     private readonly fam: FamilyBits,
   ) {
-    this.richChunk = db.dialect === 'postgres' ? 200 : 1;
+    this.richChunk = db.dialect === 'postgres' ? 200 : 32;
     this.verdicts = new VerdictIds(db);
   }
 
@@ -166,21 +167,50 @@ export class HostWriter {
     return this.db.all(`SELECT id, ${COLS} FROM hosts WHERE scan_id = ? AND (ip, port) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`, keys);
   }
 
+  /** SQLite: the id the next hosts row gets (AUTOINCREMENT: above every id ever used). Inside the transaction. */
+  private async nextHostId(): Promise<number> {
+    const [row] = await this.db.all("SELECT seq FROM sqlite_sequence WHERE name = 'hosts'");
+    return Number(row?.seq ?? 0) + 1;
+  }
+
+  /**
+   * Inserts a part's fresh rows and gives each inserted target's id. SQLite: ids given in the
+   * statement (the writer holds the write lock), no RETURNING rows to build; PostgreSQL: RETURNING.
+   */
+  private async insertRich(part: RichHost[], values: SqlValue[], next: number): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (this.db.dialect === 'postgres') {
+      // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
+      for (const r of await this.db.all(insertReturning(part.length), values)) ids.set(keyOf(r.ip, r.port), Number(r.id));
+      return ids;
+    }
+    const withIds: SqlValue[] = [];
+    for (let j = 0; j < part.length; j++) {
+      withIds.push(next + j);
+      for (let k = j * WIDTH; k < (j + 1) * WIDTH; k++) withIds.push(values[k] as SqlValue);
+    }
+    const { changes } = await this.db.run(insertWithIds(part.length), withIds);
+    if (changes === part.length) part.forEach((h, j) => ids.set(keyOf(h.record.ip, h.record.port), next + j));
+    else for (const r of await this.db.all('SELECT id, ip, port FROM hosts WHERE id BETWEEN ? AND ?', [next, next + part.length - 1])) ids.set(keyOf(r.ip, r.port), Number(r.id));
+    return ids;
+  }
+
   private async writeRich(scanId: number, rich: RichHost[], masks: (c: Classification) => [number, number], result: WriteResult): Promise<void> {
+    let next = this.db.dialect === 'sqlite' && rich.length > 0 ? await this.nextHostId() : 0;
     for (let i = 0; i < rich.length; i += this.richChunk) {
       const part = rich.slice(i, i + this.richChunk);
       const values: SqlValue[] = [];
       for (const h of part) pushHostRow(values, scanId, h.record, masks);
       result.rows.push(values);
-      // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
-      const ids = new Map<string, number>();
-      for (const r of await this.db.all(insertReturning(part.length), values)) ids.set(keyOf(r.ip, r.port), Number(r.id));
+      const ids = await this.insertRich(part, values, next);
+      next += part.length;
       if (ids.size < part.length) {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));
         if (this.db.dialect === 'sqlite') result.removed.push((await this.selectRows(scanId, stored.map((h) => h.record))).flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
         const again: SqlValue[] = [];
         for (const h of stored) pushHostRow(again, scanId, h.record, masks);
         for (const r of await this.db.all(upsertHosts(stored.length), again)) ids.set(keyOf(r.ip, r.port), Number(r.id));
+        if (this.db.dialect === 'sqlite') next = await this.nextHostId();
       }
       const data: SqlValue[] = [];
       for (const h of part) {

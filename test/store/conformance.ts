@@ -183,6 +183,9 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       const [all] = await store.census({ scanId: id, groupBy: [], asOf: '2024-01-01' });
       assert.equal(all?.vulnerable.ProxyLogon, 1);
       assert.equal(all?.eol, 1);
+      // every target reads back as its last write (old and new targets mixed in one INSERT)
+      const last = new Map(again.map((h) => [`${h.record.ip}:${h.record.port}`, JSON.parse(JSON.stringify(h)) as StoredHost]));
+      for await (const h of store.iterateHosts(id)) assert.deepEqual(JSON.parse(JSON.stringify(h)), last.get(`${h.record.ip}:${h.record.port}`), h.record.ip);
       let n = 0;
       for await (const h of store.iterateHosts(id, { country: ['DE'] })) {
         n += 1;
