@@ -117,7 +117,7 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
     // the V8 flags bin/excensus.js gives `ingest`: measure what users run
     const child = spawnSync(process.execPath, [...commandV8Flags.ingest, ...node, childFile, root, mode, file, workers, db], { encoding: 'utf8', maxBuffer: 16 << 20 });
     if (child.status !== 0) {
-      process.stderr.write(child.stderr);
+      process.stderr.write(`bench: the ${mode} run exited with ${child.status ?? child.signal}\n${child.stderr}`);
       process.exit(1);
     }
     const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run;

@@ -28,7 +28,9 @@ export class CheckpointThread {
     this.worker.unref(); // held only while a checkpoint runs
     this.worker.on('message', (r: { ok: boolean; error?: string }) => {
       this.busy = false;
-      this.worker.unref();
+      // once closing, the thread holds the process until it exits (an answer arriving after
+      // close() must not let the process end first: Node would exit 13, an await unfinished)
+      if (!this.closed) this.worker.unref();
       if (r.ok) this.done++;
     });
     this.worker.once('exit', () => (this.exited = true));

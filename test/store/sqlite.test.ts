@@ -82,6 +82,15 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it('closes while a checkpoint runs without ending the process early (10 runs)', () => {
+    for (let run = 0; run < 10; run++) {
+      const path = join(dir, `close-${run}.db`);
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./close-child.ts', import.meta.url)), path], { encoding: 'utf8' });
+      assert.equal(child.status, 0, `run ${run}: exit ${child.status} ${child.stderr}`);
+      assert.equal(child.stdout, 'closed\n');
+    }
+  });
+
   it('applies each migration once and records it', async () => {
     const path = join(dir, 'migrate.db');
     await (await openStore(path)).close();
