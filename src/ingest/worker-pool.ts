@@ -51,7 +51,9 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer> | Iterable<File
   try {
     let sent = 0;
     let done = 0;
-    const maxPerWorker = 2;
+    // 4, not 2: while the receiving thread commits a batch to the store, a worker with only two
+    // jobs soon waits (measured on 1M Shodan records into SQLite: 3.9-4.3 s instead of 4.3-4.6 s)
+    const maxPerWorker = 4;
     const deliver = async () => {
       const r = await checked(result(done));
       const w = owner.get(done);
