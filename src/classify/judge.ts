@@ -21,29 +21,37 @@ function noEvidence(): Evidence {
   return { exchange: 'no', confidence: 'low', suspectReasons: [], signals: [], serverNames: [] };
 }
 
-/** Lower-bound readings by the full build's classification: shared, like classifyBuild's. */
-const lowerBound = new WeakMap<Classification, Classification>();
+/** Classifications by reading (build, lower bound, date), per knowledge base: records repeat a few thousand readings. */
+const readings = new WeakMap<KnowledgeBase, Map<string, Classification | null>>();
+const MAX_READINGS = 20_000;
 
 /**
  * Classifies the evidence's build. A lower-bound revision keeps the full build for the
  * release name, but takes its per-CVE verdicts from the CU reading with that revision as a floor.
- * Depends on the evidence, the knowledge base and the date only; every record of one reading
- * gets the same frozen object.
+ * Depends on the evidence's reading, the knowledge base and the date only; every record of one
+ * reading gets the same frozen object.
  */
 export function classifyEvidence(ev: Evidence, ctx: Pick<JudgeContext, 'kb' | 'asOf'>): Classification | null {
-  if (ev.build === undefined) return null;
-  const parsed = parseBuild(ev.build, ctx.kb);
+  const build = ev.build;
+  if (build === undefined) return null;
+  let byReading = readings.get(ctx.kb);
+  if (!byReading || byReading.size >= MAX_READINGS) readings.set(ctx.kb, (byReading = new Map()));
+  const lowerBound = ev.revisionIsLowerBound === true;
+  const key = `${build}|${lowerBound}|${ctx.asOf}`;
+  let c = byReading.get(key);
+  if (c === undefined) byReading.set(key, (c = classifyReading(build, lowerBound, ctx)));
+  return c;
+}
+
+function classifyReading(build: string, lowerBound: boolean, ctx: Pick<JudgeContext, 'kb' | 'asOf'>): Classification | null {
+  const parsed = parseBuild(build, ctx.kb);
   if ('error' in parsed) return null;
   const c = classifyBuild(parsed, ctx.kb, ctx.asOf);
   if ('error' in c) return null;
-  if (!ev.revisionIsLowerBound) return c;
-  let out = lowerBound.get(c);
-  if (!out) {
-    const floor = classifyBuild({ ...parsed, precision: 'cu' }, ctx.kb, ctx.asOf);
-    out = 'error' in floor ? c : Object.freeze({ ...c, vulns: floor.vulns, note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE });
-    lowerBound.set(c, out);
-  }
-  return out;
+  if (!lowerBound) return c;
+  const floor = classifyBuild({ ...parsed, precision: 'cu' }, ctx.kb, ctx.asOf);
+  if ('error' in floor) return c;
+  return Object.freeze({ ...c, vulns: floor.vulns, note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE });
 }
 
 function statusOf(ev: Evidence, onPremises: boolean): HostStatus {

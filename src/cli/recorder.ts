@@ -1,7 +1,7 @@
 // Where judged records go when a command writes into the store: batches, geo enrichment, scan
 // bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
-import { continentOf, createGeoResolver } from '../geo/index.js';
+import { continentOf, createGeoResolver, withContinent } from '../geo/index.js';
 import { DEFAULT_STORE_PATH, openStore, type HostBatch, type PlainCount, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
 import type { PlainCount as IngestPlainCount } from '../ingest/plain-tally.js';
@@ -93,12 +93,11 @@ export class Recorder {
     if (g?.country && r.asn) {
       // The source carried both (most Shodan records): nothing to look up, nothing to override.
       // Only a missing continent is derived from the country, as fill() would.
-      if (g.continent === undefined) {
-        const continent = continentOf(g.country);
-        if (continent !== undefined) r.geo = { ...g, continent };
-      }
+      r.geo = withContinent(g);
+      if (r.geo !== g) delete h.recordJson; // the record changed: its JSON is encoded again
       return h;
     }
+    delete h.recordJson;
     const known = this.o.geoOverrides?.get(r.ip);
     const current: GeoLookup = { ...(r.geo ? { geo: r.geo } : {}), ...(r.asn ? { asn: r.asn } : {}) };
     const filled = known ? { geo: current.geo ?? known.geo, asn: current.asn ?? known.asn } : this.o.geo ? this.o.geo.fill(r.ip, current) : current;

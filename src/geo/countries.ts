@@ -15,6 +15,13 @@ export function continentOf(country: string): string | undefined {
   return continent;
 }
 
+/** The geo with its continent derived from its country when it has none (the same object when nothing changes). */
+export function withContinent<G extends { country?: string; continent?: string }>(geo: G): G {
+  if (geo.continent !== undefined || !geo.country) return geo;
+  const continent = continentOf(geo.country);
+  return continent === undefined ? geo : { ...geo, continent };
+}
+
 /** English continent name for a two-letter code ("EU" -> "Europe"); the code itself if unknown. */
 export function continentName(code: string): string {
   return byContinent[code.toUpperCase()] ?? code;

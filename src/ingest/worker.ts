@@ -6,6 +6,8 @@ import { RecordProcessor, newBlockResult, type BlockResult } from './process.js'
 import { anchorCores } from './prefilter.js';
 import { createJudge } from './judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
+import { hostRecordToWire } from '../core/wire.js';
+import { withContinent } from '../geo/countries.js';
 
 export interface WorkerInit {
   detected: Detected;
@@ -52,7 +54,17 @@ parentPort!.on('message', (job: WorkerJob) => {
   // A classification follows from the evidence, knowledge base and date alone: the receiving thread
   // derives the same shared object again (measured: cloning every CVE verdict of every record, and
   // collecting the clones, cost that thread more than the derivation).
-  for (const h of out.hosts) h.record.classification = null;
+  for (const h of out.hosts) {
+    const r = h.record;
+    // Records the store keeps with their observation are encoded here, in parallel, when nothing
+    // on the way changes them: the source gave their geo and network (only a continent is derived,
+    // as the recorder would). The classification's fields are not part of it.
+    if (init.keepObservations && (h.observationLine || h.observationJson) && r.geo?.country && r.asn) {
+      r.geo = withContinent(r.geo);
+      h.recordJson = JSON.stringify(hostRecordToWire(r, false));
+    }
+    r.classification = null;
+  }
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
   // moved, not copied: lite records, and observations already encoded as bytes (JSON or source lines)
   const transfer: ArrayBuffer[] = [];

@@ -89,7 +89,7 @@ export class EncodedBatch implements HostBatch {
       this.rowSeq.push(this.size++);
       return;
     }
-    this.rich.push({ record: r, json: JSON.stringify(hostRecordToWire(r, false)), observation, reader: line ? line.reader : null, verdict: r.classification });
+    this.rich.push({ record: r, json: h.recordJson ?? JSON.stringify(hostRecordToWire(r, false)), observation, reader: line ? line.reader : null, verdict: r.classification });
     this.richSeq.push(this.size++);
     if (observation !== null) this.observations++;
   }

@@ -41,6 +41,11 @@ export interface StoredHost {
    * reader that reads it again (ingest of line formats; see ingest/stored-line.ts). Stored as is.
    */
   observationLine?: ObservationLine;
+  /**
+   * The record as the store keeps it (hostRecordToWire(record, false)), when the thread that judged
+   * it encoded it already (ingest worker threads). Whoever changes the record drops it.
+   */
+  recordJson?: string;
 }
 
 export interface ObservationLine {
