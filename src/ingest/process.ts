@@ -224,8 +224,9 @@ export class RecordProcessor {
       out.problems.push({ line, reason: r.error });
       return;
     }
-    if (r.length === 1 && this.lineReader !== null) {
-      // the line is the observation's whole source: add() may keep it instead of the observation
+    // the line is the observation's whole source: add() may keep it instead of the observation
+    // (not a line with a NUL byte, which PostgreSQL text cannot hold: its observation's JSON escapes it)
+    if (r.length === 1 && this.lineReader !== null && !text.includes('\0')) {
       this.lineBlock = block;
       this.lineStart = start;
       this.lineStop = stop;

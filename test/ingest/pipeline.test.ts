@@ -107,3 +107,16 @@ test('stdin ("-") and mixed formats in one run; observations kept for judged rec
   assert.equal(hosts[1]!.record.status, 'timeout');
   assert.equal(hosts.at(-1)!.record.status, 'not-exchange', 'masscan port without HTTP');
 });
+
+test('a line is kept as the observation only when it holds no NUL byte (PostgreSQL text cannot)', async () => {
+  const file = join(dir, 'masscan-nul.txt');
+  const banner = (ip: string, extra: string) => `banner tcp 80 ${ip} 1680197558 http HTTP/1.1 200 OK\\x0d\\x0aX-OWA-Version: 15.1.2507.6\\x0d\\x0aServer: Microsoft-IIS/10.0${extra}\\x0d\\x0a`;
+  writeFileSync(file, `#masscan\n${banner('192.0.2.8', '')}\n${banner('192.0.2.9', '\u0000x')}\n# end\n`);
+  const { hosts } = await collect([file]);
+  const byIp = new Map(hosts.map((h) => [h.record.ip, h]));
+  assert.equal(byIp.get('192.0.2.8')?.observationLine?.reader, 'masscan/list');
+  const nul = byIp.get('192.0.2.9');
+  assert.notEqual(nul?.record.status, 'not-exchange', 'judged in full');
+  assert.equal(nul?.observationLine, undefined);
+  assert.ok(nul?.observation, 'its observation is kept instead');
+});
