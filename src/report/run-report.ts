@@ -84,20 +84,27 @@ export async function runReport(store: Store, o: ReportOptions, out: Writable): 
     await writeHostsCsv(store, scan.id, o.filter, o.asOf, out);
     return;
   }
-  const headline = await buildHeadline(store, scan, o.asOf, o.filter);
   const grouped = o.groupBy.length > 0 ? await runCensus(store, { scanId: scan.id, groupBy: o.groupBy, asOf: o.asOf, filter: o.filter }) : null;
   const orgs = grouped && o.groupBy.includes('asn') ? await asnOrgs(store, scan.id, grouped) : undefined;
-  const ctx = { scanName: scan.name, asOf: o.asOf, total: headline.total, ...(orgs ? { asnOrgs: orgs } : {}) };
+  if (grouped && (o.format === 'json' || o.format === 'csv')) {
+    // grouped rows need only the scan's total (for shares), not the whole headline
+    const [total] = await runCensus(store, { scanId: scan.id, groupBy: [], asOf: o.asOf, filter: o.filter });
+    if (o.format === 'json') {
+      const ctx = { scanName: scan.name, asOf: o.asOf, total: total!, ...(orgs ? { asnOrgs: orgs } : {}) };
+      for (const r of grouped) await writeLine(out, JSON.stringify(censusRowToJson(r, ctx)));
+    } else out.write(renderCsvTable(groupTable('census', grouped, o.groupBy, total!, orderFamilies(grouped), orgs)));
+    return;
+  }
+  const headline = await buildHeadline(store, scan, o.asOf, o.filter);
   const families = grouped ? orderFamilies(grouped) : headline.families;
 
   if (o.format === 'json') {
-    if (grouped) for (const r of grouped) await writeLine(out, JSON.stringify(censusRowToJson(r, ctx)));
-    else for (const s of SECTIONS) for (const r of sectionRows(headline, s.name, o.topCountries)) await writeLine(out, JSON.stringify(censusRowToJson(r, { ...ctx, section: s.name })));
+    const ctx = { scanName: scan.name, asOf: o.asOf, total: headline.total };
+    for (const s of SECTIONS) for (const r of sectionRows(headline, s.name, o.topCountries)) await writeLine(out, JSON.stringify(censusRowToJson(r, { ...ctx, section: s.name })));
     return;
   }
   if (o.format === 'csv') {
-    if (grouped) out.write(renderCsvTable(groupTable('census', grouped, o.groupBy, headline.total, families, orgs)));
-    else out.write(renderCsvTable(sectionsTable(headline, o.topCountries), false));
+    out.write(renderCsvTable(sectionsTable(headline, o.topCountries), false));
     return;
   }
   // Readable formats show only the families some row is open to; CSV above keeps every column.
