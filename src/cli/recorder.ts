@@ -101,7 +101,8 @@ export class Recorder {
     const known = this.o.geoOverrides?.get(r.ip);
     const current: GeoLookup = { ...(r.geo ? { geo: r.geo } : {}), ...(r.asn ? { asn: r.asn } : {}) };
     const filled = known ? { geo: current.geo ?? known.geo, asn: current.asn ?? known.asn } : this.o.geo ? this.o.geo.fill(r.ip, current) : current;
-    if (filled.geo) r.geo = filled.geo;
+    // without a resolver (--no-geo), a source's country still gets its continent, as above
+    if (filled.geo) r.geo = withContinent(filled.geo);
     if (filled.asn) r.asn = filled.asn;
     return h;
   }
