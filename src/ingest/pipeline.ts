@@ -43,6 +43,12 @@ export interface IngestOptions {
    * by country, ASN and organisation instead of host records (for a store that keeps counts of them).
    */
   tallyPlain?: boolean;
+  /**
+   * Worker threads send a record whose stored JSON they encoded (StoredHost.recordJson) without its
+   * evidence's details (signals, server names, suspect reasons), which that JSON holds: for a caller
+   * that stores records and prints no JSON of them.
+   */
+  slimRecords?: boolean;
   /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
   rangeBytes?: number;
   /** Main-thread judge; default: rules + knowledge base loaded here (workers load their own). */
@@ -119,6 +125,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
         prefilter: !opts.noPrefilter,
         tallyPlain: opts.tallyPlain ?? false,
+        slimRecords: opts.slimRecords ?? false,
       };
       const onReply = async (reply: WorkerReply) => {
         if (reply.result.hosts.length > 0) {

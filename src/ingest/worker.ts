@@ -17,6 +17,8 @@ export interface WorkerInit {
   defaultTimestamp: string;
   prefilter: boolean;
   tallyPlain: boolean;
+  /** See IngestOptions.slimRecords. */
+  slimRecords: boolean;
   /** Set when the workers read a regular file themselves, by ranges. */
   file?: { fd: number; size: number; contentStart: number };
 }
@@ -62,6 +64,16 @@ parentPort!.on('message', (job: WorkerJob) => {
     if (init.keepObservations && (h.observationLine || h.observationJson) && r.geo?.country && r.asn) {
       r.geo = withContinent(r.geo);
       h.recordJson = JSON.stringify(hostRecordToWire(r, false));
+      if (init.slimRecords) {
+        // what the store reads besides the JSON: whether and how surely it is Exchange, and the
+        // reading its classification follows from (cloning the rest cost the receiver more)
+        const e = r.evidence;
+        r.evidence = { exchange: e.exchange, confidence: e.confidence, suspectReasons: [], signals: [], serverNames: [] };
+        if (e.build !== undefined) r.evidence.build = e.build;
+        if (e.precision !== undefined) r.evidence.precision = e.precision;
+        if (e.revisionIsLowerBound) r.evidence.revisionIsLowerBound = true;
+        h.recordSlim = true;
+      }
     }
     r.classification = null;
   }

@@ -82,6 +82,7 @@ export class EncodedBatch implements HostBatch {
 
   add(h: StoredHost): void {
     const r = h.record;
+    if (h.recordSlim && h.recordJson === undefined) throw new Error(`the record of ${r.ip}:${r.port} lost its JSON and cannot be encoded again (its evidence was slimmed)`);
     const line = h.observationLine;
     const observation = line ? line.text : (h.observationJson ?? (h.observation ? JSON.stringify(h.observation) : null));
     if (observation === null && isPlainRecord(r)) {

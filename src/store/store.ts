@@ -46,6 +46,8 @@ export interface StoredHost {
    * it encoded it already (ingest worker threads). Whoever changes the record drops it.
    */
   recordJson?: string;
+  /** The record's evidence lacks its details, which only `recordJson` holds (IngestOptions.slimRecords): it cannot be encoded again. */
+  recordSlim?: true;
 }
 
 export interface ObservationLine {

@@ -86,6 +86,8 @@ export const command: CommandSpec = {
           stdin: ctx.stdin,
           // the store keeps observations so `reclassify` can re-judge without re-scanning
           keepObservations: store !== null,
+          // records only stored and printed as table rows need not carry their whole evidence between threads
+          slimRecords: store !== null && !json,
           defaultTimestamp: new Date().toISOString(),
           onProblem: (p) => {
             // a garbage file must not flood the terminal: the first problems are printed, all are counted
