@@ -123,6 +123,7 @@ export class SqlStore implements Store {
     }
     const tally = this.tallies.get(scanId);
     await this.startCheckpoints();
+    if (this.checkpoints?.catchUp()) await this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
     try {
       const written = await commitBatch(this.db, this.writer, scanId, batch);
       tally?.add(written);

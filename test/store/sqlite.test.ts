@@ -82,6 +82,38 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it('keeps the WAL bounded while batches keep coming: it starts over after the thread checkpoints', async () => {
+    const path = join(dir, 'wal-bounded.db');
+    const store = await SqlStore.open(openSqliteDriver(path), { writerPath: path, checkpointBytes: 1 << 20 });
+    const id = await store.createScan({ name: 'w', kind: 'ingest', source: 'shodan', series: 'w', startedAt: '2025-01-01T00:00:00Z', inputs: [], options: {} });
+    const walSize = (): number => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+    let batch = 0;
+    const write = async (): Promise<void> => {
+      const b = batch++;
+      await store.addHosts(id, Array.from({ length: 20 }, (_, i) => ({ record: makeRecord({ ip: `10.${6 + (b >> 8)}.${b & 255}.${i}` }), observationLine: { reader: 'shodan', text: 'z'.repeat(5000) } })));
+      await new Promise((r) => setImmediate(r)); // as an ingest does between batches: other events run
+    };
+    try {
+      // until the thread has checkpointed once (its start-up lets the WAL grow meanwhile)
+      const initial = statSync(path).size;
+      while (statSync(path).size <= initial + (1 << 20)) await write();
+      for (let i = 0; i < 300; i++) await write(); // ~30 MB: the WAL file reaches its largest size
+      const before = walSize();
+      for (let i = 0; i < 300; i++) await write(); // ~30 MB more
+      // kept at its largest size but written from its start again after each checkpoint: it grows no more
+      // (without the writer catching up after the thread, it grew with everything written: +50 MB here)
+      assert.ok(walSize() < before + (8 << 20), `WAL ${before} bytes, then ${walSize()} after 30 MB more`);
+    } finally {
+      await store.close();
+    }
+    const again = await openStore(path);
+    try {
+      assert.equal((await again.doneTargets(id)).size, batch * 20);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('closes while a checkpoint runs without ending the process early (10 runs)', () => {
     for (let run = 0; run < 10; run++) {
       const path = join(dir, `close-${run}.db`);
