@@ -19,6 +19,12 @@ export class FamilyBits {
     this.byBit = new Map(rows.map((r) => [Number(r.bit), String(r.name)]));
   }
 
+  /** Forgets every bit (after a rolled-back write that may have assigned some): the next bitFor reads them again. */
+  invalidate(): void {
+    this.byName = new Map();
+    this.byBit = new Map();
+  }
+
   /** Bit for a family, assigning one if new. Call inside the write transaction. */
   async bitFor(name: string): Promise<number> {
     const known = this.byName.get(name);

@@ -85,11 +85,11 @@ export class HostWriter {
     this.verdicts = new VerdictIds(db);
   }
 
-  /** After a rolled-back batch: what it stored (verdicts, family bits) is gone. */
-  async rolledBack(): Promise<void> {
+  /** After a rolled-back batch: what it stored (verdicts, family bits) is gone. No query: the connection may be the reason. */
+  rolledBack(): void {
     this.verdicts.forget();
     this.masks = new WeakMap();
-    await this.fam.reload();
+    this.fam.invalidate();
   }
 
   /** Writes a batch splitBatch made (here or on another thread). */
@@ -230,7 +230,7 @@ export async function commitBatch(db: SqlDriver, writer: HostWriter, scanId: num
       return w;
     });
   } catch (err) {
-    await writer.rolledBack();
+    writer.rolledBack();
     throw err;
   }
 }

@@ -218,16 +218,22 @@ export function storeConformance(label: string, factory: StoreFactory): void {
 
     it('keeps a verdict and a CVE family a rolled-back batch stored out of later batches: they store them again', async () => {
       const id = await store.createScan(meta());
-      // one classification object shared by two hosts, as a judge hands out; new to the store, with a new family
+      // one classification object shared by hosts, as a judge hands out; new to the store, with a new family
       const first = makeRecord({ ip: '192.0.2.61', product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU12 (rolled back)', vulns: [['RolledBackFamily', 'vulnerable']] });
-      const bad = { ...makeRecord({ ip: '192.0.2.62' }), classification: first.classification, ip: null as unknown as string };
-      await assert.rejects(store.addHosts(id, [{ record: first }, { record: bad }]));
+      // the bad record comes after the first INSERT of rich rows (32 on SQLite, 200 on PostgreSQL), which stored the verdict
+      const filler = Array.from({ length: 205 }, (_, i) => ({ record: makeRecord({ ip: `198.18.${i >> 8}.${i & 255}` }) }));
+      const bad = { ...makeRecord({ ip: '192.0.2.62' }), ip: null as unknown as string };
+      await assert.rejects(store.addHosts(id, [{ record: first }, ...filler, { record: bad }]));
+      // a new verdict first: SQLite gives it the id the rolled-back one had
+      const other = makeRecord({ ip: '192.0.2.64', release: 'Exchange Server 2019 CU13 (after the rollback)' });
+      await store.addHosts(id, [{ record: other }]);
       const again = { ...makeRecord({ ip: '192.0.2.63' }), classification: first.classification };
       await store.addHosts(id, [{ record: again }]);
-      const got: StoredHost[] = [];
-      for await (const h of store.iterateHosts(id)) got.push(h);
-      assert.deepEqual(got.map((h) => h.record.classification), [first.classification]);
-      assert.equal(got[0]?.record.ip, '192.0.2.63');
+      const got = new Map<string, StoredHost>();
+      for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
+      assert.deepEqual([...got.keys()].sort(), ['192.0.2.63', '192.0.2.64']);
+      assert.deepEqual(got.get('192.0.2.63')?.record.classification, first.classification);
+      assert.deepEqual(got.get('192.0.2.64')?.record.classification, other.classification);
       const byFamily = await store.census({ scanId: id, groupBy: ['family'], asOf: '2025-01-01' });
       assert.equal(byFamily.find((r) => r.group.family === 'RolledBackFamily')?.vulnerable.RolledBackFamily, 1);
       assert.equal((await store.census({ scanId: id, groupBy: [], asOf: '2025-01-01' }))[0]?.vulnerable.RolledBackFamily, 1);
