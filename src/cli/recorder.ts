@@ -1,7 +1,7 @@
 // Where judged records go when a command writes into the store: batches, geo enrichment, scan
 // bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
-import { continentOf, createGeoResolver, withContinent } from '../geo/index.js';
+import { continentOf, createGeoResolver, hasSourceGeoAndNetwork, withContinent } from '../geo/index.js';
 import { DEFAULT_STORE_PATH, openStore, type HostBatch, type PlainCount, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
 import type { PlainCount as IngestPlainCount } from '../ingest/plain-tally.js';
@@ -90,7 +90,7 @@ export class Recorder {
   enrich(h: StoredHost): StoredHost {
     const r = h.record;
     const g = r.geo;
-    if (g?.country && r.asn) {
+    if (g && hasSourceGeoAndNetwork(r)) {
       // The source carried both (most Shodan records): nothing to look up, nothing to override.
       // Only a missing continent is derived from the country, as fill() would.
       r.geo = withContinent(g);

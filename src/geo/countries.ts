@@ -15,6 +15,15 @@ export function continentOf(country: string): string | undefined {
   return continent;
 }
 
+/**
+ * True when a record's source gave its country and its network: then nothing is looked up for it
+ * and only a missing continent is derived (withContinent). The recorder relies on it, and so do
+ * ingest threads that encode such records for the store ahead of the recorder.
+ */
+export function hasSourceGeoAndNetwork(r: { geo?: { country?: string }; asn?: unknown }): boolean {
+  return Boolean(r.geo?.country) && r.asn !== undefined;
+}
+
 /** The geo with its continent derived from its country when it has none (the same object when nothing changes). */
 export function withContinent<G extends { country?: string; continent?: string }>(geo: G): G {
   if (geo.continent !== undefined || !geo.country) return geo;

@@ -7,7 +7,7 @@ import { anchorCores } from './prefilter.js';
 import { createJudge } from './judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
 import { hostRecordToWire } from '../core/wire.js';
-import { withContinent } from '../geo/countries.js';
+import { hasSourceGeoAndNetwork, withContinent } from '../geo/countries.js';
 
 export interface WorkerInit {
   detected: Detected;
@@ -59,9 +59,10 @@ parentPort!.on('message', (job: WorkerJob) => {
   for (const h of out.hosts) {
     const r = h.record;
     // Records the store keeps with their observation are encoded here, in parallel, when nothing
-    // on the way changes them: the source gave their geo and network (only a continent is derived,
-    // as the recorder would). The classification's fields are not part of it.
-    if (init.keepObservations && (h.observationLine || h.observationJson) && r.geo?.country && r.asn) {
+    // on the way changes them: the source gave their geo and network (hasSourceGeoAndNetwork: the
+    // recorder then only derives a continent, done here the same way). The classification's fields
+    // are not part of it.
+    if (init.keepObservations && (h.observationLine || h.observationJson) && r.geo && hasSourceGeoAndNetwork(r)) {
       r.geo = withContinent(r.geo);
       h.recordJson = JSON.stringify(hostRecordToWire(r, false));
       if (init.slimRecords) {
