@@ -35,6 +35,14 @@ export async function reclassifyScan(store: Store, scanId: number, judge: Judge,
   const batchSize = opts.batchSize ?? 1000;
   const result: ReclassifyResult = { hosts: 0, rejudged: 0, changed: 0, skipped: 0, unreadable: 0, problems: [] };
   let batch: StoredHost[] = [];
+  // One batch is written while the next is judged (a SQLite file store writes on its writer thread):
+  // waiting for each write left this thread idle a third of the time.
+  let writing: Promise<void> | null = null;
+  const send = async (hosts: StoredHost[]): Promise<void> => {
+    if (writing) await writing;
+    writing = store.addHosts(scanId, hosts);
+    writing.catch(() => undefined); // surfaces at the next send or at the end
+  };
   // iterateHosts pages by key, so rewriting rows while iterating is safe.
   for await (const host of store.iterateHosts(scanId)) {
     result.hosts += 1;
@@ -65,10 +73,11 @@ export async function reclassifyScan(store: Store, scanId: number, judge: Judge,
     // stored again as it was: as a line, or as the observation
     batch.push(host.observationLine ? { record, observationLine: host.observationLine } : { record, observation: obs });
     if (batch.length >= batchSize) {
-      await store.addHosts(scanId, batch);
+      await send(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await store.addHosts(scanId, batch);
+  if (batch.length > 0) await send(batch);
+  if (writing) await writing;
   return result;
 }

@@ -10,6 +10,13 @@ import { runCli } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
+import { reclassifyScan } from '../../src/store/reclassify.js';
+import { observationFromLine } from '../../src/ingest/stored-line.js';
+import { judgeObservation } from '../../src/classify/judge.js';
+import { loadRules } from '../../src/fingerprint/index.js';
+import { loadKnowledgeBase } from '../../src/kb/load.js';
+import type { ObservationLine, StoredHost } from '../../src/store/store.js';
+import type { HostRecord } from '../../src/core/host-record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-reclassify-'));
 const file = join(dir, 'shodan.jsonl');
@@ -66,6 +73,38 @@ test('reclassify re-reads stored source lines: the result equals an ingest on th
     for (const [k, h] of after) assert.equal(h.wire, later.get(k)?.wire, `${name} ${k}: as the later ingest judged it`);
     assert.equal([...after.values()].filter((h) => h.line).length, judged, 'still stored as lines');
   }
+});
+
+test('reclassifyScan writes one batch while judging the next: same result in small batches, and a failed write fails the run', async () => {
+  const db = join(dir, 'c.db');
+  await ingest(db, 'small-batches', '2025-06-01');
+  await ingest(db, 'later', '2026-01-01');
+  const later = await records(db, 'later');
+  const ctx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf: '2026-01-01' };
+  const decodeLine = (line: ObservationLine, host: HostRecord) => observationFromLine(line.reader, String(line.text), host);
+  const store = await openStore(db);
+  try {
+    const scan = (await store.getScan('small-batches'))!;
+    const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, ctx), { batchSize: 7, decodeLine });
+    assert.ok(r.changed > 20, `changed ${r.changed}`);
+    // a store whose second write fails: the run fails, it does not end as if all was written
+    let writes = 0;
+    const failing = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'addHosts'
+          ? (id: number, hosts: StoredHost[]) => (++writes === 2 ? Promise.reject(new Error('disk full')) : target.addHosts(id, hosts))
+          : (Reflect.get(target, key, receiver) as unknown),
+    });
+    const again = (await store.getScan('small-batches'))!;
+    await assert.rejects(reclassifyScan(failing, again.id, (obs) => judgeObservation(obs, { ...ctx, asOf: '2025-01-01' }), { batchSize: 7, decodeLine }), /disk full/);
+  } finally {
+    await store.close();
+  }
+  const before = await records(db, 'small-batches');
+  let same = 0;
+  for (const [k, h] of before) if (h.wire === later.get(k)?.wire) same++;
+  // the failed run rewrote its first batch (as of 2025-01-01) before the second failed
+  assert.ok(same >= before.size - 7 && same < before.size, `${same} of ${before.size} as the later ingest judged them`);
 });
 
 test('a stored line that no longer reads is reported with its host and kept as stored', async () => {
