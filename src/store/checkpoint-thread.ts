@@ -5,56 +5,50 @@
 // in the WAL either way, and the last connection to close checkpoints what is left.
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../core/spawn-worker.js';
+import { CHECKPOINT_DONE, CHECKPOINT_FAILED, CHECKPOINT_IDLE, CHECKPOINT_RUNNING } from './checkpoint-state.js';
 
 /** About SQLite's default pace (1000 pages of 4 KiB) times 16: what the writing connection used before. */
 export const CHECKPOINT_BYTES = 64 << 20;
 
 export class CheckpointThread {
   private readonly worker: Worker;
+  /** One word shared with the thread: its progress is read here without waiting for an event (a
+   * writer whose loop only chains promises never gets one, and its WAL grew with everything written). */
+  private readonly state = new Int32Array(new SharedArrayBuffer(4));
   private written = 0;
-  private busy = false;
+  private failed = false;
   private closed: Promise<void> | null = null;
   private exited = false;
+  private error: string | undefined;
   /** Checkpoints done (for tests). */
   done = 0;
-  /** A checkpoint ended since the writer last caught up (see catchUp). */
-  private ended = false;
 
-  /** `onFailure`: the thread is gone (the writer should checkpoint by itself again). */
+  /** `onFailure`: the thread failed or is gone (the writer should checkpoint by itself again). */
   constructor(
     path: string,
     private readonly threshold: number,
-    onFailure: (err: Error) => void,
+    private readonly onFailure: (err: Error) => void,
   ) {
-    this.worker = spawnWorker(import.meta.url, 'checkpoint-worker', { workerData: { path } });
-    this.worker.unref(); // held only while a checkpoint runs
-    this.worker.on('message', (r: { ok: boolean; error?: string }) => {
-      this.busy = false;
-      // once closing, the thread holds the process until it exits (an answer arriving after
-      // close() must not let the process end first: Node would exit 13, an await unfinished)
-      if (!this.closed) this.worker.unref();
-      if (r.ok) {
-        this.done++;
-        this.ended = true;
-      } else {
-        this.busy = true; // a failing thread is asked nothing more: the writer checkpoints by itself again
-        onFailure(new Error(r.error ?? 'checkpoint failed'));
-      }
-    });
+    this.worker = spawnWorker(import.meta.url, 'checkpoint-worker', { workerData: { path, state: this.state.buffer } });
+    // Not holding the process: a checkpoint cut short by the process ending is safe, and close() waits for the thread.
+    this.worker.unref();
+    this.worker.on('message', (r: { error?: string }) => (this.error = r.error));
     this.worker.once('exit', () => (this.exited = true));
-    this.worker.on('error', (err) => {
-      this.busy = true; // asks nothing more of a dead thread
-      onFailure(err);
-    });
+    this.worker.on('error', (err) => this.fail(err));
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true; // a failing thread is asked nothing more
+    this.onFailure(err);
   }
 
   /** After a commit of about `bytes`: asks for a checkpoint once enough has been written since the last. */
   wrote(bytes: number): void {
     this.written += bytes;
-    if (this.busy || this.closed || this.written < this.threshold) return;
+    if (this.failed || this.closed || this.written < this.threshold || Atomics.load(this.state, 0) !== CHECKPOINT_IDLE) return;
     this.written = 0;
-    this.busy = true;
-    this.worker.ref();
+    Atomics.store(this.state, 0, CHECKPOINT_RUNNING);
     this.worker.postMessage('checkpoint');
   }
 
@@ -66,9 +60,12 @@ export class CheckpointThread {
    * everything written (319 MB for a 250 MB database).
    */
   catchUp(): boolean {
-    const due = this.ended && !this.busy;
-    this.ended = false;
-    return due;
+    const s = Atomics.load(this.state, 0);
+    if (s === CHECKPOINT_FAILED) this.fail(new Error(this.error ?? 'checkpoint failed'));
+    if (s !== CHECKPOINT_DONE) return false;
+    this.done++;
+    Atomics.store(this.state, 0, CHECKPOINT_IDLE);
+    return true;
   }
 
   /** Waits for a running checkpoint, then closes the thread's connection. */
@@ -76,6 +73,7 @@ export class CheckpointThread {
     this.closed ??= new Promise<void>((resolve) => {
       if (this.exited) return resolve();
       this.worker.once('exit', () => resolve());
+      // held until it exits (else the process could end first: Node would exit 13, an await unfinished)
       this.worker.ref();
       this.worker.postMessage('close');
     });

@@ -91,7 +91,7 @@ describe('SQLite store specifics', () => {
     const write = async (): Promise<void> => {
       const b = batch++;
       await store.addHosts(id, Array.from({ length: 20 }, (_, i) => ({ record: makeRecord({ ip: `10.${6 + (b >> 8)}.${b & 255}.${i}` }), observationLine: { reader: 'shodan', text: 'z'.repeat(5000) } })));
-      await new Promise((r) => setImmediate(r)); // as an ingest does between batches: other events run
+      // no turn of the event loop between batches (as reclassify's loop): the thread's progress must still be seen
     };
     try {
       // until the thread has checkpointed once (its start-up lets the WAL grow meanwhile)
