@@ -19,14 +19,24 @@ export class FamilyBits {
     this.byBit = new Map(rows.map((r) => [Number(r.bit), String(r.name)]));
   }
 
-  /** Forgets every bit (after a rolled-back write that may have assigned some): the next bitFor reads them again. */
+  /** Set by invalidate(): the next bitFor reads the bits again first. */
+  private stale = false;
+
+  /**
+   * After a rolled-back write that may have assigned bits: the next bitFor reads them again. The maps
+   * stay as they are meanwhile (a census in progress on the same store keeps using them; a bit whose
+   * assignment was rolled back marks no stored host).
+   */
   invalidate(): void {
-    this.byName = new Map();
-    this.byBit = new Map();
+    this.stale = true;
   }
 
   /** Bit for a family, assigning one if new. Call inside the write transaction. */
   async bitFor(name: string): Promise<number> {
+    if (this.stale) {
+      await this.reload();
+      this.stale = false;
+    }
     const known = this.byName.get(name);
     if (known !== undefined) return known;
     await this.reload(); // another writer may have added it

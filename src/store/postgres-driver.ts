@@ -1,5 +1,6 @@
 // node-postgres behind the SqlDriver interface. A `schema` query parameter in the URL
 // (postgres://.../db?schema=NAME) selects and creates a schema, so test runs never collide.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { ConfigError } from '../core/errors.js';
 import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from './driver.js';
@@ -32,12 +33,16 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
     throw new ConfigError('E_STORE_OPEN', `cannot connect to PostgreSQL store ${parsed.host}${parsed.pathname}: ${(err as Error).message}`, { cause: err });
   }
   const mutex = new Mutex();
-  // While a transaction is open, every statement runs on its client.
-  let txClient: pg.PoolClient | null = null;
+  // A transaction's statements run on its client: those issued from within its function (its async
+  // context). Statements from elsewhere meanwhile (a census or the next page of a listing while a
+  // batch is written) take another pooled connection: they neither see the open transaction nor
+  // fail with it.
+  const inTx = new AsyncLocalStorage<pg.PoolClient>();
   const q = async (sql: string, params: SqlValue[]): Promise<pg.QueryResult> => {
     const text = numberPlaceholders(sql);
     const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p instanceof Uint8Array ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8') : p));
-    return txClient ? await txClient.query(text, values) : await pool.query(text, values);
+    const client = inTx.getStore();
+    return client ? await client.query(text, values) : await pool.query(text, values);
   };
   return {
     dialect: 'postgres',
@@ -46,23 +51,20 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
       return { changes: (await q(sql, params)).rowCount ?? 0 };
     },
     async exec(sql) {
-      if (txClient) await txClient.query(sql);
-      else await pool.query(sql);
+      await (inTx.getStore() ?? pool).query(sql);
     },
     transaction<T>(fn: () => Promise<T>): Promise<T> {
       return mutex.lock(async () => {
         const client = await pool.connect();
-        txClient = client;
         try {
           await client.query('BEGIN');
-          const out = await fn();
+          const out = await inTx.run(client, fn);
           await client.query('COMMIT');
           return out;
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
           throw err;
         } finally {
-          txClient = null;
           client.release();
         }
       });

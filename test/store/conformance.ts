@@ -239,6 +239,33 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal((await store.census({ scanId: id, groupBy: [], asOf: '2025-01-01' }))[0]?.vulnerable.RolledBackFamily, 1);
     });
 
+    it('answers a census alongside a batch that fails and rolls back, whatever their interleaving', async () => {
+      const id = await store.createScan(meta());
+      await store.addHosts(id, [{ record: makeRecord({ ip: '192.0.2.1', vulns: [['ProxyLogon', 'vulnerable']] }) }]);
+      await store.finishScan(id, 'complete');
+      const other = await store.createScan(meta());
+      const bad = { record: { ...makeRecord({ ip: '192.0.2.9' }), ip: null as unknown as string } };
+      const ticks = async (n: number): Promise<void> => {
+        for (let i = 0; i < n; i++) await Promise.resolve();
+      };
+      for (let d = 0; d < 40; d += 3) {
+        for (const censusFirst of [true, false]) {
+          const census = (async () => {
+            if (!censusFirst) await ticks(d);
+            return store.census({ scanId: id, groupBy: ['family'], asOf: '2025-01-01' });
+          })();
+          const failing = (async () => {
+            if (censusFirst) await ticks(d);
+            return store.addHosts(other, [{ record: makeRecord({ ip: '192.0.2.2', vulns: [['ProxyShell', 'likely']] }) }, bad]);
+          })();
+          const [rows, write] = await Promise.allSettled([census, failing]);
+          assert.equal(write.status, 'rejected');
+          assert.equal(rows.status, 'fulfilled', `census failed (d=${d}): ${rows.status === 'rejected' ? String(rows.reason) : ''}`);
+          if (rows.status === 'fulfilled') assert.equal(rows.value.find((r) => r.group.family === 'ProxyLogon')?.vulnerable.ProxyLogon, 1, `d=${d} ${censusFirst ? 'census first' : 'write first'}`);
+        }
+      }
+    });
+
     it('keeps scans apart', async () => {
       const id = await store.createScan(meta());
       await store.addHosts(id, [{ record: makeRecord({ ip: '192.0.2.1', kind: 'not-exchange' }) }]);
