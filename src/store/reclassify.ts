@@ -43,41 +43,51 @@ export async function reclassifyScan(store: Store, scanId: number, judge: Judge,
     writing = store.addHosts(scanId, hosts);
     writing.catch(() => undefined); // surfaces at the next send or at the end
   };
-  // iterateHosts pages by key, so rewriting rows while iterating is safe.
-  for await (const host of store.iterateHosts(scanId)) {
-    result.hosts += 1;
-    let obs = host.observation;
-    if (!obs && host.observationLine && opts.decodeLine) {
-      const read = opts.decodeLine(host.observationLine, host.record);
-      if ('error' in read) {
-        result.unreadable += 1;
-        if (result.problems.length < MAX_PROBLEMS) result.problems.push({ ip: host.record.ip, port: host.record.port, reason: read.error });
-      } else obs = read;
-    }
-    if (!obs) {
-      result.skipped += 1;
-      continue;
-    }
-    result.rejudged += 1;
-    const fresh = judge(obs);
-    const old = host.record;
-    const record: HostRecord = { ...fresh };
-    delete record.geo;
-    delete record.asn;
-    delete record.probes;
-    if (old.geo ?? fresh.geo) record.geo = old.geo ?? fresh.geo;
-    if (old.asn ?? fresh.asn) record.asn = old.asn ?? fresh.asn;
-    if (old.probes) record.probes = old.probes;
-    if (JSON.stringify(hostRecordToWire(record)) === JSON.stringify(hostRecordToWire(old))) continue;
-    result.changed += 1;
-    // stored again as it was: as a line, or as the observation
-    batch.push(host.observationLine ? { record, observationLine: host.observationLine } : { record, observation: obs });
-    if (batch.length >= batchSize) {
-      await send(batch);
-      batch = [];
-    }
+  try {
+    await judgeAll();
+  } catch (err) {
+    // no write left running when the run fails; a failed write came first and is the cause
+    if (writing) await writing;
+    throw err;
   }
   if (batch.length > 0) await send(batch);
   if (writing) await writing;
   return result;
+
+  async function judgeAll(): Promise<void> {
+    // iterateHosts pages by key, so rewriting rows while iterating is safe.
+    for await (const host of store.iterateHosts(scanId)) {
+      result.hosts += 1;
+      let obs = host.observation;
+      if (!obs && host.observationLine && opts.decodeLine) {
+        const read = opts.decodeLine(host.observationLine, host.record);
+        if ('error' in read) {
+          result.unreadable += 1;
+          if (result.problems.length < MAX_PROBLEMS) result.problems.push({ ip: host.record.ip, port: host.record.port, reason: read.error });
+        } else obs = read;
+      }
+      if (!obs) {
+        result.skipped += 1;
+        continue;
+      }
+      result.rejudged += 1;
+      const fresh = judge(obs);
+      const old = host.record;
+      const record: HostRecord = { ...fresh };
+      delete record.geo;
+      delete record.asn;
+      delete record.probes;
+      if (old.geo ?? fresh.geo) record.geo = old.geo ?? fresh.geo;
+      if (old.asn ?? fresh.asn) record.asn = old.asn ?? fresh.asn;
+      if (old.probes) record.probes = old.probes;
+      if (JSON.stringify(hostRecordToWire(record)) === JSON.stringify(hostRecordToWire(old))) continue;
+      result.changed += 1;
+      // stored again as it was: as a line, or as the observation
+      batch.push(host.observationLine ? { record, observationLine: host.observationLine } : { record, observation: obs });
+      if (batch.length >= batchSize) {
+        await send(batch);
+        batch = [];
+      }
+    }
+  }
 }
