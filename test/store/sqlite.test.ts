@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/index.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import { latestSchemaVersion, migrate, migrations } from '../../src/store/migrations.js';
-import { openSqliteDriver } from '../../src/store/sqlite-driver.js';
+import { SQLITE_AUTOCHECKPOINT, openSqliteDriver } from '../../src/store/sqlite-driver.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { makeRecord } from './records.js';
 import { storeConformance } from './conformance.js';
@@ -111,6 +111,24 @@ describe('SQLite store specifics', () => {
       assert.equal((await again.doneTargets(id)).size, batch * 20);
     } finally {
       await again.close();
+    }
+  });
+
+  it('hands checkpointing back to the writing connection when the checkpoint thread fails', async () => {
+    const path = join(dir, 'handoff.db');
+    // the thread opens a file that is not there: it fails at once
+    const driver = openSqliteDriver(path);
+    const store = await SqlStore.open(driver, { writerPath: join(dir, 'missing', 'handoff.db'), checkpointBytes: 1 << 16 });
+    try {
+      const id = await store.createScan({ name: 'h', kind: 'ingest', source: 'shodan', series: 'h', startedAt: '2025-01-01T00:00:00Z', inputs: [], options: {} });
+      await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.1' }) }]);
+      const setting = async (): Promise<number> => Number((await driver.all('PRAGMA wal_autocheckpoint'))[0]?.wal_autocheckpoint);
+      for (let i = 0; i < 100 && (await setting()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await setting(), SQLITE_AUTOCHECKPOINT, 'the writer checkpoints by itself again');
+      await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.2' }) }]);
+      assert.equal((await store.doneTargets(id)).size, 2);
+    } finally {
+      await store.close();
     }
   });
 
