@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { Reader, type Response } from 'maxmind';
 import { ConfigError } from '../core/errors.js';
 import type { AsnInfo, GeoInfo } from '../core/observation.js';
-import { continentOf } from './countries.js';
+import { continentOf, withContinent } from './countries.js';
 import { loadAsnIndexFromCsv, lookupAsnV4, lookupAsnV6, type AsnIndex } from './asn-index.js';
 import { ipv4ToNumber, ipv6ToBigInt, mappedIpv4 } from './ip.js';
 import { isNonPublic } from './special.js';
@@ -121,8 +121,7 @@ export function createGeoResolver(opts: GeoResolverOptions = {}): GeoResolver {
       const out: GeoLookup = {};
       if (hasGeo && current.geo) {
         // Source geo without a continent still gets one from its country.
-        const continent = current.geo.continent ?? (current.geo.country ? continentOf(current.geo.country) : undefined);
-        out.geo = continent ? { ...current.geo, continent } : current.geo;
+        out.geo = withContinent(current.geo);
       } else if (found.geo) out.geo = found.geo;
       else if (current.geo) out.geo = current.geo;
       if (hasAsn) out.asn = current.asn;

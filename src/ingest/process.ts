@@ -93,12 +93,8 @@ export class RecordProcessor {
   /** Field role of each scanner pattern, for the native Shodan reader. */
   private roles: Int32Array | undefined;
   private readonly tally: PlainTally;
-  /** Reader of the stored source line (line formats), and the line being parsed when it gave one record. */
+  /** Reader of the stored source line (line formats). */
   private readonly lineReader: string | null;
-  private lineBlock: Buffer | null = null;
-  private lineStart = 0;
-  private lineStop = 0;
-  private lineText = '';
 
   constructor(
     detected: Detected,
@@ -224,19 +220,13 @@ export class RecordProcessor {
       out.problems.push({ line, reason: r.error });
       return;
     }
-    // the line is the observation's whole source: add() may keep it instead of the observation
-    // (not a line with a NUL byte, which PostgreSQL text cannot hold: its observation's JSON escapes it)
-    if (r.length === 1 && this.lineReader !== null && !text.includes('\0')) {
-      this.lineBlock = block;
-      this.lineStart = start;
-      this.lineStop = stop;
-      this.lineText = text;
-    }
-    for (const o of r) this.add(o, mayMatch || o.reported !== undefined, out);
-    this.lineBlock = null;
+    // A line that gave one record is that record's whole source: add() may keep it instead of the
+    // observation (not a line with a NUL byte, which PostgreSQL text cannot hold: the JSON escapes it).
+    const own = r.length === 1 && this.lineReader !== null && !text.includes('\0');
+    for (const o of r) this.add(o, mayMatch || o.reported !== undefined, out, own ? { block, start, stop, text } : undefined);
   }
 
-  private add(obs: Observation, judge: boolean, out: BlockResult): void {
+  private add(obs: Observation, judge: boolean, out: BlockResult, line?: { block: Buffer; start: number; stop: number; text: string }): void {
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
     out.records++;
     const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.sharedEvidence);
@@ -244,9 +234,9 @@ export class RecordProcessor {
     if (record.suspect) out.suspect++;
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
     if (!judge || !this.opts.keepObservations) out.hosts.push({ record });
-    else if (this.lineBlock) {
+    else if (line) {
       // its source line (see stored-line.ts); worker threads copy its bytes, to move them between threads
-      const text = this.opts.compact ? new Uint8Array(this.lineBlock.subarray(this.lineStart, this.lineStop)) : this.lineText;
+      const text = this.opts.compact ? new Uint8Array(line.block.subarray(line.start, line.stop)) : line.text;
       out.hosts.push({ record, observationLine: { reader: this.lineReader!, text } });
     }
     // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads

@@ -2,6 +2,7 @@
 // raw record the observation holds anyway, costs no encoding, and is read again with the same
 // reader when `reclassify` re-judges it (so a better reader improves old scans too).
 import type { Observation } from '../core/observation.js';
+import type { ObservationLine } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
 import { FORMATS, isLineError, type IngestFormat, type LineResult } from './types.js';
@@ -22,10 +23,12 @@ function detectedOf(key: string): Detected | null {
 const parsers = new Map<string, ((text: string) => LineResult) | null>();
 
 /**
- * The observation a stored line gives for the host it was stored with. `host.timestamp` stands in
- * where the line has no time (the ingest gave such records its own time).
+ * The observation a stored line (text or UTF-8 bytes) gives for the host it was stored with.
+ * `host.timestamp` stands in where the line has no time (the ingest gave such records its own time).
  */
-export function observationFromLine(reader: string, text: string, host: { ip: string; port: number; timestamp: string }): Observation | { error: string } {
+export function observationFromLine(line: ObservationLine, host: { ip: string; port: number; timestamp: string }): Observation | { error: string } {
+  const { reader } = line;
+  const text = typeof line.text === 'string' ? line.text : Buffer.from(line.text.buffer, line.text.byteOffset, line.text.byteLength).toString('utf8');
   let parse = parsers.get(reader);
   if (parse === undefined) {
     const d = detectedOf(reader);

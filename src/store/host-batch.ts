@@ -5,7 +5,6 @@
 // surviving into V8's old generation (measured: less GC on the thread that receives them).
 import { hostRecordToWire } from '../core/wire.js';
 import type { HostRecord } from '../core/host-record.js';
-import type { Classification } from '../core/classification.js';
 import type { HostBatch, PlainCount, StoredHost } from './store.js';
 import type { SqlDriver, SqlValue } from './driver.js';
 import { PLAIN_COLUMNS, pushPlainRow } from './host-row.js';
@@ -14,13 +13,12 @@ import { isPlainRecord } from './plain-record.js';
 /** A record stored with its JSON (host_data), already encoded. */
 export interface RichHost {
   record: HostRecord;
+  /** The record without its classification, which is stored apart (verdicts.ts). */
   json: string;
   /** JSON text, or its UTF-8 bytes (SQLite keeps those as a BLOB: see the read side in sql-store.ts); or the source line. */
   observation: string | Uint8Array | null;
   /** Set when `observation` is a source line: the reader that reads it (StoredHost.observationLine). */
   reader: string | null;
-  /** The record's classification, stored apart (verdicts.ts): `json` leaves its fields out. */
-  verdict: Classification | null;
 }
 
 /** A batch ready to write: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */
@@ -90,7 +88,7 @@ export class EncodedBatch implements HostBatch {
       this.rowSeq.push(this.size++);
       return;
     }
-    this.rich.push({ record: r, json: h.recordJson ?? JSON.stringify(hostRecordToWire(r, false)), observation, reader: line ? line.reader : null, verdict: r.classification });
+    this.rich.push({ record: r, json: h.recordJson ?? JSON.stringify(hostRecordToWire(r, false)), observation, reader: line ? line.reader : null });
     this.richSeq.push(this.size++);
     if (observation !== null) this.observations++;
   }

@@ -214,7 +214,7 @@ export class HostWriter {
       }
       const data: SqlValue[] = [];
       for (const h of part) {
-        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation, h.reader, h.verdict ? await this.verdicts.idOf(h.verdict) : null);
+        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation, h.reader, h.record.classification ? await this.verdicts.idOf(h.record.classification) : null);
       }
       await this.db.run(upsertData(part.length), data);
     }

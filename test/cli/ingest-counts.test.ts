@@ -70,7 +70,7 @@ test('counted plain records give the census a row per record gives, by every pat
       exchange++;
       assert.equal(h.observation, undefined);
       assert.equal(h.observationLine?.reader, 'shodan');
-      const obs = observationFromLine(h.observationLine.reader, String(h.observationLine.text), h.record);
+      const obs = observationFromLine(h.observationLine, h.record);
       assert.ok(!('error' in obs), JSON.stringify(obs));
       assert.equal(obs.source, 'shodan');
       assert.equal(`${obs.ip}:${obs.port}`, `${h.record.ip}:${h.record.port}`);

@@ -15,8 +15,7 @@ import { observationFromLine } from '../../src/ingest/stored-line.js';
 import { judgeObservation } from '../../src/classify/judge.js';
 import { loadRules } from '../../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../../src/kb/load.js';
-import type { ObservationLine, StoredHost } from '../../src/store/store.js';
-import type { HostRecord } from '../../src/core/host-record.js';
+import type { StoredHost } from '../../src/store/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-reclassify-'));
 const file = join(dir, 'shodan.jsonl');
@@ -75,17 +74,16 @@ test('reclassify re-reads stored source lines: the result equals an ingest on th
   }
 });
 
-test('reclassifyScan writes one batch while judging the next: same result in small batches, and a failed write fails the run', async () => {
+test('reclassifyScan in small batches gives the later ingest\'s records, and a failed write fails the run', async () => {
   const db = join(dir, 'c.db');
   await ingest(db, 'small-batches', '2025-06-01');
   await ingest(db, 'later', '2026-01-01');
   const later = await records(db, 'later');
   const ctx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf: '2026-01-01' };
-  const decodeLine = (line: ObservationLine, host: HostRecord) => observationFromLine(line.reader, String(line.text), host);
   const store = await openStore(db);
   try {
     const scan = (await store.getScan('small-batches'))!;
-    const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, ctx), { batchSize: 7, decodeLine });
+    const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, ctx), { batchSize: 7, decodeLine: observationFromLine });
     assert.ok(r.changed > 20, `changed ${r.changed}`);
     // a store whose second write fails: the run fails, it does not end as if all was written
     let writes = 0;
@@ -96,7 +94,7 @@ test('reclassifyScan writes one batch while judging the next: same result in sma
           : (Reflect.get(target, key, receiver) as unknown),
     });
     const again = (await store.getScan('small-batches'))!;
-    await assert.rejects(reclassifyScan(failing, again.id, (obs) => judgeObservation(obs, { ...ctx, asOf: '2025-01-01' }), { batchSize: 7, decodeLine }), /disk full/);
+    await assert.rejects(reclassifyScan(failing, again.id, (obs) => judgeObservation(obs, { ...ctx, asOf: '2025-01-01' }), { batchSize: 7, decodeLine: observationFromLine }), /disk full/);
   } finally {
     await store.close();
   }

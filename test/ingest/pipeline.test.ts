@@ -99,7 +99,7 @@ test('stdin ("-") and mixed formats in one run; observations kept for judged rec
   assert.equal(zg.record.status, 'exchange');
   // a line format keeps the line itself, which reads again into the same observation
   assert.equal(zg.observationLine?.reader, 'zgrab2');
-  const again = observationFromLine('zgrab2', String(zg.observationLine?.text), zg.record);
+  const again = observationFromLine(zg.observationLine!, zg.record);
   assert.ok(!('error' in again) && again.source === 'zgrab2' && again.raw, 'raw record kept for re-judging');
   // a document format keeps the observation
   const shadow = hosts.find((h) => h.record.source === 'shadowserver' && h.observation);

@@ -34,7 +34,7 @@ export const command: CommandSpec = {
       if (scans.length === 0) throw new ConfigError('E_SCAN_NOT_FOUND', ref !== undefined ? `no scan "${ref}" in the store` : 'the store holds no scans');
       for (const scan of scans) {
         const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, judgeCtx), {
-          decodeLine: (line, host) => observationFromLine(line.reader, typeof line.text === 'string' ? line.text : Buffer.from(line.text).toString('utf8'), host),
+          decodeLine: observationFromLine,
         });
         for (const p of r.problems) ctx.stderr.write(`excensus: ${scan.name}: ${p.ip}:${p.port} kept as stored: ${p.reason}\n`);
         if (r.unreadable > r.problems.length) ctx.stderr.write(`excensus: ${scan.name}: ${r.unreadable - r.problems.length} more stored lines no longer read\n`);
