@@ -21,7 +21,7 @@ let inserts = 0;
 /** The real driver, except that once armed its second INSERT into hosts kills the process. */
 function killingDriver(inner: SqlDriver): SqlDriver {
   const after = (sql: string): void => {
-    if (armed && /^\s*INSERT INTO hosts\b/.test(sql) && ++inserts === 2) process.kill(process.pid, 'SIGKILL');
+    if (armed && /^\s*INSERT (?:OR IGNORE )?INTO hosts\b/.test(sql) && ++inserts === 2) process.kill(process.pid, 'SIGKILL');
   };
   return {
     dialect: inner.dialect,
