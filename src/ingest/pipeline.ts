@@ -19,6 +19,7 @@ import { loadKnowledgeBase } from '../kb/load.js';
 import type { KnowledgeBase } from '../kb/index.js';
 import type { Problem } from './types.js';
 import type { PlainCount } from './plain-tally.js';
+import { mergeSlim } from './slim-columns.js';
 
 export interface IngestOptions {
   /** Forces a format for every input (else detected per file). */
@@ -128,6 +129,10 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         slimRecords: opts.slimRecords ?? false,
       };
       const onReply = async (reply: WorkerReply) => {
+        if (reply.result.slim) {
+          reply.result.hosts = mergeSlim(reply.result.hosts, reply.result.slim);
+          delete reply.result.slim;
+        }
         if (reply.result.hosts.length > 0) {
           const ctx = (kbContext ??= { kb: loadKnowledgeBase(), asOf: opts.asOf });
           for (const h of reply.result.hosts) h.record.classification = classifyEvidence(h.record.evidence, ctx);

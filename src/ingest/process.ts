@@ -8,6 +8,7 @@ import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
 import { lineReaderKey } from './stored-line.js';
 import { PlainTally, type PlainCount } from './plain-tally.js';
+import type { SlimBlock } from './slim-columns.js';
 import { SNIFF_PATTERNS, loadNativeSniff, loadNativeTallyFields, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE } from './native-scan.js';
 import { BlockScanner } from './anchor-scan.js';
@@ -48,6 +49,8 @@ export interface BlockResult {
   problems: Array<{ line: number; reason: string }>;
   /** Plain records counted rather than passed on (ProcessOptions.tallyPlain). */
   plain?: PlainCount[];
+  /** Worker threads: slim records taken out of `hosts` as columns (mergeSlim puts them back). */
+  slim?: SlimBlock;
   /** Records (observations) seen, including those --exchange-only dropped. */
   records: number;
   exchange: number;

@@ -8,6 +8,7 @@ import { createJudge } from './judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
 import { hostRecordToWire } from '../core/wire.js';
 import { hasSourceGeoAndNetwork, withContinent } from '../geo/countries.js';
+import { takeSlim } from './slim-columns.js';
 
 export interface WorkerInit {
   detected: Detected;
@@ -78,11 +79,18 @@ parentPort!.on('message', (job: WorkerJob) => {
     }
     r.classification = null;
   }
+  // slim records cross as columns (see slim-columns.ts)
+  const taken = init.slimRecords ? takeSlim(out.hosts) : null;
+  if (taken) {
+    out.hosts = taken.rest;
+    out.slim = taken.slim;
+  }
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
   // moved, not copied: lite records, and observations already encoded as bytes (JSON or source lines)
   const transfer: ArrayBuffer[] = [];
   const bin = out.lite?.bin;
   if (bin) transfer.push(bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer);
+  if (out.slim) transfer.push(out.slim.bytes.buffer as ArrayBuffer);
   for (const h of out.hosts) {
     if (h.observationJson instanceof Uint8Array) transfer.push(h.observationJson.buffer as ArrayBuffer);
     else if (h.observationLine?.text instanceof Uint8Array) transfer.push(h.observationLine.text.buffer as ArrayBuffer);

@@ -58,8 +58,10 @@ export class WriteThread {
       this.waiting.set(req.id, { resolve, reject });
       this.worker.ref();
       // observations given as bytes are moved to the thread, not copied
+      // (not a buffer that also holds other hosts' observations, which may be in a later batch: ingest
+      // worker threads send a block's slim records' observations in one buffer; that one is copied)
       const transfer: ArrayBuffer[] = [];
-      if (req.type === 'write') for (const h of req.batch.rich) if (h.observation instanceof Uint8Array) transfer.push(h.observation.buffer as ArrayBuffer);
+      if (req.type === 'write') for (const h of req.batch.rich) if (h.observation instanceof Uint8Array && h.observation.byteLength === h.observation.buffer.byteLength) transfer.push(h.observation.buffer as ArrayBuffer);
       this.worker.postMessage(req, transfer);
     });
     this.last = reply.catch(() => undefined);
