@@ -9,8 +9,8 @@ import { lineParserFor } from './formats.js';
 import { lineReaderKey } from './stored-line.js';
 import { PlainTally, type PlainCount } from './plain-tally.js';
 import type { SlimBlock } from './slim-columns.js';
-import { SNIFF_PATTERNS, loadNativeSniff, loadNativeTallyFields, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
-import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE } from './native-scan.js';
+import { SNIFF_PATTERNS, loadNativeSniff, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
+import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE, META, META_WIDTH } from './native-scan.js';
 import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 import { LITE_WIDTH, copyLiteBinary, liteBinaryRecord, liteRecord, pushLite, sharedEmptyEvidence, type LiteBinary, type LiteColumns } from './lite-records.js';
@@ -155,6 +155,16 @@ export class RecordProcessor {
     return true;
   }
 
+  /** counted() for native lite record `i`, read from its bytes (the caller checked tallyPlain and exchangeOnly). */
+  private countedNative(meta: Int32Array, bytes: Uint8Array, i: number): boolean {
+    const at = i * META_WIDTH;
+    const asn = meta[at + META.asn]!;
+    const countryLength = meta[at + META.country + 1]!;
+    if (countryLength === 0 || asn < 0) return false;
+    this.tally.addBytes(bytes, meta[at + META.country]!, countryLength, asn, meta[at + META.org]!, meta[at + META.org + 1]!);
+    return true;
+  }
+
   /** addLines with the native Shodan reader: it reads the lines without anchors itself. */
   private addLinesNative(scanner: BlockScanner, block: Buffer, base: number, out: BlockResult): number {
     this.roles ??= sniffRoles(SNIFF_PATTERNS.length + this.opts.prefilter!.length);
@@ -174,10 +184,7 @@ export class RecordProcessor {
         }
         if (!out.lite) out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
         let mark = 'l';
-        if (this.opts.tallyPlain) {
-          loadNativeTallyFields(r.meta, r.out, lite);
-          if (this.counted()) mark = 's'; // counted, not passed on
-        }
+        if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, lite)) mark = 's'; // counted, not passed on
         out.lite.order += mark;
         lite++;
       } else {

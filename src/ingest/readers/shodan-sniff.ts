@@ -120,13 +120,6 @@ export function loadNativeSniff(meta: Int32Array, out: Buffer, i: number): void 
   f.org = metaText(meta, out, i, META.org);
 }
 
-/** Loads only what a plain count needs (country, ASN, organisation) of native lite record `i` into `sniffed`. */
-export function loadNativeTallyFields(meta: Int32Array, out: Buffer, i: number): void {
-  sniffed.asn = meta[i * META_WIDTH + META.asn]!;
-  sniffed.country = metaText(meta, out, i, META.country);
-  sniffed.org = metaText(meta, out, i, META.org);
-}
-
 /** The observation of bytes [start, end) (see sniffShodanFields); null = parse the line properly. */
 export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): Observation | null {
   return sniffShodanFields(buf, start, end, scanner, h0, h1) ? sniffedObservation() : null;
