@@ -6,7 +6,7 @@
 // Prints both rates, store/pipeline (target >= 0.70), peak RSS, the database size, and the load
 // average before each measurement (the CPU is shared: compare ratios, not absolutes).
 //   store-rows (with --rows): the same with --plain-rows, a hosts row for every record.
-// Usage: node --import tsx bench/ingest-store.ts [--records 200000,1000000] [--workers auto] [--rows] [--tsx]
+// Usage: node --import tsx bench/ingest-store.ts [--records 200000,1000000] [--repeat N] [--workers auto] [--rows] [--tsx]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -101,7 +101,30 @@ const childFile = join(work, 'child.mjs');
 writeFileSync(childFile, node.length ? CHILD.replaceAll(".js'", ".ts'") : CHILD);
 const workers = opt('workers', 'auto');
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const repeat = Math.max(1, Number(opt('repeat', '1')) || 1);
 const ratios: string[] = [];
+
+/** One run of `mode` in its own process, printed as it ends. */
+function measure(mode: string, records: number, file: string): Run {
+  const db = join(work, `store-${records}.db`);
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+  warm(file);
+  const before = load();
+  // the V8 flags bin/excensus.js gives `ingest`: measure what users run
+  const child = spawnSync(process.execPath, [...commandV8Flags.ingest, ...node, childFile, root, mode, file, workers, db], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (child.status !== 0) {
+    process.stderr.write(`bench: the ${mode} run exited with ${child.status ?? child.signal}\n${child.stderr}`);
+    process.exit(1);
+  }
+  const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run;
+  r.dbMb = mode !== 'pipeline' ? statSync(db).size / 1e6 : 0;
+  process.stdout.write(
+    `${mode.padEnd(9)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${fmt(r.records / (r.ms / 1000)).padStart(9)} records/s  CPU ${(r.cpuMs / 1000).toFixed(2)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
+      (mode !== 'pipeline' ? `  finishScan ${(r.finishMs / 1000).toFixed(2)} s  ${fmt(r.stored)} stored  db ${r.dbMb.toFixed(0)} MB (${fmt((r.dbMb * 1e6) / r.records)} B/record)` : '') +
+      `  (load before: ${before})\n`,
+  );
+  return r;
+}
 for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
   const file = join(tmpdir(), `excensus-bench-shodan-${records}-seed1.jsonl`);
   if (!existsSync(file)) {
@@ -109,31 +132,21 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
     await generateShodanFile(file, records, 1);
   }
   process.stdout.write(`\ninput: ${fmt(records)} records, ${(statSync(file).size / 1e6).toFixed(0)} MB (${file})\n`);
-  const runs: Run[] = [];
-  for (const mode of args.includes('--rows') ? ['pipeline', 'store', 'store-rows'] : ['pipeline', 'store']) {
-    const db = join(work, `store-${records}.db`);
-    for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
-    warm(file);
-    const before = load();
-    // the V8 flags bin/excensus.js gives `ingest`: measure what users run
-    const child = spawnSync(process.execPath, [...commandV8Flags.ingest, ...node, childFile, root, mode, file, workers, db], { encoding: 'utf8', maxBuffer: 16 << 20 });
-    if (child.status !== 0) {
-      process.stderr.write(`bench: the ${mode} run exited with ${child.status ?? child.signal}\n${child.stderr}`);
-      process.exit(1);
-    }
-    const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run;
-    r.dbMb = mode !== 'pipeline' ? statSync(db).size / 1e6 : 0;
-    runs.push(r);
-    process.stdout.write(
-      `${mode.padEnd(9)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${fmt(r.records / (r.ms / 1000)).padStart(9)} records/s  CPU ${(r.cpuMs / 1000).toFixed(2)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
-        (mode !== 'pipeline' ? `  finishScan ${(r.finishMs / 1000).toFixed(2)} s  ${fmt(r.stored)} stored  db ${r.dbMb.toFixed(0)} MB (${fmt((r.dbMb * 1e6) / r.records)} B/record)` : '') +
-        `  (load before: ${before})\n`,
-    );
+  // --repeat N: N pipeline/store pairs in turn (this machine's speed drifts between runs: a pair's
+  // ratio is steadier than any single time, and the median of several steadier still)
+  const pairRatios: number[] = [];
+  for (let pair = 0; pair < repeat; pair++) {
+    if (repeat > 1) process.stdout.write(`pair ${pair + 1} of ${repeat}\n`);
+    const runs: Run[] = [];
+    for (const mode of args.includes('--rows') ? ['pipeline', 'store', 'store-rows'] : ['pipeline', 'store']) runs.push(measure(mode, records, file));
+    const [pipe, store, rows] = runs as [Run, Run, Run | undefined];
+    const ratio = pipe.ms / store.ms;
+    pairRatios.push(ratio);
+    process.stdout.write(`store rate / pipeline rate = ${ratio.toFixed(2)} (target >= 0.70)${rows ? `; with --plain-rows ${(pipe.ms / rows.ms).toFixed(2)}` : ''}\n`);
   }
-  const [pipe, store, rows] = runs as [Run, Run, Run | undefined];
-  const ratio = pipe.ms / store.ms;
-  ratios.push(`${fmt(records)}: ${ratio.toFixed(2)}`);
-  process.stdout.write(`store rate / pipeline rate = ${ratio.toFixed(2)} (target >= 0.70)${rows ? `; with --plain-rows ${(pipe.ms / rows.ms).toFixed(2)}` : ''}\n`);
+  const sorted = [...pairRatios].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  ratios.push(`${fmt(records)}: ${median.toFixed(2)}` + (repeat > 1 ? ` (median of ${repeat} pairs, ${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)})` : ''));
   rmSync(join(work, `store-${records}.db`), { force: true });
   rmSync(join(work, `store-${records}.db-wal`), { force: true });
 }
