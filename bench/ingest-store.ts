@@ -101,7 +101,7 @@ const childFile = join(work, 'child.mjs');
 writeFileSync(childFile, node.length ? CHILD.replaceAll(".js'", ".ts'") : CHILD);
 const workers = opt('workers', 'auto');
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const repeat = Math.max(1, Number(opt('repeat', '1')) || 1);
+const repeat = Math.max(1, Math.floor(Number(opt('repeat', '1'))) || 1);
 const ratios: string[] = [];
 
 /** One run of `mode` in its own process, printed as it ends. */
@@ -133,7 +133,8 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
   }
   process.stdout.write(`\ninput: ${fmt(records)} records, ${(statSync(file).size / 1e6).toFixed(0)} MB (${file})\n`);
   // --repeat N: N pipeline/store pairs in turn (this machine's speed drifts between runs: a pair's
-  // ratio is steadier than any single time, and the median of several steadier still)
+  // ratio is steadier than any single time, and the median of several steadier still; --rows ratios
+  // are printed per pair, not in the median)
   const pairRatios: number[] = [];
   for (let pair = 0; pair < repeat; pair++) {
     if (repeat > 1) process.stdout.write(`pair ${pair + 1} of ${repeat}\n`);

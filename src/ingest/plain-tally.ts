@@ -24,7 +24,8 @@ interface ByteCell {
   countryLength: number;
 }
 
-const utf8 = new TextDecoder();
+// as Buffer's utf8Slice decodes the other paths' fields: a leading U+FEFF is kept, not taken for a BOM
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export class PlainTally {
   private readonly cells = new Map<string, PlainCount>();

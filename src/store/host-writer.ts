@@ -182,7 +182,7 @@ export class HostWriter {
    * Inserts a part's fresh rows and gives each inserted target's id. SQLite: ids given in the
    * statement (the writer holds the write lock), no RETURNING rows to build; PostgreSQL: RETURNING.
    */
-  private async insertRich(part: RichHost[], values: SqlValue[], next: number): Promise<Map<string, number>> {
+  private async insertRich(scanId: number, part: RichHost[], values: SqlValue[], next: number): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     if (this.db.dialect === 'postgres') {
       // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
@@ -196,7 +196,15 @@ export class HostWriter {
     }
     const { changes } = await this.db.run(insertWithIds(part.length), withIds);
     if (changes === part.length) part.forEach((h, j) => ids.set(keyOf(h.record.ip, h.record.port), next + j));
-    else for (const r of await this.db.all('SELECT id, ip, port FROM hosts WHERE id BETWEEN ? AND ?', [next, next + part.length - 1])) ids.set(keyOf(r.ip, r.port), Number(r.id));
+    else {
+      // Which rows went in: this scan's, of this part, in the id range. (OR IGNORE also skips a row whose
+      // id is taken, which a sequence set back by hand allows: the row in the way may be another scan's.)
+      const wanted = new Set(part.map((h) => keyOf(h.record.ip, h.record.port)));
+      for (const r of await this.db.all('SELECT id, ip, port FROM hosts WHERE scan_id = ? AND id BETWEEN ? AND ?', [scanId, next, next + part.length - 1])) {
+        const key = keyOf(r.ip, r.port);
+        if (wanted.has(key)) ids.set(key, Number(r.id));
+      }
+    }
     return ids;
   }
 
@@ -207,7 +215,7 @@ export class HostWriter {
       const values: SqlValue[] = [];
       for (const h of part) pushHostRow(values, scanId, h.record, masks);
       result.rows.push(values);
-      const ids = await this.insertRich(part, values, next);
+      const ids = await this.insertRich(scanId, part, values, next);
       next += part.length;
       if (ids.size < part.length) {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));

@@ -60,9 +60,9 @@ export class WriteThread {
       // observations given as bytes are moved to the thread, not copied
       // (not a buffer that also holds other hosts' observations, which may be in a later batch: ingest
       // worker threads send a block's slim records' observations in one buffer; that one is copied)
-      const transfer: ArrayBuffer[] = [];
-      if (req.type === 'write') for (const h of req.batch.rich) if (h.observation instanceof Uint8Array && h.observation.byteLength === h.observation.buffer.byteLength) transfer.push(h.observation.buffer as ArrayBuffer);
-      this.worker.postMessage(req, transfer);
+      const transfer = new Set<ArrayBuffer>(); // (an empty buffer may back several empty views)
+      if (req.type === 'write') for (const h of req.batch.rich) if (h.observation instanceof Uint8Array && h.observation.byteLength === h.observation.buffer.byteLength) transfer.add(h.observation.buffer as ArrayBuffer);
+      this.worker.postMessage(req, [...transfer]);
     });
     this.last = reply.catch(() => undefined);
     return reply;

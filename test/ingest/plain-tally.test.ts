@@ -16,6 +16,13 @@ test('addBytes counts as add does: field boundaries, ASNs, UTF-8 names, and both
     ['FR', 12322, 'Free SAS – Société'],
     ['JP', 0, ''],
     ['JP', 0, ''],
+    // two keys with the same hash: counted apart
+    ['US', 1, '007957mg'],
+    ['US', 1, '8m90ivzm'],
+    ['US', 1, '8m90ivzm'],
+    // a leading U+FEFF is part of the name, as the other paths read it
+    ['NL', 1136, '\ufeffKPN'],
+    ['NL', 1136, 'KPN'],
   ];
   const text = new PlainTally('shodan');
   for (const [c, a, o] of records) text.add(c, a, o);
@@ -31,7 +38,9 @@ test('addBytes counts as add does: field boundaries, ASNs, UTF-8 names, and both
     bytes.addBytes(buf, 7, cb.length, a, 7 + cb.length + 3, ob.length);
   }
   assert.equal(bytes.size > 0, true);
-  assert.deepEqual(sorted(bytes.take()), sorted(text.take()));
+  const fromText = sorted(text.take());
+  assert.deepEqual(sorted(bytes.take()), fromText);
+  assert.ok(fromText.includes('shodan|US|1|8m90ivzm|2') && fromText.includes('shodan|NL|1136|\ufeffKPN|1'));
   assert.equal(bytes.size, 0, 'take() starts afresh');
   // one count, reached by text and by bytes
   const both = new PlainTally('shodan');

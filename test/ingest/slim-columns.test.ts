@@ -35,7 +35,7 @@ test('slim hosts cross as columns and come back equal, in their places, with eve
   const hosts: StoredHost[] = [
     { record: slimHost(1).record }, // not slim: stays an object
     slimHost(2),
-    slimHost(3, { hostname: 'mail.example.org', statusDetail: 'detail', geo: { country: 'DE', continent: 'EU', region: 'Berlin', city: 'Berlin', source: 'source' }, asn: { number: 3320, org: 'DTAG', source: 'source' } }, { build: '15.2.1544.4', precision: 'full', revisionIsLowerBound: true }),
+    slimHost(3, { hostname: 'mail.example.org', statusDetail: 'detail', geo: { country: 'DE', continent: 'EU', region: 'Hesse', city: 'Frankfurt', source: 'user-db' }, asn: { number: 3320, org: 'DTAG', source: 'embedded' } }, { build: '15.2.1544.4', precision: 'full', revisionIsLowerBound: true }),
     slimHost(4, { geo: { source: 'source' }, asn: { number: 0, source: 'source' }, status: 'suspect', isExchange: false, suspect: true }, { exchange: 'suspect', confidence: 'low', precision: 'product' }),
     { ...slimHost(5), observationLine: undefined, observationJson: bytes('{"ip":"192.0.2.5"}') },
     { ...slimHost(6), recordSlim: undefined }, // not slim
@@ -47,7 +47,7 @@ test('slim hosts cross as columns and come back equal, in their places, with eve
   assert.ok(taken);
   assert.equal(taken.rest.length, 2);
   assert.deepEqual(taken.slim.at, [1, 2, 3, 4, 6]);
-  // as a worker sends it: structured clone, the bytes' buffer moved
+  // through a structured clone, as between threads (postMessage moves the bytes' buffer instead of copying it)
   const arrived = deserialize(serialize(taken)) as { rest: StoredHost[]; slim: SlimBlock };
   const merged = mergeSlim(arrived.rest, arrived.slim);
   assert.equal(merged.length, hosts.length);

@@ -210,6 +210,30 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it('keeps each scan\'s rows its own when the id sequence was set back (a row skipped for its id goes in anew)', async () => {
+    const path = join(dir, 'sequence.db');
+    const store = await openStore(path);
+    try {
+      const meta = (name: string) => ({ name, kind: 'ingest' as const, source: 'shodan', series: 's', startedAt: '2025-11-20T00:00:00Z', inputs: [], options: {} });
+      const a = await store.createScan(meta('a'));
+      await store.addHosts(a, [1, 2, 3].map((i) => ({ record: makeRecord({ ip: `192.0.2.${i}`, kind: 'not-exchange' }), observationJson: '{}' })));
+      const raw = new Database(path);
+      raw.prepare("UPDATE sqlite_sequence SET seq = 0 WHERE name = 'hosts'").run();
+      raw.close();
+      const b = await store.createScan(meta('b'));
+      await store.addHosts(b, [1, 2].map((i) => ({ record: makeRecord({ ip: `192.0.2.${i}` }), observationJson: '{}' })));
+      const statuses = async (id: number) => {
+        const out: string[] = [];
+        for await (const h of store.iterateHosts(id)) out.push(`${h.record.ip} ${h.record.status}`);
+        return out.sort();
+      };
+      assert.deepEqual(await statuses(a), ['192.0.2.1 not-exchange', '192.0.2.2 not-exchange', '192.0.2.3 not-exchange'], 'scan a untouched');
+      assert.deepEqual(await statuses(b), ['192.0.2.1 exchange', '192.0.2.2 exchange'], 'scan b stored in full');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports an unusable path as a configuration error', async () => {
     await assert.rejects(openStore(join(dir, 'no-such-dir', 'x.db')), (e: unknown) => e instanceof ConfigError && e.code === 'E_STORE_OPEN');
   });
