@@ -18,7 +18,6 @@ export interface PlainCount {
 /** A count found by the bytes of its country and organisation (addBytes). */
 interface ByteCell {
   count: PlainCount;
-  asn: number;
   /** Country bytes, then organisation bytes. */
   key: Uint8Array;
   countryLength: number;
@@ -34,11 +33,11 @@ export class PlainTally {
 
   constructor(private readonly source: string) {}
 
-  add(country: string, asn: number, org: string): void {
+  add(country: string, asn: number, org: string, n = 1): void {
     const key = `${country}\u0001${asn}\u0001${org}`;
     const c = this.cells.get(key);
-    if (c) c.n++;
-    else this.cells.set(key, { source: this.source, country, asn, org, n: 1 });
+    if (c) c.n += n;
+    else this.cells.set(key, { source: this.source, country, asn, org, n });
   }
 
   /**
@@ -54,7 +53,7 @@ export class PlainTally {
     let list = this.byHash.get(h);
     if (list) {
       for (const c of list) {
-        if (c.asn === asn && c.countryLength === countryLength && c.key.length === countryLength + orgLength && sameBytes(c.key, 0, buf, countryAt, countryLength) && sameBytes(c.key, countryLength, buf, orgAt, orgLength)) {
+        if (c.count.asn === asn && c.countryLength === countryLength && c.key.length === countryLength + orgLength && sameBytes(c.key, 0, buf, countryAt, countryLength) && sameBytes(c.key, countryLength, buf, orgAt, orgLength)) {
           c.count.n++;
           return;
         }
@@ -65,9 +64,9 @@ export class PlainTally {
     key.set(buf.subarray(orgAt, orgAt + orgLength), countryLength);
     const country = utf8.decode(key.subarray(0, countryLength));
     const org = utf8.decode(key.subarray(countryLength));
-    // counted by text too: add() and addBytes() may meet the same cell (two byte forms of one text merge in take)
+    // take() adds it to the counts by text: two byte forms of one text, or add() and addBytes(), meet there
     const count: PlainCount = { source: this.source, country, asn, org, n: 1 };
-    list.push({ count, asn, key, countryLength });
+    list.push({ count, key, countryLength });
   }
 
   get size(): number {
@@ -76,18 +75,11 @@ export class PlainTally {
 
   /** The counts so far (one per country, ASN and organisation), and a fresh start. */
   take(): PlainCount[] {
-    for (const list of this.byHash.values()) for (const c of list) this.merge(c.count);
+    for (const list of this.byHash.values()) for (const { count: c } of list) this.add(c.country, c.asn, c.org, c.n);
     this.byHash.clear();
     const all = [...this.cells.values()];
     this.cells.clear();
     return all;
-  }
-
-  private merge(count: PlainCount): void {
-    const key = `${count.country}\u0001${count.asn}\u0001${count.org}`;
-    const c = this.cells.get(key);
-    if (c) c.n += count.n;
-    else this.cells.set(key, count);
   }
 }
 

@@ -245,8 +245,9 @@ export class RecordProcessor {
     if (this.opts.exchangeOnly && !record.isExchange && !record.suspect) return;
     if (!judge || !this.opts.keepObservations) out.hosts.push({ record });
     else if (line) {
-      // its source line (see stored-line.ts); worker threads copy its bytes, to move them between threads
-      const text = this.opts.compact ? new Uint8Array(line.block.subarray(line.start, line.stop)) : line.text;
+      // its source line (see stored-line.ts); worker threads take its bytes (a view of the block: the
+      // worker copies them once, to move them between threads)
+      const text = this.opts.compact ? line.block.subarray(line.start, line.stop) : line.text;
       out.hosts.push({ record, observationLine: { reader: this.lineReader!, text } });
     }
     // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads

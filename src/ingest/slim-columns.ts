@@ -1,5 +1,7 @@
 // Slim records (IngestOptions.slimRecords: stored, never printed) cross from worker threads as
-// flat columns plus one buffer of observation bytes per block, instead of one object graph each:
+// flat columns plus one buffer of observation bytes per block, instead of one object graph each.
+// Their evidence crosses without its details (signals, names, suspect reasons), which their JSON
+// holds: the receiving thread's hosts are marked recordSlim.
 // measured on Shodan records, the structured clone of a slim record and its observation cost the
 // worker ~10 µs and the receiving thread ~10-18 µs, as columns ~3 µs and ~1-3 µs. The receiving
 // thread rebuilds the same StoredHost (tested field by field against the object path).
@@ -22,10 +24,10 @@ export interface SlimBlock {
   bytes: Uint8Array;
 }
 
-/** Whether `h` crosses as columns: a slim record with its JSON and observation bytes, and no field the columns lack. */
+/** Whether `h` can cross as columns: its record's JSON encoded, its observation as bytes, and no field the columns lack. */
 export function slimmable(h: StoredHost): boolean {
   const r = h.record;
-  return h.recordSlim === true && h.recordJson !== undefined && r.probes === undefined && r.classification === null && observationBytes(h) !== null && h.observation === undefined;
+  return h.recordJson !== undefined && r.probes === undefined && r.classification === null && h.observation === undefined && observationBytes(h) !== null;
 }
 
 function observationBytes(h: StoredHost): Uint8Array | null {
@@ -34,34 +36,31 @@ function observationBytes(h: StoredHost): Uint8Array | null {
 }
 
 /**
- * Takes the slimmable hosts out of `hosts` into columns (their observation bytes copied into one
- * buffer: source lines may be views of a buffer the next read reuses). Null when there are none.
+ * Takes the slimmable hosts out of `hosts` into columns, their observation bytes copied into one
+ * buffer (source lines may be views of a buffer the next read reuses). Null when there are none.
  */
 export function takeSlim(hosts: StoredHost[]): { rest: StoredHost[]; slim: SlimBlock } | null {
-  let size = 0;
-  let n = 0;
-  for (const h of hosts) {
-    if (!slimmable(h)) continue;
-    size += observationBytes(h)!.byteLength;
-    n++;
-  }
-  if (n === 0) return null;
-  const bytes = new Uint8Array(size);
-  const cols: Value[] = [];
   const at: number[] = [];
   const rest: StoredHost[] = [];
-  let offset = 0;
+  let size = 0;
   hosts.forEach((h, i) => {
-    if (!slimmable(h)) {
-      rest.push(h);
-      return;
+    if (!slimmable(h)) rest.push(h);
+    else {
+      at.push(i);
+      size += observationBytes(h)!.byteLength;
     }
+  });
+  if (at.length === 0) return null;
+  const bytes = new Uint8Array(size);
+  const cols: Value[] = [];
+  let offset = 0;
+  for (const i of at) {
+    const h = hosts[i]!;
     const b = observationBytes(h)!;
     bytes.set(b, offset);
     offset += b.byteLength;
     push(cols, h, b.byteLength);
-    at.push(i);
-  });
+  }
   return { rest, slim: { cols, at, bytes } };
 }
 

@@ -66,20 +66,11 @@ parentPort!.on('message', (job: WorkerJob) => {
     if (init.keepObservations && (h.observationLine || h.observationJson) && r.geo && hasSourceGeoAndNetwork(r)) {
       r.geo = withContinent(r.geo);
       h.recordJson = JSON.stringify(hostRecordToWire(r, false));
-      if (init.slimRecords) {
-        // what the store reads besides the JSON: whether and how surely it is Exchange, and the
-        // reading its classification follows from (cloning the rest cost the receiver more)
-        const e = r.evidence;
-        r.evidence = { exchange: e.exchange, confidence: e.confidence, suspectReasons: [], signals: [], serverNames: [] };
-        if (e.build !== undefined) r.evidence.build = e.build;
-        if (e.precision !== undefined) r.evidence.precision = e.precision;
-        if (e.revisionIsLowerBound) r.evidence.revisionIsLowerBound = true;
-        h.recordSlim = true;
-      }
     }
     r.classification = null;
   }
-  // slim records cross as columns (see slim-columns.ts)
+  // with slimRecords, records that have their JSON cross as columns, their evidence cut to what the
+  // store reads besides that JSON (see slim-columns.ts)
   const taken = init.slimRecords ? takeSlim(out.hosts) : null;
   if (taken) {
     out.hosts = taken.rest;
@@ -92,8 +83,14 @@ parentPort!.on('message', (job: WorkerJob) => {
   if (bin) transfer.push(bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer);
   if (out.slim) transfer.push(out.slim.bytes.buffer as ArrayBuffer);
   for (const h of out.hosts) {
+    const line = h.observationLine;
     if (h.observationJson instanceof Uint8Array) transfer.push(h.observationJson.buffer as ArrayBuffer);
-    else if (h.observationLine?.text instanceof Uint8Array) transfer.push(h.observationLine.text.buffer as ArrayBuffer);
+    else if (line && line.text instanceof Uint8Array) {
+      // a source line is a view of the block just read (which the next read may reuse): copied to move it
+      const own = new Uint8Array(line.text);
+      h.observationLine = { reader: line.reader, text: own };
+      transfer.push(own.buffer);
+    }
   }
   parentPort!.postMessage(reply, transfer);
 });

@@ -38,11 +38,14 @@ test('slim hosts cross as columns and come back equal, in their places, with eve
     slimHost(3, { hostname: 'mail.example.org', statusDetail: 'detail', geo: { country: 'DE', continent: 'EU', region: 'Hesse', city: 'Frankfurt', source: 'user-db' }, asn: { number: 3320, org: 'DTAG', source: 'embedded' } }, { build: '15.2.1544.4', precision: 'full', revisionIsLowerBound: true }),
     slimHost(4, { geo: { source: 'source' }, asn: { number: 0, source: 'source' }, status: 'suspect', isExchange: false, suspect: true }, { exchange: 'suspect', confidence: 'low', precision: 'product' }),
     { ...slimHost(5), observationLine: undefined, observationJson: bytes('{"ip":"192.0.2.5"}') },
-    { ...slimHost(6), recordSlim: undefined }, // not slim
+    { ...slimHost(6), recordJson: undefined, recordSlim: undefined }, // no JSON: stays an object
     slimHost(7, { geo: { country: '', source: 'source' } }, { build: '15.1.2507.6', precision: 'cu' }),
   ];
   for (const h of hosts) if (h.observationLine === undefined) delete h.observationLine;
-  for (const h of hosts) if (h.recordSlim === undefined) delete h.recordSlim;
+  for (const h of hosts) {
+    if (h.recordSlim === undefined) delete h.recordSlim;
+    if (h.recordJson === undefined) delete h.recordJson;
+  }
   const taken = takeSlim(hosts);
   assert.ok(taken);
   assert.equal(taken.rest.length, 2);
