@@ -15,7 +15,15 @@ import type { CensusFilter, GroupKey, StoredHost } from '../src/store/store.js';
 import type { HostRecord } from '../src/core/host-record.js';
 import type { VulnVerdict } from '../src/core/classification.js';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '1000000' }, db: { type: 'string' }, keep: { type: 'boolean' }, reuse: { type: 'boolean' }, busy: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1000000' },
+    db: { type: 'string' },
+    keep: { type: 'boolean' },
+    reuse: { type: 'boolean' },
+    busy: { type: 'boolean' },
+  },
+});
 const size = Number(values.size);
 const dir = values.db ? null : mkdtempSync(join(tmpdir(), 'excensus-bench-'));
 const dbPath = values.db ?? join(dir as string, 'census.db');
@@ -31,16 +39,74 @@ const rand = (): number => {
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 
 const products = [
-  { name: 'Exchange Server 2007', build: '8.3.', eol: '2017-04-11', share: 0.01, cus: ['SP3 RU23'], fam: ['ProxyLogon'] },
-  { name: 'Exchange Server 2010', build: '14.3.', eol: '2020-10-13', share: 0.1, cus: ['SP3 RU30', 'SP3 RU31', 'SP3 RU32'], fam: ['ProxyLogon'] },
-  { name: 'Exchange Server 2013', build: '15.0.', eol: '2023-04-11', share: 0.3, cus: ['CU21', 'CU22', 'CU23', 'CU23 Mar23SU'], fam: ['ProxyLogon', 'ProxyShell', 'ProxyToken', 'ProxyNotShell', 'OWASSRF'] },
-  { name: 'Exchange Server 2016', build: '15.1.', eol: '2025-10-14', share: 0.33, cus: ['CU19', 'CU22', 'CU23', 'CU23 Nov22SU', 'CU23 Apr25HU'], fam: ['ProxyLogon', 'ProxyShell', 'ProxyToken', 'ProxyNotShell', 'OWASSRF'] },
-  { name: 'Exchange Server 2019', build: '15.2.', eol: '2025-10-14', share: 0.22, cus: ['CU11', 'CU12', 'CU13', 'CU14', 'CU15 Jul25SU'], fam: ['ProxyShell', 'ProxyNotShell', 'OWASSRF'] },
-  { name: 'Exchange Server SE', build: '15.2.', eol: null, share: 0.04, cus: ['RTM', 'RTM Oct25SU'], fam: [] },
+  {
+    name: 'Exchange Server 2007',
+    build: '8.3.',
+    eol: '2017-04-11',
+    share: 0.01,
+    cus: ['SP3 RU23'],
+    fam: ['ProxyLogon'],
+  },
+  {
+    name: 'Exchange Server 2010',
+    build: '14.3.',
+    eol: '2020-10-13',
+    share: 0.1,
+    cus: ['SP3 RU30', 'SP3 RU31', 'SP3 RU32'],
+    fam: ['ProxyLogon'],
+  },
+  {
+    name: 'Exchange Server 2013',
+    build: '15.0.',
+    eol: '2023-04-11',
+    share: 0.3,
+    cus: ['CU21', 'CU22', 'CU23', 'CU23 Mar23SU'],
+    fam: ['ProxyLogon', 'ProxyShell', 'ProxyToken', 'ProxyNotShell', 'OWASSRF'],
+  },
+  {
+    name: 'Exchange Server 2016',
+    build: '15.1.',
+    eol: '2025-10-14',
+    share: 0.33,
+    cus: ['CU19', 'CU22', 'CU23', 'CU23 Nov22SU', 'CU23 Apr25HU'],
+    fam: ['ProxyLogon', 'ProxyShell', 'ProxyToken', 'ProxyNotShell', 'OWASSRF'],
+  },
+  {
+    name: 'Exchange Server 2019',
+    build: '15.2.',
+    eol: '2025-10-14',
+    share: 0.22,
+    cus: ['CU11', 'CU12', 'CU13', 'CU14', 'CU15 Jul25SU'],
+    fam: ['ProxyShell', 'ProxyNotShell', 'OWASSRF'],
+  },
+  {
+    name: 'Exchange Server SE',
+    build: '15.2.',
+    eol: null,
+    share: 0.04,
+    cus: ['RTM', 'RTM Oct25SU'],
+    fam: [],
+  },
 ];
 const countryCodes = Object.keys(countries);
 // A heavy head (the study's top countries) and a long tail.
-const headCountries = ['DE', 'US', 'GB', 'FR', 'IT', 'NL', 'AT', 'CH', 'RU', 'JP', 'CN', 'BR', 'PL', 'ES', 'KR'];
+const headCountries = [
+  'DE',
+  'US',
+  'GB',
+  'FR',
+  'IT',
+  'NL',
+  'AT',
+  'CH',
+  'RU',
+  'JP',
+  'CN',
+  'BR',
+  'PL',
+  'ES',
+  'KR',
+];
 
 function makeHost(i: number): StoredHost {
   const ip = `${1 + (i >>> 24)}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
@@ -56,17 +122,45 @@ function makeHost(i: number): StoredHost {
     const cu = pick(p.cus);
     const vulns: VulnVerdict[] = p.fam.flatMap((family: string, k: number): VulnVerdict[] => {
       const v = rand();
-      return v < 0.15 ? [{ cve: `CVE-2021-${30000 + k}`, family, status: 'vulnerable' }] : v < 0.3 ? [{ cve: `CVE-2022-${40000 + k}`, family, status: 'likely' }] : [];
+      return v < 0.15
+        ? [{ cve: `CVE-2021-${30000 + k}`, family, status: 'vulnerable' }]
+        : v < 0.3
+          ? [{ cve: `CVE-2022-${40000 + k}`, family, status: 'likely' }]
+          : [];
     });
     const build = `${p.build}${1000 + Math.floor(rand() * 2000)}.${Math.floor(rand() * 40)}`;
     classification = {
-      build, precision: 'full', product: p.name, onPremises: true, release: `${p.name} ${cu}`, releaseKind: 'CU', releaseDate: '2022-01-01',
-      exact: true, eol: false, eolDate: p.eol, daysPastEol: null, vulns, recommendation: 'Update to the latest CU and SU.',
+      build,
+      precision: 'full',
+      product: p.name,
+      onPremises: true,
+      release: `${p.name} ${cu}`,
+      releaseKind: 'CU',
+      releaseDate: '2022-01-01',
+      exact: true,
+      eol: false,
+      eolDate: p.eol,
+      daysPastEol: null,
+      vulns,
+      recommendation: 'Update to the latest CU and SU.',
     };
   }
   const record: HostRecord = {
-    ip, port: 443, source: 'shodan', timestamp: '2025-11-20T00:00:00Z', status, isExchange: status === 'exchange', suspect: status === 'suspect',
-    evidence: { exchange: status === 'exchange' ? 'yes' : status === 'suspect' ? 'suspect' : 'no', confidence: 'high', suspectReasons: [], signals: [], serverNames: [], ...(classification ? { build: classification.build, precision: 'full' as const } : {}) },
+    ip,
+    port: 443,
+    source: 'shodan',
+    timestamp: '2025-11-20T00:00:00Z',
+    status,
+    isExchange: status === 'exchange',
+    suspect: status === 'suspect',
+    evidence: {
+      exchange: status === 'exchange' ? 'yes' : status === 'suspect' ? 'suspect' : 'no',
+      confidence: 'high',
+      suspectReasons: [],
+      signals: [],
+      serverNames: [],
+      ...(classification ? { build: classification.build, precision: 'full' as const } : {}),
+    },
     classification,
     geo: { country, ...(continent ? { continent } : {}), source: 'source' },
     asn: { number: asn, org: `Network ${asn}`, source: 'embedded' },
@@ -85,9 +179,19 @@ if (reused) {
   // a census query rebuilds stale cubes (e.g. after a migration); getScan only reads counts
   await store.census({ scanId, groupBy: [], asOf: '2024-01-01' });
   records = (await store.getScan(scanId))?.counts.hosts ?? 0;
-  console.log(`reusing scan "${reused.name}" (${records} records); cube check/rebuild ${(performance.now() - t0).toFixed(0)} ms`);
+  console.log(
+    `reusing scan "${reused.name}" (${records} records); cube check/rebuild ${(performance.now() - t0).toFixed(0)} ms`,
+  );
 } else {
-  scanId = await store.createScan({ name: `bench-${Date.now()}`, kind: 'ingest', source: 'shodan', series: 'bench', startedAt: new Date().toISOString(), inputs: [], options: { size } });
+  scanId = await store.createScan({
+    name: `bench-${Date.now()}`,
+    kind: 'ingest',
+    source: 'shodan',
+    series: 'bench',
+    startedAt: new Date().toISOString(),
+    inputs: [],
+    options: { size },
+  });
   const t0 = performance.now();
   const BATCH = 5000;
   for (let i = 0; i < size; i += BATCH) {
@@ -99,7 +203,9 @@ if (reused) {
   const t1 = performance.now();
   await store.finishScan(scanId, 'complete');
   const finishMs = performance.now() - t1;
-  console.log(`filled ${size} host records in ${(fillMs / 1000).toFixed(1)} s (${Math.round(size / (fillMs / 1000))} records/s); finishScan (census cubes) ${finishMs.toFixed(0)} ms`);
+  console.log(
+    `filled ${size} host records in ${(fillMs / 1000).toFixed(1)} s (${Math.round(size / (fillMs / 1000))} records/s); finishScan (census cubes) ${finishMs.toFixed(0)} ms`,
+  );
 }
 
 // A spinning child process stands in for a busy machine (the other core taken).
@@ -111,8 +217,15 @@ async function timeQueries(title: string, qs: Q[]): Promise<number> {
   const t0 = performance.now();
   for (const q of qs) {
     const q0 = performance.now();
-    const rows = await store.census({ scanId, groupBy: q.groupBy, asOf, ...(q.filter ? { filter: q.filter } : {}) });
-    console.log(`  ${q.label.padEnd(30)} ${rows.length.toString().padStart(6)} rows  ${(performance.now() - q0).toFixed(0).padStart(5)} ms`);
+    const rows = await store.census({
+      scanId,
+      groupBy: q.groupBy,
+      asOf,
+      ...(q.filter ? { filter: q.filter } : {}),
+    });
+    console.log(
+      `  ${q.label.padEnd(30)} ${rows.length.toString().padStart(6)} rows  ${(performance.now() - q0).toFixed(0).padStart(5)} ms`,
+    );
   }
   const ms = performance.now() - t0;
   console.log(`${title}: ${ms.toFixed(0)} ms`);
@@ -126,12 +239,18 @@ await timeQueries('headline census (target < 1000 ms)', [
   { label: 'by product', groupBy: ['product'] },
   { label: 'by family', groupBy: ['family'] },
 ]);
-await timeQueries('report headline query', [{ label: 'product x continent x country', groupBy: ['product', 'continent', 'country'] }]);
+await timeQueries('report headline query', [
+  { label: 'product x continent x country', groupBy: ['product', 'continent', 'country'] },
+]);
 await timeQueries('networks (target ~1000 ms)', [
   { label: 'by asn', groupBy: ['asn'] },
   { label: 'by asn, EOL only', groupBy: ['asn'], filter: { eol: true } },
   { label: 'by asn and product', groupBy: ['asn', 'product'] },
-  { label: 'filter asn (10 networks)', groupBy: ['product'], filter: { asn: [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009] } },
+  {
+    label: 'filter asn (10 networks)',
+    groupBy: ['product'],
+    filter: { asn: [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009] },
+  },
   { label: 'by asn, family ProxyShell', groupBy: ['asn'], filter: { family: ['ProxyShell'] } },
 ]);
 if (spinner) spinner.kill();

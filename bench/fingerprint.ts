@@ -19,9 +19,23 @@ const pick = (prefix: string, i = 0): Observation => {
   return caseObservation(e.file, e.cases![i]!.observe);
 };
 const plain: Observation = {
-  ip: '192.0.2.1', port: 443, timestamp: '2024-01-01T00:00:00Z', source: 'shodan', status: 'ok',
-  http: [{ path: '/', status: 200, headers: [['Server', 'nginx/1.24.0'], ['Content-Type', 'text/html'], ['Content-Length', '4096']],
-    body: `<!DOCTYPE html><html><head><title>Welcome</title></head><body>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(64)}</body></html>` }],
+  ip: '192.0.2.1',
+  port: 443,
+  timestamp: '2024-01-01T00:00:00Z',
+  source: 'shodan',
+  status: 'ok',
+  http: [
+    {
+      path: '/',
+      status: 200,
+      headers: [
+        ['Server', 'nginx/1.24.0'],
+        ['Content-Type', 'text/html'],
+        ['Content-Length', '4096'],
+      ],
+      body: `<!DOCTYPE html><html><head><title>Welcome</title></head><body>${'<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>'.repeat(64)}</body></html>`,
+    },
+  ],
 };
 const cases: Array<[string, Observation]> = [
   ['2019 CU9 logon.aspx (headers + head)', pick('exchange2019-cu9_owa-15.2.858_auth')],
@@ -31,7 +45,9 @@ const cases: Array<[string, Observation]> = [
   ['plain nginx page (4 KB)', plain],
 ];
 
-console.log(`rules: ${rules.rules.length} loaded and compiled in ${loadMs.toFixed(1)} ms (cold, incl. module import)`);
+console.log(
+  `rules: ${rules.rules.length} loaded and compiled in ${loadMs.toFixed(1)} ms (cold, incl. module import)`,
+);
 for (const [name, obs] of cases) {
   let n = 0;
   let sink = 0;
@@ -42,5 +58,9 @@ for (const [name, obs] of cases) {
   }
   const ms = performance.now() - start;
   const bytes = obs.http.reduce((s, h) => s + (h.body?.length ?? 0), 0);
-  console.log(`${name.padEnd(40)} ${Math.round((n / ms) * 1000).toLocaleString('en').padStart(10)} obs/s  (${(bytes / 1024).toFixed(1)} KB body, ${sink > 0 ? 'signals' : 'none'})`);
+  console.log(
+    `${name.padEnd(40)} ${Math.round((n / ms) * 1000)
+      .toLocaleString('en')
+      .padStart(10)} obs/s  (${(bytes / 1024).toFixed(1)} KB body, ${sink > 0 ? 'signals' : 'none'})`,
+  );
 }

@@ -11,16 +11,50 @@ import { makeRng } from '../src/lab/rng.js';
 export const rng = makeRng;
 
 // Real Exchange builds (4-part, from the Microsoft build table in data/builds.json) across products.
-const BUILDS = ['15.2.1544.4', '15.2.1258.28', '15.2.1118.40', '15.2.986.42', '15.1.2507.6', '15.1.2507.39', '15.1.2375.37', '15.1.2308.27', '15.0.1497.48', '15.0.1497.2', '15.0.1473.6', '14.3.513.0', '15.2.2562.17'];
-const COUNTRIES: Array<[string, string, number, string]> = [
-  ['US', 'Ashburn', 14618, 'Amazon.com, Inc.'], ['DE', 'Frankfurt am Main', 3320, 'Deutsche Telekom AG'], ['FR', 'Paris', 16276, 'OVH SAS'],
-  ['GB', 'London', 2856, 'British Telecommunications PLC'], ['NL', 'Amsterdam', 1136, 'KPN B.V.'], ['JP', 'Tokyo', 2516, 'KDDI CORPORATION'],
-  ['BR', 'Sao Paulo', 28573, 'Claro S.A.'], ['IN', 'Mumbai', 9829, 'National Internet Backbone'], ['AU', 'Sydney', 1221, 'Telstra Limited'],
-  ['CN', 'Beijing', 4134, 'Chinanet'], ['RU', 'Moscow', 12389, 'Rostelecom'], ['ZA', 'Johannesburg', 3741, 'Internet Solutions'],
-  ['IT', 'Milan', 3269, 'Telecom Italia'], ['ES', 'Madrid', 3352, 'Telefonica de Espana'], ['CA', 'Toronto', 812, 'Rogers Communications'],
+const BUILDS = [
+  '15.2.1544.4',
+  '15.2.1258.28',
+  '15.2.1118.40',
+  '15.2.986.42',
+  '15.1.2507.6',
+  '15.1.2507.39',
+  '15.1.2375.37',
+  '15.1.2308.27',
+  '15.0.1497.48',
+  '15.0.1497.2',
+  '15.0.1473.6',
+  '14.3.513.0',
+  '15.2.2562.17',
 ];
-const SERVERS = ['Microsoft-IIS/10.0', 'Microsoft-IIS/8.5', 'nginx/1.24.0', 'nginx/1.18.0', 'Apache/2.4.57 (Debian)', 'Apache/2.4.41 (Ubuntu)'];
-const WORDS = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea commodo consequat'.split(' ');
+const COUNTRIES: Array<[string, string, number, string]> = [
+  ['US', 'Ashburn', 14618, 'Amazon.com, Inc.'],
+  ['DE', 'Frankfurt am Main', 3320, 'Deutsche Telekom AG'],
+  ['FR', 'Paris', 16276, 'OVH SAS'],
+  ['GB', 'London', 2856, 'British Telecommunications PLC'],
+  ['NL', 'Amsterdam', 1136, 'KPN B.V.'],
+  ['JP', 'Tokyo', 2516, 'KDDI CORPORATION'],
+  ['BR', 'Sao Paulo', 28573, 'Claro S.A.'],
+  ['IN', 'Mumbai', 9829, 'National Internet Backbone'],
+  ['AU', 'Sydney', 1221, 'Telstra Limited'],
+  ['CN', 'Beijing', 4134, 'Chinanet'],
+  ['RU', 'Moscow', 12389, 'Rostelecom'],
+  ['ZA', 'Johannesburg', 3741, 'Internet Solutions'],
+  ['IT', 'Milan', 3269, 'Telecom Italia'],
+  ['ES', 'Madrid', 3352, 'Telefonica de Espana'],
+  ['CA', 'Toronto', 812, 'Rogers Communications'],
+];
+const SERVERS = [
+  'Microsoft-IIS/10.0',
+  'Microsoft-IIS/8.5',
+  'nginx/1.24.0',
+  'nginx/1.18.0',
+  'Apache/2.4.57 (Debian)',
+  'Apache/2.4.41 (Ubuntu)',
+];
+const WORDS =
+  'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua enim ad minim veniam quis nostrud exercitation ullamco laboris nisi aliquip ex ea commodo consequat'.split(
+    ' ',
+  );
 
 function hex(r: () => number, n: number): string {
   let s = '';
@@ -63,21 +97,56 @@ export function generateRecord(r: () => number, i: number): GeneratedRecord {
   } else {
     const server = SERVERS[(r() * SERVERS.length) | 0]!;
     data = `HTTP/1.1 200 OK\r\nServer: ${server}\r\nContent-Type: text/html; charset=UTF-8\r\nDate: Mon, 20 Nov 2023 10:00:00 GMT\r\nLast-Modified: Tue, 14 Nov 2023 08:00:00 GMT\r\nETag: "${hex(r, 12)}"\r\nAccept-Ranges: bytes\r\nVary: Accept-Encoding\r\nContent-Length: ${1500 + ((r() * 2000) | 0)}\r\n\r\n`;
-    title = server.startsWith('Microsoft') ? 'IIS Windows Server' : server.startsWith('nginx') ? 'Welcome to nginx!' : 'Apache2 Default Page: It works';
+    title = server.startsWith('Microsoft')
+      ? 'IIS Windows Server'
+      : server.startsWith('nginx')
+        ? 'Welcome to nginx!'
+        : 'Apache2 Default Page: It works';
     html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title><style>body{font-family:Tahoma,Verdana,Arial,sans-serif;margin:0 auto;width:35em}</style></head><body><h1>${title}</h1><p>${prose(r, 250 + ((r() * 120) | 0))}</p></body></html>`;
   }
   const rec: Record<string, unknown> = {
-    _shodan: { crawler: hex(r, 40), id: guid(r), module: port === 443 ? 'https' : 'http', options: {}, ptr: true },
+    _shodan: {
+      crawler: hex(r, 40),
+      id: guid(r),
+      module: port === 443 ? 'https' : 'http',
+      options: {},
+      ptr: true,
+    },
     asn: `AS${asn}`,
     data,
     domains: [`example${i % 997}.com`],
-    hash: ((r() * 4294967296) | 0),
+    hash: (r() * 4294967296) | 0,
     hostnames: [`host-${ip.replace(/\./g, '-')}.example${i % 997}.com`],
-    http: { host: ip, html, html_hash: ((r() * 4294967296) | 0), location: '/', redirects: [], robots: null, robots_hash: null, securitytxt: null, securitytxt_hash: null, server: null, sitemap: null, sitemap_hash: null, title },
+    http: {
+      host: ip,
+      html,
+      html_hash: (r() * 4294967296) | 0,
+      location: '/',
+      redirects: [],
+      robots: null,
+      robots_hash: null,
+      securitytxt: null,
+      securitytxt_hash: null,
+      server: null,
+      sitemap: null,
+      sitemap_hash: null,
+      title,
+    },
     ip: 0,
     ip_str: ip,
     isp: org,
-    location: { area_code: null, city, country_code: country, country_code3: null, country_name: null, dma_code: null, latitude: 0, longitude: 0, postal_code: null, region_code: null },
+    location: {
+      area_code: null,
+      city,
+      country_code: country,
+      country_code3: null,
+      country_name: null,
+      dma_code: null,
+      latitude: 0,
+      longitude: 0,
+      postal_code: null,
+      region_code: null,
+    },
     org,
     os: null,
     port,
@@ -85,12 +154,31 @@ export function generateRecord(r: () => number, i: number): GeneratedRecord {
     transport: 'tcp',
   };
   if (port === 443) {
-    rec.ssl = { cert: { expired: false, expires: '20250101000000Z', fingerprint: { sha1: hex(r, 40), sha256: hex(r, 64) }, issued: '20230101000000Z', issuer: { C: 'US', CN: 'R3', O: "Let's Encrypt" }, serial: r() * 1e30, sig_alg: 'sha256WithRSAEncryption', subject: { CN: `host${i % 997}.example.com` }, version: 2 }, cipher: { bits: 256, name: 'ECDHE-RSA-AES256-GCM-SHA384', version: 'TLSv1.2' }, versions: ['TLSv1.2', '-TLSv1.1'], jarm: hex(r, 62) };
+    rec.ssl = {
+      cert: {
+        expired: false,
+        expires: '20250101000000Z',
+        fingerprint: { sha1: hex(r, 40), sha256: hex(r, 64) },
+        issued: '20230101000000Z',
+        issuer: { C: 'US', CN: 'R3', O: "Let's Encrypt" },
+        serial: r() * 1e30,
+        sig_alg: 'sha256WithRSAEncryption',
+        subject: { CN: `host${i % 997}.example.com` },
+        version: 2,
+      },
+      cipher: { bits: 256, name: 'ECDHE-RSA-AES256-GCM-SHA384', version: 'TLSv1.2' },
+      versions: ['TLSv1.2', '-TLSv1.1'],
+      jarm: hex(r, 62),
+    };
   }
   return { line: JSON.stringify(rec), exchange, country, ...(build ? { build } : {}) };
 }
 
-export async function generateShodanFile(path: string, records: number, seed = 1): Promise<{ bytes: number; exchange: number }> {
+export async function generateShodanFile(
+  path: string,
+  records: number,
+  seed = 1,
+): Promise<{ bytes: number; exchange: number }> {
   const r = rng(seed);
   const out = createWriteStream(path);
   let bytes = 0;
@@ -120,5 +208,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   }
   const t0 = performance.now();
   const { bytes, exchange } = await generateShodanFile(path, Number(n), Number(seed));
-  process.stdout.write(`wrote ${n} records (${exchange} Exchange), ${(bytes / 1e6).toFixed(1)} MB to ${path} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `wrote ${n} records (${exchange} Exchange), ${(bytes / 1e6).toFixed(1)} MB to ${path} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
 }

@@ -83,7 +83,9 @@ function prepare(): { root: string; node: string[] } {
   if (!args.includes('--tsx')) {
     const out = join(work, 'dist');
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    spawnSync(process.execPath, [tsc, '-p', join(srcRoot, 'tsconfig.build.json'), '--outDir', out], { stdio: 'ignore' });
+    spawnSync(process.execPath, [tsc, '-p', join(srcRoot, 'tsconfig.build.json'), '--outDir', out], {
+      stdio: 'ignore',
+    });
     if (existsSync(join(out, 'src/ingest/pipeline.js'))) {
       symlinkSync(join(srcRoot, 'data'), join(out, 'data'));
       symlinkSync(join(srcRoot, 'node_modules'), join(out, 'node_modules'));
@@ -111,16 +113,24 @@ function measure(mode: string, records: number, file: string): Run {
   warm(file);
   const before = load();
   // the V8 flags bin/excensus.js gives `ingest`: measure what users run
-  const child = spawnSync(process.execPath, [...commandV8Flags.ingest, ...node, childFile, root, mode, file, workers, db], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const child = spawnSync(
+    process.execPath,
+    [...commandV8Flags.ingest, ...node, childFile, root, mode, file, workers, db],
+    { encoding: 'utf8', maxBuffer: 16 << 20 },
+  );
   if (child.status !== 0) {
-    process.stderr.write(`bench: the ${mode} run exited with ${child.status ?? child.signal}\n${child.stderr}`);
+    process.stderr.write(
+      `bench: the ${mode} run exited with ${child.status ?? child.signal}\n${child.stderr}`,
+    );
     process.exit(1);
   }
   const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Run;
   r.dbMb = mode !== 'pipeline' ? statSync(db).size / 1e6 : 0;
   process.stdout.write(
     `${mode.padEnd(9)} ${(r.ms / 1000).toFixed(2).padStart(7)} s  ${fmt(r.records / (r.ms / 1000)).padStart(9)} records/s  CPU ${(r.cpuMs / 1000).toFixed(2)} s  peak RSS ${r.maxRssMb.toFixed(0)} MB` +
-      (mode !== 'pipeline' ? `  finishScan ${(r.finishMs / 1000).toFixed(2)} s  ${fmt(r.stored)} stored  db ${r.dbMb.toFixed(0)} MB (${fmt((r.dbMb * 1e6) / r.records)} B/record)` : '') +
+      (mode !== 'pipeline'
+        ? `  finishScan ${(r.finishMs / 1000).toFixed(2)} s  ${fmt(r.stored)} stored  db ${r.dbMb.toFixed(0)} MB (${fmt((r.dbMb * 1e6) / r.records)} B/record)`
+        : '') +
       `  (load before: ${before})\n`,
   );
   return r;
@@ -131,7 +141,9 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
     process.stderr.write(`bench: generating ${records} records into ${file}...\n`);
     await generateShodanFile(file, records, 1);
   }
-  process.stdout.write(`\ninput: ${fmt(records)} records, ${(statSync(file).size / 1e6).toFixed(0)} MB (${file})\n`);
+  process.stdout.write(
+    `\ninput: ${fmt(records)} records, ${(statSync(file).size / 1e6).toFixed(0)} MB (${file})\n`,
+  );
   // --repeat N: N pipeline/store pairs in turn (this machine's speed drifts between runs: a pair's
   // ratio is steadier than any single time, and the median of several steadier still; --rows ratios
   // are printed per pair, not in the median)
@@ -139,16 +151,29 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
   for (let pair = 0; pair < repeat; pair++) {
     if (repeat > 1) process.stdout.write(`pair ${pair + 1} of ${repeat}\n`);
     const runs: Run[] = [];
-    for (const mode of args.includes('--rows') ? ['pipeline', 'store', 'store-rows'] : ['pipeline', 'store']) runs.push(measure(mode, records, file));
+    for (const mode of args.includes('--rows') ? ['pipeline', 'store', 'store-rows'] : ['pipeline', 'store'])
+      runs.push(measure(mode, records, file));
     const [pipe, store, rows] = runs as [Run, Run, Run | undefined];
     const ratio = pipe.ms / store.ms;
     pairRatios.push(ratio);
-    process.stdout.write(`store rate / pipeline rate = ${ratio.toFixed(2)} (target >= 0.70)${rows ? `; with --plain-rows ${(pipe.ms / rows.ms).toFixed(2)}` : ''}\n`);
+    process.stdout.write(
+      `store rate / pipeline rate = ${ratio.toFixed(2)} (target >= 0.70)${rows ? `; with --plain-rows ${(pipe.ms / rows.ms).toFixed(2)}` : ''}\n`,
+    );
   }
   const sorted = [...pairRatios].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  ratios.push(`${fmt(records)}: ${median.toFixed(2)}` + (repeat > 1 ? ` (median of ${repeat} pairs, ${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)})` : ''));
+  const median =
+    sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]!
+      : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  ratios.push(
+    `${fmt(records)}: ${median.toFixed(2)}` +
+      (repeat > 1
+        ? ` (median of ${repeat} pairs, ${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)})`
+        : ''),
+  );
   rmSync(join(work, `store-${records}.db`), { force: true });
   rmSync(join(work, `store-${records}.db-wal`), { force: true });
 }
-process.stdout.write(`\nstore/pipeline ratios: ${ratios.join(', ')} (target >= 0.70; load average after: ${load()})\n`);
+process.stdout.write(
+  `\nstore/pipeline ratios: ${ratios.join(', ')} (target >= 0.70; load average after: ${load()})\n`,
+);

@@ -62,7 +62,9 @@ function buildDist(): string | null {
   const out = join(tmpdir(), 'excensus-bench-dist');
   rmSync(out, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out], { stdio: 'ignore' });
+  spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', out], {
+    stdio: 'ignore',
+  });
   if (!existsSync(join(out, 'src/ingest/pipeline.js'))) return null;
   symlinkSync(join(root, 'data'), join(out, 'data'));
   symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
@@ -94,7 +96,9 @@ if (dist) {
   childFile = join(dist, 'child.mjs');
   pipelineUrl = pathToFileURL(join(dist, 'src/ingest/pipeline.js')).href;
 } else {
-  process.stdout.write('excensus: TypeScript sources through tsx (adds a loader thread per worker: more RSS and CPU)\n');
+  process.stdout.write(
+    'excensus: TypeScript sources through tsx (adds a loader thread per worker: more RSS and CPU)\n',
+  );
   childFile = join(tmpdir(), 'excensus-bench-child.mjs');
   writeFileSync(childFile, CHILD);
   pipelineUrl = new URL('../src/ingest/pipeline.ts', import.meta.url).href;
@@ -105,16 +109,26 @@ for (const w of workers.split(',')) {
   warm(file);
   const before = load();
   // the V8 flags bin/excensus.js gives `ingest`: measure what users run
-  const child = spawnSync(process.execPath, [...commandV8Flags.ingest, ...childArgs, childFile, pipelineUrl, file, w], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const child = spawnSync(
+    process.execPath,
+    [...commandV8Flags.ingest, ...childArgs, childFile, pipelineUrl, file, w],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
   if (child.status !== 0) {
     process.stderr.write(child.stderr);
     process.exit(1);
   }
-  const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as TaskResult & { records: number; problems: number; cpuMs: number };
+  const r = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as TaskResult & {
+    records: number;
+    problems: number;
+    cpuMs: number;
+  };
   ours.push(r);
   results.push(r);
   loads.set(r.name, before);
-  process.stdout.write(`${r.name}: CPU time ${(r.cpuMs / 1000).toFixed(2)} s (all threads): ${Math.round(records / (r.cpuMs / 1000)).toLocaleString('en-US')} records per CPU-second\n`);
+  process.stdout.write(
+    `${r.name}: CPU time ${(r.cpuMs / 1000).toFixed(2)} s (all threads): ${Math.round(records / (r.cpuMs / 1000)).toLocaleString('en-US')} records per CPU-second\n`,
+  );
 }
 const best = ours.reduce((x, y) => (y.ms < x.ms ? y : x));
 
@@ -122,7 +136,8 @@ if (!args.includes('--no-peers')) {
   if (ensureApt('jq')) {
     warm(file);
     loads.set('jq', load());
-    const prog = 'reduce inputs as $r ({c: {}, b: {}}; .c[$r.location.country_code // ""] += 1 | ((($r.data // "") | capture("X-OWA-Version: (?<v>[0-9.]+)")? | .v) // null) as $v | if $v then .b[$v] += 1 else . end)';
+    const prog =
+      'reduce inputs as $r ({c: {}, b: {}}; .c[$r.location.country_code // ""] += 1 | ((($r.data // "") | capture("X-OWA-Version: (?<v>[0-9.]+)")? | .v) // null) as $v | if $v then .b[$v] += 1 else . end)';
     const t0 = performance.now();
     const jq = spawnSync('jq', ['-n', '-c', prog, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const ms = performance.now() - t0;
@@ -153,15 +168,25 @@ if (!args.includes('--no-peers')) {
   } else process.stderr.write('bench: DuckDB not available; skipped\n');
 }
 
-const canon = (o: Record<string, number>) => JSON.stringify(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
+const canon = (o: Record<string, number>) =>
+  JSON.stringify(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
 for (const r of results) {
   const sec = r.ms / 1000;
   const agree = canon(r.countries) === canon(best.countries) && canon(r.builds) === canon(best.builds);
   process.stdout.write(
-    `${r.name.padEnd(24)} ${sec.toFixed(2).padStart(7)} s  ${Math.round(records / sec).toLocaleString('en-US').padStart(9)} records/s  ${(bytes / 1e6 / sec).toFixed(0).padStart(5)} MB/s` +
+    `${r.name.padEnd(24)} ${sec.toFixed(2).padStart(7)} s  ${Math.round(records / sec)
+      .toLocaleString('en-US')
+      .padStart(9)} records/s  ${(bytes / 1e6 / sec).toFixed(0).padStart(5)} MB/s` +
       `${r.maxRssMb !== undefined ? `  peak RSS ${r.maxRssMb.toFixed(0)} MB` : ''}${r === best ? '' : `  same counts: ${agree ? 'yes' : 'NO'}`}  (load before: ${loads.get(r.name) ?? '?'})\n`,
   );
 }
-for (const o of ours) for (const r of results) if (!r.name.startsWith('excensus')) process.stdout.write(`${o.name} speed / ${r.name} speed = ${(r.ms / o.ms).toFixed(2)}x\n`);
-process.stdout.write(`Exchange builds (excensus): ${Object.values(best.builds).reduce((x, y) => x + y, 0)} servers, ${Object.keys(best.builds).length} builds; countries: ${Object.keys(best.countries).length}; problems: ${best.problems}\n`);
-process.stdout.write(`targets: >= 150,000 records/s, >= 0.8x DuckDB, >= 10x jq, peak RSS < 300 MB (load average after the run: ${load()})\n`);
+for (const o of ours)
+  for (const r of results)
+    if (!r.name.startsWith('excensus'))
+      process.stdout.write(`${o.name} speed / ${r.name} speed = ${(r.ms / o.ms).toFixed(2)}x\n`);
+process.stdout.write(
+  `Exchange builds (excensus): ${Object.values(best.builds).reduce((x, y) => x + y, 0)} servers, ${Object.keys(best.builds).length} builds; countries: ${Object.keys(best.countries).length}; problems: ${best.problems}\n`,
+);
+process.stdout.write(
+  `targets: >= 150,000 records/s, >= 0.8x DuckDB, >= 10x jq, peak RSS < 300 MB (load average after the run: ${load()})\n`,
+);

@@ -46,6 +46,10 @@ const wallS = (performance.now() - w0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const peakRss = process.memoryUsage().rss;
 await lab.stop();
-console.log(`lab: ${count} hosts started in ${startMs.toFixed(0)} ms, RSS ${(rssAfterStart / 1e6).toFixed(0)} MB`);
-console.log(`serve: ${targets.length} hosts, ${requests} requests in ${wallS.toFixed(2)} s = ${(targets.length / wallS).toFixed(0)} hosts/s, ` +
-  `${((cpu.user + cpu.system) / 1000 / targets.length).toFixed(2)} ms CPU per host (lab + client), RSS ${(peakRss / 1e6).toFixed(0)} MB`);
+console.log(
+  `lab: ${count} hosts started in ${startMs.toFixed(0)} ms, RSS ${(rssAfterStart / 1e6).toFixed(0)} MB`,
+);
+console.log(
+  `serve: ${targets.length} hosts, ${requests} requests in ${wallS.toFixed(2)} s = ${(targets.length / wallS).toFixed(0)} hosts/s, ` +
+    `${((cpu.user + cpu.system) / 1000 / targets.length).toFixed(2)} ms CPU per host (lab + client), RSS ${(peakRss / 1e6).toFixed(0)} MB`,
+);

@@ -15,14 +15,26 @@ export function haveCommand(name: string): boolean {
 export function ensureApt(command: string, pkg = command): boolean {
   if (haveCommand(command)) return true;
   process.stderr.write(`bench: installing ${pkg} (apt-get) for the side-by-side run...\n`);
-  spawnSync('sh', ['-c', `apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg} >/dev/null 2>&1`], { stdio: 'inherit' });
+  spawnSync(
+    'sh',
+    [
+      '-c',
+      `apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkg} >/dev/null 2>&1`,
+    ],
+    { stdio: 'inherit' },
+  );
   return haveCommand(command);
 }
 
 /** Loads @duckdb/node-api from node_modules, or installs it into bench/.peers first. */
 /** The slice of @duckdb/node-api the benchmarks use (typed here: the package is not a project dependency). */
 export interface DuckDbModule {
-  DuckDBInstance: { create(path: string, opts?: Record<string, string>): Promise<{ connect(): Promise<{ runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> }> }> };
+  DuckDBInstance: {
+    create(
+      path: string,
+      opts?: Record<string, string>,
+    ): Promise<{ connect(): Promise<{ runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }> }> }>;
+  };
 }
 
 const duckName = '@duckdb/node-api';
@@ -35,10 +47,16 @@ export async function loadDuckDb(): Promise<DuckDbModule | null> {
   }
   const req = createRequire(peersDir);
   if (!existsSync(`${peersDir}node_modules/@duckdb/node-api`)) {
-    process.stderr.write('bench: installing @duckdb/node-api into bench/.peers for the side-by-side run...\n');
+    process.stderr.write(
+      'bench: installing @duckdb/node-api into bench/.peers for the side-by-side run...\n',
+    );
     mkdirSync(peersDir, { recursive: true });
     try {
-      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', peersDir, '@duckdb/node-api'], { stdio: 'ignore' });
+      execFileSync(
+        'npm',
+        ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', peersDir, '@duckdb/node-api'],
+        { stdio: 'ignore' },
+      );
     } catch {
       return null;
     }

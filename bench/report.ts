@@ -14,19 +14,34 @@ import { runDiff } from '../src/report/run-diff.js';
 import { writeBundles } from '../src/report/notify.js';
 import { GEO_ATTRIBUTION } from '../src/geo/index.js';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, size: { type: 'string', default: '1000000' }, 'census-only': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    size: { type: 'string', default: '1000000' },
+    'census-only': { type: 'boolean' },
+  },
+});
 const tmp = mkdtempSync(join(tmpdir(), 'excensus-bench-report-'));
 let dbPath = values.db;
 if (!dbPath) {
   dbPath = join(tmp, 'census.db');
   const census = fileURLToPath(new URL('./census.ts', import.meta.url));
-  const res = spawnSync(process.execPath, ['--import', 'tsx', census, '--size', values.size, '--db', dbPath, '--keep'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const res = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', census, '--size', values.size, '--db', dbPath, '--keep'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   if (res.status !== 0) throw new Error('bench/census.ts failed');
 }
 
 /** Counts bytes instead of keeping them. */
 function sink(): Writable & { bytes: number } {
-  const w = new Writable({ write(chunk: Buffer, _enc, cb) { w.bytes += chunk.length; cb(); } }) as Writable & { bytes: number };
+  const w = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      w.bytes += chunk.length;
+      cb();
+    },
+  }) as Writable & { bytes: number };
   w.bytes = 0;
   return w;
 }
@@ -36,8 +51,19 @@ const scans = await store.listScans();
 const scan = scans.at(-1);
 if (!scan) throw new Error('store has no scans');
 const asOf = '2025-11-23';
-const base: ReportOptions = { scan: String(scan.id), groupBy: [], filter: {}, asOf, asOfGiven: true, format: 'table', trend: false, topCountries: 10 };
-console.log(`store: ${dbPath} — scan "${scan.name}" with ${scan.counts.hosts.toLocaleString('en-US')} records`);
+const base: ReportOptions = {
+  scan: String(scan.id),
+  groupBy: [],
+  filter: {},
+  asOf,
+  asOfGiven: true,
+  format: 'table',
+  trend: false,
+  topCountries: 10,
+};
+console.log(
+  `store: ${dbPath} — scan "${scan.name}" with ${scan.counts.hosts.toLocaleString('en-US')} records`,
+);
 
 async function time(label: string, f: () => Promise<string>): Promise<void> {
   const t = performance.now();
@@ -45,11 +71,31 @@ async function time(label: string, f: () => Promise<string>): Promise<void> {
   console.log(`  ${label.padEnd(36)} ${(performance.now() - t).toFixed(0).padStart(7)} ms  ${extra}`);
 }
 
-await time('headline census (table)', async () => { const o = sink(); await runReport(store, base, o); return `${o.bytes} bytes (target < 1000 ms)`; });
-await time('headline census (--json)', async () => { const o = sink(); await runReport(store, { ...base, format: 'json' }, o); return `${o.bytes} bytes`; });
-await time('HTML report (map, charts, trend)', async () => { const o = sink(); await runReport(store, { ...base, format: 'html' }, o); return `${(o.bytes / 1024).toFixed(0)} KiB`; });
-await time('--by continent,country --json', async () => { const o = sink(); await runReport(store, { ...base, groupBy: ['continent', 'country'], format: 'json' }, o); return `${o.bytes} bytes`; });
-await time('--by asn --json (with asn_org)', async () => { const o = sink(); await runReport(store, { ...base, groupBy: ['asn'], format: 'json' }, o); return `${o.bytes} bytes`; });
+await time('headline census (table)', async () => {
+  const o = sink();
+  await runReport(store, base, o);
+  return `${o.bytes} bytes (target < 1000 ms)`;
+});
+await time('headline census (--json)', async () => {
+  const o = sink();
+  await runReport(store, { ...base, format: 'json' }, o);
+  return `${o.bytes} bytes`;
+});
+await time('HTML report (map, charts, trend)', async () => {
+  const o = sink();
+  await runReport(store, { ...base, format: 'html' }, o);
+  return `${(o.bytes / 1024).toFixed(0)} KiB`;
+});
+await time('--by continent,country --json', async () => {
+  const o = sink();
+  await runReport(store, { ...base, groupBy: ['continent', 'country'], format: 'json' }, o);
+  return `${o.bytes} bytes`;
+});
+await time('--by asn --json (with asn_org)', async () => {
+  const o = sink();
+  await runReport(store, { ...base, groupBy: ['asn'], format: 'json' }, o);
+  return `${o.bytes} bytes`;
+});
 if (values['census-only']) {
   await store.close();
   rmSync(tmp, { recursive: true, force: true });
@@ -62,11 +108,22 @@ await time('host CSV export', async () => {
 });
 await time('notify --by asn', async () => {
   const t = performance.now();
-  const r = await writeBundles(store, scan.id, { by: 'asn', outDir: join(tmp, 'notify'), asOf, all: false, attribution: GEO_ATTRIBUTION, scanName: scan.name });
+  const r = await writeBundles(store, scan.id, {
+    by: 'asn',
+    outDir: join(tmp, 'notify'),
+    asOf,
+    all: false,
+    attribution: GEO_ATTRIBUTION,
+    scanName: scan.name,
+  });
   return `${r.owners.toLocaleString('en-US')} bundles, ${r.hosts.toLocaleString('en-US')} hosts, ${Math.round((r.hosts + r.skipped) / ((performance.now() - t) / 1000)).toLocaleString('en-US')} records/s`;
 });
 await time('diff (scan against itself)', async () => {
-  const d = await runDiff(store, { scanA: String(scan.id), scanB: String(scan.id), asOf, json: true, all: false }, sink());
+  const d = await runDiff(
+    store,
+    { scanA: String(scan.id), scanB: String(scan.id), asOf, json: true, all: false },
+    sink(),
+  );
   return `${d.changes.length.toLocaleString('en-US')} hosts compared`;
 });
 await store.close();

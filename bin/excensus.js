@@ -5,12 +5,18 @@ import { fileURLToPath } from 'node:url';
 import { commandV8Flags } from './v8-flags.js';
 
 const args = process.argv.slice(2);
-const flags = (commandV8Flags[args[0]] ?? []).filter((f) => !process.execArgv.some((a) => a.split('=')[0] === f.split('=')[0]));
+const flags = (commandV8Flags[args[0]] ?? []).filter(
+  (f) => !process.execArgv.some((a) => a.split('=')[0] === f.split('=')[0]),
+);
 
 if (flags.length > 0) {
   // Re-run under the command's V8 flags; the child handles Ctrl-C itself (it saves its progress), so the
   // launcher only waits for it and passes its exit status on.
-  const child = spawn(process.execPath, [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...args],
+    { stdio: 'inherit' },
+  );
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
     if (signal) process.kill(process.pid, signal);
@@ -22,8 +28,15 @@ if (flags.length > 0) {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  import('../dist/src/cli/main.js').then((m) => m.main(args)).then(
-    (code) => { process.exitCode = code; },
-    (err) => { console.error(err?.stack ?? String(err)); process.exitCode = 1; },
-  );
+  import('../dist/src/cli/main.js')
+    .then((m) => m.main(args))
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (err) => {
+        console.error(err?.stack ?? String(err));
+        process.exitCode = 1;
+      },
+    );
 }

@@ -1,1 +1,5 @@
-export declare const commandV8Flags: { scan: string[]; ingest: string[]; [command: string]: string[] | undefined };
+export declare const commandV8Flags: {
+  scan: string[];
+  ingest: string[];
+  [command: string]: string[] | undefined;
+};

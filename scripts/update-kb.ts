@@ -8,7 +8,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateKnowledgeBase, type GeneratedFiles, type GeneratorInput } from '../src/kb/generate.js';
-import { buildAnnotationsSchema, cveAnnotationsSchema, lifecycleAnnotationsSchema } from '../src/kb/annotations.js';
+import {
+  buildAnnotationsSchema,
+  cveAnnotationsSchema,
+  lifecycleAnnotationsSchema,
+} from '../src/kb/annotations.js';
 
 export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 export const dataDir = join(repoRoot, 'data');
@@ -27,7 +31,9 @@ export function readGeneratorInput(referenceDir: string, annotationsDir = dataDi
     lifecycleCsv: readFileSync(join(referenceDir, 'exchange-lifecycle.csv'), 'utf8'),
     cvesCsv: readFileSync(join(referenceDir, 'exchange-cves.csv'), 'utf8'),
     buildNotes: buildAnnotationsSchema.parse(readJson(join(annotationsDir, 'builds.annotations.json'))),
-    lifecycleNotes: lifecycleAnnotationsSchema.parse(readJson(join(annotationsDir, 'lifecycle.annotations.json'))),
+    lifecycleNotes: lifecycleAnnotationsSchema.parse(
+      readJson(join(annotationsDir, 'lifecycle.annotations.json')),
+    ),
     cveNotes: cveAnnotationsSchema.parse(readJson(join(annotationsDir, 'cves.annotations.json'))),
   };
 }
@@ -43,7 +49,9 @@ function main(): number {
   const { values } = parseArgs({ options: { reference: { type: 'string' }, check: { type: 'boolean' } } });
   const refDir = values.reference ? resolve(values.reference) : defaultReferenceDir();
   if (!existsSync(join(refDir, 'exchange-builds.csv'))) {
-    console.error(`update-kb: no exchange-builds.csv in ${refDir} (set --reference or EXCENSUS_REFERENCE_DIR)`);
+    console.error(
+      `update-kb: no exchange-builds.csv in ${refDir} (set --reference or EXCENSUS_REFERENCE_DIR)`,
+    );
     return 2;
   }
   const files = generateKnowledgeBase(readGeneratorInput(refDir));
@@ -53,7 +61,9 @@ function main(): number {
     return drifted.length ? 1 : 0;
   }
   for (const name of drifted) writeFileSync(join(dataDir, name), files[name as keyof GeneratedFiles]);
-  console.error(drifted.length ? `update-kb: wrote ${drifted.join(', ')}` : 'update-kb: data/ already up to date');
+  console.error(
+    drifted.length ? `update-kb: wrote ${drifted.join(', ')}` : 'update-kb: data/ already up to date',
+  );
   return 0;
 }
 

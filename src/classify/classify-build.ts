@@ -20,14 +20,30 @@ function joinNotes(...notes: (string | undefined)[]): string | undefined {
 
 function empty(b: ParsedBuild, note: string, recommendation: string): Classification {
   return {
-    build: b.text, precision: b.precision, product: null, onPremises: true, release: null, releaseKind: null, releaseDate: null,
-    exact: false, note, eol: false, eolDate: null, daysPastEol: null, vulns: [], recommendation,
+    build: b.text,
+    precision: b.precision,
+    product: null,
+    onPremises: true,
+    release: null,
+    releaseKind: null,
+    releaseDate: null,
+    exact: false,
+    note,
+    eol: false,
+    eolDate: null,
+    daysPastEol: null,
+    vulns: [],
+    recommendation,
   };
 }
 
 function hosted(b: ParsedBuild, p: ProductInfo): Classification {
   return {
-    ...empty(b, p.note ?? `${b.text} is a ${p.product} build, not an on-premises server.`, `Nothing to install: ${p.product} is maintained by Microsoft`),
+    ...empty(
+      b,
+      p.note ?? `${b.text} is a ${p.product} build, not an on-premises server.`,
+      `Nothing to install: ${p.product} is maintained by Microsoft`,
+    ),
     product: p.product,
     onPremises: false,
   };
@@ -54,7 +70,9 @@ function classifyOnPremises(kb: KnowledgeBase, b: ParsedBuild, p: ProductInfo, a
   };
   if (b.precision === 'cu' && m.line) {
     out.cu = m.line.base.release;
-    out.sus = m.line.rows.filter((r) => r !== m.line?.base && r.kind !== 'Preview' && releasedBy(r.date, asOf)).map((r) => r.release);
+    out.sus = m.line.rows
+      .filter((r) => r !== m.line?.base && r.kind !== 'Preview' && releasedBy(r.date, asOf))
+      .map((r) => r.release);
   }
   // A three-part row is all the table knows of that release: nothing is hidden then.
   const precisionNote = row && row.parts.length === 3 ? undefined : PRECISION_NOTE[b.precision];
@@ -70,12 +88,17 @@ const memo = new WeakMap<KnowledgeBase, Map<string, Classification>>();
 const MEMO_LIMIT = 20_000;
 
 function deepFreeze<T extends object>(o: T): T {
-  for (const v of Object.values(o)) if (v && typeof v === 'object' && !Object.isFrozen(v)) deepFreeze(v as object);
+  for (const v of Object.values(o))
+    if (v && typeof v === 'object' && !Object.isFrozen(v)) deepFreeze(v as object);
   return Object.freeze(o);
 }
 
 /** Classifies one build. Errors (not a build, unknown major) come back as `{ error }`, never thrown. */
-export function classifyBuild(input: string | ParsedBuild, kb: KnowledgeBase, asOf: string): Classification | { error: string } {
+export function classifyBuild(
+  input: string | ParsedBuild,
+  kb: KnowledgeBase,
+  asOf: string,
+): Classification | { error: string } {
   const b = typeof input === 'string' ? parseBuild(input, kb) : input;
   if ('error' in b) return b;
   let cache = memo.get(kb);
@@ -89,10 +112,21 @@ export function classifyBuild(input: string | ParsedBuild, kb: KnowledgeBase, as
 function classifyParsed(kb: KnowledgeBase, b: ParsedBuild, asOf: string): Classification {
   const pm = productOf(kb, b.parts);
   if (pm.kind === 'ambiguous') {
-    return empty(b, `${b.text} is shared by ${pm.products.join(' and ')}; the build part is needed to tell them apart.`, 'Read the full build number to identify the product');
+    return empty(
+      b,
+      `${b.text} is shared by ${pm.products.join(' and ')}; the build part is needed to tell them apart.`,
+      'Read the full build number to identify the product',
+    );
   }
   if (pm.kind === 'unknown') {
-    return { ...empty(b, `${b.text} matches no known product line.`, 'Identify the product by hand: the build matches no known line'), vulns: unknownVulns(kb, asOf) };
+    return {
+      ...empty(
+        b,
+        `${b.text} matches no known product line.`,
+        'Identify the product by hand: the build matches no known line',
+      ),
+      vulns: unknownVulns(kb, asOf),
+    };
   }
   if (!pm.product.onPremises) return hosted(b, pm.product);
   return classifyOnPremises(kb, b, pm.product, asOf);

@@ -1,7 +1,13 @@
 // Folds per-CVE verdicts into one status per family: the worst of its CVEs.
 import type { VulnStatus, VulnVerdict } from '../core/classification.js';
 
-const SEVERITY: Record<VulnStatus, number> = { vulnerable: 4, likely: 3, unassessed: 2, unknown: 1, patched: 0 };
+const SEVERITY: Record<VulnStatus, number> = {
+  vulnerable: 4,
+  likely: 3,
+  unassessed: 2,
+  unknown: 1,
+  patched: 0,
+};
 
 export function familyStatuses(vulns: readonly VulnVerdict[]): { family: string; status: VulnStatus }[] {
   const worst = new Map<string, VulnStatus>();
@@ -14,5 +20,7 @@ export function familyStatuses(vulns: readonly VulnVerdict[]): { family: string;
 
 /** Family keys whose worst status is `status`, in first-seen order. */
 export function familiesWith(vulns: readonly VulnVerdict[], status: VulnStatus): string[] {
-  return familyStatuses(vulns).filter((f) => f.status === status).map((f) => f.family);
+  return familyStatuses(vulns)
+    .filter((f) => f.status === status)
+    .map((f) => f.family);
 }

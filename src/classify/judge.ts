@@ -15,7 +15,8 @@ export interface JudgeContext {
   asOf: string;
 }
 
-const LOWER_BOUND_NOTE = 'The revision read is a lower bound (its source may not move with security updates): update-level verdicts are at best "likely".';
+const LOWER_BOUND_NOTE =
+  'The revision read is a lower bound (its source may not move with security updates): update-level verdicts are at best "likely".';
 
 function noEvidence(): Evidence {
   return { exchange: 'no', confidence: 'low', suspectReasons: [], signals: [], serverNames: [] };
@@ -31,7 +32,10 @@ const MAX_READINGS = 20_000;
  * Depends on the evidence's reading, the knowledge base and the date only; every record of one
  * reading gets the same frozen object.
  */
-export function classifyEvidence(ev: Evidence, ctx: Pick<JudgeContext, 'kb' | 'asOf'>): Classification | null {
+export function classifyEvidence(
+  ev: Evidence,
+  ctx: Pick<JudgeContext, 'kb' | 'asOf'>,
+): Classification | null {
   const build = ev.build;
   if (build === undefined) return null;
   let byReading = readings.get(ctx.kb);
@@ -43,7 +47,11 @@ export function classifyEvidence(ev: Evidence, ctx: Pick<JudgeContext, 'kb' | 'a
   return c;
 }
 
-function classifyReading(build: string, lowerBound: boolean, ctx: Pick<JudgeContext, 'kb' | 'asOf'>): Classification | null {
+function classifyReading(
+  build: string,
+  lowerBound: boolean,
+  ctx: Pick<JudgeContext, 'kb' | 'asOf'>,
+): Classification | null {
   const parsed = parseBuild(build, ctx.kb);
   if ('error' in parsed) return null;
   const c = classifyBuild(parsed, ctx.kb, ctx.asOf);
@@ -51,7 +59,11 @@ function classifyReading(build: string, lowerBound: boolean, ctx: Pick<JudgeCont
   if (!lowerBound) return c;
   const floor = classifyBuild({ ...parsed, precision: 'cu' }, ctx.kb, ctx.asOf);
   if ('error' in floor) return c;
-  return Object.freeze({ ...c, vulns: floor.vulns, note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE });
+  return Object.freeze({
+    ...c,
+    vulns: floor.vulns,
+    note: c.note ? `${c.note} ${LOWER_BOUND_NOTE}` : LOWER_BOUND_NOTE,
+  });
 }
 
 function statusOf(ev: Evidence, onPremises: boolean): HostStatus {

@@ -24,7 +24,10 @@ function knownMajors(kb: KnowledgeBase): number[] {
  * Accepts 2, 3 or 4 parts (precision product / cu / full), zero-padded long form
  * (padded minor, build and revision) and the admin-display form (read as the CU only).
  */
-export function parseBuild(input: string, kb: KnowledgeBase = loadKnowledgeBase()): ParsedBuild | { error: string } {
+export function parseBuild(
+  input: string,
+  kb: KnowledgeBase = loadKnowledgeBase(),
+): ParsedBuild | { error: string } {
   const s = input.trim();
   let parts: number[] | null;
   let precision: Precision;
@@ -34,12 +37,17 @@ export function parseBuild(input: string, kb: KnowledgeBase = loadKnowledgeBase(
     precision = 'cu';
   } else {
     parts = splitVersion(s);
-    if (!parts) return { error: `"${input}" is not a build number (expected major.minor[.build[.revision]], 2 to 4 numbers separated by dots)` };
+    if (!parts)
+      return {
+        error: `"${input}" is not a build number (expected major.minor[.build[.revision]], 2 to 4 numbers separated by dots)`,
+      };
     precision = parts.length === 4 ? 'full' : parts.length === 3 ? 'cu' : 'product';
   }
   const majors = knownMajors(kb);
   if (!majors.includes(parts[0] ?? -1)) {
-    return { error: `"${input}": major version ${parts[0]} matches no known product (known majors: ${majors.join(', ')})` };
+    return {
+      error: `"${input}": major version ${parts[0]} matches no known product (known majors: ${majors.join(', ')})`,
+    };
   }
   return { parts, text: formatVersion(parts), precision };
 }

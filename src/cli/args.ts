@@ -39,10 +39,18 @@ export interface CommandSpec {
   run(ctx: CommandContext): Promise<number>;
 }
 
-export function parseCommandArgs(spec: CommandSpec, argv: string[], env: NodeJS.ProcessEnv): { values: OptionValues; positionals: string[] } {
+export function parseCommandArgs(
+  spec: CommandSpec,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { values: OptionValues; positionals: string[] } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const o of spec.options) {
-    options[o.name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    options[o.name] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+    };
   }
   let parsed;
   try {
@@ -54,7 +62,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[], env: NodeJS.
   for (const o of spec.options) {
     if (values[o.name] !== undefined) continue;
     const fromEnv = o.env ? env[o.env] : undefined;
-    if (fromEnv !== undefined && fromEnv !== '') values[o.name] = o.type === 'boolean' ? /^(1|true|yes)$/i.test(fromEnv) : fromEnv;
+    if (fromEnv !== undefined && fromEnv !== '')
+      values[o.name] = o.type === 'boolean' ? /^(1|true|yes)$/i.test(fromEnv) : fromEnv;
     else if (o.default !== undefined) values[o.name] = o.default;
   }
   return { values, positionals: parsed.positionals };
@@ -65,7 +74,10 @@ export function formatHelp(spec: CommandSpec): string {
   if (spec.options.length > 0) lines.push('Options:');
   for (const o of spec.options) {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
-    const extra = [o.env ? `env ${o.env}` : '', o.default !== undefined && o.default !== false ? `default ${String(o.default)}` : '']
+    const extra = [
+      o.env ? `env ${o.env}` : '',
+      o.default !== undefined && o.default !== false ? `default ${String(o.default)}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     lines.push(`  ${flag.padEnd(30)} ${o.description}${extra ? ` (${extra})` : ''}`);
@@ -88,6 +100,7 @@ export function list(values: OptionValues, name: string): string[] {
 export function int(values: OptionValues, name: string, min = 0): number | undefined {
   const v = str(values, name);
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < min)
+    throw new UsageError(`--${name} must be an integer >= ${min}, got "${v}"`);
   return Number(v);
 }

@@ -7,7 +7,15 @@ import { ConfigError, DataError, UsageError } from '../core/errors.js';
 function topHelp(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
   const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: excensus <command> [options]', '', 'Commands:', ...rows, '', 'Run `excensus <command> --help` for a command\'s options.', ''].join('\n');
+  return [
+    'Usage: excensus <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    "Run `excensus <command> --help` for a command's options.",
+    '',
+  ].join('\n');
 }
 
 export async function main(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {

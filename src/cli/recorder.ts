@@ -2,7 +2,16 @@
 // bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
 import { continentOf, createGeoResolver, hasSourceGeoAndNetwork, withContinent } from '../geo/index.js';
-import { DEFAULT_STORE_PATH, openStore, type HostBatch, type PlainCount, type ScanInfo, type ScanMeta, type Store, type StoredHost } from '../store/index.js';
+import {
+  DEFAULT_STORE_PATH,
+  openStore,
+  type HostBatch,
+  type PlainCount,
+  type ScanInfo,
+  type ScanMeta,
+  type Store,
+  type StoredHost,
+} from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
 import type { PlainCount as IngestPlainCount } from '../ingest/plain-tally.js';
 import { ConfigError } from '../core/errors.js';
@@ -10,21 +19,48 @@ import type { OptionSpec, OptionValues } from './args.js';
 import { bool, str } from './args.js';
 
 export const geoOptions: OptionSpec[] = [
-  { name: 'geo-country-db', type: 'string', valueName: 'FILE', description: 'your own GeoLite2 Country/City .mmdb (default: the bundled snapshot)', env: 'EXCENSUS_GEO_COUNTRY_DB' },
-  { name: 'geo-asn-db', type: 'string', valueName: 'FILE', description: 'your own GeoLite2 ASN .mmdb (default: the bundled snapshot)', env: 'EXCENSUS_GEO_ASN_DB' },
-  { name: 'no-geo', type: 'boolean', description: 'do not add geolocation; keep only what the source carried' },
+  {
+    name: 'geo-country-db',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'your own GeoLite2 Country/City .mmdb (default: the bundled snapshot)',
+    env: 'EXCENSUS_GEO_COUNTRY_DB',
+  },
+  {
+    name: 'geo-asn-db',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'your own GeoLite2 ASN .mmdb (default: the bundled snapshot)',
+    env: 'EXCENSUS_GEO_ASN_DB',
+  },
+  {
+    name: 'no-geo',
+    type: 'boolean',
+    description: 'do not add geolocation; keep only what the source carried',
+  },
 ];
 
 export const scanNameOptions: OptionSpec[] = [
-  { name: 'name', type: 'string', valueName: 'NAME', description: 'name of the scan in the store (default: kind, source and time)' },
-  { name: 'series', type: 'string', valueName: 'KEY', description: 'series that trends compare (default: derived from the inputs)' },
+  {
+    name: 'name',
+    type: 'string',
+    valueName: 'NAME',
+    description: 'name of the scan in the store (default: kind, source and time)',
+  },
+  {
+    name: 'series',
+    type: 'string',
+    valueName: 'KEY',
+    description: 'series that trends compare (default: derived from the inputs)',
+  },
 ];
 
 export const resumeScanOption: OptionSpec = {
   name: 'resume-scan',
   type: 'string',
   valueName: 'REF',
-  description: 'continue an unfinished scan in the store (name, id, or "last"): targets already stored are not redone, none is duplicated',
+  description:
+    'continue an unfinished scan in the store (name, id, or "last"): targets already stored are not redone, none is duplicated',
 };
 
 export function geoResolverFrom(values: OptionValues): GeoResolver | null {
@@ -100,7 +136,11 @@ export class Recorder {
     delete h.recordJson;
     const known = this.o.geoOverrides?.get(r.ip);
     const current: GeoLookup = { ...(r.geo ? { geo: r.geo } : {}), ...(r.asn ? { asn: r.asn } : {}) };
-    const filled = known ? { geo: current.geo ?? known.geo, asn: current.asn ?? known.asn } : this.o.geo ? this.o.geo.fill(r.ip, current) : current;
+    const filled = known
+      ? { geo: current.geo ?? known.geo, asn: current.asn ?? known.asn }
+      : this.o.geo
+        ? this.o.geo.fill(r.ip, current)
+        : current;
     // without a resolver (--no-geo), a source's country still gets its continent, as above
     if (filled.geo) r.geo = withContinent(filled.geo);
     if (filled.asn) r.asn = filled.asn;
@@ -126,7 +166,8 @@ export class Recorder {
     }
     // Large batches make plain records cheap to write; observations (kilobytes each, against ~100
     // bytes for a plain record) bound the batch's memory instead.
-    if (batch.size >= (this.o.batchSize ?? 5000) || batch.observations >= MAX_PENDING_OBSERVATIONS) await this.send();
+    if (batch.size >= (this.o.batchSize ?? 5000) || batch.observations >= MAX_PENDING_OBSERVATIONS)
+      await this.send();
   }
 
   /**
@@ -172,11 +213,27 @@ export class Recorder {
  */
 function countable(h: StoredHost): boolean {
   const r = h.record;
-  return !h.observation && h.observationJson === undefined && !h.observationLine && r.status === 'not-exchange' && isPlainRecord(r) && r.geo?.source === 'source' && Boolean(r.geo.country) && r.asn?.source === 'source';
+  return (
+    !h.observation &&
+    h.observationJson === undefined &&
+    !h.observationLine &&
+    r.status === 'not-exchange' &&
+    isPlainRecord(r) &&
+    r.geo?.source === 'source' &&
+    Boolean(r.geo.country) &&
+    r.asn?.source === 'source'
+  );
 }
 
 function plainCount(country: string, asn: number, org: string, source: string, n: number): PlainCount {
-  return { source, country, continent: continentOf(country) ?? null, asn: asn >= 0 ? asn : null, asnOrg: org || null, n };
+  return {
+    source,
+    country,
+    continent: continentOf(country) ?? null,
+    asn: asn >= 0 ? asn : null,
+    asnOrg: org || null,
+    n,
+  };
 }
 
 /** Default names carry the time; two runs in one second get "-2", "-3"... rather than an error. */
@@ -196,18 +253,27 @@ export async function storeFrom(values: OptionValues): Promise<Store | null> {
     return await openStore(db);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError('E_STORE', `cannot open the store "${db}": ${(err as Error).message}`, { cause: err });
+    throw new ConfigError('E_STORE', `cannot open the store "${db}": ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
 /** The scan --resume continues: a named one, or the newest unfinished one of this kind and series. */
-export async function findResumable(store: Store, ref: string, kind: ScanMeta['kind'], series: string): Promise<ScanInfo> {
+export async function findResumable(
+  store: Store,
+  ref: string,
+  kind: ScanMeta['kind'],
+  series: string,
+): Promise<ScanInfo> {
   if (ref !== 'last') {
     const s = await store.getScan(ref);
     if (!s) throw new ConfigError('E_RESUME', `no scan "${ref}" in the store to resume`);
     return s;
   }
-  const candidates = (await store.listScans()).filter((s) => s.kind === kind && s.series === series && s.state !== 'complete');
+  const candidates = (await store.listScans()).filter(
+    (s) => s.kind === kind && s.series === series && s.state !== 'complete',
+  );
   const last = candidates.sort((a, b) => b.id - a.id)[0];
   if (!last) throw new ConfigError('E_RESUME', `no unfinished ${kind} of series "${series}" to resume`);
   return last;

@@ -7,7 +7,8 @@ import { DataError } from './errors.js';
 
 export function dataPath(...segments: string[]): string {
   const found = packagePath('data', ...segments);
-  if (found === null) throw new DataError(`data/${segments.join('/')} not found above ${fileURLToPath(import.meta.url)}`);
+  if (found === null)
+    throw new DataError(`data/${segments.join('/')} not found above ${fileURLToPath(import.meta.url)}`);
   return found;
 }
 

@@ -72,14 +72,7 @@ export interface AsnInfo {
 }
 
 export type ObservationSource =
-  | 'probe'
-  | 'shodan'
-  | 'censys'
-  | 'zgrab2'
-  | 'masscan'
-  | 'nmap'
-  | 'shadowserver'
-  | 'csv';
+  'probe' | 'shodan' | 'censys' | 'zgrab2' | 'masscan' | 'nmap' | 'shadowserver' | 'csv';
 
 export interface Observation {
   ip: string;

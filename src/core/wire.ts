@@ -25,9 +25,20 @@ export function vulnToWire(v: VulnVerdict): WireVuln {
 export function classificationToWire(c: Classification | null): Record<string, unknown> {
   if (!c) {
     return {
-      build: null, precision: null, product: null, on_premises: null, release: null,
-      release_kind: null, release_date: null, exact: null, note: null, eol: null,
-      eol_date: null, days_past_eol: null, vulns: [], recommendation: null,
+      build: null,
+      precision: null,
+      product: null,
+      on_premises: null,
+      release: null,
+      release_kind: null,
+      release_date: null,
+      exact: null,
+      note: null,
+      eol: null,
+      eol_date: null,
+      days_past_eol: null,
+      vulns: [],
+      recommendation: null,
     };
   }
   const out: Record<string, unknown> = {
@@ -91,9 +102,24 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
     ...(classification ? classificationToWire(r.classification) : {}),
     evidence: evidenceToWire(r.evidence),
     geo: r.geo
-      ? { country: r.geo.country ?? null, continent: r.geo.continent ?? null, region: r.geo.region ?? null, city: r.geo.city ?? null, source: r.geo.source }
+      ? {
+          country: r.geo.country ?? null,
+          continent: r.geo.continent ?? null,
+          region: r.geo.region ?? null,
+          city: r.geo.city ?? null,
+          source: r.geo.source,
+        }
       : null,
     asn: r.asn ? { number: r.asn.number, org: r.asn.org ?? null, source: r.asn.source } : null,
-    ...(r.probes ? { probes: r.probes.map((p) => ({ request: p.request, status: p.status, ms: p.ms, ...(p.error ? { error: p.error } : {}) })) } : {}),
+    ...(r.probes
+      ? {
+          probes: r.probes.map((p) => ({
+            request: p.request,
+            status: p.status,
+            ms: p.ms,
+            ...(p.error ? { error: p.error } : {}),
+          })),
+        }
+      : {}),
   };
 }

@@ -15,7 +15,11 @@ export function ruleAnchors(rs: RuleSet): string[] {
     if (d.weight === 'negative' || d.reads === 'reported' || d.reads === 'build') continue;
     if (d.reads === 'header' || d.reads === 'location') {
       if (d.anchors?.length) for (const a of d.anchors) out.add(a.toLowerCase());
-      else for (const n of r.names) { out.add(n); out.add(n.replaceAll('-', '_')); }
+      else
+        for (const n of r.names) {
+          out.add(n);
+          out.add(n.replaceAll('-', '_'));
+        }
     } else {
       for (const a of d.anchors ?? []) out.add(a.toLowerCase());
     }
@@ -26,7 +30,6 @@ export function ruleAnchors(rs: RuleSet): string[] {
   for (const a of all) if (!kept.some((k) => a.includes(k))) kept.push(a);
   return kept.sort();
 }
-
 
 /** One case-insensitive regex over all anchors; `test(text)` false means "cannot match". */
 export function anchorPattern(rs: RuleSet): RegExp {

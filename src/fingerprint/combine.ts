@@ -62,7 +62,13 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   const serverNames: string[] = [];
   for (const f of positives) if (f.serverName) pushUnique(serverNames, f.serverName, true);
   if (positives.length === 0) {
-    return { exchange: 'no', confidence: fired.length === 0 ? 'high' : 'medium', suspectReasons: [], signals, serverNames };
+    return {
+      exchange: 'no',
+      confidence: fired.length === 0 ? 'high' : 'medium',
+      suspectReasons: [],
+      signals,
+      serverNames,
+    };
   }
   // The certificate of an Exchange host often names it internally (the default self-signed one does:
   // NetBIOS CN, FQDN SAN); owners and CERTs want those names beside the ones the headers leaked.
@@ -73,12 +79,19 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   }
   for (const c of contradictions(positives)) suspectReasons.push(c);
 
-  const withBuild = positives.map((f) => f.signal).filter((s) => s.build !== undefined).sort(betterBuild);
+  const withBuild = positives
+    .map((f) => f.signal)
+    .filter((s) => s.build !== undefined)
+    .sort(betterBuild);
   const best = withBuild[0];
   const definitive = new Set(positives.filter((f) => f.signal.weight === 'definitive').map((f) => f.rule.id));
   const distinct = new Set(positives.map((f) => f.rule.id));
   const confidence =
-    definitive.size > 0 && distinct.size >= 2 ? 'high' : definitive.size > 0 || distinct.size >= 2 ? 'medium' : 'low';
+    definitive.size > 0 && distinct.size >= 2
+      ? 'high'
+      : definitive.size > 0 || distinct.size >= 2
+        ? 'medium'
+        : 'low';
   const ev: Evidence = {
     exchange: suspectReasons.length > 0 ? 'suspect' : 'yes',
     precision: best?.precision ?? 'product',

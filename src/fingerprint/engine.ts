@@ -90,7 +90,10 @@ export function runRules(rs: RuleSet, obs: Observation): Fired[] {
     for (const r of rs.tlsRules) {
       for (const name of names) {
         const hit = r.test(name);
-        if (hit) { out.push(toFired(r, hit, 'tls name')); break; }
+        if (hit) {
+          out.push(toFired(r, hit, 'tls name'));
+          break;
+        }
       }
     }
   }
@@ -100,7 +103,10 @@ export function runRules(rs: RuleSet, obs: Observation): Fired[] {
       for (const kind of r.names) {
         const text = banners[kind as keyof typeof banners];
         const hit = text ? r.test(text) : undefined;
-        if (hit) { out.push(toFired(r, hit, `banner ${kind}`)); break; }
+        if (hit) {
+          out.push(toFired(r, hit, `banner ${kind}`));
+          break;
+        }
       }
     }
   }
@@ -110,7 +116,10 @@ export function runRules(rs: RuleSet, obs: Observation): Fired[] {
       for (const field of r.names) {
         const v = reported[field as keyof typeof reported];
         const hit = typeof v === 'string' ? r.test(v) : undefined;
-        if (hit) { out.push(toFired(r, hit, `reported ${field}`)); break; }
+        if (hit) {
+          out.push(toFired(r, hit, `reported ${field}`));
+          break;
+        }
       }
     }
   }

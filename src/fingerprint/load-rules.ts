@@ -25,7 +25,9 @@ function readRuleFile(path: string): RuleDef[] {
   const parsed = ruleFileSchema.safeParse(doc);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new DataError(`${path}: invalid rule file at ${first?.path.join('.') ?? '?'}: ${first?.message ?? ''}`);
+    throw new DataError(
+      `${path}: invalid rule file at ${first?.path.join('.') ?? '?'}: ${first?.message ?? ''}`,
+    );
   }
   return parsed.data.rules;
 }
@@ -43,10 +45,12 @@ function checkRules(defs: RuleDef[], origin: string): void {
       const other = byId.get(dep);
       if (!other) throw new DataError(`${origin}: rule ${d.id} needs unknown rule ${dep}`);
       if (other.sameResponseAs) throw new DataError(`${origin}: rule ${d.id} needs conditional rule ${dep}`);
-      if (other.weight === 'negative') throw new DataError(`${origin}: rule ${d.id} needs negative rule ${dep}`);
+      if (other.weight === 'negative')
+        throw new DataError(`${origin}: rule ${d.id} needs negative rule ${dep}`);
     }
     // The ingest pre-filter relies on anchors: a positive text rule without one could be skipped.
-    const anchored = d.reads === 'header' || d.reads === 'location' || d.reads === 'reported' || d.reads === 'build';
+    const anchored =
+      d.reads === 'header' || d.reads === 'location' || d.reads === 'reported' || d.reads === 'build';
     if (d.weight !== 'negative' && !anchored && !d.anchors?.length) {
       throw new DataError(`${origin}: positive rule ${d.id} reading ${d.reads} needs anchors`);
     }
@@ -59,7 +63,9 @@ export function loadRules(dir?: string): RuleSet {
   const hit = cache.get(root);
   if (hit) return hit;
   if (!existsSync(root)) throw new DataError(`fingerprint rules directory not found: ${root}`);
-  const files = readdirSync(root).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  const files = readdirSync(root)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort();
   if (files.length === 0) throw new DataError(`no rule files in ${root}`);
   const defs = files.flatMap((f) => readRuleFile(join(root, f)));
   checkRules(defs, root);

@@ -102,15 +102,27 @@ export const ruleSchema = z
   .strict()
   .superRefine((r, ctx) => {
     const needsNames = ['header', 'banner', 'favicon', 'reported'].includes(r.reads);
-    if (needsNames && !r.names) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: reads ${r.reads} needs names` });
-    const allowed: Partial<Record<string, readonly string[]>> = { banner: BANNER_KINDS, favicon: FAVICON_KINDS, reported: REPORTED_FIELDS };
+    if (needsNames && !r.names)
+      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: reads ${r.reads} needs names` });
+    const allowed: Partial<Record<string, readonly string[]>> = {
+      banner: BANNER_KINDS,
+      favicon: FAVICON_KINDS,
+      reported: REPORTED_FIELDS,
+    };
     const known = allowed[r.reads];
     for (const n of known ? (r.names ?? []) : []) {
-      if (!known?.includes(n)) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: ${r.reads} has no part named ${n} (known: ${known?.join(', ')})` });
+      if (!known?.includes(n))
+        ctx.addIssue({
+          code: 'custom',
+          message: `rule ${r.id}: ${r.reads} has no part named ${n} (known: ${known?.join(', ')})`,
+        });
     }
-    if (r.weight === 'negative' && !r.reason) ctx.addIssue({ code: 'custom', message: `rule ${r.id}: negative rule needs a reason` });
-    if (r.within !== undefined && r.reads !== 'body') ctx.addIssue({ code: 'custom', message: `rule ${r.id}: within only applies to body rules` });
-    if (r.match.absent && r.reads !== 'header') ctx.addIssue({ code: 'custom', message: `rule ${r.id}: absent only applies to headers` });
+    if (r.weight === 'negative' && !r.reason)
+      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: negative rule needs a reason` });
+    if (r.within !== undefined && r.reads !== 'body')
+      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: within only applies to body rules` });
+    if (r.match.absent && r.reads !== 'header')
+      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: absent only applies to headers` });
   });
 
 export const ruleFileSchema = z

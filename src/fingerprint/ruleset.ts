@@ -26,9 +26,19 @@ export interface RuleSet {
 
 export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
   const rs: RuleSet = {
-    rules: [], headerRules: new Map(), absentRules: [], absentNames: new Set(),
-    bodyRules: [], pathRules: [], statusRules: [], faviconRules: [], tlsRules: [], bannerRules: [],
-    reportedRules: [], buildRules: [], origin,
+    rules: [],
+    headerRules: new Map(),
+    absentRules: [],
+    absentNames: new Set(),
+    bodyRules: [],
+    pathRules: [],
+    statusRules: [],
+    faviconRules: [],
+    tlsRules: [],
+    bannerRules: [],
+    reportedRules: [],
+    buildRules: [],
+    origin,
   };
   for (const def of defs) {
     const rule = compileRule(def.reads === 'location' ? { ...def, names: ['location'] } : def);
@@ -47,14 +57,30 @@ export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
           }
         }
         break;
-      case 'body': rs.bodyRules.push(rule); break;
-      case 'path': rs.pathRules.push(rule); break;
-      case 'status': rs.statusRules.push(rule); break;
-      case 'favicon': rs.faviconRules.push(rule); break;
-      case 'tls': rs.tlsRules.push(rule); break;
-      case 'banner': rs.bannerRules.push(rule); break;
-      case 'reported': rs.reportedRules.push(rule); break;
-      case 'build': rs.buildRules.push(rule); break;
+      case 'body':
+        rs.bodyRules.push(rule);
+        break;
+      case 'path':
+        rs.pathRules.push(rule);
+        break;
+      case 'status':
+        rs.statusRules.push(rule);
+        break;
+      case 'favicon':
+        rs.faviconRules.push(rule);
+        break;
+      case 'tls':
+        rs.tlsRules.push(rule);
+        break;
+      case 'banner':
+        rs.bannerRules.push(rule);
+        break;
+      case 'reported':
+        rs.reportedRules.push(rule);
+        break;
+      case 'build':
+        rs.buildRules.push(rule);
+        break;
     }
   }
   return rs;

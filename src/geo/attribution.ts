@@ -7,4 +7,5 @@ export const GEO_ATTRIBUTION =
   'Country data: GeoFeed, RIR WHOIS and ASN data by the NRO, CC BY 4.0.';
 
 /** Short form for one-line footers. */
-export const GEO_ATTRIBUTION_SHORT = 'Geo/ASN: ip-location-db (RouteViews, DB-IP https://db-ip.com, NRO), CC BY 4.0';
+export const GEO_ATTRIBUTION_SHORT =
+  'Geo/ASN: ip-location-db (RouteViews, DB-IP https://db-ip.com, NRO), CC BY 4.0';

@@ -1,4 +1,10 @@
 // Offline geolocation: IP -> country, continent, ASN; names for codes; data attribution.
 export { createGeoResolver, type GeoResolver, type GeoResolverOptions, type GeoLookup } from './resolver.js';
-export { continentName, continentOf, countryName, hasSourceGeoAndNetwork, withContinent } from './countries.js';
+export {
+  continentName,
+  continentOf,
+  countryName,
+  hasSourceGeoAndNetwork,
+  withContinent,
+} from './countries.js';
 export { GEO_ATTRIBUTION, GEO_ATTRIBUTION_SHORT } from './attribution.js';

@@ -39,7 +39,8 @@ type MmdbRecord = {
 };
 
 const require = createRequire(import.meta.url);
-const pkgFile = (pkg: string, file: string): string => require.resolve(`${pkg}/package.json`).replace(/package\.json$/, file);
+const pkgFile = (pkg: string, file: string): string =>
+  require.resolve(`${pkg}/package.json`).replace(/package\.json$/, file);
 
 /** The fields we read, whichever vendor's schema the file follows. */
 interface Mmdb {
@@ -52,7 +53,11 @@ function openMmdb(path: string, want: 'country' | 'asn'): Mmdb {
   try {
     reader = new Reader<Response>(readFileSync(path));
   } catch (err) {
-    throw new ConfigError('E_GEO_DB', `cannot read geolocation database "${path}": ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(
+      'E_GEO_DB',
+      `cannot read geolocation database "${path}": ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   // GeoLite2-ASN / GeoLite2-Country / GeoLite2-City, ip-location-db's "country"...
   const type = reader.metadata.databaseType;
@@ -71,16 +76,24 @@ export function createGeoResolver(opts: GeoResolverOptions = {}): GeoResolver {
   let asnMmdb: Mmdb | null = null;
   let asnIndex: AsnIndex | null = null;
   const countryReader = () =>
-    (country ??= openMmdb(opts.countryDb ?? pkgFile('@ip-location-db/geo-whois-asn-country-mmdb', 'geo-whois-asn-country.mmdb'), 'country'));
+    (country ??= openMmdb(
+      opts.countryDb ?? pkgFile('@ip-location-db/geo-whois-asn-country-mmdb', 'geo-whois-asn-country.mmdb'),
+      'country',
+    ));
 
   function lookupAsn(ip: string): AsnInfo | undefined {
     if (opts.asnDb) {
       const r = (asnMmdb ??= openMmdb(opts.asnDb, 'asn')).get(ip);
       if (!r?.autonomous_system_number) return undefined;
       const org = r.autonomous_system_organization;
-      return org ? { number: r.autonomous_system_number, org, source: asnSource } : { number: r.autonomous_system_number, source: asnSource };
+      return org
+        ? { number: r.autonomous_system_number, org, source: asnSource }
+        : { number: r.autonomous_system_number, source: asnSource };
     }
-    asnIndex ??= loadAsnIndexFromCsv(pkgFile('@ip-location-db/asn', 'asn-ipv4-num.csv'), pkgFile('@ip-location-db/asn', 'asn-ipv6-num.csv')).index;
+    asnIndex ??= loadAsnIndexFromCsv(
+      pkgFile('@ip-location-db/asn', 'asn-ipv4-num.csv'),
+      pkgFile('@ip-location-db/asn', 'asn-ipv6-num.csv'),
+    ).index;
     const v4 = isIP(ip) === 4 ? ip : mappedIpv4(ip);
     if (v4 !== null) {
       const n = ipv4ToNumber(v4);

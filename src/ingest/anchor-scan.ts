@@ -6,7 +6,14 @@
 // one loop: each step waits on two dependent loads, and four independent chains keep the CPU busy.
 
 /** ASCII case fold, with "_" and "-" alike (header names are written both ways). */
-import { META_WIDTH, compileNative, nativeScanner, noteNativeFailure, type NativeScanner, type SniffedLines } from './native-scan.js';
+import {
+  META_WIDTH,
+  compileNative,
+  nativeScanner,
+  noteNativeFailure,
+  type NativeScanner,
+  type SniffedLines,
+} from './native-scan.js';
 
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i === 95 ? 45 : i;
@@ -91,7 +98,12 @@ export class BlockScanner {
   sniffLines(buf: Uint8Array, start: number, end: number, roles: Int32Array): SniffedLines | null {
     if (!this.native) return null;
     const { lib, handle } = this.native;
-    let r = (this.sniffed ??= { count: 0, lines: new Int32Array(3 * 4096), meta: new Int32Array(META_WIDTH * 4096), out: Buffer.allocUnsafe(end - start + 4096) });
+    let r = (this.sniffed ??= {
+      count: 0,
+      lines: new Int32Array(3 * 4096),
+      meta: new Int32Array(META_WIDTH * 4096),
+      out: Buffer.allocUnsafe(end - start + 4096),
+    });
     if (r.out.length < end - start + 4096) r.out = Buffer.allocUnsafe(end - start + 4096);
     for (;;) {
       const n = lib.sniffBlock(handle, buf, start, end, roles, r.lines, r.meta, r.out);
@@ -100,7 +112,12 @@ export class BlockScanner {
         return r;
       }
       // too small for this block: grow everything and read it again
-      r = this.sniffed = { count: 0, lines: new Int32Array(r.lines.length * 2), meta: new Int32Array(r.meta.length * 2), out: Buffer.allocUnsafe(r.out.length * 2) };
+      r = this.sniffed = {
+        count: 0,
+        lines: new Int32Array(r.lines.length * 2),
+        meta: new Int32Array(r.meta.length * 2),
+        out: Buffer.allocUnsafe(r.out.length * 2),
+      };
     }
   }
 
@@ -219,7 +236,11 @@ export class BlockScanner {
 }
 
 /** The native tables, or null (the JavaScript loop then runs) when this build refuses them: a stale native build. */
-function tryCompile(lib: NativeScanner, compiled: Compiled[], freq: Uint32Array | undefined): { lib: NativeScanner; handle: object } | null {
+function tryCompile(
+  lib: NativeScanner,
+  compiled: Compiled[],
+  freq: Uint32Array | undefined,
+): { lib: NativeScanner; handle: object } | null {
   try {
     return { lib, handle: compileNative(lib, compiled, freq) };
   } catch (err) {
@@ -253,7 +274,8 @@ function rarestWindow(folded: Uint8Array, m: number, freq: Uint32Array): number 
   let bestCost = Infinity;
   for (let w = 0; w <= folded.length - m; w++) {
     let cost = 0;
-    for (let j = 0; j <= m - 2; j++) cost += freq[(folded[w + j]! << 8) | folded[w + j + 1]!]! * (j === m - 2 ? 8 : 1);
+    for (let j = 0; j <= m - 2; j++)
+      cost += freq[(folded[w + j]! << 8) | folded[w + j + 1]!]! * (j === m - 2 ? 8 : 1);
     if (cost < bestCost) {
       bestCost = cost;
       best = w;

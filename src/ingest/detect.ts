@@ -18,24 +18,40 @@ export function detectFormat(head: Buffer, name: string, forced?: string): Detec
   if (trimmed.startsWith('<')) {
     if (/<nmaprun\b/.test(text) || lower.endsWith('.xml')) return { format: 'nmap', layout: 'document' };
   }
-  if (/^#masscan\b/.test(trimmed) || /^(open|closed|banner) (tcp|udp|sctp) \d+ /.test(trimmed)) return { format: 'masscan', layout: 'lines', variant: 'list' };
+  if (/^#masscan\b/.test(trimmed) || /^(open|closed|banner) (tcp|udp|sctp) \d+ /.test(trimmed))
+    return { format: 'masscan', layout: 'lines', variant: 'list' };
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const format = jsonFormat(text);
-    if (format) return { format, layout: jsonLayout(format, trimmed), ...(format === 'masscan' ? { variant: 'json' as const } : {}) };
+    if (format)
+      return {
+        format,
+        layout: jsonLayout(format, trimmed),
+        ...(format === 'masscan' ? { variant: 'json' as const } : {}),
+      };
     throw unknown(name, 'JSON whose fields match no known scan format');
   }
   const firstLine = (trimmed.split(/\r?\n/, 1)[0] ?? '').toLowerCase();
   const cols = firstLine.split(',').map((c) => c.replace(/"/g, '').trim());
-  const isShadow = cols.includes('ip') && cols.includes('timestamp') && (cols.includes('tag') || cols.includes('geo') || cols.includes('asn'));
-  if (isShadow || (/(scan_exchange|device_id|scan_http|shadowserver)/.test(lower) && cols.includes('ip'))) return { format: 'shadowserver', layout: 'document' };
-  if (/^"?\d{1,3}(\.\d{1,3}){3}"?\s*(,|$)/.test(firstLine) || /^"?[0-9a-f:]+:[0-9a-f:]*"?\s*,/.test(firstLine) || /^(ip|ip_str|address|addr|saddr|host_ip)\b/.test(firstLine)) {
+  const isShadow =
+    cols.includes('ip') &&
+    cols.includes('timestamp') &&
+    (cols.includes('tag') || cols.includes('geo') || cols.includes('asn'));
+  if (isShadow || (/(scan_exchange|device_id|scan_http|shadowserver)/.test(lower) && cols.includes('ip')))
+    return { format: 'shadowserver', layout: 'document' };
+  if (
+    /^"?\d{1,3}(\.\d{1,3}){3}"?\s*(,|$)/.test(firstLine) ||
+    /^"?[0-9a-f:]+:[0-9a-f:]*"?\s*,/.test(firstLine) ||
+    /^(ip|ip_str|address|addr|saddr|host_ip)\b/.test(firstLine)
+  ) {
     return { format: 'csv', layout: 'document' };
   }
   throw unknown(name, 'the first bytes match no known scan format');
 }
 
 function unknown(name: string, why: string): UsageError {
-  return new UsageError(`cannot tell the format of ${name}: ${why}. Known formats: ${FORMATS.join(', ')} (use --format to choose one)`);
+  return new UsageError(
+    `cannot tell the format of ${name}: ${why}. Known formats: ${FORMATS.join(', ')} (use --format to choose one)`,
+  );
 }
 
 /** Field names that only one producer writes, checked in the first record's text. */
@@ -44,7 +60,13 @@ function jsonFormat(text: string): IngestFormat | undefined {
   if (has('resource') && has('result')) return 'censys';
   if (has('_shodan') || has('ip_str')) return 'shodan';
   if (has('rec_type') || (has('ports') && has('proto') && has('ip'))) return 'masscan';
-  if (has('data') && has('ip') && /"status"\s*:\s*"[a-z-]+"/.test(text) && (has('result') || has('protocol') || has('error'))) return 'zgrab2';
+  if (
+    has('data') &&
+    has('ip') &&
+    /"status"\s*:\s*"[a-z-]+"/.test(text) &&
+    (has('result') || has('protocol') || has('error'))
+  )
+    return 'zgrab2';
   if (has('services') && (has('ip') || has('result'))) return 'censys';
   return undefined;
 }
@@ -80,8 +102,11 @@ function forcedFormat(forced: string, trimmed: string): Detected {
   }
   const format = f as IngestFormat;
   if (format === 'masscan') {
-    return trimmed.startsWith('{') || trimmed.startsWith('[') ? { format, layout: 'lines', variant: 'json' } : { format, layout: 'lines', variant: 'list' };
+    return trimmed.startsWith('{') || trimmed.startsWith('[')
+      ? { format, layout: 'lines', variant: 'json' }
+      : { format, layout: 'lines', variant: 'list' };
   }
-  if (format === 'shodan' || format === 'censys' || format === 'zgrab2') return { format, layout: jsonLayout(format, trimmed) };
+  if (format === 'shodan' || format === 'censys' || format === 'zgrab2')
+    return { format, layout: jsonLayout(format, trimmed) };
   return { format, layout: 'document' };
 }

@@ -17,7 +17,8 @@ export interface FileRange {
 
 /** Ranges of `rangeBytes` covering [from, size). */
 export function* fileRanges(from: number, size: number, rangeBytes: number): Generator<FileRange> {
-  for (let offset = from; offset < size; offset += rangeBytes) yield { offset, length: Math.min(rangeBytes, size - offset) };
+  for (let offset = from; offset < size; offset += rangeBytes)
+    yield { offset, length: Math.min(rangeBytes, size - offset) };
 }
 
 /**
@@ -64,9 +65,12 @@ export class RangeReader {
       n += got;
       if (nl >= 0) {
         const end = n - got + nl;
-        return end - lastStart > this.maxLine ? this.placeholder(start, lastStart, end - lastStart) : this.buf.subarray(start, end + 1);
+        return end - lastStart > this.maxLine
+          ? this.placeholder(start, lastStart, end - lastStart)
+          : this.buf.subarray(start, end + 1);
       }
-      if (n - lastStart > this.maxLine) return this.placeholder(start, lastStart, n - lastStart + this.skipRest(lo + n));
+      if (n - lastStart > this.maxLine)
+        return this.placeholder(start, lastStart, n - lastStart + this.skipRest(lo + n));
     }
   }
 

@@ -11,7 +11,6 @@ import { readNmap } from './readers/nmap.js';
 import { readShadowserver } from './readers/shadowserver.js';
 import { readPlainCsv } from './readers/plain-csv.js';
 
-
 const JSON_MAPPERS: Partial<Record<IngestFormat, RecordMapper>> = {
   shodan: mapShodanRecord,
   censys: mapCensysRecord,

@@ -1,7 +1,9 @@
 // Helpers shared by readers: raw HTTP header text, header maps, times, numbers, names.
 
 /** Parses "HTTP/1.1 200 OK\r\nName: value\r\n..." into status and headers; null if not HTTP. */
-export function parseRawHttp(text: string): { status: number; headers: Array<[string, string]>; body?: string } | null {
+export function parseRawHttp(
+  text: string,
+): { status: number; headers: Array<[string, string]>; body?: string } | null {
   if (!text.startsWith('HTTP/')) return null;
   const headEnd = text.search(/\r?\n\r?\n/);
   const head = headEnd >= 0 ? text.slice(0, headEnd) : text;
@@ -19,7 +21,10 @@ export function parseRawHttp(text: string): { status: number; headers: Array<[st
 }
 
 /** Header object whose values are strings or string arrays -> ordered pairs; `rename` maps wire names. */
-export function headerPairs(obj: unknown, rename: (name: string) => string = (n) => n): Array<[string, string]> {
+export function headerPairs(
+  obj: unknown,
+  rename: (name: string) => string = (n) => n,
+): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (!obj || typeof obj !== 'object') return out;
   for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
@@ -32,7 +37,8 @@ export function headerPairs(obj: unknown, rename: (name: string) => string = (n)
 }
 
 // Shodan's zone-less form (2021-08-16T20:42:40.325940), handled without Date: it is per record.
-const NAIVE_UTC = /^(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d)(?:\.(\d{1,9}))?Z?$/;
+const NAIVE_UTC =
+  /^(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d)(?:\.(\d{1,9}))?Z?$/;
 
 /** Normalises a source timestamp to ISO 8601 UTC; sources without a zone mean UTC. */
 export function toIsoTime(v: unknown, fallback = ''): string {
@@ -80,7 +86,14 @@ export function parseAsn(v: unknown): number | undefined {
 }
 
 const CONTINENT_CODES: Record<string, string> = {
-  africa: 'AF', antarctica: 'AN', asia: 'AS', europe: 'EU', 'north america': 'NA', oceania: 'OC', 'south america': 'SA', australia: 'OC',
+  africa: 'AF',
+  antarctica: 'AN',
+  asia: 'AS',
+  europe: 'EU',
+  'north america': 'NA',
+  oceania: 'OC',
+  'south america': 'SA',
+  australia: 'OC',
 };
 
 /** Continent name or code -> two-letter code. */
@@ -101,7 +114,6 @@ export function urlPath(v: unknown): string {
     return '';
   }
 }
-
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 export function looksLikeIp(v: string): boolean {

@@ -32,7 +32,9 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
   if (path !== '-') {
     await new Promise<void>((resolve, reject) => {
       raw.once('open', () => resolve());
-      raw.once('error', (err) => reject(new ConfigError('E_INPUT', `cannot read ${path}: ${(err as Error).message}`, { cause: err })));
+      raw.once('error', (err) =>
+        reject(new ConfigError('E_INPUT', `cannot read ${path}: ${(err as Error).message}`, { cause: err })),
+      );
     });
   }
   const rawIter = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -104,7 +106,17 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
   const stat = path === '-' ? undefined : statSync(path, { throwIfNoEntry: false });
   const fileSize = stat?.size;
   const seekable = stat?.isFile() ?? false;
-  return { name: path === '-' ? '<stdin>' : path, gzip, head: headAll.subarray(0, HEAD_BYTES), chunks: chunks(), damage: () => damage, seekable, bom, release: () => raw.destroy(), ...(fileSize !== undefined ? { size: fileSize } : {}) };
+  return {
+    name: path === '-' ? '<stdin>' : path,
+    gzip,
+    head: headAll.subarray(0, HEAD_BYTES),
+    chunks: chunks(),
+    damage: () => damage,
+    seekable,
+    bom,
+    release: () => raw.destroy(),
+    ...(fileSize !== undefined ? { size: fileSize } : {}),
+  };
 }
 
 async function safeNext<T>(it: AsyncIterator<T>, onError: (msg: string) => void): Promise<T | undefined> {
@@ -118,7 +130,11 @@ async function safeNext<T>(it: AsyncIterator<T>, onError: (msg: string) => void)
 }
 
 function describeGzipError(msg: string, gzip: boolean): string {
-  return gzip && /unexpected end of file/i.test(msg) ? 'truncated gzip: unexpected end of file' : gzip ? `gzip error: ${msg}` : `read error: ${msg}`;
+  return gzip && /unexpected end of file/i.test(msg)
+    ? 'truncated gzip: unexpected end of file'
+    : gzip
+      ? `gzip error: ${msg}`
+      : `read error: ${msg}`;
 }
 
 function toBuf(c: Buffer | string): Buffer {

@@ -29,7 +29,10 @@ export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator
       if (c === 10) line++;
       if (junk) {
         if (c === 10 || c === 44) {
-          out.push({ line: startLine, error: `not a JSON object: ${(parts.join('') + s.slice(valueStart, i)).trim().slice(0, 60)}` });
+          out.push({
+            line: startLine,
+            error: `not a JSON object: ${(parts.join('') + s.slice(valueStart, i)).trim().slice(0, 60)}`,
+          });
           junk = false;
           parts = [];
           partsLen = 0;
@@ -49,7 +52,8 @@ export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator
         else if (c === 125 || c === 93) {
           depth--;
           if (depth === base) {
-            const text = parts.length > 0 ? parts.join('') + s.slice(valueStart, i + 1) : s.slice(valueStart, i + 1);
+            const text =
+              parts.length > 0 ? parts.join('') + s.slice(valueStart, i + 1) : s.slice(valueStart, i + 1);
             out.push({ line: startLine, text });
             parts = [];
             partsLen = 0;
@@ -89,6 +93,8 @@ export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator
     yield* out;
   }
   const tail = parts.join('') + decoder.end();
-  if (depth > base && tail.trim()) yield { line: startLine, error: 'unterminated JSON record at end of input' };
-  else if (junk && tail.trim()) yield { line: startLine, error: `not a JSON object: ${tail.trim().slice(0, 60)}` };
+  if (depth > base && tail.trim())
+    yield { line: startLine, error: 'unterminated JSON record at end of input' };
+  else if (junk && tail.trim())
+    yield { line: startLine, error: `not a JSON object: ${tail.trim().slice(0, 60)}` };
 }

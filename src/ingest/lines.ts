@@ -18,7 +18,10 @@ export function skippedLine(limit: number, bytes: number): Buffer {
 }
 
 /** Re-cuts a chunk stream into blocks that end on a newline (the last one may not). */
-export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024 * 1024): AsyncGenerator<Buffer> {
+export async function* lineBlocks(
+  chunks: AsyncIterable<Buffer>,
+  minBlock = 1024 * 1024,
+): AsyncGenerator<Buffer> {
   let carry: Buffer[] = [];
   let carryLen = 0;
   let skipping = 0; // bytes of an oversized line dropped so far
@@ -64,7 +67,8 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>, minBlock = 1024
     const rest = owned && tail.length > 0 ? Buffer.from(tail) : tail; // keep nothing of a block given away
     carry = rest.length > 0 ? [rest] : [];
     carryLen = rest.length;
-    if (owned && all.byteOffset === 0 && all.buffer.byteLength === all.length) ownedBlockMemory.add(all.buffer);
+    if (owned && all.byteOffset === 0 && all.buffer.byteLength === all.length)
+      ownedBlockMemory.add(all.buffer);
     yield all.subarray(0, cut + 1);
   }
   if (skipping > 0) yield skippedLine(MAX_LINE_BYTES, skipping);
@@ -84,7 +88,11 @@ export function countLines(block: Buffer): number {
 }
 
 /** Calls fn(line, lineNumber) for each line of a block; lineNumber = base + index (1-based). Strips \r. */
-export function forEachLine(block: Buffer | string, base: number, fn: (text: string, line: number) => void): number {
+export function forEachLine(
+  block: Buffer | string,
+  base: number,
+  fn: (text: string, line: number) => void,
+): number {
   const s = typeof block === 'string' ? block : block.toString('utf8');
   let start = 0;
   let line = base;
@@ -100,7 +108,9 @@ export function forEachLine(block: Buffer | string, base: number, fn: (text: str
 }
 
 /** Async line walk over a chunk stream. */
-export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<{ text: string; line: number }> {
+export async function* readLines(
+  chunks: AsyncIterable<Buffer>,
+): AsyncGenerator<{ text: string; line: number }> {
   let base = 0;
   for await (const block of lineBlocks(chunks, 256 * 1024)) {
     const out: Array<{ text: string; line: number }> = [];

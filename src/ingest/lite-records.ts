@@ -31,8 +31,16 @@ export function sharedEmptyEvidence(template: Evidence): Evidence {
 /** The host record of the lite record starting at column `i`: what notExchangeRecord gives its observation. */
 export function liteRecord(cols: LiteColumns, i: number, evidence: Evidence): HostRecord {
   return buildRecord(
-    cols[i] as string, cols[i + 1] as number, cols[i + 2] as string, cols[i + 3] as string,
-    cols[i + 4] as string, cols[i + 5] as string, cols[i + 6] as string, cols[i + 7] as number, cols[i + 8] as string, evidence,
+    cols[i] as string,
+    cols[i + 1] as number,
+    cols[i + 2] as string,
+    cols[i + 3] as string,
+    cols[i + 4] as string,
+    cols[i + 5] as string,
+    cols[i + 6] as string,
+    cols[i + 7] as number,
+    cols[i + 8] as string,
+    evidence,
   );
 }
 
@@ -48,12 +56,21 @@ export interface LiteBinary {
 }
 
 /** Lite records `count` of `meta`/`out` (reused arrays) copied for transfer; `out` is used up to the last record's org. */
-export function copyLiteBinary(meta: Int32Array, out: Uint8Array, count: number, defaultTimestamp: string): LiteBinary {
+export function copyLiteBinary(
+  meta: Int32Array,
+  out: Uint8Array,
+  count: number,
+  defaultTimestamp: string,
+): LiteBinary {
   // the org is the last string each record writes
   const last = (count - 1) * META_WIDTH + META.org;
   const used = count > 0 ? meta[last]! + meta[last + 1]! : 0;
   // copies (Buffer#slice would share the reused memory): these are transferred away
-  return { meta: meta.slice(0, count * META_WIDTH), out: Uint8Array.prototype.slice.call(out, 0, used), defaultTimestamp };
+  return {
+    meta: meta.slice(0, count * META_WIDTH),
+    out: Uint8Array.prototype.slice.call(out, 0, used),
+    defaultTimestamp,
+  };
 }
 
 /** The host record of binary lite record `i`. */
@@ -61,14 +78,44 @@ export function liteBinaryRecord(bin: LiteBinary, i: number, evidence: Evidence)
   const m = bin.meta;
   const text = (slot: number): string => metaText(m, bin.out, i, slot);
   const k = i * META_WIDTH;
-  return buildRecord(text(META.ip), m[k + META.port]!, text(META.hostname), text(META.timestamp) || bin.defaultTimestamp, text(META.country), text(META.region), text(META.city), m[k + META.asn]!, text(META.org), evidence);
+  return buildRecord(
+    text(META.ip),
+    m[k + META.port]!,
+    text(META.hostname),
+    text(META.timestamp) || bin.defaultTimestamp,
+    text(META.country),
+    text(META.region),
+    text(META.city),
+    m[k + META.asn]!,
+    text(META.org),
+    evidence,
+  );
 }
 
 function buildRecord(
-  ip: string, port: number, hostname: string, timestamp: string, country: string, region: string, city: string, asn: number, org: string, evidence: Evidence,
+  ip: string,
+  port: number,
+  hostname: string,
+  timestamp: string,
+  country: string,
+  region: string,
+  city: string,
+  asn: number,
+  org: string,
+  evidence: Evidence,
 ): HostRecord {
   // properties set one by one: object spreads cost more than the rest of this function
-  const record: HostRecord = { ip, port, source: 'shodan', timestamp, status: 'not-exchange', isExchange: false, suspect: false, evidence, classification: null };
+  const record: HostRecord = {
+    ip,
+    port,
+    source: 'shodan',
+    timestamp,
+    status: 'not-exchange',
+    isExchange: false,
+    suspect: false,
+    evidence,
+    classification: null,
+  };
   if (hostname) record.hostname = hostname;
   if (country || city) {
     const geo: NonNullable<HostRecord['geo']> = { source: 'source' };

@@ -5,9 +5,35 @@ import { createRequire } from 'node:module';
 import { packagePath } from '../core/data-dir.js';
 
 export interface NativeScanner {
-  compile(nibbles: Uint8Array, full: Uint8Array, bucket: Int32Array, pats: Int32Array, start: Int32Array, len: Int32Array, window: Int32Array, exact: Uint8Array, bytes: Uint8Array): object;
-  scan(handle: object, buf: Uint8Array, start: number, end: number, ids: Int32Array, starts: Int32Array): number;
-  sniffBlock(handle: object, buf: Uint8Array, start: number, end: number, roles: Int32Array, lines: Int32Array, meta: Int32Array, out: Uint8Array): number;
+  compile(
+    nibbles: Uint8Array,
+    full: Uint8Array,
+    bucket: Int32Array,
+    pats: Int32Array,
+    start: Int32Array,
+    len: Int32Array,
+    window: Int32Array,
+    exact: Uint8Array,
+    bytes: Uint8Array,
+  ): object;
+  scan(
+    handle: object,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    ids: Int32Array,
+    starts: Int32Array,
+  ): number;
+  sniffBlock(
+    handle: object,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    roles: Int32Array,
+    lines: Int32Array,
+    meta: Int32Array,
+    out: Uint8Array,
+  ): number;
 }
 
 /** Line kinds sniffBlock reports (native/shodan_sniff.c). */
@@ -20,9 +46,22 @@ export const LINE_PLAIN = 3;
 /** Ints per lite record in `meta`: port, asn (-1 = none), udp, then (offset, length) in `out` of ip, hostname, timestamp, country, region, city, org. */
 export const META_WIDTH = 17;
 /** Where each field of a lite record sits in `meta` (a string's slot holds its offset, the next its length). */
-export const META = { port: 0, asn: 1, udp: 2, ip: 3, hostname: 5, timestamp: 7, country: 9, region: 11, city: 13, org: 15 } as const;
+export const META = {
+  port: 0,
+  asn: 1,
+  udp: 2,
+  ip: 3,
+  hostname: 5,
+  timestamp: 7,
+  country: 9,
+  region: 11,
+  city: 13,
+  org: 15,
+} as const;
 
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string }).utf8Slice;
+const utf8Slice = (
+  Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string }
+).utf8Slice;
 
 /** The string in `slot` of lite record `i` ('' when empty). */
 export function metaText(meta: Int32Array, out: Uint8Array, i: number, slot: number): string {
@@ -89,7 +128,11 @@ const PASSES = 3;
 const BUCKETS = PASSES * 8;
 const WINDOW = 4;
 /** Sizes of the tables compile() takes (tests build inconsistent ones on purpose). */
-export const NATIVE_TABLE_SIZES = { nibbles: PASSES * WINDOW * 32, full: PASSES * WINDOW * 256, bucket: BUCKETS + 1 };
+export const NATIVE_TABLE_SIZES = {
+  nibbles: PASSES * WINDOW * 32,
+  full: PASSES * WINDOW * 256,
+  bucket: BUCKETS + 1,
+};
 
 /**
  * Compiles patterns for the native loop: each pattern gets a 3-byte window (the rarest on the
@@ -99,7 +142,9 @@ export const NATIVE_TABLE_SIZES = { nibbles: PASSES * WINDOW * 32, full: PASSES 
  */
 export function compileNative(lib: NativeScanner, patterns: PlanPattern[], pairFreq?: Uint32Array): object {
   const window = patterns.map((p) => rarestWindow(p.folded, pairFreq));
-  const order = patterns.map((_, id) => id).sort((a, b) => windowKey(patterns[a]!, window[a]!) - windowKey(patterns[b]!, window[b]!));
+  const order = patterns
+    .map((_, id) => id)
+    .sort((a, b) => windowKey(patterns[a]!, window[a]!) - windowKey(patterns[b]!, window[b]!));
   const bucket = new Int32Array(BUCKETS + 1);
   const nibbles = new Uint8Array(PASSES * WINDOW * 32);
   const full = new Uint8Array(PASSES * WINDOW * 256);

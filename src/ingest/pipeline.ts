@@ -81,7 +81,15 @@ export type Sink = (batch: StoredHost[], plain?: PlainCount[]) => Promise<void>;
 const STREAM_BATCH = 1000;
 
 export async function ingestFiles(files: string[], opts: IngestOptions, sink: Sink): Promise<IngestSummary> {
-  const summary: IngestSummary = { records: 0, exchange: 0, suspect: 0, problems: [], problemCount: 0, byFormat: {}, files: [] };
+  const summary: IngestSummary = {
+    records: 0,
+    exchange: 0,
+    suspect: 0,
+    problems: [],
+    problemCount: 0,
+    byFormat: {},
+    files: [],
+  };
   const maxProblems = opts.maxProblems ?? 1000;
   const report = (p: Problem) => {
     summary.problemCount++;
@@ -98,12 +106,25 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     if (input.head.length === 0) {
       // an empty file (or an empty download) holds no records and no format to detect
       const damage = input.damage();
-      summary.files.push({ file: input.name, format: opts.format ?? 'empty', gzip: input.gzip, records: 0, problems: damage ? 1 : 0, ...(damage ? { damage } : {}) });
+      summary.files.push({
+        file: input.name,
+        format: opts.format ?? 'empty',
+        gzip: input.gzip,
+        records: 0,
+        problems: damage ? 1 : 0,
+        ...(damage ? { damage } : {}),
+      });
       if (damage) report({ file: input.name, line: 1, reason: `${damage}; no record could be read` });
       continue;
     }
     const detected = detectFormat(input.head, file, opts.format);
-    const fs: FileSummary = { file: input.name, format: detected.format, gzip: input.gzip, records: 0, problems: 0 };
+    const fs: FileSummary = {
+      file: input.name,
+      format: detected.format,
+      gzip: input.gzip,
+      records: 0,
+      problems: 0,
+    };
     const add = async (r: BlockResult, base: number) => {
       for (const p of r.problems) {
         fs.problems++;
@@ -135,7 +156,8 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         }
         if (reply.result.hosts.length > 0) {
           const ctx = (kbContext ??= { kb: loadKnowledgeBase(), asOf: opts.asOf });
-          for (const h of reply.result.hosts) h.record.classification = classifyEvidence(h.record.evidence, ctx);
+          for (const h of reply.result.hosts)
+            h.record.classification = classifyEvidence(h.record.evidence, ctx);
         }
         await add(reply.result, lastLine);
         lastLine += reply.lines;
@@ -146,7 +168,12 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         const fd = openSync(file, 'r');
         try {
           const ranges = fileRanges(input.bom, input.size, opts.rangeBytes ?? 4 * 1024 * 1024);
-          await runInWorkers(ranges, workers, { ...init, file: { fd, size: input.size, contentStart: input.bom } }, onReply);
+          await runInWorkers(
+            ranges,
+            workers,
+            { ...init, file: { fd, size: input.size, contentStart: input.bom } },
+            onReply,
+          );
         } finally {
           closeSync(fd);
         }
@@ -178,7 +205,11 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     if (damage) {
       fs.damage = damage;
       fs.problems++;
-      report({ file: input.name, line: lastLine + 1, reason: `${damage}; records before this point were kept` });
+      report({
+        file: input.name,
+        line: lastLine + 1,
+        reason: `${damage}; records before this point were kept`,
+      });
     }
     summary.records += fs.records;
     summary.byFormat[detected.format] = (summary.byFormat[detected.format] ?? 0) + fs.records;
@@ -194,7 +225,11 @@ function autoWorkers(size: number | undefined, gzip: boolean): number {
   return Math.min(2, Math.max(1, availableParallelism()));
 }
 
-async function makeProcessor(detected: Detected, opts: IngestOptions, ctx: { judge: Judge; anchors: string[] }): Promise<RecordProcessor> {
+async function makeProcessor(
+  detected: Detected,
+  opts: IngestOptions,
+  ctx: { judge: Judge; anchors: string[] },
+): Promise<RecordProcessor> {
   return new RecordProcessor(detected, {
     judge: ctx.judge,
     prefilter: opts.noPrefilter ? null : anchorCores(ctx.anchors),

@@ -45,7 +45,14 @@ export class PlainTally {
    * only for the first record of each country, ASN and organisation (measured: decoding both and
    * building a key for every record cost the worker threads ~0.3 s per million records).
    */
-  addBytes(buf: Uint8Array, countryAt: number, countryLength: number, asn: number, orgAt: number, orgLength: number): void {
+  addBytes(
+    buf: Uint8Array,
+    countryAt: number,
+    countryLength: number,
+    asn: number,
+    orgAt: number,
+    orgLength: number,
+  ): void {
     let h = (asn ^ 0x811c9dc5) >>> 0;
     for (let i = countryAt; i < countryAt + countryLength; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     h = Math.imul(h ^ 0xff, 0x01000193); // between the fields: "AB"+"C" and "A"+"BC" differ
@@ -53,7 +60,13 @@ export class PlainTally {
     let list = this.byHash.get(h);
     if (list) {
       for (const c of list) {
-        if (c.count.asn === asn && c.countryLength === countryLength && c.key.length === countryLength + orgLength && sameBytes(c.key, 0, buf, countryAt, countryLength) && sameBytes(c.key, countryLength, buf, orgAt, orgLength)) {
+        if (
+          c.count.asn === asn &&
+          c.countryLength === countryLength &&
+          c.key.length === countryLength + orgLength &&
+          sameBytes(c.key, 0, buf, countryAt, countryLength) &&
+          sameBytes(c.key, countryLength, buf, orgAt, orgLength)
+        ) {
           c.count.n++;
           return;
         }
@@ -75,7 +88,8 @@ export class PlainTally {
 
   /** The counts so far (one per country, ASN and organisation), and a fresh start. */
   take(): PlainCount[] {
-    for (const list of this.byHash.values()) for (const { count: c } of list) this.add(c.country, c.asn, c.org, c.n);
+    for (const list of this.byHash.values())
+      for (const { count: c } of list) this.add(c.country, c.asn, c.org, c.n);
     this.byHash.clear();
     const all = [...this.cells.values()];
     this.cells.clear();

@@ -8,7 +8,10 @@
 export function anchorCores(anchors: string[]): string[] | null {
   const cores = new Set<string>();
   for (const a of anchors) {
-    const pieces = a.toLowerCase().replace(/_/g, '-').split(/[^a-z0-9 ._:=-]+/);
+    const pieces = a
+      .toLowerCase()
+      .replace(/_/g, '-')
+      .split(/[^a-z0-9 ._:=-]+/);
     const best = pieces.reduce((x, y) => (y.length > x.length ? y : x), '');
     if (best.length < 3) return null;
     cores.add(best);

@@ -9,11 +9,27 @@ import { lineParserFor } from './formats.js';
 import { lineReaderKey } from './stored-line.js';
 import { PlainTally, type PlainCount } from './plain-tally.js';
 import type { SlimBlock } from './slim-columns.js';
-import { SNIFF_PATTERNS, loadNativeSniff, sniffRoles, sniffShodanFields, sniffed, sniffedObservation } from './readers/shodan-sniff.js';
+import {
+  SNIFF_PATTERNS,
+  loadNativeSniff,
+  sniffRoles,
+  sniffShodanFields,
+  sniffed,
+  sniffedObservation,
+} from './readers/shodan-sniff.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE, META, META_WIDTH } from './native-scan.js';
 import { BlockScanner } from './anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
-import { LITE_WIDTH, copyLiteBinary, liteBinaryRecord, liteRecord, pushLite, sharedEmptyEvidence, type LiteBinary, type LiteColumns } from './lite-records.js';
+import {
+  LITE_WIDTH,
+  copyLiteBinary,
+  liteBinaryRecord,
+  liteRecord,
+  pushLite,
+  sharedEmptyEvidence,
+  type LiteBinary,
+  type LiteColumns,
+} from './lite-records.js';
 
 export type Judge = (obs: Observation) => HostRecord;
 
@@ -107,7 +123,14 @@ export class RecordProcessor {
     this.sniff = detected.format === 'shodan' && opts.prefilter !== null;
     this.tally = new PlainTally(detected.format);
     this.lineReader = lineReaderKey(detected);
-    this.emptyEvidence = opts.judge({ ip: '192.0.2.1', port: 0, timestamp: '', source: detected.format, status: 'ok', http: [] }).evidence;
+    this.emptyEvidence = opts.judge({
+      ip: '192.0.2.1',
+      port: 0,
+      timestamp: '',
+      source: detected.format,
+      status: 'ok',
+      http: [],
+    }).evidence;
     this.sharedEvidence = sharedEmptyEvidence(this.emptyEvidence);
   }
 
@@ -120,7 +143,8 @@ export class RecordProcessor {
   addLines(block: Buffer, base: number, out: BlockResult): number {
     if (this.scanner === undefined) this.scanner = this.makeScanner(block);
     const scanner = this.scanner;
-    if (this.sniff && scanner?.isNative) return this.takeTally(this.addLinesNative(scanner, block, base, out), out);
+    if (this.sniff && scanner?.isNative)
+      return this.takeTally(this.addLinesNative(scanner, block, base, out), out);
     const hits = scanner ? scanner.scanBlock(block, 0, block.length) : 0;
     let h = 0;
     let line = base;
@@ -161,7 +185,14 @@ export class RecordProcessor {
     const asn = meta[at + META.asn]!;
     const countryLength = meta[at + META.country + 1]!;
     if (countryLength === 0 || asn < 0) return false;
-    this.tally.addBytes(bytes, meta[at + META.country]!, countryLength, asn, meta[at + META.org]!, meta[at + META.org + 1]!);
+    this.tally.addBytes(
+      bytes,
+      meta[at + META.country]!,
+      countryLength,
+      asn,
+      meta[at + META.org]!,
+      meta[at + META.org + 1]!,
+    );
     return true;
   }
 
@@ -174,7 +205,8 @@ export class RecordProcessor {
     for (let k = 0; k < r.count; k++) {
       const kind = lines[3 * k]!;
       if (kind === LINE_EMPTY) continue;
-      if (kind !== LINE_LITE) this.addParsed(block, lines[3 * k + 1]!, lines[3 * k + 2]!, base + k + 1, kind === LINE_ANCHOR, out);
+      if (kind !== LINE_LITE)
+        this.addParsed(block, lines[3 * k + 1]!, lines[3 * k + 2]!, base + k + 1, kind === LINE_ANCHOR, out);
       else if (this.opts.compact) {
         // worker threads: the records cross as the reader wrote them (see copyLiteBinary)
         out.records++;
@@ -182,7 +214,8 @@ export class RecordProcessor {
           lite++;
           continue;
         }
-        if (!out.lite) out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
+        if (!out.lite)
+          out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
         let mark = 'l';
         if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, lite)) mark = 's'; // counted, not passed on
         out.lite.order += mark;
@@ -193,8 +226,10 @@ export class RecordProcessor {
         else this.add(sniffedObservation(), false, out);
       }
     }
-    if (out.lite && !out.lite.order.includes('l')) delete out.lite; // every one counted: nothing to send
-    else if (out.lite && this.opts.compact) out.lite.bin = copyLiteBinary(r.meta, r.out, lite, this.opts.defaultTimestamp);
+    if (out.lite && !out.lite.order.includes('l'))
+      delete out.lite; // every one counted: nothing to send
+    else if (out.lite && this.opts.compact)
+      out.lite.bin = copyLiteBinary(r.meta, r.out, lite, this.opts.defaultTimestamp);
     return r.count;
   }
 
@@ -202,11 +237,28 @@ export class RecordProcessor {
     const cores = this.opts.prefilter;
     if (cores === null) return null;
     const anchors = cores.map((text) => ({ text, exact: false }));
-    return new BlockScanner(this.sniff ? [...SNIFF_PATTERNS, ...anchors] : anchors, sample.subarray(0, 1 << 20));
+    return new BlockScanner(
+      this.sniff ? [...SNIFF_PATTERNS, ...anchors] : anchors,
+      sample.subarray(0, 1 << 20),
+    );
   }
 
-  private addLine(block: Buffer, start: number, stop: number, line: number, mayMatch: boolean, h0: number, h1: number, out: BlockResult): void {
-    if (!mayMatch && this.sniff && block[start] !== 0 && sniffShodanFields(block, start, stop, this.scanner!, h0, h1)) {
+  private addLine(
+    block: Buffer,
+    start: number,
+    stop: number,
+    line: number,
+    mayMatch: boolean,
+    h0: number,
+    h1: number,
+    out: BlockResult,
+  ): void {
+    if (
+      !mayMatch &&
+      this.sniff &&
+      block[start] !== 0 &&
+      sniffShodanFields(block, start, stop, this.scanner!, h0, h1)
+    ) {
       if (this.counted()) {
         out.records++;
         return;
@@ -219,7 +271,14 @@ export class RecordProcessor {
   }
 
   /** Parses a line in full; judges its records when it may match (or a record reports a build). */
-  private addParsed(block: Buffer, start: number, stop: number, line: number, mayMatch: boolean, out: BlockResult): void {
+  private addParsed(
+    block: Buffer,
+    start: number,
+    stop: number,
+    line: number,
+    mayMatch: boolean,
+    out: BlockResult,
+  ): void {
     if (block[start] === 0) {
       out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
       return;
@@ -233,10 +292,16 @@ export class RecordProcessor {
     // A line that gave one record is that record's whole source: add() may keep it instead of the
     // observation (not a line with a NUL byte, which PostgreSQL text cannot hold: the JSON escapes it).
     const own = r.length === 1 && this.lineReader !== null && !text.includes('\0');
-    for (const o of r) this.add(o, mayMatch || o.reported !== undefined, out, own ? { block, start, stop, text } : undefined);
+    for (const o of r)
+      this.add(o, mayMatch || o.reported !== undefined, out, own ? { block, start, stop, text } : undefined);
   }
 
-  private add(obs: Observation, judge: boolean, out: BlockResult, line?: { block: Buffer; start: number; stop: number; text: string }): void {
+  private add(
+    obs: Observation,
+    judge: boolean,
+    out: BlockResult,
+    line?: { block: Buffer; start: number; stop: number; text: string },
+  ): void {
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
     out.records++;
     const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.sharedEvidence);
@@ -251,7 +316,12 @@ export class RecordProcessor {
       out.hosts.push({ record, observationLine: { reader: this.lineReader!, text } });
     }
     // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads
-    else out.hosts.push(this.opts.compact ? { record, observationJson: utf8Encoder.encode(JSON.stringify(obs)) } : { record, observation: obs });
+    else
+      out.hosts.push(
+        this.opts.compact
+          ? { record, observationJson: utf8Encoder.encode(JSON.stringify(obs)) }
+          : { record, observation: obs },
+      );
     if (out.lite) out.lite.order += 'f';
   }
 
@@ -275,8 +345,10 @@ export function expandHosts(r: BlockResult): StoredHost[] {
   let l = 0;
   for (let k = 0; k < lite.order.length; k++) {
     const c = lite.order.charCodeAt(k);
-    if (c === 102) out.push(r.hosts[f++]!); // f: a record in full
-    else if (c === 115) l++; // s: a native lite record that was counted, not passed on
+    if (c === 102)
+      out.push(r.hosts[f++]!); // f: a record in full
+    else if (c === 115)
+      l++; // s: a native lite record that was counted, not passed on
     else if (lite.bin) out.push({ record: liteBinaryRecord(lite.bin, l++, evidence) });
     else {
       out.push({ record: liteRecord(lite.cols, l, evidence) });

@@ -27,7 +27,13 @@ export interface SlimBlock {
 /** Whether `h` can cross as columns: its record's JSON encoded, its observation as bytes, and no field the columns lack. */
 export function slimmable(h: StoredHost): boolean {
   const r = h.record;
-  return h.recordJson !== undefined && r.probes === undefined && r.classification === null && h.observation === undefined && observationBytes(h) !== null;
+  return (
+    h.recordJson !== undefined &&
+    r.probes === undefined &&
+    r.classification === null &&
+    h.observation === undefined &&
+    observationBytes(h) !== null
+  );
 }
 
 function observationBytes(h: StoredHost): Uint8Array | null {
@@ -70,11 +76,31 @@ function push(cols: Value[], h: StoredHost, length: number): void {
   const g = r.geo;
   const a = r.asn;
   cols.push(
-    r.ip, r.port, r.hostname ?? null, r.source, r.timestamp, r.status, r.statusDetail ?? null, r.isExchange, r.suspect,
-    e.exchange, e.confidence, e.build ?? null, e.precision ?? null, e.revisionIsLowerBound ?? null,
-    g ? g.source : null, g?.country ?? null, g?.continent ?? null, g?.region ?? null, g?.city ?? null,
-    a ? a.number : null, a?.org ?? null, a ? a.source : null,
-    h.recordJson!, h.observationLine ? h.observationLine.reader : null, length,
+    r.ip,
+    r.port,
+    r.hostname ?? null,
+    r.source,
+    r.timestamp,
+    r.status,
+    r.statusDetail ?? null,
+    r.isExchange,
+    r.suspect,
+    e.exchange,
+    e.confidence,
+    e.build ?? null,
+    e.precision ?? null,
+    e.revisionIsLowerBound ?? null,
+    g ? g.source : null,
+    g?.country ?? null,
+    g?.continent ?? null,
+    g?.region ?? null,
+    g?.city ?? null,
+    a ? a.number : null,
+    a?.org ?? null,
+    a ? a.source : null,
+    h.recordJson!,
+    h.observationLine ? h.observationLine.reader : null,
+    length,
   );
 }
 
@@ -98,7 +124,13 @@ function hostAt(slim: SlimBlock, k: number, offset: number): [StoredHost, number
   const c = slim.cols;
   const i = k * WIDTH;
   const s = (j: number): string | null => c[i + j] as string | null;
-  const evidence: Evidence = { exchange: c[i + 9] as Evidence['exchange'], confidence: c[i + 10] as Evidence['confidence'], suspectReasons: [], signals: [], serverNames: [] };
+  const evidence: Evidence = {
+    exchange: c[i + 9] as Evidence['exchange'],
+    confidence: c[i + 10] as Evidence['confidence'],
+    suspectReasons: [],
+    signals: [],
+    serverNames: [],
+  };
   if (s(11) !== null) evidence.build = s(11)!;
   if (s(12) !== null) evidence.precision = s(12) as Precision;
   if (c[i + 13] !== null) evidence.revisionIsLowerBound = c[i + 13] as boolean;
@@ -123,11 +155,18 @@ function hostAt(slim: SlimBlock, k: number, offset: number): [StoredHost, number
     if (s(18) !== null) geo.city = s(18)!;
     record.geo = geo;
   }
-  if (s(21) !== null) record.asn = s(20) !== null ? { number: c[i + 19] as number, org: s(20)!, source: s(21)! } : { number: c[i + 19] as number, source: s(21)! };
+  if (s(21) !== null)
+    record.asn =
+      s(20) !== null
+        ? { number: c[i + 19] as number, org: s(20)!, source: s(21)! }
+        : { number: c[i + 19] as number, source: s(21)! };
   const length = c[i + 24] as number;
   const bytes = slim.bytes.subarray(offset, offset + length);
   const reader = s(23);
-  const host: StoredHost = reader !== null ? { record, observationLine: { reader, text: bytes } } : { record, observationJson: bytes };
+  const host: StoredHost =
+    reader !== null
+      ? { record, observationLine: { reader, text: bytes } }
+      : { record, observationJson: bytes };
   host.recordJson = s(22)!;
   host.recordSlim = true;
   return [host, length];

@@ -26,9 +26,15 @@ const parsers = new Map<string, ((text: string) => LineResult) | null>();
  * The observation a stored line (text or UTF-8 bytes) gives for the host it was stored with.
  * `host.timestamp` stands in where the line has no time (the ingest gave such records its own time).
  */
-export function observationFromLine(line: ObservationLine, host: { ip: string; port: number; timestamp: string }): Observation | { error: string } {
+export function observationFromLine(
+  line: ObservationLine,
+  host: { ip: string; port: number; timestamp: string },
+): Observation | { error: string } {
   const { reader } = line;
-  const text = typeof line.text === 'string' ? line.text : Buffer.from(line.text.buffer, line.text.byteOffset, line.text.byteLength).toString('utf8');
+  const text =
+    typeof line.text === 'string'
+      ? line.text
+      : Buffer.from(line.text.buffer, line.text.byteOffset, line.text.byteLength).toString('utf8');
   let parse = parsers.get(reader);
   if (parse === undefined) {
     const d = detectedOf(reader);

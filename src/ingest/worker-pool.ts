@@ -7,7 +7,11 @@ import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 import { ownedBlockMemory } from './lines.js';
 import type { FileRange } from './file-ranges.js';
 
-const FAILED: WorkerReply = { seq: -1, lines: 0, result: { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 } };
+const FAILED: WorkerReply = {
+  seq: -1,
+  lines: 0,
+  result: { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 },
+};
 
 export type BlockHandler = (reply: WorkerReply) => Promise<void>;
 
@@ -16,8 +20,15 @@ export type BlockHandler = (reply: WorkerReply) => Promise<void>;
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
 /** Jobs: blocks of whole lines, or ranges of the file named in `init.file` that each worker reads itself. */
-export async function runInWorkers(blocks: AsyncIterable<Buffer> | Iterable<FileRange>, count: number, init: WorkerInit, onReply: BlockHandler): Promise<void> {
-  const workers = Array.from({ length: count }, () => spawnWorker(import.meta.url, 'worker', { workerData: init, resourceLimits: WORKER_LIMITS }));
+export async function runInWorkers(
+  blocks: AsyncIterable<Buffer> | Iterable<FileRange>,
+  count: number,
+  init: WorkerInit,
+  onReply: BlockHandler,
+): Promise<void> {
+  const workers = Array.from({ length: count }, () =>
+    spawnWorker(import.meta.url, 'worker', { workerData: init, resourceLimits: WORKER_LIMITS }),
+  );
   const pending = new Map<number, WorkerReply>();
   const waiters = new Map<number, (r: WorkerReply) => void>();
   let failure: Error | undefined;
@@ -74,7 +85,9 @@ export async function runInWorkers(blocks: AsyncIterable<Buffer> | Iterable<File
       }
       if (Buffer.isBuffer(block)) {
         // transferred, not cloned: the block's own memory when nothing else holds it, else a copy
-        const own = ownedBlockMemory.has(block.buffer) ? new Uint8Array(block.buffer, block.byteOffset, block.length) : new Uint8Array(block);
+        const own = ownedBlockMemory.has(block.buffer)
+          ? new Uint8Array(block.buffer, block.byteOffset, block.length)
+          : new Uint8Array(block);
         const job: WorkerJob = { seq: sent, block: own };
         workers[w]!.postMessage(job, [own.buffer as ArrayBuffer]);
       } else workers[w]!.postMessage({ seq: sent, range: block } satisfies WorkerJob);

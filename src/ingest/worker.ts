@@ -52,7 +52,10 @@ const ranges = init.file ? new RangeReader(init.file.fd, init.file.size, init.fi
 
 parentPort!.on('message', (job: WorkerJob) => {
   const out = newBlockResult();
-  const buf = job.range && ranges ? ranges.read(job.range) : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
+  const buf =
+    job.range && ranges
+      ? ranges.read(job.range)
+      : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
   const lines = processor.addLines(buf, 0, out);
   // A classification follows from the evidence, knowledge base and date alone: the receiving thread
   // derives the same shared object again (measured: cloning every CVE verdict of every record, and
@@ -63,7 +66,12 @@ parentPort!.on('message', (job: WorkerJob) => {
     // on the way changes them: the source gave their geo and network (hasSourceGeoAndNetwork: the
     // recorder then only derives a continent, done here the same way). The classification's fields
     // are not part of it.
-    if (init.keepObservations && (h.observationLine || h.observationJson) && r.geo && hasSourceGeoAndNetwork(r)) {
+    if (
+      init.keepObservations &&
+      (h.observationLine || h.observationJson) &&
+      r.geo &&
+      hasSourceGeoAndNetwork(r)
+    ) {
       r.geo = withContinent(r.geo);
       h.recordJson = JSON.stringify(hostRecordToWire(r, false));
     }

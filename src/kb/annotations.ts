@@ -1,8 +1,14 @@
 // Shapes of the hand-kept data/*.annotations.json files (inputs of scripts/update-kb.ts).
 import { z } from 'zod';
 
-const buildNote = z.strictObject({ note: z.string().optional(), also_reported_as: z.array(z.string()).optional() });
-export const buildAnnotationsSchema = z.strictObject({ about: z.string(), rows: z.record(z.string(), buildNote) });
+const buildNote = z.strictObject({
+  note: z.string().optional(),
+  also_reported_as: z.array(z.string()).optional(),
+});
+export const buildAnnotationsSchema = z.strictObject({
+  about: z.string(),
+  rows: z.record(z.string(), buildNote),
+});
 
 const productNote = z.strictObject({
   policy: z.enum(['fixed', 'modern', 'retired']).optional(),
@@ -12,10 +18,19 @@ const productNote = z.strictObject({
   version_range: z.strictObject({ major: z.number().int(), minor_from: z.number().int() }).optional(),
   note: z.string().optional(),
 });
-export const lifecycleAnnotationsSchema = z.strictObject({ about: z.string(), products: z.record(z.string(), productNote) });
+export const lifecycleAnnotationsSchema = z.strictObject({
+  about: z.string(),
+  products: z.record(z.string(), productNote),
+});
 
-export const familySchema = z.strictObject({ key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), title: z.string() });
-export const configOnlySchema = z.strictObject({ line: z.string().regex(/^\d+\.\d+\.\d+$/), note: z.string() });
+export const familySchema = z.strictObject({
+  key: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/),
+  title: z.string(),
+});
+export const configOnlySchema = z.strictObject({
+  line: z.string().regex(/^\d+\.\d+\.\d+$/),
+  note: z.string(),
+});
 const cveNote = z.strictObject({
   family: z.string(),
   products: z.array(z.string()).min(1),
@@ -23,7 +38,11 @@ const cveNote = z.strictObject({
   config_only: z.array(configOnlySchema).optional(),
   note: z.string().optional(),
 });
-export const cveAnnotationsSchema = z.strictObject({ about: z.string(), families: z.array(familySchema), cves: z.record(z.string(), cveNote) });
+export const cveAnnotationsSchema = z.strictObject({
+  about: z.string(),
+  families: z.array(familySchema),
+  cves: z.record(z.string(), cveNote),
+});
 
 export type BuildAnnotations = z.infer<typeof buildAnnotationsSchema>;
 export type LifecycleAnnotations = z.infer<typeof lifecycleAnnotationsSchema>;

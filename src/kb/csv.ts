@@ -34,7 +34,8 @@ export function parseCsv(text: string): CsvRecord[] {
   const [header, ...body] = rows.filter((r) => r.length > 1 || r[0] !== '');
   if (!header) return [];
   return body.map((r, n) => {
-    if (r.length !== header.length) throw new Error(`CSV line ${n + 2}: ${r.length} fields, header has ${header.length}`);
+    if (r.length !== header.length)
+      throw new Error(`CSV line ${n + 2}: ${r.length} fields, header has ${header.length}`);
     return Object.fromEntries(header.map((h, i) => [h, r[i] ?? '']));
   });
 }

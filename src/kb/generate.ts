@@ -5,7 +5,8 @@ import { splitVersion } from './version.js';
 import type { BuildAnnotations, CveAnnotations, LifecycleAnnotations } from './annotations.js';
 
 export const GENERATOR = 'scripts/update-kb.ts';
-const HOWTO = 'Generated file: do not edit. Change the reference CSVs or data/*.annotations.json, then run `node --import tsx scripts/update-kb.ts` (see data/SOURCES.md).';
+const HOWTO =
+  'Generated file: do not edit. Change the reference CSVs or data/*.annotations.json, then run `node --import tsx scripts/update-kb.ts` (see data/SOURCES.md).';
 
 export interface GeneratorInput {
   buildsCsv: string;
@@ -35,7 +36,10 @@ function render(header: Record<string, unknown>, listKey: string, list: object[]
   return ['{', ...head, `  ${JSON.stringify(listKey)}: [`, ...body, '  ]', '}', ''].join('\n');
 }
 
-function generateBuilds(csv: string, notes: BuildAnnotations): { text: string; builds: Set<string>; productOf: Map<string, string> } {
+function generateBuilds(
+  csv: string,
+  notes: BuildAnnotations,
+): { text: string; builds: Set<string>; productOf: Map<string, string> } {
   const used = new Set<string>();
   const builds = new Set<string>();
   const productOf = new Map<string, string>();
@@ -57,8 +61,13 @@ function generateBuilds(csv: string, notes: BuildAnnotations): { text: string; b
     };
   });
   const stale = Object.keys(notes.rows).filter((b) => !used.has(b));
-  if (stale.length) throw new Error(`builds.annotations.json names builds not in the table: ${stale.join(', ')}`);
-  return { text: render({ generated_by: GENERATOR, about: HOWTO, source: 'exchange-builds.csv' }, 'builds', rows), builds, productOf };
+  if (stale.length)
+    throw new Error(`builds.annotations.json names builds not in the table: ${stale.join(', ')}`);
+  return {
+    text: render({ generated_by: GENERATOR, about: HOWTO, source: 'exchange-builds.csv' }, 'builds', rows),
+    builds,
+    productOf,
+  };
 }
 
 function orNull(v: string): string | null {
@@ -98,7 +107,11 @@ function generateLifecycle(csv: string, notes: LifecycleAnnotations): string {
       ...(extra.note ? { note: extra.note } : {}),
     });
   }
-  return render({ generated_by: GENERATOR, about: HOWTO, source: 'exchange-lifecycle.csv' }, 'products', products);
+  return render(
+    { generated_by: GENERATOR, about: HOWTO, source: 'exchange-lifecycle.csv' },
+    'products',
+    products,
+  );
 }
 
 function generateCves(csv: string, notes: CveAnnotations, builds: Set<string>): string {
@@ -109,7 +122,8 @@ function generateCves(csv: string, notes: CveAnnotations, builds: Set<string>): 
     seen.add(cve);
     const extra = notes.cves[cve];
     if (!extra) throw new Error(`cves.annotations.json has no entry for ${cve}`);
-    if (!families.has(extra.family)) throw new Error(`${cve}: family "${extra.family}" is not in the families list`);
+    if (!families.has(extra.family))
+      throw new Error(`${cve}: family "${extra.family}" is not in the families list`);
     const fixedIn = need(r, 'fixed_in')
       .split(';')
       .map((b) => b.trim())
@@ -134,8 +148,13 @@ function generateCves(csv: string, notes: CveAnnotations, builds: Set<string>): 
     };
   });
   const stale = Object.keys(notes.cves).filter((c) => !seen.has(c));
-  if (stale.length) throw new Error(`cves.annotations.json names CVEs not in the reference: ${stale.join(', ')}`);
-  return render({ generated_by: GENERATOR, about: HOWTO, source: 'exchange-cves.csv', families: notes.families }, 'cves', cves);
+  if (stale.length)
+    throw new Error(`cves.annotations.json names CVEs not in the reference: ${stale.join(', ')}`);
+  return render(
+    { generated_by: GENERATOR, about: HOWTO, source: 'exchange-cves.csv', families: notes.families },
+    'cves',
+    cves,
+  );
 }
 
 export function generateKnowledgeBase(input: GeneratorInput): GeneratedFiles {

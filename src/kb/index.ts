@@ -1,7 +1,16 @@
 // Public surface of the knowledge base: load once (validated, cached per directory), query purely.
 import type { KnowledgeBase } from './types.js';
 
-export type { BuildRow, BuildLine, CveFamily, CveRecord, FixedBuild, KbRow, KnowledgeBase, ProductInfo } from './types.js';
+export type {
+  BuildRow,
+  BuildLine,
+  CveFamily,
+  CveRecord,
+  FixedBuild,
+  KbRow,
+  KnowledgeBase,
+  ProductInfo,
+} from './types.js';
 export { loadKnowledgeBase, defaultDataDir } from './load.js';
 export { productOf, lineOf, linesOfProduct, latestRow, releasedBy, type ProductMatch } from './lookups.js';
 export { splitVersion, formatVersion, compareVersions, lineKey } from './version.js';

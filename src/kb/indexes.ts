@@ -14,11 +14,14 @@ export function indexLines(rows: KbRow[]): Map<string, BuildLine> {
     if (line) line.rows.push(row);
     else lines.set(key, { key, parts: row.parts.slice(0, 3), product: row.product, rows: [row], base: row });
   }
-  for (const line of lines.values()) line.base = line.rows.find((r) => OPENING_KINDS.has(r.kind)) ?? line.base;
+  for (const line of lines.values())
+    line.base = line.rows.find((r) => OPENING_KINDS.has(r.kind)) ?? line.base;
   return lines;
 }
 
-export function indexMinorGroups(lines: Map<string, BuildLine>): Map<string, { from: number; product: string }[]> {
+export function indexMinorGroups(
+  lines: Map<string, BuildLine>,
+): Map<string, { from: number; product: string }[]> {
   const groups = new Map<string, { from: number; product: string }[]>();
   for (const line of lines.values()) {
     const key = `${line.parts[0]}.${line.parts[1]}`;

@@ -27,7 +27,9 @@ function readValidated<T>(dir: string, name: string, schema: z.ZodType<T>): T {
   const r = schema.safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0];
-    throw new DataError(`${path} is invalid at ${first?.path.join('.') ?? '?'}: ${first?.message ?? r.error.message}`);
+    throw new DataError(
+      `${path} is invalid at ${first?.path.join('.') ?? '?'}: ${first?.message ?? r.error.message}`,
+    );
   }
   return r.data;
 }
@@ -47,7 +49,12 @@ export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
   const cveFile = readValidated(dir, 'cves.json', cvesFileSchema);
 
   const builds: KbRow[] = buildsFile.builds.map((b) => ({
-    product: b.product, release: b.release, build: b.build, buildShort: b.build_short, date: b.date, kind: b.kind,
+    product: b.product,
+    release: b.release,
+    build: b.build,
+    buildShort: b.build_short,
+    date: b.date,
+    kind: b.kind,
     ...(b.note ? { note: b.note } : {}),
     ...(b.also_reported_as ? { alsoReportedAs: b.also_reported_as } : {}),
     parts: parts(b.build),
@@ -62,34 +69,61 @@ export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
   for (const row of builds) {
     for (const alias of row.alsoReportedAs ?? []) {
       const key = parts(alias).join('.');
-      if (byBuild.has(key) || byAlias.has(key)) throw new DataError(`builds.json: alias ${alias} collides with another build`);
+      if (byBuild.has(key) || byAlias.has(key))
+        throw new DataError(`builds.json: alias ${alias} collides with another build`);
       byAlias.set(key, row);
     }
   }
   const lines: Map<string, BuildLine> = indexLines(builds);
   const products: ProductInfo[] = lifeFile.products.map((p) => ({
-    product: p.product, releaseDate: p.release_date, mainstreamEnd: p.mainstream_end, extendedEnd: p.extended_end,
-    extendedEndApproximate: p.extended_end_approximate ?? false, policy: p.policy, onPremises: p.on_premises,
-    ...(p.version_range ? { versionRange: { major: p.version_range.major, minorFrom: p.version_range.minor_from } } : {}),
+    product: p.product,
+    releaseDate: p.release_date,
+    mainstreamEnd: p.mainstream_end,
+    extendedEnd: p.extended_end,
+    extendedEndApproximate: p.extended_end_approximate ?? false,
+    policy: p.policy,
+    onPremises: p.on_premises,
+    ...(p.version_range
+      ? { versionRange: { major: p.version_range.major, minorFrom: p.version_range.minor_from } }
+      : {}),
     ...(p.note ? { note: p.note } : {}),
     majors: [...new Set(builds.filter((b) => b.product === p.product).map((b) => b.parts[0] ?? 0))],
   }));
   const productByName = new Map(products.map((p) => [p.product, p]));
-  for (const b of builds) if (!productByName.has(b.product)) throw new DataError(`builds.json: product "${b.product}" has no lifecycle entry`);
+  for (const b of builds)
+    if (!productByName.has(b.product))
+      throw new DataError(`builds.json: product "${b.product}" has no lifecycle entry`);
 
   const cves: CveRecord[] = cveFile.cves.map((c) => ({
-    cve: c.cve, family: c.family, cvss: c.cvss, severity: c.severity, published: c.published, kev: c.kev,
-    kevDateAdded: c.kev_date_added, products: c.products, configOnly: c.config_only ?? [],
+    cve: c.cve,
+    family: c.family,
+    cvss: c.cvss,
+    severity: c.severity,
+    published: c.published,
+    kev: c.kev,
+    kevDateAdded: c.kev_date_added,
+    products: c.products,
+    configOnly: c.config_only ?? [],
     ...(c.note ? { note: c.note } : {}),
     fixedIn: c.fixed_in.map((f) => ({
-      build: f.build, parts: parts(f.build), inTable: f.in_table,
+      build: f.build,
+      parts: parts(f.build),
+      inTable: f.in_table,
       ...(f.explanation ? { explanation: f.explanation } : {}),
       date: byBuild.get(parts(f.build).join('.'))?.date ?? c.published,
     })),
   }));
   const kb: KnowledgeBase = {
-    builds, products, cves, families: cveFile.families, byBuild, byAlias, lines,
-    minorGroups: indexMinorGroups(lines), productByName, dataDir: dir,
+    builds,
+    products,
+    cves,
+    families: cveFile.families,
+    byBuild,
+    byAlias,
+    lines,
+    minorGroups: indexMinorGroups(lines),
+    productByName,
+    dataDir: dir,
   };
   cache.set(dir, kb);
   return kb;

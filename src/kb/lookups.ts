@@ -17,7 +17,8 @@ export function productOf(kb: KnowledgeBase, parts: readonly number[]): ProductM
   }
   const group = kb.minorGroups.get(`${major}.${minor}`);
   if (!group || group.length === 0) return { kind: 'unknown' };
-  if (build === undefined && group.length > 1) return { kind: 'ambiguous', products: group.map((g) => g.product) };
+  if (build === undefined && group.length > 1)
+    return { kind: 'ambiguous', products: group.map((g) => g.product) };
   // The last product whose first build is at or below this one; below every product: the oldest.
   let name = group[0]?.product;
   for (const g of group) if (build !== undefined && build >= g.from) name = g.product;
@@ -39,7 +40,9 @@ export function linesOfProduct(kb: KnowledgeBase, product: string): BuildLine[] 
   if (!memo) linesMemo.set(kb, (memo = new Map()));
   let lines = memo.get(product);
   if (!lines) {
-    lines = [...kb.lines.values()].filter((l) => l.product === product).sort((a, b) => compareVersions(a.parts, b.parts));
+    lines = [...kb.lines.values()]
+      .filter((l) => l.product === product)
+      .sort((a, b) => compareVersions(a.parts, b.parts));
     memo.set(product, lines);
   }
   return lines;

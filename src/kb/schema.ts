@@ -5,7 +5,9 @@ import { configOnlySchema, familySchema } from './annotations.js';
 
 const buildText = z.string().regex(/^\d+\.\d+\.\d+(\.\d+)?$/, 'a 3- or 4-part build');
 /** YYYY-MM-DD, or YYYY-MM where the source gives only a month. */
-export const dateText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'a date YYYY-MM-DD or YYYY-MM');
+export const dateText = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'a date YYYY-MM-DD or YYYY-MM');
 
 const header = { generated_by: z.string(), about: z.string(), source: z.string() };
 
@@ -43,8 +45,14 @@ export const cveSchema = z.strictObject({
   kev: z.boolean(),
   kev_date_added: dateText.nullable(),
   products: z.array(z.string()).min(1),
-  fixed_in: z.array(z.strictObject({ build: buildText, in_table: z.boolean(), explanation: z.string().optional() })),
+  fixed_in: z.array(
+    z.strictObject({ build: buildText, in_table: z.boolean(), explanation: z.string().optional() }),
+  ),
   config_only: z.array(configOnlySchema).optional(),
   note: z.string().optional(),
 });
-export const cvesFileSchema = z.strictObject({ ...header, families: z.array(familySchema).min(1), cves: z.array(cveSchema).min(1) });
+export const cvesFileSchema = z.strictObject({
+  ...header,
+  families: z.array(familySchema).min(1),
+  cves: z.array(cveSchema).min(1),
+});

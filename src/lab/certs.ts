@@ -24,20 +24,45 @@ export function generateCert(entry: CertEntry, dir: string): void {
   const p = certPaths(dir, entry.id);
   const san = entry.san.map((n) => `DNS:${n}`).join(',');
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', p.key, '-out', p.cert, '-days', '9125', '-subj', `/CN=${entry.cn}`,
-      '-addext', `subjectAltName=${san}`, '-addext', 'extendedKeyUsage=serverAuth',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        p.key,
+        '-out',
+        p.cert,
+        '-days',
+        '9125',
+        '-subj',
+        `/CN=${entry.cn}`,
+        '-addext',
+        `subjectAltName=${san}`,
+        '-addext',
+        'extendedKeyUsage=serverAuth',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   } catch (err) {
-    throw new ConfigError('E_LAB_OPENSSL', `could not create lab certificate ${entry.id} with openssl (is it installed?)`, { cause: err });
+    throw new ConfigError(
+      'E_LAB_OPENSSL',
+      `could not create lab certificate ${entry.id} with openssl (is it installed?)`,
+      { cause: err },
+    );
   }
 }
 
 export function loadCert(entry: CertEntry, dataCertDir: string): CertPem {
   for (const dir of [dataCertDir, join(tmpdir(), 'excensus-lab-certs')]) {
     const p = certPaths(dir, entry.id);
-    if (existsSync(p.key) && existsSync(p.cert)) return { key: readFileSync(p.key, 'utf8'), cert: readFileSync(p.cert, 'utf8') };
+    if (existsSync(p.key) && existsSync(p.cert))
+      return { key: readFileSync(p.key, 'utf8'), cert: readFileSync(p.cert, 'utf8') };
   }
   const cache = join(tmpdir(), 'excensus-lab-certs');
   generateCert(entry, cache);
@@ -52,7 +77,8 @@ const IIS_LIKE_TLS = {
   minVersion: 'TLSv1.2',
   maxVersion: 'TLSv1.2',
   ecdhCurve: 'X25519:P-256:P-384',
-  ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384',
+  ciphers:
+    'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384',
   honorCipherOrder: true,
   secureOptions: constants.SSL_OP_NO_TICKET,
 } as const;

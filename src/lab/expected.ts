@@ -18,7 +18,8 @@ export function owaHeaderEndpoints(build: BuildRow, p: Profile): string[] {
   if (p.strip_owa_version) return [];
   const endpoints = p.endpoints ?? [];
   const major = majorOf(build.build);
-  if (major >= 15) return build.date >= OWA_HEADER_SINCE ? endpoints.filter((e) => e === 'ews' || e === 'autodiscover') : [];
+  if (major >= 15)
+    return build.date >= OWA_HEADER_SINCE ? endpoints.filter((e) => e === 'ews' || e === 'autodiscover') : [];
   if (major === 14) return endpoints.filter((e) => e === 'owa');
   return [];
 }
@@ -37,7 +38,12 @@ export function expectedForExchange(build: BuildRow, exposure: LabExposure): Exp
   if (major < 15 && has('owa')) return { ...base, build: build.build, precision: 'full' };
   if (major >= 15 && (has('owa') || has('ecp'))) {
     // The manifest shows the CU base build; a scanner may report it as a lower bound.
-    return { ...base, build: cuOf(build.build), precision: 'cu', ...(has('ecp') ? { lowerBound: build.cu_base } : {}) };
+    return {
+      ...base,
+      build: cuOf(build.build),
+      precision: 'cu',
+      ...(has('ecp') ? { lowerBound: build.cu_base } : {}),
+    };
   }
   return { ...base, precision: 'product' };
 }

@@ -11,7 +11,9 @@ const buildRow = z.object({
   release: z.string(),
   build: z.string().regex(/^\d+\.\d+\.\d+\.\d+$/),
   cu_base: z.string().regex(/^\d+\.\d+\.\d+\.\d+$/),
-  date: z.union([z.string(), z.date()]).transform((d) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10))),
+  date: z
+    .union([z.string(), z.date()])
+    .transform((d) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10))),
   iis: z.string(),
 });
 
@@ -28,7 +30,9 @@ const profile = z.object({
   iis: z.string().optional(),
   claimed_build: z.string().optional(),
   title: z.string().optional(),
-  behaviour: z.enum(['silent', 'trickle', 'endless-body', 'huge-body', 'redirect-loop', 'garbage', 'tls-fail']).optional(),
+  behaviour: z
+    .enum(['silent', 'trickle', 'endless-body', 'huge-body', 'redirect-loop', 'garbage', 'tls-fail'])
+    .optional(),
   expected: z.object({ status: z.string(), suspect: z.boolean().optional() }).optional(),
 });
 
@@ -53,7 +57,15 @@ const smtpDialect = z.object({
 const smtpFile = z.object({ exchange: smtpDialect, iis: smtpDialect });
 
 const geoFile = z.object({
-  countries: z.array(z.object({ country: z.string().length(2), continent: z.string().length(2), weight: z.number().positive() })).min(1),
+  countries: z
+    .array(
+      z.object({
+        country: z.string().length(2),
+        continent: z.string().length(2),
+        weight: z.number().positive(),
+      }),
+    )
+    .min(1),
   asns: z.array(z.object({ number: z.number().int(), org: z.string() })).min(1),
 });
 
@@ -65,7 +77,8 @@ const headerList = z.array(z.unknown()).transform((items, ctx): HeaderPair[] => 
   // YAML anchors put header sets inside the list; flatten one level.
   const out: HeaderPair[] = [];
   const push = (v: unknown): void => {
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') out.push([v[0], v[1]]);
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string')
+      out.push([v[0], v[1]]);
     else if (Array.isArray(v)) v.forEach(push);
     else ctx.addIssue({ code: 'custom', message: `bad header entry ${JSON.stringify(v)}` });
   };
@@ -82,7 +95,10 @@ const route = z.object({
   body: z.string().optional(),
 });
 const personasFile = z.object({
-  personas: z.record(z.string(), z.object({ fallback: route, blocked: z.record(z.string(), route).optional(), routes: z.array(route) })),
+  personas: z.record(
+    z.string(),
+    z.object({ fallback: route, blocked: z.record(z.string(), route).optional(), routes: z.array(route) }),
+  ),
 });
 
 export type BuildRow = z.infer<typeof buildRow>;
@@ -126,7 +142,8 @@ export function loadFleetData(): FleetData {
   const dir = labDataDir();
   const fleet = readYaml(dir, 'fleet.yaml', fleetFile);
   const templates = new Map<string, Buffer>();
-  for (const name of readdirSync(join(dir, 'templates'))) templates.set(name, readFileSync(join(dir, 'templates', name)));
+  for (const name of readdirSync(join(dir, 'templates')))
+    templates.set(name, readFileSync(join(dir, 'templates', name)));
   const data: FleetData = {
     dir,
     builds: readYaml(dir, 'builds.yaml', z.array(buildRow).min(1)),
@@ -150,20 +167,25 @@ export function loadFleetData(): FleetData {
 function checkReferences(d: FleetData): void {
   const certIds = new Set([...d.certs.exchange, ...d.certs.other].map((c) => c.id));
   for (const [id, p] of Object.entries(d.profiles)) {
-    if (p.persona && !d.personas[p.persona]) throw new DataError(`fleet.yaml profile ${id}: unknown persona ${p.persona}`);
-    if (p.cert && !certIds.has(p.cert)) throw new DataError(`fleet.yaml profile ${id}: unknown cert ${p.cert}`);
+    if (p.persona && !d.personas[p.persona])
+      throw new DataError(`fleet.yaml profile ${id}: unknown persona ${p.persona}`);
+    if (p.cert && !certIds.has(p.cert))
+      throw new DataError(`fleet.yaml profile ${id}: unknown cert ${p.cert}`);
     if (p.kind !== 'exchange' && !p.expected) throw new DataError(`fleet.yaml profile ${id}: needs expected`);
-    if (p.kind === 'hostile' && !p.behaviour) throw new DataError(`fleet.yaml profile ${id}: hostile needs behaviour`);
+    if (p.kind === 'hostile' && !p.behaviour)
+      throw new DataError(`fleet.yaml profile ${id}: hostile needs behaviour`);
   }
   for (const persona of Object.values(d.exchangePersonas)) {
     if (!d.personas[persona]) throw new DataError(`fleet.yaml exchange_personas: unknown persona ${persona}`);
   }
   for (const [mix, weights] of Object.entries(d.mixes)) {
-    for (const id of Object.keys(weights)) if (!d.profiles[id]) throw new DataError(`fleet.yaml mix ${mix}: unknown profile ${id}`);
+    for (const id of Object.keys(weights))
+      if (!d.profiles[id]) throw new DataError(`fleet.yaml mix ${mix}: unknown profile ${id}`);
   }
   for (const [name, persona] of Object.entries(d.personas)) {
     for (const r of [persona.fallback, ...persona.routes, ...Object.values(persona.blocked ?? {})]) {
-      if (r.template && !d.templates.has(r.template)) throw new DataError(`personas.yaml ${name}: missing template ${r.template}`);
+      if (r.template && !d.templates.has(r.template))
+        throw new DataError(`personas.yaml ${name}: missing template ${r.template}`);
     }
   }
 }
@@ -172,7 +194,8 @@ function checkReferences(d: FleetData): void {
 export function byBuildPrefix(table: Record<string, string>, build: string): string | undefined {
   let best: string | undefined;
   for (const key of Object.keys(table)) {
-    if ((build === key || build.startsWith(key + '.')) && (best === undefined || key.length > best.length)) best = key;
+    if ((build === key || build.startsWith(key + '.')) && (best === undefined || key.length > best.length))
+      best = key;
   }
   return best === undefined ? undefined : table[best];
 }

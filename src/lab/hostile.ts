@@ -6,7 +6,9 @@ import { makeRng } from './rng.js';
 
 /** TLS alert record: fatal (2) handshake_failure (40), TLS 1.2 framing. */
 const TLS_HANDSHAKE_FAILURE = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
-const TRICKLE_TEXT = Buffer.from('HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html\r\nX-Padding: ' + '.'.repeat(4096));
+const TRICKLE_TEXT = Buffer.from(
+  'HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html\r\nX-Padding: ' + '.'.repeat(4096),
+);
 const CHUNK = Buffer.alloc(64 * 1024, 0x41);
 
 /** Answers the ClientHello with a fatal alert, then closes: the client sees a handshake failure. */
@@ -71,7 +73,14 @@ export function endlessBody(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 export function hugeBody(_req: IncomingMessage, res: ServerResponse): void {
-  res.writeHead(200, 'OK', ['Server', 'nginx/1.24.0', 'Content-Type', 'application/octet-stream', 'Content-Length', String(2 ** 33)]);
+  res.writeHead(200, 'OK', [
+    'Server',
+    'nginx/1.24.0',
+    'Content-Type',
+    'application/octet-stream',
+    'Content-Length',
+    String(2 ** 33),
+  ]);
   pump(res);
 }
 

@@ -4,7 +4,15 @@ import { LabServer } from './lab-server.js';
 import { DEFAULT_HTTPS_PORT, planFleet } from './plan.js';
 import type { GroundTruthHost, Lab, LabOptions } from './types.js';
 
-export type { ExpectedVerdict, GroundTruthHost, Lab, LabExposure, LabMix, LabOptions, Precision } from './types.js';
+export type {
+  ExpectedVerdict,
+  GroundTruthHost,
+  Lab,
+  LabExposure,
+  LabMix,
+  LabOptions,
+  Precision,
+} from './types.js';
 export { DEFAULT_BASE, DEFAULT_HTTPS_PORT } from './plan.js';
 
 /** Pure: the same plan startLab would serve, without binding anything. */

@@ -28,7 +28,10 @@ export class LabServer {
   private readonly compiled = new Map<HostPlan, CompiledHost>();
   private readonly contexts: ContextPool;
   private readonly trickler = new Trickler();
-  private readonly http = createHttpServer({ keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 15_000 }, (req, res) => this.onRequest(req, res));
+  private readonly http = createHttpServer(
+    { keepAliveTimeout: 5000, headersTimeout: 10_000, requestTimeout: 15_000 },
+    (req, res) => this.onRequest(req, res),
+  );
 
   constructor(
     private readonly data: FleetData,
@@ -37,7 +40,10 @@ export class LabServer {
     this.contexts = new ContextPool(join(data.dir, 'certs'));
     // As IIS does: a request it cannot parse (a TLS ClientHello on a plain-HTTP port...) gets a bare 400.
     this.http.on('clientError', (_err, sock) => {
-      if (sock.writable) sock.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=us-ascii\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (sock.writable)
+        sock.end(
+          'HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=us-ascii\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        );
       else sock.destroy();
     });
   }
@@ -48,7 +54,8 @@ export class LabServer {
       const { truth, profile } = plan;
       if (truth.kind === 'closed') continue;
       binds.push(this.listen(truth.ip, httpsPort, (raw) => this.onMain(raw, plan)));
-      if (truth.kind === 'exchange' && httpPort !== undefined) binds.push(this.listen(truth.ip, httpPort, (raw) => this.toHttp(raw, plan, 'http')));
+      if (truth.kind === 'exchange' && httpPort !== undefined)
+        binds.push(this.listen(truth.ip, httpPort, (raw) => this.toHttp(raw, plan, 'http')));
       if (truth.exposes.smtp && smtpPort !== undefined) {
         const dialect = profile.smtp_iis ? this.data.smtp.iis : this.data.smtp.exchange;
         const fqdn = plan.cert?.san.find((n) => n.includes('.')) ?? plan.cert?.cn ?? truth.ip;
@@ -130,7 +137,9 @@ export class LabServer {
 
   async stop(): Promise<void> {
     this.trickler.stop();
-    const closing = this.servers.map((s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())));
+    const closing = this.servers.map(
+      (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
+    );
     for (const sock of this.sockets) sock.destroy();
     this.sockets.clear();
     this.servers.length = 0;
@@ -140,9 +149,21 @@ export class LabServer {
 
 function bindError(err: NodeJS.ErrnoException, ip: string, port: number): Error {
   if (err.code === 'EMFILE' || err.code === 'ENFILE') {
-    return new ConfigError('E_LAB_FD_LIMIT', `out of file descriptors binding ${ip}:${port}; raise the limit (ulimit -n 65536) or start a smaller lab`, { cause: err });
+    return new ConfigError(
+      'E_LAB_FD_LIMIT',
+      `out of file descriptors binding ${ip}:${port}; raise the limit (ulimit -n 65536) or start a smaller lab`,
+      { cause: err },
+    );
   }
-  if (err.code === 'EADDRINUSE') return new ConfigError('E_LAB_ADDR_IN_USE', `${ip}:${port} is already in use (another lab running?)`, { cause: err });
-  if (err.code === 'EADDRNOTAVAIL') return new ConfigError('E_LAB_ADDR', `cannot bind ${ip}: loopback alias missing (Linux routes all of 127.0.0.0/8; other systems need aliases)`, { cause: err });
+  if (err.code === 'EADDRINUSE')
+    return new ConfigError('E_LAB_ADDR_IN_USE', `${ip}:${port} is already in use (another lab running?)`, {
+      cause: err,
+    });
+  if (err.code === 'EADDRNOTAVAIL')
+    return new ConfigError(
+      'E_LAB_ADDR',
+      `cannot bind ${ip}: loopback alias missing (Linux routes all of 127.0.0.0/8; other systems need aliases)`,
+      { cause: err },
+    );
   return new ConfigError('E_LAB_LISTEN', `cannot listen on ${ip}:${port}: ${err.message}`, { cause: err });
 }

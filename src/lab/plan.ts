@@ -22,17 +22,22 @@ export interface HostPlan {
   seed: number;
 }
 
-
 function checkPort(name: string, v: number | undefined): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535)) throw new UsageError(`lab: ${name} must be a port 1-65535, got ${v}`);
+  if (v !== undefined && (!Number.isInteger(v) || v < 1 || v > 65535))
+    throw new UsageError(`lab: ${name} must be a port 1-65535, got ${v}`);
 }
 
 /** Loopback only, by construction: every planned address is checked to be in 127.0.0.0/8. */
-export function validateOptions(opts: LabOptions, data: FleetData): { base: number; httpsPort: number; mix: string } {
-  if (!Number.isInteger(opts.count) || opts.count < 1) throw new UsageError(`lab: count must be an integer >= 1, got ${opts.count}`);
+export function validateOptions(
+  opts: LabOptions,
+  data: FleetData,
+): { base: number; httpsPort: number; mix: string } {
+  if (!Number.isInteger(opts.count) || opts.count < 1)
+    throw new UsageError(`lab: count must be an integer >= 1, got ${opts.count}`);
   if (!Number.isInteger(opts.seed)) throw new UsageError(`lab: seed must be an integer, got ${opts.seed}`);
   const baseIp = opts.base ?? DEFAULT_BASE;
-  if (!isIPv4(baseIp) || !baseIp.startsWith('127.')) throw new UsageError(`lab: base must be an IPv4 address in 127.0.0.0/8, got "${baseIp}"`);
+  if (!isIPv4(baseIp) || !baseIp.startsWith('127.'))
+    throw new UsageError(`lab: base must be an IPv4 address in 127.0.0.0/8, got "${baseIp}"`);
   const base = ipv4ToInt(baseIp);
   if (base + opts.count - 1 > ipv4ToInt('127.255.255.254') || base === ipv4ToInt('127.0.0.0')) {
     throw new UsageError(`lab: ${opts.count} hosts from ${baseIp} would leave 127.0.0.0/8`);
@@ -42,9 +47,11 @@ export function validateOptions(opts: LabOptions, data: FleetData): { base: numb
   checkPort('smtpPort', opts.smtpPort);
   const httpsPort = opts.httpsPort ?? DEFAULT_HTTPS_PORT;
   const ports = [httpsPort, opts.httpPort, opts.smtpPort].filter((p) => p !== undefined);
-  if (new Set(ports).size !== ports.length) throw new UsageError('lab: the HTTPS, HTTP and SMTP ports must differ');
+  if (new Set(ports).size !== ports.length)
+    throw new UsageError('lab: the HTTPS, HTTP and SMTP ports must differ');
   const mix = opts.mix ?? 'realistic';
-  if (!data.mixes[mix]) throw new UsageError(`lab: unknown mix "${mix}" (known: ${Object.keys(data.mixes).join(', ')})`);
+  if (!data.mixes[mix])
+    throw new UsageError(`lab: unknown mix "${mix}" (known: ${Object.keys(data.mixes).join(', ')})`);
   return { base, httpsPort, mix };
 }
 
@@ -65,13 +72,30 @@ export function planFleet(opts: LabOptions, data: FleetData = loadFleetData()): 
   return plans;
 }
 
-function planHost(data: FleetData, profileId: string, ip: string, port: number, opts: LabOptions, rng: () => number): HostPlan {
+function planHost(
+  data: FleetData,
+  profileId: string,
+  ip: string,
+  port: number,
+  opts: LabOptions,
+  rng: () => number,
+): HostPlan {
   const profile = data.profiles[profileId] as Profile;
   const country = pickWeighted(data.geo.countries, rng());
   const asn = data.geo.asns[Math.floor(rng() * data.geo.asns.length)] ?? { number: 64496, org: 'lab' };
-  const token = Array.from({ length: 8 }, () => Math.floor(rng() * 256).toString(16).padStart(2, '0')).join('');
+  const token = Array.from({ length: 8 }, () =>
+    Math.floor(rng() * 256)
+      .toString(16)
+      .padStart(2, '0'),
+  ).join('');
   const seed = Math.floor(rng() * 2 ** 32);
-  const common = { ip, port, profile: profileId, geo: { country: country.country, continent: country.continent }, asn: { number: asn.number, org: asn.org } };
+  const common = {
+    ip,
+    port,
+    profile: profileId,
+    geo: { country: country.country, continent: country.continent },
+    asn: { number: asn.number, org: asn.org },
+  };
 
   if (profile.kind === 'exchange') {
     const build = data.builds[Math.floor(rng() * data.builds.length)] as BuildRow;
@@ -109,6 +133,11 @@ function planHost(data: FleetData, profileId: string, ip: string, port: number, 
     certNames: cert ? [cert.cn, ...cert.san.filter((n) => n !== cert.cn)] : [],
     smtp: Boolean(profile.smtp_iis && opts.smtpPort !== undefined),
   };
-  const truth: GroundTruthHost = { ...common, kind: profile.kind, expected: expectedForOther(profile), exposes };
+  const truth: GroundTruthHost = {
+    ...common,
+    kind: profile.kind,
+    expected: expectedForOther(profile),
+    exposes,
+  };
   return { truth, profile, ...(cert ? { cert } : {}), token, seed };
 }

@@ -35,7 +35,7 @@ export function personaName(plan: HostPlan, data: FleetData): string | undefined
 function hostVars(plan: HostPlan, data: FleetData): Record<string, string | undefined> {
   const b = plan.build;
   const claimed = plan.profile.claimed_build;
-  const beName = `${plan.truth.geo.continent === 'EU' ? 'AM' : 'BY'}${plan.token.slice(0, 4).toUpperCase()}MB${plan.seed % 9000 + 1000}`;
+  const beName = `${plan.truth.geo.continent === 'EU' ? 'AM' : 'BY'}${plan.token.slice(0, 4).toUpperCase()}MB${(plan.seed % 9000) + 1000}`;
   return {
     iis: b?.iis ?? plan.profile.iis ?? '10.0',
     aspnet: b ? byBuildPrefix(data.aspnetVersions, b.build) : undefined,
@@ -47,11 +47,16 @@ function hostVars(plan: HostPlan, data: FleetData): Record<string, string | unde
     title: b ? byBuildPrefix(data.owaTitles, b.build) : plan.profile.title,
     exo_version: claimed,
     exo_be: beName,
-    exo_fe: `${beName.slice(0, 4)}P${plan.seed % 900 + 100}CU00${plan.seed % 9}`,
+    exo_fe: `${beName.slice(0, 4)}P${(plan.seed % 900) + 100}CU00${plan.seed % 9}`,
   };
 }
 
-function compileRoute(route: Route, vars: Record<string, string | undefined>, owaHeader: boolean, data: FleetData): CompiledRoute {
+function compileRoute(
+  route: Route,
+  vars: Record<string, string | undefined>,
+  owaHeader: boolean,
+  data: FleetData,
+): CompiledRoute {
   const headers: Array<[string, string]> = [];
   for (const [name, value] of route.headers) {
     if (value.includes('{owa_version}') && !owaHeader) continue;
@@ -59,7 +64,11 @@ function compileRoute(route: Route, vars: Record<string, string | undefined>, ow
   }
   const tpl = route.template ? data.templates.get(route.template) : undefined;
   const isText = route.template === undefined || !/\.(ico|png|gif)$/.test(route.template);
-  const body: Buffer | string = tpl ? (isText ? fill(tpl.toString('utf8'), vars) : tpl) : fill(route.body ?? '', vars);
+  const body: Buffer | string = tpl
+    ? isText
+      ? fill(tpl.toString('utf8'), vars)
+      : tpl
+    : fill(route.body ?? '', vars);
   const hasContentLength = headers.some(([n]) => n.toLowerCase() === 'content-length');
   return { status: route.status, reason: route.reason ?? '', headers, body, hasContentLength };
 }
@@ -81,23 +90,40 @@ export function compileHost(plan: HostPlan, data: FleetData): CompiledHost {
       const status = String(plan.profile.blocked?.[route.endpoint] ?? 404);
       chosen = persona.blocked?.[status] ?? persona.fallback;
     }
-    const owaHeader = isExchange ? route.endpoint !== undefined && headerOn.has(route.endpoint) : plan.truth.exposes.owaVersionHeaderOn.length > 0;
+    const owaHeader = isExchange
+      ? route.endpoint !== undefined && headerOn.has(route.endpoint)
+      : plan.truth.exposes.owaVersionHeaderOn.length > 0;
     routes.set(path, compileRoute(chosen, owaVars, owaHeader, data));
   }
   return { routes, fallback: compileRoute(persona.fallback, vars, false, data) };
 }
 
-export function respond(host: CompiledHost, req: IncomingMessage, res: ServerResponse, scheme: string, localIp: string): void {
+export function respond(
+  host: CompiledHost,
+  req: IncomingMessage,
+  res: ServerResponse,
+  scheme: string,
+  localIp: string,
+): void {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = decodeURIComponentSafe(q >= 0 ? url.slice(0, q) : url).toLowerCase();
   const route = host.routes.get(path) ?? host.fallback;
   const authority = req.headers.host ?? localIp;
   const origin = `${scheme}://${authority}`;
-  const reqVars = { scheme, host: authority, origin, origin_enc: encodeURIComponent(origin).toLowerCase(), guid: randomUUID() };
+  const reqVars = {
+    scheme,
+    host: authority,
+    origin,
+    origin_enc: encodeURIComponent(origin).toLowerCase(),
+    guid: randomUUID(),
+  };
   const flat: string[] = [];
   for (const [n, v] of route.headers) flat.push(n, v.includes('{') ? fill(v, reqVars) : v);
-  const body = typeof route.body === 'string' ? Buffer.from(route.body.includes('{') ? fill(route.body, reqVars) : route.body) : route.body;
+  const body =
+    typeof route.body === 'string'
+      ? Buffer.from(route.body.includes('{') ? fill(route.body, reqVars) : route.body)
+      : route.body;
   if (!route.hasContentLength) flat.push('Content-Length', String(body.length));
   res.writeHead(route.status, route.reason, flat);
   res.end(req.method === 'HEAD' ? undefined : body);
@@ -110,4 +136,3 @@ function decodeURIComponentSafe(s: string): string {
     return s;
   }
 }
-

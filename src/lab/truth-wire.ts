@@ -12,7 +12,14 @@ export function truthToWire(h: GroundTruthHost): Record<string, unknown> {
     product: h.product,
     build: h.build,
     release: h.release,
-    expected: { status: e.status, is_exchange: e.isExchange, suspect: e.suspect, build: e.build, precision: e.precision, lower_bound: e.lowerBound },
+    expected: {
+      status: e.status,
+      is_exchange: e.isExchange,
+      suspect: e.suspect,
+      build: e.build,
+      precision: e.precision,
+      lower_bound: e.lowerBound,
+    },
     exposes: {
       tls: x.tls,
       endpoints: x.endpoints,

@@ -5,7 +5,8 @@ import { ipv4ToInt, ipv6ToBigInt } from './ip.js';
 
 export type Range4 = [start: number, end: number];
 export type Range6 = [start: bigint, end: bigint];
-export type ParsedRange = { family: 4; start: number; end: number } | { family: 6; start: bigint; end: bigint };
+export type ParsedRange =
+  { family: 4; start: number; end: number } | { family: 6; start: bigint; end: bigint };
 
 const V4_MAX = 0xffffffff;
 
@@ -17,8 +18,10 @@ export function parseRange(text: string): ParsedRange | null {
     const a = parseRange(t.slice(0, dash));
     const b = parseRange(t.slice(dash + 1));
     if (!a || !b || a.family !== b.family || a.start !== a.end || b.start !== b.end) return null;
-    if (a.family === 4 && b.family === 4) return a.start <= b.start ? { family: 4, start: a.start, end: b.start } : null;
-    if (a.family === 6 && b.family === 6) return a.start <= b.start ? { family: 6, start: a.start, end: b.start } : null;
+    if (a.family === 4 && b.family === 4)
+      return a.start <= b.start ? { family: 4, start: a.start, end: b.start } : null;
+    if (a.family === 6 && b.family === 6)
+      return a.start <= b.start ? { family: 6, start: a.start, end: b.start } : null;
     return null;
   }
   const slash = t.indexOf('/');
@@ -132,8 +135,10 @@ export class AddressRanges {
   /** A copy with `r` cut out (used to waive loopback for targets that lie in loopback). */
   without(r: ParsedRange): AddressRanges {
     const copy = new AddressRanges();
-    copy.raw4 = r.family === 4 ? this.v4.flatMap(([s, e]) => subtract4([[r.start, r.end]], s, e)) : [...this.v4];
-    copy.raw6 = r.family === 6 ? this.v6.flatMap(([s, e]) => subtract6([[r.start, r.end]], s, e)) : [...this.v6];
+    copy.raw4 =
+      r.family === 4 ? this.v4.flatMap(([s, e]) => subtract4([[r.start, r.end]], s, e)) : [...this.v4];
+    copy.raw6 =
+      r.family === 6 ? this.v6.flatMap(([s, e]) => subtract6([[r.start, r.end]], s, e)) : [...this.v6];
     return copy;
   }
 

@@ -10,7 +10,11 @@ export interface RangeListError {
 }
 
 /** One range per line; "#" starts a comment; blank lines are ignored. Bad lines are returned, not dropped. */
-export function parseRangeList(text: string): { ranges: AddressRanges; errors: RangeListError[]; count: number } {
+export function parseRangeList(text: string): {
+  ranges: AddressRanges;
+  errors: RangeListError[];
+  count: number;
+} {
   const ranges = new AddressRanges();
   const errors: RangeListError[] = [];
   let count = 0;
@@ -33,7 +37,9 @@ export function loadBlocklist(): AddressRanges {
   const path = dataPath('blocklist.txt');
   const { ranges, errors, count } = parseRangeList(readFileSync(path, 'utf8'));
   if (errors.length > 0 || count === 0) {
-    throw new DataError(`${path}: ${errors.map((e) => `line ${e.line}: "${e.text}"`).join('; ') || 'no ranges'}`);
+    throw new DataError(
+      `${path}: ${errors.map((e) => `line ${e.line}: "${e.text}"`).join('; ') || 'no ranges'}`,
+    );
   }
   cached = ranges;
   return ranges;
@@ -45,11 +51,16 @@ export function loadExcludeFile(path: string): AddressRanges {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError('E_EXCLUDE_FILE', `cannot read exclusion file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError('E_EXCLUDE_FILE', `cannot read exclusion file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const { ranges, errors } = parseRangeList(text);
   if (errors.length > 0) {
-    const shown = errors.slice(0, 10).map((e) => `line ${e.line}: "${e.text}"`).join('; ');
+    const shown = errors
+      .slice(0, 10)
+      .map((e) => `line ${e.line}: "${e.text}"`)
+      .join('; ');
     throw new ConfigError('E_EXCLUDE_FILE', `${path}: ${errors.length} malformed line(s): ${shown}`);
   }
   return ranges;

@@ -13,7 +13,11 @@ function holdsOn(c: Condition, x: HttpExchange): boolean {
   if (c.header !== undefined) {
     let found = false;
     for (const [name, value] of x.headers) {
-      if (name.length === c.header.length && name.toLowerCase() === c.header && (!c.matches || c.matches.test(value))) {
+      if (
+        name.length === c.header.length &&
+        name.toLowerCase() === c.header &&
+        (!c.matches || c.matches.test(value))
+      ) {
         found = true;
         break;
       }
@@ -25,7 +29,8 @@ function holdsOn(c: Condition, x: HttpExchange): boolean {
 }
 
 export function holds(c: Condition, seen: readonly StagedExchange[]): boolean {
-  for (const s of seen) if ((c.stage === undefined || c.stage === s.stage) && holdsOn(c, s.exchange)) return true;
+  for (const s of seen)
+    if ((c.stage === undefined || c.stage === s.stage) && holdsOn(c, s.exchange)) return true;
   return false;
 }
 
@@ -34,7 +39,11 @@ export function anyHolds(cs: readonly Condition[], seen: readonly StagedExchange
 }
 
 /** Fills `{name}` in a stage path from the plan's captures; null when a capture is missing. */
-export function resolvePath(stage: PlanStage, plan: ProbePlan, seen: readonly StagedExchange[]): string | null {
+export function resolvePath(
+  stage: PlanStage,
+  plan: ProbePlan,
+  seen: readonly StagedExchange[],
+): string | null {
   let path = stage.path;
   for (const name of stage.needs) {
     const re = plan.captures[name] as RegExp;

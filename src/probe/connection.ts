@@ -21,12 +21,17 @@ export function isFailure(v: unknown): v is ProbeFailure {
 // TLS 1.3: AES-128-GCM first (X25519 is already OpenSSL's first key share). TLS 1.2 and older:
 // everything OpenSSL has, since old servers may speak only TLS 1.0 with weak ciphers ("DEFAULT"
 // is only valid first in the list, so its order stays OpenSSL's; the server picks anyway).
-const CLIENT_CIPHERS = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:DEFAULT:@SECLEVEL=0';
+const CLIENT_CIPHERS =
+  'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:DEFAULT:@SECLEVEL=0';
 
 /** One context for every connection: building one costs ~0.6 ms of CPU each time. */
 export function sharedSecureContext(): SecureContext {
   // No session tickets: the scanner never resumes, so a ticket is work for the server and for us.
-  return createSecureContext({ minVersion: 'TLSv1', ciphers: CLIENT_CIPHERS, secureOptions: constants.SSL_OP_NO_TICKET });
+  return createSecureContext({
+    minVersion: 'TLSv1',
+    ciphers: CLIENT_CIPHERS,
+    secureOptions: constants.SSL_OP_NO_TICKET,
+  });
 }
 
 export interface ConnectOptions {
@@ -51,7 +56,8 @@ export interface Connected {
 function classify(err: NodeJS.ErrnoException, tcpUp: boolean, useTls: boolean): ProbeFailure {
   const code = err.code ?? '';
   if (code === 'ECONNREFUSED') return { failed: 'refused', detail: code };
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return { failed: 'unreachable', detail: code };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
+    return { failed: 'unreachable', detail: code };
   if (useTls && (tcpUp || code.startsWith('ERR_SSL') || /SSL|TLS|handshake/i.test(err.message))) {
     return { failed: 'tls-error', detail: `${code || 'TLS'}: ${err.message}`.slice(0, 200) };
   }
@@ -82,10 +88,23 @@ export function openConnection(o: ConnectOptions): Promise<Connected | ProbeFail
       resolve(v);
     };
     const onError = (err: NodeJS.ErrnoException): void => finish(classify(err, tcpUp, o.tls));
-    const onClose = (): void => finish(o.tls && tcpUp ? { failed: 'tls-error', detail: 'closed during TLS handshake' } : { failed: 'error', detail: 'closed while connecting' });
-    const onAbort = (): void => finish({ failed: 'timeout', detail: 'host deadline passed while connecting' });
+    const onClose = (): void =>
+      finish(
+        o.tls && tcpUp
+          ? { failed: 'tls-error', detail: 'closed during TLS handshake' }
+          : { failed: 'error', detail: 'closed while connecting' },
+      );
+    const onAbort = (): void =>
+      finish({ failed: 'timeout', detail: 'host deadline passed while connecting' });
     o.signal?.addEventListener('abort', onAbort);
-    const timer = setTimeout(() => finish({ failed: 'timeout', detail: tcpUp ? (o.tls ? 'TLS handshake timed out' : 'timed out') : 'connect timed out' }), o.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish({
+          failed: 'timeout',
+          detail: tcpUp ? (o.tls ? 'TLS handshake timed out' : 'timed out') : 'connect timed out',
+        }),
+      o.timeoutMs,
+    );
     socket.once('connect', () => {
       tcpUp = true;
       if (!o.tls) finish({ socket });
@@ -123,7 +142,13 @@ function certInfo(cert: X509Certificate): TlsInfo {
 }
 
 /** Writes one request and reads one response within `timeoutMs` (a whole-response deadline, so trickling cannot stretch it). */
-export function exchangeOnce(socket: Socket, request: string, limits: ParserLimits, isHead: boolean, timeoutMs: number): Promise<ParsedResponse | ProbeFailure> {
+export function exchangeOnce(
+  socket: Socket,
+  request: string,
+  limits: ParserLimits,
+  isHead: boolean,
+  timeoutMs: number,
+): Promise<ParsedResponse | ProbeFailure> {
   return new Promise((resolve) => {
     const parser = new ResponseParser(limits, isHead);
     let settled = false;
@@ -140,7 +165,8 @@ export function exchangeOnce(socket: Socket, request: string, limits: ParserLimi
     const settle = (): void => {
       if (parser.state !== 'error') finish(parser.result());
       // The head arrived but the body broke off: the headers still count, the error is kept.
-      else if (parser.headers.length > 0 || parser.status > 0) finish({ ...parser.result(), keepAlive: false, error: parser.error });
+      else if (parser.headers.length > 0 || parser.status > 0)
+        finish({ ...parser.result(), keepAlive: false, error: parser.error });
       else finish({ failed: 'protocol-error', detail: parser.error });
     };
     const onData = (chunk: Buffer): void => {
@@ -155,9 +181,23 @@ export function exchangeOnce(socket: Socket, request: string, limits: ParserLimi
       if (parser.status > 0 && parser.state !== 'head') {
         parser.end();
         settle();
-      } else finish({ failed: err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'protocol-error' : 'error', detail: `${err.code ?? 'error'}: ${err.message}`.slice(0, 200) });
+      } else
+        finish({
+          failed: err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'protocol-error' : 'error',
+          detail: `${err.code ?? 'error'}: ${err.message}`.slice(0, 200),
+        });
     };
-    const timer = setTimeout(() => finish({ failed: 'timeout', detail: parser.state === 'head' && parser.status === 0 ? 'no response in time' : 'response incomplete in time' }), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        finish({
+          failed: 'timeout',
+          detail:
+            parser.state === 'head' && parser.status === 0
+              ? 'no response in time'
+              : 'response incomplete in time',
+        }),
+      timeoutMs,
+    );
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('close', onEnd);

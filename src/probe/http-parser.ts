@@ -20,7 +20,16 @@ export interface ParserLimits {
   maxBodyBytes: number;
 }
 
-type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'until-close' | 'done' | 'error';
+type State =
+  | 'head'
+  | 'length'
+  | 'chunk-size'
+  | 'chunk-data'
+  | 'chunk-crlf'
+  | 'trailers'
+  | 'until-close'
+  | 'done'
+  | 'error';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const HTTP_PREFIX = Buffer.from('HTTP/');
@@ -57,8 +66,10 @@ export class ResponseParser {
   /** The peer closed the connection. */
   end(): void {
     if (this.state === 'until-close') this.state = 'done';
-    else if (this.state === 'head' && this.headSeen + this.pending.length === 0) this.fail('connection closed before any response byte');
-    else if (this.state !== 'done' && this.state !== 'error') this.fail(`connection closed mid-response (${this.state})`);
+    else if (this.state === 'head' && this.headSeen + this.pending.length === 0)
+      this.fail('connection closed before any response byte');
+    else if (this.state !== 'done' && this.state !== 'error')
+      this.fail(`connection closed mid-response (${this.state})`);
   }
 
   result(): ParsedResponse {
@@ -134,8 +145,10 @@ export class ResponseParser {
       sepLen = 2;
     }
     if (end < 0) {
-      if (this.pending.length > this.limits.maxHeaderBytes) this.fail(`response head exceeds ${this.limits.maxHeaderBytes} bytes`);
-      else if (this.pending.length >= 5 && this.pending.compare(HTTP_PREFIX, 0, 5, 0, 5) !== 0) this.fail(notHttp(this.pending));
+      if (this.pending.length > this.limits.maxHeaderBytes)
+        this.fail(`response head exceeds ${this.limits.maxHeaderBytes} bytes`);
+      else if (this.pending.length >= 5 && this.pending.compare(HTTP_PREFIX, 0, 5, 0, 5) !== 0)
+        this.fail(notHttp(this.pending));
       return false;
     }
     if (end > this.limits.maxHeaderBytes) {
@@ -226,6 +239,9 @@ export class ResponseParser {
 }
 
 function notHttp(bytes: Buffer): string {
-  const sample = bytes.subarray(0, 24).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  const sample = bytes
+    .subarray(0, 24)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '.');
   return `not HTTP: "${sample}"`;
 }

@@ -6,7 +6,13 @@ import type { HttpExchange, TlsInfo } from '../core/observation.js';
 import type { ProbeLogEntry } from '../core/host-record.js';
 import { md5Hex, shodanFaviconHash } from '../fingerprint/favicon-hash.js';
 import { anyHolds, resolvePath, type StagedExchange } from './conditions.js';
-import { exchangeOnce, isFailure, openConnection, type FailureKind, type ProbeFailure } from './connection.js';
+import {
+  exchangeOnce,
+  isFailure,
+  openConnection,
+  type FailureKind,
+  type ProbeFailure,
+} from './connection.js';
 import type { ParsedResponse } from './http-parser.js';
 import type { PlanStage, ProbePlan } from './probe-plan.js';
 import { sameOriginPath } from './redirect.js';
@@ -65,10 +71,24 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
       const reused = socket !== undefined && !socket.destroyed;
       if (!reused) {
         const t0 = performance.now();
-        const c = await openConnection({ ip: t.ip, port: t.port, tls: t.tls, timeoutMs: o.probeTimeoutMs, secureContext: o.secureContext, signal: o.signal, wantCert: out.tls === undefined, ...(t.hostname ? { servername: t.hostname } : {}) });
+        const c = await openConnection({
+          ip: t.ip,
+          port: t.port,
+          tls: t.tls,
+          timeoutMs: o.probeTimeoutMs,
+          secureContext: o.secureContext,
+          signal: o.signal,
+          wantCert: out.tls === undefined,
+          ...(t.hostname ? { servername: t.hostname } : {}),
+        });
         if (o.signal.aborted) return { failed: 'timeout', detail: 'host deadline passed' };
         if (isFailure(c)) {
-          out.probes.push({ request: t.tls ? 'TLS connect' : 'TCP connect', status: 0, ms: ms(t0), error: `${c.failed}: ${c.detail}` });
+          out.probes.push({
+            request: t.tls ? 'TLS connect' : 'TCP connect',
+            status: 0,
+            ms: ms(t0),
+            error: `${c.failed}: ${c.detail}`,
+          });
           // Fall back from HTTPS to HTTP once, for servers that speak plain HTTP on the port.
           if (t.tls && out.http.length === 0 && c.failed === 'tls-error' && PLAINTEXT_REPLY.test(c.detail)) {
             t.tls = false;
@@ -82,17 +102,33 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
       }
       const req = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${o.userAgent}\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n`;
       const t0 = performance.now();
-      const r = await exchangeOnce(socket as Socket, req, { maxHeaderBytes: o.maxHeaderBytes, maxBodyBytes: o.maxBodyBytes }, method === 'HEAD', o.probeTimeoutMs);
+      const r = await exchangeOnce(
+        socket as Socket,
+        req,
+        { maxHeaderBytes: o.maxHeaderBytes, maxBodyBytes: o.maxBodyBytes },
+        method === 'HEAD',
+        o.probeTimeoutMs,
+      );
       if (o.signal.aborted) return { failed: 'timeout', detail: 'host deadline passed' };
       if (isFailure(r)) {
         socket?.destroy();
         socket = undefined;
         // A kept-alive connection the server has since closed: retry once on a fresh one.
         if (reused && attempt === 0 && r.failed !== 'timeout') continue;
-        out.probes.push({ request: `${method} ${path}`, status: 0, ms: ms(t0), error: `${r.failed}: ${r.detail}` });
+        out.probes.push({
+          request: `${method} ${path}`,
+          status: 0,
+          ms: ms(t0),
+          error: `${r.failed}: ${r.detail}`,
+        });
         return r;
       }
-      out.probes.push({ request: `${method} ${path}`, status: r.status, ms: ms(t0), ...(r.error ? { error: r.error } : {}) });
+      out.probes.push({
+        request: `${method} ${path}`,
+        status: r.status,
+        ms: ms(t0),
+        ...(r.error ? { error: r.error } : {}),
+      });
       if (!r.keepAlive) {
         socket?.destroy();
         socket = undefined;
@@ -116,7 +152,14 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
         const r = await send(stage.method, path);
         if (isFailure(r)) {
           if (out.http.length === 0) out.failure = r;
-          else out.http.push({ path, method: stage.method, status: 0, headers: [], error: `${r.failed}: ${r.detail}` });
+          else
+            out.http.push({
+              path,
+              method: stage.method,
+              status: 0,
+              headers: [],
+              error: `${r.failed}: ${r.detail}`,
+            });
           stop = true;
           break;
         }
@@ -132,7 +175,14 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
           }
         }
       }
-      if (stop || anyHolds(stage.stopIf, seen.filter((s) => s.stage === stage.id))) break;
+      if (
+        stop ||
+        anyHolds(
+          stage.stopIf,
+          seen.filter((s) => s.stage === stage.id),
+        )
+      )
+        break;
     }
   } finally {
     o.signal.removeEventListener('abort', onAbort);

@@ -25,7 +25,8 @@ export class Permutation {
     readonly size: number,
     seed: number,
   ) {
-    if (!Number.isSafeInteger(size) || size < 0 || size > MAX_DOMAIN) throw new RangeError(`permutation size out of range: ${size}`);
+    if (!Number.isSafeInteger(size) || size < 0 || size > MAX_DOMAIN)
+      throw new RangeError(`permutation size out of range: ${size}`);
     let bits = 2;
     while (2 ** bits < size) bits += 2;
     this.halfBits = bits / 2;

@@ -14,7 +14,10 @@ const condition = z
     stage: z.string().optional(),
   })
   .strict()
-  .refine((c) => c.header !== undefined || c.body !== undefined || c.status !== undefined, 'a condition needs header, body or status')
+  .refine(
+    (c) => c.header !== undefined || c.body !== undefined || c.status !== undefined,
+    'a condition needs header, body or status',
+  )
   .refine((c) => !(c.matches !== undefined && c.header === undefined), '"matches" goes with "header"');
 
 const stage = z
@@ -35,8 +38,17 @@ const planFile = z
   .object({
     version: z.literal(1),
     max_requests: z.number().int().min(1).max(16),
-    ports: z.object({ https: z.array(z.number().int()), http: z.array(z.number().int()), smtp: z.array(z.number().int()) }).strict(),
-    user_agent: z.string().min(1).regex(/^[\x20-\x7e]+$/),
+    ports: z
+      .object({
+        https: z.array(z.number().int()),
+        http: z.array(z.number().int()),
+        smtp: z.array(z.number().int()),
+      })
+      .strict(),
+    user_agent: z
+      .string()
+      .min(1)
+      .regex(/^[\x20-\x7e]+$/),
     captures: z.record(z.string(), z.object({ body: z.string() }).strict()).default({}),
     stages: z.array(stage).min(1),
     smtp: z.object({ ehlo_name: z.string().regex(/^[a-z0-9.-]+$/i) }).strict(),
@@ -93,10 +105,12 @@ export function parseProbePlan(value: unknown, source = 'data/probe-plan.yaml'):
   if (!res.success) throw new DataError(`${source}: ${z.prettifyError(res.error)}`);
   const f = res.data;
   const captures: Record<string, RegExp> = {};
-  for (const [name, c] of Object.entries(f.captures)) captures[name] = compile({ body: c.body }, `capture ${name}`).body as RegExp;
+  for (const [name, c] of Object.entries(f.captures))
+    captures[name] = compile({ body: c.body }, `capture ${name}`).body as RegExp;
   const stages = f.stages.map((s): PlanStage => {
     const needs = [...s.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-    for (const n of needs) if (!captures[n]) throw new DataError(`${source}: stage ${s.id} uses unknown capture {${n}}`);
+    for (const n of needs)
+      if (!captures[n]) throw new DataError(`${source}: stage ${s.id} uses unknown capture {${n}}`);
     return {
       id: s.id,
       method: s.method,
@@ -104,13 +118,23 @@ export function parseProbePlan(value: unknown, source = 'data/probe-plan.yaml'):
       followRedirects: s.follow_redirects,
       hashBody: s.hash_body,
       ...(s.when_any ? { whenAny: s.when_any.map((c, i) => compile(c, `${s.id}.when_any[${i}]`)) } : {}),
-      ...(s.unless_any ? { unlessAny: s.unless_any.map((c, i) => compile(c, `${s.id}.unless_any[${i}]`)) } : {}),
+      ...(s.unless_any
+        ? { unlessAny: s.unless_any.map((c, i) => compile(c, `${s.id}.unless_any[${i}]`)) }
+        : {}),
       stopIf: s.stop_if.map((c, i) => compile(c, `${s.id}.stop_if[${i}]`)),
       needs,
     };
   });
-  if (new Set(stages.map((s) => s.id)).size !== stages.length) throw new DataError(`${source}: duplicate stage ids`);
-  return { maxRequests: f.max_requests, ports: f.ports, userAgent: f.user_agent, captures, stages, ehloName: f.smtp.ehlo_name };
+  if (new Set(stages.map((s) => s.id)).size !== stages.length)
+    throw new DataError(`${source}: duplicate stage ids`);
+  return {
+    maxRequests: f.max_requests,
+    ports: f.ports,
+    userAgent: f.user_agent,
+    captures,
+    stages,
+    ehloName: f.smtp.ehlo_name,
+  };
 }
 
 let cached: ProbePlan | undefined;

@@ -6,6 +6,9 @@ export function progressLine(done: number, total: number, inFlight: number, elap
   const width = 24;
   const filled = Math.round((pct / 100) * width);
   const etaS = rate > 0 ? Math.ceil((total - done) / rate) : 0;
-  const eta = etaS >= 3600 ? `${Math.floor(etaS / 3600)}h${String(Math.floor((etaS % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(etaS / 60)}m${String(etaS % 60).padStart(2, '0')}s`;
+  const eta =
+    etaS >= 3600
+      ? `${Math.floor(etaS / 3600)}h${String(Math.floor((etaS % 3600) / 60)).padStart(2, '0')}m`
+      : `${Math.floor(etaS / 60)}m${String(etaS % 60).padStart(2, '0')}s`;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done}/${total} ${rate.toFixed(0)} hosts/s ${inFlight} in flight ETA ${eta}`;
 }

@@ -9,7 +9,11 @@ interface Origin {
 }
 
 /** The path to request next, or null when the Location leaves the origin or is unusable. */
-export function sameOriginPath(location: string | undefined, origin: Origin, currentPath: string): string | null {
+export function sameOriginPath(
+  location: string | undefined,
+  origin: Origin,
+  currentPath: string,
+): string | null {
   if (!location) return null;
   const host = origin.hostname ?? (origin.ip.includes(':') ? `[${origin.ip}]` : origin.ip);
   const base = `${origin.tls ? 'https' : 'http'}://${host}:${origin.port}${currentPath}`;
@@ -20,7 +24,12 @@ export function sameOriginPath(location: string | undefined, origin: Origin, cur
     return null;
   }
   const want = new URL(base);
-  if (url.protocol !== want.protocol || url.hostname.toLowerCase() !== want.hostname.toLowerCase() || url.port !== want.port) return null;
+  if (
+    url.protocol !== want.protocol ||
+    url.hostname.toLowerCase() !== want.hostname.toLowerCase() ||
+    url.port !== want.port
+  )
+    return null;
   const path = url.pathname + url.search;
   // Request-target must be plain printable ASCII (URL already percent-encodes the rest).
   return /^\/[\x21-\x7e]*$/.test(path) ? path : null;

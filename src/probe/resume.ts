@@ -22,7 +22,8 @@ export async function readResumeFile(path: string): Promise<ResumeState> {
     if (line.trim() === '') continue;
     try {
       const v = JSON.parse(line) as { ip?: unknown; port?: unknown };
-      if (typeof v.ip === 'string' && v.ip !== '' && typeof v.port === 'number') state.done.add(targetKey(v.ip, v.port));
+      if (typeof v.ip === 'string' && v.ip !== '' && typeof v.port === 'number')
+        state.done.add(targetKey(v.ip, v.port));
       else state.badLines.push(n);
     } catch {
       state.badLines.push(n);

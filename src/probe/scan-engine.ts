@@ -65,12 +65,24 @@ function* shardOrder(plan: ScanPlan): Generator<number> {
   for (let p = plan.shard.index - 1; p < plan.space.size; p += plan.shard.count) yield perm.at(p);
 }
 
-export async function runScan(plan: ScanPlan, opts: ScanOptions, onRecord: (r: HostRecord) => void | Promise<void>): Promise<ScanSummary> {
+export async function runScan(
+  plan: ScanPlan,
+  opts: ScanOptions,
+  onRecord: (r: HostRecord) => void | Promise<void>,
+): Promise<ScanSummary> {
   const started = performance.now();
   const secureContext = sharedSecureContext();
   const limiter = new RateLimiter(opts.rate);
   const byStatus: Record<string, number> = {};
-  const summary: ScanSummary = { targets: 0, probed: 0, resumedSkipped: 0, excludedAddresses: plan.space.excludedAddresses, byStatus, interrupted: false, elapsedMs: 0 };
+  const summary: ScanSummary = {
+    targets: 0,
+    probed: 0,
+    resumedSkipped: 0,
+    excludedAddresses: plan.space.excludedAddresses,
+    byStatus,
+    interrupted: false,
+    elapsedMs: 0,
+  };
   const total = Math.ceil(Math.max(plan.space.size - (plan.shard.index - 1), 0) / plan.shard.count);
   summary.targets = total;
   let done = 0;
@@ -85,7 +97,15 @@ export async function runScan(plan: ScanPlan, opts: ScanOptions, onRecord: (r: H
     for (const s of plan.space.skipped) {
       for (const p of plan.space.ports) {
         if (s.ip !== '' && opts.skip?.has(targetKey(s.ip, p.port))) continue;
-        const obs: Observation = { ip: s.ip, port: p.port, timestamp: new Date().toISOString(), source: 'probe', status: s.status, statusDetail: s.detail, http: [] };
+        const obs: Observation = {
+          ip: s.ip,
+          port: p.port,
+          timestamp: new Date().toISOString(),
+          source: 'probe',
+          status: s.status,
+          statusDetail: s.detail,
+          http: [],
+        };
         if (s.hostname) obs.hostname = s.hostname;
         await emit(opts.judge(obs));
       }
@@ -139,23 +159,54 @@ export async function runScan(plan: ScanPlan, opts: ScanOptions, onRecord: (r: H
 }
 
 /** Probes one target within the host deadline and judges what was seen. */
-export async function probeTarget(t: Target, opts: ScanOptions, secureContext = sharedSecureContext()): Promise<HostRecord> {
+export async function probeTarget(
+  t: Target,
+  opts: ScanOptions,
+  secureContext = sharedSecureContext(),
+): Promise<HostRecord> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), opts.hostTimeoutMs);
-  const obs: Observation = { ip: t.ip, port: t.port, transport: 'tcp', timestamp: new Date().toISOString(), source: 'probe', status: 'ok', http: [] };
+  const obs: Observation = {
+    ip: t.ip,
+    port: t.port,
+    transport: 'tcp',
+    timestamp: new Date().toISOString(),
+    source: 'probe',
+    status: 'ok',
+    http: [],
+  };
   if (t.hostname) obs.hostname = t.hostname;
   let probes: ProbeLogEntry[] = [];
   let failure: ProbeFailure | undefined;
   try {
     if (t.protocol === 'smtp') {
-      const r = await probeSmtp(t, { ehloName: opts.probePlan.ehloName, probeTimeoutMs: opts.probeTimeoutMs, maxReplyBytes: Math.min(opts.maxHeaderBytes, 16384), signal: ac.signal });
+      const r = await probeSmtp(t, {
+        ehloName: opts.probePlan.ehloName,
+        probeTimeoutMs: opts.probeTimeoutMs,
+        maxReplyBytes: Math.min(opts.maxHeaderBytes, 16384),
+        signal: ac.signal,
+      });
       probes = r.probes;
       failure = r.banners ? undefined : r.failure;
       if (r.banners) obs.banners = r.banners;
     } else {
       const r = await probeHttp(
-        { ip: t.ip, port: t.port, tls: t.protocol === 'https', ...(t.hostname ? { hostname: t.hostname } : {}) },
-        { plan: opts.probePlan, secureContext, userAgent: opts.userAgent, probeTimeoutMs: opts.probeTimeoutMs, maxHeaderBytes: opts.maxHeaderBytes, maxBodyBytes: opts.maxBodyBytes, maxRedirects: opts.maxRedirects, signal: ac.signal },
+        {
+          ip: t.ip,
+          port: t.port,
+          tls: t.protocol === 'https',
+          ...(t.hostname ? { hostname: t.hostname } : {}),
+        },
+        {
+          plan: opts.probePlan,
+          secureContext,
+          userAgent: opts.userAgent,
+          probeTimeoutMs: opts.probeTimeoutMs,
+          maxHeaderBytes: opts.maxHeaderBytes,
+          maxBodyBytes: opts.maxBodyBytes,
+          maxRedirects: opts.maxRedirects,
+          signal: ac.signal,
+        },
       );
       probes = r.probes;
       failure = r.failure;
@@ -171,7 +222,8 @@ export async function probeTarget(t: Target, opts: ScanOptions, secureContext = 
   if (failure) {
     obs.status = failure.failed;
     obs.statusDetail = failure.detail;
-  } else if (ac.signal.aborted) obs.statusDetail = `host deadline (${opts.hostTimeoutMs} ms) passed; partial results`;
+  } else if (ac.signal.aborted)
+    obs.statusDetail = `host deadline (${opts.hostTimeoutMs} ms) passed; partial results`;
   const record = opts.judge(obs);
   record.probes = probes;
   return record;

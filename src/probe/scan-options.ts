@@ -26,12 +26,14 @@ export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be i/N with 1 <= i <= N, got "${text}"`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard must be i/N with 1 <= i <= N, got "${text}"`);
   return { index, count };
 }
 
 /** A User-Agent goes into every request line set: printable ASCII only, so it cannot add headers. */
 export function parseUserAgent(text: string): string {
-  if (!/^[\x20-\x7e]{1,256}$/.test(text)) throw new UsageError('--user-agent must be 1-256 printable ASCII characters (no line breaks)');
+  if (!/^[\x20-\x7e]{1,256}$/.test(text))
+    throw new UsageError('--user-agent must be 1-256 printable ASCII characters (no line breaks)');
   return text;
 }

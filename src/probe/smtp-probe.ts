@@ -35,7 +35,10 @@ function readReply(socket: Socket, maxBytes: number, timeoutMs: number): Promise
       for (let i = 0; i < lines.length - 1; i++) {
         const line = lines[i] as string;
         if (!/^\d{3}(?:[ -]|$)/.test(line)) {
-          done({ failed: 'protocol-error', detail: `not SMTP: "${line.slice(0, 40).replace(/[^\x20-\x7e]/g, '.')}"` });
+          done({
+            failed: 'protocol-error',
+            detail: `not SMTP: "${line.slice(0, 40).replace(/[^\x20-\x7e]/g, '.')}"`,
+          });
           return;
         }
         if (line.length === 3 || line[3] === ' ') {
@@ -43,22 +46,40 @@ function readReply(socket: Socket, maxBytes: number, timeoutMs: number): Promise
           return;
         }
       }
-      if (buf.length > maxBytes) done({ failed: 'protocol-error', detail: `SMTP reply exceeds ${maxBytes} bytes` });
+      if (buf.length > maxBytes)
+        done({ failed: 'protocol-error', detail: `SMTP reply exceeds ${maxBytes} bytes` });
     };
     const onClose = (): void => done({ failed: 'protocol-error', detail: 'connection closed mid-reply' });
-    const timer = setTimeout(() => done({ failed: 'timeout', detail: 'no complete SMTP reply in time' }), timeoutMs);
+    const timer = setTimeout(
+      () => done({ failed: 'timeout', detail: 'no complete SMTP reply in time' }),
+      timeoutMs,
+    );
     socket.on('data', onData);
     socket.on('close', onClose);
     socket.on('error', onClose);
   });
 }
 
-export async function probeSmtp(t: { ip: string; port: number }, o: SmtpProbeOptions): Promise<SmtpProbeResult> {
+export async function probeSmtp(
+  t: { ip: string; port: number },
+  o: SmtpProbeOptions,
+): Promise<SmtpProbeResult> {
   const out: SmtpProbeResult = { probes: [] };
   let t0 = performance.now();
-  const c = await openConnection({ ip: t.ip, port: t.port, tls: false, timeoutMs: o.probeTimeoutMs, signal: o.signal });
+  const c = await openConnection({
+    ip: t.ip,
+    port: t.port,
+    tls: false,
+    timeoutMs: o.probeTimeoutMs,
+    signal: o.signal,
+  });
   if (isFailure(c)) {
-    out.probes.push({ request: 'TCP connect', status: 0, ms: elapsed(t0), error: `${c.failed}: ${c.detail}` });
+    out.probes.push({
+      request: 'TCP connect',
+      status: 0,
+      ms: elapsed(t0),
+      error: `${c.failed}: ${c.detail}`,
+    });
     out.failure = c;
     return out;
   }
@@ -69,7 +90,12 @@ export async function probeSmtp(t: { ip: string; port: number }, o: SmtpProbeOpt
   o.signal.addEventListener('abort', onAbort);
   try {
     const greeting = await readReply(socket, o.maxReplyBytes, o.probeTimeoutMs);
-    out.probes.push({ request: 'SMTP greeting', status: isFailure(greeting) ? 0 : codeOf(greeting), ms: elapsed(t0), ...(isFailure(greeting) ? { error: `${greeting.failed}: ${greeting.detail}` } : {}) });
+    out.probes.push({
+      request: 'SMTP greeting',
+      status: isFailure(greeting) ? 0 : codeOf(greeting),
+      ms: elapsed(t0),
+      ...(isFailure(greeting) ? { error: `${greeting.failed}: ${greeting.detail}` } : {}),
+    });
     if (isFailure(greeting)) {
       out.failure = greeting;
       return out;
@@ -78,7 +104,12 @@ export async function probeSmtp(t: { ip: string; port: number }, o: SmtpProbeOpt
     t0 = performance.now();
     socket.write(`EHLO ${o.ehloName}\r\n`);
     const ehlo = await readReply(socket, o.maxReplyBytes, o.probeTimeoutMs);
-    out.probes.push({ request: 'SMTP EHLO', status: isFailure(ehlo) ? 0 : codeOf(ehlo), ms: elapsed(t0), ...(isFailure(ehlo) ? { error: `${ehlo.failed}: ${ehlo.detail}` } : {}) });
+    out.probes.push({
+      request: 'SMTP EHLO',
+      status: isFailure(ehlo) ? 0 : codeOf(ehlo),
+      ms: elapsed(t0),
+      ...(isFailure(ehlo) ? { error: `${ehlo.failed}: ${ehlo.detail}` } : {}),
+    });
     if (!isFailure(ehlo)) {
       out.banners.ehlo = ehlo.join('\n');
       socket.end('QUIT\r\n');

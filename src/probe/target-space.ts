@@ -48,7 +48,11 @@ async function systemResolve(name: string): Promise<string[]> {
   return all.map((a) => a.address);
 }
 
-function blockedFor(range: ParsedRange, opts: SpaceOptions, cache: Map<string, AddressRanges>): AddressRanges {
+function blockedFor(
+  range: ParsedRange,
+  opts: SpaceOptions,
+  cache: Map<string, AddressRanges>,
+): AddressRanges {
   const key = insideLoopback(range) ? 'loopback' : 'normal';
   let set = cache.get(key);
   if (!set) {
@@ -72,7 +76,11 @@ function rangeOf(ip: string): ParsedRange {
   return { family: 4, start: n, end: n };
 }
 
-export async function buildTargetSpace(specs: TargetSpec[], ports: PortSpec[], opts: SpaceOptions): Promise<TargetSpace> {
+export async function buildTargetSpace(
+  specs: TargetSpec[],
+  ports: PortSpec[],
+  opts: SpaceOptions,
+): Promise<TargetSpace> {
   const cache = new Map<string, AddressRanges>();
   const kept = new AddressRanges();
   const skipped: SkippedTarget[] = [];
@@ -87,7 +95,12 @@ export async function buildTargetSpace(specs: TargetSpec[], ports: PortSpec[], o
       seenNames.add(spec.name);
       const ips = resolved.get(spec.name);
       if (!Array.isArray(ips)) {
-        skipped.push({ ip: '', hostname: spec.name, status: 'unreachable', detail: `DNS: ${ips ?? 'no answer'}` });
+        skipped.push({
+          ip: '',
+          hostname: spec.name,
+          status: 'unreachable',
+          detail: `DNS: ${ips ?? 'no answer'}`,
+        });
         continue;
       }
       const ip = ips[0];
@@ -96,7 +109,8 @@ export async function buildTargetSpace(specs: TargetSpec[], ports: PortSpec[], o
         continue;
       }
       const blocked = blockedFor(rangeOf(ip), opts, cache);
-      if (blocked.containsIp(ip)) skipped.push({ ip, hostname: spec.name, status: 'excluded', detail: excludeReason(ip, opts) });
+      if (blocked.containsIp(ip))
+        skipped.push({ ip, hostname: spec.name, status: 'excluded', detail: excludeReason(ip, opts) });
       else named.push({ ip, hostname: spec.name });
       continue;
     }
@@ -129,7 +143,10 @@ export async function buildTargetSpace(specs: TargetSpec[], ports: PortSpec[], o
 const RESOLVE_CONCURRENCY = 32;
 
 /** Resolves every distinct name, a few at a time: name -> addresses, or the error code. */
-async function resolveAll(specs: TargetSpec[], resolve: (name: string) => Promise<string[]>): Promise<Map<string, string[] | string>> {
+async function resolveAll(
+  specs: TargetSpec[],
+  resolve: (name: string) => Promise<string[]>,
+): Promise<Map<string, string[] | string>> {
   const names = [...new Set(specs.flatMap((s) => (s.kind === 'name' ? [s.name] : [])))];
   const out = new Map<string, string[] | string>();
   let next = 0;
@@ -148,10 +165,18 @@ async function resolveAll(specs: TargetSpec[], resolve: (name: string) => Promis
 }
 
 function excludeReason(ip: string, opts: SpaceOptions): string {
-  return opts.exclude?.containsIp(ip) ? 'excluded by --exclude' : 'IANA special-purpose address (data/blocklist.txt)';
+  return opts.exclude?.containsIp(ip)
+    ? 'excluded by --exclude'
+    : 'IANA special-purpose address (data/blocklist.txt)';
 }
 
-function indexSpace(kept: AddressRanges, named: Array<{ ip: string; hostname: string }>, ports: PortSpec[], skipped: SkippedTarget[], excluded: bigint): TargetSpace {
+function indexSpace(
+  kept: AddressRanges,
+  named: Array<{ ip: string; hostname: string }>,
+  ports: PortSpec[],
+  skipped: SkippedTarget[],
+  excluded: bigint,
+): TargetSpace {
   // Cumulative start index of each range, for a binary search from index to address.
   const starts: number[] = [];
   const bases: Array<{ family: 4; start: number } | { family: 6; start: bigint }> = [];
@@ -169,7 +194,9 @@ function indexSpace(kept: AddressRanges, named: Array<{ ip: string; hostname: st
   const rangeCount = total;
   total += BigInt(named.length);
   if (total * BigInt(ports.length) > BigInt(MAX_DOMAIN)) {
-    throw new UsageError(`target space too large: ${total} addresses x ${ports.length} ports (limit ${MAX_DOMAIN}); use longer IPv6 prefixes`);
+    throw new UsageError(
+      `target space too large: ${total} addresses x ${ports.length} ports (limit ${MAX_DOMAIN}); use longer IPv6 prefixes`,
+    );
   }
   const addressCount = Number(total);
   const rangeAddresses = Number(rangeCount);

@@ -8,7 +8,8 @@ export interface PortSpec {
   protocol: Protocol;
 }
 
-export type TargetSpec = { kind: 'range'; text: string; range: ParsedRange } | { kind: 'name'; text: string; name: string };
+export type TargetSpec =
+  { kind: 'range'; text: string; range: ParsedRange } | { kind: 'name'; text: string; name: string };
 
 export interface SpecError {
   /** "argument 2" or "targets.txt line 7". */
@@ -18,7 +19,8 @@ export interface SpecError {
 }
 
 // RFC 1123 host names: letters, digits, hyphens, dots; at least one letter so "1.2.3" is not a name.
-const HOSTNAME = /^(?=.{1,253}$)(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+const HOSTNAME =
+  /^(?=.{1,253}$)(?=.*[a-z])[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 export function parseTargetSpec(text: string): TargetSpec | string {
   const t = text.trim();
@@ -59,12 +61,17 @@ export interface PortDefaults {
 export function parsePorts(text: string, defaults: PortDefaults): PortSpec[] | string {
   const out: PortSpec[] = [];
   const seen = new Set<number>();
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(?:(https|http|smtp):)?(\d{1,5})$/i.exec(item);
     const port = Number(m?.[2]);
-    if (!m || port < 1 || port > 65535) return `bad port "${item}" (expected 1-65535, optionally prefixed https:, http: or smtp:)`;
+    if (!m || port < 1 || port > 65535)
+      return `bad port "${item}" (expected 1-65535, optionally prefixed https:, http: or smtp:)`;
     const named = m[1]?.toLowerCase() as Protocol | undefined;
-    const protocol: Protocol = named ?? (defaults.http.includes(port) ? 'http' : defaults.smtp.includes(port) ? 'smtp' : 'https');
+    const protocol: Protocol =
+      named ?? (defaults.http.includes(port) ? 'http' : defaults.smtp.includes(port) ? 'smtp' : 'https');
     if (seen.has(port)) return `port ${port} given twice`;
     seen.add(port);
     out.push({ port, protocol });

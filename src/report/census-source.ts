@@ -7,7 +7,11 @@ import type { CensusQuery, CensusRow, ScanInfo, Store } from '../store/store.js'
 export async function resolveScan(store: Store, ref: string | undefined): Promise<ScanInfo> {
   if (ref === undefined || ref === '' || ref === 'latest') {
     const latest = await store.latestScan();
-    if (!latest) throw new ConfigError('E_NO_SCANS', 'the store holds no scans yet: run `excensus scan` or `excensus ingest` first');
+    if (!latest)
+      throw new ConfigError(
+        'E_NO_SCANS',
+        'the store holds no scans yet: run `excensus scan` or `excensus ingest` first',
+      );
     return latest;
   }
   const scan = await store.getScan(ref);

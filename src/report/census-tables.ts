@@ -5,8 +5,14 @@ import { groupFields } from './row-json.js';
 import { share, type Cell, type Column, type Table } from './table.js';
 
 const GROUP_LABELS: Record<GroupKey, string> = {
-  continent: 'Continent', country: 'Country', asn: 'ASN', product: 'Product', release: 'Release',
-  eol: 'Past EOL', family: 'CVE family', status: 'Status',
+  continent: 'Continent',
+  country: 'Country',
+  asn: 'ASN',
+  product: 'Product',
+  release: 'Release',
+  eol: 'Past EOL',
+  family: 'CVE family',
+  status: 'Status',
 };
 
 /** Display cells for a group (country shows code and name, ASN shows number and org). */
@@ -14,10 +20,14 @@ function groupCells(row: CensusRow, keys: GroupKey[], asnOrgs?: Map<number, stri
   const f = groupFields(row.group, asnOrgs);
   return keys.map((k) => {
     switch (k) {
-      case 'continent': return (f.continent as string | null) ?? 'unknown';
-      case 'country': return f.country ? `${String(f.country)} ${String(f.country_name)}` : 'unknown';
-      case 'asn': return f.asn === null ? 'unknown' : `AS${String(f.asn)}${f.asn_org ? ` ${String(f.asn_org)}` : ''}`;
-      case 'eol': return f.past_eol === null ? '-' : f.past_eol ? 'yes' : 'no';
+      case 'continent':
+        return (f.continent as string | null) ?? 'unknown';
+      case 'country':
+        return f.country ? `${String(f.country)} ${String(f.country_name)}` : 'unknown';
+      case 'asn':
+        return f.asn === null ? 'unknown' : `AS${String(f.asn)}${f.asn_org ? ` ${String(f.asn_org)}` : ''}`;
+      case 'eol':
+        return f.past_eol === null ? '-' : f.past_eol ? 'yes' : 'no';
       default: {
         const v = f[k];
         return v === null || v === undefined ? 'unknown' : String(v);
@@ -27,7 +37,14 @@ function groupCells(row: CensusRow, keys: GroupKey[], asnOrgs?: Map<number, stri
 }
 
 /** One table for a --by grouping: counts, shares, then vulnerable/likely per family. */
-export function groupTable(title: string, rows: CensusRow[], keys: GroupKey[], total: CensusRow, families: string[], asnOrgs?: Map<number, string>): Table {
+export function groupTable(
+  title: string,
+  rows: CensusRow[],
+  keys: GroupKey[],
+  total: CensusRow,
+  families: string[],
+  asnOrgs?: Map<number, string>,
+): Table {
   const columns: Column[] = [
     ...keys.map((k) => ({ label: GROUP_LABELS[k] })),
     { label: 'Hosts', numeric: true },
@@ -36,11 +53,19 @@ export function groupTable(title: string, rows: CensusRow[], keys: GroupKey[], t
     { label: 'Suspect', numeric: true },
     { label: 'EOL', numeric: true },
     { label: 'EOL share', numeric: true, percent: true },
-    ...families.flatMap((f) => [{ label: f, numeric: true }, { label: `${f} likely`, numeric: true }]),
+    ...families.flatMap((f) => [
+      { label: f, numeric: true },
+      { label: `${f} likely`, numeric: true },
+    ]),
   ];
   const body = rows.map((r) => [
     ...groupCells(r, keys, asnOrgs),
-    r.hosts, r.exchange, share(r.exchange, total.exchange), r.suspect, r.eol, share(r.eol, total.eol),
+    r.hosts,
+    r.exchange,
+    share(r.exchange, total.exchange),
+    r.suspect,
+    r.eol,
+    share(r.eol, total.eol),
     ...families.flatMap((f) => [r.vulnerable[f] ?? 0, r.likely[f] ?? 0]),
   ]);
   return { title, columns, rows: body };
@@ -50,7 +75,11 @@ export function headlineTables(h: Headline, topCountries = 10): Table[] {
   const t = h.total;
   const summary: Table = {
     title: 'Census',
-    columns: [{ label: 'Measure' }, { label: 'Servers', numeric: true }, { label: 'Share', numeric: true, percent: true }],
+    columns: [
+      { label: 'Measure' },
+      { label: 'Servers', numeric: true },
+      { label: 'Share', numeric: true, percent: true },
+    ],
     rows: [
       ['Records in scan', t.hosts, null],
       ['On-premises Exchange', t.exchange, 1],
@@ -60,33 +89,83 @@ export function headlineTables(h: Headline, topCountries = 10): Table[] {
   };
   const products: Table = {
     title: 'By product',
-    columns: [{ label: 'Product' }, { label: 'Exchange', numeric: true }, { label: 'Share', numeric: true, percent: true }, { label: 'EOL', numeric: true }, { label: 'Suspect', numeric: true }],
-    rows: h.byProduct.map((r) => [String(r.group.product ?? 'unknown build'), r.exchange, share(r.exchange, t.exchange), r.eol, r.suspect]),
+    columns: [
+      { label: 'Product' },
+      { label: 'Exchange', numeric: true },
+      { label: 'Share', numeric: true, percent: true },
+      { label: 'EOL', numeric: true },
+      { label: 'Suspect', numeric: true },
+    ],
+    rows: h.byProduct.map((r) => [
+      String(r.group.product ?? 'unknown build'),
+      r.exchange,
+      share(r.exchange, t.exchange),
+      r.eol,
+      r.suspect,
+    ]),
   };
   const families: Table = {
     title: 'Open to CVE families',
-    columns: [{ label: 'Family' }, { label: 'Vulnerable', numeric: true }, { label: 'Share', numeric: true, percent: true }, { label: 'Likely', numeric: true }, { label: 'Share', numeric: true, percent: true }],
-    rows: h.families.map((f) => [f, t.vulnerable[f] ?? 0, share(t.vulnerable[f] ?? 0, t.exchange), t.likely[f] ?? 0, share(t.likely[f] ?? 0, t.exchange)]),
+    columns: [
+      { label: 'Family' },
+      { label: 'Vulnerable', numeric: true },
+      { label: 'Share', numeric: true, percent: true },
+      { label: 'Likely', numeric: true },
+      { label: 'Share', numeric: true, percent: true },
+    ],
+    rows: h.families.map((f) => [
+      f,
+      t.vulnerable[f] ?? 0,
+      share(t.vulnerable[f] ?? 0, t.exchange),
+      t.likely[f] ?? 0,
+      share(t.likely[f] ?? 0, t.exchange),
+    ]),
   };
   const place = (title: string, rows: CensusRow[], key: 'continent' | 'country'): Table => ({
     title,
-    columns: [{ label: key === 'continent' ? 'Continent' : 'Country' }, { label: 'Exchange', numeric: true }, { label: 'Share', numeric: true, percent: true }, { label: 'EOL', numeric: true }, { label: 'Share of EOL', numeric: true, percent: true }],
-    rows: rows.map((r) => [groupCells(r, [key])[0] ?? 'unknown', r.exchange, share(r.exchange, t.exchange), r.eol, share(r.eol, t.eol)]),
+    columns: [
+      { label: key === 'continent' ? 'Continent' : 'Country' },
+      { label: 'Exchange', numeric: true },
+      { label: 'Share', numeric: true, percent: true },
+      { label: 'EOL', numeric: true },
+      { label: 'Share of EOL', numeric: true, percent: true },
+    ],
+    rows: rows.map((r) => [
+      groupCells(r, [key])[0] ?? 'unknown',
+      r.exchange,
+      share(r.exchange, t.exchange),
+      r.eol,
+      share(r.eol, t.eol),
+    ]),
   });
-  return [summary, products, families, place('By continent', h.byContinent, 'continent'), place(`Top ${topCountries} countries`, h.byCountry.slice(0, topCountries), 'country')];
+  return [
+    summary,
+    products,
+    families,
+    place('By continent', h.byContinent, 'continent'),
+    place(`Top ${topCountries} countries`, h.byCountry.slice(0, topCountries), 'country'),
+  ];
 }
 
 /** The one-sentence lead, shaped like the published studies. */
 export function headlineSentence(h: Headline): string {
   const t = h.total;
   const lead = h.byContinent.filter((r) => r.eol > 0).sort((a, b) => b.eol - a.eol)[0];
-  const parts = [`${t.exchange.toLocaleString('en-US')} on-premises Exchange servers, ${t.eol.toLocaleString('en-US')} past end of support`];
+  const parts = [
+    `${t.exchange.toLocaleString('en-US')} on-premises Exchange servers, ${t.eol.toLocaleString('en-US')} past end of support`,
+  ];
   if (lead && t.eol > 0) {
     const name = groupCells(lead, ['continent'])[0];
     parts.push(`${(share(lead.eol, t.eol) * 100).toFixed(1)}% of those in ${String(name)}`);
   }
-  const names = h.headlineFamilies.length > 1 ? `${h.headlineFamilies.slice(0, -1).join(', ')} or ${h.headlineFamilies.at(-1)}` : (h.headlineFamilies[0] ?? '');
-  if (names && h.openToHeadlineFamilies !== null) parts.push(`${h.openToHeadlineFamilies.toLocaleString('en-US')} open to ${names} by build (vulnerable or likely)`);
+  const names =
+    h.headlineFamilies.length > 1
+      ? `${h.headlineFamilies.slice(0, -1).join(', ')} or ${h.headlineFamilies.at(-1)}`
+      : (h.headlineFamilies[0] ?? '');
+  if (names && h.openToHeadlineFamilies !== null)
+    parts.push(
+      `${h.openToHeadlineFamilies.toLocaleString('en-US')} open to ${names} by build (vulnerable or likely)`,
+    );
   if (t.suspect > 0) parts.push(`${t.suspect.toLocaleString('en-US')} suspects not counted`);
   return parts.join('; ') + '.';
 }

@@ -22,7 +22,13 @@ export function parseCidrFile(text: string): CidrFile {
     if (line === '') return;
     const comma = line.indexOf(',');
     const cidr = (comma < 0 ? line : line.slice(0, comma)).trim();
-    const owner = comma < 0 ? null : line.slice(comma + 1).trim().replace(/^"(.*)"$/, '$1') || null;
+    const owner =
+      comma < 0
+        ? null
+        : line
+            .slice(comma + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1') || null;
     const m = /^([^/\s]+)\/(\d{1,3})$/.exec(cidr);
     const ip = m?.[1] ?? '';
     const prefix = Number(m?.[2]);

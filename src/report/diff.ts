@@ -4,7 +4,14 @@ import type { HostRecord } from '../core/host-record.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 
 export type DiffCategory = 'new' | 'gone' | 'upgraded' | 'patched' | 'still-vulnerable' | 'unchanged';
-export const DIFF_CATEGORIES: DiffCategory[] = ['new', 'gone', 'upgraded', 'patched', 'still-vulnerable', 'unchanged'];
+export const DIFF_CATEGORIES: DiffCategory[] = [
+  'new',
+  'gone',
+  'upgraded',
+  'patched',
+  'still-vulnerable',
+  'unchanged',
+];
 
 /** What diff keeps of a record: enough to compare, small enough for a million hosts. */
 export interface HostSummary {
@@ -38,7 +45,10 @@ export function summarise(r: HostRecord, asOf: string): HostSummary {
 }
 
 function parts(build: string | null): number[] {
-  return (build ?? '').split('.').filter((p) => p !== '').map(Number);
+  return (build ?? '')
+    .split('.')
+    .filter((p) => p !== '')
+    .map(Number);
 }
 
 function compareBuilds(a: number[], b: number[]): number {
@@ -60,7 +70,8 @@ export function categorise(before: HostSummary | null, after: HostSummary | null
   if (before.product !== after.product || cuChanged) {
     return { key, category: 'upgraded', before, after, direction: compareBuilds(b, a) < 0 ? 'down' : 'up' };
   }
-  if (a.length === 4 && b.length === 4 && a[3] !== b[3]) return { key, category: 'patched', before, after, direction: (b[3] ?? 0) < (a[3] ?? 0) ? 'down' : 'up' };
+  if (a.length === 4 && b.length === 4 && a[3] !== b[3])
+    return { key, category: 'patched', before, after, direction: (b[3] ?? 0) < (a[3] ?? 0) ? 'down' : 'up' };
   return { key, category: after.open.length > 0 ? 'still-vulnerable' : 'unchanged', before, after };
 }
 
@@ -117,6 +128,9 @@ export async function diffHosts(
   for (const s of before.values()) changes.push(categorise(s, null));
   const counts = Object.fromEntries(DIFF_CATEGORIES.map((c) => [c, 0])) as Record<DiffCategory, number>;
   for (const c of changes) counts[c.category]++;
-  changes.sort((x, y) => DIFF_CATEGORIES.indexOf(x.category) - DIFF_CATEGORIES.indexOf(y.category) || x.key.localeCompare(y.key));
+  changes.sort(
+    (x, y) =>
+      DIFF_CATEGORIES.indexOf(x.category) - DIFF_CATEGORIES.indexOf(y.category) || x.key.localeCompare(y.key),
+  );
   return { changes, counts, before: totalsA, after: totalsB };
 }

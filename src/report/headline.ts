@@ -33,10 +33,16 @@ export function orderFamilies(rows: CensusRow[]): string[] {
   }
   const rank = new Map(knownFamilyOrder().map((f, i) => [f, i]));
   const pos = (f: string) => rank.get(f) ?? Number.MAX_SAFE_INTEGER;
-  return [...weight.entries()].filter(([, n]) => n > 0).map(([f]) => f).sort((a, b) => pos(a) - pos(b) || a.localeCompare(b));
+  return [...weight.entries()]
+    .filter(([, n]) => n > 0)
+    .map(([f]) => f)
+    .sort((a, b) => pos(a) - pos(b) || a.localeCompare(b));
 }
 
-const byExchange = (a: CensusRow, b: CensusRow) => b.exchange - a.exchange || b.hosts - a.hosts || String(Object.values(a.group)[0]).localeCompare(String(Object.values(b.group)[0]));
+const byExchange = (a: CensusRow, b: CensusRow) =>
+  b.exchange - a.exchange ||
+  b.hosts - a.hosts ||
+  String(Object.values(a.group)[0]).localeCompare(String(Object.values(b.group)[0]));
 
 /** Sums rows into one per value of `key` (rows must partition the records, as non-family keys do). */
 export function foldBy(rows: CensusRow[], key: 'product' | 'continent' | 'country' | null): CensusRow[] {
@@ -45,7 +51,8 @@ export function foldBy(rows: CensusRow[], key: 'product' | 'continent' | 'countr
     const value = key ? (r.group[key] ?? null) : null;
     const id = JSON.stringify(value);
     let acc = out.get(id);
-    if (!acc) out.set(id, (acc = { ...zeroRow(), group: key ? { [key]: value } : {}, vulnerable: {}, likely: {} }));
+    if (!acc)
+      out.set(id, (acc = { ...zeroRow(), group: key ? { [key]: value } : {}, vulnerable: {}, likely: {} }));
     acc.hosts += r.hosts;
     acc.exchange += r.exchange;
     acc.suspect += r.suspect;
@@ -57,21 +64,50 @@ export function foldBy(rows: CensusRow[], key: 'product' | 'continent' | 'countr
 }
 
 /** One grouped query (product x continent x country), folded in memory into every section. */
-export async function buildHeadline(store: Store, scan: ScanInfo, asOf: string, filter?: CensusFilter): Promise<Headline> {
-  const rows = await runCensus(store, { scanId: scan.id, groupBy: ['product', 'continent', 'country'], asOf, ...(filter ? { filter } : {}) });
+export async function buildHeadline(
+  store: Store,
+  scan: ScanInfo,
+  asOf: string,
+  filter?: CensusFilter,
+): Promise<Headline> {
+  const rows = await runCensus(store, {
+    scanId: scan.id,
+    groupBy: ['product', 'continent', 'country'],
+    asOf,
+    ...(filter ? { filter } : {}),
+  });
   const total = foldBy(rows, null)[0] ?? zeroRow();
   // Each server once, however many of the headline families it is open to (the store's family filter is a union).
   const { headlineFamilies } = loadReportData();
   const openToHeadlineFamilies = filter?.family?.length
     ? null
-    : (await runCensus(store, { scanId: scan.id, groupBy: [], asOf, filter: { ...filter, family: headlineFamilies } })).reduce((n, r) => n + r.exchange, 0);
+    : (
+        await runCensus(store, {
+          scanId: scan.id,
+          groupBy: [],
+          asOf,
+          filter: { ...filter, family: headlineFamilies },
+        })
+      ).reduce((n, r) => n + r.exchange, 0);
   return {
-    scan: { id: scan.id, name: scan.name, source: scan.source, series: scan.series, startedAt: scan.startedAt },
+    scan: {
+      id: scan.id,
+      name: scan.name,
+      source: scan.source,
+      series: scan.series,
+      startedAt: scan.startedAt,
+    },
     asOf,
     total,
-    byProduct: foldBy(rows, 'product').filter((r) => r.exchange > 0 || r.suspect > 0).sort(byExchange),
-    byContinent: foldBy(rows, 'continent').filter((r) => r.exchange > 0).sort(byExchange),
-    byCountry: foldBy(rows, 'country').filter((r) => r.exchange > 0).sort(byExchange),
+    byProduct: foldBy(rows, 'product')
+      .filter((r) => r.exchange > 0 || r.suspect > 0)
+      .sort(byExchange),
+    byContinent: foldBy(rows, 'continent')
+      .filter((r) => r.exchange > 0)
+      .sort(byExchange),
+    byCountry: foldBy(rows, 'country')
+      .filter((r) => r.exchange > 0)
+      .sort(byExchange),
     families: orderFamilies([total]),
     headlineFamilies,
     openToHeadlineFamilies,

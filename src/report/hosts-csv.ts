@@ -5,12 +5,33 @@ import { isPastEol } from './aggregate.js';
 import { csvLine } from './csv.js';
 
 export const SHADOWSERVER_COLUMNS = [
-  'timestamp', 'ip', 'protocol', 'port', 'hostname', 'tag', 'asn', 'geo', 'region', 'city',
-  'naics', 'hostname_source', 'sector', 'version', 'servername', 'url',
+  'timestamp',
+  'ip',
+  'protocol',
+  'port',
+  'hostname',
+  'tag',
+  'asn',
+  'geo',
+  'region',
+  'city',
+  'naics',
+  'hostname_source',
+  'sector',
+  'version',
+  'servername',
+  'url',
 ] as const;
 
 export const OUR_COLUMNS = [
-  'product', 'release', 'eol', 'eol_date', 'vulnerable_cves', 'likely_cves', 'recommendation', 'suspect',
+  'product',
+  'release',
+  'eol',
+  'eol_date',
+  'vulnerable_cves',
+  'likely_cves',
+  'recommendation',
+  'suspect',
 ] as const;
 
 export const HOSTS_CSV_HEADER = csvLine([...SHADOWSERVER_COLUMNS, ...OUR_COLUMNS]);
@@ -41,11 +62,30 @@ function tags(r: HostRecord): string {
 export function hostCsvValues(r: HostRecord, asOf: string): Array<string | number | boolean | null> {
   const c = r.classification;
   return [
-    shadowTimestamp(r.timestamp), r.ip, 'tcp', r.port, r.hostname ?? null, tags(r),
-    r.asn?.number ?? null, r.geo?.country ?? null, r.geo?.region ?? null, r.geo?.city ?? null,
-    null, null, null, c?.build ?? r.evidence.build ?? null, r.evidence.serverNames[0] ?? null, urlOf(r),
-    c?.product ?? null, c?.release ?? null, c ? r.isExchange && isPastEol(r, asOf) : null, c?.eolDate ?? null,
-    cves(r, 'vulnerable').join(' '), cves(r, 'likely').join(' '), c?.recommendation ?? null, r.suspect,
+    shadowTimestamp(r.timestamp),
+    r.ip,
+    'tcp',
+    r.port,
+    r.hostname ?? null,
+    tags(r),
+    r.asn?.number ?? null,
+    r.geo?.country ?? null,
+    r.geo?.region ?? null,
+    r.geo?.city ?? null,
+    null,
+    null,
+    null,
+    c?.build ?? r.evidence.build ?? null,
+    r.evidence.serverNames[0] ?? null,
+    urlOf(r),
+    c?.product ?? null,
+    c?.release ?? null,
+    c ? r.isExchange && isPastEol(r, asOf) : null,
+    c?.eolDate ?? null,
+    cves(r, 'vulnerable').join(' '),
+    cves(r, 'likely').join(' '),
+    c?.recommendation ?? null,
+    r.suspect,
   ];
 }
 

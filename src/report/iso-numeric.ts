@@ -34,4 +34,3 @@ export function alpha2ToNumeric(code: string): string | undefined {
 export function numericToAlpha2(numeric: string): string | undefined {
   return byNumeric.get(numeric);
 }
-

@@ -52,7 +52,9 @@ export function hasFinding(r: HostRecord, asOf: string): boolean {
 /** One line saying what is wrong with a host. */
 export function findingOf(r: HostRecord, asOf: string): string {
   const c = r.classification;
-  const parts = [`${c?.release ?? c?.product ?? 'Exchange (build unknown)'}${c?.build ? ` (${c.build})` : ''}`];
+  const parts = [
+    `${c?.release ?? c?.product ?? 'Exchange (build unknown)'}${c?.build ? ` (${c.build})` : ''}`,
+  ];
   if (isPastEol(r, asOf)) parts.push(`past end of support since ${c?.eolDate ?? '?'}`);
   const vuln = (c?.vulns ?? []).filter((v) => v.status === 'vulnerable');
   const likely = (c?.vulns ?? []).filter((v) => v.status === 'likely');
@@ -65,16 +67,29 @@ function ownerOf(r: HostRecord, o: NotifyOptions): { key: string; title: string;
   if (o.by === 'asn') {
     if (!r.asn) return { key: 'none', title: 'Unknown network (no AS number)', base: 'AS-unknown' };
     const org = r.asn.org ?? '';
-    return { key: String(r.asn.number), title: `AS${r.asn.number}${org ? ` ${org}` : ''}`, base: `AS${r.asn.number}${org ? `-${slug(org)}` : ''}` };
+    return {
+      key: String(r.asn.number),
+      title: `AS${r.asn.number}${org ? ` ${org}` : ''}`,
+      base: `AS${r.asn.number}${org ? `-${slug(org)}` : ''}`,
+    };
   }
   if (o.by === 'country') {
     const cc = r.geo?.country;
-    if (!cc || !/^[A-Za-z]{2}$/.test(cc)) return { key: 'none', title: 'Unknown country', base: 'country-unknown' };
-    return { key: cc.toUpperCase(), title: `${cc.toUpperCase()} ${countryLabel(cc) ?? ''}`.trim(), base: `${cc.toUpperCase()}-${slug(countryLabel(cc) ?? cc)}` };
+    if (!cc || !/^[A-Za-z]{2}$/.test(cc))
+      return { key: 'none', title: 'Unknown country', base: 'country-unknown' };
+    return {
+      key: cc.toUpperCase(),
+      title: `${cc.toUpperCase()} ${countryLabel(cc) ?? ''}`.trim(),
+      base: `${cc.toUpperCase()}-${slug(countryLabel(cc) ?? cc)}`,
+    };
   }
   const block = findBlock(o.cidrs ?? [], r.ip);
   if (!block) return { key: 'none', title: 'Outside every listed block', base: 'cidr-unmatched' };
-  return { key: block.cidr, title: `${block.cidr}${block.owner ? ` ${block.owner}` : ''}`, base: `${slug(block.cidr.replace('/', '_'))}${block.owner ? `-${slug(block.owner)}` : ''}` };
+  return {
+    key: block.cidr,
+    title: `${block.cidr}${block.owner ? ` ${block.owner}` : ''}`,
+    base: `${slug(block.cidr.replace('/', '_'))}${block.owner ? `-${slug(block.owner)}` : ''}`,
+  };
 }
 
 function flush(dir: string, owner: Owner): void {
@@ -87,18 +102,31 @@ function flush(dir: string, owner: Owner): void {
 }
 
 function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
-  const fam = [...owner.vulnerable.entries()].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${mdText(f)}: ${n}`);
+  const fam = [...owner.vulnerable.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([f, n]) => `${mdText(f)}: ${n}`);
   const lines = [
-    `# Exchange servers needing attention: ${mdText(owner.title)}`, '',
-    `Scan ${mdText(o.scanName)}, judged as of ${o.asOf}.`, '',
+    `# Exchange servers needing attention: ${mdText(owner.title)}`,
+    '',
+    `Scan ${mdText(o.scanName)}, judged as of ${o.asOf}.`,
+    '',
     `- Servers listed: ${owner.hosts}`,
     `- Past end of support: ${owner.eol}`,
-    `- Vulnerable, by CVE family: ${fam.length ? fam.join(', ') : 'none'}`, '',
-    '## Hosts', '',
+    `- Vulnerable, by CVE family: ${fam.length ? fam.join(', ') : 'none'}`,
+    '',
+    '## Hosts',
+    '',
     ...owner.listed,
   ];
-  if (owner.hosts > owner.listed.length) lines.push(`- ... and ${owner.hosts - owner.listed.length} more in ${owner.file}.csv`);
-  lines.push('', `Full list with ShadowServer-compatible columns: ${owner.file}.csv`, '', `_${mdText(o.attribution)}_`, '');
+  if (owner.hosts > owner.listed.length)
+    lines.push(`- ... and ${owner.hosts - owner.listed.length} more in ${owner.file}.csv`);
+  lines.push(
+    '',
+    `Full list with ShadowServer-compatible columns: ${owner.file}.csv`,
+    '',
+    `_${mdText(o.attribution)}_`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -124,27 +152,47 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
     const who = ownerOf(r, o);
     let owner = owners.get(who.key);
     if (!owner) {
-      owner = { title: who.title, file: names.take(who.base), hosts: 0, eol: 0, vulnerable: new Map(), pending: [HOSTS_CSV_HEADER], created: false, listed: [] };
+      owner = {
+        title: who.title,
+        file: names.take(who.base),
+        hosts: 0,
+        eol: 0,
+        vulnerable: new Map(),
+        pending: [HOSTS_CSV_HEADER],
+        created: false,
+        listed: [],
+      };
       owners.set(who.key, owner);
     }
     owner.hosts++;
     hosts++;
     if (isPastEol(r, o.asOf)) owner.eol++;
-    for (const f of familiesWith(r, 'vulnerable')) owner.vulnerable.set(f, (owner.vulnerable.get(f) ?? 0) + 1);
+    for (const f of familiesWith(r, 'vulnerable'))
+      owner.vulnerable.set(f, (owner.vulnerable.get(f) ?? 0) + 1);
     owner.pending.push(hostCsvLine(r, o.asOf));
     if (owner.listed.length < MD_HOSTS) {
       const name = r.hostname ? ` (${mdText(r.hostname)})` : '';
-      owner.listed.push(`- ${mdText(`${r.ip}:${r.port}`)}${name}: ${mdText(findingOf(r, o.asOf))}. Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`);
+      owner.listed.push(
+        `- ${mdText(`${r.ip}:${r.port}`)}${name}: ${mdText(findingOf(r, o.asOf))}. Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`,
+      );
     }
     if (owner.pending.length >= FLUSH_LINES) flush(o.outDir, owner);
   }
   const files: string[] = [];
   let index = csvLine(['owner', 'file', 'hosts', 'eol', 'vulnerable']);
-  for (const owner of [...owners.values()].sort((a, b) => b.hosts - a.hosts || a.file.localeCompare(b.file))) {
+  for (const owner of [...owners.values()].sort(
+    (a, b) => b.hosts - a.hosts || a.file.localeCompare(b.file),
+  )) {
     flush(o.outDir, owner);
     writeFileSync(join(o.outDir, `${owner.file}.md`), summaryMarkdown(owner, o));
     files.push(`${owner.file}.csv`, `${owner.file}.md`);
-    index += csvLine([owner.title, owner.file, owner.hosts, owner.eol, [...owner.vulnerable.entries()].map(([f, n]) => `${f}=${n}`).join(' ')]);
+    index += csvLine([
+      owner.title,
+      owner.file,
+      owner.hosts,
+      owner.eol,
+      [...owner.vulnerable.entries()].map(([f, n]) => `${f}=${n}`).join(' '),
+    ]);
   }
   writeFileSync(join(o.outDir, 'index.csv'), index);
   return { owners: owners.size, hosts, skipped, files };

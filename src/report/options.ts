@@ -3,16 +3,30 @@ import { UsageError } from '../core/errors.js';
 import type { CensusFilter, GroupKey } from '../store/store.js';
 import { continentCode } from './names.js';
 
-export const GROUP_KEYS: GroupKey[] = ['continent', 'country', 'asn', 'product', 'release', 'eol', 'family', 'status'];
+export const GROUP_KEYS: GroupKey[] = [
+  'continent',
+  'country',
+  'asn',
+  'product',
+  'release',
+  'eol',
+  'family',
+  'status',
+];
 
 /** "a,b" and repeated flags both give lists. */
 export function splitList(values: string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 export function parseGroupBy(values: string[]): GroupKey[] {
   const keys = splitList(values);
-  for (const k of keys) if (!GROUP_KEYS.includes(k as GroupKey)) throw new UsageError(`--by: unknown key "${k}" (one of ${GROUP_KEYS.join(', ')})`);
+  for (const k of keys)
+    if (!GROUP_KEYS.includes(k as GroupKey))
+      throw new UsageError(`--by: unknown key "${k}" (one of ${GROUP_KEYS.join(', ')})`);
   return [...new Set(keys)] as GroupKey[];
 }
 
@@ -33,11 +47,14 @@ export function parseFilter(f: FilterFlags): CensusFilter {
   const family = splitList(f.family);
   if (family.length) out.family = family;
   const country = splitList(f.country).map((c) => c.toUpperCase());
-  for (const c of country) if (!/^[A-Z]{2}$/.test(c)) throw new UsageError(`--country takes ISO 3166 alpha-2 codes (e.g. DE), got "${c}"`);
+  for (const c of country)
+    if (!/^[A-Z]{2}$/.test(c))
+      throw new UsageError(`--country takes ISO 3166 alpha-2 codes (e.g. DE), got "${c}"`);
   if (country.length) out.country = country;
   const continent = splitList(f.continent).map((c) => {
     const code = continentCode(c);
-    if (!code) throw new UsageError(`--continent: unknown continent "${c}" (a code like EU or a name like Europe)`);
+    if (!code)
+      throw new UsageError(`--continent: unknown continent "${c}" (a code like EU or a name like Europe)`);
     return code;
   });
   if (continent.length) out.continent = continent;

@@ -7,7 +7,10 @@ export function renderTextTable(t: Table): string {
   const body = t.rows.map((r) => r.map((v, i) => displayCell(v, t.columns[i] ?? { label: '' })));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (t.columns[i]?.numeric ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (t.columns[i]?.numeric ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const out = [t.title, line(head), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const r of body) out.push(line(r));
   if (body.length === 0) out.push('(none)');
@@ -16,13 +19,20 @@ export function renderTextTable(t: Table): string {
 
 /** Markdown cells: pipes and newlines would break the row; angle brackets would become HTML. */
 function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 export function renderMarkdownTable(t: Table): string {
   const head = `| ${t.columns.map((c) => mdCell(c.label)).join(' | ')} |`;
   const rule = `| ${t.columns.map((c) => (c.numeric ? '---:' : '---')).join(' | ')} |`;
-  const rows = t.rows.map((r) => `| ${r.map((v, i) => mdCell(displayCell(v, t.columns[i] ?? { label: '' }))).join(' | ')} |`);
+  const rows = t.rows.map(
+    (r) => `| ${r.map((v, i) => mdCell(displayCell(v, t.columns[i] ?? { label: '' }))).join(' | ')} |`,
+  );
   return [`### ${mdCell(t.title)}`, '', head, rule, ...rows, ''].join('\n') + '\n';
 }
 
@@ -30,7 +40,8 @@ export function renderMarkdownTable(t: Table): string {
 export function renderCsvTable(t: Table, withSection = false): string {
   const head = [...(withSection ? ['section'] : []), ...t.columns.map((c) => c.label)];
   let out = csvLine(head);
-  const raw = (v: Cell, i: number) => (typeof v === 'number' && t.columns[i]?.percent ? Math.round(v * 10000) / 10000 : v);
+  const raw = (v: Cell, i: number) =>
+    typeof v === 'number' && t.columns[i]?.percent ? Math.round(v * 10000) / 10000 : v;
   for (const r of t.rows) out += csvLine([...(withSection ? [t.title] : []), ...r.map(raw)]);
   return out;
 }

@@ -14,7 +14,10 @@ export function loadReportData(): { headlineFamilies: string[] } {
   if (cached) return cached;
   const file = dataPath('report.yaml');
   const parsed = schema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new DataError(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new DataError(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return (cached = { headlineFamilies: parsed.data.headline_families });
 }
 

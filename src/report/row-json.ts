@@ -14,7 +14,10 @@ export interface RowContext {
 }
 
 /** Group fields by name: continent as English name (+ code), country as ISO code (+ name), asn + asn_org. */
-export function groupFields(group: CensusRow['group'], asnOrgs?: Map<number, string>): Record<string, unknown> {
+export function groupFields(
+  group: CensusRow['group'],
+  asnOrgs?: Map<number, string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(group) as Array<[GroupKey, CensusRow['group'][GroupKey]]>) {
     switch (key) {

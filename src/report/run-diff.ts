@@ -23,20 +23,35 @@ async function* records(store: Store, scanId: number) {
 }
 
 function summaryJson(s: HostSummary | null): Record<string, unknown> | null {
-  return s ? { product: s.product, build: s.build, release: s.release, eol: s.eol, open_families: s.open } : null;
+  return s
+    ? { product: s.product, build: s.build, release: s.release, eol: s.eol, open_families: s.open }
+    : null;
 }
 
 export function changeToJson(c: HostChange): Record<string, unknown> {
-  return { type: 'host', host: c.key, category: c.category, ...(c.direction ? { direction: c.direction } : {}), before: summaryJson(c.before), after: summaryJson(c.after) };
+  return {
+    type: 'host',
+    host: c.key,
+    category: c.category,
+    ...(c.direction ? { direction: c.direction } : {}),
+    before: summaryJson(c.before),
+    after: summaryJson(c.after),
+  };
 }
 
 export function totalsLines(d: DiffResult): Array<[label: string, before: number, after: number]> {
-  const families = [...new Set([...Object.keys(d.before.vulnerable), ...Object.keys(d.after.vulnerable)])].sort();
+  const families = [
+    ...new Set([...Object.keys(d.before.vulnerable), ...Object.keys(d.after.vulnerable)]),
+  ].sort();
   return [
     ['Exchange servers', d.before.exchange, d.after.exchange],
     ['EOL servers', d.before.eol, d.after.eol],
     ['Open to a CVE family', d.before.open, d.after.open],
-    ...families.map((f): [string, number, number] => [`${f} vulnerable`, d.before.vulnerable[f] ?? 0, d.after.vulnerable[f] ?? 0]),
+    ...families.map((f): [string, number, number] => [
+      `${f} vulnerable`,
+      d.before.vulnerable[f] ?? 0,
+      d.after.vulnerable[f] ?? 0,
+    ]),
   ];
 }
 
@@ -47,28 +62,62 @@ function label(s: ScanInfo): string {
 export async function runDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
   const a = await resolveScan(store, o.scanA);
   const b = await resolveScan(store, o.scanB);
-  const d = await diffHosts(records(store, a.id), records(store, b.id), o.asOf ?? a.startedAt.slice(0, 10), o.asOf ?? b.startedAt.slice(0, 10));
+  const d = await diffHosts(
+    records(store, a.id),
+    records(store, b.id),
+    o.asOf ?? a.startedAt.slice(0, 10),
+    o.asOf ?? b.startedAt.slice(0, 10),
+  );
   const hostsSeen = d.changes.length;
   if (o.json) {
     for (const c of d.changes) await writeLine(out, JSON.stringify(changeToJson(c)));
-    await writeLine(out, JSON.stringify({
-      type: 'summary', scan_a: a.name, scan_b: b.name,
-      counts: d.counts,
-      totals: Object.fromEntries(totalsLines(d).map(([l, x, y]) => [l.toLowerCase().replace(/[^a-z0-9]+/g, '_'), { before: x, after: y, change: percentChange(x, y) }])),
-    }));
+    await writeLine(
+      out,
+      JSON.stringify({
+        type: 'summary',
+        scan_a: a.name,
+        scan_b: b.name,
+        counts: d.counts,
+        totals: Object.fromEntries(
+          totalsLines(d).map(([l, x, y]) => [
+            l.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
+            { before: x, after: y, change: percentChange(x, y) },
+          ]),
+        ),
+      }),
+    );
     return d;
   }
   const lines = [`Diff: scan ${label(a)} -> ${label(b)}`, ''];
-  for (const [l, x, y] of totalsLines(d)) lines.push(`${l}: ${x.toLocaleString('en-US')} -> ${y.toLocaleString('en-US')}, ${percentChange(x, y)}`);
+  for (const [l, x, y] of totalsLines(d))
+    lines.push(`${l}: ${x.toLocaleString('en-US')} -> ${y.toLocaleString('en-US')}, ${percentChange(x, y)}`);
   lines.push('', `Hosts (${hostsSeen.toLocaleString('en-US')} on-premises Exchange in either scan):`);
-  for (const c of DIFF_CATEGORIES) lines.push(`  ${c.padEnd(17)} ${d.counts[c].toLocaleString('en-US').padStart(9)}  ${formatPercent(share(d.counts[c], hostsSeen)).padStart(6)}`);
+  for (const c of DIFF_CATEGORIES)
+    lines.push(
+      `  ${c.padEnd(17)} ${d.counts[c].toLocaleString('en-US').padStart(9)}  ${formatPercent(share(d.counts[c], hostsSeen)).padStart(6)}`,
+    );
   out.write(lines.join('\n') + '\n\n');
   const shown = d.changes.filter((c) => o.all || c.category !== 'unchanged');
-  const fmt = (s: HostSummary | null) => (s ? `${s.release ?? s.product ?? 'unknown'}${s.build ? ` (${s.build})` : ''}` : '-');
-  out.write(renderTextTable({
-    title: 'Per host',
-    columns: [{ label: 'Host' }, { label: 'Change' }, { label: 'Before' }, { label: 'After' }, { label: 'Open families' }],
-    rows: shown.map((c) => [c.key, c.category + (c.direction === 'down' ? ' (down)' : ''), fmt(c.before), fmt(c.after), (c.after ?? c.before)?.open.join(' ') || null]),
-  }));
+  const fmt = (s: HostSummary | null) =>
+    s ? `${s.release ?? s.product ?? 'unknown'}${s.build ? ` (${s.build})` : ''}` : '-';
+  out.write(
+    renderTextTable({
+      title: 'Per host',
+      columns: [
+        { label: 'Host' },
+        { label: 'Change' },
+        { label: 'Before' },
+        { label: 'After' },
+        { label: 'Open families' },
+      ],
+      rows: shown.map((c) => [
+        c.key,
+        c.category + (c.direction === 'down' ? ' (down)' : ''),
+        fmt(c.before),
+        fmt(c.after),
+        (c.after ?? c.before)?.open.join(' ') || null,
+      ]),
+    }),
+  );
   return d;
 }

@@ -29,7 +29,10 @@ export interface ReportOptions {
 }
 
 const SECTIONS: Array<{ name: string; key?: 'product' | 'continent' | 'country' }> = [
-  { name: 'total' }, { name: 'product', key: 'product' }, { name: 'continent', key: 'continent' }, { name: 'country', key: 'country' },
+  { name: 'total' },
+  { name: 'product', key: 'product' },
+  { name: 'continent', key: 'continent' },
+  { name: 'country', key: 'country' },
 ];
 
 function sectionRows(h: Headline, name: string, top: number): CensusRow[] {
@@ -46,28 +49,53 @@ function renderTables(tables: Table[], format: 'table' | 'md'): string {
 function trendTable(points: TrendPoint[]): Table {
   return {
     title: 'Trend across scans',
-    columns: [{ label: 'Scan' }, { label: 'Date' }, { label: 'Exchange', numeric: true }, { label: 'EOL', numeric: true }, { label: 'EOL change' }, { label: 'Suspect', numeric: true }],
-    rows: points.map((p, i) => [p.scan.name, p.scan.startedAt.slice(0, 10), p.total.exchange, p.total.eol, i === 0 ? null : percentChange(points[i - 1]?.total.eol ?? 0, p.total.eol), p.total.suspect]),
+    columns: [
+      { label: 'Scan' },
+      { label: 'Date' },
+      { label: 'Exchange', numeric: true },
+      { label: 'EOL', numeric: true },
+      { label: 'EOL change' },
+      { label: 'Suspect', numeric: true },
+    ],
+    rows: points.map((p, i) => [
+      p.scan.name,
+      p.scan.startedAt.slice(0, 10),
+      p.total.exchange,
+      p.total.eol,
+      i === 0 ? null : percentChange(points[i - 1]?.total.eol ?? 0, p.total.eol),
+      p.total.suspect,
+    ]),
   };
 }
 
 async function writeTrend(store: Store, scan: ScanInfo, o: ReportOptions, out: Writable): Promise<void> {
   const points = await buildTrend(store, scan.series, o.asOfGiven ? o.asOf : undefined, scan.id);
   if (o.format === 'json') {
-    for (const [i, p] of points.entries()) await writeLine(out, JSON.stringify(trendPointToJson(p, points[i - 1])));
+    for (const [i, p] of points.entries())
+      await writeLine(out, JSON.stringify(trendPointToJson(p, points[i - 1])));
     return;
   }
   const t = trendTable(points);
-  out.write(o.format === 'csv' ? renderCsvTable(t) : o.format === 'md' ? renderMarkdownTable(t) : renderTextTable(t));
+  out.write(
+    o.format === 'csv' ? renderCsvTable(t) : o.format === 'md' ? renderMarkdownTable(t) : renderTextTable(t),
+  );
   const first = points[0];
   const last = points.at(-1);
   if (first && last && first !== last && o.format !== 'csv') {
-    out.write(`\nEOL servers: ${first.total.eol.toLocaleString('en-US')} -> ${last.total.eol.toLocaleString('en-US')}, ${percentChange(first.total.eol, last.total.eol)}\n`);
+    out.write(
+      `\nEOL servers: ${first.total.eol.toLocaleString('en-US')} -> ${last.total.eol.toLocaleString('en-US')}, ${percentChange(first.total.eol, last.total.eol)}\n`,
+    );
   }
 }
 
 /** Writes the host CSV export of the scan (filters apply) to `out`. */
-export async function writeHostsCsv(store: Store, scanId: number, filter: CensusFilter, asOf: string, out: Writable): Promise<number> {
+export async function writeHostsCsv(
+  store: Store,
+  scanId: number,
+  filter: CensusFilter,
+  asOf: string,
+  out: Writable,
+): Promise<number> {
   out.write(HOSTS_CSV_HEADER);
   let n = 0;
   for await (const h of store.iterateHosts(scanId, { ...filter, asOf })) {
@@ -84,7 +112,10 @@ export async function runReport(store: Store, o: ReportOptions, out: Writable): 
     await writeHostsCsv(store, scan.id, o.filter, o.asOf, out);
     return;
   }
-  const grouped = o.groupBy.length > 0 ? await runCensus(store, { scanId: scan.id, groupBy: o.groupBy, asOf: o.asOf, filter: o.filter }) : null;
+  const grouped =
+    o.groupBy.length > 0
+      ? await runCensus(store, { scanId: scan.id, groupBy: o.groupBy, asOf: o.asOf, filter: o.filter })
+      : null;
   const orgs = grouped && o.groupBy.includes('asn') ? await asnOrgs(store, scan.id, grouped) : undefined;
   if (grouped && (o.format === 'json' || o.format === 'csv')) {
     // grouped rows need only the scan's total (for shares), not the whole headline
@@ -92,7 +123,10 @@ export async function runReport(store: Store, o: ReportOptions, out: Writable): 
     if (o.format === 'json') {
       const ctx = { scanName: scan.name, asOf: o.asOf, total: total!, ...(orgs ? { asnOrgs: orgs } : {}) };
       for (const r of grouped) await writeLine(out, JSON.stringify(censusRowToJson(r, ctx)));
-    } else out.write(renderCsvTable(groupTable('census', grouped, o.groupBy, total!, orderFamilies(grouped), orgs)));
+    } else
+      out.write(
+        renderCsvTable(groupTable('census', grouped, o.groupBy, total!, orderFamilies(grouped), orgs)),
+      );
     return;
   }
   const headline = await buildHeadline(store, scan, o.asOf, o.filter);
@@ -100,7 +134,9 @@ export async function runReport(store: Store, o: ReportOptions, out: Writable): 
 
   if (o.format === 'json') {
     const ctx = { scanName: scan.name, asOf: o.asOf, total: headline.total };
-    for (const s of SECTIONS) for (const r of sectionRows(headline, s.name, o.topCountries)) await writeLine(out, JSON.stringify(censusRowToJson(r, { ...ctx, section: s.name })));
+    for (const s of SECTIONS)
+      for (const r of sectionRows(headline, s.name, o.topCountries))
+        await writeLine(out, JSON.stringify(censusRowToJson(r, { ...ctx, section: s.name })));
     return;
   }
   if (o.format === 'csv') {
@@ -108,18 +144,31 @@ export async function runReport(store: Store, o: ReportOptions, out: Writable): 
     return;
   }
   // Readable formats show only the families some row is open to; CSV above keeps every column.
-  const open = grouped ? families.filter((f) => grouped.some((r) => (r.vulnerable[f] ?? 0) + (r.likely[f] ?? 0) > 0)) : families;
+  const open = grouped
+    ? families.filter((f) => grouped.some((r) => (r.vulnerable[f] ?? 0) + (r.likely[f] ?? 0) > 0))
+    : families;
   const tables = grouped
     ? [groupTable(`By ${o.groupBy.join(', ')}`, grouped, o.groupBy, headline.total, open, orgs)]
     : headlineTables(headline, o.topCountries);
   const lead = headlineSentence(headline);
   if (o.format === 'html') {
     const trend = await buildTrend(store, scan.series, o.asOfGiven ? o.asOf : undefined, scan.id);
-    out.write(renderHtmlReport({ headline, tables: grouped ? [...headlineTables(headline, o.topCountries), ...tables] : tables, trend, attribution: GEO_ATTRIBUTION, lead }));
+    out.write(
+      renderHtmlReport({
+        headline,
+        tables: grouped ? [...headlineTables(headline, o.topCountries), ...tables] : tables,
+        trend,
+        attribution: GEO_ATTRIBUTION,
+        lead,
+      }),
+    );
     return;
   }
   const title = `Exchange census: scan "${scan.name}" (#${scan.id}, ${scan.source}, ${scan.startedAt.slice(0, 10)}), as of ${o.asOf}`;
-  if (o.format === 'md') out.write(`## ${title.replace(/[<>|]/g, ' ')}\n\n${lead}\n\n${renderTables(tables, 'md')}\n_${GEO_ATTRIBUTION}_\n`);
+  if (o.format === 'md')
+    out.write(
+      `## ${title.replace(/[<>|]/g, ' ')}\n\n${lead}\n\n${renderTables(tables, 'md')}\n_${GEO_ATTRIBUTION}_\n`,
+    );
   else out.write(`${title}\n${lead}\n\n${renderTables(tables, 'table')}`);
 }
 
@@ -136,4 +185,3 @@ function sectionsTable(h: Headline, top: number): Table {
   }
   return { title: 'census', columns, rows };
 }
-

@@ -12,7 +12,12 @@ export interface TrendPoint {
 }
 
 /** Complete scans of the series (plus `include`, e.g. the scan being reported); EOL per scan date unless asOf. */
-export async function buildTrend(store: Store, series: string, asOf?: string, include?: number): Promise<TrendPoint[]> {
+export async function buildTrend(
+  store: Store,
+  series: string,
+  asOf?: string,
+  include?: number,
+): Promise<TrendPoint[]> {
   const scans = (await store.listScans())
     .filter((s) => s.series === series && (s.state === 'complete' || s.id === include))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id - b.id);
@@ -20,7 +25,11 @@ export async function buildTrend(store: Store, series: string, asOf?: string, in
   for (const s of scans) {
     const when = asOf ?? s.startedAt.slice(0, 10);
     const rows = await runCensus(store, { scanId: s.id, groupBy: [], asOf: when });
-    points.push({ scan: { id: s.id, name: s.name, startedAt: s.startedAt }, asOf: when, total: rows[0] ?? zeroRow() });
+    points.push({
+      scan: { id: s.id, name: s.name, startedAt: s.startedAt },
+      asOf: when,
+      total: rows[0] ?? zeroRow(),
+    });
   }
   return points;
 }

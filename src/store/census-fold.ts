@@ -13,7 +13,13 @@ function groupValue(key: GroupKey, v: unknown): GroupValue {
   return String(v);
 }
 
-export function foldCensus(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Exclude<GroupKey, 'family'>>, families: FamilyBits, filter?: CensusFilter): CensusRow[] {
+export function foldCensus(
+  rows: SqlRow[],
+  groupBy: GroupKey[],
+  keys: Array<Exclude<GroupKey, 'family'>>,
+  families: FamilyBits,
+  filter?: CensusFilter,
+): CensusRow[] {
   const byFamily = groupBy.includes('family');
   const onlyFamilies = filter?.family?.length ? new Set(filter.family) : null;
   const all = families.all();
@@ -44,7 +50,15 @@ export function foldCensus(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Excl
       const id = JSON.stringify(groupBy.map((k) => ordered[k]));
       let row = out.get(id);
       if (!row) {
-        row = { group: ordered, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: Object.fromEntries(all.map((f) => [f, 0])), likely: Object.fromEntries(all.map((f) => [f, 0])) };
+        row = {
+          group: ordered,
+          hosts: 0,
+          exchange: 0,
+          suspect: 0,
+          eol: 0,
+          vulnerable: Object.fromEntries(all.map((f) => [f, 0])),
+          likely: Object.fromEntries(all.map((f) => [f, 0])),
+        };
         if (keys.includes('asn')) row.asnOrg = null;
         out.set(id, row);
       }
@@ -64,13 +78,21 @@ export function foldCensus(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Excl
 /** Largest groups first; ties by group value so output is deterministic. */
 function sortRows(out: Map<string, CensusRow>): CensusRow[] {
   return [...out.entries()]
-    .sort((a, b) => b[1].exchange - a[1].exchange || b[1].hosts - a[1].hosts || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .sort(
+      (a, b) =>
+        b[1].exchange - a[1].exchange || b[1].hosts - a[1].hosts || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    )
     .map(([, row]) => row);
 }
 
 /** Pivoted rows (one per group, family counts in v<bit>/l<bit> columns) into CensusRows.
  * SQL grouped them already, so each row is its own group: no merging, one pass. */
-export function foldPivot(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Exclude<GroupKey, 'family'>>, families: FamilyBits): CensusRow[] {
+export function foldPivot(
+  rows: SqlRow[],
+  groupBy: GroupKey[],
+  keys: Array<Exclude<GroupKey, 'family'>>,
+  families: FamilyBits,
+): CensusRow[] {
   const cols = families.bits().map(([bit, name]) => ({ name, v: `v${bit}`, l: `l${bit}` }));
   const slot = groupBy.map((k) => keys.indexOf(k as Exclude<GroupKey, 'family'>));
   const withAsn = keys.includes('asn');
@@ -86,7 +108,13 @@ export function foldPivot(rows: SqlRow[], groupBy: GroupKey[], keys: Array<Exclu
     });
     // Aggregates over no rows are NULL: count them as 0.
     const row: CensusRow = {
-      group, hosts: Number(r.hosts ?? 0), exchange: Number(r.exchange ?? 0), suspect: Number(r.suspect ?? 0), eol: Number(r.eol ?? 0), vulnerable: {}, likely: {},
+      group,
+      hosts: Number(r.hosts ?? 0),
+      exchange: Number(r.exchange ?? 0),
+      suspect: Number(r.suspect ?? 0),
+      eol: Number(r.eol ?? 0),
+      vulnerable: {},
+      likely: {},
     };
     for (const c of cols) {
       row.vulnerable[c.name] = Number(r[c.v] ?? 0);

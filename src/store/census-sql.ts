@@ -17,7 +17,12 @@ function inList(column: string, values: Array<string | number>, params: SqlValue
 }
 
 /** WHERE clause for a scan and a filter; `asOf` is needed only when filtering on EOL. */
-export function buildWhere(scanId: number, filter: CensusFilter | undefined, asOf: string | undefined, families: FamilyBits): Where {
+export function buildWhere(
+  scanId: number,
+  filter: CensusFilter | undefined,
+  asOf: string | undefined,
+  families: FamilyBits,
+): Where {
   const params: SqlValue[] = [scanId];
   const parts = ['scan_id = ?'];
   const f = filter ?? {};
@@ -51,14 +56,26 @@ export interface CensusSql {
  * FILTER (SQLite >= 3.30, PostgreSQL) costs SQLite about a third less than SUM(CASE ...). */
 function familyColumns(cube: Cube, w: string, families: FamilyBits): string[] {
   return families.bits().flatMap(([bit]) => {
-    if (cube.kind === 'pivot') return [`SUM(vulnerable) FILTER (WHERE fam = ${bit}) AS v${bit}`, `SUM(likely) FILTER (WHERE fam = ${bit}) AS l${bit}`];
+    if (cube.kind === 'pivot')
+      return [
+        `SUM(vulnerable) FILTER (WHERE fam = ${bit}) AS v${bit}`,
+        `SUM(likely) FILTER (WHERE fam = ${bit}) AS l${bit}`,
+      ];
     const m = String(2 ** bit);
-    return [`SUM(${w}) FILTER (WHERE (vuln_mask & ${m}) <> 0) AS v${bit}`, `SUM(${w}) FILTER (WHERE (likely_mask & ${m}) <> 0) AS l${bit}`];
+    return [
+      `SUM(${w}) FILTER (WHERE (vuln_mask & ${m}) <> 0) AS v${bit}`,
+      `SUM(${w}) FILTER (WHERE (likely_mask & ${m}) <> 0) AS l${bit}`,
+    ];
   });
 }
 
 export function buildCensusSql(
-  cube: Cube, scanId: number, groupBy: GroupKey[], filter: CensusFilter | undefined, asOf: string, families: FamilyBits,
+  cube: Cube,
+  scanId: number,
+  groupBy: GroupKey[],
+  filter: CensusFilter | undefined,
+  asOf: string,
+  families: FamilyBits,
 ): CensusSql {
   const keys = [...new Set(groupBy)].filter((k): k is Exclude<GroupKey, 'family'> => k !== 'family');
   const shape = groupBy.includes('family') ? 'masks' : 'pivot';
@@ -75,7 +92,9 @@ export function buildCensusSql(
   const w = cube.counted ? 'n' : '1';
   if (shape === 'masks') select.push('vuln_mask', 'likely_mask');
   select.push(
-    `SUM(${w}) AS hosts`, `SUM(${w} * is_exchange) AS exchange`, `SUM(${w} * suspect) AS suspect`,
+    `SUM(${w}) AS hosts`,
+    `SUM(${w} * is_exchange) AS exchange`,
+    `SUM(${w} * suspect) AS suspect`,
     `SUM(CASE WHEN is_exchange = 1 AND eol_date IS NOT NULL AND eol_date < ? THEN ${w} ELSE 0 END) AS eol`,
   );
   params.push(asOf);

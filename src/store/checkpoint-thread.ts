@@ -5,7 +5,12 @@
 // in the WAL either way, and the last connection to close checkpoints what is left.
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../core/spawn-worker.js';
-import { CHECKPOINT_DONE, CHECKPOINT_FAILED, CHECKPOINT_IDLE, CHECKPOINT_RUNNING } from './checkpoint-state.js';
+import {
+  CHECKPOINT_DONE,
+  CHECKPOINT_FAILED,
+  CHECKPOINT_IDLE,
+  CHECKPOINT_RUNNING,
+} from './checkpoint-state.js';
 
 /** About SQLite's default pace (1000 pages of 4 KiB) times 16: what the writing connection used before. */
 export const CHECKPOINT_BYTES = 64 << 20;
@@ -29,7 +34,9 @@ export class CheckpointThread {
     private readonly threshold: number,
     private readonly onFailure: (err: Error) => void,
   ) {
-    this.worker = spawnWorker(import.meta.url, 'checkpoint-worker', { workerData: { path, state: this.state.buffer } });
+    this.worker = spawnWorker(import.meta.url, 'checkpoint-worker', {
+      workerData: { path, state: this.state.buffer },
+    });
     // Not holding the process: a checkpoint cut short by the process ending is safe, and close() waits for the thread.
     this.worker.unref();
     this.worker.on('message', (r: { error?: string }) => (this.error = r.error));
@@ -46,7 +53,13 @@ export class CheckpointThread {
   /** After a commit of about `bytes`: asks for a checkpoint once enough has been written since the last. */
   wrote(bytes: number): void {
     this.written += bytes;
-    if (this.failed || this.closed || this.written < this.threshold || Atomics.load(this.state, 0) !== CHECKPOINT_IDLE) return;
+    if (
+      this.failed ||
+      this.closed ||
+      this.written < this.threshold ||
+      Atomics.load(this.state, 0) !== CHECKPOINT_IDLE
+    )
+      return;
     this.written = 0;
     Atomics.store(this.state, 0, CHECKPOINT_RUNNING);
     this.worker.postMessage('checkpoint');

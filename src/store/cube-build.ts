@@ -21,15 +21,25 @@ async function buildMask(db: SqlDriver, from: Cube, to: Cube, scanId: number): P
  * A pivot cube from a mask cube in one sort: per dimension combination, the host count and each
  * family's counts side by side (w), then unfolded into a host row plus one row per open family.
  */
-async function buildPivot(db: SqlDriver, from: Cube, to: Cube, scanId: number, bits: number[]): Promise<void> {
+async function buildPivot(
+  db: SqlDriver,
+  from: Cube,
+  to: Cube,
+  scanId: number,
+  bits: number[],
+): Promise<void> {
   const dims = to.dims.join(', ');
   const org = to.asnOrg ? ', asn_org' : '';
   const wide = bits.flatMap((b) => {
     const m = String(2 ** b);
-    return [`SUM(n) FILTER (WHERE (vuln_mask & ${m}) <> 0) AS v${b}`, `SUM(n) FILTER (WHERE (likely_mask & ${m}) <> 0) AS l${b}`];
+    return [
+      `SUM(n) FILTER (WHERE (vuln_mask & ${m}) <> 0) AS v${b}`,
+      `SUM(n) FILTER (WHERE (likely_mask & ${m}) <> 0) AS l${b}`,
+    ];
   });
   const perFamily = bits.map(
-    (b) => `SELECT scan_id, ${dims}, ${b}, 0, COALESCE(v${b}, 0), COALESCE(l${b}, 0)${org ? ', NULL' : ''} FROM w WHERE v${b} > 0 OR l${b} > 0`,
+    (b) =>
+      `SELECT scan_id, ${dims}, ${b}, 0, COALESCE(v${b}, 0), COALESCE(l${b}, 0)${org ? ', NULL' : ''} FROM w WHERE v${b} > 0 OR l${b} > 0`,
   );
   await db.run(
     `WITH w AS MATERIALIZED (
@@ -45,7 +55,12 @@ async function buildPivot(db: SqlDriver, from: Cube, to: Cube, scanId: number, b
  * Replaces every cube of the scan. Call inside a transaction, with every family bit in use.
  * `masks` writes the geo and ASN mask cubes when the caller counted them already (cube-tally.ts).
  */
-export async function rebuildCubes(db: SqlDriver, scanId: number, familyBits: number[], masks?: (db: SqlDriver) => Promise<void>): Promise<void> {
+export async function rebuildCubes(
+  db: SqlDriver,
+  scanId: number,
+  familyBits: number[],
+  masks?: (db: SqlDriver) => Promise<void>,
+): Promise<void> {
   for (const c of CUBES) await db.run(`DELETE FROM ${c.table} WHERE scan_id = ?`, [scanId]);
   if (masks) await masks(db);
   else {

@@ -12,13 +12,24 @@ const col = (name: (typeof HOST_COLUMNS)[number]): number => HOST_COLUMNS.indexO
 const ASN_ORG = col('asn_org');
 const plainCol = (name: (typeof PLAIN_COLUMNS)[number]): number => PLAIN_COLUMNS.indexOf(name);
 const P = {
-  continent: plainCol('continent'), country: plainCol('country'), asn: plainCol('asn'), org: plainCol('asn_org'),
-  status: plainCol('status'), exchange: plainCol('is_exchange'), suspect: plainCol('suspect'),
+  continent: plainCol('continent'),
+  country: plainCol('country'),
+  asn: plainCol('asn'),
+  org: plainCol('asn_org'),
+  status: plainCol('status'),
+  exchange: plainCol('is_exchange'),
+  suspect: plainCol('suspect'),
 };
 const PLAIN_WIDTH = PLAIN_COLUMNS.length;
 const COUNT_WIDTH = PLAIN_COUNT_COLUMNS.length;
 const countCol = (name: (typeof PLAIN_COUNT_COLUMNS)[number]): number => PLAIN_COUNT_COLUMNS.indexOf(name);
-const COUNT = { continent: countCol('continent'), country: countCol('country'), asn: countCol('asn'), org: countCol('asn_org'), n: countCol('n') };
+const COUNT = {
+  continent: countCol('continent'),
+  country: countCol('country'),
+  asn: countCol('asn'),
+  org: countCol('asn_org'),
+  n: countCol('n'),
+};
 
 /** The PLAIN_COLUMNS row a counted record would have had (only the columns the cubes read). */
 function plainRowOfCount(counts: SqlValue[], i: number): SqlValue[] {
@@ -47,7 +58,8 @@ function utf8Greater(a: string, b: string): boolean {
 }
 
 /** A key part that tells null, strings and numbers apart. */
-const part = (v: SqlValue | undefined): string => (v === null || v === undefined ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${String(v)}|`);
+const part = (v: SqlValue | undefined): string =>
+  v === null || v === undefined ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${String(v)}|`;
 /** The few values that tell plain rows' cells apart (their other dimensions are NULL or 0). */
 const plainPart = (v: SqlValue | undefined): string => (v === null || v === undefined ? '\u0000' : String(v));
 
@@ -67,7 +79,9 @@ class MaskTally {
     this.geo = cube.dims.includes('country');
     // The plain key below names exactly the cube dimensions a plain row can set.
     const set = cube.dims.filter((d) => PLAIN_COLUMNS.includes(d as (typeof PLAIN_COLUMNS)[number]));
-    const expect = this.geo ? ['continent', 'country', 'status', 'is_exchange', 'suspect'] : ['asn', 'status', 'is_exchange', 'suspect'];
+    const expect = this.geo
+      ? ['continent', 'country', 'status', 'is_exchange', 'suspect']
+      : ['asn', 'status', 'is_exchange', 'suspect'];
     if (set.join() !== expect.join()) throw new Error(`cube ${cube.table}: plain-row key out of date`);
   }
 
@@ -100,7 +114,9 @@ class MaskTally {
       const key = this.geo
         ? `${plainPart(rows[base + P.continent])}|${plainPart(rows[base + P.country])}|${flags}`
         : `${plainPart(rows[base + P.asn])}|${flags}`;
-      const cell = this.cell(this.plainCells, key, () => this.plainAt.map((i) => (i >= 0 ? (rows[base + i] ?? null) : null)));
+      const cell = this.cell(this.plainCells, key, () =>
+        this.plainAt.map((i) => (i >= 0 ? (rows[base + i] ?? null) : null)),
+      );
       cell.n += n;
       const org = rows[base + P.org];
       if (cell.orgs && typeof org === 'string') cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + n);
@@ -130,15 +146,26 @@ class MaskTally {
   /** The INSERTs that write this cube's counted rows for the scan. */
   statements(scanId: number): TallyStatement[] {
     this.fold();
-    const columns = ['scan_id', ...this.cube.dims, 'vuln_mask', 'likely_mask', ...(this.cube.asnOrg ? ['asn_org'] : []), 'n'];
+    const columns = [
+      'scan_id',
+      ...this.cube.dims,
+      'vuln_mask',
+      'likely_mask',
+      ...(this.cube.asnOrg ? ['asn_org'] : []),
+      'n',
+    ];
     const one = `(${columns.map(() => '?').join(', ')})`;
     const cells = [...this.cells.values()].filter((c) => c.n > 0);
     const out: TallyStatement[] = [];
     for (let i = 0; i < cells.length; i += 200) {
       const part = cells.slice(i, i + 200);
       const params: SqlValue[] = [];
-      for (const c of part) params.push(scanId, ...c.values, ...(this.cube.asnOrg ? [MaskTally.maxOrg(c.orgs)] : []), c.n);
-      out.push({ sql: `INSERT INTO ${this.cube.table} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}`, params });
+      for (const c of part)
+        params.push(scanId, ...c.values, ...(this.cube.asnOrg ? [MaskTally.maxOrg(c.orgs)] : []), c.n);
+      out.push({
+        sql: `INSERT INTO ${this.cube.table} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}`,
+        params,
+      });
     }
     return out;
   }

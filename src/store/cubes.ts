@@ -5,7 +5,16 @@
 // and family filters, which need to know which families each host has together.
 import type { CensusFilter, GroupKey } from './store.js';
 
-export type Dim = 'continent' | 'country' | 'asn' | 'product' | 'release_name' | 'status' | 'eol_date' | 'is_exchange' | 'suspect';
+export type Dim =
+  | 'continent'
+  | 'country'
+  | 'asn'
+  | 'product'
+  | 'release_name'
+  | 'status'
+  | 'eol_date'
+  | 'is_exchange'
+  | 'suspect';
 
 export interface Cube {
   table: string;
@@ -17,16 +26,49 @@ export interface Cube {
   counted: boolean;
 }
 
-const GEO: Dim[] = ['continent', 'country', 'product', 'release_name', 'status', 'eol_date', 'is_exchange', 'suspect'];
+const GEO: Dim[] = [
+  'continent',
+  'country',
+  'product',
+  'release_name',
+  'status',
+  'eol_date',
+  'is_exchange',
+  'suspect',
+];
 // No geo here: ASNs times countries would make the cube nearly as large as the host table.
 const ASN: Dim[] = ['asn', 'product', 'status', 'eol_date', 'is_exchange', 'suspect'];
 
-export const GEO_PIVOT: Cube = { table: 'census_geo', kind: 'pivot', dims: GEO, asnOrg: false, counted: true };
+export const GEO_PIVOT: Cube = {
+  table: 'census_geo',
+  kind: 'pivot',
+  dims: GEO,
+  asnOrg: false,
+  counted: true,
+};
 export const ASN_PIVOT: Cube = { table: 'census_asn', kind: 'pivot', dims: ASN, asnOrg: true, counted: true };
-export const GEO_MASK: Cube = { table: 'census_summary', kind: 'mask', dims: GEO, asnOrg: false, counted: true };
-export const ASN_MASK: Cube = { table: 'census_asn_mask', kind: 'mask', dims: ASN, asnOrg: true, counted: true };
+export const GEO_MASK: Cube = {
+  table: 'census_summary',
+  kind: 'mask',
+  dims: GEO,
+  asnOrg: false,
+  counted: true,
+};
+export const ASN_MASK: Cube = {
+  table: 'census_asn_mask',
+  kind: 'mask',
+  dims: ASN,
+  asnOrg: true,
+  counted: true,
+};
 // Family grouping and filters over product, status and EOL only: a few thousand rows.
-export const FAMILY_MASK: Cube = { table: 'census_family_mask', kind: 'mask', dims: ['product', 'status', 'eol_date', 'is_exchange', 'suspect'], asnOrg: false, counted: true };
+export const FAMILY_MASK: Cube = {
+  table: 'census_family_mask',
+  kind: 'mask',
+  dims: ['product', 'status', 'eol_date', 'is_exchange', 'suspect'],
+  asnOrg: false,
+  counted: true,
+};
 /** Counted records (plain_counts) in the shape of host rows: not Exchange, no product, no CVE. */
 const PLAIN_AS_HOSTS = `SELECT scan_id, continent, country, asn, asn_org, NULL AS product, NULL AS release_name, 'not-exchange' AS status,
   NULL AS eol_date, 0 AS is_exchange, 0 AS suspect, 0 AS vuln_mask, 0 AS likely_mask, n FROM plain_counts`;
@@ -61,11 +103,15 @@ const FILTER_COLUMN: Record<Exclude<keyof CensusFilter, 'eol' | 'family'>, Dim> 
 };
 
 /** Columns a query reads, and whether it needs per-host family sets (family grouping or filter). */
-export function queryNeeds(groupBy: GroupKey[], filter: CensusFilter | undefined): { dims: Set<Dim>; masks: boolean } {
+export function queryNeeds(
+  groupBy: GroupKey[],
+  filter: CensusFilter | undefined,
+): { dims: Set<Dim>; masks: boolean } {
   const dims = new Set<Dim>(['eol_date', 'is_exchange', 'suspect']);
   for (const k of groupBy) if (k !== 'eol' && k !== 'family') dims.add(GROUP_COLUMN[k]);
   const f = filter ?? {};
-  for (const [k, col] of Object.entries(FILTER_COLUMN) as Array<[keyof typeof FILTER_COLUMN, Dim]>) if (f[k]?.length) dims.add(col);
+  for (const [k, col] of Object.entries(FILTER_COLUMN) as Array<[keyof typeof FILTER_COLUMN, Dim]>)
+    if (f[k]?.length) dims.add(col);
   return { dims, masks: groupBy.includes('family') || Boolean(f.family?.length) };
 }
 

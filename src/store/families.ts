@@ -43,8 +43,15 @@ export class FamilyBits {
     const again = this.byName.get(name);
     if (again !== undefined) return again;
     const next = this.byBit.size === 0 ? 0 : Math.max(...this.byBit.keys()) + 1;
-    if (next >= MAX_FAMILIES) throw new ConfigError('E_STORE_FAMILIES', `more than ${MAX_FAMILIES} CVE families; the store's family masks are full`);
-    await this.driver.run('INSERT INTO families (bit, name) VALUES (?, ?) ON CONFLICT DO NOTHING', [next, name]);
+    if (next >= MAX_FAMILIES)
+      throw new ConfigError(
+        'E_STORE_FAMILIES',
+        `more than ${MAX_FAMILIES} CVE families; the store's family masks are full`,
+      );
+    await this.driver.run('INSERT INTO families (bit, name) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+      next,
+      name,
+    ]);
     await this.reload();
     const bit = this.byName.get(name);
     if (bit === undefined) throw new Error(`could not assign a bit to CVE family "${name}"`);

@@ -80,15 +80,25 @@ export class EncodedBatch implements HostBatch {
 
   add(h: StoredHost): void {
     const r = h.record;
-    if (h.recordSlim && h.recordJson === undefined) throw new Error(`the record of ${r.ip}:${r.port} lost its JSON and cannot be encoded again (its evidence was slimmed)`);
+    if (h.recordSlim && h.recordJson === undefined)
+      throw new Error(
+        `the record of ${r.ip}:${r.port} lost its JSON and cannot be encoded again (its evidence was slimmed)`,
+      );
     const line = h.observationLine;
-    const observation = line ? line.text : (h.observationJson ?? (h.observation ? JSON.stringify(h.observation) : null));
+    const observation = line
+      ? line.text
+      : (h.observationJson ?? (h.observation ? JSON.stringify(h.observation) : null));
     if (observation === null && isPlainRecord(r)) {
       pushPlainRow(this.rows, r);
       this.rowSeq.push(this.size++);
       return;
     }
-    this.rich.push({ record: r, json: h.recordJson ?? JSON.stringify(hostRecordToWire(r, false)), observation, reader: line ? line.reader : null });
+    this.rich.push({
+      record: r,
+      json: h.recordJson ?? JSON.stringify(hostRecordToWire(r, false)),
+      observation,
+      reader: line ? line.reader : null,
+    });
     this.richSeq.push(this.size++);
     if (observation !== null) this.observations++;
   }
@@ -105,13 +115,23 @@ export class EncodedBatch implements HostBatch {
       if (ipAt.has(ip)) twice = true;
       else ipAt.set(ip, seq);
     };
-    for (let i = 0; i < this.rowSeq.length; i++) see(this.rows[i * WIDTH + IP] as string, this.rowSeq[i] as number);
-    for (let i = 0; i < this.rich.length; i++) see((this.rich[i] as RichHost).record.ip, this.richSeq[i] as number);
+    for (let i = 0; i < this.rowSeq.length; i++)
+      see(this.rows[i * WIDTH + IP] as string, this.rowSeq[i] as number);
+    for (let i = 0; i < this.rich.length; i++)
+      see((this.rich[i] as RichHost).record.ip, this.richSeq[i] as number);
     if (!twice) return null;
     const last = new Map<string, number>();
     const targets: Array<[string, number]> = [];
-    for (let i = 0; i < this.rowSeq.length; i++) targets.push([keyOf(this.rows[i * WIDTH + IP] as string, this.rows[i * WIDTH + PORT] as number), this.rowSeq[i] as number]);
-    for (let i = 0; i < this.rich.length; i++) targets.push([keyOf((this.rich[i] as RichHost).record.ip, (this.rich[i] as RichHost).record.port), this.richSeq[i] as number]);
+    for (let i = 0; i < this.rowSeq.length; i++)
+      targets.push([
+        keyOf(this.rows[i * WIDTH + IP] as string, this.rows[i * WIDTH + PORT] as number),
+        this.rowSeq[i] as number,
+      ]);
+    for (let i = 0; i < this.rich.length; i++)
+      targets.push([
+        keyOf((this.rich[i] as RichHost).record.ip, (this.rich[i] as RichHost).record.port),
+        this.richSeq[i] as number,
+      ]);
     for (const [key, seq] of targets) if ((last.get(key) ?? -1) < seq) last.set(key, seq);
     const out = new Set<number>();
     for (const [key, seq] of targets) if (last.get(key) !== seq) out.add(seq);
@@ -134,7 +154,7 @@ export class EncodedBatch implements HostBatch {
       return x < y ? -1 : x > y ? 1 : (rows[i + PORT] as number) - (rows[j + PORT] as number);
     });
     const plain: SqlValue[][] = [];
-    for (let i = 0; i < at.length; ) {
+    for (let i = 0; i < at.length;) {
       const n = chunkRows(dialect, at.length - i);
       const values: SqlValue[] = [];
       for (let j = i; j < i + n; j++) {

@@ -5,9 +5,31 @@ import type { Classification } from '../core/classification.js';
 import type { SqlValue } from './driver.js';
 
 export const HOST_COLUMNS = [
-  'scan_id', 'ip', 'port', 'hostname', 'source', 'observed_at', 'status', 'is_exchange', 'suspect', 'product',
-  'release_name', 'build', 'eol_date', 'continent', 'country', 'asn', 'asn_org', 'vuln_mask', 'likely_mask',
-  'geo_region', 'geo_city', 'geo_source', 'asn_source', 'evidence_exchange', 'evidence_confidence',
+  'scan_id',
+  'ip',
+  'port',
+  'hostname',
+  'source',
+  'observed_at',
+  'status',
+  'is_exchange',
+  'suspect',
+  'product',
+  'release_name',
+  'build',
+  'eol_date',
+  'continent',
+  'country',
+  'asn',
+  'asn_org',
+  'vuln_mask',
+  'likely_mask',
+  'geo_region',
+  'geo_city',
+  'geo_source',
+  'asn_source',
+  'evidence_exchange',
+  'evidence_confidence',
 ] as const;
 
 /** The CVE families whose bits a classification's masks need (counted for on-premises Exchange only, as the census does). */
@@ -29,16 +51,42 @@ export function masksOf(c: Classification, bitOf: (family: string) => number): [
 }
 
 /** Values in HOST_COLUMNS order, appended to `out`. `masks`: the record's classification's (masksOf). */
-export function pushHostRow(out: SqlValue[], scanId: number, r: HostRecord, masks: (c: Classification) => [number, number]): void {
+export function pushHostRow(
+  out: SqlValue[],
+  scanId: number,
+  r: HostRecord,
+  masks: (c: Classification) => [number, number],
+): void {
   const c = r.classification;
   const [vuln, likely] = r.isExchange && c ? masks(c) : [0, 0];
   const g = r.geo;
   const a = r.asn;
   out.push(
-    scanId, r.ip, r.port, r.hostname ?? null, r.source, r.timestamp, r.status, r.isExchange ? 1 : 0, r.suspect ? 1 : 0,
-    c?.product ?? null, c?.release ?? null, c?.build ?? null, c?.eolDate ?? null,
-    g?.continent ?? null, g?.country ?? null, a?.number ?? null, a?.org ?? null, vuln, likely,
-    g?.region ?? null, g?.city ?? null, g?.source ?? null, a?.source ?? null, r.evidence.exchange, r.evidence.confidence,
+    scanId,
+    r.ip,
+    r.port,
+    r.hostname ?? null,
+    r.source,
+    r.timestamp,
+    r.status,
+    r.isExchange ? 1 : 0,
+    r.suspect ? 1 : 0,
+    c?.product ?? null,
+    c?.release ?? null,
+    c?.build ?? null,
+    c?.eolDate ?? null,
+    g?.continent ?? null,
+    g?.country ?? null,
+    a?.number ?? null,
+    a?.org ?? null,
+    vuln,
+    likely,
+    g?.region ?? null,
+    g?.city ?? null,
+    g?.source ?? null,
+    a?.source ?? null,
+    r.evidence.exchange,
+    r.evidence.confidence,
   );
 }
 
@@ -48,8 +96,24 @@ export function pushHostRow(out: SqlValue[], scanId: number, r: HostRecord, mask
  * statement: a plain row binds 18 values instead of 25.
  */
 export const PLAIN_COLUMNS = [
-  'ip', 'port', 'hostname', 'source', 'observed_at', 'status', 'is_exchange', 'suspect', 'continent', 'country',
-  'asn', 'asn_org', 'geo_region', 'geo_city', 'geo_source', 'asn_source', 'evidence_exchange', 'evidence_confidence',
+  'ip',
+  'port',
+  'hostname',
+  'source',
+  'observed_at',
+  'status',
+  'is_exchange',
+  'suspect',
+  'continent',
+  'country',
+  'asn',
+  'asn_org',
+  'geo_region',
+  'geo_city',
+  'geo_source',
+  'asn_source',
+  'evidence_exchange',
+  'evidence_confidence',
 ] as const;
 
 /** Values in PLAIN_COLUMNS order, appended to `out`. */
@@ -57,8 +121,23 @@ export function pushPlainRow(out: SqlValue[], r: HostRecord): void {
   const g = r.geo;
   const a = r.asn;
   out.push(
-    r.ip, r.port, r.hostname ?? null, r.source, r.timestamp, r.status, r.isExchange ? 1 : 0, r.suspect ? 1 : 0,
-    g?.continent ?? null, g?.country ?? null, a?.number ?? null, a?.org ?? null,
-    g?.region ?? null, g?.city ?? null, g?.source ?? null, a?.source ?? null, r.evidence.exchange, r.evidence.confidence,
+    r.ip,
+    r.port,
+    r.hostname ?? null,
+    r.source,
+    r.timestamp,
+    r.status,
+    r.isExchange ? 1 : 0,
+    r.suspect ? 1 : 0,
+    g?.continent ?? null,
+    g?.country ?? null,
+    a?.number ?? null,
+    a?.org ?? null,
+    g?.region ?? null,
+    g?.city ?? null,
+    g?.source ?? null,
+    a?.source ?? null,
+    r.evidence.exchange,
+    r.evidence.confidence,
   );
 }

@@ -11,8 +11,11 @@ import { VerdictIds } from './verdicts.js';
 
 const WIDTH = HOST_COLUMNS.length;
 const COLS = HOST_COLUMNS.join(', ');
-const HOST_UPDATE = HOST_COLUMNS.slice(3).map((c) => `${c} = excluded.${c}`).join(', ');
-const rowsOf = (n: number, width: number): string => Array.from({ length: n }, () => `(${Array<string>(width).fill('?').join(', ')})`).join(', ');
+const HOST_UPDATE = HOST_COLUMNS.slice(3)
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ');
+const rowsOf = (n: number, width: number): string =>
+  Array.from({ length: n }, () => `(${Array<string>(width).fill('?').join(', ')})`).join(', ');
 /** Statement texts by row count: built once (SQLite's statement cache is keyed by the text). */
 function cached(build: (n: number) => string): (n: number) => string {
   const texts = new Map<number, string>();
@@ -27,10 +30,16 @@ function cached(build: (n: number) => string): (n: number) => string {
 // port) index spilled that journal to temporary files: 260 MB for 1M Shodan records. OR IGNORE
 // cannot abort; a row it skips for a NULL shows in the changes count, and the upsert that follows
 // then fails on it.
-const insertWithIds = cached((n) => `INSERT OR IGNORE INTO hosts (id, ${COLS}) VALUES ${rowsOf(n, WIDTH + 1)}`);
-const insertReturning = cached((n) => `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO NOTHING RETURNING id, ip, port`);
+const insertWithIds = cached(
+  (n) => `INSERT OR IGNORE INTO hosts (id, ${COLS}) VALUES ${rowsOf(n, WIDTH + 1)}`,
+);
+const insertReturning = cached(
+  (n) =>
+    `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO NOTHING RETURNING id, ip, port`,
+);
 const upsertHosts = cached(
-  (n) => `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`,
+  (n) =>
+    `INSERT INTO hosts (${COLS}) VALUES ${rowsOf(n, WIDTH)} ON CONFLICT (scan_id, ip, port) DO UPDATE SET ${HOST_UPDATE} RETURNING id, ip, port`,
 );
 const upsertData = cached(
   (n) =>
@@ -69,7 +78,16 @@ const PLAIN_PORT = PLAIN_COLUMNS.indexOf('port');
 /** The HOST_COLUMNS row of a plain row (what the upsert path writes). */
 function pushWideRow(out: SqlValue[], scanId: number, rows: SqlValue[], base: number): void {
   const v = (c: (typeof PLAIN_COLUMNS)[number]): SqlValue => rows[base + PLAIN_COLUMNS.indexOf(c)] ?? null;
-  for (const c of HOST_COLUMNS) out.push(c === 'scan_id' ? scanId : c === 'vuln_mask' || c === 'likely_mask' ? 0 : PLAIN_COLUMNS.includes(c as never) ? v(c as (typeof PLAIN_COLUMNS)[number]) : null);
+  for (const c of HOST_COLUMNS)
+    out.push(
+      c === 'scan_id'
+        ? scanId
+        : c === 'vuln_mask' || c === 'likely_mask'
+          ? 0
+          : PLAIN_COLUMNS.includes(c as never)
+            ? v(c as (typeof PLAIN_COLUMNS)[number])
+            : null,
+    );
 }
 
 export class HostWriter {
@@ -101,10 +119,17 @@ export class HostWriter {
   async writeSplit(scanId: number, batch: SplitBatch): Promise<WriteResult> {
     // family bits first (each once per classification: judges share one object per build and date)
     const classifications = new Set<Classification>();
-    for (const h of batch.rich) if (h.record.isExchange && h.record.classification && !this.masks.has(h.record.classification)) classifications.add(h.record.classification);
+    for (const h of batch.rich)
+      if (h.record.isExchange && h.record.classification && !this.masks.has(h.record.classification))
+        classifications.add(h.record.classification);
     const bits = new Map<string, number>();
-    for (const c of classifications) for (const f of familiesOf(c)) if (!bits.has(f)) bits.set(f, await this.fam.bitFor(f));
-    for (const c of classifications) this.masks.set(c, masksOf(c, (f) => bits.get(f) as number));
+    for (const c of classifications)
+      for (const f of familiesOf(c)) if (!bits.has(f)) bits.set(f, await this.fam.bitFor(f));
+    for (const c of classifications)
+      this.masks.set(
+        c,
+        masksOf(c, (f) => bits.get(f) as number),
+      );
     const masks = (c: Classification): [number, number] => this.masks.get(c) as [number, number];
     const result: WriteResult = { rows: [], plainRows: [], removed: [], counts: batch.counts };
     await this.writePlain(scanId, batch.plain, result);
@@ -122,8 +147,13 @@ export class HostWriter {
       const rows = part.length / width;
       const values: SqlValue[] = [];
       for (let r = 0; r < rows; r++) values.push(scanId, ...part.slice(r * width, (r + 1) * width));
-      const tuple = `(${Array<string>(width + 1).fill('?').join(', ')})`;
-      await this.db.run(`INSERT INTO plain_counts (scan_id, ${PLAIN_COUNT_COLUMNS.join(', ')}) VALUES ${Array<string>(rows).fill(tuple).join(', ')}`, values);
+      const tuple = `(${Array<string>(width + 1)
+        .fill('?')
+        .join(', ')})`;
+      await this.db.run(
+        `INSERT INTO plain_counts (scan_id, ${PLAIN_COUNT_COLUMNS.join(', ')}) VALUES ${Array<string>(rows).fill(tuple).join(', ')}`,
+        values,
+      );
     }
   }
 
@@ -143,8 +173,10 @@ export class HostWriter {
       if (changes === n) continue;
       // Some targets were stored before (a resume, or a target repeated across batches): replace them.
       const part: Target[] = [];
-      for (let base = 0; base < values.length; base += PLAIN_WIDTH) part.push({ ip: values[base + PLAIN_IP] as string, port: values[base + PLAIN_PORT] as number, base });
-      const stale = this.db.dialect === 'sqlite' ? await this.preexisting(scanId, part, changes, result) : part;
+      for (let base = 0; base < values.length; base += PLAIN_WIDTH)
+        part.push({ ip: values[base + PLAIN_IP] as string, port: values[base + PLAIN_PORT] as number, base });
+      const stale =
+        this.db.dialect === 'sqlite' ? await this.preexisting(scanId, part, changes, result) : part;
       const again: SqlValue[] = [];
       for (const t of stale) pushWideRow(again, scanId, values, t.base);
       const ids = (await this.db.all(upsertHosts(stale.length), again)).map((r) => Number(r.id));
@@ -157,7 +189,12 @@ export class HostWriter {
    * The hosts of `part` that were stored before its INSERT, with their old rows put in `removed`.
    * AUTOINCREMENT ids only grow, so the `inserted` highest ids among them are the new rows.
    */
-  private async preexisting<T extends Target>(scanId: number, part: T[], inserted: number, result: WriteResult): Promise<T[]> {
+  private async preexisting<T extends Target>(
+    scanId: number,
+    part: T[],
+    inserted: number,
+    result: WriteResult,
+  ): Promise<T[]> {
     const rows = await this.selectRows(scanId, part);
     rows.sort((a, b) => Number(b.id) - Number(a.id));
     const old = rows.slice(inserted);
@@ -169,7 +206,10 @@ export class HostWriter {
   private selectRows(scanId: number, part: Array<{ ip: string; port: number }>): Promise<SqlRow[]> {
     const keys: SqlValue[] = [scanId];
     for (const t of part) keys.push(t.ip, t.port);
-    return this.db.all(`SELECT id, ${COLS} FROM hosts WHERE scan_id = ? AND (ip, port) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`, keys);
+    return this.db.all(
+      `SELECT id, ${COLS} FROM hosts WHERE scan_id = ? AND (ip, port) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`,
+      keys,
+    );
   }
 
   /** SQLite: the id the next hosts row gets (AUTOINCREMENT: above every id ever used). Inside the transaction. */
@@ -182,11 +222,17 @@ export class HostWriter {
    * Inserts a part's fresh rows and gives each inserted target's id. SQLite: ids given in the
    * statement (the writer holds the write lock), no RETURNING rows to build; PostgreSQL: RETURNING.
    */
-  private async insertRich(scanId: number, part: RichHost[], values: SqlValue[], next: number): Promise<Map<string, number>> {
+  private async insertRich(
+    scanId: number,
+    part: RichHost[],
+    values: SqlValue[],
+    next: number,
+  ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     if (this.db.dialect === 'postgres') {
       // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
-      for (const r of await this.db.all(insertReturning(part.length), values)) ids.set(keyOf(r.ip, r.port), Number(r.id));
+      for (const r of await this.db.all(insertReturning(part.length), values))
+        ids.set(keyOf(r.ip, r.port), Number(r.id));
       return ids;
     }
     const withIds: SqlValue[] = [];
@@ -200,7 +246,10 @@ export class HostWriter {
       // Which rows went in: this scan's, of this part, in the id range. (OR IGNORE also skips a row whose
       // id is taken, which a sequence set back by hand allows: the row in the way may be another scan's.)
       const wanted = new Set(part.map((h) => keyOf(h.record.ip, h.record.port)));
-      for (const r of await this.db.all('SELECT id, ip, port FROM hosts WHERE scan_id = ? AND id BETWEEN ? AND ?', [scanId, next, next + part.length - 1])) {
+      for (const r of await this.db.all(
+        'SELECT id, ip, port FROM hosts WHERE scan_id = ? AND id BETWEEN ? AND ?',
+        [scanId, next, next + part.length - 1],
+      )) {
         const key = keyOf(r.ip, r.port);
         if (wanted.has(key)) ids.set(key, Number(r.id));
       }
@@ -208,7 +257,12 @@ export class HostWriter {
     return ids;
   }
 
-  private async writeRich(scanId: number, rich: RichHost[], masks: (c: Classification) => [number, number], result: WriteResult): Promise<void> {
+  private async writeRich(
+    scanId: number,
+    rich: RichHost[],
+    masks: (c: Classification) => [number, number],
+    result: WriteResult,
+  ): Promise<void> {
     let next = this.db.dialect === 'sqlite' && rich.length > 0 ? await this.nextHostId() : 0;
     for (let i = 0; i < rich.length; i += this.richChunk) {
       const part = rich.slice(i, i + this.richChunk);
@@ -219,15 +273,30 @@ export class HostWriter {
       next += part.length;
       if (ids.size < part.length) {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));
-        if (this.db.dialect === 'sqlite') result.removed.push((await this.selectRows(scanId, stored.map((h) => h.record))).flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)));
+        if (this.db.dialect === 'sqlite')
+          result.removed.push(
+            (
+              await this.selectRows(
+                scanId,
+                stored.map((h) => h.record),
+              )
+            ).flatMap((r) => HOST_COLUMNS.map((c) => r[c] as SqlValue)),
+          );
         const again: SqlValue[] = [];
         for (const h of stored) pushHostRow(again, scanId, h.record, masks);
-        for (const r of await this.db.all(upsertHosts(stored.length), again)) ids.set(keyOf(r.ip, r.port), Number(r.id));
+        for (const r of await this.db.all(upsertHosts(stored.length), again))
+          ids.set(keyOf(r.ip, r.port), Number(r.id));
         if (this.db.dialect === 'sqlite') next = await this.nextHostId();
       }
       const data: SqlValue[] = [];
       for (const h of part) {
-        data.push(ids.get(keyOf(h.record.ip, h.record.port)) ?? null, h.json, h.observation, h.reader, h.record.classification ? await this.verdicts.idOf(h.record.classification) : null);
+        data.push(
+          ids.get(keyOf(h.record.ip, h.record.port)) ?? null,
+          h.json,
+          h.observation,
+          h.reader,
+          h.record.classification ? await this.verdicts.idOf(h.record.classification) : null,
+        );
       }
       await this.db.run(upsertData(part.length), data);
     }
@@ -235,7 +304,12 @@ export class HostWriter {
 }
 
 /** One batch in one transaction, with the scan's data version moved on (the cubes are then stale). */
-export async function commitBatch(db: SqlDriver, writer: HostWriter, scanId: number, batch: SplitBatch): Promise<WriteResult> {
+export async function commitBatch(
+  db: SqlDriver,
+  writer: HostWriter,
+  scanId: number,
+  batch: SplitBatch,
+): Promise<WriteResult> {
   try {
     return await db.transaction(async () => {
       const w = await writer.writeSplit(scanId, batch);

@@ -15,7 +15,10 @@ export interface OpenStoreOptions {
   create?: boolean;
 }
 
-export async function openStore(url: string = DEFAULT_STORE_PATH, opts: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(
+  url: string = DEFAULT_STORE_PATH,
+  opts: OpenStoreOptions = {},
+): Promise<Store> {
   if (isPostgresUrl(url)) {
     const { openPostgresDriver } = await import('./postgres-driver.js');
     return SqlStore.open(await openPostgresDriver(url));
@@ -23,5 +26,8 @@ export async function openStore(url: string = DEFAULT_STORE_PATH, opts: OpenStor
   const path = url === '' ? DEFAULT_STORE_PATH : url;
   // A second connection sees the same database only for a file (not ":memory:" or "").
   const file = path !== ':memory:' && !path.startsWith('file:');
-  return SqlStore.open(openSqliteDriver(path, { create: opts.create ?? true }), file ? { writerPath: path } : {});
+  return SqlStore.open(
+    openSqliteDriver(path, { create: opts.create ?? true }),
+    file ? { writerPath: path } : {},
+  );
 }

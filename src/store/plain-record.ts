@@ -10,9 +10,15 @@ import type { SqlRow } from './driver.js';
 export function isPlainRecord(r: HostRecord): boolean {
   const e = r.evidence;
   return (
-    r.classification === null && r.statusDetail === undefined && r.probes === undefined &&
-    e.build === undefined && e.precision === undefined && e.revisionIsLowerBound === undefined &&
-    e.signals.length === 0 && e.suspectReasons.length === 0 && e.serverNames.length === 0
+    r.classification === null &&
+    r.statusDetail === undefined &&
+    r.probes === undefined &&
+    e.build === undefined &&
+    e.precision === undefined &&
+    e.revisionIsLowerBound === undefined &&
+    e.signals.length === 0 &&
+    e.suspectReasons.length === 0 &&
+    e.serverNames.length === 0
   );
 }
 
@@ -57,7 +63,10 @@ export function plainRecordFromRow(row: SqlRow): HostRecord | null {
   const asnSource = str(row.asn_source);
   if (asnSource !== undefined && row.asn !== null && row.asn !== undefined) {
     const org = str(row.asn_org);
-    r.asn = org !== undefined ? { number: Number(row.asn), org, source: asnSource } : { number: Number(row.asn), source: asnSource };
+    r.asn =
+      org !== undefined
+        ? { number: Number(row.asn), org, source: asnSource }
+        : { number: Number(row.asn), source: asnSource };
   }
   return r;
 }

@@ -20,7 +20,11 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
   }
   const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
-  if (schema) pool.on('connect', (client) => void client.query(`SET search_path TO "${schema}"`).catch(() => undefined));
+  if (schema)
+    pool.on(
+      'connect',
+      (client) => void client.query(`SET search_path TO "${schema}"`).catch(() => undefined),
+    );
   try {
     const c = await pool.connect();
     try {
@@ -30,7 +34,11 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
     }
   } catch (err) {
     await pool.end().catch(() => undefined);
-    throw new ConfigError('E_STORE_OPEN', `cannot connect to PostgreSQL store ${parsed.host}${parsed.pathname}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(
+      'E_STORE_OPEN',
+      `cannot connect to PostgreSQL store ${parsed.host}${parsed.pathname}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   const mutex = new Mutex();
   // A transaction's statements run on its client: those issued from within its function (its async
@@ -40,7 +48,13 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
   const inTx = new AsyncLocalStorage<pg.PoolClient>();
   const q = async (sql: string, params: SqlValue[]): Promise<pg.QueryResult> => {
     const text = numberPlaceholders(sql);
-    const values = params.map((p) => (typeof p === 'bigint' ? p.toString() : p instanceof Uint8Array ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8') : p));
+    const values = params.map((p) =>
+      typeof p === 'bigint'
+        ? p.toString()
+        : p instanceof Uint8Array
+          ? Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8')
+          : p,
+    );
     const client = inTx.getStore();
     return client ? await client.query(text, values) : await pool.query(text, values);
   };

@@ -31,9 +31,21 @@ export interface ReclassifyOptions {
 
 const MAX_PROBLEMS = 20;
 
-export async function reclassifyScan(store: Store, scanId: number, judge: Judge, opts: ReclassifyOptions = {}): Promise<ReclassifyResult> {
+export async function reclassifyScan(
+  store: Store,
+  scanId: number,
+  judge: Judge,
+  opts: ReclassifyOptions = {},
+): Promise<ReclassifyResult> {
   const batchSize = opts.batchSize ?? 1000;
-  const result: ReclassifyResult = { hosts: 0, rejudged: 0, changed: 0, skipped: 0, unreadable: 0, problems: [] };
+  const result: ReclassifyResult = {
+    hosts: 0,
+    rejudged: 0,
+    changed: 0,
+    skipped: 0,
+    unreadable: 0,
+    problems: [],
+  };
   let batch: StoredHost[] = [];
   // One batch is written while the next is judged (a SQLite file store writes on its writer thread):
   // waiting for each write left this thread idle a third of the time.
@@ -63,7 +75,8 @@ export async function reclassifyScan(store: Store, scanId: number, judge: Judge,
         const read = opts.decodeLine(host.observationLine, host.record);
         if ('error' in read) {
           result.unreadable += 1;
-          if (result.problems.length < MAX_PROBLEMS) result.problems.push({ ip: host.record.ip, port: host.record.port, reason: read.error });
+          if (result.problems.length < MAX_PROBLEMS)
+            result.problems.push({ ip: host.record.ip, port: host.record.port, reason: read.error });
         } else obs = read;
       }
       if (!obs) {
@@ -83,7 +96,11 @@ export async function reclassifyScan(store: Store, scanId: number, judge: Judge,
       if (JSON.stringify(hostRecordToWire(record)) === JSON.stringify(hostRecordToWire(old))) continue;
       result.changed += 1;
       // stored again as it was: as a line, or as the observation
-      batch.push(host.observationLine ? { record, observationLine: host.observationLine } : { record, observation: obs });
+      batch.push(
+        host.observationLine
+          ? { record, observationLine: host.observationLine }
+          : { record, observation: obs },
+      );
       if (batch.length >= batchSize) {
         await send(batch);
         batch = [];

@@ -58,7 +58,14 @@ function classificationFromWire(w: Wire): Classification | null {
     eolDate: s(w.eol_date) ?? null,
     daysPastEol: n(w.days_past_eol) ?? null,
     vulns: ((w.vulns as Wire[]) ?? []).map((v) =>
-      compact({ cve: String(v.cve), family: String(v.family), status: v.status as VulnStatus, fixedIn: s(v.fixed_in), kev: typeof v.kev === 'boolean' ? v.kev : undefined, note: s(v.note) }),
+      compact({
+        cve: String(v.cve),
+        family: String(v.family),
+        status: v.status as VulnStatus,
+        fixedIn: s(v.fixed_in),
+        kev: typeof v.kev === 'boolean' ? v.kev : undefined,
+        note: s(v.note),
+      }),
     ),
     recommendation: s(w.recommendation) ?? '',
   });
@@ -80,8 +87,25 @@ export function hostRecordFromWire(w: Wire): HostRecord {
     suspect: w.suspect === true,
     evidence: evidenceFromWire((w.evidence as Wire) ?? {}),
     classification: classificationFromWire(w),
-    geo: geo ? compact({ country: s(geo.country), continent: s(geo.continent), region: s(geo.region), city: s(geo.city), source: String(geo.source) }) : undefined,
-    asn: asn ? compact({ number: Number(asn.number), org: s(asn.org), source: String(asn.source) }) : undefined,
-    probes: probes?.map((p) => compact<ProbeLogEntry>({ request: String(p.request), status: Number(p.status), ms: Number(p.ms), error: s(p.error) })),
+    geo: geo
+      ? compact({
+          country: s(geo.country),
+          continent: s(geo.continent),
+          region: s(geo.region),
+          city: s(geo.city),
+          source: String(geo.source),
+        })
+      : undefined,
+    asn: asn
+      ? compact({ number: Number(asn.number), org: s(asn.org), source: String(asn.source) })
+      : undefined,
+    probes: probes?.map((p) =>
+      compact<ProbeLogEntry>({
+        request: String(p.request),
+        status: Number(p.status),
+        ms: Number(p.ms),
+        error: s(p.error),
+      }),
+    ),
   });
 }

@@ -2,7 +2,17 @@
 // in their driver. Census queries read per-scan pre-aggregates (cubes.ts), rebuilt when the
 // scan's data changed (finishScan rebuilds them, so complete scans answer at once).
 import { ConfigError } from '../core/errors.js';
-import type { CensusQuery, CensusRow, HostBatch, HostFilter, ScanInfo, ScanMeta, ScanState, Store, StoredHost } from './store.js';
+import type {
+  CensusQuery,
+  CensusRow,
+  HostBatch,
+  HostFilter,
+  ScanInfo,
+  ScanMeta,
+  ScanState,
+  Store,
+  StoredHost,
+} from './store.js';
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
 import { HostWriter, commitBatch } from './host-writer.js';
@@ -73,7 +83,9 @@ export class SqlStore implements Store {
       await migrate(db);
     } catch (err) {
       await db.close().catch(() => undefined);
-      throw new ConfigError('E_STORE_MIGRATE', `cannot prepare the store schema: ${(err as Error).message}`, { cause: err });
+      throw new ConfigError('E_STORE_MIGRATE', `cannot prepare the store schema: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     const store = new SqlStore(db, opts);
     await store.fam.reload();
@@ -82,10 +94,22 @@ export class SqlStore implements Store {
 
   async createScan(meta: ScanMeta): Promise<number> {
     const existing = await this.db.all('SELECT id FROM scans WHERE name = ?', [meta.name]);
-    if (existing.length > 0) throw new ConfigError('E_SCAN_EXISTS', `a scan named "${meta.name}" already exists (use --resume to continue it, or another --name)`);
+    if (existing.length > 0)
+      throw new ConfigError(
+        'E_SCAN_EXISTS',
+        `a scan named "${meta.name}" already exists (use --resume to continue it, or another --name)`,
+      );
     const rows = await this.db.all(
       'INSERT INTO scans (name, kind, source, series, started_at, inputs, options) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
-      [meta.name, meta.kind, meta.source, meta.series, meta.startedAt, JSON.stringify(meta.inputs), JSON.stringify(meta.options)],
+      [
+        meta.name,
+        meta.kind,
+        meta.source,
+        meta.series,
+        meta.startedAt,
+        JSON.stringify(meta.inputs),
+        JSON.stringify(meta.options),
+      ],
     );
     const id = Number(rows[0]?.id);
     if (this.db.dialect === 'sqlite') this.tallies.set(id, new CubeTally());
@@ -108,7 +132,10 @@ export class SqlStore implements Store {
     let thread = this.route.get(scanId);
     if (thread === undefined) {
       const path = this.opts.writerPath;
-      thread = path !== undefined && hostBatch.size >= THREAD_MIN_BATCH ? (this.thread ??= new WriteThread({ path })) : null;
+      thread =
+        path !== undefined && hostBatch.size >= THREAD_MIN_BATCH
+          ? (this.thread ??= new WriteThread({ path }))
+          : null;
       this.route.set(scanId, thread);
     }
     const batch = hostBatch.split(this.db.dialect);
@@ -144,13 +171,20 @@ export class SqlStore implements Store {
   }
 
   async finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void> {
-    await this.db.run('UPDATE scans SET state = ?, finished_at = ? WHERE id = ?', [state, new Date().toISOString(), scanId]);
+    await this.db.run('UPDATE scans SET state = ?, finished_at = ? WHERE id = ?', [
+      state,
+      new Date().toISOString(),
+      scanId,
+    ]);
     await this.ensureSummary(scanId);
   }
 
   /** Rebuilds the scan's cubes when hosts were written since they were built. */
   private async ensureSummary(scanId: number): Promise<void> {
-    const fresh = await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [scanId]);
+    const fresh = await this.db.all(
+      'SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version',
+      [scanId],
+    );
     if (fresh.length > 0) return;
     await this.db.transaction(async () => {
       const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [scanId]);
@@ -162,12 +196,18 @@ export class SqlStore implements Store {
       const thread = this.route.get(scanId);
       if (thread) {
         const counted = this.tallies.has(scanId) ? await thread.tally(scanId) : null;
-        if (counted && counted.writes === version) masks = (db: SqlDriver) => runTallyStatements(db, counted.statements);
+        if (counted && counted.writes === version)
+          masks = (db: SqlDriver) => runTallyStatements(db, counted.statements);
       } else {
         const tally = this.tallies.get(scanId);
         if (tally && tally.writes === version) masks = (db: SqlDriver) => tally.insert(db, scanId);
       }
-      await rebuildCubes(this.db, scanId, this.fam.bits().map(([bit]) => bit), masks);
+      await rebuildCubes(
+        this.db,
+        scanId,
+        this.fam.bits().map(([bit]) => bit),
+        masks,
+      );
       await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [version, scanId]);
     });
   }
@@ -175,12 +215,21 @@ export class SqlStore implements Store {
   /** Counts for scan listings: from the cubes when they are current, else straight from hosts —
    *  listing scans (or resolving one by name) must not pay for a cube rebuild only census needs. */
   private async counts(scanId: number): Promise<ScanInfo['counts']> {
-    const fresh = (await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [scanId])).length > 0;
+    const fresh =
+      (
+        await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [
+          scanId,
+        ])
+      ).length > 0;
     const sql = fresh
       ? `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${GEO_PIVOT.table} WHERE scan_id = ?`
       : `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${HOSTS.table} WHERE scan_id = ?`;
     const r = (await this.db.all(sql, [scanId]))[0];
-    return { hosts: Number(r?.hosts ?? 0), exchange: Number(r?.exchange ?? 0), suspect: Number(r?.suspect ?? 0) };
+    return {
+      hosts: Number(r?.hosts ?? 0),
+      exchange: Number(r?.exchange ?? 0),
+      suspect: Number(r?.suspect ?? 0),
+    };
   }
 
   private async infos(rows: SqlRow[]): Promise<ScanInfo[]> {
@@ -195,14 +244,19 @@ export class SqlStore implements Store {
 
   async getScan(ref: number | string): Promise<ScanInfo | null> {
     let rows = typeof ref === 'string' ? await this.db.all('SELECT * FROM scans WHERE name = ?', [ref]) : [];
-    if (rows.length === 0 && (typeof ref === 'number' || /^\d+$/.test(ref))) rows = await this.db.all('SELECT * FROM scans WHERE id = ?', [Number(ref)]);
+    if (rows.length === 0 && (typeof ref === 'number' || /^\d+$/.test(ref)))
+      rows = await this.db.all('SELECT * FROM scans WHERE id = ?', [Number(ref)]);
     return (await this.infos(rows))[0] ?? null;
   }
 
   async latestScan(series?: string): Promise<ScanInfo | null> {
-    const rows = series === undefined
-      ? await this.db.all('SELECT * FROM scans ORDER BY started_at DESC, id DESC LIMIT 1')
-      : await this.db.all('SELECT * FROM scans WHERE series = ? ORDER BY started_at DESC, id DESC LIMIT 1', [series]);
+    const rows =
+      series === undefined
+        ? await this.db.all('SELECT * FROM scans ORDER BY started_at DESC, id DESC LIMIT 1')
+        : await this.db.all(
+            'SELECT * FROM scans WHERE series = ? ORDER BY started_at DESC, id DESC LIMIT 1',
+            [series],
+          );
     return (await this.infos(rows))[0] ?? null;
   }
 
@@ -225,15 +279,30 @@ export class SqlStore implements Store {
          WHERE ${cond}${after ? ' AND (h.ip, h.port) > (?, ?)' : ''} ORDER BY h.ip, h.port LIMIT ${PAGE}`,
         after ? [...where.params, after[0], after[1]] : where.params,
       );
-      await verdicts.load(page.filter((r) => r.verdict_id !== null && r.verdict_id !== undefined).map((r) => Number(r.verdict_id)));
+      await verdicts.load(
+        page
+          .filter((r) => r.verdict_id !== null && r.verdict_id !== undefined)
+          .map((r) => Number(r.verdict_id)),
+      );
       for (const r of page) {
         // No JSON: a plain record, rebuilt from its columns (or a row with neither, skipped).
-        const record = typeof r.record === 'string' ? hostRecordFromWire(withVerdict(JSON.parse(r.record) as Record<string, unknown>, r.verdict_id, verdicts)) : plainRecordFromRow(r);
+        const record =
+          typeof r.record === 'string'
+            ? hostRecordFromWire(
+                withVerdict(JSON.parse(r.record) as Record<string, unknown>, r.verdict_id, verdicts),
+              )
+            : plainRecordFromRow(r);
         if (!record) continue;
         const host: StoredHost = { record };
-        const obs = r.observation instanceof Uint8Array ? Buffer.from(r.observation.buffer, r.observation.byteOffset, r.observation.byteLength).toString('utf8') : r.observation;
+        const obs =
+          r.observation instanceof Uint8Array
+            ? Buffer.from(r.observation.buffer, r.observation.byteOffset, r.observation.byteLength).toString(
+                'utf8',
+              )
+            : r.observation;
         if (typeof obs === 'string') {
-          if (typeof r.observation_reader === 'string') host.observationLine = { reader: r.observation_reader, text: obs };
+          if (typeof r.observation_reader === 'string')
+            host.observationLine = { reader: r.observation_reader, text: obs };
           else host.observation = JSON.parse(obs) as StoredHost['observation'];
         }
         yield host;
@@ -250,9 +319,20 @@ export class SqlStore implements Store {
     if (cube.counted) await this.ensureSummary(q.scanId);
     const built = buildCensusSql(cube, q.scanId, q.groupBy, q.filter, q.asOf, this.fam);
     const rows = await this.db.all(built.sql, built.params);
-    const out = built.shape === 'pivot' ? foldPivot(rows, q.groupBy, built.keys, this.fam) : foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
+    const out =
+      built.shape === 'pivot'
+        ? foldPivot(rows, q.groupBy, built.keys, this.fam)
+        : foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
     // An ungrouped census always has one row, even for an empty scan.
-    if (q.groupBy.length === 0 && out.length === 0) out.push(foldCensus([{ vuln_mask: 0, likely_mask: 0, hosts: 0, exchange: 0, suspect: 0, eol: 0 }], [], [], this.fam)[0] as CensusRow);
+    if (q.groupBy.length === 0 && out.length === 0)
+      out.push(
+        foldCensus(
+          [{ vuln_mask: 0, likely_mask: 0, hosts: 0, exchange: 0, suspect: 0, eol: 0 }],
+          [],
+          [],
+          this.fam,
+        )[0] as CensusRow,
+      );
     return out;
   }
 

@@ -12,8 +12,15 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
   try {
     db = new Database(path, { fileMustExist: opts.create === false });
   } catch (err) {
-    if (opts.create === false && !existsSync(path)) throw new ConfigError('E_STORE_MISSING', `no store at "${path}" (run scan or ingest first, or pass --db)`, { cause: err });
-    throw new ConfigError('E_STORE_OPEN', `cannot open SQLite store "${path}": ${(err as Error).message}`, { cause: err });
+    if (opts.create === false && !existsSync(path))
+      throw new ConfigError(
+        'E_STORE_MISSING',
+        `no store at "${path}" (run scan or ingest first, or pass --db)`,
+        { cause: err },
+      );
+    throw new ConfigError('E_STORE_OPEN', `cannot open SQLite store "${path}": ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process kills in WAL mode (only an OS crash can lose the last commit).

@@ -24,7 +24,10 @@ export class VerdictIds {
     let id = this.byBody.get(body);
     if (id === undefined) {
       const digest = createHash('sha256').update(body).digest('hex');
-      await this.db.run('INSERT INTO verdicts (digest, body) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING', [digest, body]);
+      await this.db.run('INSERT INTO verdicts (digest, body) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING', [
+        digest,
+        body,
+      ]);
       const [row] = await this.db.all('SELECT id FROM verdicts WHERE digest = ?', [digest]);
       if (!row) throw new Error('a stored verdict is missing');
       id = Number(row.id);
@@ -52,7 +55,10 @@ export class VerdictCache {
     const missing = [...new Set(ids)].filter((id) => !this.byId.has(id));
     for (let i = 0; i < missing.length; i += 500) {
       const part = missing.slice(i, i + 500);
-      const rows = await this.db.all(`SELECT id, body FROM verdicts WHERE id IN (${part.map(() => '?').join(', ')})`, part);
+      const rows = await this.db.all(
+        `SELECT id, body FROM verdicts WHERE id IN (${part.map(() => '?').join(', ')})`,
+        part,
+      );
       for (const r of rows) this.byId.set(Number(r.id), JSON.parse(String(r.body)) as Wire);
     }
   }
@@ -66,5 +72,7 @@ export class VerdictCache {
 
 /** A stored record's JSON with its verdict's fields put back (records stored before verdicts carry them inline). */
 export function withVerdict(wire: Wire, verdictId: unknown, cache: VerdictCache): Wire {
-  return verdictId === null || verdictId === undefined ? wire : Object.assign(wire, cache.get(Number(verdictId)));
+  return verdictId === null || verdictId === undefined
+    ? wire
+    : Object.assign(wire, cache.get(Number(verdictId)));
 }

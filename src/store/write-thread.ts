@@ -13,7 +13,13 @@ export interface WriterInit {
 }
 
 export type WriterRequest =
-  | { id: number; type: 'write'; scanId: number; /** Count the scan's cubes (this store created it). */ track: boolean; batch: SplitBatch }
+  | {
+      id: number;
+      type: 'write';
+      scanId: number;
+      /** Count the scan's cubes (this store created it). */ track: boolean;
+      batch: SplitBatch;
+    }
   | { id: number; type: 'tally'; scanId: number };
 
 export interface WriterReply {
@@ -40,7 +46,8 @@ export class WriteThread {
       if (!w) return;
       this.waiting.delete(r.id);
       if (this.waiting.size === 0) this.worker.unref();
-      if (r.error) w.reject(r.error.code ? new ConfigError(r.error.code, r.error.message) : new Error(r.error.message));
+      if (r.error)
+        w.reject(r.error.code ? new ConfigError(r.error.code, r.error.message) : new Error(r.error.message));
       else w.resolve(r);
     });
     const fail = (err: Error): void => {
@@ -61,7 +68,13 @@ export class WriteThread {
       // (not a buffer that also holds other hosts' observations, which may be in a later batch: ingest
       // worker threads send a block's slim records' observations in one buffer; that one is copied)
       const transfer = new Set<ArrayBuffer>(); // (an empty buffer may back several empty views)
-      if (req.type === 'write') for (const h of req.batch.rich) if (h.observation instanceof Uint8Array && h.observation.byteLength === h.observation.buffer.byteLength) transfer.add(h.observation.buffer as ArrayBuffer);
+      if (req.type === 'write')
+        for (const h of req.batch.rich)
+          if (
+            h.observation instanceof Uint8Array &&
+            h.observation.byteLength === h.observation.buffer.byteLength
+          )
+            transfer.add(h.observation.buffer as ArrayBuffer);
       this.worker.postMessage(req, [...transfer]);
     });
     this.last = reply.catch(() => undefined);

@@ -32,14 +32,20 @@ async function handle(m: WriterRequest): Promise<WriterReply> {
   } catch (err) {
     tallies.delete(m.scanId);
     untracked.add(m.scanId);
-    return { id: m.id, error: { message: (err as Error).message, ...(err instanceof ConfigError ? { code: err.code } : {}) } };
+    return {
+      id: m.id,
+      error: { message: (err as Error).message, ...(err instanceof ConfigError ? { code: err.code } : {}) },
+    };
   }
 }
 
 let queue: Promise<unknown> = fam.reload();
 parentPort?.on('message', (m: WriterRequest) => {
-  queue = queue.then(() => handle(m)).then(
-    (reply) => parentPort?.postMessage(reply),
-    (err: Error) => parentPort?.postMessage({ id: m.id, error: { message: err.message } } satisfies WriterReply),
-  );
+  queue = queue
+    .then(() => handle(m))
+    .then(
+      (reply) => parentPort?.postMessage(reply),
+      (err: Error) =>
+        parentPort?.postMessage({ id: m.id, error: { message: err.message } } satisfies WriterReply),
+    );
 });

@@ -42,10 +42,13 @@ test('variants reported by servers or other lists map to their row, flagged as n
 test('rows that share a line or a name, or are mistyped, are explained in the data', () => {
   const names = new Map<string, number>();
   for (const r of kb.builds) names.set(r.release, (names.get(r.release) ?? 0) + 1);
-  for (const r of kb.builds) if ((names.get(r.release) ?? 0) > 1) assert.ok(r.note, `${r.build} shares its name "${r.release}" without a note`);
+  for (const r of kb.builds)
+    if ((names.get(r.release) ?? 0) > 1)
+      assert.ok(r.note, `${r.build} shares its name "${r.release}" without a note`);
   for (const line of kb.lines.values()) {
     const previews = line.rows.filter((r) => r.kind === 'Preview');
-    if (previews.length && line.rows.length > 1) for (const r of line.rows) assert.ok(r.note, `${r.build} shares line ${line.key} with a preview`);
+    if (previews.length && line.rows.length > 1)
+      for (const r of line.rows) assert.ok(r.note, `${r.build} shares line ${line.key} with a preview`);
   }
   // The 2010 SP2 UR5 typo (14.3 instead of 14.2) is kept verbatim and explained.
   assert.match(kb.byBuild.get('14.3.328.5')?.note ?? '', /14\.2\.328\.5/);
@@ -58,6 +61,10 @@ test('a three-part build of every 2013+ CU line names the CU and lists its updat
     assert.equal(c.precision, 'cu');
     assert.equal(c.cu, line.base.release, line.key);
     assert.equal(c.release, line.base.release);
-    assert.deepEqual(c.sus, line.rows.filter((r) => r !== line.base && r.kind !== 'Preview').map((r) => r.release), line.key);
+    assert.deepEqual(
+      c.sus,
+      line.rows.filter((r) => r !== line.base && r.kind !== 'Preview').map((r) => r.release),
+      line.key,
+    );
   }
 });

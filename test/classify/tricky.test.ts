@@ -15,8 +15,16 @@ test('ProxyLogon: 2016 CU19 Mar21SU boundary; CU20 shipped fixed; CU7 never got 
 test('Mar21SU for an old CU fixes only ProxyLogon (2016 CU9 Mar21SU)', () => {
   const c = classify('15.1.1466.16');
   assert.equal(c.release, 'Exchange Server 2016 CU9 Mar21SU');
-  for (const cve of ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065']) assert.equal(verdict(c, cve)?.status, 'patched');
-  for (const cve of ['CVE-2021-34473', 'CVE-2021-34523', 'CVE-2021-31207', 'CVE-2021-33766', 'CVE-2022-41040']) assert.equal(verdict(c, cve)?.status, 'vulnerable');
+  for (const cve of ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065'])
+    assert.equal(verdict(c, cve)?.status, 'patched');
+  for (const cve of [
+    'CVE-2021-34473',
+    'CVE-2021-34523',
+    'CVE-2021-31207',
+    'CVE-2021-33766',
+    'CVE-2022-41040',
+  ])
+    assert.equal(verdict(c, cve)?.status, 'vulnerable');
 });
 
 test('ProxyShell (34473/34523) and ProxyToken are fixed by the April 2021 SU; 31207 needs May21SU', () => {
@@ -92,8 +100,16 @@ test('CU-precision likely, and as-of: an SU not yet released makes it vulnerable
 });
 
 test('a CU-precision build with a revision lower bound is patched once the bound reaches the fix', () => {
-  assert.equal(verdict(classify({ parts: [15, 1, 2507, 35], text: '15.1.2507.35', precision: 'cu' }), 'CVE-2023-36439')?.status, 'patched');
-  assert.equal(verdict(classify({ parts: [15, 1, 2507, 6], text: '15.1.2507.6', precision: 'cu' }), 'CVE-2023-36439')?.status, 'likely');
+  assert.equal(
+    verdict(classify({ parts: [15, 1, 2507, 35], text: '15.1.2507.35', precision: 'cu' }), 'CVE-2023-36439')
+      ?.status,
+    'patched',
+  );
+  assert.equal(
+    verdict(classify({ parts: [15, 1, 2507, 6], text: '15.1.2507.6', precision: 'cu' }), 'CVE-2023-36439')
+      ?.status,
+    'likely',
+  );
 });
 
 test('as-of: 2016 CU23 supported on 2024-01-01 and on its last day; past support on 2025-10-15', () => {
@@ -113,10 +129,19 @@ test('as-of: 2016 CU23 supported on 2024-01-01 and on its last day; past support
 });
 
 test('recommendations follow the data and the date', () => {
-  assert.match(classify('15.0.1497.2', '2024-01-01').recommendation, /^Upgrade to Exchange Server 2019 \(Exchange Server 2013 support ended 2023-04-11\)$/);
-  assert.equal(classify('15.2.2562.17').recommendation, 'Install Exchange Server SE RTM Aug26SU (15.2.2562.46) or later');
+  assert.match(
+    classify('15.0.1497.2', '2024-01-01').recommendation,
+    /^Upgrade to Exchange Server 2019 \(Exchange Server 2013 support ended 2023-04-11\)$/,
+  );
+  assert.equal(
+    classify('15.2.2562.17').recommendation,
+    'Install Exchange Server SE RTM Aug26SU (15.2.2562.46) or later',
+  );
   assert.match(classify('15.2.2562.46').recommendation, /^No action/);
-  assert.equal(classify('15.2.2562.29', '2025-11-01').recommendation, 'No action: at or above the latest update as of 2025-11-01 (Exchange Server SE RTM Oct25SU)');
+  assert.equal(
+    classify('15.2.2562.29', '2025-11-01').recommendation,
+    'No action: at or above the latest update as of 2025-11-01 (Exchange Server SE RTM Oct25SU)',
+  );
 });
 
 test('Exchange SE shares 15.2: builds from 2562 are SE, below are 2019; 15.2 alone is ambiguous', () => {

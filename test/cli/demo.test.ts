@@ -22,7 +22,25 @@ function refused(host: string, port: number): Promise<boolean> {
 test('demo scans the lab into a fresh store, prints the census, writes HTML and stops the lab', async () => {
   const db = join(dir, 'demo.db');
   const html = join(dir, 'demo.html');
-  const args = ['demo', '--count', '48', '--seed', '5', '--base', '127.93.0.1', '--port', '29843', '--smtp-port', '29825', '--db', db, '--html', html, '--as-of', '2026-06-01'];
+  const args = [
+    'demo',
+    '--count',
+    '48',
+    '--seed',
+    '5',
+    '--base',
+    '127.93.0.1',
+    '--port',
+    '29843',
+    '--smtp-port',
+    '29825',
+    '--db',
+    db,
+    '--html',
+    html,
+    '--as-of',
+    '2026-06-01',
+  ];
   const r = await runCli(args);
   assert.equal(r.code, 0, r.stderr);
   const truth = planLab({ seed: 5, count: 48, base: '127.93.0.1', httpsPort: 29843, mix: 'realistic' });
@@ -41,7 +59,10 @@ test('demo scans the lab into a fresh store, prints the census, writes HTML and 
     assert.equal(scan?.counts.hosts, 48);
     assert.equal(scan?.state, 'complete');
     const rows = await store.census({ scanId: scan!.id, groupBy: ['continent'], asOf: '2026-06-01' });
-    assert.ok(rows.some((row) => row.group.continent === 'EU' && row.exchange > 0), 'lab geo reached the store');
+    assert.ok(
+      rows.some((row) => row.group.continent === 'EU' && row.exchange > 0),
+      'lab geo reached the store',
+    );
   } finally {
     await store.close();
   }

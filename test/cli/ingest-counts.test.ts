@@ -19,11 +19,16 @@ const r = rng(3);
 const lines: string[] = [];
 for (let i = 0; i < 1500; i++) lines.push(generateRecord(r, i).line);
 // one banner without an ASN: it needs a lookup, so it keeps its row
-lines.push('{"ip_str": "8.8.8.8", "port": 443, "timestamp": "2024-05-01T12:00:00", "location": {"country_code": "US"}, "data": "HTTP/1.1 200 OK\\r\\n\\r\\n"}');
+lines.push(
+  '{"ip_str": "8.8.8.8", "port": 443, "timestamp": "2024-05-01T12:00:00", "location": {"country_code": "US"}, "data": "HTTP/1.1 200 OK\\r\\n\\r\\n"}',
+);
 writeFileSync(file, lines.join('\n') + '\n');
 const asOf = ['--as-of', '2024-06-01'];
 
-async function census(db: string, name: string): Promise<{ listed: number; rows: Record<string, CensusRow[]>; hosts: number }> {
+async function census(
+  db: string,
+  name: string,
+): Promise<{ listed: number; rows: Record<string, CensusRow[]>; hosts: number }> {
   const store = await openStore(db);
   try {
     const scan = await store.getScan(name);
@@ -32,7 +37,11 @@ async function census(db: string, name: string): Promise<{ listed: number; rows:
     for await (const _ of store.iterateHosts(scan.id)) listed++;
     const rows: Record<string, CensusRow[]> = {};
     for (const by of [[], ['status'], ['country'], ['asn'], ['country', 'asn'], ['family']] as const) {
-      rows[by.join('+') || 'all'] = await store.census({ scanId: scan.id, groupBy: [...by], asOf: '2024-06-01' });
+      rows[by.join('+') || 'all'] = await store.census({
+        scanId: scan.id,
+        groupBy: [...by],
+        asOf: '2024-06-01',
+      });
     }
     return { listed, rows, hosts: scan.counts.hosts };
   } finally {
@@ -59,7 +68,10 @@ test('counted plain records give the census a row per record gives, by every pat
     const got = await census(db, name);
     assert.deepEqual(got.rows, rows.rows, `${name}: the same census`);
     assert.equal(got.hosts, 1501, `${name}: every record counted in the scan`);
-    assert.ok(got.listed < 200, `${name}: only records with a marker (or needing a lookup) listed: ${got.listed}`);
+    assert.ok(
+      got.listed < 200,
+      `${name}: only records with a marker (or needing a lookup) listed: ${got.listed}`,
+    );
   }
   // records judged in worker threads keep their source line (moved between threads as bytes), read again for reclassify
   const store = await openStore(db);
@@ -97,9 +109,15 @@ test('a resumed ingest counts its plain records once', async () => {
 test('a resumed ingest keeps the way its scan began, whatever --plain-rows says', async () => {
   const db = join(dir, 'm.db');
   assert.equal((await runCli(['ingest', file, '--db', db, '--name', 'counts', ...asOf])).code, 0);
-  assert.equal((await runCli(['ingest', file, '--db', db, '--name', 'rows', '--plain-rows', ...asOf])).code, 0);
+  assert.equal(
+    (await runCli(['ingest', file, '--db', db, '--name', 'rows', '--plain-rows', ...asOf])).code,
+    0,
+  );
   const a = await runCli(['ingest', file, '--db', db, '--resume-scan', 'counts', '--plain-rows', ...asOf]);
-  assert.match(a.stderr, /scan "counts" counts records without an Exchange marker; the resumed run does the same/);
+  assert.match(
+    a.stderr,
+    /scan "counts" counts records without an Exchange marker; the resumed run does the same/,
+  );
   const b = await runCli(['ingest', file, '--db', db, '--resume-scan', 'rows', ...asOf]);
   assert.match(b.stderr, /scan "rows" keeps a row for records without an Exchange marker/);
   const counts = await census(db, 'counts');

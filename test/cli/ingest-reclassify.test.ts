@@ -30,7 +30,11 @@ async function records(db: string, name: string): Promise<Map<string, { wire: st
     const scan = await store.getScan(name);
     assert.ok(scan, name);
     const out = new Map<string, { wire: string; line: boolean }>();
-    for await (const h of store.iterateHosts(scan.id)) out.set(`${h.record.ip}:${h.record.port}`, { wire: JSON.stringify(hostRecordToWire(h.record)), line: h.observationLine !== undefined });
+    for await (const h of store.iterateHosts(scan.id))
+      out.set(`${h.record.ip}:${h.record.port}`, {
+        wire: JSON.stringify(hostRecordToWire(h.record)),
+        line: h.observationLine !== undefined,
+      });
     return out;
   } finally {
     await store.close();
@@ -69,12 +73,13 @@ test('reclassify re-reads stored source lines: the result equals an ingest on th
     assert.equal(counts.changed, differ);
     assert.equal(counts.unreadable, 0);
     const after = await records(db, name);
-    for (const [k, h] of after) assert.equal(h.wire, later.get(k)?.wire, `${name} ${k}: as the later ingest judged it`);
+    for (const [k, h] of after)
+      assert.equal(h.wire, later.get(k)?.wire, `${name} ${k}: as the later ingest judged it`);
     assert.equal([...after.values()].filter((h) => h.line).length, judged, 'still stored as lines');
   }
 });
 
-test('reclassifyScan in small batches gives the later ingest\'s records, and a failed write fails the run', async () => {
+test("reclassifyScan in small batches gives the later ingest's records, and a failed write fails the run", async () => {
   const db = join(dir, 'c.db');
   await ingest(db, 'small-batches', '2025-06-01');
   await ingest(db, 'later', '2026-01-01');
@@ -83,18 +88,28 @@ test('reclassifyScan in small batches gives the later ingest\'s records, and a f
   const store = await openStore(db);
   try {
     const scan = (await store.getScan('small-batches'))!;
-    const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, ctx), { batchSize: 7, decodeLine: observationFromLine });
+    const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, ctx), {
+      batchSize: 7,
+      decodeLine: observationFromLine,
+    });
     assert.ok(r.changed > 20, `changed ${r.changed}`);
     // a store whose second write fails: the run fails, it does not end as if all was written
     let writes = 0;
     const failing = new Proxy(store, {
       get: (target, key, receiver) =>
         key === 'addHosts'
-          ? (id: number, hosts: StoredHost[]) => (++writes === 2 ? Promise.reject(new Error('disk full')) : target.addHosts(id, hosts))
+          ? (id: number, hosts: StoredHost[]) =>
+              ++writes === 2 ? Promise.reject(new Error('disk full')) : target.addHosts(id, hosts)
           : (Reflect.get(target, key, receiver) as unknown),
     });
     const again = (await store.getScan('small-batches'))!;
-    await assert.rejects(reclassifyScan(failing, again.id, (obs) => judgeObservation(obs, { ...ctx, asOf: '2025-01-01' }), { batchSize: 7, decodeLine: observationFromLine }), /disk full/);
+    await assert.rejects(
+      reclassifyScan(failing, again.id, (obs) => judgeObservation(obs, { ...ctx, asOf: '2025-01-01' }), {
+        batchSize: 7,
+        decodeLine: observationFromLine,
+      }),
+      /disk full/,
+    );
   } finally {
     await store.close();
   }
@@ -102,20 +117,32 @@ test('reclassifyScan in small batches gives the later ingest\'s records, and a f
   let same = 0;
   for (const [k, h] of before) if (h.wire === later.get(k)?.wire) same++;
   // the failed run rewrote its first batch (as of 2025-01-01) before the second failed
-  assert.ok(same >= before.size - 7 && same < before.size, `${same} of ${before.size} as the later ingest judged them`);
+  assert.ok(
+    same >= before.size - 7 && same < before.size,
+    `${same} of ${before.size} as the later ingest judged them`,
+  );
 });
 
 test('a stored line that no longer reads is reported with its host and kept as stored', async () => {
   const db = join(dir, 'b.db');
   await ingest(db, 'early', '2025-06-01');
   const sqlite = new Database(db);
-  const row = sqlite.prepare('SELECT h.ip, h.port, h.id FROM hosts h JOIN host_data d ON d.host_id = h.id WHERE d.observation_reader IS NOT NULL ORDER BY h.id LIMIT 1').get() as { ip: string; port: number; id: number };
-  sqlite.prepare("UPDATE host_data SET observation = '{\"ip_str\": ' WHERE host_id = ?").run(row.id);
+  const row = sqlite
+    .prepare(
+      'SELECT h.ip, h.port, h.id FROM hosts h JOIN host_data d ON d.host_id = h.id WHERE d.observation_reader IS NOT NULL ORDER BY h.id LIMIT 1',
+    )
+    .get() as { ip: string; port: number; id: number };
+  sqlite.prepare('UPDATE host_data SET observation = \'{"ip_str": \' WHERE host_id = ?').run(row.id);
   sqlite.close();
   const before = (await records(db, 'early')).get(`${row.ip}:${row.port}`);
   const res = await runCli(['reclassify', '--db', db, '--scan', 'early', '--as-of', '2026-01-01', '--json']);
   assert.equal(res.code, 0, res.stderr);
   assert.equal((JSON.parse(res.stdout) as Record<string, number>).unreadable, 1);
-  assert.match(res.stderr, new RegExp(`${row.ip.replaceAll('.', '\\.')}:${row.port} kept as stored: its stored line no longer reads`));
+  assert.match(
+    res.stderr,
+    new RegExp(
+      `${row.ip.replaceAll('.', '\\.')}:${row.port} kept as stored: its stored line no longer reads`,
+    ),
+  );
   assert.equal((await records(db, 'early')).get(`${row.ip}:${row.port}`)?.wire, before?.wire);
 });

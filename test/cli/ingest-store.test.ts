@@ -10,7 +10,10 @@ import { openStore } from '../../src/store/index.js';
 const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-store-'));
 const csv = join(dir, 'targets.csv');
 // Addresses are data only: nothing is contacted. 8.8.8.8 exercises the embedded geo/ASN snapshot.
-writeFileSync(csv, 'ip,port,hostname,build\n8.8.8.8,443,mail.example.org,15.1.2507.6\n192.0.2.10,443,,15.2.1544.14\n');
+writeFileSync(
+  csv,
+  'ip,port,hostname,build\n8.8.8.8,443,mail.example.org,15.1.2507.6\n192.0.2.10,443,,15.2.1544.14\n',
+);
 
 test('ingest stores every record with embedded geo, and --resume replaces instead of duplicating', async () => {
   const db = join(dir, 'a.db');
@@ -43,7 +46,11 @@ test('ingest stores every record with embedded geo, and --resume replaces instea
   try {
     const scans = await store2.listScans();
     assert.equal(scans.length, 1, 'resume continues the scan instead of creating one');
-    assert.equal(scans[0]?.counts.hosts, 2, 'the resumed run rewrote the same two targets (the schema keeps one row per target)');
+    assert.equal(
+      scans[0]?.counts.hosts,
+      2,
+      'the resumed run rewrote the same two targets (the schema keeps one row per target)',
+    );
   } finally {
     await store2.close();
   }

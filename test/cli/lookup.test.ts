@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { runCli, spawnCli } from '../helpers/cli.js';
 
 function jsonLines(text: string): Record<string, unknown>[] {
-  return text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 test('--json prints one object per input with the wire fields', async () => {
@@ -22,13 +25,31 @@ test('--json prints one object per input with the wire fields', async () => {
   assert.equal(a?.eol_date, '2025-10-14');
   assert.match(String(a?.recommendation), /^Upgrade to Exchange Server SE/);
   const vulns = a?.vulns as { cve: string; family: string; status: string }[];
-  assert.deepEqual(vulns.find((v) => v.cve === 'CVE-2022-41082'), { cve: 'CVE-2022-41082', family: 'ProxyNotShell', status: 'vulnerable', fixed_in: '15.1.2507.16', kev: true });
+  assert.deepEqual(
+    vulns.find((v) => v.cve === 'CVE-2022-41082'),
+    {
+      cve: 'CVE-2022-41082',
+      family: 'ProxyNotShell',
+      status: 'vulnerable',
+      fixed_in: '15.1.2507.16',
+      kev: true,
+    },
+  );
   assert.equal(b?.product, 'Exchange Server SE');
   assert.equal(b?.eol, false);
 });
 
 test('invalid inputs get an error naming them on stderr; the others are answered; exit 2', async () => {
-  const r = await runCli(['lookup', '15.x', '15.1.2507.6', 'abc', '99.1.1.1', '--json', '--as-of', '2024-01-01']);
+  const r = await runCli([
+    'lookup',
+    '15.x',
+    '15.1.2507.6',
+    'abc',
+    '99.1.1.1',
+    '--json',
+    '--as-of',
+    '2024-01-01',
+  ]);
   assert.equal(r.code, 2);
   const lines = jsonLines(r.stdout);
   assert.equal(lines.length, 1);
@@ -38,10 +59,15 @@ test('invalid inputs get an error naming them on stderr; the others are answered
 });
 
 test('"-" reads builds from stdin, one per line, skipping blank and # lines', async () => {
-  const r = await runCli(['lookup', '-', '--json', '--as-of', '2026-08-20'], { stdin: '15.02.0858.002\n\n# comment\r\n8.3.83.4\n' });
+  const r = await runCli(['lookup', '-', '--json', '--as-of', '2026-08-20'], {
+    stdin: '15.02.0858.002\n\n# comment\r\n8.3.83.4\n',
+  });
   assert.equal(r.code, 0, r.stderr);
   const lines = jsonLines(r.stdout);
-  assert.deepEqual(lines.map((l) => l.release), ['Exchange Server 2019 CU9', 'Exchange Server 2007 SP3']);
+  assert.deepEqual(
+    lines.map((l) => l.release),
+    ['Exchange Server 2019 CU9', 'Exchange Server 2007 SP3'],
+  );
   assert.equal(lines[0]?.build, '15.2.858.2');
 });
 

@@ -12,5 +12,6 @@ test('unknown command is a usage error (exit 2) that lists the commands', async 
 test('--help lists every command and exits 0', async () => {
   const r = await runCli(['--help']);
   assert.equal(r.code, 0);
-  for (const c of ['lookup', 'ingest', 'scan', 'lab', 'report', 'diff', 'notify', 'demo']) assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
+  for (const c of ['lookup', 'ingest', 'scan', 'lab', 'report', 'diff', 'notify', 'demo'])
+    assert.match(r.stdout, new RegExp(`\\b${c}\\b`));
 });

@@ -6,23 +6,49 @@ import { Recorder } from '../../src/cli/recorder.js';
 import { createGeoResolver } from '../../src/geo/index.js';
 import type { HostRecord } from '../../src/core/host-record.js';
 
-const meta = { name: 'geo', kind: 'ingest' as const, source: 'shodan', series: 'geo', startedAt: '2025-01-01T00:00:00Z', inputs: [], options: {} };
+const meta = {
+  name: 'geo',
+  kind: 'ingest' as const,
+  source: 'shodan',
+  series: 'geo',
+  startedAt: '2025-01-01T00:00:00Z',
+  inputs: [],
+  options: {},
+};
 const record = (ip: string, geo?: HostRecord['geo'], asn?: HostRecord['asn']): HostRecord => ({
-  ip, port: 443, source: 'shodan', timestamp: '2025-01-01T00:00:00Z', status: 'not-exchange', isExchange: false, suspect: false,
-  evidence: { exchange: 'no', confidence: 'low', suspectReasons: [], signals: [], serverNames: [] }, classification: null,
-  ...(geo ? { geo } : {}), ...(asn ? { asn } : {}),
+  ip,
+  port: 443,
+  source: 'shodan',
+  timestamp: '2025-01-01T00:00:00Z',
+  status: 'not-exchange',
+  isExchange: false,
+  suspect: false,
+  evidence: { exchange: 'no', confidence: 'low', suspectReasons: [], signals: [], serverNames: [] },
+  classification: null,
+  ...(geo ? { geo } : {}),
+  ...(asn ? { asn } : {}),
 });
 
 test('a source country gets its continent with and without lookups, with and without an ASN', async () => {
   for (const geo of [null, createGeoResolver({})]) {
     const recorder = await Recorder.open({ store: null, meta, geo });
-    const withAsn = recorder.enrich({ record: record('192.0.2.1', { country: 'DE', source: 'source' }, { number: 3320, source: 'source' }), recordJson: '{}' });
+    const withAsn = recorder.enrich({
+      record: record('192.0.2.1', { country: 'DE', source: 'source' }, { number: 3320, source: 'source' }),
+      recordJson: '{}',
+    });
     assert.equal(withAsn.record.geo?.continent, 'EU');
     assert.equal(withAsn.recordJson, undefined, 'a changed record drops its encoded JSON');
     const noAsn = recorder.enrich({ record: record('192.0.2.2', { country: 'JP', source: 'source' }) });
     assert.equal(noAsn.record.geo?.continent, 'AS', `lookups ${geo ? 'on' : 'off'}`);
     assert.equal(noAsn.record.geo?.source, 'source');
-    const kept = recorder.enrich({ record: record('192.0.2.3', { country: 'FR', continent: 'EU', source: 'source' }, { number: 16276, source: 'source' }), recordJson: '{"kept":1}' });
+    const kept = recorder.enrich({
+      record: record(
+        '192.0.2.3',
+        { country: 'FR', continent: 'EU', source: 'source' },
+        { number: 16276, source: 'source' },
+      ),
+      recordJson: '{"kept":1}',
+    });
     assert.equal(kept.recordJson, '{"kept":1}', 'an unchanged record keeps its encoded JSON');
   }
 });

@@ -12,12 +12,35 @@ import { truthToWire } from '../../src/lab/truth-wire.js';
 const dir = mkdtempSync(join(tmpdir(), 'excensus-scan-store-'));
 
 test('scan stores judged records with lab geo, and --resume-scan neither re-probes nor duplicates', async () => {
-  const lab = await startLab({ seed: 31, count: 12, base: '127.79.0.1', httpsPort: 28643, mix: 'exchange-only' });
+  const lab = await startLab({
+    seed: 31,
+    count: 12,
+    base: '127.79.0.1',
+    httpsPort: 28643,
+    mix: 'exchange-only',
+  });
   try {
     const truth = join(dir, 'truth.jsonl');
     writeFileSync(truth, lab.hosts.map((h) => JSON.stringify(truthToWire(h))).join('\n') + '\n');
     const db = join(dir, 'scan.db');
-    const args = ['scan', '127.79.0.1-127.79.0.12', '-p', '28643', '--db', db, '--lab-truth', truth, '--rate', '0', '--timeout', '2s', '--as-of', '2026-01-01', '--seed', '9'];
+    const args = [
+      'scan',
+      '127.79.0.1-127.79.0.12',
+      '-p',
+      '28643',
+      '--db',
+      db,
+      '--lab-truth',
+      truth,
+      '--rate',
+      '0',
+      '--timeout',
+      '2s',
+      '--as-of',
+      '2026-01-01',
+      '--seed',
+      '9',
+    ];
     const r = await runCli([...args, '--name', 'lab-1']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /stored 12 records as scan 1/);
@@ -29,7 +52,11 @@ test('scan stores judged records with lab geo, and --resume-scan neither re-prob
       assert.equal(hosts.length, 12);
       for (const h of hosts) {
         const t = lab.hosts.find((x) => x.ip === h.record.ip);
-        assert.equal(h.record.geo?.country, t?.geo.country, `${h.record.ip} carries the lab's made-up country`);
+        assert.equal(
+          h.record.geo?.country,
+          t?.geo.country,
+          `${h.record.ip} carries the lab's made-up country`,
+        );
         assert.equal(h.record.geo?.source, 'lab');
         assert.equal(h.record.asn?.number, t?.asn.number);
         assert.ok(h.observation && h.observation.http.length > 0, 'observation kept for reclassify');

@@ -9,7 +9,13 @@ import { loadRules } from '../../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../../src/kb/index.js';
 import type { HostRecord } from '../../src/core/host-record.js';
 import type { Observation } from '../../src/core/observation.js';
-import { artifactsDir, caseObservation, loadManifest, recogObservation, type Expect } from './helpers/artifact-observation.js';
+import {
+  artifactsDir,
+  caseObservation,
+  loadManifest,
+  recogObservation,
+  type Expect,
+} from './helpers/artifact-observation.js';
 import { parseRecogExamples } from './helpers/capture-parsers.js';
 
 const ctx: JudgeContext = { rules: loadRules(), kb: loadKnowledgeBase(), asOf: '2024-01-01' };
@@ -25,15 +31,22 @@ function check(obs: Observation, want: Expect): HostRecord {
   if (want.build !== undefined) assert.equal(ev.build, want.build, why);
   if (want.precision !== undefined) assert.equal(ev.precision, want.precision, why);
   if (want.confidence !== undefined) assert.equal(ev.confidence, want.confidence, why);
-  if (want.reason !== undefined) assert.ok(ev.suspectReasons.some((x) => x.includes(want.reason!)), why);
-  for (const n of want.serverNames ?? []) assert.ok(ev.serverNames.includes(n), `server names ${ev.serverNames.join(',')}`);
+  if (want.reason !== undefined)
+    assert.ok(
+      ev.suspectReasons.some((x) => x.includes(want.reason!)),
+      why,
+    );
+  for (const n of want.serverNames ?? [])
+    assert.ok(ev.serverNames.includes(n), `server names ${ev.serverNames.join(',')}`);
   if (want.status === 'not-exchange') assert.equal(r.classification, null);
   return r;
 }
 
 describe('artifact fixtures', () => {
   it('every fixture file has a manifest entry and every entry a file', () => {
-    const files = readdirSync(artifactsDir).filter((f) => f !== 'manifest.yaml' && f !== 'PROVENANCE.md').sort();
+    const files = readdirSync(artifactsDir)
+      .filter((f) => f !== 'manifest.yaml' && f !== 'PROVENANCE.md')
+      .sort();
     assert.deepEqual(manifest.map((m) => m.file).sort(), files);
     const provenance = readFileSync(join(artifactsDir, 'PROVENANCE.md'), 'utf8');
     for (const f of files) assert.ok(provenance.includes(f), `${f} missing from PROVENANCE.md`);
@@ -60,7 +73,8 @@ describe('artifact fixtures', () => {
           }
         });
       }
-      if (entry.reference) it('is kept as a reference file', () => assert.ok(existsSync(join(artifactsDir, entry.file))));
+      if (entry.reference)
+        it('is kept as a reference file', () => assert.ok(existsSync(join(artifactsDir, entry.file))));
     });
   }
 });

@@ -17,12 +17,20 @@ function obsWith(...http: Array<Partial<HttpExchange>>): Observation {
   return obs;
 }
 
-const MANIFEST = '<assemblyIdentity name="microsoft.exchange.ediscovery.exporttool" version="15.2.986.5" publicKeyToken="deffc2c2c1b2c1a3" />';
+const MANIFEST =
+  '<assemblyIdentity name="microsoft.exchange.ediscovery.exporttool" version="15.2.986.5" publicKeyToken="deffc2c2c1b2c1a3" />';
 
 describe('judgeObservation', () => {
   for (const s of ['refused', 'timeout', 'tls-error', 'excluded'] as ObservationStatus[]) {
     it(`passes the non-ok status ${s} through`, () => {
-      const obs = { ...baseObservation(), status: s, statusDetail: 'detail', http: [{ path: '/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] as Array<[string, string]> }] };
+      const obs = {
+        ...baseObservation(),
+        status: s,
+        statusDetail: 'detail',
+        http: [
+          { path: '/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] as Array<[string, string]> },
+        ],
+      };
       const r = judgeObservation(obs, ctx);
       assert.equal(r.status, s);
       assert.equal(r.statusDetail, 'detail');
@@ -33,7 +41,11 @@ describe('judgeObservation', () => {
   }
 
   it('counts a full on-premises build as Exchange and classifies it', () => {
-    const obs = obsWith({ path: '/EWS/Exchange.asmx', status: 401, headers: [['X-OWA-Version', '15.2.986.14']] });
+    const obs = obsWith({
+      path: '/EWS/Exchange.asmx',
+      status: 401,
+      headers: [['X-OWA-Version', '15.2.986.14']],
+    });
     obs.hostname = 'mail.example.org';
     obs.geo = { country: 'DE', continent: 'EU', source: 'source' };
     const r = judgeObservation(obs, ctx);
@@ -46,7 +58,16 @@ describe('judgeObservation', () => {
   });
 
   it('product-only Exchange has no classification', () => {
-    const r = judgeObservation(obsWith({ status: 302, headers: [['X-FEServer', 'EX01'], ['Location', 'https://x/owa/']] }), ctx);
+    const r = judgeObservation(
+      obsWith({
+        status: 302,
+        headers: [
+          ['X-FEServer', 'EX01'],
+          ['Location', 'https://x/owa/'],
+        ],
+      }),
+      ctx,
+    );
     assert.equal(r.status, 'exchange');
     assert.equal(r.classification, null);
     assert.equal(r.evidence.precision, 'product');
@@ -62,7 +83,10 @@ describe('judgeObservation', () => {
 
   it('a lower-bound revision turns SU-level "vulnerable" into "likely" on the same CU', () => {
     const exact = judgeObservation(obsWith({ status: 401, headers: [['X-OWA-Version', '15.2.986.5']] }), ctx);
-    const lower = judgeObservation(obsWith({ path: '/ecp/Current/exporttool/x.application', body: MANIFEST }), ctx);
+    const lower = judgeObservation(
+      obsWith({ path: '/ecp/Current/exporttool/x.application', body: MANIFEST }),
+      ctx,
+    );
     assert.equal(lower.status, 'exchange');
     assert.equal(lower.evidence.revisionIsLowerBound, true);
     assert.equal(lower.classification?.release, exact.classification?.release);
@@ -79,7 +103,9 @@ describe('judgeObservation', () => {
 
   it('puts the lower-bound flag on the wire', () => {
     const lower = judgeObservation(obsWith({ body: MANIFEST }), ctx);
-    const wire = hostRecordToWire(lower) as { evidence: { revision_is_lower_bound?: boolean; signals: Array<Record<string, unknown>> } };
+    const wire = hostRecordToWire(lower) as {
+      evidence: { revision_is_lower_bound?: boolean; signals: Array<Record<string, unknown>> };
+    };
     assert.equal(wire.evidence.revision_is_lower_bound, true);
     assert.equal(wire.evidence.signals[0]!.revision_is_lower_bound, true);
   });
@@ -98,26 +124,67 @@ describe('judgeObservation', () => {
     const b = judgeObservation(header('15.2.986.14'), ctx);
     const other = judgeObservation(header('15.1.2507.6'), ctx);
     assert.ok(a.classification && a.classification === b.classification, 'one object for one build');
-    assert.ok(Object.isFrozen(a.classification) && Object.isFrozen(a.classification.vulns[0]), 'frozen all the way down');
+    assert.ok(
+      Object.isFrozen(a.classification) && Object.isFrozen(a.classification.vulns[0]),
+      'frozen all the way down',
+    );
     assert.throws(() => {
       (a.classification as { release: string | null }).release = 'changed';
     }, TypeError);
     assert.notEqual(other.classification, a.classification);
-    assert.notEqual(judgeObservation(header('15.2.986.14'), { ...ctx, asOf: '2026-01-01' }).classification, a.classification, 'another date, another verdict');
-    const lower = judgeObservation(obsWith({ path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application', status: 200, headers: [], body: MANIFEST.replace('15.2.986.5', '15.2.986.14') }), ctx);
+    assert.notEqual(
+      judgeObservation(header('15.2.986.14'), { ...ctx, asOf: '2026-01-01' }).classification,
+      a.classification,
+      'another date, another verdict',
+    );
+    const lower = judgeObservation(
+      obsWith({
+        path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application',
+        status: 200,
+        headers: [],
+        body: MANIFEST.replace('15.2.986.5', '15.2.986.14'),
+      }),
+      ctx,
+    );
     assert.notEqual(lower.classification, a.classification);
     assert.notDeepEqual(lower.classification?.note, a.classification.note);
-    const lowerAgain = judgeObservation(obsWith({ path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application', status: 200, headers: [], body: MANIFEST.replace('15.2.986.5', '15.2.986.14') }), ctx);
-    assert.ok(lowerAgain.classification === lower.classification && Object.isFrozen(lower.classification), 'one frozen object per lower-bound reading too');
+    const lowerAgain = judgeObservation(
+      obsWith({
+        path: '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application',
+        status: 200,
+        headers: [],
+        body: MANIFEST.replace('15.2.986.5', '15.2.986.14'),
+      }),
+      ctx,
+    );
+    assert.ok(
+      lowerAgain.classification === lower.classification && Object.isFrozen(lower.classification),
+      'one frozen object per lower-bound reading too',
+    );
   });
 
   it('derives the same classification from the evidence alone (what a thread receiving records without theirs does)', () => {
-    for (const o of [obsWith({ path: '/owa/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] }), obsWith({ path: '/ecp/Current/exporttool/x.application', body: MANIFEST }), obsWith({ path: '/', status: 200, headers: [['Server', 'nginx']] })]) {
+    for (const o of [
+      obsWith({ path: '/owa/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] }),
+      obsWith({ path: '/ecp/Current/exporttool/x.application', body: MANIFEST }),
+      obsWith({ path: '/', status: 200, headers: [['Server', 'nginx']] }),
+    ]) {
       const r = judgeObservation(o, ctx);
-      assert.equal(classifyEvidence(JSON.parse(JSON.stringify(r.evidence)) as typeof r.evidence, { kb: ctx.kb, asOf: ctx.asOf }), r.classification);
+      assert.equal(
+        classifyEvidence(JSON.parse(JSON.stringify(r.evidence)) as typeof r.evidence, {
+          kb: ctx.kb,
+          asOf: ctx.asOf,
+        }),
+        r.classification,
+      );
     }
-    const down = judgeObservation({ ...obsWith({ path: '/owa/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] }), status: 'timeout' }, ctx);
+    const down = judgeObservation(
+      {
+        ...obsWith({ path: '/owa/', status: 200, headers: [['X-OWA-Version', '15.2.986.14']] }),
+        status: 'timeout',
+      },
+      ctx,
+    );
     assert.equal(classifyEvidence(down.evidence, ctx), null);
   });
 });
-

@@ -30,7 +30,8 @@ describe('fingerprint rules: examples and look-alikes', () => {
     describe(def.id, () => {
       def.examples.forEach((ex, i) => {
         it(`example ${i + 1} fires and extracts its values (${ex.source})`, () => {
-          if (ex.name && def.names && def.reads !== 'header') assert.ok(def.names.includes(ex.name), `name ${ex.name} not read by rule`);
+          if (ex.name && def.names && def.reads !== 'header')
+            assert.ok(def.names.includes(ex.name), `name ${ex.name} not read by rule`);
           if (ex.name && def.names && def.reads === 'header') {
             assert.ok(def.names.map(normaliseHeaderName).includes(normaliseHeaderName(ex.name)));
           }
@@ -41,7 +42,8 @@ describe('fingerprint rules: examples and look-alikes', () => {
           if (want.precision !== undefined) assert.equal(got.signal.precision, want.precision);
           if (want.value !== undefined) assert.equal(got.signal.value, want.value);
           if (want.serverName !== undefined) assert.equal(got.serverName, want.serverName);
-          if (want.revisionIsLowerBound !== undefined) assert.equal(got.signal.revisionIsLowerBound === true, want.revisionIsLowerBound);
+          if (want.revisionIsLowerBound !== undefined)
+            assert.equal(got.signal.revisionIsLowerBound === true, want.revisionIsLowerBound);
           assert.equal(got.signal.weight, def.weight);
         });
       });
@@ -54,7 +56,10 @@ describe('fingerprint rules: examples and look-alikes', () => {
         it('every example contains one of the rule anchors', () => {
           for (const ex of def.examples) {
             const text = ex.input.toLowerCase();
-            assert.ok(def.anchors!.some((a) => text.includes(a.toLowerCase())), `${def.id}: ${ex.input.slice(0, 80)}`);
+            assert.ok(
+              def.anchors!.some((a) => text.includes(a.toLowerCase())),
+              `${def.id}: ${ex.input.slice(0, 80)}`,
+            );
           }
         });
       }

@@ -19,6 +19,7 @@ describe('country and continent names', () => {
   });
 
   it('names every data source the licence requires', () => {
-    for (const s of ['RouteViews', 'DB-IP', 'https://db-ip.com', 'NRO', 'CC BY 4.0']) assert.ok(GEO_ATTRIBUTION.includes(s), s);
+    for (const s of ['RouteViews', 'DB-IP', 'https://db-ip.com', 'NRO', 'CC BY 4.0'])
+      assert.ok(GEO_ATTRIBUTION.includes(s), s);
   });
 });

@@ -13,9 +13,12 @@ describe('ip parsing', () => {
     assert.equal(ipv6ToBigInt('::'), 0n);
     assert.equal(ipv6ToBigInt('::1'), 1n);
     assert.equal(ipv6ToBigInt('2001:200::'), 42540528726795050063891204319802818560n); // from the ip-location-db README
-    assert.equal(ipv6ToBigInt('2001:0200:0000:0000:0000:0000:0000:0000'), 42540528726795050063891204319802818560n);
+    assert.equal(
+      ipv6ToBigInt('2001:0200:0000:0000:0000:0000:0000:0000'),
+      42540528726795050063891204319802818560n,
+    );
     assert.equal(ipv6ToBigInt('::ffff:1.2.3.4'), 0xffff01020304n);
-    assert.equal(ipv6ToBigInt('fe80::1%eth0'), 0xfe80n << 112n | 1n);
+    assert.equal(ipv6ToBigInt('fe80::1%eth0'), (0xfe80n << 112n) | 1n);
     assert.equal(ipv6ToBigInt('1.2.3.4'), null);
     assert.equal(ipv6ToBigInt('2001:::1'), null);
     assert.equal(mappedIpv4('::ffff:8.8.8.8'), '8.8.8.8');

@@ -13,7 +13,10 @@ export interface CliResult {
 }
 
 /** In-process run: same code path as the binary, no process start cost. */
-export async function runCli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
   let stdout = '';
@@ -32,7 +35,10 @@ export async function runCli(args: string[], opts: { stdin?: string; env?: NodeJ
 }
 
 /** Child-process run through tsx (no build needed). */
-export function spawnCli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function spawnCli(
+  args: string[],
+  opts: { stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/run.ts`, ...args], {
       env: { ...process.env, ...opts.env },

@@ -78,5 +78,15 @@ export function writeMmdb(path: string, databaseType: string, networks: Array<[s
     node_count: count,
     record_size: 24,
   });
-  writeFileSync(path, Buffer.concat([tree, Buffer.alloc(16), Buffer.from(data), Buffer.from([0xab, 0xcd, 0xef]), Buffer.from('MaxMind.com'), Buffer.from(metadata)]));
+  writeFileSync(
+    path,
+    Buffer.concat([
+      tree,
+      Buffer.alloc(16),
+      Buffer.from(data),
+      Buffer.from([0xab, 0xcd, 0xef]),
+      Buffer.from('MaxMind.com'),
+      Buffer.from(metadata),
+    ]),
+  );
 }

@@ -10,9 +10,18 @@ import { fixtures } from './helpers.js';
 const asOf = ['--as-of', '2024-06-01', '--no-store']; // store wiring has its own test (test/cli/ingest-store.test.ts)
 
 test('--json writes one snake_case host record per observation and a JSON summary on stderr', async () => {
-  const r = await runCli(['ingest', fixtures + 'shodan-exchange.synthetic.jsonl', fixtures + 'nmap-exchange.synthetic.xml', '--json', ...asOf]);
+  const r = await runCli([
+    'ingest',
+    fixtures + 'shodan-exchange.synthetic.jsonl',
+    fixtures + 'nmap-exchange.synthetic.xml',
+    '--json',
+    ...asOf,
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(rows.length, 6);
   const first = rows[0]!;
   assert.equal(first.schema_version, 1);
@@ -23,7 +32,8 @@ test('--json writes one snake_case host record per observation and a JSON summar
   assert.deepEqual((first.geo as Record<string, unknown>).country, 'DE');
   assert.deepEqual((first.asn as Record<string, unknown>).number, 3320);
   assert.equal(rows[2]!.status, 'not-exchange');
-  const summary = (JSON.parse(r.stderr.trim().split('\n').at(-1)!) as { summary: Record<string, unknown> }).summary;
+  const summary = (JSON.parse(r.stderr.trim().split('\n').at(-1)!) as { summary: Record<string, unknown> })
+    .summary;
   assert.equal(summary.records, 6);
   assert.equal(summary.exchange, 4);
   assert.deepEqual(summary.by_format, { shodan: 3, nmap: 3 });
@@ -44,8 +54,14 @@ test('stdin, -o FILE and --exchange-only', async () => {
   const r = await runCli(['ingest', '-', '--json', '--exchange-only', '-o', out, ...asOf], { stdin });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
-  const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ip: string });
-  assert.deepEqual(rows.map((x) => x.ip), ['192.0.2.10', '198.51.100.20']);
+  const rows = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ip: string });
+  assert.deepEqual(
+    rows.map((x) => x.ip),
+    ['192.0.2.10', '198.51.100.20'],
+  );
 });
 
 test('usage errors exit 2: unknown content, unknown --format, no file', async () => {
@@ -62,9 +78,20 @@ test('usage errors exit 2: unknown content, unknown --format, no file', async ()
 });
 
 test('--format forces a reader; --no-store is accepted', async () => {
-  const r = await runCli(['ingest', fixtures + 'plain-targets-noheader.synthetic.csv', '--format', 'csv', '--no-store', '--json', ...asOf]);
+  const r = await runCli([
+    'ingest',
+    fixtures + 'plain-targets-noheader.synthetic.csv',
+    '--format',
+    'csv',
+    '--no-store',
+    '--json',
+    ...asOf,
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ip: string; release: string | null });
+  const rows = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { ip: string; release: string | null });
   assert.equal(rows.length, 3);
   assert.match(rows[2]!.release ?? '', /Exchange Server 2013 CU23/);
 });
@@ -83,11 +110,17 @@ test('a flood of bad lines: the first 1000 are printed, every one is counted', a
 });
 
 test('--strict parses every line: corruption inside a record without Exchange markers is reported', async () => {
-  const line = readFileSync(fixtures + 'shodan-exchange.synthetic.jsonl', 'utf8').trim().split('\n')[2]!; // the nginx banner
+  const line = readFileSync(fixtures + 'shodan-exchange.synthetic.jsonl', 'utf8')
+    .trim()
+    .split('\n')[2]!; // the nginx banner
   const corrupt = line.replace('"html": "', '"html": "\\q'); // an invalid escape mid-record
   const stdin = `${line}\n${corrupt}\n`;
   const lax = await runCli(['ingest', '-', ...asOf], { stdin });
-  assert.match(lax.stderr, /2 records .* 0 problems/, 'the pre-filter reads the fields it needs and skips the rest');
+  assert.match(
+    lax.stderr,
+    /2 records .* 0 problems/,
+    'the pre-filter reads the fields it needs and skips the rest',
+  );
   const strict = await runCli(['ingest', '-', '--strict', ...asOf], { stdin });
   assert.equal(strict.code, 0);
   assert.match(strict.stderr, /<stdin>:2: invalid JSON/);

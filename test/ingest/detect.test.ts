@@ -30,25 +30,48 @@ test('every fixture format is recognised from its content, not its name', () => 
 });
 
 test('unknown content is a usage error naming the known formats', () => {
-  assert.throws(() => detectFormat(Buffer.from('hello world\nthis is not scan data\n'), 'notes.txt'), (err: unknown) => {
-    assert.ok(err instanceof UsageError);
-    assert.match(err.message, /notes\.txt/);
-    assert.match(err.message, /shodan, censys, zgrab2, masscan, nmap, shadowserver, csv/);
-    return true;
-  });
+  assert.throws(
+    () => detectFormat(Buffer.from('hello world\nthis is not scan data\n'), 'notes.txt'),
+    (err: unknown) => {
+      assert.ok(err instanceof UsageError);
+      assert.match(err.message, /notes\.txt/);
+      assert.match(err.message, /shodan, censys, zgrab2, masscan, nmap, shadowserver, csv/);
+      return true;
+    },
+  );
   assert.throws(() => detectFormat(Buffer.from('{"hello": 1}\n'), 'x.json'), UsageError);
 });
 
 test('--format overrides detection and rejects unknown names', () => {
   assert.equal(detectFormat(Buffer.from('192.0.2.1,443\n'), 'a.txt', 'csv').format, 'csv');
-  assert.deepEqual(detectFormat(Buffer.from('open tcp 443 192.0.2.1 1680197558\n'), 'a', 'masscan'), { format: 'masscan', layout: 'lines', variant: 'list' });
-  assert.throws(() => detectFormat(Buffer.from(''), 'a', 'parquet'), /unknown --format "parquet". Known formats: shodan/);
+  assert.deepEqual(detectFormat(Buffer.from('open tcp 443 192.0.2.1 1680197558\n'), 'a', 'masscan'), {
+    format: 'masscan',
+    layout: 'lines',
+    variant: 'list',
+  });
+  assert.throws(
+    () => detectFormat(Buffer.from(''), 'a', 'parquet'),
+    /unknown --format "parquet". Known formats: shodan/,
+  );
 });
 
 test('NDJSON whose first record is broken is still read line by line; a pretty-printed document is not', () => {
   const good = '{"ip_str": "192.0.2.1", "port": 443, "_shodan": {}}';
-  assert.equal(detectFormat(Buffer.from(`{"ip_str": "192.0.2.0", "po\n${good}\n${good}\n`), 'x.json').layout, 'lines');
+  assert.equal(
+    detectFormat(Buffer.from(`{"ip_str": "192.0.2.0", "po\n${good}\n${good}\n`), 'x.json').layout,
+    'lines',
+  );
   assert.equal(detectFormat(Buffer.from(`${good}\n`), 'x.json').layout, 'lines');
-  assert.equal(detectFormat(Buffer.from(`{\n  "ip_str": "192.0.2.1",\n  "port": 443,\n  "_shodan": {}\n}\n`), 'x.json').layout, 'document');
-  assert.equal(detectFormat(Buffer.from(`{"ip_str": "192.0.2.1", "data": [\n  {"port": 443},\n  {"port": 80}\n]}\n`), 'x.json').layout, 'document');
+  assert.equal(
+    detectFormat(Buffer.from(`{\n  "ip_str": "192.0.2.1",\n  "port": 443,\n  "_shodan": {}\n}\n`), 'x.json')
+      .layout,
+    'document',
+  );
+  assert.equal(
+    detectFormat(
+      Buffer.from(`{"ip_str": "192.0.2.1", "data": [\n  {"port": 443},\n  {"port": 80}\n]}\n`),
+      'x.json',
+    ).layout,
+    'document',
+  );
 });

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { toIsoTime, parseRawHttp, parseAsn } from '../../src/ingest/http-text.js';
 import { sniffShodanLine, sniffed as lastSniffed } from '../../src/ingest/readers/shodan-sniff.js';
-import { LITE_WIDTH, liteRecord, pushLite, sharedEmptyEvidence, type LiteColumns } from '../../src/ingest/lite-records.js';
+import {
+  LITE_WIDTH,
+  liteRecord,
+  pushLite,
+  sharedEmptyEvidence,
+  type LiteColumns,
+} from '../../src/ingest/lite-records.js';
 import { notExchangeRecord } from '../../src/ingest/process.js';
 import type { Evidence } from '../../src/core/evidence.js';
 import { mapShodanRecord } from '../../src/ingest/readers/shodan.js';
@@ -23,7 +29,14 @@ test('timestamps: zone-less means UTC, epochs, ShadowServer spaces, offsets, non
 });
 
 test('raw HTTP header text and ASN spellings', () => {
-  assert.deepEqual(parseRawHttp('HTTP/1.1 302 Found\r\nLocation: /owa/\r\nX-A: 1:2\r\n\r\nbody'), { status: 302, headers: [['Location', '/owa/'], ['X-A', '1:2']], body: 'body' });
+  assert.deepEqual(parseRawHttp('HTTP/1.1 302 Found\r\nLocation: /owa/\r\nX-A: 1:2\r\n\r\nbody'), {
+    status: 302,
+    headers: [
+      ['Location', '/owa/'],
+      ['X-A', '1:2'],
+    ],
+    body: 'body',
+  });
   assert.equal(parseRawHttp('SSH-2.0-OpenSSH'), null);
   assert.equal(parseAsn('AS36459'), 36459);
   assert.equal(parseAsn(19281), 19281);
@@ -31,7 +44,9 @@ test('raw HTTP header text and ASN spellings', () => {
 });
 
 test('the sniffer reads what the full parser reads, or declines', () => {
-  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8').trim().split('\n');
+  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8')
+    .trim()
+    .split('\n');
   const r = rng(5);
   for (let i = 0; i < 200; i++) lines.push(generateRecord(r, i).line);
   lines.push(
@@ -47,23 +62,61 @@ test('the sniffer reads what the full parser reads, or declines', () => {
     assert.ok(Array.isArray(full));
     const f = full[0]!;
     assert.deepEqual(
-      { ip: s.ip, port: s.port, transport: s.transport, hostname: s.hostname, timestamp: s.timestamp, geo: s.geo, asn: s.asn },
-      { ip: f.ip, port: f.port, transport: f.transport, hostname: f.hostname, timestamp: f.timestamp, geo: f.geo, asn: f.asn },
+      {
+        ip: s.ip,
+        port: s.port,
+        transport: s.transport,
+        hostname: s.hostname,
+        timestamp: s.timestamp,
+        geo: s.geo,
+        asn: s.asn,
+      },
+      {
+        ip: f.ip,
+        port: f.port,
+        transport: f.transport,
+        hostname: f.hostname,
+        timestamp: f.timestamp,
+        geo: f.geo,
+        asn: f.asn,
+      },
     );
   }
   assert.ok(sniffed >= 202, `sniffed ${sniffed}`);
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "data": "x"'), null, 'not a whole object');
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "x": {"port": 81}}'), null, 'nested duplicate key');
+  assert.equal(
+    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "data": "x"'),
+    null,
+    'not a whole object',
+  );
+  assert.equal(
+    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "x": {"port": 81}}'),
+    null,
+    'nested duplicate key',
+  );
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "data": [{"port": 80}]}'), null, 'host-API shape');
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "product": "Exchange"}'), null, 'source claims are judged');
+  assert.equal(
+    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "product": "Exchange"}'),
+    null,
+    'source claims are judged',
+  );
 });
 
 test('a sniffed record crossing threads as lite columns comes back as the record the main thread would build', () => {
-  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8').trim().split('\n');
+  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8')
+    .trim()
+    .split('\n');
   const r = rng(8);
   for (let i = 0; i < 100; i++) lines.push(generateRecord(r, i).line);
-  lines.push('{"ip_str": "192.0.2.7", "port": "8080", "asn": "AS64500", "isp": "Example ISP", "location": {"city": "Zürich", "country_code": null}, "timestamp": 1680197558}');
-  const template: Evidence = { exchange: 'no', precision: 'none', suspectReasons: [], signals: [], serverNames: [] } as unknown as Evidence;
+  lines.push(
+    '{"ip_str": "192.0.2.7", "port": "8080", "asn": "AS64500", "isp": "Example ISP", "location": {"city": "Zürich", "country_code": null}, "timestamp": 1680197558}',
+  );
+  const template: Evidence = {
+    exchange: 'no',
+    precision: 'none',
+    suspectReasons: [],
+    signals: [],
+    serverNames: [],
+  } as unknown as Evidence;
   const shared = sharedEmptyEvidence(template);
   let n = 0;
   for (const line of lines) {
@@ -77,7 +130,15 @@ test('a sniffed record crossing threads as lite columns comes back as the record
   }
   assert.ok(n >= 100, `compared ${n}`);
   const last = sniffShodanLine(lines.at(-1)!)!;
-  assert.deepEqual([last.port, last.geo, last.asn, last.timestamp], [8080, { city: 'Zürich', source: 'source' }, { number: 64500, org: 'Example ISP', source: 'source' }, '2023-03-30T17:32:38.000Z']);
+  assert.deepEqual(
+    [last.port, last.geo, last.asn, last.timestamp],
+    [
+      8080,
+      { city: 'Zürich', source: 'source' },
+      { number: 64500, org: 'Example ISP', source: 'source' },
+      '2023-03-30T17:32:38.000Z',
+    ],
+  );
   assert.throws(() => (shared.signals as unknown[]).push(1), TypeError, 'the shared evidence is frozen');
 });
 
@@ -85,5 +146,9 @@ test('the sniffer declines escaped key quotes, string ports that are not digits,
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "a\\"port": 80, "port": 81}'), null);
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": "4e2"}'), null);
   assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port" :  443 , "module": "port"}')?.port, 443);
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": 443, "org": "A \\"quoted\\" org", "asn": "AS1"}')?.asn?.org, 'A "quoted" org');
+  assert.equal(
+    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 443, "org": "A \\"quoted\\" org", "asn": "AS1"}')?.asn
+      ?.org,
+    'A "quoted" org',
+  );
 });

@@ -26,12 +26,17 @@ function readAll(content: Buffer, rangeBytes: number, bom = 0, maxLine?: number)
 test('ranges of any size give back every line exactly once, in order', () => {
   const rnd = makeRng(7);
   const lines: string[] = [];
-  for (let i = 0; i < 300; i++) lines.push('x'.repeat(Math.floor(rnd() * 90)) + String(i) + (rnd() < 0.2 ? '\r' : ''));
+  for (let i = 0; i < 300; i++)
+    lines.push('x'.repeat(Math.floor(rnd() * 90)) + String(i) + (rnd() < 0.2 ? '\r' : ''));
   lines.splice(40, 0, '', '', ''); // blank lines, and one that ends the file without a newline
   const text = lines.join('\n');
   for (const size of [1, 2, 3, 7, 64, 100, 101, 999, 1 << 20]) {
     assert.equal(readAll(Buffer.from(text, 'latin1'), size), text, `range size ${size}`);
-    assert.equal(readAll(Buffer.from(text + '\n', 'latin1'), size), text + '\n', `range size ${size}, final newline`);
+    assert.equal(
+      readAll(Buffer.from(text + '\n', 'latin1'), size),
+      text + '\n',
+      `range size ${size}, final newline`,
+    );
   }
 });
 
@@ -45,9 +50,22 @@ test('an oversized line becomes one placeholder line; the lines around it are ke
   const long = 'y'.repeat(5000);
   const text = `a\nbb\n${long}\nccc\n${long}`;
   for (const size of [3, 100, 999]) {
-    const got = readAll(Buffer.from(text), size, 0, 1000).split('\n').map((l) => (l.length > 100 ? `<${l.length} bytes>` : l));
-    assert.deepEqual(got.filter((l) => !l.startsWith('\u0000')), ['a', 'bb', 'ccc', ''], `range size ${size}`);
+    const got = readAll(Buffer.from(text), size, 0, 1000)
+      .split('\n')
+      .map((l) => (l.length > 100 ? `<${l.length} bytes>` : l));
+    assert.deepEqual(
+      got.filter((l) => !l.startsWith('\u0000')),
+      ['a', 'bb', 'ccc', ''],
+      `range size ${size}`,
+    );
     const marks = got.filter((l) => l.startsWith('\u0000'));
-    assert.deepEqual(marks, ['\u0000line longer than 1000 bytes (5000 bytes) skipped', '\u0000line longer than 1000 bytes (5000 bytes) skipped'], `range size ${size}`);
+    assert.deepEqual(
+      marks,
+      [
+        '\u0000line longer than 1000 bytes (5000 bytes) skipped',
+        '\u0000line longer than 1000 bytes (5000 bytes) skipped',
+      ],
+      `range size ${size}`,
+    );
   }
 });

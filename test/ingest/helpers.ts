@@ -11,7 +11,15 @@ import type { StoredHost } from '../../src/store/store.js';
 
 export const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
 
-export async function readFixture(name: string, format?: string): Promise<{ detected: Detected; obs: Observation[]; errors: Array<{ line: number; error: string }>; damage?: string }> {
+export async function readFixture(
+  name: string,
+  format?: string,
+): Promise<{
+  detected: Detected;
+  obs: Observation[];
+  errors: Array<{ line: number; error: string }>;
+  damage?: string;
+}> {
   const input = await openInput(fixtures + name, Readable.from([]));
   const detected = detectFormat(input.head, name, format);
   const reader = readerFor(detected);
@@ -34,7 +42,8 @@ export async function readFixture(name: string, format?: string): Promise<{ dete
 }
 
 export function header(obs: Observation, name: string): string | undefined {
-  for (const ex of obs.http) for (const [n, v] of ex.headers) if (n.toLowerCase() === name.toLowerCase()) return v;
+  for (const ex of obs.http)
+    for (const [n, v] of ex.headers) if (n.toLowerCase() === name.toLowerCase()) return v;
   return undefined;
 }
 

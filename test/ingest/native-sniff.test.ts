@@ -54,7 +54,9 @@ const TRICKY = [
 ];
 
 function corpus(): string {
-  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8').trim().split('\n');
+  const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8')
+    .trim()
+    .split('\n');
   const r = rng(21);
   for (let i = 0; i < 300; i++) lines.push(generateRecord(r, i).line);
   lines.push(...TRICKY);
@@ -67,11 +69,20 @@ async function collect(file: string, opts: Partial<IngestOptions>, noNative: boo
   try {
     const hosts: Array<Record<string, unknown>> = [];
     const plain: PlainCount[] = [];
-    const summary = await ingestFiles([file], { asOf: '2024-06-01', keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00.000Z', ...opts }, async (b, p) => {
-      for (const h of b) hosts.push(hostRecordToWire(h.record));
-      if (p) plain.push(...p);
-    });
-    return { hosts, plain, records: summary.records, problems: summary.problems.map((p) => `${p.line}: ${p.reason}`) };
+    const summary = await ingestFiles(
+      [file],
+      { asOf: '2024-06-01', keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00.000Z', ...opts },
+      async (b, p) => {
+        for (const h of b) hosts.push(hostRecordToWire(h.record));
+        if (p) plain.push(...p);
+      },
+    );
+    return {
+      hosts,
+      plain,
+      records: summary.records,
+      problems: summary.problems.map((p) => `${p.line}: ${p.reason}`),
+    };
   } finally {
     delete process.env.EXCENSUS_NO_NATIVE;
   }
@@ -90,12 +101,17 @@ test('the native reader gives the records the JavaScript sniffer gives, in threa
   assert.deepEqual(native, js, 'native reader = JavaScript sniffer');
   // and both = the full parser, record for record (pre-filtered records skip negative evidence detail)
   const full = await collect(file, { noPrefilter: true }, true);
-  const strip = (h: Record<string, unknown>) => (h.is_exchange || h.suspect ? h : { ...h, evidence: undefined });
+  const strip = (h: Record<string, unknown>) =>
+    h.is_exchange || h.suspect ? h : { ...h, evidence: undefined };
   assert.deepEqual(js.hosts.map(strip), full.hosts.map(strip), 'sniffed records = fully parsed records');
   assert.deepEqual(js.problems, full.problems);
   assert.deepEqual(threaded, js, 'native reader in workers = JavaScript sniffer');
   const onlyJs = await collect(file, { exchangeOnly: true }, true);
-  assert.deepEqual(await collect(file, { exchangeOnly: true, workers: 2, rangeBytes: 64 * 1024 }, false), onlyJs, '--exchange-only in workers');
+  assert.deepEqual(
+    await collect(file, { exchangeOnly: true, workers: 2, rangeBytes: 64 * 1024 }, false),
+    onlyJs,
+    '--exchange-only in workers',
+  );
 });
 
 test('the native reader takes most plain banners itself and hands the edge cases back', (t) => {
@@ -109,7 +125,9 @@ test('the native reader takes most plain banners itself and hands the edge cases
   assert.equal(r.count, buf.toString().split('\n').length - 1, 'every line reported');
   assert.ok(lite >= 280, `lite records: ${lite}`);
   const kindOf = (ip: string) => {
-    for (let k = 0; k < r.count; k++) if (buf.toString('utf8', r.lines[3 * k + 1], r.lines[3 * k + 2]).includes(`"${ip}"`)) return r.lines[3 * k];
+    for (let k = 0; k < r.count; k++)
+      if (buf.toString('utf8', r.lines[3 * k + 1], r.lines[3 * k + 2]).includes(`"${ip}"`))
+        return r.lines[3 * k];
     return -1;
   };
   assert.equal(kindOf('192.0.2.1'), LINE_LITE);
@@ -128,7 +146,11 @@ test('with plain records counted, every record is either passed on or counted by
     ['native in thread', {}, false],
     ['native in workers', { workers: 2, rangeBytes: 64 * 1024 }, false],
   ];
-  type Wire = { status: string; geo: { country: string | null } | null; asn: { number: number; org: string | null } | null };
+  type Wire = {
+    status: string;
+    geo: { country: string | null } | null;
+    asn: { number: number; org: string | null } | null;
+  };
   for (const [name, opts, noNative] of modes) {
     const got = await collect(file, { ...opts, tallyPlain: true }, noNative);
     // what was passed on is the reference minus the counted records, in order
@@ -138,7 +160,12 @@ test('with plain records counted, every record is either passed on or counted by
     for (const r of passed) {
       const i = left.indexOf(r);
       assert.ok(i >= 0, `${name}: a record passed on that the reference lacks: ${r}`);
-      skipped.push(...left.splice(0, i + 1).slice(0, i).map((x) => JSON.parse(x) as Wire));
+      skipped.push(
+        ...left
+          .splice(0, i + 1)
+          .slice(0, i)
+          .map((x) => JSON.parse(x) as Wire),
+      );
     }
     skipped.push(...left.map((x) => JSON.parse(x) as Wire));
     const counted = new Map<string, number>();
@@ -148,9 +175,13 @@ test('with plain records counted, every record is either passed on or counted by
       counted.set(key, (counted.get(key) ?? 0) + 1);
     }
     const tally = new Map<string, number>();
-    for (const c of got.plain) tally.set(`${c.country}|${c.asn}|${c.org}`, (tally.get(`${c.country}|${c.asn}|${c.org}`) ?? 0) + c.n);
+    for (const c of got.plain)
+      tally.set(`${c.country}|${c.asn}|${c.org}`, (tally.get(`${c.country}|${c.asn}|${c.org}`) ?? 0) + c.n);
     assert.deepEqual([...tally].sort(), [...counted].sort(), `${name}: counts = the records not passed on`);
-    assert.ok(passed.length < reference.hosts.length / 2, `${name}: most records counted (${passed.length} passed on)`);
+    assert.ok(
+      passed.length < reference.hosts.length / 2,
+      `${name}: most records counted (${passed.length} passed on)`,
+    );
     assert.equal(got.records, reference.records, `${name}: every record still counted in the summary`);
   }
 });
@@ -158,7 +189,25 @@ test('with plain records counted, every record is either passed on or counted by
 test('mutated banners (stray quotes, backslashes, cut lines, odd bytes) get the same records from the native reader as from JavaScript', async (t) => {
   if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const r = rng(77);
-  const noise = ['"', '\\', ':', '{', '}', '[', ']', ',', ' ', '\u00e9', '\u0000', '\t', 'AS', '9', '"port"', '"ip_str": ', '"timestamp": "2024-01-0'];
+  const noise = [
+    '"',
+    '\\',
+    ':',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ' ',
+    '\u00e9',
+    '\u0000',
+    '\t',
+    'AS',
+    '9',
+    '"port"',
+    '"ip_str": ',
+    '"timestamp": "2024-01-0',
+  ];
   // a few whole records first: most mutated lines are no JSON at all, and the layout is told from the head
   const lines: string[] = [generateRecord(r, 1000).line, generateRecord(r, 1001).line];
   for (let i = 0; i < 600; i++) {
@@ -170,7 +219,9 @@ test('mutated banners (stray quotes, backslashes, cut lines, odd bytes) get the 
       if (what < 0.4) line = line.slice(0, at) + noise[Math.floor(r() * noise.length)]! + line.slice(at);
       else if (what < 0.7) line = line.slice(0, at) + line.slice(at + 1 + Math.floor(r() * 20));
       else if (what < 0.8) line = line.slice(0, at);
-      else line = line.slice(0, at) + line.slice(at).replace(/"(port|asn|timestamp|country_code|ip_str)"/, '"$1" ');
+      else
+        line =
+          line.slice(0, at) + line.slice(at).replace(/"(port|asn|timestamp|country_code|ip_str)"/, '"$1" ');
     }
     lines.push(line);
   }
@@ -193,10 +244,18 @@ test('mutated banners (stray quotes, backslashes, cut lines, odd bytes) get the 
   writeFileSync(brokenFile, [lines[0], lines[1], ...broken].join('\n') + '\n');
   const js = await collect(validFile, { format: 'shodan' }, true);
   assert.deepEqual(await collect(validFile, { format: 'shodan' }, false), js, 'in thread');
-  assert.deepEqual(await collect(validFile, { format: 'shodan', workers: 2, rangeBytes: 32 * 1024 }, false), js, 'in workers');
+  assert.deepEqual(
+    await collect(validFile, { format: 'shodan', workers: 2, rangeBytes: 32 * 1024 }, false),
+    js,
+    'in workers',
+  );
   assert.equal(js.hosts.length, valid.length);
   for (const noNative of [true, false]) {
     const got = await collect(brokenFile, { format: 'shodan', workers: 2, rangeBytes: 32 * 1024 }, noNative);
-    assert.equal(got.hosts.length + got.problems.length, broken.length + 2, `every broken line a record or a problem (${noNative ? 'JavaScript' : 'native'})`);
+    assert.equal(
+      got.hosts.length + got.problems.length,
+      broken.length + 2,
+      `every broken line a record or a problem (${noNative ? 'JavaScript' : 'native'})`,
+    );
   }
 });

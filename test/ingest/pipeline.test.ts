@@ -32,8 +32,14 @@ function generated(n: number, seed: number): string[] {
 
 test('malformed lines are counted with file and line; every valid record is kept', async () => {
   const { hosts, summary } = await collect([fixtures + 'shodan-malformed.synthetic.jsonl']);
-  assert.deepEqual(hosts.map((h) => h.record.ip), ['203.0.113.30', '198.51.100.20']);
-  assert.deepEqual(summary.problems.map((p) => p.line), [2, 3, 4]);
+  assert.deepEqual(
+    hosts.map((h) => h.record.ip),
+    ['203.0.113.30', '198.51.100.20'],
+  );
+  assert.deepEqual(
+    summary.problems.map((p) => p.line),
+    [2, 3, 4],
+  );
   assert.ok(summary.problems.every((p) => p.file.endsWith('shodan-malformed.synthetic.jsonl')));
   assert.match(summary.problems[2]!.reason, /port/);
   assert.equal(summary.records, 2);
@@ -47,7 +53,10 @@ test('a truncated gzip is reported and every record before the damage is kept', 
   writeFileSync(path, gz.subarray(0, Math.floor(gz.length * 0.6)));
   const { hosts, summary } = await collect([path]);
   assert.ok(hosts.length > 100, `kept ${hosts.length}`);
-  assert.deepEqual(hosts.map((h) => h.record.ip), lines.slice(0, hosts.length).map((l) => (JSON.parse(l) as { ip_str: string }).ip_str));
+  assert.deepEqual(
+    hosts.map((h) => h.record.ip),
+    lines.slice(0, hosts.length).map((l) => (JSON.parse(l) as { ip_str: string }).ip_str),
+  );
   const damage = summary.problems.at(-1)!;
   assert.match(damage.reason, /truncated gzip/);
   assert.equal(summary.files[0]!.gzip, true);
@@ -56,7 +65,10 @@ test('a truncated gzip is reported and every record before the damage is kept', 
 
 test('the pre-filter changes no verdict: same host records as judging every record', async () => {
   const path = join(dir, 'mix.jsonl');
-  writeFileSync(path, generated(600, 3).join('\n') + '\n' + readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8'));
+  writeFileSync(
+    path,
+    generated(600, 3).join('\n') + '\n' + readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8'),
+  );
   const fast = await collect([path], { keepObservations: false });
   const full = await collect([path], { keepObservations: false, noPrefilter: true });
   assert.equal(fast.hosts.length, 606);
@@ -73,26 +85,50 @@ test('worker threads give the same records, in order, with file-wide line number
   const inThread = await collect([path], { keepObservations: false });
   const threaded = await collect([path], { keepObservations: false, workers: 2 });
   assert.equal(threaded.hosts.length, 1500);
-  assert.deepEqual(threaded.hosts.map((h) => hostRecordToWire(h.record)), inThread.hosts.map((h) => hostRecordToWire(h.record)));
-  assert.deepEqual(threaded.summary.problems.map((p) => p.line), [1201]);
-  assert.deepEqual(inThread.summary.problems.map((p) => p.line), [1201]);
+  assert.deepEqual(
+    threaded.hosts.map((h) => hostRecordToWire(h.record)),
+    inThread.hosts.map((h) => hostRecordToWire(h.record)),
+  );
+  assert.deepEqual(
+    threaded.summary.problems.map((p) => p.line),
+    [1201],
+  );
+  assert.deepEqual(
+    inThread.summary.problems.map((p) => p.line),
+    [1201],
+  );
   assert.equal(threaded.summary.exchange, inThread.summary.exchange);
   // threads reading the file by small ranges: lines cut at every range edge
   const ranged = await collect([path], { keepObservations: false, workers: 2, rangeBytes: 10007 });
-  assert.deepEqual(ranged.hosts.map((h) => hostRecordToWire(h.record)), inThread.hosts.map((h) => hostRecordToWire(h.record)));
-  assert.deepEqual(ranged.summary.problems.map((p) => p.line), [1201]);
+  assert.deepEqual(
+    ranged.hosts.map((h) => hostRecordToWire(h.record)),
+    inThread.hosts.map((h) => hostRecordToWire(h.record)),
+  );
+  assert.deepEqual(
+    ranged.summary.problems.map((p) => p.line),
+    [1201],
+  );
 });
 
 test('exchange-only drops records without Exchange evidence but still counts them', async () => {
-  const { hosts, summary } = await collect([fixtures + 'shodan-exchange.synthetic.jsonl', fixtures + 'shodan-sample.jsonl'], { exchangeOnly: true });
-  assert.deepEqual(hosts.map((h) => h.record.ip), ['192.0.2.10', '198.51.100.20']);
+  const { hosts, summary } = await collect(
+    [fixtures + 'shodan-exchange.synthetic.jsonl', fixtures + 'shodan-sample.jsonl'],
+    { exchangeOnly: true },
+  );
+  assert.deepEqual(
+    hosts.map((h) => h.record.ip),
+    ['192.0.2.10', '198.51.100.20'],
+  );
   assert.equal(summary.records, 9);
   assert.deepEqual(summary.byFormat, { shodan: 9 });
 });
 
 test('stdin ("-") and mixed formats in one run; observations kept for judged records', async () => {
   const stdin = Readable.from([readFileSync(fixtures + 'zgrab2-exchange.synthetic.jsonl')]);
-  const { hosts, summary } = await collect(['-', fixtures + 'shadowserver-scan_exchange-sample.csv', fixtures + 'masscan-oL-sample.txt'], { stdin });
+  const { hosts, summary } = await collect(
+    ['-', fixtures + 'shadowserver-scan_exchange-sample.csv', fixtures + 'masscan-oL-sample.txt'],
+    { stdin },
+  );
   assert.deepEqual(summary.byFormat, { zgrab2: 2, shadowserver: 7, masscan: 1 });
   assert.equal(summary.files[0]!.file, '<stdin>');
   const zg = hosts[0]!;
@@ -110,7 +146,8 @@ test('stdin ("-") and mixed formats in one run; observations kept for judged rec
 
 test('a line is kept as the observation only when it holds no NUL byte (PostgreSQL text cannot)', async () => {
   const file = join(dir, 'masscan-nul.txt');
-  const banner = (ip: string, extra: string) => `banner tcp 80 ${ip} 1680197558 http HTTP/1.1 200 OK\\x0d\\x0aX-OWA-Version: 15.1.2507.6\\x0d\\x0aServer: Microsoft-IIS/10.0${extra}\\x0d\\x0a`;
+  const banner = (ip: string, extra: string) =>
+    `banner tcp 80 ${ip} 1680197558 http HTTP/1.1 200 OK\\x0d\\x0aX-OWA-Version: 15.1.2507.6\\x0d\\x0aServer: Microsoft-IIS/10.0${extra}\\x0d\\x0a`;
   writeFileSync(file, `#masscan\n${banner('192.0.2.8', '')}\n${banner('192.0.2.9', '\u0000x')}\n# end\n`);
   const { hosts } = await collect([file]);
   const byIp = new Map(hosts.map((h) => [h.record.ip, h]));

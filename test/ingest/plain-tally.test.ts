@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PlainTally, type PlainCount } from '../../src/ingest/plain-tally.js';
 
-const sorted = (counts: PlainCount[]) => counts.map((c) => `${c.source}|${c.country}|${c.asn}|${c.org}|${c.n}`).sort();
+const sorted = (counts: PlainCount[]) =>
+  counts.map((c) => `${c.source}|${c.country}|${c.asn}|${c.org}|${c.n}`).sort();
 
 test('addBytes counts as add does: field boundaries, ASNs, UTF-8 names, and both ways into one count', () => {
   const records: Array<[string, number, string]> = [

@@ -25,7 +25,10 @@ test('shodan gzip (real): same banners as the plain file, detected by magic byte
   const gz = await readFixture('shodan-sample.json.gz');
   const plain = await readFixture('shodan-sample.jsonl');
   assert.equal(gz.detected.format, 'shodan');
-  assert.deepEqual(gz.obs.map((o) => `${o.ip}:${o.port}`), plain.obs.map((o) => `${o.ip}:${o.port}`));
+  assert.deepEqual(
+    gz.obs.map((o) => `${o.ip}:${o.port}`),
+    plain.obs.map((o) => `${o.ip}:${o.port}`),
+  );
 });
 
 test('shodan synthetic Exchange: X-OWA-Version from data, OWA path in body, favicon hash', async () => {
@@ -41,7 +44,10 @@ test('shodan host-API shape (pretty-printed): banners expanded, host geo inherit
   const { detected, obs, errors } = await readFixture('shodan-host-api.synthetic.json');
   assert.equal(detected.layout, 'document');
   assert.equal(errors.length, 0);
-  assert.deepEqual(obs.map((o) => o.port), [443, 25]);
+  assert.deepEqual(
+    obs.map((o) => o.port),
+    [443, 25],
+  );
   assert.match(obs[1]!.banners?.smtp ?? '', /^220 mail\.example\.de Microsoft ESMTP/);
   assert.match(obs[1]!.banners?.ehlo ?? '', /^250-mail\.example\.de/);
   assert.equal(obs[1]!.geo?.country, 'DE');
@@ -51,10 +57,19 @@ test('shodan host-API shape (pretty-printed): banners expanded, host geo inherit
 test('censys v2 (real and synthetic envelope): one observation per service, X_OWA_Version renamed', async () => {
   const real = await readFixture('censys-v2-host-9.9.9.9.json');
   assert.equal(real.detected.format, 'censys');
-  assert.deepEqual(real.obs.map((o) => o.port), [53, 443, 5053]);
+  assert.deepEqual(
+    real.obs.map((o) => o.port),
+    [53, 443, 5053],
+  );
   assert.equal(real.obs[1]!.http[0]!.status, 404);
   assert.equal(header(real.obs[1]!, 'Content-Type'), 'text/plain; charset=utf-8');
-  assert.deepEqual(real.obs[0]!.geo, { country: 'US', continent: 'NA', region: 'California', city: 'Berkeley', source: 'source' });
+  assert.deepEqual(real.obs[0]!.geo, {
+    country: 'US',
+    continent: 'NA',
+    region: 'California',
+    city: 'Berkeley',
+    source: 'source',
+  });
   const syn = await readFixture('censys-v2-exchange.synthetic.json');
   assert.equal(header(syn.obs[0]!, 'X-OWA-Version'), '15.2.1118.40');
   assert.equal(syn.obs[0]!.http[0]!.path, '/owa/auth/logon.aspx');
@@ -73,7 +88,10 @@ test('censys platform shape: endpoints, {headers: []} values, favicon hash', asy
 test('zgrab2: old protocol object (real) and new form with headers.unknown and redirects', async () => {
   const real = await readFixture('zgrab2-http-sample.jsonl');
   assert.equal(real.detected.format, 'zgrab2');
-  assert.deepEqual(real.obs.map((o) => o.port), [80, 443]);
+  assert.deepEqual(
+    real.obs.map((o) => o.port),
+    [80, 443],
+  );
   assert.equal(header(real.obs[0]!, 'server'), 'lighttpd/1.4.35');
   assert.equal(header(real.obs[0]!, 'etag'), '"2262550883"');
   const syn = await readFixture('zgrab2-exchange.synthetic.jsonl');
@@ -103,10 +121,16 @@ test('masscan -oJ, -oD and -oL: the same open port, no HTTP', async () => {
 test('nmap XML: open ports only, http-headers script, SMTP banner and service product', async () => {
   const real = await readFixture('nmap-sample-scanme.xml');
   assert.equal(real.detected.format, 'nmap');
-  assert.deepEqual(real.obs.map((o) => `${o.transport}/${o.port}`), ['tcp/22', 'tcp/53', 'tcp/80', 'udp/53']);
+  assert.deepEqual(
+    real.obs.map((o) => `${o.transport}/${o.port}`),
+    ['tcp/22', 'tcp/53', 'tcp/80', 'udp/53'],
+  );
   assert.equal(real.obs[0]!.hostname, 'scanme.nmap.org');
   const syn = await readFixture('nmap-exchange.synthetic.xml');
-  assert.deepEqual(syn.obs.map((o) => `${o.ip}:${o.port}`), ['192.0.2.60:25', '192.0.2.60:443', '192.0.2.61:443']);
+  assert.deepEqual(
+    syn.obs.map((o) => `${o.ip}:${o.port}`),
+    ['192.0.2.60:25', '192.0.2.60:443', '192.0.2.61:443'],
+  );
   assert.equal(syn.obs[0]!.hostname, 'mail.example.net', 'user-given name preferred');
   assert.match(syn.obs[0]!.banners?.smtp ?? '', /^220 EXCH03/);
   assert.equal(syn.obs[0]!.reported?.product, 'Microsoft Exchange smtpd');
@@ -120,7 +144,11 @@ test('shadowserver: 2021 and 2024 column sets mapped by name; version is a CU bu
   assert.equal(old.detected.format, 'shadowserver');
   assert.equal(old.obs.length, 7);
   const first = old.obs[0]!;
-  assert.deepEqual(first.reported, { build: '15.2.721', tags: ['exchange', 'cve-2021-26855'], servername: 'AFS-EXCH2019' });
+  assert.deepEqual(first.reported, {
+    build: '15.2.721',
+    tags: ['exchange', 'cve-2021-26855'],
+    servername: 'AFS-EXCH2019',
+  });
   assert.deepEqual(first.geo, { country: 'US', region: 'CALIFORNIA', city: 'TURLOCK', source: 'source' });
   assert.equal(first.asn?.number, 7018);
   assert.equal(first.timestamp, '2021-05-14T00:11:30.000Z');
@@ -139,12 +167,18 @@ test('shadowserver: 2021 and 2024 column sets mapped by name; version is a CU bu
 test('plain CSV: header optional, quoted fields, bad rows reported with line numbers', async () => {
   const withHeader = await readFixture('plain-targets.synthetic.csv');
   assert.equal(withHeader.detected.format, 'csv');
-  assert.deepEqual(withHeader.obs.map((o) => [o.ip, o.port, o.hostname, o.reported?.build]), [
-    ['192.0.2.80', 443, 'mail.example.com', '15.2.1544.4'],
-    ['192.0.2.81', 443, undefined, '15.1.2507'],
-    ['192.0.2.82', 8443, 'owa, primary.example.com', undefined],
-  ]);
-  assert.deepEqual(withHeader.errors.map((e) => e.line), [5, 6]);
+  assert.deepEqual(
+    withHeader.obs.map((o) => [o.ip, o.port, o.hostname, o.reported?.build]),
+    [
+      ['192.0.2.80', 443, 'mail.example.com', '15.2.1544.4'],
+      ['192.0.2.81', 443, undefined, '15.1.2507'],
+      ['192.0.2.82', 8443, 'owa, primary.example.com', undefined],
+    ],
+  );
+  assert.deepEqual(
+    withHeader.errors.map((e) => e.line),
+    [5, 6],
+  );
   const bare = await readFixture('plain-targets-noheader.synthetic.csv');
   assert.equal(bare.obs.length, 3);
   assert.equal(bare.obs[2]!.reported?.build, '15.0.1497.2');
@@ -153,5 +187,11 @@ test('plain CSV: header optional, quoted fields, bad rows reported with line num
 test('zmap CSV (illustration): saddr answered from sport; success=0 is a refused port', async () => {
   const { detected, obs } = await readFixture('zmap-fields.illustration.csv');
   assert.equal(detected.format, 'csv');
-  assert.deepEqual(obs.map((o) => [o.ip, o.port, o.status]), [['192.0.2.10', 443, 'ok'], ['203.0.113.25', 443, 'refused']]);
+  assert.deepEqual(
+    obs.map((o) => [o.ip, o.port, o.status]),
+    [
+      ['192.0.2.10', 443, 'ok'],
+      ['203.0.113.25', 443, 'refused'],
+    ],
+  );
 });

@@ -9,7 +9,11 @@ import type { HostRecord } from '../../src/core/host-record.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-function slimHost(i: number, extra: Partial<HostRecord> = {}, evidence: Partial<HostRecord['evidence']> = {}): StoredHost {
+function slimHost(
+  i: number,
+  extra: Partial<HostRecord> = {},
+  evidence: Partial<HostRecord['evidence']> = {},
+): StoredHost {
   const record: HostRecord = {
     ip: `192.0.2.${i}`,
     port: 443,
@@ -18,25 +22,63 @@ function slimHost(i: number, extra: Partial<HostRecord> = {}, evidence: Partial<
     status: 'exchange',
     isExchange: true,
     suspect: false,
-    evidence: { exchange: 'yes', confidence: 'high', suspectReasons: [], signals: [], serverNames: [], ...evidence },
+    evidence: {
+      exchange: 'yes',
+      confidence: 'high',
+      suspectReasons: [],
+      signals: [],
+      serverNames: [],
+      ...evidence,
+    },
     classification: null,
     ...extra,
   };
-  return { record, observationLine: { reader: 'shodan', text: bytes(`{"line":${i},"é":"ü"}`) }, recordJson: `{"ip":"192.0.2.${i}"}`, recordSlim: true };
+  return {
+    record,
+    observationLine: { reader: 'shodan', text: bytes(`{"line":${i},"é":"ü"}`) },
+    recordJson: `{"ip":"192.0.2.${i}"}`,
+    recordSlim: true,
+  };
 }
 
 /** A host with its observation bytes as text, comparable whatever kind of byte array holds them. */
 function comparable(h: StoredHost): unknown {
-  const text = (b: string | Uint8Array | undefined) => (b instanceof Uint8Array ? `bytes:${Buffer.from(b).toString('utf8')}` : b);
-  return { ...h, ...(h.observationLine ? { observationLine: { ...h.observationLine, text: text(h.observationLine.text) } } : {}), ...(h.observationJson !== undefined ? { observationJson: text(h.observationJson) } : {}) };
+  const text = (b: string | Uint8Array | undefined) =>
+    b instanceof Uint8Array ? `bytes:${Buffer.from(b).toString('utf8')}` : b;
+  return {
+    ...h,
+    ...(h.observationLine
+      ? { observationLine: { ...h.observationLine, text: text(h.observationLine.text) } }
+      : {}),
+    ...(h.observationJson !== undefined ? { observationJson: text(h.observationJson) } : {}),
+  };
 }
 
 test('slim hosts cross as columns and come back equal, in their places, with every optional field', () => {
   const hosts: StoredHost[] = [
     { record: slimHost(1).record }, // not slim: stays an object
     slimHost(2),
-    slimHost(3, { hostname: 'mail.example.org', statusDetail: 'detail', geo: { country: 'DE', continent: 'EU', region: 'Hesse', city: 'Frankfurt', source: 'user-db' }, asn: { number: 3320, org: 'DTAG', source: 'embedded' } }, { build: '15.2.1544.4', precision: 'full', revisionIsLowerBound: true }),
-    slimHost(4, { geo: { source: 'source' }, asn: { number: 0, source: 'source' }, status: 'suspect', isExchange: false, suspect: true }, { exchange: 'suspect', confidence: 'low', precision: 'product' }),
+    slimHost(
+      3,
+      {
+        hostname: 'mail.example.org',
+        statusDetail: 'detail',
+        geo: { country: 'DE', continent: 'EU', region: 'Hesse', city: 'Frankfurt', source: 'user-db' },
+        asn: { number: 3320, org: 'DTAG', source: 'embedded' },
+      },
+      { build: '15.2.1544.4', precision: 'full', revisionIsLowerBound: true },
+    ),
+    slimHost(
+      4,
+      {
+        geo: { source: 'source' },
+        asn: { number: 0, source: 'source' },
+        status: 'suspect',
+        isExchange: false,
+        suspect: true,
+      },
+      { exchange: 'suspect', confidence: 'low', precision: 'product' },
+    ),
     { ...slimHost(5), observationLine: undefined, observationJson: bytes('{"ip":"192.0.2.5"}') },
     { ...slimHost(6), recordJson: undefined, recordSlim: undefined }, // no JSON: stays an object
     slimHost(7, { geo: { country: '', source: 'source' } }, { build: '15.1.2507.6', precision: 'cu' }),
@@ -74,6 +116,14 @@ test('hosts the columns cannot carry stay objects', () => {
   assert.equal(slimmable(slimHost(1)), true);
   assert.equal(slimmable({ ...slimHost(1), recordJson: undefined }), false, 'no JSON');
   assert.equal(slimmable({ ...slimHost(1), record: { ...slimHost(1).record, probes: [] } }), false, 'probes');
-  assert.equal(slimmable({ ...slimHost(1), observationLine: { reader: 'shodan', text: 'as text' } }), false, 'text, not bytes');
-  assert.equal(slimmable({ record: slimHost(1).record, recordJson: '{}', recordSlim: true }), false, 'no observation');
+  assert.equal(
+    slimmable({ ...slimHost(1), observationLine: { reader: 'shodan', text: 'as text' } }),
+    false,
+    'text, not bytes',
+  );
+  assert.equal(
+    slimmable({ record: slimHost(1).record, recordJson: '{}', recordSlim: true }),
+    false,
+    'no observation',
+  );
 });

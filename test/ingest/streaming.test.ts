@@ -23,11 +23,19 @@ async function readAll(name: string, size: number): Promise<ReadItem[]> {
   return out;
 }
 
-for (const name of ['nmap-exchange.synthetic.xml', 'nmap-sample-scanme.xml', 'censys-v2-exchange.synthetic.json', 'shodan-host-api.synthetic.json', 'plain-targets.synthetic.csv', 'shadowserver-scan_exchange-sample.csv']) {
+for (const name of [
+  'nmap-exchange.synthetic.xml',
+  'nmap-sample-scanme.xml',
+  'censys-v2-exchange.synthetic.json',
+  'shodan-host-api.synthetic.json',
+  'plain-targets.synthetic.csv',
+  'shadowserver-scan_exchange-sample.csv',
+]) {
   test(`${name}: same records with 1-, 7- and 4096-byte chunks`, async () => {
     const whole = JSON.stringify(await readAll(name, 1 << 20));
     assert.ok(whole.length > 100);
-    for (const size of [1, 7, 4096]) assert.equal(JSON.stringify(await readAll(name, size)), whole, `chunk size ${size}`);
+    for (const size of [1, 7, 4096])
+      assert.equal(JSON.stringify(await readAll(name, size)), whole, `chunk size ${size}`);
   });
 }
 
@@ -67,7 +75,10 @@ test('line blocks end on newlines and keep every byte, whatever the chunking', a
   assert.ok(blocks.length > 5, `${blocks.length} blocks`);
   for (const b of blocks) assert.equal(b[b.length - 1], 0x0a);
   assert.ok(Buffer.concat(blocks).equals(buf));
-  assert.equal(blocks.reduce((n, b) => n + countLines(b), 0), 5000);
+  assert.equal(
+    blocks.reduce((n, b) => n + countLines(b), 0),
+    5000,
+  );
 });
 
 test('chunks larger than a block: straddling lines are finished apart, nothing copied or lost', async () => {
@@ -78,7 +89,10 @@ test('chunks larger than a block: straddling lines are finished apart, nothing c
     for await (const b of lineBlocks(inPieces(buf, piece), 2048)) blocks.push(b);
     for (const b of blocks) assert.equal(b[b.length - 1], 0x0a);
     assert.ok(Buffer.concat(blocks).equals(buf), `piece ${piece}`);
-    assert.equal(blocks.reduce((n, b) => n + countLines(b), 0), 3000);
+    assert.equal(
+      blocks.reduce((n, b) => n + countLines(b), 0),
+      3000,
+    );
   }
 });
 

@@ -19,7 +19,8 @@ function realDate(d: string): boolean {
 test('the build table holds every row of the reference: 366, Exchange 4.0 through SE', () => {
   assert.equal(kb.builds.length, 366);
   const products = new Set(kb.builds.map((b) => b.product));
-  for (const p of ['Exchange Server 4.0', 'Exchange Server 2013', 'Exchange Server SE']) assert.ok(products.has(p), p);
+  for (const p of ['Exchange Server 4.0', 'Exchange Server 2013', 'Exchange Server SE'])
+    assert.ok(products.has(p), p);
 });
 
 test('no duplicate builds, and no alias collides with a table build', () => {
@@ -28,14 +29,21 @@ test('no duplicate builds, and no alias collides with a table build', () => {
     assert.ok(!seen.has(b.build), `duplicate ${b.build}`);
     seen.add(b.build);
   }
-  for (const b of kb.builds) for (const a of b.alsoReportedAs ?? []) assert.ok(!seen.has(a), `alias ${a} of ${b.build} is itself a table build`);
+  for (const b of kb.builds)
+    for (const a of b.alsoReportedAs ?? [])
+      assert.ok(!seen.has(a), `alias ${a} of ${b.build} is itself a table build`);
 });
 
 test('every date parses as a real calendar date (YYYY-MM only where the source gives a month)', () => {
   for (const b of kb.builds) assert.ok(realDate(b.date), `${b.build}: ${b.date}`);
   const monthOnly = kb.builds.filter((b) => b.date.length === 7);
-  assert.ok(monthOnly.every((b) => b.note), 'each month-only row says so in a note');
-  for (const p of kb.products) for (const d of [p.releaseDate, p.mainstreamEnd, p.extendedEnd]) if (d) assert.ok(realDate(d), `${p.product}: ${d}`);
+  assert.ok(
+    monthOnly.every((b) => b.note),
+    'each month-only row says so in a note',
+  );
+  for (const p of kb.products)
+    for (const d of [p.releaseDate, p.mainstreamEnd, p.extendedEnd])
+      if (d) assert.ok(realDate(d), `${p.product}: ${d}`);
   for (const c of kb.cves) {
     assert.ok(realDate(c.published), c.cve);
     if (c.kevDateAdded) assert.ok(realDate(c.kevDateAdded), c.cve);
@@ -55,7 +63,11 @@ test("each CVE's fixing builds exist in the build table or carry an explanation"
   for (const c of kb.cves) {
     for (const f of c.fixedIn) {
       assert.equal(f.inTable, builds.has(f.build), `${c.cve} ${f.build}: in_table flag`);
-      if (!f.inTable) assert.ok(f.explanation && f.explanation.length > 10, `${c.cve} ${f.build} is not in the table and not explained`);
+      if (!f.inTable)
+        assert.ok(
+          f.explanation && f.explanation.length > 10,
+          `${c.cve} ${f.build} is not in the table and not explained`,
+        );
     }
   }
 });
@@ -65,11 +77,13 @@ test('each fixing build belongs to a product the CVE names, on a line the table 
     for (const f of c.fixedIn) {
       const pm = productOf(kb, f.parts);
       assert.equal(pm.kind, 'product', `${c.cve} ${f.build}`);
-      if (pm.kind === 'product') assert.ok(c.products.includes(pm.product.product), `${c.cve} ${f.build} is ${pm.product.product}`);
+      if (pm.kind === 'product')
+        assert.ok(c.products.includes(pm.product.product), `${c.cve} ${f.build} is ${pm.product.product}`);
       assert.ok(kb.lines.has(lineKey(f.parts)), `${c.cve} ${f.build}: line unknown`);
     }
     for (const name of c.products) assert.ok(kb.productByName.has(name), `${c.cve}: unknown product ${name}`);
-    for (const co of c.configOnly) assert.ok(kb.lines.has(co.line), `${c.cve}: config-only line ${co.line} unknown`);
+    for (const co of c.configOnly)
+      assert.ok(kb.lines.has(co.line), `${c.cve}: config-only line ${co.line} unknown`);
   }
 });
 
@@ -79,8 +93,17 @@ test('every CVE has a family from the families list; families are unique, headli
   for (const c of kb.cves) assert.ok(keys.includes(c.family), `${c.cve}: ${c.family}`);
   const fams = cveFamilies(kb);
   assert.deepEqual(fams.slice(0, 5), ['ProxyLogon', 'ProxyShell', 'ProxyToken', 'ProxyNotShell', 'OWASSRF']);
-  assert.deepEqual(cvesOfFamily(kb, 'ProxyLogon').sort(), ['CVE-2021-26855', 'CVE-2021-26857', 'CVE-2021-26858', 'CVE-2021-27065']);
-  assert.deepEqual(cvesOfFamily(kb, 'ProxyShell').sort(), ['CVE-2021-31207', 'CVE-2021-34473', 'CVE-2021-34523']);
+  assert.deepEqual(cvesOfFamily(kb, 'ProxyLogon').sort(), [
+    'CVE-2021-26855',
+    'CVE-2021-26857',
+    'CVE-2021-26858',
+    'CVE-2021-27065',
+  ]);
+  assert.deepEqual(cvesOfFamily(kb, 'ProxyShell').sort(), [
+    'CVE-2021-31207',
+    'CVE-2021-34473',
+    'CVE-2021-34523',
+  ]);
   assert.deepEqual(cvesOfFamily(kb, 'ProxyToken'), ['CVE-2021-33766']);
   assert.equal(kb.cves.length, 23);
 });
@@ -105,10 +128,16 @@ test('a broken data file is a DataError naming the file and the field', () => {
   const dir = mkdtempSync(join(tmpdir(), 'excensus-kb-'));
   try {
     for (const f of ['builds.json', 'lifecycle.json', 'cves.json']) cpSync(join(kb.dataDir, f), join(dir, f));
-    const builds = JSON.parse(readFileSync(join(dir, 'builds.json'), 'utf8')) as { builds: { date: string }[] };
+    const builds = JSON.parse(readFileSync(join(dir, 'builds.json'), 'utf8')) as {
+      builds: { date: string }[];
+    };
     (builds.builds[3] as { date: string }).date = '2026-13-01';
     writeFileSync(join(dir, 'builds.json'), JSON.stringify(builds));
-    assert.throws(() => loadKnowledgeBase(dir), (e: unknown) => e instanceof DataError && /builds\.json/.test(e.message) && /builds\.3\.date/.test(e.message));
+    assert.throws(
+      () => loadKnowledgeBase(dir),
+      (e: unknown) =>
+        e instanceof DataError && /builds\.json/.test(e.message) && /builds\.3\.date/.test(e.message),
+    );
     writeFileSync(join(dir, 'builds.json'), '{ not json');
     assert.throws(() => loadKnowledgeBase(dir), DataError);
   } finally {

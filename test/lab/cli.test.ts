@@ -5,7 +5,24 @@ import { runCli, repoRoot } from '../helpers/cli.js';
 import { fetchOnce } from './http-client.js';
 
 test('excensus lab: truth on stdout, ready on stderr, serves, stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${repoRoot}src/cli/run.ts`, 'lab', '--count', '6', '--seed', '4', '--base', '127.77.2.1', '--port', '27443'], { cwd: repoRoot });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      `${repoRoot}src/cli/run.ts`,
+      'lab',
+      '--count',
+      '6',
+      '--seed',
+      '4',
+      '--base',
+      '127.77.2.1',
+      '--port',
+      '27443',
+    ],
+    { cwd: repoRoot },
+  );
   const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
   let stdout = '';
   let stderr = '';
@@ -17,10 +34,25 @@ test('excensus lab: truth on stdout, ready on stderr, serves, stops on SIGTERM',
     });
     child.once('exit', () => reject(new Error(`exited early: ${stderr}`)));
   });
-  const truth = stdout.trim().split('\n').map((l) => JSON.parse(l) as { ip: string; port: number; kind: string; expected: { is_exchange: boolean }; exposes: { tls: boolean } });
+  const truth = stdout
+    .trim()
+    .split('\n')
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          ip: string;
+          port: number;
+          kind: string;
+          expected: { is_exchange: boolean };
+          exposes: { tls: boolean };
+        },
+    );
   assert.equal(truth.length, 6);
   assert.equal(truth[0]?.ip, '127.77.2.1');
-  assert.ok(truth.every((t) => typeof t.expected.is_exchange === 'boolean'), 'snake_case on the wire');
+  assert.ok(
+    truth.every((t) => typeof t.expected.is_exchange === 'boolean'),
+    'snake_case on the wire',
+  );
   const ex = truth.find((t) => t.kind === 'exchange');
   assert.ok(ex);
   const r = await fetchOnce(ex.ip, ex.port, '/owa/auth/logon.aspx', { tls: ex.exposes.tls });

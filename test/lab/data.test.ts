@@ -10,7 +10,9 @@ import { repoRoot } from '../helpers/cli.js';
 const data = loadFleetData();
 
 test('every lab build is a real row of the knowledge base (same release name and date)', () => {
-  const kb = JSON.parse(readFileSync(join(repoRoot, 'data/builds.json'), 'utf8')) as { builds: Array<{ build: string; release: string; date: string; build_short: string }> };
+  const kb = JSON.parse(readFileSync(join(repoRoot, 'data/builds.json'), 'utf8')) as {
+    builds: Array<{ build: string; release: string; date: string; build_short: string }>;
+  };
   const byBuild = new Map(kb.builds.map((b) => [b.build, b]));
   for (const b of data.builds) {
     const row = byBuild.get(b.build);
@@ -39,7 +41,8 @@ test('certificates are ECDSA P-256 with the names certs.yaml promises', () => {
     assert.equal(cert.publicKey.asymmetricKeyType, 'ec', entry.id);
     assert.equal(cert.publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1', entry.id);
     assert.match(cert.subject, new RegExp(`CN=${entry.cn.replace(/\*/g, '\\*')}`));
-    for (const name of entry.san) assert.ok(cert.subjectAltName?.includes(`DNS:${name}`), `${entry.id} SAN ${name}`);
+    for (const name of entry.san)
+      assert.ok(cert.subjectAltName?.includes(`DNS:${name}`), `${entry.id} SAN ${name}`);
     assert.ok(cert.checkIssued(cert), 'self-signed');
   }
 });
@@ -50,7 +53,13 @@ test('logon templates carry the markers and versioned paths a scanner reads', ()
   assert.match(t15, /\{57A118C6-2DA9-419d-BE9A-F92B0F9A418B\}/);
   assert.match(t15, /IsOwaPremiumBrowser/);
   assert.match(t15, /\/owa\/auth\/\{cu\}\/themes\/resources\/favicon\.ico/);
-  assert.match(data.templates.get('owa-logon-14.html')?.toString() ?? '', /\/owa\/\{build\}\/themes\/resources\//);
+  assert.match(
+    data.templates.get('owa-logon-14.html')?.toString() ?? '',
+    /\/owa\/\{build\}\/themes\/resources\//,
+  );
   assert.match(data.templates.get('owa-logon-8.html')?.toString() ?? '', /\/owa\/\{build\}\/themes\/base\//);
-  assert.match(data.templates.get('ecp-exporttool.xml')?.toString() ?? '', /name="microsoft\.exchange\.ediscovery\.exporttool" version="\{cu_base\}"/);
+  assert.match(
+    data.templates.get('ecp-exporttool.xml')?.toString() ?? '',
+    /name="microsoft\.exchange\.ediscovery\.exporttool" version="\{cu_base\}"/,
+  );
 });

@@ -14,24 +14,40 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let lab: Lab;
 
 before(async () => {
-  lab = await startLab({ seed: 2024, count: 48, base: '127.77.0.1', httpsPort: PORTS.https, httpPort: PORTS.http, smtpPort: PORTS.smtp });
+  lab = await startLab({
+    seed: 2024,
+    count: 48,
+    base: '127.77.0.1',
+    httpsPort: PORTS.https,
+    httpPort: PORTS.http,
+    smtpPort: PORTS.smtp,
+  });
 });
 after(async () => lab.stop());
 
 const hosts = (pred: (h: GroundTruthHost) => boolean): GroundTruthHost[] => lab.hosts.filter(pred);
 const get = (h: GroundTruthHost, path: string, opts: { agent?: Agent; tls?: boolean } = {}): Promise<Reply> =>
-  fetchOnce(h.ip, h.port, path, { tls: opts.tls ?? h.exposes.tls, ...(opts.agent ? { agent: opts.agent } : {}) });
+  fetchOnce(h.ip, h.port, path, {
+    tls: opts.tls ?? h.exposes.tls,
+    ...(opts.agent ? { agent: opts.agent } : {}),
+  });
 
 /** A reference reader: what the probe plan of fingerprinting.md §6 reads from these responses. */
-async function readBuild(h: GroundTruthHost): Promise<{ build?: string; precision: string; manifest?: string }> {
+async function readBuild(
+  h: GroundTruthHost,
+): Promise<{ build?: string; precision: string; manifest?: string }> {
   const ews = await get(h, '/EWS/Exchange.asmx');
   const logon = await get(h, '/owa/auth/logon.aspx');
   const auto = await get(h, '/autodiscover/autodiscover.xml');
   const ecp = await get(h, '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application');
-  const manifest = /name="microsoft\.exchange\.ediscovery\.exporttool" version="([\d.]+)"/.exec(ecp.body.toString())?.[1];
+  const manifest = /name="microsoft\.exchange\.ediscovery\.exporttool" version="([\d.]+)"/.exec(
+    ecp.body.toString(),
+  )?.[1];
   const headerBuild = [ews, logon, auto].flatMap((r) => header(r, 'X-OWA-Version'))[0];
   if (headerBuild) return { build: headerBuild, precision: 'full', ...(manifest ? { manifest } : {}) };
-  const path = /\/owa\/(?:auth\/)?(\d+\.\d+\.\d+(?:\.\d+)?)\/(?:themes|scripts)\//.exec(logon.body.toString())?.[1];
+  const path = /\/owa\/(?:auth\/)?(\d+\.\d+\.\d+(?:\.\d+)?)\/(?:themes|scripts)\//.exec(
+    logon.body.toString(),
+  )?.[1];
   if (path && path.split('.').length === 4) return { build: path, precision: 'full' };
   if (path) return { build: path, precision: 'cu', ...(manifest ? { manifest } : {}) };
   if (manifest) return { build: manifest.split('.').slice(0, 3).join('.'), precision: 'cu', manifest };
@@ -46,7 +62,12 @@ test('every Exchange host yields exactly the build and precision its ground trut
     assert.equal(got.precision, h.expected.precision, `${h.ip} ${h.profile} ${h.build}`);
     assert.equal(got.build, h.expected.build, `${h.ip} ${h.profile} ${h.build}`);
     if (h.expected.precision === 'cu') assert.equal(got.manifest, h.expected.lowerBound, `${h.ip} manifest`);
-    if (got.manifest) assert.equal(got.manifest.split('.').slice(0, 3).join('.'), h.build?.split('.').slice(0, 3).join('.'), 'manifest is on the CU line');
+    if (got.manifest)
+      assert.equal(
+        got.manifest.split('.').slice(0, 3).join('.'),
+        h.build?.split('.').slice(0, 3).join('.'),
+        'manifest is on the CU line',
+      );
   }
 });
 
@@ -55,7 +76,10 @@ test('X-OWA-Version is present on EWS/autodiscover iff the truth says so, and re
     const ews = await get(h, '/EWS/Exchange.asmx');
     if (h.exposes.endpoints.includes('ews')) {
       assert.equal(ews.status, 401);
-      assert.deepEqual(header(ews, 'X-OWA-Version'), h.exposes.owaVersionHeaderOn.includes('ews') ? [h.build] : []);
+      assert.deepEqual(
+        header(ews, 'X-OWA-Version'),
+        h.exposes.owaVersionHeaderOn.includes('ews') ? [h.build] : [],
+      );
       assert.deepEqual(header(ews, 'X-FEServer'), [h.exposes.serverName]);
       assert.match(header(ews, 'request-id')[0] ?? '', GUID);
       assert.deepEqual(header(ews, 'WWW-Authenticate'), ['Negotiate', 'NTLM']);
@@ -67,7 +91,10 @@ test('X-OWA-Version is present on EWS/autodiscover iff the truth says so, and re
     if (h.exposes.endpoints.includes('autodiscover')) {
       assert.equal(auto.status, 401);
       assert.deepEqual(header(auto, 'x-oauth-enabled'), ['True']);
-      assert.deepEqual(header(auto, 'X-OWA-Version'), h.exposes.owaVersionHeaderOn.includes('autodiscover') ? [h.build] : []);
+      assert.deepEqual(
+        header(auto, 'X-OWA-Version'),
+        h.exposes.owaVersionHeaderOn.includes('autodiscover') ? [h.build] : [],
+      );
     }
   }
 });
@@ -81,7 +108,10 @@ test('OWA redirects to the logon page, which names the CU and serves the real fa
     assert.equal(logon.status, 200);
     assert.match(logon.body.toString(), /OwaPage = ASP\.auth_logon_aspx/);
     const major = Number(h.build?.split('.')[0]);
-    assert.match(header(logon, 'Server')[0] ?? '', major >= 15 ? /^Microsoft-IIS\/(8\.5|10\.0)$/ : /^Microsoft-IIS\/(6\.0|7\.0|7\.5|8\.0)$/);
+    assert.match(
+      header(logon, 'Server')[0] ?? '',
+      major >= 15 ? /^Microsoft-IIS\/(8\.5|10\.0)$/ : /^Microsoft-IIS\/(6\.0|7\.0|7\.5|8\.0)$/,
+    );
     if (major >= 15) {
       const cu = h.build?.split('.').slice(0, 3).join('.');
       const ico = await get(h, `/owa/auth/${cu}/themes/resources/favicon.ico`);
@@ -107,7 +137,8 @@ test('TLS: ECDSA certificate with the internal host name; one connection serves 
     connects++;
     return origCreate(...args);
   }) as typeof agent.createConnection;
-  for (const path of ['/EWS/Exchange.asmx', '/owa/auth/logon.aspx', '/autodiscover/autodiscover.xml']) await get(h, path, { agent });
+  for (const path of ['/EWS/Exchange.asmx', '/owa/auth/logon.aspx', '/autodiscover/autodiscover.xml'])
+    await get(h, path, { agent });
   agent.destroy();
   assert.equal(connects, 1);
 });
@@ -171,11 +202,15 @@ test('SMTP: Exchange greeting and EHLO; IIS SMTP look-alike banner', async () =>
   const ex = hosts((x) => x.kind === 'exchange' && x.exposes.smtp)[0];
   assert.ok(ex);
   const t = await talk(ex.ip);
-  assert.match(t, /^220 \S+\.\S+ Microsoft ESMTP MAIL Service ready at \w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\r\n/);
+  assert.match(
+    t,
+    /^220 \S+\.\S+ Microsoft ESMTP MAIL Service ready at \w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}\r\n/,
+  );
   assert.match(t, /250-X-ANONYMOUSTLS\r\n/);
   assert.match(t, /250 XRDST\r\n221 2\.0\.0 /);
   const iis = hosts((x) => x.profile === 'iis-plain' && x.exposes.smtp)[0];
-  if (iis) assert.match(await talk(iis.ip), /Microsoft ESMTP MAIL Service, Version: 10\.0\.17763\.1 ready at/);
+  if (iis)
+    assert.match(await talk(iis.ip), /Microsoft ESMTP MAIL Service, Version: 10\.0\.17763\.1 ready at/);
   const noSmtp = hosts((x) => x.kind === 'exchange' && !x.exposes.smtp)[0];
   if (noSmtp) await assert.rejects(tcpConnect(noSmtp.ip, PORTS.smtp), /ECONNREFUSED/);
 });

@@ -26,7 +26,11 @@ function tlsOpen(h: GroundTruthHost): Promise<TLSSocket> {
 }
 
 /** Collects what arrives until `done` says stop, the socket closes, or the deadline passes. */
-function collect(s: NodeJS.ReadableStream & { destroy(): void }, done: (buf: Buffer) => boolean, deadlineMs: number): Promise<{ buf: Buffer; chunks: number; timedOut: boolean }> {
+function collect(
+  s: NodeJS.ReadableStream & { destroy(): void },
+  done: (buf: Buffer) => boolean,
+  deadlineMs: number,
+): Promise<{ buf: Buffer; chunks: number; timedOut: boolean }> {
   return new Promise((resolve) => {
     let buf = Buffer.alloc(0);
     let chunks = 0;
@@ -83,7 +87,10 @@ test('endless-body: a 200 whose chunked body keeps coming', async () => {
   s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
   const r = await collect(s, (b) => b.length > 2_000_000, 10_000);
   assert.equal(r.timedOut, false);
-  assert.match(r.buf.subarray(0, 300).toString('latin1'), /^HTTP\/1\.1 200 OK\r\n[\s\S]*Transfer-Encoding: chunked/);
+  assert.match(
+    r.buf.subarray(0, 300).toString('latin1'),
+    /^HTTP\/1\.1 200 OK\r\n[\s\S]*Transfer-Encoding: chunked/,
+  );
 });
 
 test('huge-body: announces 8 GiB and streams it', async () => {

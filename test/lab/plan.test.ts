@@ -8,7 +8,10 @@ test('same seed and count give the same plan; another seed gives another', () =>
   const a = planLab({ seed: 42, count: 200 });
   assert.deepEqual(planLab({ seed: 42, count: 200 }), a);
   const b = planLab({ seed: 43, count: 200 });
-  assert.notDeepEqual(b.map((h) => h.profile), a.map((h) => h.profile));
+  assert.notDeepEqual(
+    b.map((h) => h.profile),
+    a.map((h) => h.profile),
+  );
 });
 
 test('a small fleet is a prefix of a larger one with the same seed', () => {
@@ -63,7 +66,11 @@ test('expected verdicts follow the exposure rules', () => {
   const exchange = plan.filter((h) => h.kind === 'exchange');
   assert.ok(exchange.length > 800);
   const products = new Set(exchange.map((h) => h.product));
-  for (const p of ['2007', '2010', '2013', '2016', '2019', 'SE']) assert.ok([...products].some((x) => x?.endsWith(p)), p);
+  for (const p of ['2007', '2010', '2013', '2016', '2019', 'SE'])
+    assert.ok(
+      [...products].some((x) => x?.endsWith(p)),
+      p,
+    );
   for (const h of exchange) {
     const e = h.expected;
     assert.equal(e.status, 'exchange');
@@ -79,11 +86,14 @@ test('expected verdicts follow the exposure rules', () => {
       assert.equal(e.precision, 'cu');
       assert.equal(e.build, h.build?.split('.').slice(0, 3).join('.'));
     }
-    if (h.profile === 'exchange-stripped' || h.profile === 'exchange-owa-only') assert.deepEqual(h.exposes.owaVersionHeaderOn, []);
+    if (h.profile === 'exchange-stripped' || h.profile === 'exchange-owa-only')
+      assert.deepEqual(h.exposes.owaVersionHeaderOn, []);
   }
   // The July-2021 rule: a 2013+ build with every endpoint and no stripping sends the header iff released since then.
   const full = exchange.filter((h) => h.profile === 'exchange' && Number(h.build?.split('.')[0]) === 15);
-  assert.ok(full.some((h) => h.expected.precision === 'full') && full.some((h) => h.expected.precision === 'cu'));
+  assert.ok(
+    full.some((h) => h.expected.precision === 'full') && full.some((h) => h.expected.precision === 'cu'),
+  );
   const others = plan.filter((h) => h.kind !== 'exchange');
   for (const h of others) assert.equal(h.expected.isExchange, false);
   assert.ok(others.some((h) => h.expected.suspect && h.profile.startsWith('honeypot')));

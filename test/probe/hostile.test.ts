@@ -39,7 +39,10 @@ test('trickles one byte at a time: the whole-response deadline still ends it', a
     s.once('data', () => {
       const text = 'HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n' + 'x'.repeat(1000);
       let i = 0;
-      const t = setInterval(() => (s.destroyed ? clearInterval(t) : s.write(text[i++ % text.length] as string)), 20);
+      const t = setInterval(
+        () => (s.destroyed ? clearInterval(t) : s.write(text[i++ % text.length] as string)),
+        20,
+      );
       timers.add(t);
     });
   });
@@ -68,10 +71,16 @@ test('endless body: read up to --max-body, marked truncated, memory bounded', as
   try {
     let bodies: number[] = [];
     const [r, ms] = await timed(() =>
-      probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, { ...opts, judge: (o) => ((bodies = o.http.map((x) => x.body?.length ?? 0)), opts.judge(o)) }),
+      probeTarget(
+        { ip: IP, port: srv.port, protocol: 'https' },
+        { ...opts, judge: (o) => ((bodies = o.http.map((x) => x.body?.length ?? 0)), opts.judge(o)) },
+      ),
     );
     assert.equal(r.status, 'not-exchange');
-    assert.ok(bodies.every((n) => n <= 4096), String(bodies));
+    assert.ok(
+      bodies.every((n) => n <= 4096),
+      String(bodies),
+    );
     assert.ok(ms < 1500, `${ms} ms`);
   } finally {
     await srv.close();
@@ -79,7 +88,9 @@ test('endless body: read up to --max-body, marked truncated, memory bounded', as
 });
 
 test('garbage instead of HTTP: protocol-error', async () => {
-  const srv = await startRawServer(IP, true, (s: Socket) => s.once('data', () => s.end(Buffer.from('\x00\xffSSH-1.99-garbage\x7f\x01\x02', 'latin1'))));
+  const srv = await startRawServer(IP, true, (s: Socket) =>
+    s.once('data', () => s.end(Buffer.from('\x00\xffSSH-1.99-garbage\x7f\x01\x02', 'latin1'))),
+  );
   try {
     const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, opts);
     assert.equal(r.status, 'protocol-error');
@@ -103,7 +114,9 @@ test('TLS handshake failure: tls-error (and no plain-HTTP fallback for a real TL
 });
 
 test('huge response head: protocol-error, not unbounded buffering', async () => {
-  const srv = await startRawServer(IP, true, (s) => s.once('data', () => s.write(`HTTP/1.1 200 OK\r\nX-Junk: ${'j'.repeat(200_000)}\r\n\r\n`)));
+  const srv = await startRawServer(IP, true, (s) =>
+    s.once('data', () => s.write(`HTTP/1.1 200 OK\r\nX-Junk: ${'j'.repeat(200_000)}\r\n\r\n`)),
+  );
   try {
     const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, opts);
     assert.equal(r.status, 'protocol-error');
@@ -118,10 +131,15 @@ test('the host deadline bounds a server that answers every request slowly', asyn
     setTimeout(() => res.writeHead(401, { 'WWW-Authenticate': 'NTLM', 'X-FEServer': 'EXCH01' }).end(), 300);
   });
   try {
-    const [r, ms] = await timed(() => probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, { ...opts, hostTimeoutMs: 700 }));
+    const [r, ms] = await timed(() =>
+      probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, { ...opts, hostTimeoutMs: 700 }),
+    );
     assert.ok(ms < 1000, `${ms} ms`);
     assert.ok(srv.requests.length <= 3, String(srv.requests.length));
-    assert.ok(r.status === 'timeout' || /host deadline/.test(r.statusDetail ?? ''), `${r.status} ${r.statusDetail}`);
+    assert.ok(
+      r.status === 'timeout' || /host deadline/.test(r.statusDetail ?? ''),
+      `${r.status} ${r.statusDetail}`,
+    );
   } finally {
     await srv.close();
   }

@@ -15,11 +15,19 @@ function feed(p: ResponseParser, text: string | Buffer, step = 0): boolean {
 test('content-length body, headers keep their spelling and order, keep-alive', () => {
   for (const step of [0, 1, 7]) {
     const p = new ResponseParser(limits, false);
-    const done = feed(p, 'HTTP/1.1 401 Unauthorized\r\nX-OWA-Version: 15.2.1118.7\r\nWWW-Authenticate: NTLM\r\nwww-authenticate: Negotiate\r\nContent-Length: 5\r\n\r\nhello', step);
+    const done = feed(
+      p,
+      'HTTP/1.1 401 Unauthorized\r\nX-OWA-Version: 15.2.1118.7\r\nWWW-Authenticate: NTLM\r\nwww-authenticate: Negotiate\r\nContent-Length: 5\r\n\r\nhello',
+      step,
+    );
     assert.ok(done);
     const r = p.result();
     assert.equal(r.status, 401);
-    assert.deepEqual(r.headers.slice(0, 3), [['X-OWA-Version', '15.2.1118.7'], ['WWW-Authenticate', 'NTLM'], ['www-authenticate', 'Negotiate']]);
+    assert.deepEqual(r.headers.slice(0, 3), [
+      ['X-OWA-Version', '15.2.1118.7'],
+      ['WWW-Authenticate', 'NTLM'],
+      ['www-authenticate', 'Negotiate'],
+    ]);
     assert.equal(r.body.toString(), 'hello');
     assert.equal(r.keepAlive, true);
   }
@@ -28,7 +36,13 @@ test('content-length body, headers keep their spelling and order, keep-alive', (
 test('chunked body with extensions and trailers', () => {
   for (const step of [0, 1, 3]) {
     const p = new ResponseParser(limits, false);
-    assert.ok(feed(p, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n', step));
+    assert.ok(
+      feed(
+        p,
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n',
+        step,
+      ),
+    );
     assert.equal(p.result().body.toString(), 'hello world');
     assert.equal(p.result().keepAlive, true);
   }
@@ -57,7 +71,12 @@ test('HEAD, 204 and 304 have no body; 100 Continue is skipped', () => {
   assert.ok(feed(head, 'HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n'));
   assert.equal(head.result().body.length, 0);
   const cont = new ResponseParser(limits, false);
-  assert.ok(feed(cont, 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\nLocation: /owa/\r\nContent-Length: 0\r\n\r\n'));
+  assert.ok(
+    feed(
+      cont,
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\nLocation: /owa/\r\nContent-Length: 0\r\n\r\n',
+    ),
+  );
   assert.equal(cont.result().status, 302);
 });
 

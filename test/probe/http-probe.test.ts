@@ -23,9 +23,18 @@ function strippedExchange(closeEach: boolean) {
     if (url === '/ews/exchange.asmx' || url === '/autodiscover/autodiscover.xml') {
       res.writeHead(401, { 'WWW-Authenticate': 'NTLM', 'X-FEServer': 'EX2016-CAS1' }).end('');
     } else if (url === '/owa/') {
-      res.writeHead(302, { Location: `https://${req.headers.host}/owa/auth/logon.aspx?url=https%3a%2f%2fx%2fowa%2f&reason=0`, 'X-FEServer': 'EX2016-CAS1' }).end();
+      res
+        .writeHead(302, {
+          Location: `https://${req.headers.host}/owa/auth/logon.aspx?url=https%3a%2f%2fx%2fowa%2f&reason=0`,
+          'X-FEServer': 'EX2016-CAS1',
+        })
+        .end();
     } else if (url.startsWith('/owa/auth/logon.aspx')) {
-      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!-- {57A118C6-2DA9-419d-BE9A-F92B0F9A418B} --><!-- OwaPage = ASP.auth_logon_aspx --><link href="/owa/auth/15.1.2507/themes/resources/x.css"><title>Outlook</title>');
+      res
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end(
+          '<!-- {57A118C6-2DA9-419d-BE9A-F92B0F9A418B} --><!-- OwaPage = ASP.auth_logon_aspx --><link href="/owa/auth/15.1.2507/themes/resources/x.css"><title>Outlook</title>',
+        );
     } else if (url === '/owa/auth/15.1.2507/themes/resources/favicon.ico') {
       res.writeHead(200, { 'Content-Type': 'image/x-icon' }).end(FAVICON);
     } else res.writeHead(404).end('not found');
@@ -37,19 +46,28 @@ test('the whole plan runs over ONE kept-alive TLS connection; certificate names 
   try {
     const base = testScanOptions();
     let seen: Observation | undefined;
-    const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, { ...base, judge: (o) => ((seen = o), base.judge(o)) });
-    assert.deepEqual(r.probes?.map((p) => `${p.request} ${p.status}`), [
-      'GET /EWS/Exchange.asmx 401',
-      'GET /owa/ 302',
-      'GET /owa/auth/logon.aspx?url=https%3a%2f%2fx%2fowa%2f&reason=0 200',
-      // no autodiscover: EWS already answered 401 without a version
-      'GET /ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application 404',
-      'GET /owa/auth/15.1.2507/themes/resources/favicon.ico 200',
-    ]);
+    const r = await probeTarget(
+      { ip: IP, port: srv.port, protocol: 'https' },
+      { ...base, judge: (o) => ((seen = o), base.judge(o)) },
+    );
+    assert.deepEqual(
+      r.probes?.map((p) => `${p.request} ${p.status}`),
+      [
+        'GET /EWS/Exchange.asmx 401',
+        'GET /owa/ 302',
+        'GET /owa/auth/logon.aspx?url=https%3a%2f%2fx%2fowa%2f&reason=0 200',
+        // no autodiscover: EWS already answered 401 without a version
+        'GET /ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application 404',
+        'GET /owa/auth/15.1.2507/themes/resources/favicon.ico 200',
+      ],
+    );
     assert.equal(srv.connections(), 1);
     assert.equal(r.status, 'exchange');
     assert.equal(r.evidence.build, '15.1.2507');
-    assert.ok(r.evidence.signals.some((s) => s.value === '1768726119'), 'favicon mmh3 recorded and matched');
+    assert.ok(
+      r.evidence.signals.some((s) => s.value === '1768726119'),
+      'favicon mmh3 recorded and matched',
+    );
     // One Observation per ip:port holds every response and the certificate's names.
     assert.equal(seen?.http.length, 5);
     assert.deepEqual(seen?.tls?.names, CERT_NAMES);
@@ -79,11 +97,21 @@ test('a server that closes after each response gets a fresh connection per reque
 
 test('a full build in X-OWA-Version on the EWS 401 ends the plan after one request', async () => {
   const srv = await startHttpServer(IP, true, (_req, res) => {
-    res.writeHead(401, { 'X-OWA-Version': '15.2.1544.11', 'WWW-Authenticate': 'Negotiate', 'X-FEServer': 'EX19-N1', Server: 'Microsoft-IIS/10.0' }).end();
+    res
+      .writeHead(401, {
+        'X-OWA-Version': '15.2.1544.11',
+        'WWW-Authenticate': 'Negotiate',
+        'X-FEServer': 'EX19-N1',
+        Server: 'Microsoft-IIS/10.0',
+      })
+      .end();
   });
   try {
     const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions());
-    assert.deepEqual(srv.requests.map((q) => q.url), ['/EWS/Exchange.asmx']);
+    assert.deepEqual(
+      srv.requests.map((q) => q.url),
+      ['/EWS/Exchange.asmx'],
+    );
     assert.equal(r.status, 'exchange');
     assert.equal(r.evidence.build, '15.2.1544.11');
     assert.equal(r.evidence.precision, 'full');
@@ -97,12 +125,22 @@ test('EWS blocked: autodiscover runs and its X-OWA-Version ends the plan', async
     const url = (req.url ?? '').toLowerCase();
     res.setHeader('Server', 'Microsoft-IIS/10.0');
     if (url === '/ews/exchange.asmx') res.writeHead(403).end('forbidden');
-    else if (url === '/autodiscover/autodiscover.xml') res.writeHead(401, { 'X-OWA-Version': '15.1.2507.39', 'WWW-Authenticate': 'NTLM', 'X-FEServer': 'EX2016-CAS1' }).end();
+    else if (url === '/autodiscover/autodiscover.xml')
+      res
+        .writeHead(401, {
+          'X-OWA-Version': '15.1.2507.39',
+          'WWW-Authenticate': 'NTLM',
+          'X-FEServer': 'EX2016-CAS1',
+        })
+        .end();
     else strippedExchange(false)(req, res);
   });
   try {
     const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions());
-    assert.deepEqual(srv.requests.map((q) => q.url.split('?')[0]), ['/EWS/Exchange.asmx', '/owa/', '/owa/auth/logon.aspx', '/autodiscover/autodiscover.xml']);
+    assert.deepEqual(
+      srv.requests.map((q) => q.url.split('?')[0]),
+      ['/EWS/Exchange.asmx', '/owa/', '/owa/auth/logon.aspx', '/autodiscover/autodiscover.xml'],
+    );
     assert.equal(r.evidence.build, '15.1.2507.39');
     assert.equal(r.evidence.precision, 'full');
   } finally {
@@ -134,8 +172,12 @@ test('non-intrusive by construction: only GET, only plan paths and same-origin r
     const url = req.url ?? '';
     res.setHeader('X-FEServer', 'BAIT');
     if (url === '/owa/') res.writeHead(302, { Location: '/owa/next?step=1' }).end();
-    else if (url.startsWith('/owa/next')) res.writeHead(302, { Location: 'https://evil.example/steal' }).end();
-    else res.writeHead(401, { 'WWW-Authenticate': 'NTLM' }).end('<a href="/admin/delete">/owa/auth/15.1.2507/themes/ ../../etc</a>');
+    else if (url.startsWith('/owa/next'))
+      res.writeHead(302, { Location: 'https://evil.example/steal' }).end();
+    else
+      res
+        .writeHead(401, { 'WWW-Authenticate': 'NTLM' })
+        .end('<a href="/admin/delete">/owa/auth/15.1.2507/themes/ ../../etc</a>');
   });
   try {
     await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions());
@@ -157,7 +199,9 @@ test('plan data admits only GET and HEAD', async () => {
   const { parse } = await import('yaml');
   const { readFileSync } = await import('node:fs');
   const { dataPath } = await import('../../src/core/data-dir.js');
-  const raw = parse(readFileSync(dataPath('probe-plan.yaml'), 'utf8')) as { stages: Array<{ method: string }> };
+  const raw = parse(readFileSync(dataPath('probe-plan.yaml'), 'utf8')) as {
+    stages: Array<{ method: string }>;
+  };
   const bad = structuredClone(raw);
   (bad.stages[0] as { method: string }).method = 'POST';
   assert.throws(() => parseProbePlan(bad), /method/);
@@ -169,7 +213,10 @@ test('redirect loops are bounded by max redirects', async () => {
     else res.writeHead(404, { Server: 'nginx' }).end();
   });
   try {
-    const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions({ maxRedirects: 2 }));
+    const r = await probeTarget(
+      { ip: IP, port: srv.port, protocol: 'https' },
+      testScanOptions({ maxRedirects: 2 }),
+    );
     assert.equal(srv.requests.filter((q) => q.url === '/owa/').length, 3);
     assert.equal(r.isExchange, false);
   } finally {

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import type { HostRecord } from '../../src/core/host-record.js';
 import type { Observation } from '../../src/core/observation.js';
 import { startLab } from '../../src/lab/index.js';
-import { buildTargetSpace, loadBlocklist, parsePorts, parseTargetSpec, runScan, type PortSpec, type TargetSpec } from '../../src/probe/index.js';
+import {
+  buildTargetSpace,
+  loadBlocklist,
+  parsePorts,
+  parseTargetSpec,
+  runScan,
+  type PortSpec,
+  type TargetSpec,
+} from '../../src/probe/index.js';
 import { testScanOptions } from './helpers/scan-opts.js';
 
 const BASE = '127.62.0.1';
@@ -14,15 +22,31 @@ const SMTP = 28025;
 const DEADLINE_MS = 10_000;
 
 test('scanning a 96-host lab: every Exchange host found, exact builds, no look-alike counted, hostiles bounded', async () => {
-  const lab = await startLab({ seed: 424242, count: COUNT, base: BASE, httpsPort: HTTPS, smtpPort: SMTP, mix: 'realistic' });
+  const lab = await startLab({
+    seed: 424242,
+    count: COUNT,
+    base: BASE,
+    httpsPort: HTTPS,
+    smtpPort: SMTP,
+    mix: 'realistic',
+  });
   try {
-    const opts = testScanOptions({ concurrency: 64, probeTimeoutMs: 1000, hostTimeoutMs: 3000, maxBodyBytes: 32 * 1024 });
+    const opts = testScanOptions({
+      concurrency: 64,
+      probeTimeoutMs: 1000,
+      hostTimeoutMs: 3000,
+      maxBodyBytes: 32 * 1024,
+    });
     const observations = new Map<string, Observation>();
     const judge = opts.judge;
     opts.judge = (o) => (observations.set(`${o.ip}:${o.port}`, o), judge(o));
     const plan = opts.probePlan;
     const ports = parsePorts(`${HTTPS},smtp:${SMTP}`, plan.ports) as PortSpec[];
-    const space = await buildTargetSpace([parseTargetSpec(`${BASE}-127.62.0.${COUNT}`) as TargetSpec], ports, { blocklist: loadBlocklist() });
+    const space = await buildTargetSpace(
+      [parseTargetSpec(`${BASE}-127.62.0.${COUNT}`) as TargetSpec],
+      ports,
+      { blocklist: loadBlocklist() },
+    );
     const records = new Map<string, HostRecord>();
     const t0 = performance.now();
     const summary = await runScan({ space, seed: 9, shard: { index: 1, count: 1 } }, opts, (r) => {
@@ -42,25 +66,50 @@ test('scanning a 96-host lab: every Exchange host found, exact builds, no look-a
         continue;
       }
       const e = h.expected;
-      if (r.status !== e.status) problems.push(`${h.ip} ${h.profile}: status ${r.status}, expected ${e.status} (${r.statusDetail ?? ''})`);
-      if (h.kind !== 'exchange' && r.isExchange) problems.push(`${h.ip} ${h.profile}: look-alike counted as Exchange`);
+      if (r.status !== e.status)
+        problems.push(
+          `${h.ip} ${h.profile}: status ${r.status}, expected ${e.status} (${r.statusDetail ?? ''})`,
+        );
+      if (h.kind !== 'exchange' && r.isExchange)
+        problems.push(`${h.ip} ${h.profile}: look-alike counted as Exchange`);
       if (h.kind === 'exchange' && e.build) {
         const got = r.evidence.build ?? '';
         const lower = (e as { lowerBound?: string }).lowerBound;
-        const ok = e.precision === 'full' ? got === e.build : got === e.build || (got === lower && r.evidence.revisionIsLowerBound === true);
-        if (!ok) problems.push(`${h.ip} ${h.profile}: build ${got} (${r.evidence.precision}), expected ${e.build} (${e.precision})`);
+        const ok =
+          e.precision === 'full'
+            ? got === e.build
+            : got === e.build || (got === lower && r.evidence.revisionIsLowerBound === true);
+        if (!ok)
+          problems.push(
+            `${h.ip} ${h.profile}: build ${got} (${r.evidence.precision}), expected ${e.build} (${e.precision})`,
+          );
       }
       // Bounded memory: no response body beyond --max-body, however hostile the server.
       const o = observations.get(`${h.ip}:${h.port}`);
-      for (const x of o?.http ?? []) if ((x.body?.length ?? 0) > 32 * 1024) problems.push(`${h.ip}: body ${x.body?.length} bytes`);
+      for (const x of o?.http ?? [])
+        if ((x.body?.length ?? 0) > 32 * 1024) problems.push(`${h.ip}: body ${x.body?.length} bytes`);
       // SMTP: Exchange transport banners on Exchange hosts that expose SMTP; never Exchange elsewhere.
       const s = records.get(`${h.ip}:${SMTP}`);
-      if (h.exposes.smtp && h.kind === 'exchange' && s?.status !== 'exchange') problems.push(`${h.ip} smtp: ${s?.status}`);
-      if (h.kind !== 'exchange' && s?.isExchange) problems.push(`${h.ip} smtp: look-alike counted as Exchange`);
+      if (h.exposes.smtp && h.kind === 'exchange' && s?.status !== 'exchange')
+        problems.push(`${h.ip} smtp: ${s?.status}`);
+      if (h.kind !== 'exchange' && s?.isExchange)
+        problems.push(`${h.ip} smtp: look-alike counted as Exchange`);
     }
     assert.deepEqual(problems, []);
     // The fleet really covered the hard cases.
-    for (const k of ['exchange', 'exchange-stripped', 'exchange-http-only', 'honeypot-apache', 'exchange-online', 'silent', 'trickle', 'endless-body', 'garbage', 'tls-fail', 'closed']) {
+    for (const k of [
+      'exchange',
+      'exchange-stripped',
+      'exchange-http-only',
+      'honeypot-apache',
+      'exchange-online',
+      'silent',
+      'trickle',
+      'endless-body',
+      'garbage',
+      'tls-fail',
+      'closed',
+    ]) {
       assert.ok(kinds.has(k), `fleet lacks ${k}`);
     }
   } finally {

@@ -23,15 +23,31 @@ test('schema errors are DataErrors naming the problem', () => {
   const cases: Array<[string, (p: RawPlan) => void, RegExp]> = [
     ['method', (p) => ((p.stages[0] as Record<string, unknown>).method = 'POST'), /method/],
     ['path', (p) => ((p.stages[0] as Record<string, unknown>).path = 'EWS/no-slash'), /path/],
-    ['capture', (p) => ((p.stages[0] as Record<string, unknown>).path = '/x/{nope}'), /unknown capture \{nope\}/],
+    [
+      'capture',
+      (p) => ((p.stages[0] as Record<string, unknown>).path = '/x/{nope}'),
+      /unknown capture \{nope\}/,
+    ],
     ['regex', (p) => ((p.stages[0] as Record<string, unknown>).stop_if = [{ body: '(' }]), /bad regex/],
     ['duplicate', (p) => p.stages.push({ ...(p.stages[0] as Record<string, unknown>) }), /duplicate stage/],
-    ['empty condition', (p) => ((p.stages[0] as Record<string, unknown>).stop_if = [{ stage: 'ews' }]), /condition needs/],
-    ['unknown field', (p) => ((p.stages[0] as Record<string, unknown>).body = 'payload'), /body|Unrecognized/i],
+    [
+      'empty condition',
+      (p) => ((p.stages[0] as Record<string, unknown>).stop_if = [{ stage: 'ews' }]),
+      /condition needs/,
+    ],
+    [
+      'unknown field',
+      (p) => ((p.stages[0] as Record<string, unknown>).body = 'payload'),
+      /body|Unrecognized/i,
+    ],
   ];
   for (const [name, mutate, re] of cases) {
     const p = raw();
     mutate(p);
-    assert.throws(() => parseProbePlan(p), (e: unknown) => e instanceof DataError && re.test((e as Error).message), name);
+    assert.throws(
+      () => parseProbePlan(p),
+      (e: unknown) => e instanceof DataError && re.test((e as Error).message),
+      name,
+    );
   }
 });

@@ -11,7 +11,9 @@ test('SMTP: greeting, EHLO, QUIT and nothing else; banners land in the observati
   const received: string[] = [];
   // Greeting and EHLO lines in the shape of Microsoft's documented Exchange session (artifact A13).
   const srv = await startRawServer(IP, false, (s) => {
-    s.write('220 EXCH01.contoso.local Microsoft ESMTP MAIL Service ready at Mon, 3 Mar 2025 10:00:00 +0000\r\n');
+    s.write(
+      '220 EXCH01.contoso.local Microsoft ESMTP MAIL Service ready at Mon, 3 Mar 2025 10:00:00 +0000\r\n',
+    );
     let buf = '';
     s.on('data', (d: Buffer) => {
       buf += d.toString('latin1');
@@ -20,7 +22,10 @@ test('SMTP: greeting, EHLO, QUIT and nothing else; banners land in the observati
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 2);
         received.push(line);
-        if (line.startsWith('EHLO')) s.write('250-EXCH01.contoso.local Hello [127.0.0.1]\r\n250-SIZE 37748736\r\n250-X-ANONYMOUSTLS\r\n250-AUTH NTLM\r\n250 XRDST\r\n');
+        if (line.startsWith('EHLO'))
+          s.write(
+            '250-EXCH01.contoso.local Hello [127.0.0.1]\r\n250-SIZE 37748736\r\n250-X-ANONYMOUSTLS\r\n250-AUTH NTLM\r\n250 XRDST\r\n',
+          );
         else if (line === 'QUIT') s.end('221 2.0.0 Service closing transmission channel\r\n');
       }
     });
@@ -28,12 +33,18 @@ test('SMTP: greeting, EHLO, QUIT and nothing else; banners land in the observati
   try {
     const opts = testScanOptions();
     let seen: Observation | undefined;
-    const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'smtp' }, { ...opts, judge: (o) => ((seen = o), opts.judge(o)) });
+    const r = await probeTarget(
+      { ip: IP, port: srv.port, protocol: 'smtp' },
+      { ...opts, judge: (o) => ((seen = o), opts.judge(o)) },
+    );
     await new Promise((res) => setTimeout(res, 50));
     assert.deepEqual(received, ['EHLO excensus.invalid', 'QUIT']);
     assert.match(seen?.banners?.smtp ?? '', /^220 EXCH01/);
     assert.equal(seen?.banners?.ehlo?.split('\n').length, 5);
-    assert.deepEqual(r.probes?.map((p) => `${p.request} ${p.status}`), ['SMTP greeting 220', 'SMTP EHLO 250']);
+    assert.deepEqual(
+      r.probes?.map((p) => `${p.request} ${p.status}`),
+      ['SMTP greeting 220', 'SMTP EHLO 250'],
+    );
     assert.equal(r.evidence.exchange, 'yes');
   } finally {
     await srv.close();
@@ -45,7 +56,10 @@ test('SMTP port that speaks HTTP or nothing: protocol-error / timeout', async ()
   const mute = await startRawServer(IP, false, () => {});
   try {
     const opts = testScanOptions({ probeTimeoutMs: 300 });
-    assert.equal((await probeTarget({ ip: IP, port: http.port, protocol: 'smtp' }, opts)).status, 'protocol-error');
+    assert.equal(
+      (await probeTarget({ ip: IP, port: http.port, protocol: 'smtp' }, opts)).status,
+      'protocol-error',
+    );
     assert.equal((await probeTarget({ ip: IP, port: mute.port, protocol: 'smtp' }, opts)).status, 'timeout');
   } finally {
     await http.close();

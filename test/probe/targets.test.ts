@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { AddressRanges, parseRange } from '../../src/probe/address-ranges.js';
 import { loadBlocklist } from '../../src/probe/blocklist.js';
 import { buildTargetSpace } from '../../src/probe/target-space.js';
-import { parsePorts, parseTargetLines, parseTargetSpec, type PortSpec, type TargetSpec } from '../../src/probe/targets.js';
+import {
+  parsePorts,
+  parseTargetLines,
+  parseTargetSpec,
+  type PortSpec,
+  type TargetSpec,
+} from '../../src/probe/targets.js';
 
 const defaults = { https: [443, 8443], http: [80, 8080], smtp: [25, 587] };
 
@@ -19,20 +25,41 @@ test('target specs: addresses, CIDRs, ranges, names; junk is refused', () => {
   assert.equal((parseTargetSpec('127.0.0.1') as TargetSpec).kind, 'range');
   assert.equal((parseTargetSpec('2001:db8::/120') as TargetSpec).kind, 'range');
   assert.equal((parseTargetSpec('127.0.0.1-127.0.0.9') as TargetSpec).kind, 'range');
-  assert.deepEqual(parseTargetSpec('Mail.Example.org.'), { kind: 'name', text: 'Mail.Example.org.', name: 'mail.example.org' });
-  for (const bad of ['1.2.3', '1.2.3.4/33', '1.2.3.9-1.2.3.1', 'a_b.example', '::1-1.2.3.4', 'http://x/', '']) {
+  assert.deepEqual(parseTargetSpec('Mail.Example.org.'), {
+    kind: 'name',
+    text: 'Mail.Example.org.',
+    name: 'mail.example.org',
+  });
+  for (const bad of [
+    '1.2.3',
+    '1.2.3.4/33',
+    '1.2.3.9-1.2.3.1',
+    'a_b.example',
+    '::1-1.2.3.4',
+    'http://x/',
+    '',
+  ]) {
     assert.equal(typeof parseTargetSpec(bad), 'string', bad);
   }
 });
 
 test('target files: comments, several per line, bad lines with line numbers', () => {
-  const { specs: s, errors } = parseTargetLines('# list\n127.0.0.1, 127.0.0.2\n\nbad..name\nlocalhost # me\n999.1.1.1\n', 'f.txt');
+  const { specs: s, errors } = parseTargetLines(
+    '# list\n127.0.0.1, 127.0.0.2\n\nbad..name\nlocalhost # me\n999.1.1.1\n',
+    'f.txt',
+  );
   assert.equal(s.length, 3);
-  assert.deepEqual(errors.map((e) => e.where), ['f.txt line 4', 'f.txt line 6']);
+  assert.deepEqual(
+    errors.map((e) => e.where),
+    ['f.txt line 4', 'f.txt line 6'],
+  );
 });
 
 test('ports: bare numbers map by the plan table, prefixes override, others are TLS', () => {
-  assert.deepEqual(parsePorts('443,80,25,587,8080,18443,http:81,smtp:2525,https:8080', defaults), 'port 8080 given twice');
+  assert.deepEqual(
+    parsePorts('443,80,25,587,8080,18443,http:81,smtp:2525,https:8080', defaults),
+    'port 8080 given twice',
+  );
   assert.deepEqual(parsePorts('443,80,25,18443,http:81,smtp:2525', defaults), [
     { port: 443, protocol: 'https' },
     { port: 80, protocol: 'http' },
@@ -45,11 +72,16 @@ test('ports: bare numbers map by the plan table, prefixes override, others are T
   assert.equal(typeof parsePorts('ftp:21', defaults), 'string');
 });
 
-const ports: PortSpec[] = [{ port: 443, protocol: 'https' }, { port: 25, protocol: 'smtp' }];
+const ports: PortSpec[] = [
+  { port: 443, protocol: 'https' },
+  { port: 25, protocol: 'smtp' },
+];
 
 test('a wider range never reaches into a blocked one; blocked parts are counted', async () => {
   // 9.255.255.252/30 .. 10.0.0.3: the 10/8 part is private-use.
-  const space = await buildTargetSpace(specs('9.255.255.252-10.0.0.3'), ports, { blocklist: loadBlocklist() });
+  const space = await buildTargetSpace(specs('9.255.255.252-10.0.0.3'), ports, {
+    blocklist: loadBlocklist(),
+  });
   assert.equal(space.addressCount, 4);
   assert.equal(space.excludedAddresses, 4);
   const ips = new Set(Array.from({ length: space.size }, (_, i) => space.at(i).ip));
@@ -68,7 +100,7 @@ test('loopback is scanned only when the target itself lies inside loopback', asy
   assert.equal(v6.at(0).ip, '::1');
 });
 
-test('explicit blocked or --exclude\'d addresses become skipped targets, never space entries', async () => {
+test("explicit blocked or --exclude'd addresses become skipped targets, never space entries", async () => {
   const exclude = new AddressRanges();
   exclude.add(parseRange('127.88.0.2') as NonNullable<ReturnType<typeof parseRange>>);
   const space = await buildTargetSpace(specs('10.0.0.1', '127.88.0.2', '127.88.0.0/30', 'lab.test'), ports, {
@@ -76,11 +108,14 @@ test('explicit blocked or --exclude\'d addresses become skipped targets, never s
     exclude,
     resolve: async (name) => (name === 'lab.test' ? ['192.168.1.1'] : []),
   });
-  assert.deepEqual(space.skipped.map((s) => [s.ip, s.status, s.detail]), [
-    ['10.0.0.1', 'excluded', 'IANA special-purpose address (data/blocklist.txt)'],
-    ['127.88.0.2', 'excluded', 'excluded by --exclude'],
-    ['192.168.1.1', 'excluded', 'IANA special-purpose address (data/blocklist.txt)'],
-  ]);
+  assert.deepEqual(
+    space.skipped.map((s) => [s.ip, s.status, s.detail]),
+    [
+      ['10.0.0.1', 'excluded', 'IANA special-purpose address (data/blocklist.txt)'],
+      ['127.88.0.2', 'excluded', 'excluded by --exclude'],
+      ['192.168.1.1', 'excluded', 'IANA special-purpose address (data/blocklist.txt)'],
+    ],
+  );
   const ips = Array.from({ length: space.size }, (_, i) => space.at(i).ip);
   assert.ok(!ips.includes('127.88.0.2'));
   assert.equal(new Set(ips).size, 3);
@@ -88,20 +123,36 @@ test('explicit blocked or --exclude\'d addresses become skipped targets, never s
 });
 
 test('names resolve to one address each and keep the name for SNI and Host', async () => {
-  const space = await buildTargetSpace(specs('mail.lab.test', '127.88.0.9'), [{ port: 443, protocol: 'https' }], {
-    blocklist: loadBlocklist(),
-    resolve: async () => ['127.88.0.7', '127.88.0.8'],
-  });
+  const space = await buildTargetSpace(
+    specs('mail.lab.test', '127.88.0.9'),
+    [{ port: 443, protocol: 'https' }],
+    {
+      blocklist: loadBlocklist(),
+      resolve: async () => ['127.88.0.7', '127.88.0.8'],
+    },
+  );
   const got = Array.from({ length: space.size }, (_, i) => space.at(i));
   assert.deepEqual(got, [
     { ip: '127.88.0.9', port: 443, protocol: 'https' },
     { ip: '127.88.0.7', port: 443, protocol: 'https', hostname: 'mail.lab.test' },
   ]);
-  const failing = await buildTargetSpace(specs('nowhere.invalid'), ports, { blocklist: loadBlocklist(), resolve: async () => { throw Object.assign(new Error('nx'), { code: 'ENOTFOUND' }); } });
-  assert.deepEqual(failing.skipped, [{ ip: '', hostname: 'nowhere.invalid', status: 'unreachable', detail: 'DNS: ENOTFOUND' }]);
+  const failing = await buildTargetSpace(specs('nowhere.invalid'), ports, {
+    blocklist: loadBlocklist(),
+    resolve: async () => {
+      throw Object.assign(new Error('nx'), { code: 'ENOTFOUND' });
+    },
+  });
+  assert.deepEqual(failing.skipped, [
+    { ip: '', hostname: 'nowhere.invalid', status: 'unreachable', detail: 'DNS: ENOTFOUND' },
+  ]);
 });
 
 test('IPv6 ranges index correctly', async () => {
-  const space = await buildTargetSpace(specs('2606:4700::/126'), [{ port: 443, protocol: 'https' }], { blocklist: loadBlocklist() });
-  assert.deepEqual(Array.from({ length: space.size }, (_, i) => space.at(i).ip), ['2606:4700::', '2606:4700::1', '2606:4700::2', '2606:4700::3']);
+  const space = await buildTargetSpace(specs('2606:4700::/126'), [{ port: 443, protocol: 'https' }], {
+    blocklist: loadBlocklist(),
+  });
+  assert.deepEqual(
+    Array.from({ length: space.size }, (_, i) => space.at(i).ip),
+    ['2606:4700::', '2606:4700::1', '2606:4700::2', '2606:4700::3'],
+  );
 });

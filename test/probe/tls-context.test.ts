@@ -12,7 +12,13 @@ async function negotiate(opts: TlsOptions): Promise<{ protocol: string | null; c
   const server = createServer({ ...cert, ...opts }, (s) => s.end());
   await new Promise<void>((resolve) => server.listen(0, IP, resolve));
   try {
-    const c = await openConnection({ ip: IP, port: (server.address() as AddressInfo).port, tls: true, secureContext: sharedSecureContext(), timeoutMs: 3000 });
+    const c = await openConnection({
+      ip: IP,
+      port: (server.address() as AddressInfo).port,
+      tls: true,
+      secureContext: sharedSecureContext(),
+      timeoutMs: 3000,
+    });
     if (isFailure(c)) return `${c.failed}: ${c.detail}`;
     const tls = c.socket as import('node:tls').TLSSocket;
     const r = { protocol: tls.getProtocol(), cipher: tls.getCipher().name };
@@ -25,7 +31,11 @@ async function negotiate(opts: TlsOptions): Promise<{ protocol: string | null; c
 
 // The client prefers cheap parameters but must still reach whatever real servers offer.
 test('the shared client context reaches a TLS 1.0-only server with a CBC/SHA-1 suite', async () => {
-  const r = await negotiate({ minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'ECDHE-ECDSA-AES256-SHA:@SECLEVEL=0' });
+  const r = await negotiate({
+    minVersion: 'TLSv1',
+    maxVersion: 'TLSv1',
+    ciphers: 'ECDHE-ECDSA-AES256-SHA:@SECLEVEL=0',
+  });
   assert.deepEqual(r, { protocol: 'TLSv1', cipher: 'ECDHE-ECDSA-AES256-SHA' });
 });
 

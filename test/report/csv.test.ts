@@ -13,13 +13,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
   }
   return rows;
 }
@@ -43,12 +52,46 @@ describe('CSV', () => {
 
   it('host export keeps ShadowServer columns first and survives hostile hostnames and server names', () => {
     const header = parseCsv(HOSTS_CSV_HEADER)[0] ?? [];
-    assert.deepEqual(header.slice(0, 16), ['timestamp', 'ip', 'protocol', 'port', 'hostname', 'tag', 'asn', 'geo', 'region', 'city', 'naics', 'hostname_source', 'sector', 'version', 'servername', 'url']);
-    assert.deepEqual(header.slice(16), ['product', 'release', 'eol', 'eol_date', 'vulnerable_cves', 'likely_cves', 'recommendation', 'suspect']);
+    assert.deepEqual(header.slice(0, 16), [
+      'timestamp',
+      'ip',
+      'protocol',
+      'port',
+      'hostname',
+      'tag',
+      'asn',
+      'geo',
+      'region',
+      'city',
+      'naics',
+      'hostname_source',
+      'sector',
+      'version',
+      'servername',
+      'url',
+    ]);
+    assert.deepEqual(header.slice(16), [
+      'product',
+      'release',
+      'eol',
+      'eol_date',
+      'vulnerable_cves',
+      'likely_cves',
+      'recommendation',
+      'suspect',
+    ]);
     const r = makeRecord({
-      ip: '192.0.2.7', build: 'e2016cu19', country: 'DE', asn: 3320,
-      hostname: '=cmd|\' /C calc\'!A0', serverName: '@evil,"quoted"\nnext', recommendation: '-rm -rf',
-      vulns: [['ProxyLogon', 'vulnerable'], ['ProxyShell', 'likely']],
+      ip: '192.0.2.7',
+      build: 'e2016cu19',
+      country: 'DE',
+      asn: 3320,
+      hostname: "=cmd|' /C calc'!A0",
+      serverName: '@evil,"quoted"\nnext',
+      recommendation: '-rm -rf',
+      vulns: [
+        ['ProxyLogon', 'vulnerable'],
+        ['ProxyShell', 'likely'],
+      ],
     });
     const rows = parseCsv(HOSTS_CSV_HEADER + hostCsvLine(r, '2026-01-01'));
     assert.equal(rows.length, 2);

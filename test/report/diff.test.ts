@@ -8,18 +8,34 @@ const de = { country: 'DE', continent: 'EU', asn: 3320 };
 
 describe('diff semantics', () => {
   it('puts each host in exactly one category', () => {
-    const s = (build: Parameters<typeof makeRecord>[0]['build'], vulns: Array<[string, 'vulnerable' | 'likely' | 'patched']> = []) =>
-      summarise(makeRecord({ ip: '192.0.2.1', build, vulns }), '2026-01-01');
+    const s = (
+      build: Parameters<typeof makeRecord>[0]['build'],
+      vulns: Array<[string, 'vulnerable' | 'likely' | 'patched']> = [],
+    ) => summarise(makeRecord({ ip: '192.0.2.1', build, vulns }), '2026-01-01');
     assert.equal(categorise(null, s('e2013')).category, 'new');
     assert.equal(categorise(s('e2013'), null).category, 'gone');
     assert.equal(categorise(s('e2013'), s('e2016cu23')).category, 'upgraded', 'product changed');
     const cu = categorise(s('e2016cu19'), s('e2016cu23'));
     assert.deepEqual([cu.category, cu.direction], ['upgraded', 'up']);
     assert.equal(categorise(s('e2016cu23'), s('e2016cu19')).direction, 'down');
-    assert.equal(categorise(s('e2016cu19', [['ProxyLogon', 'vulnerable']]), s('e2016cu19su')).category, 'patched', 'SU changed on the same CU');
-    assert.equal(categorise(s('e2013', [['ProxyShell', 'vulnerable']]), s('e2013', [['ProxyShell', 'vulnerable']])).category, 'still-vulnerable');
-    assert.equal(categorise(s('e2013', [['ProxyShell', 'likely']]), s('e2013', [['ProxyShell', 'likely']])).category, 'still-vulnerable');
-    assert.equal(categorise(s('e2013', [['ProxyToken', 'patched']]), s('e2013', [['ProxyToken', 'patched']])).category, 'unchanged');
+    assert.equal(
+      categorise(s('e2016cu19', [['ProxyLogon', 'vulnerable']]), s('e2016cu19su')).category,
+      'patched',
+      'SU changed on the same CU',
+    );
+    assert.equal(
+      categorise(s('e2013', [['ProxyShell', 'vulnerable']]), s('e2013', [['ProxyShell', 'vulnerable']]))
+        .category,
+      'still-vulnerable',
+    );
+    assert.equal(
+      categorise(s('e2013', [['ProxyShell', 'likely']]), s('e2013', [['ProxyShell', 'likely']])).category,
+      'still-vulnerable',
+    );
+    assert.equal(
+      categorise(s('e2013', [['ProxyToken', 'patched']]), s('e2013', [['ProxyToken', 'patched']])).category,
+      'unchanged',
+    );
   });
 
   it('does not call a CU-precision reading a patch', () => {
@@ -54,15 +70,35 @@ describe('excensus diff', () => {
   it('--json: one line per host and a summary with percentages', async () => {
     const r = await runCli(['diff', 'apr', 'dec', '--json', '--db', t.path]);
     assert.equal(r.code, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const byHost = Object.fromEntries(lines.filter((l) => l.type === 'host').map((l) => [l.host, l.category]));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const byHost = Object.fromEntries(
+      lines.filter((l) => l.type === 'host').map((l) => [l.host, l.category]),
+    );
     assert.deepEqual(byHost, {
-      '192.0.2.1:443': 'still-vulnerable', '192.0.2.2:443': 'patched', '192.0.2.3:443': 'upgraded',
-      '192.0.2.4:443': 'gone', '192.0.2.5:443': 'unchanged', '192.0.2.6:443': 'new',
+      '192.0.2.1:443': 'still-vulnerable',
+      '192.0.2.2:443': 'patched',
+      '192.0.2.3:443': 'upgraded',
+      '192.0.2.4:443': 'gone',
+      '192.0.2.5:443': 'unchanged',
+      '192.0.2.6:443': 'new',
     });
-    const summary = lines.at(-1) as { type: string; counts: Record<string, number>; totals: Record<string, { before: number; after: number; change: string }> };
+    const summary = lines.at(-1) as {
+      type: string;
+      counts: Record<string, number>;
+      totals: Record<string, { before: number; after: number; change: string }>;
+    };
     assert.equal(summary.type, 'summary');
-    assert.deepEqual(summary.counts, { new: 1, gone: 1, upgraded: 1, patched: 1, 'still-vulnerable': 1, unchanged: 1 });
+    assert.deepEqual(summary.counts, {
+      new: 1,
+      gone: 1,
+      upgraded: 1,
+      patched: 1,
+      'still-vulnerable': 1,
+      unchanged: 1,
+    });
     // EOL judged on each scan's date: Apr 2025 -> 2013 + 2010; Dec 2025 -> 2013 + 2016 x2 + 2019.
     assert.deepEqual(summary.totals.eol_servers, { before: 2, after: 4, change: '+100.0%' });
     assert.deepEqual(summary.totals.exchange_servers, { before: 5, after: 5, change: '0.0%' });

@@ -17,8 +17,13 @@ describe('notify helpers', () => {
   });
 
   it('parses CIDR files, most specific block first, bad lines reported by number', () => {
-    const f = parseCidrFile('# owners\n192.0.2.0/24,Example Org\n192.0.2.0/28, "Small Office"\nnot-a-cidr\n10.0.0.0/33\n2001:db8::/32\n');
-    assert.deepEqual(f.errors.map((e) => e.line), [4, 5]);
+    const f = parseCidrFile(
+      '# owners\n192.0.2.0/24,Example Org\n192.0.2.0/28, "Small Office"\nnot-a-cidr\n10.0.0.0/33\n2001:db8::/32\n',
+    );
+    assert.deepEqual(
+      f.errors.map((e) => e.line),
+      [4, 5],
+    );
     assert.equal(findBlock(f.blocks, '192.0.2.5')?.owner, 'Small Office');
     assert.equal(findBlock(f.blocks, '192.0.2.100')?.owner, 'Example Org');
     assert.equal(findBlock(f.blocks, '2001:db8::1')?.cidr, '2001:db8::/32');
@@ -34,7 +39,15 @@ describe('excensus notify', () => {
     dir = mkdtempSync(join(tmpdir(), 'excensus-notify-'));
     await addScan(t.store, { name: 'dec', startedAt: '2026-11-01T00:00:00Z' }, [
       ...fleet(),
-      makeRecord({ ip: '192.0.2.77', build: 'e2013', country: 'NL', continent: 'EU', asn: 64500, org: '../../evil/<b>Org</b>', hostname: '[click](http://x)' }),
+      makeRecord({
+        ip: '192.0.2.77',
+        build: 'e2013',
+        country: 'NL',
+        continent: 'EU',
+        asn: 64500,
+        org: '../../evil/<b>Org</b>',
+        hostname: '[click](http://x)',
+      }),
     ]);
   });
   after(async () => {
@@ -57,7 +70,10 @@ describe('excensus notify', () => {
     const md = readFileSync(join(out, 'AS3320-deutsche-telekom-ag.md'), 'utf8');
     assert.match(md, /# Exchange servers needing attention: AS3320 Deutsche Telekom AG/);
     assert.match(md, /- Past end of support: 3/);
-    assert.match(md, /192\.0\.2\.1:443: Exchange Server 2013 CU23 \\\(15\.0\.1497\.2\\\); past end of support since 2023-04-11; vulnerable: ProxyLogon CVE-2021-26855/);
+    assert.match(
+      md,
+      /192\.0\.2\.1:443: Exchange Server 2013 CU23 \\\(15\.0\.1497\.2\\\); past end of support since 2023-04-11; vulnerable: ProxyLogon CVE-2021-26855/,
+    );
     assert.match(md, /Remediation: Update Exchange Server 2013/);
     const evil = readFileSync(join(out, 'AS64500-evil-b-org-b.md'), 'utf8');
     assert.doesNotMatch(evil, /<b>|\]\(http/, 'hostile names cannot add HTML or links');
@@ -67,13 +83,45 @@ describe('excensus notify', () => {
 
   it('--by country and --by cidr-file', async () => {
     const byCountry = join(dir, 'country');
-    assert.equal((await runCli(['notify', '--by', 'country', '--out', byCountry, '--db', t.path, '--as-of', '2026-01-01', '--all'])).code, 0);
+    assert.equal(
+      (
+        await runCli([
+          'notify',
+          '--by',
+          'country',
+          '--out',
+          byCountry,
+          '--db',
+          t.path,
+          '--as-of',
+          '2026-01-01',
+          '--all',
+        ])
+      ).code,
+      0,
+    );
     assert.ok(readdirSync(byCountry).includes('DE-germany.csv'));
-    assert.equal(readFileSync(join(byCountry, 'US-united-states.csv'), 'utf8').trim().split('\r\n').length, 3, 'SE host included with --all');
+    assert.equal(
+      readFileSync(join(byCountry, 'US-united-states.csv'), 'utf8').trim().split('\r\n').length,
+      3,
+      'SE host included with --all',
+    );
     const cidrs = join(dir, 'owners.txt');
     writeFileSync(cidrs, '192.0.2.0/29,Example Hosting\nbogus line\n');
     const byCidr = join(dir, 'cidr');
-    const r = await runCli(['notify', '--by', 'cidr-file', '--cidrs', cidrs, '--out', byCidr, '--db', t.path, '--as-of', '2026-01-01']);
+    const r = await runCli([
+      'notify',
+      '--by',
+      'cidr-file',
+      '--cidrs',
+      cidrs,
+      '--out',
+      byCidr,
+      '--db',
+      t.path,
+      '--as-of',
+      '2026-01-01',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /owners\.txt:2: not a CIDR block/);
     const files = readdirSync(byCidr).sort();

@@ -10,11 +10,23 @@ describe('report --trend', () => {
     t = await tempStore();
     const de = { country: 'DE', continent: 'EU', asn: 3320 };
     // Apr 2025: 2016 is still supported; Dec 2025: it is past end of support (2025-10-14).
-    const servers = [makeRecord({ ip: '192.0.2.1', build: 'e2013', ...de }), makeRecord({ ip: '192.0.2.2', build: 'e2016cu23', ...de }), makeRecord({ ip: '192.0.2.3', build: 'e2016cu23', ...de })];
+    const servers = [
+      makeRecord({ ip: '192.0.2.1', build: 'e2013', ...de }),
+      makeRecord({ ip: '192.0.2.2', build: 'e2016cu23', ...de }),
+      makeRecord({ ip: '192.0.2.3', build: 'e2016cu23', ...de }),
+    ];
     await addScan(t.store, { name: 'apr', startedAt: '2025-04-01T00:00:00Z' }, servers);
     await addScan(t.store, { name: 'dec', startedAt: '2025-12-01T00:00:00Z' }, servers.slice(0, 2));
     await addScan(t.store, { name: 'other', series: 'censys', startedAt: '2025-06-01T00:00:00Z' }, fleet());
-    const running = await t.store.createScan({ name: 'half', kind: 'ingest', source: 'shodan', series: 'shodan', startedAt: '2025-08-01T00:00:00Z', inputs: [], options: {} });
+    const running = await t.store.createScan({
+      name: 'half',
+      kind: 'ingest',
+      source: 'shodan',
+      series: 'shodan',
+      startedAt: '2025-08-01T00:00:00Z',
+      inputs: [],
+      options: {},
+    });
     await t.store.addHosts(running, [{ record: makeRecord({ ip: '192.0.2.9', build: 'e2013', ...de }) }]);
   });
   after(async () => t.cleanup());
@@ -22,11 +34,17 @@ describe('report --trend', () => {
   it('--json: one line per complete scan of the series, EOL judged on each scan date', async () => {
     const r = await runCli(['report', '--trend', '--json', '--scan', 'dec', '--db', t.path]);
     assert.equal(r.code, 0, r.stderr);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.deepEqual(rows.map((x) => [x.scan, x.as_of, x.exchange, x.eol, x.eol_change]), [
-      ['apr', '2025-04-01', 3, 1, null],
-      ['dec', '2025-12-01', 2, 2, '+100.0%'],
-    ]);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      rows.map((x) => [x.scan, x.as_of, x.exchange, x.eol, x.eol_change]),
+      [
+        ['apr', '2025-04-01', 3, 1, null],
+        ['dec', '2025-12-01', 2, 2, '+100.0%'],
+      ],
+    );
   });
 
   it('--as-of judges every scan on one date; text states the change', async () => {

@@ -22,8 +22,24 @@ const PRODUCTS: Array<[product: string, release: string, eolDate: string | null]
 ];
 const FAMILIES = ['ProxyLogon', 'ProxyShell', 'ProxyNotShell', 'OWASSRF'];
 const STATUSES: VulnVerdict['status'][] = ['vulnerable', 'likely', 'patched', 'unknown'];
-const GEO: Array<[string, string] | null> = [['DE', 'EU'], ['FR', 'EU'], ['US', 'NA'], ['JP', 'AS'], ['BR', 'SA'], null];
-const KINDS: Array<NonNullable<RecordSpec['kind']>> = ['exchange', 'exchange', 'exchange', 'exchange', 'suspect', 'online', 'not-exchange', 'timeout'];
+const GEO: Array<[string, string] | null> = [
+  ['DE', 'EU'],
+  ['FR', 'EU'],
+  ['US', 'NA'],
+  ['JP', 'AS'],
+  ['BR', 'SA'],
+  null,
+];
+const KINDS: Array<NonNullable<RecordSpec['kind']>> = [
+  'exchange',
+  'exchange',
+  'exchange',
+  'exchange',
+  'suspect',
+  'online',
+  'not-exchange',
+  'timeout',
+];
 
 export function randomFleet(n: number, seed: number): HostRecord[] {
   const rand = prng(seed);
@@ -32,10 +48,17 @@ export function randomFleet(n: number, seed: number): HostRecord[] {
     const [product, release, eolDate] = pick(PRODUCTS);
     const geo = pick(GEO);
     const asn = rand() < 0.85 ? 64500 + Math.floor(rand() * 6) : undefined;
-    const vulns = FAMILIES.flatMap((f) => (rand() < 0.4 ? [[f, pick(STATUSES)] as [string, VulnVerdict['status']]] : []));
+    const vulns = FAMILIES.flatMap((f) =>
+      rand() < 0.4 ? [[f, pick(STATUSES)] as [string, VulnVerdict['status']]] : [],
+    );
     if (rand() < 0.2 && vulns[0]) vulns.push([vulns[0][0], pick(STATUSES)]); // a family with two CVEs
     return makeRecord({
-      ip: `10.${seed & 255}.${i >> 8}.${i & 255}`, kind: pick(KINDS), product, release, eolDate, vulns,
+      ip: `10.${seed & 255}.${i >> 8}.${i & 255}`,
+      kind: pick(KINDS),
+      product,
+      release,
+      eolDate,
+      vulns,
       ...(geo ? { country: geo[0], continent: geo[1] } : {}),
       ...(asn !== undefined ? { asn, ...(asn % 3 === 0 ? {} : { org: `Org ${asn}` }) } : {}),
     });
@@ -43,14 +66,37 @@ export function randomFleet(n: number, seed: number): HostRecord[] {
 }
 
 export const GROUPINGS: GroupKey[][] = [
-  [], ['continent'], ['country'], ['asn'], ['product'], ['release'], ['status'], ['eol'], ['family'],
-  ['product', 'continent', 'country'], ['asn', 'product'], ['asn', 'eol'], ['asn', 'country'], ['family', 'product'],
-  ['family', 'continent'], ['asn', 'family'], ['eol', 'status', 'release'],
+  [],
+  ['continent'],
+  ['country'],
+  ['asn'],
+  ['product'],
+  ['release'],
+  ['status'],
+  ['eol'],
+  ['family'],
+  ['product', 'continent', 'country'],
+  ['asn', 'product'],
+  ['asn', 'eol'],
+  ['asn', 'country'],
+  ['family', 'product'],
+  ['family', 'continent'],
+  ['asn', 'family'],
+  ['eol', 'status', 'release'],
 ];
 export const FILTERS: CensusFilter[] = [
-  {}, { eol: true }, { eol: false }, { product: ['Exchange Server 2013', 'Exchange Server 2016'] }, { country: ['DE', 'US'] },
-  { continent: ['EU'] }, { asn: [64501, 64502] }, { status: ['exchange'] }, { family: ['ProxyShell'] }, { family: ['ProxyLogon', 'OWASSRF'], eol: true },
-  { asn: [64500], family: ['ProxyNotShell'] }, { country: ['FR'], asn: [64503, 64504] },
+  {},
+  { eol: true },
+  { eol: false },
+  { product: ['Exchange Server 2013', 'Exchange Server 2016'] },
+  { country: ['DE', 'US'] },
+  { continent: ['EU'] },
+  { asn: [64501, 64502] },
+  { status: ['exchange'] },
+  { family: ['ProxyShell'] },
+  { family: ['ProxyLogon', 'OWASSRF'], eol: true },
+  { asn: [64500], family: ['ProxyNotShell'] },
+  { country: ['FR'], asn: [64503, 64504] },
 ];
 
 export function censusEquivalence(label: string, factory: StoreFactory): void {
@@ -61,12 +107,21 @@ export function censusEquivalence(label: string, factory: StoreFactory): void {
     before(async () => {
       store = await factory();
       scanId = await store.createScan(meta());
-      await store.addHosts(scanId, fleet.slice(0, 400).map((record) => ({ record })));
+      await store.addHosts(
+        scanId,
+        fleet.slice(0, 400).map((record) => ({ record })),
+      );
       await store.finishScan(scanId, 'complete');
       // Written after the cubes were built: the next census must see them too.
-      await store.addHosts(scanId, fleet.slice(400).map((record) => ({ record })));
+      await store.addHosts(
+        scanId,
+        fleet.slice(400).map((record) => ({ record })),
+      );
       const other = await store.createScan(meta()); // another scan's hosts never leak in
-      await store.addHosts(other, randomFleet(100, 7).map((record) => ({ record })));
+      await store.addHosts(
+        other,
+        randomFleet(100, 7).map((record) => ({ record })),
+      );
       await store.finishScan(other, 'complete');
     });
     after(async () => store.close());
@@ -78,8 +133,21 @@ export function censusEquivalence(label: string, factory: StoreFactory): void {
             const got = normalise(await store.census({ scanId, groupBy, filter, asOf }), groupBy);
             const want = referenceCensus(fleet, groupBy, asOf, filter);
             // An ungrouped census always has one row, even when nothing matches.
-            if (groupBy.length === 0 && want.size === 0) want.set('[]', { group: {}, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} });
-            assert.deepEqual(got, want, `groupBy ${JSON.stringify(groupBy)} filter ${JSON.stringify(filter)}`);
+            if (groupBy.length === 0 && want.size === 0)
+              want.set('[]', {
+                group: {},
+                hosts: 0,
+                exchange: 0,
+                suspect: 0,
+                eol: 0,
+                vulnerable: {},
+                likely: {},
+              });
+            assert.deepEqual(
+              got,
+              want,
+              `groupBy ${JSON.stringify(groupBy)} filter ${JSON.stringify(filter)}`,
+            );
           }
         }
       });

@@ -6,9 +6,23 @@ import { makeRecord } from './records.js';
 
 const [path] = process.argv.slice(2) as [string];
 const store = await SqlStore.open(openSqliteDriver(path), { writerPath: path, checkpointBytes: 1 });
-const id = await store.createScan({ name: 'close', kind: 'ingest', source: 'shodan', series: 'close', startedAt: '2025-01-01T00:00:00Z', inputs: [], options: {} });
+const id = await store.createScan({
+  name: 'close',
+  kind: 'ingest',
+  source: 'shodan',
+  series: 'close',
+  startedAt: '2025-01-01T00:00:00Z',
+  inputs: [],
+  options: {},
+});
 for (let b = 0; b < 3; b++) {
-  await store.addHosts(id, Array.from({ length: 50 }, (_, i) => ({ record: makeRecord({ ip: `10.7.${b}.${i}` }), observationLine: { reader: 'shodan', text: 'y'.repeat(30000) } })));
+  await store.addHosts(
+    id,
+    Array.from({ length: 50 }, (_, i) => ({
+      record: makeRecord({ ip: `10.7.${b}.${i}` }),
+      observationLine: { reader: 'shodan', text: 'y'.repeat(30000) },
+    })),
+  );
 }
 await store.close();
 process.stdout.write('closed\n');

@@ -9,21 +9,111 @@ export type StoreFactory = () => Promise<Store>;
 let seq = 0;
 export function meta(over: Partial<ScanMeta> = {}): ScanMeta {
   seq += 1;
-  return { name: `scan-${process.pid}-${seq}`, kind: 'ingest', source: 'shodan', series: 'shodan', startedAt: `2025-0${Math.min(9, seq)}-01T00:00:00Z`, inputs: ['a.json'], options: { seed: 1 }, ...over };
+  return {
+    name: `scan-${process.pid}-${seq}`,
+    kind: 'ingest',
+    source: 'shodan',
+    series: 'shodan',
+    startedAt: `2025-0${Math.min(9, seq)}-01T00:00:00Z`,
+    inputs: ['a.json'],
+    options: { seed: 1 },
+    ...over,
+  };
 }
 
 /** A small census fleet: 4 EU + 2 NA on-premises servers, a suspect, an Exchange Online host, a non-Exchange host, a timeout. */
 export function fleet(): StoredHost[] {
   const eu = { continent: 'EU', asn: 3320, org: 'Deutsche Telekom AG' };
   return [
-    { record: makeRecord({ ip: '192.0.2.1', country: 'DE', ...eu, product: 'Exchange Server 2013', release: 'Exchange Server 2013 CU23', eolDate: '2023-04-11', vulns: [['ProxyLogon', 'vulnerable'], ['ProxyShell', 'vulnerable'], ['ProxyNotShell', 'likely']] }), observation: makeObservation('192.0.2.1') },
-    { record: makeRecord({ ip: '192.0.2.2', country: 'DE', ...eu, vulns: [['ProxyShell', 'likely']] }), observation: makeObservation('192.0.2.2') },
-    { record: makeRecord({ ip: '192.0.2.3', country: 'FR', continent: 'EU', asn: 16276, org: 'OVH SAS', product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU14', eolDate: null }) },
-    { record: makeRecord({ ip: '192.0.2.10', country: 'FR', continent: 'EU', asn: 16276, product: 'Exchange Server 2010', release: 'Exchange Server 2010 SP3', eolDate: '2020-10-13', vulns: [['ProxyLogon', 'vulnerable'], ['ProxyLogon', 'likely']] }) },
-    { record: makeRecord({ ip: '198.51.100.1', country: 'US', continent: 'NA', asn: 7018, org: 'AT&T', vulns: [['ProxyToken', 'patched']] }) },
-    { record: makeRecord({ ip: '198.51.100.2', country: 'US', continent: 'NA', asn: 7018, product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU14', eolDate: '2025-10-14', vulns: [['OWASSRF', 'vulnerable']] }) },
-    { record: makeRecord({ ip: '198.51.100.3', kind: 'suspect', country: 'US', continent: 'NA', asn: 7018, vulns: [['ProxyLogon', 'vulnerable']] }) },
-    { record: makeRecord({ ip: '203.0.113.1', kind: 'online', country: 'JP', continent: 'AS', asn: 8075, vulns: [['ProxyShell', 'vulnerable']] }) },
+    {
+      record: makeRecord({
+        ip: '192.0.2.1',
+        country: 'DE',
+        ...eu,
+        product: 'Exchange Server 2013',
+        release: 'Exchange Server 2013 CU23',
+        eolDate: '2023-04-11',
+        vulns: [
+          ['ProxyLogon', 'vulnerable'],
+          ['ProxyShell', 'vulnerable'],
+          ['ProxyNotShell', 'likely'],
+        ],
+      }),
+      observation: makeObservation('192.0.2.1'),
+    },
+    {
+      record: makeRecord({ ip: '192.0.2.2', country: 'DE', ...eu, vulns: [['ProxyShell', 'likely']] }),
+      observation: makeObservation('192.0.2.2'),
+    },
+    {
+      record: makeRecord({
+        ip: '192.0.2.3',
+        country: 'FR',
+        continent: 'EU',
+        asn: 16276,
+        org: 'OVH SAS',
+        product: 'Exchange Server 2019',
+        release: 'Exchange Server 2019 CU14',
+        eolDate: null,
+      }),
+    },
+    {
+      record: makeRecord({
+        ip: '192.0.2.10',
+        country: 'FR',
+        continent: 'EU',
+        asn: 16276,
+        product: 'Exchange Server 2010',
+        release: 'Exchange Server 2010 SP3',
+        eolDate: '2020-10-13',
+        vulns: [
+          ['ProxyLogon', 'vulnerable'],
+          ['ProxyLogon', 'likely'],
+        ],
+      }),
+    },
+    {
+      record: makeRecord({
+        ip: '198.51.100.1',
+        country: 'US',
+        continent: 'NA',
+        asn: 7018,
+        org: 'AT&T',
+        vulns: [['ProxyToken', 'patched']],
+      }),
+    },
+    {
+      record: makeRecord({
+        ip: '198.51.100.2',
+        country: 'US',
+        continent: 'NA',
+        asn: 7018,
+        product: 'Exchange Server 2019',
+        release: 'Exchange Server 2019 CU14',
+        eolDate: '2025-10-14',
+        vulns: [['OWASSRF', 'vulnerable']],
+      }),
+    },
+    {
+      record: makeRecord({
+        ip: '198.51.100.3',
+        kind: 'suspect',
+        country: 'US',
+        continent: 'NA',
+        asn: 7018,
+        vulns: [['ProxyLogon', 'vulnerable']],
+      }),
+    },
+    {
+      record: makeRecord({
+        ip: '203.0.113.1',
+        kind: 'online',
+        country: 'JP',
+        continent: 'AS',
+        asn: 8075,
+        vulns: [['ProxyShell', 'vulnerable']],
+      }),
+    },
     { record: makeRecord({ ip: '203.0.113.2', kind: 'not-exchange', country: 'JP', continent: 'AS' }) },
     { record: makeRecord({ ip: '203.0.113.3', port: 25, kind: 'timeout' }) },
   ];
@@ -67,17 +157,29 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     it('round-trips records and observations, in (ip, port) order', async () => {
       const got: StoredHost[] = [];
       for await (const h of store.iterateHosts(scanId)) got.push(h);
-      const want = fleet().sort((a, b) => (a.record.ip < b.record.ip ? -1 : a.record.ip > b.record.ip ? 1 : a.record.port - b.record.port));
+      const want = fleet().sort((a, b) =>
+        a.record.ip < b.record.ip ? -1 : a.record.ip > b.record.ip ? 1 : a.record.port - b.record.port,
+      );
       assert.deepEqual(got, want);
     });
 
     it('filters streamed hosts', async () => {
       const ips: string[] = [];
-      for await (const h of store.iterateHosts(scanId, { exchangeOnly: true, country: ['DE', 'US'] })) ips.push(h.record.ip);
+      for await (const h of store.iterateHosts(scanId, { exchangeOnly: true, country: ['DE', 'US'] }))
+        ips.push(h.record.ip);
       assert.deepEqual(ips, ['192.0.2.1', '192.0.2.2', '198.51.100.1', '198.51.100.2']);
       const eol: string[] = [];
-      for await (const h of store.iterateHosts(scanId, { eol: true, asOf: '2025-10-15' })) eol.push(h.record.ip);
-      assert.deepEqual(eol, ['192.0.2.1', '192.0.2.10', '192.0.2.2', '198.51.100.1', '198.51.100.2', '198.51.100.3', '203.0.113.1']);
+      for await (const h of store.iterateHosts(scanId, { eol: true, asOf: '2025-10-15' }))
+        eol.push(h.record.ip);
+      assert.deepEqual(eol, [
+        '192.0.2.1',
+        '192.0.2.10',
+        '192.0.2.2',
+        '198.51.100.1',
+        '198.51.100.2',
+        '198.51.100.3',
+        '203.0.113.1',
+      ]);
     });
 
     it('counts the headline census: exchange excludes suspects and Exchange Online', async () => {
@@ -105,13 +207,16 @@ export function storeConformance(label: string, factory: StoreFactory): void {
 
     it('groups by continent and country', async () => {
       const rows = await store.census({ scanId, groupBy: ['continent', 'country'], asOf: '2024-01-01' });
-      assert.deepEqual(rows.map((r) => [r.group.continent, r.group.country, r.hosts, r.exchange]), [
-        ['NA', 'US', 3, 2],
-        ['EU', 'DE', 2, 2],
-        ['EU', 'FR', 2, 2],
-        ['AS', 'JP', 2, 0],
-        [null, null, 1, 0],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.group.continent, r.group.country, r.hosts, r.exchange]),
+        [
+          ['NA', 'US', 3, 2],
+          ['EU', 'DE', 2, 2],
+          ['EU', 'FR', 2, 2],
+          ['AS', 'JP', 2, 0],
+          [null, null, 1, 0],
+        ],
+      );
       const eu = await store.census({ scanId, groupBy: ['continent'], asOf: '2024-01-01' });
       assert.equal(byGroup(eu, 'continent', 'EU')?.vulnerable.ProxyLogon, 2);
       assert.equal(byGroup(eu, 'continent', 'EU')?.eol, 2);
@@ -123,11 +228,33 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal(byGroup(prod, 'product', 'Exchange Online')?.exchange, 0);
       assert.equal(byGroup(prod, 'product', 'Exchange Online')?.hosts, 1);
       const status = await store.census({ scanId, groupBy: ['status'], asOf: '2024-01-01' });
-      assert.deepEqual(Object.fromEntries(status.map((r) => [r.group.status, r.hosts])), { exchange: 7, suspect: 1, 'not-exchange': 1, timeout: 1 });
-      const eol = await store.census({ scanId, groupBy: ['eol'], asOf: '2025-10-15', filter: { status: ['exchange'] } });
-      assert.deepEqual(Object.fromEntries(eol.map((r) => [String(r.group.eol), r.exchange])), { true: 5, null: 1 });
-      const eolEarly = await store.census({ scanId, groupBy: ['eol'], asOf: '2024-01-01', filter: { status: ['exchange'] } });
-      assert.deepEqual(Object.fromEntries(eolEarly.map((r) => [String(r.group.eol), r.exchange])), { true: 2, false: 3, null: 1 });
+      assert.deepEqual(Object.fromEntries(status.map((r) => [r.group.status, r.hosts])), {
+        exchange: 7,
+        suspect: 1,
+        'not-exchange': 1,
+        timeout: 1,
+      });
+      const eol = await store.census({
+        scanId,
+        groupBy: ['eol'],
+        asOf: '2025-10-15',
+        filter: { status: ['exchange'] },
+      });
+      assert.deepEqual(Object.fromEntries(eol.map((r) => [String(r.group.eol), r.exchange])), {
+        true: 5,
+        null: 1,
+      });
+      const eolEarly = await store.census({
+        scanId,
+        groupBy: ['eol'],
+        asOf: '2024-01-01',
+        filter: { status: ['exchange'] },
+      });
+      assert.deepEqual(Object.fromEntries(eolEarly.map((r) => [String(r.group.eol), r.exchange])), {
+        true: 2,
+        false: 3,
+        null: 1,
+      });
       const rel = await store.census({ scanId, groupBy: ['release'], asOf: '2024-01-01' });
       assert.equal(byGroup(rel, 'release', 'Exchange Server 2019 CU14')?.exchange, 2);
     });
@@ -154,7 +281,8 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     });
 
     it('filters by product, eol, family, country, continent, asn and status', async () => {
-      const one = async (filter: object) => (await store.census({ scanId, groupBy: [], asOf: '2024-01-01', filter }))[0];
+      const one = async (filter: object) =>
+        (await store.census({ scanId, groupBy: [], asOf: '2024-01-01', filter }))[0];
       assert.equal((await one({ product: ['Exchange Server 2016'] }))?.exchange, 2);
       assert.equal((await one({ eol: true }))?.exchange, 2);
       assert.equal((await one({ eol: false }))?.exchange, 4);
@@ -165,18 +293,37 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal((await one({ continent: ['NA'] }))?.suspect, 1);
       assert.equal((await one({ asn: [16276, 7018] }))?.hosts, 5);
       assert.equal((await one({ status: ['timeout'] }))?.hosts, 1);
-      const fam = await store.census({ scanId, groupBy: ['family'], asOf: '2024-01-01', filter: { family: ['ProxyShell'] } });
-      assert.deepEqual(fam.map((r) => r.group.family), ['ProxyShell']);
+      const fam = await store.census({
+        scanId,
+        groupBy: ['family'],
+        asOf: '2024-01-01',
+        filter: { family: ['ProxyShell'] },
+      });
+      assert.deepEqual(
+        fam.map((r) => r.group.family),
+        ['ProxyShell'],
+      );
     });
 
     it('replaces a re-written (scan, ip, port): no duplicates, census follows', async () => {
       const id = await store.createScan(meta());
       await store.addHosts(id, fleet().slice(0, 3));
       await store.finishScan(id, 'interrupted');
-      assert.deepEqual(await store.doneTargets(id), new Set(['192.0.2.1:443', '192.0.2.2:443', '192.0.2.3:443']));
+      assert.deepEqual(
+        await store.doneTargets(id),
+        new Set(['192.0.2.1:443', '192.0.2.2:443', '192.0.2.3:443']),
+      );
       // A resume writes everything again, with one host now patched.
       const again = fleet();
-      again[0] = { record: makeRecord({ ip: '192.0.2.1', country: 'DE', continent: 'EU', product: 'Exchange Server 2019', eolDate: null }) };
+      again[0] = {
+        record: makeRecord({
+          ip: '192.0.2.1',
+          country: 'DE',
+          continent: 'EU',
+          product: 'Exchange Server 2019',
+          eolDate: null,
+        }),
+      };
       await store.addHosts(id, again);
       const info = await store.getScan(id);
       assert.deepEqual(info?.counts, { hosts: 10, exchange: 6, suspect: 1 });
@@ -184,8 +331,15 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal(all?.vulnerable.ProxyLogon, 1);
       assert.equal(all?.eol, 1);
       // every target reads back as its last write (old and new targets mixed in one INSERT)
-      const last = new Map(again.map((h) => [`${h.record.ip}:${h.record.port}`, JSON.parse(JSON.stringify(h)) as StoredHost]));
-      for await (const h of store.iterateHosts(id)) assert.deepEqual(JSON.parse(JSON.stringify(h)), last.get(`${h.record.ip}:${h.record.port}`), h.record.ip);
+      const last = new Map(
+        again.map((h) => [`${h.record.ip}:${h.record.port}`, JSON.parse(JSON.stringify(h)) as StoredHost]),
+      );
+      for await (const h of store.iterateHosts(id))
+        assert.deepEqual(
+          JSON.parse(JSON.stringify(h)),
+          last.get(`${h.record.ip}:${h.record.port}`),
+          h.record.ip,
+        );
       let n = 0;
       for await (const h of store.iterateHosts(id, { country: ['DE'] })) {
         n += 1;
@@ -197,7 +351,10 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     it('keeps the last write when a batch names one target twice', async () => {
       const id = await store.createScan(meta());
       const first = { record: makeRecord({ ip: '192.0.2.50', kind: 'not-exchange' }) };
-      const second = { record: makeRecord({ ip: '192.0.2.50', country: 'NL', continent: 'EU' }), observation: makeObservation('192.0.2.50') };
+      const second = {
+        record: makeRecord({ ip: '192.0.2.50', country: 'NL', continent: 'EU' }),
+        observation: makeObservation('192.0.2.50'),
+      };
       await store.addHosts(id, [first, ...fleet().slice(0, 3), second]);
       assert.deepEqual((await store.getScan(id))?.counts, { hosts: 4, exchange: 4, suspect: 0 });
       const got: StoredHost[] = [];
@@ -219,13 +376,23 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     it('keeps a verdict and a CVE family a rolled-back batch stored out of later batches: they store them again', async () => {
       const id = await store.createScan(meta());
       // one classification object shared by hosts, as a judge hands out; new to the store, with a new family
-      const first = makeRecord({ ip: '192.0.2.61', product: 'Exchange Server 2019', release: 'Exchange Server 2019 CU12 (rolled back)', vulns: [['RolledBackFamily', 'vulnerable']] });
+      const first = makeRecord({
+        ip: '192.0.2.61',
+        product: 'Exchange Server 2019',
+        release: 'Exchange Server 2019 CU12 (rolled back)',
+        vulns: [['RolledBackFamily', 'vulnerable']],
+      });
       // the bad record comes after the first INSERT of rich rows (32 on SQLite, 200 on PostgreSQL), which stored the verdict
-      const filler = Array.from({ length: 205 }, (_, i) => ({ record: makeRecord({ ip: `198.18.${i >> 8}.${i & 255}` }) }));
+      const filler = Array.from({ length: 205 }, (_, i) => ({
+        record: makeRecord({ ip: `198.18.${i >> 8}.${i & 255}` }),
+      }));
       const bad = { ...makeRecord({ ip: '192.0.2.62' }), ip: null as unknown as string };
       await assert.rejects(store.addHosts(id, [{ record: first }, ...filler, { record: bad }]));
       // a new verdict first: SQLite gives it the id the rolled-back one had
-      const other = makeRecord({ ip: '192.0.2.64', release: 'Exchange Server 2019 CU13 (after the rollback)' });
+      const other = makeRecord({
+        ip: '192.0.2.64',
+        release: 'Exchange Server 2019 CU13 (after the rollback)',
+      });
       await store.addHosts(id, [{ record: other }]);
       const again = { ...makeRecord({ ip: '192.0.2.63' }), classification: first.classification };
       await store.addHosts(id, [{ record: again }]);
@@ -235,13 +402,21 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.deepEqual(got.get('192.0.2.63')?.record.classification, first.classification);
       assert.deepEqual(got.get('192.0.2.64')?.record.classification, other.classification);
       const byFamily = await store.census({ scanId: id, groupBy: ['family'], asOf: '2025-01-01' });
-      assert.equal(byFamily.find((r) => r.group.family === 'RolledBackFamily')?.vulnerable.RolledBackFamily, 1);
-      assert.equal((await store.census({ scanId: id, groupBy: [], asOf: '2025-01-01' }))[0]?.vulnerable.RolledBackFamily, 1);
+      assert.equal(
+        byFamily.find((r) => r.group.family === 'RolledBackFamily')?.vulnerable.RolledBackFamily,
+        1,
+      );
+      assert.equal(
+        (await store.census({ scanId: id, groupBy: [], asOf: '2025-01-01' }))[0]?.vulnerable.RolledBackFamily,
+        1,
+      );
     });
 
     it('answers a census alongside a batch that fails and rolls back, whatever their interleaving', async () => {
       const id = await store.createScan(meta());
-      await store.addHosts(id, [{ record: makeRecord({ ip: '192.0.2.1', vulns: [['ProxyLogon', 'vulnerable']] }) }]);
+      await store.addHosts(id, [
+        { record: makeRecord({ ip: '192.0.2.1', vulns: [['ProxyLogon', 'vulnerable']] }) },
+      ]);
       await store.finishScan(id, 'complete');
       const other = await store.createScan(meta());
       const bad = { record: { ...makeRecord({ ip: '192.0.2.9' }), ip: null as unknown as string } };
@@ -256,12 +431,24 @@ export function storeConformance(label: string, factory: StoreFactory): void {
           })();
           const failing = (async () => {
             if (censusFirst) await ticks(d);
-            return store.addHosts(other, [{ record: makeRecord({ ip: '192.0.2.2', vulns: [['ProxyShell', 'likely']] }) }, bad]);
+            return store.addHosts(other, [
+              { record: makeRecord({ ip: '192.0.2.2', vulns: [['ProxyShell', 'likely']] }) },
+              bad,
+            ]);
           })();
           const [rows, write] = await Promise.allSettled([census, failing]);
           assert.equal(write.status, 'rejected');
-          assert.equal(rows.status, 'fulfilled', `census failed (d=${d}): ${rows.status === 'rejected' ? String(rows.reason) : ''}`);
-          if (rows.status === 'fulfilled') assert.equal(rows.value.find((r) => r.group.family === 'ProxyLogon')?.vulnerable.ProxyLogon, 1, `d=${d} ${censusFirst ? 'census first' : 'write first'}`);
+          assert.equal(
+            rows.status,
+            'fulfilled',
+            `census failed (d=${d}): ${rows.status === 'rejected' ? String(rows.reason) : ''}`,
+          );
+          if (rows.status === 'fulfilled')
+            assert.equal(
+              rows.value.find((r) => r.group.family === 'ProxyLogon')?.vulnerable.ProxyLogon,
+              1,
+              `d=${d} ${censusFirst ? 'census first' : 'write first'}`,
+            );
         }
       }
     });
@@ -276,7 +463,8 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     it('streams many hosts in pages and tolerates writes while streaming', async () => {
       const id = await store.createScan(meta());
       const hosts: StoredHost[] = [];
-      for (let i = 0; i < 1234; i++) hosts.push({ record: makeRecord({ ip: `10.0.${i >> 8}.${i & 255}`, port: i % 2 ? 443 : 80 }) });
+      for (let i = 0; i < 1234; i++)
+        hosts.push({ record: makeRecord({ ip: `10.0.${i >> 8}.${i & 255}`, port: i % 2 ? 443 : 80 }) });
       await store.addHosts(id, hosts);
       let n = 0;
       let prev = '';
@@ -286,7 +474,8 @@ export function storeConformance(label: string, factory: StoreFactory): void {
         prev = key;
         n += 1;
         // Re-judging in place while streaming, as reclassify does.
-        if (n % 400 === 0) await store.addHosts(id, [{ record: { ...h.record, status: 'not-exchange', isExchange: false } }]);
+        if (n % 400 === 0)
+          await store.addHosts(id, [{ record: { ...h.record, status: 'not-exchange', isExchange: false } }]);
       }
       assert.equal(n, 1234);
       assert.equal((await store.getScan(id))?.counts.exchange, 1234 - 3);
@@ -302,7 +491,14 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       await store.finishScan(b, 'complete');
       const c = await store.createScan(meta({ series, startedAt: '2024-02-01T00:00:00Z' }));
       await store.addHosts(c, fleet().slice(4));
-      assert.deepEqual((await store.listScans()).filter((x) => x.series === series).map((x) => [x.id, x.counts.exchange]), [[a, 6], [b, 4], [c, 2]]);
+      assert.deepEqual(
+        (await store.listScans()).filter((x) => x.series === series).map((x) => [x.id, x.counts.exchange]),
+        [
+          [a, 6],
+          [b, 4],
+          [c, 2],
+        ],
+      );
       assert.equal((await store.latestScan(series))?.id, c);
       assert.ok((await store.families()).includes('ProxyLogon'));
     });
@@ -311,11 +507,32 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       const id = await store.createScan(meta());
       const batch = store.newBatch();
       for (const h of fleet()) batch.add(h);
-      batch.addPlain({ source: 'shodan', country: 'DE', continent: 'EU', asn: 3320, asnOrg: 'Deutsche Telekom AG', n: 40 });
-      batch.addPlain({ source: 'shodan', country: 'BR', continent: 'SA', asn: 28573, asnOrg: 'Claro S.A.', n: 7 });
+      batch.addPlain({
+        source: 'shodan',
+        country: 'DE',
+        continent: 'EU',
+        asn: 3320,
+        asnOrg: 'Deutsche Telekom AG',
+        n: 40,
+      });
+      batch.addPlain({
+        source: 'shodan',
+        country: 'BR',
+        continent: 'SA',
+        asn: 28573,
+        asnOrg: 'Claro S.A.',
+        n: 7,
+      });
       await store.addBatch(id, batch);
       const more = store.newBatch(); // a batch of counts alone
-      more.addPlain({ source: 'shodan', country: 'DE', continent: 'EU', asn: 3320, asnOrg: 'Deutsche Telekom AG', n: 2 });
+      more.addPlain({
+        source: 'shodan',
+        country: 'DE',
+        continent: 'EU',
+        asn: 3320,
+        asnOrg: 'Deutsche Telekom AG',
+        n: 2,
+      });
       await store.addBatch(id, more);
       // before finishScan (straight from the tables), then after (from the cubes)
       assert.deepEqual((await store.getScan(id))?.counts, { hosts: 10 + 49, exchange: 6, suspect: 1 });
@@ -327,14 +544,35 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal(all?.vulnerable.ProxyLogon, 2);
       const status = await store.census({ scanId: id, groupBy: ['status'], asOf: '2024-01-01' });
       assert.equal(byGroup(status, 'status', 'not-exchange')?.hosts, 1 + 49);
-      const country = await store.census({ scanId: id, groupBy: ['continent', 'country'], asOf: '2024-01-01' });
-      assert.deepEqual([byGroup(country, 'country', 'DE')?.hosts, byGroup(country, 'country', 'DE')?.exchange, byGroup(country, 'country', 'BR')?.hosts], [44, 2, 7]);
+      const country = await store.census({
+        scanId: id,
+        groupBy: ['continent', 'country'],
+        asOf: '2024-01-01',
+      });
+      assert.deepEqual(
+        [
+          byGroup(country, 'country', 'DE')?.hosts,
+          byGroup(country, 'country', 'DE')?.exchange,
+          byGroup(country, 'country', 'BR')?.hosts,
+        ],
+        [44, 2, 7],
+      );
       const asn = await store.census({ scanId: id, groupBy: ['asn'], asOf: '2024-01-01' });
-      assert.deepEqual([byGroup(asn, 'asn', 28573)?.hosts, byGroup(asn, 'asn', 28573)?.asnOrg, byGroup(asn, 'asn', 3320)?.hosts], [7, 'Claro S.A.', 44]);
+      assert.deepEqual(
+        [
+          byGroup(asn, 'asn', 28573)?.hosts,
+          byGroup(asn, 'asn', 28573)?.asnOrg,
+          byGroup(asn, 'asn', 3320)?.hosts,
+        ],
+        [7, 'Claro S.A.', 44],
+      );
       // no cube has country and ASN together: the host table and the counts answer it
       const both = await store.census({ scanId: id, groupBy: ['country', 'asn'], asOf: '2024-01-01' });
       assert.equal(both.find((r) => r.group.country === 'BR' && r.group.asn === 28573)?.hosts, 7);
-      assert.equal(both.reduce((t, r) => t + r.hosts, 0), 59);
+      assert.equal(
+        both.reduce((t, r) => t + r.hosts, 0),
+        59,
+      );
       let listed = 0;
       for await (const _ of store.iterateHosts(id)) listed++;
       assert.equal(listed, 10, 'counted records are not listed');
@@ -346,8 +584,14 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     it('stores an observation given as JSON text or bytes and reads it back as the object', async () => {
       const id = await store.createScan(meta());
       const [a, b] = fleet();
-      const asText = { record: { ...a!.record, ip: '192.0.2.201' }, observationJson: JSON.stringify(a!.observation) };
-      const asBytes = { record: { ...b!.record, ip: '192.0.2.202' }, observationJson: new TextEncoder().encode(JSON.stringify(b!.observation)) };
+      const asText = {
+        record: { ...a!.record, ip: '192.0.2.201' },
+        observationJson: JSON.stringify(a!.observation),
+      };
+      const asBytes = {
+        record: { ...b!.record, ip: '192.0.2.202' },
+        observationJson: new TextEncoder().encode(JSON.stringify(b!.observation)),
+      };
       await store.addHosts(id, [asText, asBytes]);
       const got = new Map<string, StoredHost>();
       for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
@@ -358,15 +602,28 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     it('stores a source line given as text or bytes and reads it back as text with its reader', async () => {
       const id = await store.createScan(meta());
       const [a, b] = fleet();
-      const text = '{"ip_str": "192.0.2.203", "port": 443, "data": "HTTP/1.1 200 OK\\r\\nX-OWA-Version: 15.1.2507.6\\r\\n", "note": "caf\u00e9 \u2713"}';
-      const asText = { record: { ...a!.record, ip: '192.0.2.203' }, observationLine: { reader: 'shodan', text } };
-      const asBytes = { record: { ...b!.record, ip: '192.0.2.204' }, observationLine: { reader: 'masscan/list', text: new TextEncoder().encode('open tcp 443 192.0.2.204 1700000000') } };
+      const text =
+        '{"ip_str": "192.0.2.203", "port": 443, "data": "HTTP/1.1 200 OK\\r\\nX-OWA-Version: 15.1.2507.6\\r\\n", "note": "caf\u00e9 \u2713"}';
+      const asText = {
+        record: { ...a!.record, ip: '192.0.2.203' },
+        observationLine: { reader: 'shodan', text },
+      };
+      const asBytes = {
+        record: { ...b!.record, ip: '192.0.2.204' },
+        observationLine: {
+          reader: 'masscan/list',
+          text: new TextEncoder().encode('open tcp 443 192.0.2.204 1700000000'),
+        },
+      };
       await store.addHosts(id, [asText, asBytes]);
       const got = new Map<string, StoredHost>();
       for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
       assert.deepEqual(got.get('192.0.2.203')?.observationLine, { reader: 'shodan', text });
       assert.equal(got.get('192.0.2.203')?.observation, undefined);
-      assert.deepEqual(got.get('192.0.2.204')?.observationLine, { reader: 'masscan/list', text: 'open tcp 443 192.0.2.204 1700000000' });
+      assert.deepEqual(got.get('192.0.2.204')?.observationLine, {
+        reader: 'masscan/list',
+        text: 'open tcp 443 192.0.2.204 1700000000',
+      });
       // written again as an observation, the line is gone
       await store.addHosts(id, [{ record: asText.record, observation: a!.observation! }]);
       for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);

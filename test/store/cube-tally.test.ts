@@ -20,7 +20,10 @@ const TABLES = ['census_summary', 'census_geo', 'census_family_mask', 'census_as
 function dumpCubes(path: string, scanId: number): Record<string, string[]> {
   const db = new Database(path, { readonly: true });
   const out: Record<string, string[]> = {};
-  for (const t of TABLES) out[t] = (db.prepare(`SELECT * FROM ${t} WHERE scan_id = ?`).all(scanId) as object[]).map((r) => JSON.stringify(r)).sort();
+  for (const t of TABLES)
+    out[t] = (db.prepare(`SELECT * FROM ${t} WHERE scan_id = ?`).all(scanId) as object[])
+      .map((r) => JSON.stringify(r))
+      .sort();
   db.close();
   return out;
 }
@@ -34,7 +37,9 @@ async function rebuildFromTable(path: string, scanId: number): Promise<void> {
   // census (not getScan, which reads counts without rebuilding) rebuilds stale cubes
   await store.census({ scanId, groupBy: [], asOf: '2024-01-01' });
   const db2 = new Database(path, { readonly: true });
-  const fresh = db2.prepare('SELECT summary_version = data_version AS ok FROM scans WHERE id = ?').get(scanId) as { ok: number };
+  const fresh = db2
+    .prepare('SELECT summary_version = data_version AS ok FROM scans WHERE id = ?')
+    .get(scanId) as { ok: number };
   db2.close();
   assert.equal(fresh.ok, 1, 'the cubes were rebuilt');
   await store.close();
@@ -44,7 +49,13 @@ const fleet = (): StoredHost[] => [
   ...randomFleet(400, 11).map((record) => ({ record })),
   ...plainRecords().map((record) => ({ record })),
   // same network, two organisation names: the cube keeps the greater, as MAX does
-  ...['Zeta Net', 'Äpfel Netz', '\u{1D400} Net', '\uFFE6 Net', 'Alpha Net'].map((org, i) => ({ record: { ...(plainRecords()[0] as StoredHost['record']), ip: `198.18.0.${i}`, asn: { number: 65000, org, source: 'source' } } })),
+  ...['Zeta Net', 'Äpfel Netz', '\u{1D400} Net', '\uFFE6 Net', 'Alpha Net'].map((org, i) => ({
+    record: {
+      ...(plainRecords()[0] as StoredHost['record']),
+      ip: `198.18.0.${i}`,
+      asn: { number: 65000, org, source: 'source' },
+    },
+  })),
 ];
 
 /** Counted records (ingest's plain counts), some in cells host rows also fill. */
@@ -72,13 +83,30 @@ describe('census cubes counted while writing', () => {
     for (let i = 0; i < hosts.length; i += 97) await store.addHosts(id, hosts.slice(i, i + 97));
     // Targets written again with other values (a resume, a file naming a target twice): the
     // replaced rows leave their cells, on the plain and on the JSON path, in mixed batches.
-    const again = randomFleet(400, 12).map((record, i) => ({ record: { ...record, ip: hosts[i * 3]?.record.ip ?? record.ip } }));
+    const again = randomFleet(400, 12).map((record, i) => ({
+      record: { ...record, ip: hosts[i * 3]?.record.ip ?? record.ip },
+    }));
     await store.addHosts(id, again.slice(0, 60));
-    await store.addHosts(id, [...plainRecords().map((record) => ({ record: { ...record, ip: hosts[5]?.record.ip ?? '' } })), ...again.slice(60, 130)]);
+    await store.addHosts(id, [
+      ...plainRecords().map((record) => ({ record: { ...record, ip: hosts[5]?.record.ip ?? '' } })),
+      ...again.slice(60, 130),
+    ]);
     // Plain records in full multi-row chunks, new and stored targets interleaved.
-    const plainAt = (i: number, country: string): StoredHost => ({ record: { ...(plainRecords()[0] as StoredHost['record']), ip: `10.77.${i >> 8}.${i & 255}`, geo: { country, source: 'source' } } });
-    await store.addHosts(id, Array.from({ length: 150 }, (_, i) => plainAt(i * 2, 'DE')));
-    await store.addHosts(id, Array.from({ length: 150 }, (_, i) => plainAt(i, i % 2 === 0 ? 'FR' : 'DE')));
+    const plainAt = (i: number, country: string): StoredHost => ({
+      record: {
+        ...(plainRecords()[0] as StoredHost['record']),
+        ip: `10.77.${i >> 8}.${i & 255}`,
+        geo: { country, source: 'source' },
+      },
+    });
+    await store.addHosts(
+      id,
+      Array.from({ length: 150 }, (_, i) => plainAt(i * 2, 'DE')),
+    );
+    await store.addHosts(
+      id,
+      Array.from({ length: 150 }, (_, i) => plainAt(i, i % 2 === 0 ? 'FR' : 'DE')),
+    );
     await addWithCounts(store, id, []);
     await store.finishScan(id, 'complete');
     await store.close();
@@ -92,11 +120,18 @@ describe('census cubes counted while writing', () => {
     const path = join(dir, 'thread.db');
     const store = await openStore(path);
     const id = await store.createScan(meta());
-    const plainAt = (i: number): StoredHost => ({ record: { ...(plainRecords()[i % plainRecords().length] as StoredHost['record']), ip: `10.88.${i >> 8}.${i & 255}` } });
+    const plainAt = (i: number): StoredHost => ({
+      record: {
+        ...(plainRecords()[i % plainRecords().length] as StoredHost['record']),
+        ip: `10.88.${i >> 8}.${i & 255}`,
+      },
+    });
     const first = [...fleet(), ...Array.from({ length: 900 }, (_, i) => plainAt(i))];
     await store.addHosts(id, first);
     // Rewrites of plain and JSON rows from the first batch, and new targets.
-    const again = randomFleet(400, 13).map((record, i) => ({ record: { ...record, ip: first[i * 2]?.record.ip ?? record.ip } }));
+    const again = randomFleet(400, 13).map((record, i) => ({
+      record: { ...record, ip: first[i * 2]?.record.ip ?? record.ip },
+    }));
     await addWithCounts(store, id, [...again, ...Array.from({ length: 700 }, (_, i) => plainAt(i + 600))]);
     await store.finishScan(id, 'complete');
     await store.close();
@@ -107,7 +142,10 @@ describe('census cubes counted while writing', () => {
     // Proof the thread's tally answered: a row removed behind the store's back is still counted.
     const again2 = await openStore(path);
     const proof = await again2.createScan(meta());
-    await again2.addHosts(proof, Array.from({ length: 1000 }, (_, i) => plainAt(i)));
+    await again2.addHosts(
+      proof,
+      Array.from({ length: 1000 }, (_, i) => plainAt(i)),
+    );
     const raw = new Database(path);
     raw.prepare('DELETE FROM hosts WHERE scan_id = ? AND ip = ?').run(proof, plainAt(0).record.ip);
     raw.close();
@@ -116,7 +154,7 @@ describe('census cubes counted while writing', () => {
     await again2.close();
   });
 
-  it('are used when every write was this store\'s, also after replacing writes, and not after a foreign one', async () => {
+  it("are used when every write was this store's, also after replacing writes, and not after a foreign one", async () => {
     const path = join(dir, 'fallback.db');
     const store = await openStore(path);
     const hosts = fleet().slice(0, 50);

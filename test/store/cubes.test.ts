@@ -20,14 +20,21 @@ describe('pickCube', () => {
 
   it('needs masks for family grouping and filters', () => {
     assert.equal(table(['family'], undefined), 'census_family_mask');
-    assert.equal(table([], { family: ['ProxyShell'], product: ['Exchange Server 2013'] }), 'census_family_mask');
+    assert.equal(
+      table([], { family: ['ProxyShell'], product: ['Exchange Server 2013'] }),
+      'census_family_mask',
+    );
     assert.equal(table(['family', 'country'], undefined), 'census_summary');
   });
 
   it('falls back to the host table when no cube has every column', () => {
     assert.equal(table(['asn', 'country'], undefined), HOSTS.table);
     assert.equal(table(['release'], { asn: [1] }), HOSTS.table);
-    assert.match(HOSTS.table, /FROM hosts\b[\s\S]*UNION ALL[\s\S]*FROM plain_counts/, 'host rows and counted records');
+    assert.match(
+      HOSTS.table,
+      /FROM hosts\b[\s\S]*UNION ALL[\s\S]*FROM plain_counts/,
+      'host rows and counted records',
+    );
   });
 
   it('the equivalence matrix reaches every cube', () => {

@@ -15,16 +15,35 @@ const plain = (ip: string, port = 443, city = 'x'): StoredHost => {
 };
 const rich = (ip: string, port = 443): StoredHost => ({ record: makeRecord({ ip, port }) });
 const W = PLAIN_COLUMNS.length;
-const rowsOf = (chunks: unknown[][]): string[] => chunks.flatMap((c) => Array.from({ length: c.length / W }, (_, i) => `${String(c[i * W])}:${String(c[i * W + 1])}:${String(c[i * W + PLAIN_COLUMNS.indexOf('geo_city')])}`));
+const rowsOf = (chunks: unknown[][]): string[] =>
+  chunks.flatMap((c) =>
+    Array.from(
+      { length: c.length / W },
+      (_, i) =>
+        `${String(c[i * W])}:${String(c[i * W + 1])}:${String(c[i * W + PLAIN_COLUMNS.indexOf('geo_city')])}`,
+    ),
+  );
 
 describe('EncodedBatch', () => {
   it('keeps the last record of a repeated target, across plain and JSON records', () => {
     const b = new EncodedBatch();
-    for (const h of [plain('10.0.0.2'), rich('10.0.0.1'), rich('10.0.0.2'), plain('10.0.0.1', 443, 'late'), plain('10.0.0.1', 80), plain('10.0.0.3'), plain('10.0.0.3', 443, 'again')]) b.add(h);
+    for (const h of [
+      plain('10.0.0.2'),
+      rich('10.0.0.1'),
+      rich('10.0.0.2'),
+      plain('10.0.0.1', 443, 'late'),
+      plain('10.0.0.1', 80),
+      plain('10.0.0.3'),
+      plain('10.0.0.3', 443, 'again'),
+    ])
+      b.add(h);
     assert.equal(b.size, 7);
     const s = b.split('sqlite');
     assert.deepEqual(rowsOf(s.plain), ['10.0.0.1:80:x', '10.0.0.1:443:late', '10.0.0.3:443:again']);
-    assert.deepEqual(s.rich.map((h) => `${h.record.ip}:${h.record.port}`), ['10.0.0.2:443']);
+    assert.deepEqual(
+      s.rich.map((h) => `${h.record.ip}:${h.record.port}`),
+      ['10.0.0.2:443'],
+    );
   });
 
   it('sorts plain rows by target and cuts them into full chunks and halving tails', () => {
@@ -32,8 +51,14 @@ describe('EncodedBatch', () => {
     const ips = Array.from({ length: 100 }, (_, i) => `10.1.${(i * 37) % 100}.1`);
     for (const ip of ips) b.add(plain(ip));
     const s = b.split('sqlite');
-    assert.deepEqual(s.plain.map((c) => c.length / W), [64, 32, 4]);
-    assert.deepEqual(rowsOf(s.plain).map((r) => r.split(':')[0]), [...ips].sort());
+    assert.deepEqual(
+      s.plain.map((c) => c.length / W),
+      [64, 32, 4],
+    );
+    assert.deepEqual(
+      rowsOf(s.plain).map((r) => r.split(':')[0]),
+      [...ips].sort(),
+    );
     assert.deepEqual(new EncodedBatch().split('postgres'), { plain: [], rich: [], counts: [] });
   });
 
@@ -45,6 +70,19 @@ describe('EncodedBatch', () => {
     b.addPlain({ source: 'shodan', country: 'FR', continent: 'EU', asn: null, asnOrg: null, n: 0 });
     assert.equal(b.counted, 6);
     assert.equal(b.size, 0, 'counts are not records of the batch');
-    assert.deepEqual(b.split('sqlite').counts, ['shodan', 'EU', 'DE', 3320, 'DTAG', 5, 'shodan', 'EU', 'FR', null, null, 1]);
+    assert.deepEqual(b.split('sqlite').counts, [
+      'shodan',
+      'EU',
+      'DE',
+      3320,
+      'DTAG',
+      5,
+      'shodan',
+      'EU',
+      'FR',
+      null,
+      null,
+      1,
+    ]);
   });
 });

@@ -21,7 +21,8 @@ let inserts = 0;
 /** The real driver, except that once armed its second INSERT into hosts kills the process. */
 function killingDriver(inner: SqlDriver): SqlDriver {
   const after = (sql: string): void => {
-    if (armed && /^\s*INSERT (?:OR IGNORE )?INTO hosts\b/.test(sql) && ++inserts === 2) process.kill(process.pid, 'SIGKILL');
+    if (armed && /^\s*INSERT (?:OR IGNORE )?INTO hosts\b/.test(sql) && ++inserts === 2)
+      process.kill(process.pid, 'SIGKILL');
   };
   return {
     dialect: inner.dialect,
@@ -42,19 +43,36 @@ function killingDriver(inner: SqlDriver): SqlDriver {
 }
 
 const store = threaded ? await openStore(path) : await SqlStore.open(killingDriver(openSqliteDriver(path)));
-const id = await store.createScan({ name, kind: 'scan', source: 'probe', series: 'crash', startedAt: '2025-11-20T00:00:00Z', inputs: [], options: {} });
+const id = await store.createScan({
+  name,
+  kind: 'scan',
+  source: 'probe',
+  series: 'crash',
+  startedAt: '2025-11-20T00:00:00Z',
+  inputs: [],
+  options: {},
+});
 const host = (i: number): StoredHost => ({ record: makeRecord({ ip: `10.9.${i >> 8}.${i & 255}` }) }); // i < 65,536: distinct
-await store.addHosts(id, Array.from({ length: size }, (_, i) => host(i)));
+await store.addHosts(
+  id,
+  Array.from({ length: size }, (_, i) => host(i)),
+);
 if (!threaded) {
   armed = true;
-  await store.addHosts(id, Array.from({ length: size }, (_, i) => host(size + i)));
+  await store.addHosts(
+    id,
+    Array.from({ length: size }, (_, i) => host(size + i)),
+  );
 } else {
   const wal = `${path}-wal`;
   const before = statSync(wal).size;
   const watch = setInterval(() => {
     if (statSync(wal).size > before) process.kill(process.pid, 'SIGKILL');
   }, 1);
-  await store.addHosts(id, Array.from({ length: 60_000 }, (_, i) => host(size + i)));
+  await store.addHosts(
+    id,
+    Array.from({ length: 60_000 }, (_, i) => host(size + i)),
+  );
   clearInterval(watch);
 }
 // not reached: the batch above was to be cut short

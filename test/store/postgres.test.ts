@@ -10,7 +10,11 @@ import { roundTrip } from './round-trip.js';
 const url = process.env.EXCENSUS_TEST_PG;
 if (!url) {
   describe('Store conformance: postgres', () => {
-    it('skipped: set EXCENSUS_TEST_PG=postgres://postgres@127.0.0.1:5432/test to run it', { skip: 'EXCENSUS_TEST_PG is not set' }, () => {});
+    it(
+      'skipped: set EXCENSUS_TEST_PG=postgres://postgres@127.0.0.1:5432/test to run it',
+      { skip: 'EXCENSUS_TEST_PG is not set' },
+      () => {},
+    );
   });
 } else {
   const schema = `excensus_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

@@ -10,9 +10,21 @@ import { makeObservation, makeRecord } from './records.js';
 
 async function seeded(): Promise<{ store: Store; id: number }> {
   const store = await openStore(':memory:');
-  const id = await store.createScan({ name: 'r', kind: 'scan', source: 'probe', series: 'r', startedAt: '2025-01-01T00:00:00Z', inputs: [], options: {} });
+  const id = await store.createScan({
+    name: 'r',
+    kind: 'scan',
+    source: 'probe',
+    series: 'r',
+    startedAt: '2025-01-01T00:00:00Z',
+    inputs: [],
+    options: {},
+  });
   const hosts: StoredHost[] = [];
-  for (let i = 0; i < 50; i++) hosts.push({ record: makeRecord({ ip: `192.0.2.${i + 1}` }), observation: makeObservation(`192.0.2.${i + 1}`) });
+  for (let i = 0; i < 50; i++)
+    hosts.push({
+      record: makeRecord({ ip: `192.0.2.${i + 1}` }),
+      observation: makeObservation(`192.0.2.${i + 1}`),
+    });
   await store.addHosts(id, hosts);
   return { store, id };
 }
@@ -40,7 +52,10 @@ function slowed(store: Store, ms: number, fail: Set<number>, log: string[]): Sto
 
 const rejudge = (log: string[]) => (obs: Observation) => {
   log.push('judge');
-  return { ...makeRecord({ ip: obs.ip, release: 'Exchange Server 2016 CU23 (re-judged)' }), source: obs.source };
+  return {
+    ...makeRecord({ ip: obs.ip, release: 'Exchange Server 2016 CU23 (re-judged)' }),
+    source: obs.source,
+  };
 };
 
 test('judges the next batch while the previous one is written, and writes every change', async () => {
@@ -53,7 +68,8 @@ test('judges the next batch while the previous one is written, and writes every 
     const start = log.indexOf('write 1 start');
     assert.ok(log.slice(start, log.indexOf('write 1 done')).includes('judge'), log.join(', '));
     assert.equal(log.filter((l) => l.endsWith('done')).length, 5);
-    for await (const h of store.iterateHosts(id)) assert.equal(h.record.classification?.release, 'Exchange Server 2016 CU23 (re-judged)');
+    for await (const h of store.iterateHosts(id))
+      assert.equal(h.record.classification?.release, 'Exchange Server 2016 CU23 (re-judged)');
   } finally {
     await store.close();
   }
@@ -64,8 +80,19 @@ test('a failed write fails the run, whether it is the last one or fails while th
     const { store, id } = await seeded();
     const log: string[] = [];
     try {
-      await assert.rejects(reclassifyScan(slowed(store, 20, new Set([failing]), log), id, rejudge(log), { batchSize: 10 }), new RegExp(`write ${failing} failed`));
-      assert.ok(!log.some((l) => /write \d+ start/.test(l) && !log.includes(l.replace('start', 'done')) && !log.includes(l.replace('start', 'failed'))), `no write left running: ${log.join(', ')}`);
+      await assert.rejects(
+        reclassifyScan(slowed(store, 20, new Set([failing]), log), id, rejudge(log), { batchSize: 10 }),
+        new RegExp(`write ${failing} failed`),
+      );
+      assert.ok(
+        !log.some(
+          (l) =>
+            /write \d+ start/.test(l) &&
+            !log.includes(l.replace('start', 'done')) &&
+            !log.includes(l.replace('start', 'failed')),
+        ),
+        `no write left running: ${log.join(', ')}`,
+      );
     } finally {
       await store.close();
     }
@@ -82,8 +109,16 @@ test('a judging error while a write runs waits for the write; a failed write is 
       return rejudge(log)(obs);
     };
     try {
-      await assert.rejects(reclassifyScan(slowed(store, 30, writeFails ? new Set([1]) : new Set(), log), id, judge, { batchSize: 10 }), writeFails ? /write 1 failed/ : /judge broke/);
-      assert.ok(log.includes(writeFails ? 'write 1 failed' : 'write 1 done'), `the write settled before the run failed: ${log.join(', ')}`);
+      await assert.rejects(
+        reclassifyScan(slowed(store, 30, writeFails ? new Set([1]) : new Set(), log), id, judge, {
+          batchSize: 10,
+        }),
+        writeFails ? /write 1 failed/ : /judge broke/,
+      );
+      assert.ok(
+        log.includes(writeFails ? 'write 1 failed' : 'write 1 done'),
+        `the write settled before the run failed: ${log.join(', ')}`,
+      );
     } finally {
       await store.close();
     }

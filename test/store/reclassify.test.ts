@@ -17,21 +17,50 @@ const dir = mkdtempSync(join(tmpdir(), 'excensus-reclassify-'));
 const db = join(dir, 'store.db');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const obs = (ip: string, http: Observation['http']): Observation => ({ ip, port: 443, timestamp: '2025-06-01T00:00:00Z', source: 'probe', status: 'ok', http });
+const obs = (ip: string, http: Observation['http']): Observation => ({
+  ip,
+  port: 443,
+  timestamp: '2025-06-01T00:00:00Z',
+  source: 'probe',
+  status: 'ok',
+  http,
+});
 // Exchange 2016 CU23 answering EWS with its version header (build from exchange-builds.csv).
-const exchangeObs = obs('192.0.2.10', [{ path: '/EWS/Exchange.asmx', status: 401, headers: [['X-OWA-Version', '15.1.2507.6'], ['X-FEServer', 'EXCH01']] }]);
-const nginxObs = obs('192.0.2.20', [{ path: '/', status: 200, headers: [['Server', 'nginx']], body: '<html>hi</html>' }]);
+const exchangeObs = obs('192.0.2.10', [
+  {
+    path: '/EWS/Exchange.asmx',
+    status: 401,
+    headers: [
+      ['X-OWA-Version', '15.1.2507.6'],
+      ['X-FEServer', 'EXCH01'],
+    ],
+  },
+]);
+const nginxObs = obs('192.0.2.20', [
+  { path: '/', status: 200, headers: [['Server', 'nginx']], body: '<html>hi</html>' },
+]);
 
 describe('excensus reclassify and scans', () => {
   before(async () => {
     const ctx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf: '2025-06-01' };
     const store = await openStore(db);
-    const id = await store.createScan({ name: 'june', kind: 'scan', source: 'probe', series: 'lab', startedAt: '2025-06-01T00:00:00Z', inputs: ['192.0.2.0/24'], options: {} });
+    const id = await store.createScan({
+      name: 'june',
+      kind: 'scan',
+      source: 'probe',
+      series: 'lab',
+      startedAt: '2025-06-01T00:00:00Z',
+      inputs: ['192.0.2.0/24'],
+      options: {},
+    });
     const geo = { country: 'DE', continent: 'EU', source: 'source' };
     const asn = { number: 3320, org: 'Deutsche Telekom AG', source: 'embedded' };
     const hosts: StoredHost[] = [
       // Judged by older rules that missed it: stored as not Exchange.
-      { record: { ...makeRecord({ ip: '192.0.2.10', kind: 'not-exchange' }), source: 'probe', geo, asn }, observation: exchangeObs },
+      {
+        record: { ...makeRecord({ ip: '192.0.2.10', kind: 'not-exchange' }), source: 'probe', geo, asn },
+        observation: exchangeObs,
+      },
       { record: { ...judgeObservation(nginxObs, ctx), geo }, observation: nginxObs },
       { record: makeRecord({ ip: '192.0.2.30', kind: 'timeout' }) },
     ];
@@ -43,7 +72,16 @@ describe('excensus reclassify and scans', () => {
   it('re-judges stored observations, keeps geo and network, skips hosts without one', async () => {
     const r = await runCli(['reclassify', '--db', db, '--as-of', '2025-11-01', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { scan_id: 1, scan: 'june', as_of: '2025-11-01', hosts: 3, rejudged: 2, changed: 1, skipped: 1, unreadable: 0 });
+    assert.deepEqual(JSON.parse(r.stdout), {
+      scan_id: 1,
+      scan: 'june',
+      as_of: '2025-11-01',
+      hosts: 3,
+      rejudged: 2,
+      changed: 1,
+      skipped: 1,
+      unreadable: 0,
+    });
     const store = await openStore(db);
     try {
       const [all] = await store.census({ scanId: 1, groupBy: [], asOf: '2025-11-01' });
@@ -64,20 +102,29 @@ describe('excensus reclassify and scans', () => {
     }
     const again = await runCli(['reclassify', '--db', db, '--scan', 'june', '--as-of', '2025-11-01']);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /june: 3 hosts, 2 re-judged as of 2025-11-01, 0 changed; 1 stored without an observation/);
+    assert.match(
+      again.stdout,
+      /june: 3 hosts, 2 re-judged as of 2025-11-01, 0 changed; 1 stored without an observation/,
+    );
   });
 
   it('lists scans with counts, as a table and as JSON Lines', async () => {
     const j = await runCli(['scans', '--db', db, '--json']);
     assert.equal(j.code, 0, j.stderr);
-    const [scan] = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [scan] = j.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(scan?.name, 'june');
     assert.equal(scan?.state, 'complete');
     assert.equal(scan?.hosts, 3);
     assert.deepEqual(scan?.inputs, ['192.0.2.0/24']);
     const t = await runCli(['scans', '--db', db]);
     assert.match(t.stdout, /^ID\s+NAME\s+KIND/);
-    assert.match(t.stdout, /\n\s*1\s+june\s+scan\s+probe\s+lab\s+2025-06-01 00:00\s+complete\s+3\s+\d+\s+0\n/);
+    assert.match(
+      t.stdout,
+      /\n\s*1\s+june\s+scan\s+probe\s+lab\s+2025-06-01 00:00\s+complete\s+3\s+\d+\s+0\n/,
+    );
   });
 
   it('reports a missing store or scan as a runtime error, not a new empty store', async () => {

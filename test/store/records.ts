@@ -36,7 +36,18 @@ export function makeRecord(s: RecordSpec): HostRecord {
       ...(classified ? { build, precision: 'full' as const } : {}),
       confidence: 'high',
       suspectReasons: kind === 'suspect' ? ['honeypot: contradicting versions'] : [],
-      signals: classified ? [{ rule: 'version-header', weight: 'definitive', where: 'header @ /EWS/Exchange.asmx', value: build, build, precision: 'full' }] : [],
+      signals: classified
+        ? [
+            {
+              rule: 'version-header',
+              weight: 'definitive',
+              where: 'header @ /EWS/Exchange.asmx',
+              value: build,
+              build,
+              precision: 'full',
+            },
+          ]
+        : [],
       serverNames: kind === 'exchange' ? ['EXCH01'] : [],
     },
     classification: classified
@@ -52,12 +63,23 @@ export function makeRecord(s: RecordSpec): HostRecord {
           eol: false,
           eolDate: s.eolDate === undefined ? '2025-10-14' : s.eolDate,
           daysPastEol: null,
-          vulns: (s.vulns ?? []).map(([family, status], i) => ({ cve: `CVE-2099-${1000 + i}`, family, status, fixedIn: '15.1.2507.17', kev: i === 0 })),
+          vulns: (s.vulns ?? []).map(([family, status], i) => ({
+            cve: `CVE-2099-${1000 + i}`,
+            family,
+            status,
+            fixedIn: '15.1.2507.17',
+            kev: i === 0,
+          })),
           recommendation: 'Upgrade to Exchange Server SE.',
         }
       : null,
   };
-  if (s.country || s.continent) rec.geo = { ...(s.country ? { country: s.country } : {}), ...(s.continent ? { continent: s.continent } : {}), source: 'embedded' };
+  if (s.country || s.continent)
+    rec.geo = {
+      ...(s.country ? { country: s.country } : {}),
+      ...(s.continent ? { continent: s.continent } : {}),
+      source: 'embedded',
+    };
   if (s.asn !== undefined) rec.asn = { number: s.asn, ...(s.org ? { org: s.org } : {}), source: 'embedded' };
   if (kind === 'timeout') rec.statusDetail = 'no answer in 5000 ms';
   return rec;
@@ -70,7 +92,16 @@ export function makeObservation(ip: string, port = 443): Observation {
     timestamp: '2025-11-20T10:00:00Z',
     source: 'shodan',
     status: 'ok',
-    http: [{ path: '/EWS/Exchange.asmx', status: 401, headers: [['X-OWA-Version', '15.1.2507.6'], ['X-FEServer', 'EXCH01']] }],
+    http: [
+      {
+        path: '/EWS/Exchange.asmx',
+        status: 401,
+        headers: [
+          ['X-OWA-Version', '15.1.2507.6'],
+          ['X-FEServer', 'EXCH01'],
+        ],
+      },
+    ],
     raw: { ip_str: ip, port },
   };
 }

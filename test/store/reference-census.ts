@@ -7,7 +7,11 @@ type Value = string | number | boolean | null;
 
 function openFamilies(r: HostRecord, status?: 'vulnerable' | 'likely'): Set<string> {
   if (!r.isExchange || !r.classification) return new Set();
-  return new Set(r.classification.vulns.filter((v) => (status ? v.status === status : v.status === 'vulnerable' || v.status === 'likely')).map((v) => v.family));
+  return new Set(
+    r.classification.vulns
+      .filter((v) => (status ? v.status === status : v.status === 'vulnerable' || v.status === 'likely'))
+      .map((v) => v.family),
+  );
 }
 
 function matches(r: HostRecord, f: CensusFilter, asOf: string): boolean {
@@ -27,18 +31,30 @@ function matches(r: HostRecord, f: CensusFilter, asOf: string): boolean {
 function keyValue(r: HostRecord, k: Exclude<GroupKey, 'family'>, asOf: string): Value {
   const c = r.classification;
   switch (k) {
-    case 'continent': return r.geo?.continent ?? null;
-    case 'country': return r.geo?.country ?? null;
-    case 'asn': return r.asn?.number ?? null;
-    case 'product': return c?.product ?? null;
-    case 'release': return c?.release ?? null;
-    case 'status': return r.status;
-    case 'eol': return c?.eolDate ? c.eolDate < asOf : null;
+    case 'continent':
+      return r.geo?.continent ?? null;
+    case 'country':
+      return r.geo?.country ?? null;
+    case 'asn':
+      return r.asn?.number ?? null;
+    case 'product':
+      return c?.product ?? null;
+    case 'release':
+      return c?.release ?? null;
+    case 'status':
+      return r.status;
+    case 'eol':
+      return c?.eolDate ? c.eolDate < asOf : null;
   }
 }
 
 /** Rows with zero family counts dropped, keyed by group, for order-free comparison. */
-export function referenceCensus(records: HostRecord[], groupBy: GroupKey[], asOf: string, filter: CensusFilter = {}): Map<string, CensusRow> {
+export function referenceCensus(
+  records: HostRecord[],
+  groupBy: GroupKey[],
+  asOf: string,
+  filter: CensusFilter = {},
+): Map<string, CensusRow> {
   const out = new Map<string, CensusRow>();
   for (const r of records) {
     if (!matches(r, filter, asOf)) continue;
@@ -49,7 +65,8 @@ export function referenceCensus(records: HostRecord[], groupBy: GroupKey[], asOf
       for (const k of groupBy) group[k] = k === 'family' ? fam : keyValue(r, k, asOf);
       const id = JSON.stringify(groupBy.map((k) => group[k]));
       let row = out.get(id);
-      if (!row) out.set(id, (row = { group, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} }));
+      if (!row)
+        out.set(id, (row = { group, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} }));
       const eolDate = r.classification?.eolDate ?? null;
       row.hosts += 1;
       if (r.isExchange) row.exchange += 1;
@@ -57,7 +74,8 @@ export function referenceCensus(records: HostRecord[], groupBy: GroupKey[], asOf
       if (r.isExchange && eolDate !== null && eolDate < asOf) row.eol += 1;
       for (const x of openFamilies(r, 'vulnerable')) row.vulnerable[x] = (row.vulnerable[x] ?? 0) + 1;
       for (const x of openFamilies(r, 'likely')) row.likely[x] = (row.likely[x] ?? 0) + 1;
-      if (groupBy.includes('asn') && r.asn?.org && (!row.asnOrg || r.asn.org > row.asnOrg)) row.asnOrg = r.asn.org;
+      if (groupBy.includes('asn') && r.asn?.org && (!row.asnOrg || r.asn.org > row.asnOrg))
+        row.asnOrg = r.asn.org;
       else if (groupBy.includes('asn') && row.asnOrg === undefined) row.asnOrg = null;
     }
   }
@@ -66,6 +84,12 @@ export function referenceCensus(records: HostRecord[], groupBy: GroupKey[], asOf
 
 /** A store's rows in the reference's form: keyed by group, zero family counts dropped. */
 export function normalise(rows: CensusRow[], groupBy: GroupKey[]): Map<string, CensusRow> {
-  const nonZero = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).filter(([, n]) => n !== 0));
-  return new Map(rows.map((r) => [JSON.stringify(groupBy.map((k) => r.group[k] ?? null)), { ...r, vulnerable: nonZero(r.vulnerable), likely: nonZero(r.likely) }]));
+  const nonZero = (m: Record<string, number>) =>
+    Object.fromEntries(Object.entries(m).filter(([, n]) => n !== 0));
+  return new Map(
+    rows.map((r) => [
+      JSON.stringify(groupBy.map((k) => r.group[k] ?? null)),
+      { ...r, vulnerable: nonZero(r.vulnerable), likely: nonZero(r.likely) },
+    ]),
+  );
 }

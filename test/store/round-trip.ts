@@ -19,12 +19,29 @@ import { generateShodanFile } from '../../bench/gen-shodan.js';
 import { makeObservation, makeRecord } from './records.js';
 import { meta, type StoreFactory } from './conformance.js';
 
-const viaJson = (r: HostRecord): HostRecord => hostRecordFromWire(JSON.parse(JSON.stringify(hostRecordToWire(r))) as Record<string, unknown>);
-const noEvidence = (): HostRecord['evidence'] => ({ exchange: 'no', confidence: 'low', suspectReasons: [], signals: [], serverNames: [] });
+const viaJson = (r: HostRecord): HostRecord =>
+  hostRecordFromWire(JSON.parse(JSON.stringify(hostRecordToWire(r))) as Record<string, unknown>);
+const noEvidence = (): HostRecord['evidence'] => ({
+  exchange: 'no',
+  confidence: 'low',
+  suspectReasons: [],
+  signals: [],
+  serverNames: [],
+});
 
 /** Plain records of every shape: optional fields present, absent and empty. */
 export function plainRecords(): HostRecord[] {
-  const base = (ip: string): HostRecord => ({ ip, port: 443, source: 'shodan', timestamp: '2025-11-20T10:00:00Z', status: 'not-exchange', isExchange: false, suspect: false, evidence: noEvidence(), classification: null });
+  const base = (ip: string): HostRecord => ({
+    ip,
+    port: 443,
+    source: 'shodan',
+    timestamp: '2025-11-20T10:00:00Z',
+    status: 'not-exchange',
+    isExchange: false,
+    suspect: false,
+    evidence: noEvidence(),
+    classification: null,
+  });
   const full = base('192.0.2.50');
   full.hostname = 'mail.example.net';
   full.geo = { country: 'DE', continent: 'EU', region: 'Hesse', city: 'Frankfurt am Main', source: 'source' };
@@ -34,9 +51,34 @@ export function plainRecords(): HostRecord[] {
   empties.hostname = '';
   empties.geo = { country: '', source: 'source' };
   empties.asn = { number: 0, org: '', source: 'source' };
-  const cityOnly = { ...base('192.0.2.53'), port: 8443, geo: { city: 'Lyon', source: 'source' }, asn: { number: 4294967295, source: 'user-db' } };
-  const refused: HostRecord = { ...base('2001:db8::1'), port: 25, source: 'probe', status: 'refused', evidence: { ...noEvidence(), confidence: 'high' } };
-  const lite = liteRecord(['198.51.100.9', 80, 'web.example.org', '2024-01-02T03:04:05.000000', 'BR', '', 'Sao Paulo', 28573, 'Claro S.A.'], 0, sharedEmptyEvidence(noEvidence()));
+  const cityOnly = {
+    ...base('192.0.2.53'),
+    port: 8443,
+    geo: { city: 'Lyon', source: 'source' },
+    asn: { number: 4294967295, source: 'user-db' },
+  };
+  const refused: HostRecord = {
+    ...base('2001:db8::1'),
+    port: 25,
+    source: 'probe',
+    status: 'refused',
+    evidence: { ...noEvidence(), confidence: 'high' },
+  };
+  const lite = liteRecord(
+    [
+      '198.51.100.9',
+      80,
+      'web.example.org',
+      '2024-01-02T03:04:05.000000',
+      'BR',
+      '',
+      'Sao Paulo',
+      28573,
+      'Claro S.A.',
+    ],
+    0,
+    sharedEmptyEvidence(noEvidence()),
+  );
   return [full, bare, empties, cityOnly, refused, lite];
 }
 
@@ -62,7 +104,10 @@ export function roundTrip(label: string, factory: StoreFactory): void {
       const records = plainRecords();
       for (const r of records) assert.ok(isPlainRecord(r), r.ip);
       const id = await store.createScan(meta());
-      await store.addHosts(id, records.map((record) => ({ record })));
+      await store.addHosts(
+        id,
+        records.map((record) => ({ record })),
+      );
       const back = await readAll(store, id);
       assert.equal(back.size, records.length);
       for (const r of records) {
@@ -77,10 +122,20 @@ export function roundTrip(label: string, factory: StoreFactory): void {
     it('tells plain records from those that need their JSON', () => {
       const [plain] = plainRecords() as [HostRecord];
       assert.equal(isPlainRecord(makeRecord({ ip: '192.0.2.1' })), false);
-      assert.equal(isPlainRecord(makeRecord({ ip: '192.0.2.1', kind: 'timeout' })), false, 'a status detail has no column');
+      assert.equal(
+        isPlainRecord(makeRecord({ ip: '192.0.2.1', kind: 'timeout' })),
+        false,
+        'a status detail has no column',
+      );
       assert.equal(isPlainRecord({ ...plain, probes: [] }), false);
-      assert.equal(isPlainRecord({ ...plain, evidence: { ...plain.evidence, serverNames: ['EXCH01'] } }), false);
-      assert.equal(isPlainRecord({ ...plain, evidence: { ...plain.evidence, revisionIsLowerBound: false } }), false);
+      assert.equal(
+        isPlainRecord({ ...plain, evidence: { ...plain.evidence, serverNames: ['EXCH01'] } }),
+        false,
+      );
+      assert.equal(
+        isPlainRecord({ ...plain, evidence: { ...plain.evidence, revisionIsLowerBound: false } }),
+        false,
+      );
     });
 
     it('replaces a target across both forms: rich -> plain -> rich, with observations kept or dropped', async () => {
@@ -94,25 +149,44 @@ export function roundTrip(label: string, factory: StoreFactory): void {
       assert.deepEqual(back.get(`${plain.ip}:443`), { record: plain });
       await store.finishScan(id, 'complete');
       assert.deepEqual((await store.getScan(id))?.counts, { hosts: 1, exchange: 0, suspect: 0 });
-      await store.addHosts(id, [{ record: rich, observation: makeObservation(plain.ip) }, { record: plainRecords()[1] as HostRecord }]);
+      await store.addHosts(id, [
+        { record: rich, observation: makeObservation(plain.ip) },
+        { record: plainRecords()[1] as HostRecord },
+      ]);
       back = await readAll(store, id);
       assert.equal(back.size, 2);
-      assert.deepEqual(back.get(`${plain.ip}:443`), { record: viaJson(rich), observation: makeObservation(plain.ip) });
+      assert.deepEqual(back.get(`${plain.ip}:443`), {
+        record: viaJson(rich),
+        observation: makeObservation(plain.ip),
+      });
       // A plain record that came with an observation keeps it (so reclassify can re-judge it).
       await store.addHosts(id, [{ record: plain, observation: makeObservation(plain.ip) }]);
-      assert.deepEqual((await readAll(store, id)).get(`${plain.ip}:443`), { record: plain, observation: makeObservation(plain.ip) });
+      assert.deepEqual((await readAll(store, id)).get(`${plain.ip}:443`), {
+        record: plain,
+        observation: makeObservation(plain.ip),
+      });
     });
 
     it('reads back a real ingest record for record (generated Shodan file, geo filled, observations kept)', async () => {
       const file = join(dir, 'shodan.jsonl');
       await generateShodanFile(file, 600, 7);
       const scanMeta = meta();
-      const recorder = await Recorder.open({ store, meta: scanMeta, geo: createGeoResolver({}), nameGiven: true, batchSize: 128 });
-      const written = new Map<string, StoredHost>();
-      await ingestFiles([file], { asOf: '2024-06-01', workers: 0, keepObservations: true, defaultTimestamp: '2024-06-01T00:00:00Z' }, async (batch) => {
-        await recorder.add(batch);
-        for (const h of batch) written.set(`${h.record.ip}:${h.record.port}`, h);
+      const recorder = await Recorder.open({
+        store,
+        meta: scanMeta,
+        geo: createGeoResolver({}),
+        nameGiven: true,
+        batchSize: 128,
       });
+      const written = new Map<string, StoredHost>();
+      await ingestFiles(
+        [file],
+        { asOf: '2024-06-01', workers: 0, keepObservations: true, defaultTimestamp: '2024-06-01T00:00:00Z' },
+        async (batch) => {
+          await recorder.add(batch);
+          for (const h of batch) written.set(`${h.record.ip}:${h.record.port}`, h);
+        },
+      );
       await recorder.finish('complete');
       const back = await readAll(store, recorder.scanId as number);
       assert.equal(back.size, written.size);
@@ -123,7 +197,11 @@ export function roundTrip(label: string, factory: StoreFactory): void {
         assert.ok(got, key);
         if (isPlainRecord(h.record) && !h.observation) plain++;
         assert.deepEqual(got.record, viaJson(h.record), key);
-        assert.deepEqual(got.observation, h.observation === undefined ? undefined : JSON.parse(JSON.stringify(h.observation)), key);
+        assert.deepEqual(
+          got.observation,
+          h.observation === undefined ? undefined : JSON.parse(JSON.stringify(h.observation)),
+          key,
+        );
         assert.deepEqual(got.observationLine, h.observationLine, key);
         if (h.observationLine) lines++;
       }

@@ -17,16 +17,59 @@ const DEFAULT_HTML = './excensus-demo.html';
 
 export const command: CommandSpec = {
   name: 'demo',
-  summary: 'start the lab fleet on loopback, scan it into a fresh SQLite store, print the census, write the HTML report',
+  summary:
+    'start the lab fleet on loopback, scan it into a fresh SQLite store, print the census, write the HTML report',
   usage: 'excensus demo [--count N] [--seed N] [--db FILE] [--html FILE]',
   options: [
-    { name: 'count', type: 'string', valueName: 'N', default: '256', description: 'lab hosts (loopback addresses)' },
-    { name: 'seed', type: 'string', valueName: 'N', default: '7', description: 'lab and scan seed: the same seed gives the same census' },
-    { name: 'base', type: 'string', valueName: 'IP', default: '127.88.0.1', description: 'first lab address (inside 127.0.0.0/8)' },
-    { name: 'port', type: 'string', valueName: 'N', default: '18443', description: 'HTTPS port of the lab hosts' },
-    { name: 'smtp-port', type: 'string', valueName: 'N', default: '18025', description: 'SMTP port of the lab hosts' },
-    { name: 'db', type: 'string', valueName: 'FILE', default: DEFAULT_DB, description: 'SQLite store to create (must not exist, except the default, which is recreated)' },
-    { name: 'html', type: 'string', valueName: 'FILE', default: DEFAULT_HTML, description: 'where to write the HTML report' },
+    {
+      name: 'count',
+      type: 'string',
+      valueName: 'N',
+      default: '256',
+      description: 'lab hosts (loopback addresses)',
+    },
+    {
+      name: 'seed',
+      type: 'string',
+      valueName: 'N',
+      default: '7',
+      description: 'lab and scan seed: the same seed gives the same census',
+    },
+    {
+      name: 'base',
+      type: 'string',
+      valueName: 'IP',
+      default: '127.88.0.1',
+      description: 'first lab address (inside 127.0.0.0/8)',
+    },
+    {
+      name: 'port',
+      type: 'string',
+      valueName: 'N',
+      default: '18443',
+      description: 'HTTPS port of the lab hosts',
+    },
+    {
+      name: 'smtp-port',
+      type: 'string',
+      valueName: 'N',
+      default: '18025',
+      description: 'SMTP port of the lab hosts',
+    },
+    {
+      name: 'db',
+      type: 'string',
+      valueName: 'FILE',
+      default: DEFAULT_DB,
+      description: 'SQLite store to create (must not exist, except the default, which is recreated)',
+    },
+    {
+      name: 'html',
+      type: 'string',
+      valueName: 'FILE',
+      default: DEFAULT_HTML,
+      description: 'where to write the HTML report',
+    },
     asOfOption,
   ],
   run,
@@ -44,35 +87,93 @@ async function run(ctx: CommandContext): Promise<number> {
   const asOf = parseAsOf(str(v, 'as-of'));
   const db = str(v, 'db') ?? DEFAULT_DB;
   const html = str(v, 'html') ?? DEFAULT_HTML;
-  if (isPostgresUrl(db)) throw new UsageError('the demo makes a fresh SQLite file; use `excensus scan --db postgres://...` for PostgreSQL');
+  if (isPostgresUrl(db))
+    throw new UsageError(
+      'the demo makes a fresh SQLite file; use `excensus scan --db postgres://...` for PostgreSQL',
+    );
   if (existsSync(db)) {
-    if (resolve(db) !== resolve(DEFAULT_DB)) throw new UsageError(`${db} exists; the demo only writes a fresh store (remove it or pick another --db)`);
+    if (resolve(db) !== resolve(DEFAULT_DB))
+      throw new UsageError(
+        `${db} exists; the demo only writes a fresh store (remove it or pick another --db)`,
+      );
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
   }
   const { main } = await import('../main.js');
   const say = (line: string): void => void ctx.stderr.write(`excensus demo: ${line}\n`);
 
-  const lab = await startLab({ seed, count, base: str(v, 'base') ?? '127.88.0.1', httpsPort: port, smtpPort, mix: 'realistic' });
+  const lab = await startLab({
+    seed,
+    count,
+    base: str(v, 'base') ?? '127.88.0.1',
+    httpsPort: port,
+    smtpPort,
+    mix: 'realistic',
+  });
   const work = mkdtempSync(join(tmpdir(), 'excensus-demo-'));
   try {
     const truth = join(work, 'truth.jsonl');
     const targets = join(work, 'targets.txt');
     writeFileSync(truth, lab.hosts.map((h) => JSON.stringify(truthToWire(h))).join('\n') + '\n');
     writeFileSync(targets, [...new Set(lab.hosts.map((h) => h.ip))].join('\n') + '\n');
-    say(`lab fleet up: ${lab.hosts.length} hosts on loopback (${lab.hosts[0]?.ip} ...), HTTPS :${port}, SMTP :${smtpPort}`);
+    say(
+      `lab fleet up: ${lab.hosts.length} hosts on loopback (${lab.hosts[0]?.ip} ...), HTTPS :${port}, SMTP :${smtpPort}`,
+    );
 
     // HTTPS only: the census counts ip:port records, and the same server's SMTP port would count it twice.
-    const scanArgs = ['scan', '-l', targets, '-p', String(port), '--db', db, '--name', `demo-seed-${seed}`, '--series', 'demo',
-      '--lab-truth', truth, '--seed', String(seed), '--rate', '0', '--concurrency', '128', '--timeout', '2s', '--host-timeout', '6s', '--as-of', asOf];
-    const scanned = await main(scanArgs, { stdout: discard(), stderr: ctx.stderr, env: ctx.env, stderrIsTTY: ctx.stderrIsTTY, stdoutIsTTY: false });
+    const scanArgs = [
+      'scan',
+      '-l',
+      targets,
+      '-p',
+      String(port),
+      '--db',
+      db,
+      '--name',
+      `demo-seed-${seed}`,
+      '--series',
+      'demo',
+      '--lab-truth',
+      truth,
+      '--seed',
+      String(seed),
+      '--rate',
+      '0',
+      '--concurrency',
+      '128',
+      '--timeout',
+      '2s',
+      '--host-timeout',
+      '6s',
+      '--as-of',
+      asOf,
+    ];
+    const scanned = await main(scanArgs, {
+      stdout: discard(),
+      stderr: ctx.stderr,
+      env: ctx.env,
+      stderrIsTTY: ctx.stderrIsTTY,
+      stdoutIsTTY: false,
+    });
     if (scanned !== 0) return scanned;
 
-    const reported = await main(['report', '--db', db, '--as-of', asOf], { stdout: ctx.stdout, stderr: ctx.stderr, env: ctx.env, stdoutIsTTY: ctx.stdoutIsTTY, stderrIsTTY: ctx.stderrIsTTY });
+    const reported = await main(['report', '--db', db, '--as-of', asOf], {
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+      env: ctx.env,
+      stdoutIsTTY: ctx.stdoutIsTTY,
+      stderrIsTTY: ctx.stderrIsTTY,
+    });
     if (reported !== 0) return reported;
-    const wroteHtml = await main(['report', '--db', db, '--as-of', asOf, '--format', 'html', '-o', html], { stdout: discard(), stderr: ctx.stderr, env: ctx.env });
+    const wroteHtml = await main(['report', '--db', db, '--as-of', asOf, '--format', 'html', '-o', html], {
+      stdout: discard(),
+      stderr: ctx.stderr,
+      env: ctx.env,
+    });
     if (wroteHtml !== 0) return wroteHtml;
     say(`HTML report: ${html}`);
-    say(`store: ${db} — try \`excensus report --db ${db} --by country\` or \`excensus notify --db ${db} --by asn --out bundles/\``);
+    say(
+      `store: ${db} — try \`excensus report --db ${db} --by country\` or \`excensus notify --db ${db} --by asn --out bundles/\``,
+    );
     return 0;
   } finally {
     await lab.stop();

@@ -15,18 +15,29 @@ export const command: CommandSpec = {
     jsonOption,
     outputOption,
     { name: 'all', type: 'boolean', description: 'list unchanged hosts too' },
-    { ...asOfOption, description: 'judge EOL on this date for both scans (default: each scan\'s date)' },
+    { ...asOfOption, description: "judge EOL on this date for both scans (default: each scan's date)" },
     dbOption,
   ],
   async run(ctx) {
     const [scanA, scanB, ...extra] = ctx.positionals;
-    if (scanA === undefined || scanB === undefined || extra.length > 0) throw new UsageError('diff takes exactly two scan references (id or name)');
+    if (scanA === undefined || scanB === undefined || extra.length > 0)
+      throw new UsageError('diff takes exactly two scan references (id or name)');
     const asOfRaw = str(ctx.values, 'as-of');
     const store = await openStore(str(ctx.values, 'db'));
     try {
       const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
       try {
-        await runDiff(store, { scanA, scanB, ...(asOfRaw !== undefined ? { asOf: parseAsOf(asOfRaw) } : {}), json: bool(ctx.values, 'json'), all: bool(ctx.values, 'all') }, out.stream);
+        await runDiff(
+          store,
+          {
+            scanA,
+            scanB,
+            ...(asOfRaw !== undefined ? { asOf: parseAsOf(asOfRaw) } : {}),
+            json: bool(ctx.values, 'json'),
+            all: bool(ctx.values, 'all'),
+          },
+          out.stream,
+        );
       } finally {
         await out.close();
       }

@@ -13,16 +13,57 @@ const MIXES: LabMix[] = ['realistic', 'exchange-only', 'bench'];
 export const command: CommandSpec = {
   name: 'lab',
   summary: 'run the simulated Exchange fleet on loopback (127.0.0.0/8) until SIGINT/SIGTERM',
-  usage: 'excensus lab [--seed N] [--count N] [--base IP] [--port N] [--http-port N] [--smtp-port N] [--truth FILE] [--mix M]',
+  usage:
+    'excensus lab [--seed N] [--count N] [--base IP] [--port N] [--http-port N] [--smtp-port N] [--truth FILE] [--mix M]',
   options: [
-    { name: 'seed', type: 'string', valueName: 'N', default: '1', description: 'seed: the same seed and count give the same fleet' },
-    { name: 'count', type: 'string', valueName: 'N', default: '64', description: 'number of hosts (addresses)' },
-    { name: 'base', type: 'string', valueName: 'IP', default: DEFAULT_BASE, description: 'first address; all must lie in 127.0.0.0/8' },
-    { name: 'port', type: 'string', valueName: 'N', default: String(DEFAULT_HTTPS_PORT), description: 'HTTPS port of every host' },
-    { name: 'http-port', type: 'string', valueName: 'N', description: 'also serve plain HTTP on this port (Exchange hosts)' },
+    {
+      name: 'seed',
+      type: 'string',
+      valueName: 'N',
+      default: '1',
+      description: 'seed: the same seed and count give the same fleet',
+    },
+    {
+      name: 'count',
+      type: 'string',
+      valueName: 'N',
+      default: '64',
+      description: 'number of hosts (addresses)',
+    },
+    {
+      name: 'base',
+      type: 'string',
+      valueName: 'IP',
+      default: DEFAULT_BASE,
+      description: 'first address; all must lie in 127.0.0.0/8',
+    },
+    {
+      name: 'port',
+      type: 'string',
+      valueName: 'N',
+      default: String(DEFAULT_HTTPS_PORT),
+      description: 'HTTPS port of every host',
+    },
+    {
+      name: 'http-port',
+      type: 'string',
+      valueName: 'N',
+      description: 'also serve plain HTTP on this port (Exchange hosts)',
+    },
     { name: 'smtp-port', type: 'string', valueName: 'N', description: 'serve SMTP banner/EHLO on this port' },
-    { name: 'truth', type: 'string', valueName: 'FILE', description: 'write the ground truth (JSON Lines) to FILE ("-" = stdout, the default)' },
-    { name: 'mix', type: 'string', valueName: 'M', default: 'realistic', description: `host mix: ${MIXES.join(', ')}` },
+    {
+      name: 'truth',
+      type: 'string',
+      valueName: 'FILE',
+      description: 'write the ground truth (JSON Lines) to FILE ("-" = stdout, the default)',
+    },
+    {
+      name: 'mix',
+      type: 'string',
+      valueName: 'M',
+      default: 'realistic',
+      description: `host mix: ${MIXES.join(', ')}`,
+    },
     helpOption,
   ],
   async run(ctx) {
@@ -47,7 +88,9 @@ export const command: CommandSpec = {
       await out.close();
       const first = lab.hosts[0]?.ip;
       const last = lab.hosts[lab.hosts.length - 1]?.ip;
-      ctx.stderr.write(`excensus lab: ready: ${lab.hosts.length} hosts ${first}-${last} port ${lab.hosts[0]?.port} (mix ${mix}); Ctrl-C stops\n`);
+      ctx.stderr.write(
+        `excensus lab: ready: ${lab.hosts.length} hosts ${first}-${last} port ${lab.hosts[0]?.port} (mix ${mix}); Ctrl-C stops\n`,
+      );
       await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     } finally {
       await lab.stop();

@@ -16,7 +16,12 @@ export const command: CommandSpec = {
   summary: 're-judge stored observations with the current knowledge base',
   usage: 'excensus reclassify [--scan REF | --all] [--as-of YYYY-MM-DD] [--db PATH|URL] [--json]',
   options: [
-    { name: 'scan', type: 'string', valueName: 'REF', description: 'scan id or name (default: the latest scan)' },
+    {
+      name: 'scan',
+      type: 'string',
+      valueName: 'REF',
+      description: 'scan id or name (default: the latest scan)',
+    },
     { name: 'all', type: 'boolean', description: 're-judge every scan in the store' },
     asOfOption,
     dbOption,
@@ -31,18 +36,33 @@ export const command: CommandSpec = {
       const scans = bool(ctx.values, 'all')
         ? await store.listScans()
         : [ref !== undefined ? await store.getScan(ref) : await store.latestScan()].filter((s) => s !== null);
-      if (scans.length === 0) throw new ConfigError('E_SCAN_NOT_FOUND', ref !== undefined ? `no scan "${ref}" in the store` : 'the store holds no scans');
+      if (scans.length === 0)
+        throw new ConfigError(
+          'E_SCAN_NOT_FOUND',
+          ref !== undefined ? `no scan "${ref}" in the store` : 'the store holds no scans',
+        );
       for (const scan of scans) {
         const r = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, judgeCtx), {
           decodeLine: observationFromLine,
         });
-        for (const p of r.problems) ctx.stderr.write(`excensus: ${scan.name}: ${p.ip}:${p.port} kept as stored: ${p.reason}\n`);
-        if (r.unreadable > r.problems.length) ctx.stderr.write(`excensus: ${scan.name}: ${r.unreadable - r.problems.length} more stored lines no longer read\n`);
+        for (const p of r.problems)
+          ctx.stderr.write(`excensus: ${scan.name}: ${p.ip}:${p.port} kept as stored: ${p.reason}\n`);
+        if (r.unreadable > r.problems.length)
+          ctx.stderr.write(
+            `excensus: ${scan.name}: ${r.unreadable - r.problems.length} more stored lines no longer read\n`,
+          );
         const { problems: _, ...counts } = r;
-        if (bool(ctx.values, 'json')) await writeLine(ctx.stdout, JSON.stringify({ scan_id: scan.id, scan: scan.name, as_of: asOf, ...counts }));
+        if (bool(ctx.values, 'json'))
+          await writeLine(
+            ctx.stdout,
+            JSON.stringify({ scan_id: scan.id, scan: scan.name, as_of: asOf, ...counts }),
+          );
         else {
-          const skipped = r.skipped > 0 ? `; ${r.skipped} stored without an observation kept as they were` : '';
-          ctx.stdout.write(`${scan.name}: ${r.hosts} hosts, ${r.rejudged} re-judged as of ${asOf}, ${r.changed} changed${skipped}\n`);
+          const skipped =
+            r.skipped > 0 ? `; ${r.skipped} stored without an observation kept as they were` : '';
+          ctx.stdout.write(
+            `${scan.name}: ${r.hosts} hosts, ${r.rejudged} re-judged as of ${asOf}, ${r.changed} changed${skipped}\n`,
+          );
         }
       }
     } finally {

@@ -9,12 +9,19 @@ import { parseFilter, parseGroupBy } from '../../report/options.js';
 import { REPORT_FORMATS, runReport, writeHostsCsv, type ReportFormat } from '../../report/run-report.js';
 import { resolveScan } from '../../report/census-source.js';
 
-const listOpt = (name: string, valueName: string, description: string) => ({ name, type: 'string' as const, multiple: true, valueName, description });
+const listOpt = (name: string, valueName: string, description: string) => ({
+  name,
+  type: 'string' as const,
+  multiple: true,
+  valueName,
+  description,
+});
 
 export const command: CommandSpec = {
   name: 'report',
   summary: 'census report from the store: by continent, country, ASN, product, CVE family',
-  usage: 'excensus report [--scan REF] [--by KEY[,KEY]] [filters] [--format table|json|csv|md|html|hosts] [-o FILE]',
+  usage:
+    'excensus report [--scan REF] [--by KEY[,KEY]] [filters] [--format table|json|csv|md|html|hosts] [-o FILE]',
   options: [
     { name: 'scan', type: 'string', valueName: 'REF', description: 'scan id or name (default: the latest)' },
     listOpt('by', 'KEY[,KEY]', 'group by continent, country, asn, product, release, eol, family, status'),
@@ -26,23 +33,40 @@ export const command: CommandSpec = {
     listOpt('asn', 'N', 'only these AS numbers'),
     listOpt('status', 'S', 'only records with this status (exchange, suspect, timeout, ...)'),
     asOfOption,
-    { name: 'format', type: 'string', valueName: 'FMT', description: `output format: ${REPORT_FORMATS.join(', ')}`, default: 'table' },
+    {
+      name: 'format',
+      type: 'string',
+      valueName: 'FMT',
+      description: `output format: ${REPORT_FORMATS.join(', ')}`,
+      default: 'table',
+    },
     jsonOption,
     outputOption,
-    { name: 'trend', type: 'boolean', description: 'headline counts across all scans of the scan\'s series' },
-    { name: 'hosts-csv', type: 'string', valueName: 'FILE', description: 'also write every host (ShadowServer columns + ours) to FILE' },
+    { name: 'trend', type: 'boolean', description: "headline counts across all scans of the scan's series" },
+    {
+      name: 'hosts-csv',
+      type: 'string',
+      valueName: 'FILE',
+      description: 'also write every host (ShadowServer columns + ours) to FILE',
+    },
     { name: 'top', type: 'string', valueName: 'N', description: 'countries in the headline', default: '10' },
     dbOption,
   ],
   async run(ctx) {
     const v = ctx.values;
     const format = (bool(v, 'json') ? 'json' : (str(v, 'format') ?? 'table')) as ReportFormat;
-    if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
+    if (!REPORT_FORMATS.includes(format))
+      throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
     const asOf = parseAsOf(str(v, 'as-of'));
     const groupBy = parseGroupBy(list(v, 'by'));
     const filter = parseFilter({
-      product: list(v, 'product'), family: list(v, 'family'), country: list(v, 'country'), continent: list(v, 'continent'),
-      asn: list(v, 'asn'), status: list(v, 'status'), eol: bool(v, 'eol'),
+      product: list(v, 'product'),
+      family: list(v, 'family'),
+      country: list(v, 'country'),
+      continent: list(v, 'continent'),
+      asn: list(v, 'asn'),
+      status: list(v, 'status'),
+      eol: bool(v, 'eol'),
     });
     const topCountries = int(v, 'top', 1) ?? 10;
     const store = await openStore(str(v, 'db'));
@@ -50,7 +74,20 @@ export const command: CommandSpec = {
       const out = openOutput(str(v, 'output'), ctx.stdout);
       try {
         const scanRef = str(v, 'scan');
-        await runReport(store, { ...(scanRef !== undefined ? { scan: scanRef } : {}), groupBy, filter, asOf, asOfGiven: str(v, 'as-of') !== undefined, format, trend: bool(v, 'trend'), topCountries }, out.stream);
+        await runReport(
+          store,
+          {
+            ...(scanRef !== undefined ? { scan: scanRef } : {}),
+            groupBy,
+            filter,
+            asOf,
+            asOfGiven: str(v, 'as-of') !== undefined,
+            format,
+            trend: bool(v, 'trend'),
+            topCountries,
+          },
+          out.stream,
+        );
       } finally {
         await out.close();
       }

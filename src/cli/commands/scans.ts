@@ -17,7 +17,8 @@ export const command: CommandSpec = {
       const scans = await store.listScans();
       const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
       try {
-        if (bool(ctx.values, 'json')) for (const s of scans) await writeLine(out.stream, JSON.stringify(scanToWire(s)));
+        if (bool(ctx.values, 'json'))
+          for (const s of scans) await writeLine(out.stream, JSON.stringify(scanToWire(s)));
         else if (scans.length === 0) ctx.stderr.write('excensus scans: the store holds no scans yet\n');
         else out.stream.write(formatScanTable(scans));
       } finally {

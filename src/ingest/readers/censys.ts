@@ -2,13 +2,25 @@
 // values), its `{result: host}` / `{result: {hits: []}}` envelopes, and the Platform API
 // (`result.resource`, `services[].endpoints[].http`, headers as `{Name: {headers: []}}`).
 import type { HttpExchange, Observation } from '../../core/observation.js';
-import { asArray, asNumber, asObject, asString, continentCode, headerPairs, parseAsn, toIsoTime, urlPath, validPort } from '../http-text.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  continentCode,
+  headerPairs,
+  parseAsn,
+  toIsoTime,
+  urlPath,
+  validPort,
+} from '../http-text.js';
 
 export function mapCensysRecord(value: unknown): Observation[] | { error: string } {
   const rec = asObject(value);
   if (!rec) return { error: 'record is not a JSON object' };
   const hosts = unwrap(rec);
-  if (hosts.length === 0) return { error: 'no Censys host found (expected ip + services, result, or result.resource)' };
+  if (hosts.length === 0)
+    return { error: 'no Censys host found (expected ip + services, result, or result.resource)' };
   const out: Observation[] = [];
   for (const host of hosts) {
     const ip = asString(host.ip);
@@ -32,11 +44,22 @@ function unwrap(rec: Record<string, unknown>): Array<Record<string, unknown>> {
   const resource = asObject(result.resource);
   if (resource) return [resource];
   if (asString(result.ip)) return [result];
-  const many = Array.isArray(result.hits) ? result.hits : Array.isArray(result.resources) ? result.resources : [];
-  return many.map((h) => asObject(asObject(h)?.resource) ?? asObject(h)).filter((h): h is Record<string, unknown> => !!h && !!asString(h.ip));
+  const many = Array.isArray(result.hits)
+    ? result.hits
+    : Array.isArray(result.resources)
+      ? result.resources
+      : [];
+  return many
+    .map((h) => asObject(asObject(h)?.resource) ?? asObject(h))
+    .filter((h): h is Record<string, unknown> => !!h && !!asString(h.ip));
 }
 
-function mapService(host: Record<string, unknown>, ip: string, port: number, svc: Record<string, unknown>): Observation {
+function mapService(
+  host: Record<string, unknown>,
+  ip: string,
+  port: number,
+  svc: Record<string, unknown>,
+): Observation {
   const transport = String(svc.transport_protocol ?? 'tcp').toLowerCase() === 'udp' ? 'udp' : 'tcp';
   const http: HttpExchange[] = [];
   let hostname: string | undefined;
@@ -57,14 +80,20 @@ function mapService(host: Record<string, unknown>, ip: string, port: number, svc
     hostname ??= asString(ep.hostname);
     const headers: Array<[string, string]> = [];
     for (const [name, v] of Object.entries(asObject(h.headers) ?? {})) {
-      for (const val of asArray(asObject(v)?.headers ?? v)) if (typeof val === 'string') headers.push([name, val]);
+      for (const val of asArray(asObject(v)?.headers ?? v))
+        if (typeof val === 'string') headers.push([name, val]);
     }
-    const ex: HttpExchange = { path: asString(ep.path) ?? urlPath(h.uri), status: asNumber(h.status_code) ?? 0, headers };
+    const ex: HttpExchange = {
+      path: asString(ep.path) ?? urlPath(h.uri),
+      status: asNumber(h.status_code) ?? 0,
+      headers,
+    };
     if (typeof h.body === 'string') ex.body = h.body;
     http.push(ex);
     for (const f of asArray(h.favicons)) {
       const fav = asObject(f);
-      if (fav && typeof fav.hash_shodan === 'number') http.push({ path: asString(fav.name) ?? '', status: 200, headers: [], faviconMmh3: fav.hash_shodan });
+      if (fav && typeof fav.hash_shodan === 'number')
+        http.push({ path: asString(fav.name) ?? '', status: 200, headers: [], faviconMmh3: fav.hash_shodan });
     }
   }
   const obs: Observation = {
@@ -89,7 +118,11 @@ function mapService(host: Record<string, unknown>, ip: string, port: number, svc
   if (leaf) {
     const names = asArray(leaf.names).filter((n): n is string => typeof n === 'string');
     const cn = /(?:^|,\s*)CN=([^,]+)/.exec(asString(leaf.subject_dn) ?? '')?.[1];
-    obs.tls = { ...(cn ? { subjectCN: cn } : {}), names: [...new Set(cn ? [cn, ...names] : names)], ...(asString(leaf.issuer_dn) ? { issuer: asString(leaf.issuer_dn) } : {}) };
+    obs.tls = {
+      ...(cn ? { subjectCN: cn } : {}),
+      names: [...new Set(cn ? [cn, ...names] : names)],
+      ...(asString(leaf.issuer_dn) ? { issuer: asString(leaf.issuer_dn) } : {}),
+    };
   }
   const loc = asObject(host.location);
   if (loc) {
@@ -105,8 +138,14 @@ function mapService(host: Record<string, unknown>, ip: string, port: number, svc
   }
   const as = asObject(host.autonomous_system);
   const asn = parseAsn(as?.asn);
-  if (asn !== undefined) obs.asn = { number: asn, ...(asString(as?.name) ? { org: asString(as?.name) } : {}), source: 'source' };
-  const sw = asArray(svc.software).map(asObject).find((x) => x && asString(x.product));
-  if (sw) obs.reported = { product: [asString(sw.vendor), asString(sw.product), asString(sw.version)].filter(Boolean).join(' ') };
+  if (asn !== undefined)
+    obs.asn = { number: asn, ...(asString(as?.name) ? { org: asString(as?.name) } : {}), source: 'source' };
+  const sw = asArray(svc.software)
+    .map(asObject)
+    .find((x) => x && asString(x.product));
+  if (sw)
+    obs.reported = {
+      product: [asString(sw.vendor), asString(sw.product), asString(sw.version)].filter(Boolean).join(' '),
+    };
   return obs;
 }

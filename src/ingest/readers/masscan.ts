@@ -5,7 +5,16 @@
 import type { Observation } from '../../core/observation.js';
 import type { LineResult } from '../types.js';
 import { jsonLineParser } from '../json-line.js';
-import { asArray, asNumber, asObject, asString, looksLikeIp, parseRawHttp, toIsoTime, validPort } from '../http-text.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  looksLikeIp,
+  parseRawHttp,
+  toIsoTime,
+  validPort,
+} from '../http-text.js';
 
 export function parseMasscanJsonLine(text: string): LineResult {
   let t = text.trim();
@@ -23,14 +32,29 @@ export function mapMasscanRecord(value: unknown): Observation[] | { error: strin
   const ip = asString(rec.ip);
   if (!ip) return { error: 'record has no ip' };
   const timestamp = toIsoTime(rec.timestamp);
-  const ports = Array.isArray(rec.ports) ? rec.ports : [{ port: rec.port, proto: rec.proto, ...(asObject(rec.data) ?? {}), rec_type: rec.rec_type }];
+  const ports = Array.isArray(rec.ports)
+    ? rec.ports
+    : [{ port: rec.port, proto: rec.proto, ...(asObject(rec.data) ?? {}), rec_type: rec.rec_type }];
   const out: Observation[] = [];
   for (const p of asArray(ports)) {
     const e = asObject(p);
     const port = asNumber(e?.port);
     if (!e || !validPort(port)) return { error: 'port entry without a valid port' };
-    const service = asObject(e.service) ?? (e.rec_type === 'banner' ? { name: e.service_name, banner: e.banner } : undefined);
-    out.push(makeObservation(ip, port, String(e.proto ?? 'tcp'), timestamp, asString(e.status), asString(service?.name), asString(service?.banner), rec));
+    const service =
+      asObject(e.service) ??
+      (e.rec_type === 'banner' ? { name: e.service_name, banner: e.banner } : undefined);
+    out.push(
+      makeObservation(
+        ip,
+        port,
+        String(e.proto ?? 'tcp'),
+        timestamp,
+        asString(e.status),
+        asString(service?.name),
+        asString(service?.banner),
+        rec,
+      ),
+    );
   }
   return out;
 }
@@ -42,10 +66,30 @@ export function parseMasscanListLine(text: string): LineResult {
   const m = /^(open|closed|banner)\s+(tcp|udp|sctp)\s+(\d+)\s+(\S+)\s+(\d+)(?:\s+(\S+)\s?(.*))?$/.exec(t);
   if (!m || !looksLikeIp(m[4]!) || !validPort(Number(m[3]))) return { error: 'not a masscan -oL line' };
   const state = m[1] === 'banner' ? 'open' : m[1]!;
-  return [makeObservation(m[4]!, Number(m[3]), m[2]!, toIsoTime(m[5]), state, m[1] === 'banner' ? m[6] : undefined, m[1] === 'banner' ? m[7] : undefined, t)];
+  return [
+    makeObservation(
+      m[4]!,
+      Number(m[3]),
+      m[2]!,
+      toIsoTime(m[5]),
+      state,
+      m[1] === 'banner' ? m[6] : undefined,
+      m[1] === 'banner' ? m[7] : undefined,
+      t,
+    ),
+  ];
 }
 
-function makeObservation(ip: string, port: number, proto: string, timestamp: string, state: string | undefined, service: string | undefined, banner: string | undefined, raw: unknown): Observation {
+function makeObservation(
+  ip: string,
+  port: number,
+  proto: string,
+  timestamp: string,
+  state: string | undefined,
+  service: string | undefined,
+  banner: string | undefined,
+  raw: unknown,
+): Observation {
   const closed = state === 'closed';
   const obs: Observation = {
     ip,
@@ -60,9 +104,17 @@ function makeObservation(ip: string, port: number, proto: string, timestamp: str
   };
   if (banner) {
     // masscan escapes CR/LF in banners as \x0d\x0a
-    const text = banner.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const text = banner.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) =>
+      String.fromCharCode(parseInt(h, 16)),
+    );
     const http = parseRawHttp(text);
-    if (http) obs.http.push({ path: '/', status: http.status, headers: http.headers, ...(http.body ? { body: http.body } : {}) });
+    if (http)
+      obs.http.push({
+        path: '/',
+        status: http.status,
+        headers: http.headers,
+        ...(http.body ? { body: http.body } : {}),
+      });
     else if (service === 'smtp' || /^220[ -]/.test(text)) obs.banners = { smtp: text.trim() };
     else if (service === 'imap') obs.banners = { imap: text.trim() };
     else if (service === 'pop') obs.banners = { pop: text.trim() };

@@ -64,7 +64,7 @@ function mapHost(host: El, line: number, scanStart: string | undefined): ReadIte
   if (!addr?.attrs.addr) return { line, error: '<host> without an IPv4/IPv6 <address>' };
   const names = kids(kid(host, 'hostnames'), 'hostname');
   const hostname = (names.find((h) => h.attrs.type === 'user') ?? names[0])?.attrs.name;
-  const timestamp = host.attrs.starttime ? toIsoTime(host.attrs.starttime) : scanStart ?? '';
+  const timestamp = host.attrs.starttime ? toIsoTime(host.attrs.starttime) : (scanStart ?? '');
   const observations: Observation[] = [];
   for (const port of kids(kid(host, 'ports'), 'port')) {
     const state = kid(port, 'state')?.attrs.state ?? '';
@@ -86,7 +86,8 @@ function mapPort(ip: string, hostname: string | undefined, timestamp: string, po
       const m = /^\s*([A-Za-z0-9-]+):\s?(.*)$/.exec(l);
       if (m) headers.push([m[1]!, m[2]!.trim()]);
     }
-    if (serverHeader && !headers.some(([n]) => n.toLowerCase() === 'server')) headers.push(['Server', serverHeader.attrs.output?.trim() ?? '']);
+    if (serverHeader && !headers.some(([n]) => n.toLowerCase() === 'server'))
+      headers.push(['Server', serverHeader.attrs.output?.trim() ?? '']);
     const status = /^\s*HTTP\/\S+\s+(\d{3})/m.exec(headerScript?.attrs.output ?? '');
     http.push({ path: '/', status: status ? Number(status[1]) : 0, headers });
   }
@@ -110,7 +111,10 @@ function mapPort(ip: string, hostname: string | undefined, timestamp: string, po
     else obs.banners = { ...(banner ? { smtp: banner } : {}), ...(ehlo ? { ehlo } : {}) };
   }
   const product = [service?.attrs.product, service?.attrs.version].filter(Boolean).join(' ');
-  const build = [...scripts.values()].flatMap((s) => kids(s, 'table')).map((t) => t.attrs.key).find((k) => k !== undefined && /^\d+\.\d+\.\d+(\.\d+)?$/.test(k));
+  const build = [...scripts.values()]
+    .flatMap((s) => kids(s, 'table'))
+    .map((t) => t.attrs.key)
+    .find((k) => k !== undefined && /^\d+\.\d+\.\d+(\.\d+)?$/.test(k));
   if (product || build) obs.reported = { ...(product ? { product } : {}), ...(build ? { build } : {}) };
   return obs;
 }

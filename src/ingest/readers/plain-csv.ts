@@ -34,7 +34,13 @@ export async function* readPlainCsv(chunks: AsyncIterable<Buffer>): AsyncGenerat
       if (!looksLikeIp(row.fields[0]?.trim() ?? '')) {
         const names = row.fields.map(normaliseHeader);
         const find = (k: keyof typeof ALIASES) => names.findIndex((n) => ALIASES[k].includes(n));
-        cols = { ip: find('ip'), port: find('port'), hostname: find('hostname'), build: find('build'), success: names.indexOf('success') };
+        cols = {
+          ip: find('ip'),
+          port: find('port'),
+          hostname: find('hostname'),
+          build: find('build'),
+          success: names.indexOf('success'),
+        };
         if (cols.ip < 0) {
           yield { line: row.line, error: `header has no ip column (one of ${ALIASES.ip.join(', ')})` };
           return;
@@ -55,10 +61,12 @@ function mapRow(cols: Columns, f: string[]): Observation | { error: string } {
   if (!ip || !looksLikeIp(ip)) return { error: `invalid ip "${ip ?? ''}"` };
   const portText = at(cols.port);
   const port = portText === undefined ? 443 : Number(portText);
-  if (!validPort(port) || (portText !== undefined && !/^\d+$/.test(portText))) return { error: `invalid port "${portText}"` };
+  if (!validPort(port) || (portText !== undefined && !/^\d+$/.test(portText)))
+    return { error: `invalid port "${portText}"` };
   const hostname = at(cols.hostname);
   const build = at(cols.build);
-  if (build !== undefined && !/^\d+\.\d+\.\d+(\.\d+)?$/.test(build)) return { error: `invalid build "${build}" (expected 3 or 4 dotted numbers)` };
+  if (build !== undefined && !/^\d+\.\d+\.\d+(\.\d+)?$/.test(build))
+    return { error: `invalid build "${build}" (expected 3 or 4 dotted numbers)` };
   const refused = at(cols.success) === '0';
   return {
     ip,

@@ -48,7 +48,10 @@ function mapRow(cols: Map<string, number>, f: string[]): Observation | { error: 
     http: [],
     raw: Object.fromEntries([...cols].map(([name, i]) => [name, f[i] ?? ''])),
   };
-  const tags = (get('tag') ?? '').split(/[;,]/).map((t) => t.trim()).filter(Boolean);
+  const tags = (get('tag') ?? '')
+    .split(/[;,]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   const product = [get('device_vendor'), get('device_model') ?? get('device_type')].filter(Boolean).join(' ');
   const build = get('version');
   const servername = get('servername');
@@ -57,7 +60,9 @@ function mapRow(cols: Map<string, number>, f: string[]): Observation | { error: 
   if (tags.length || product || isBuild || servername || get('device_version')) {
     obs.reported = {
       ...(isBuild ? { build } : {}),
-      ...(product ? { product: get('device_version') ? `${product} ${get('device_version')}` : product } : {}),
+      ...(product
+        ? { product: get('device_version') ? `${product} ${get('device_version')}` : product }
+        : {}),
       ...(tags.length ? { tags } : {}),
       ...(servername ? { servername } : {}),
     };
@@ -65,7 +70,12 @@ function mapRow(cols: Map<string, number>, f: string[]): Observation | { error: 
   const httpCode = get('http_code');
   if (httpCode !== undefined || get('server') !== undefined) {
     const headers: Array<[string, string]> = [];
-    for (const [col, name] of [['server', 'Server'], ['content_type', 'Content-Type'], ['www_authenticate', 'WWW-Authenticate'], ['set_cookie', 'Set-Cookie']] as const) {
+    for (const [col, name] of [
+      ['server', 'Server'],
+      ['content_type', 'Content-Type'],
+      ['www_authenticate', 'WWW-Authenticate'],
+      ['set_cookie', 'Set-Cookie'],
+    ] as const) {
       const v = get(col);
       if (v !== undefined) headers.push([name, v]);
     }
@@ -74,7 +84,13 @@ function mapRow(cols: Map<string, number>, f: string[]): Observation | { error: 
   const country = get('geo');
   const region = get('region');
   const city = get('city');
-  if (country || region || city) obs.geo = { ...(country ? { country } : {}), ...(region ? { region } : {}), ...(city ? { city } : {}), source: 'source' };
+  if (country || region || city)
+    obs.geo = {
+      ...(country ? { country } : {}),
+      ...(region ? { region } : {}),
+      ...(city ? { city } : {}),
+      source: 'source',
+    };
   const asn = parseAsn(get('asn'));
   if (asn !== undefined) obs.asn = { number: asn, source: 'source' };
   return obs;

@@ -8,7 +8,24 @@ import { parseAsn, toIsoTime } from '../http-text.js';
 import { BlockScanner, type ScanPattern } from '../anchor-scan.js';
 import { META, META_WIDTH, metaText } from '../native-scan.js';
 
-const KEYS = ['ip_str', 'ipv6', 'port', 'timestamp', 'transport', 'asn', 'org', 'isp', 'country_code', 'city', 'region_code', 'hostnames', 'hostname', 'product', 'tags', 'data'] as const;
+const KEYS = [
+  'ip_str',
+  'ipv6',
+  'port',
+  'timestamp',
+  'transport',
+  'asn',
+  'org',
+  'isp',
+  'country_code',
+  'city',
+  'region_code',
+  'hostnames',
+  'hostname',
+  'product',
+  'tags',
+  'data',
+] as const;
 type Key = (typeof KEYS)[number];
 const K = Object.fromEntries(KEYS.map((k, i) => [k, i])) as Record<Key, number>;
 
@@ -35,13 +52,31 @@ export interface SniffedFields {
   asn: number;
   org: string;
 }
-export const sniffed: SniffedFields = { ip: '', port: 0, transport: 'tcp', hostname: '', timestamp: '', country: '', region: '', city: '', asn: -1, org: '' };
+export const sniffed: SniffedFields = {
+  ip: '',
+  port: 0,
+  transport: 'tcp',
+  hostname: '',
+  timestamp: '',
+  country: '',
+  region: '',
+  city: '',
+  asn: -1,
+  org: '',
+};
 
 /**
  * Reads bytes [start, end) of `buf` into `sniffed`, from the key hits h0..h1-1 `scanner` found
  * there (ids below SNIFF_PATTERNS.length are keys); false = parse the line properly.
  */
-export function sniffShodanFields(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): boolean {
+export function sniffShodanFields(
+  buf: Buffer,
+  start: number,
+  end: number,
+  scanner: BlockScanner,
+  h0: number,
+  h1: number,
+): boolean {
   while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9 || buf[end - 1] === 13)) end--;
   if (buf[start] !== 123 || buf[end - 1] !== 125) return false;
   values.fill(undefined);
@@ -86,7 +121,15 @@ export function sniffShodanFields(buf: Buffer, start: number, end: number, scann
 /** The observation the last successful sniff read (properties set one by one: spreads are slow here). */
 export function sniffedObservation(): Observation {
   const f = sniffed;
-  const obs: Observation = { ip: f.ip, port: f.port, transport: f.transport, timestamp: f.timestamp, source: 'shodan', status: 'ok', http: [] };
+  const obs: Observation = {
+    ip: f.ip,
+    port: f.port,
+    transport: f.transport,
+    timestamp: f.timestamp,
+    source: 'shodan',
+    status: 'ok',
+    http: [],
+  };
   if (f.hostname) obs.hostname = f.hostname;
   if (f.country || f.city) {
     const geo: NonNullable<Observation['geo']> = { source: 'source' };
@@ -95,7 +138,8 @@ export function sniffedObservation(): Observation {
     if (f.city) geo.city = f.city;
     obs.geo = geo;
   }
-  if (f.asn >= 0) obs.asn = f.org ? { number: f.asn, org: f.org, source: 'source' } : { number: f.asn, source: 'source' };
+  if (f.asn >= 0)
+    obs.asn = f.org ? { number: f.asn, org: f.org, source: 'source' } : { number: f.asn, source: 'source' };
   return obs;
 }
 
@@ -121,7 +165,14 @@ export function loadNativeSniff(meta: Int32Array, out: Buffer, i: number): void 
 }
 
 /** The observation of bytes [start, end) (see sniffShodanFields); null = parse the line properly. */
-export function sniffShodanBytes(buf: Buffer, start: number, end: number, scanner: BlockScanner, h0: number, h1: number): Observation | null {
+export function sniffShodanBytes(
+  buf: Buffer,
+  start: number,
+  end: number,
+  scanner: BlockScanner,
+  h0: number,
+  h1: number,
+): Observation | null {
   return sniffShodanFields(buf, start, end, scanner, h0, h1) ? sniffedObservation() : null;
 }
 
@@ -177,7 +228,8 @@ function readEscaped(buf: Buffer, i: number, end: number): string | null {
 }
 
 // Buffer's own slice method, without toString's argument handling (a few % of the whole run).
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (start: number, end: number) => string })
+  .utf8Slice;
 function utf8(buf: Buffer, start: number, end: number): string {
   return utf8Slice ? utf8Slice.call(buf, start, end) : buf.toString('utf8', start, end);
 }

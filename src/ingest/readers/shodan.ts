@@ -1,7 +1,16 @@
 // Shodan banners (`shodan download` NDJSON, gzip or not) and the host-API shape whose `data[]`
 // holds banners. HTTP headers are the raw text in `data`, the body is `http.html`.
 import type { Banners, HttpExchange, Observation } from '../../core/observation.js';
-import { asArray, asNumber, asObject, asString, parseAsn, parseRawHttp, toIsoTime, validPort } from '../http-text.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  parseAsn,
+  parseRawHttp,
+  toIsoTime,
+  validPort,
+} from '../http-text.js';
 import { intToIpv4 } from '../../probe/ip.js';
 
 export function mapShodanRecord(value: unknown): Observation[] | { error: string } {
@@ -33,7 +42,8 @@ function hostFields(host: Record<string, unknown>): Record<string, unknown> {
 }
 
 function mapBanner(b: Record<string, unknown>): Observation | { error: string } {
-  const ip = asString(b.ipv6) ?? asString(b.ip_str) ?? (typeof b.ip === 'number' ? intToIpv4(b.ip) : asString(b.ip));
+  const ip =
+    asString(b.ipv6) ?? asString(b.ip_str) ?? (typeof b.ip === 'number' ? intToIpv4(b.ip) : asString(b.ip));
   if (!ip) return { error: 'banner has no ip_str/ip' };
   const port = asNumber(b.port);
   if (!validPort(port)) return { error: `banner has no valid port (${JSON.stringify(b.port)})` };
@@ -69,7 +79,12 @@ function mapBanner(b: Record<string, unknown>): Observation | { error: string } 
     };
   }
   const asn = parseAsn(b.asn);
-  if (asn !== undefined) obs.asn = { number: asn, ...(asString(b.org) ?? asString(b.isp) ? { org: asString(b.org) ?? asString(b.isp) } : {}), source: 'source' };
+  if (asn !== undefined)
+    obs.asn = {
+      number: asn,
+      ...((asString(b.org) ?? asString(b.isp)) ? { org: asString(b.org) ?? asString(b.isp) } : {}),
+      source: 'source',
+    };
   const product = asString(b.product);
   const tags = asArray(b.tags).filter((t): t is string => typeof t === 'string');
   if (product || tags.length > 0) {
@@ -82,13 +97,22 @@ function mapHttp(b: Record<string, unknown>, data: string): HttpExchange[] {
   const http = asObject(b.http);
   const parsed = parseRawHttp(data);
   if (!http && !parsed) return [];
-  const ex: HttpExchange = { path: asString(http?.location) ?? '/', status: parsed?.status ?? asNumber(http?.status) ?? 0, headers: parsed?.headers ?? [] };
+  const ex: HttpExchange = {
+    path: asString(http?.location) ?? '/',
+    status: parsed?.status ?? asNumber(http?.status) ?? 0,
+    headers: parsed?.headers ?? [],
+  };
   const html = asString(http?.html);
   if (html !== undefined) ex.body = html;
   const out: HttpExchange[] = [ex];
   const fav = asObject(http?.favicon);
   if (fav && typeof fav.hash === 'number') {
-    out.push({ path: urlPathOf(asString(fav.location)) || '/favicon.ico', status: 200, headers: [], faviconMmh3: fav.hash });
+    out.push({
+      path: urlPathOf(asString(fav.location)) || '/favicon.ico',
+      status: 200,
+      headers: [],
+      faviconMmh3: fav.hash,
+    });
   }
   for (const r of asArray(http?.redirects)) {
     const red = asObject(r);

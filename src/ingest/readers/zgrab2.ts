@@ -2,7 +2,16 @@
 // names arrive lower-cased with `_` for `-`; headers outside zgrab2's known set sit in
 // `headers.unknown[] = {key, value[]}`. Redirects are in `result.redirect_response_chain[]`.
 import type { HttpExchange, Observation, ObservationStatus } from '../../core/observation.js';
-import { asArray, asNumber, asObject, asString, headerPairs, toIsoTime, urlPath, validPort } from '../http-text.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  headerPairs,
+  toIsoTime,
+  urlPath,
+  validPort,
+} from '../http-text.js';
 
 const STATUS: Record<string, ObservationStatus> = {
   success: 'ok',
@@ -33,13 +42,22 @@ export function mapZgrab2Record(value: unknown): Observation[] | { error: string
   return out;
 }
 
-function mapModule(rec: Record<string, unknown>, ip: string, name: string, mod: Record<string, unknown>): Observation {
+function mapModule(
+  rec: Record<string, unknown>,
+  ip: string,
+  name: string,
+  mod: Record<string, unknown>,
+): Observation {
   const result = asObject(mod.result);
   const response = asObject(result?.response);
   const request = asObject(response?.request);
   const url = asObject(request?.url);
   const scheme = asString(url?.scheme) ?? '';
-  const port = asNumber(mod.port) ?? asNumber(rec.port) ?? portFromHost(asString(url?.host)) ?? (scheme === 'https' ? 443 : scheme === 'http' ? 80 : undefined);
+  const port =
+    asNumber(mod.port) ??
+    asNumber(rec.port) ??
+    portFromHost(asString(url?.host)) ??
+    (scheme === 'https' ? 443 : scheme === 'http' ? 80 : undefined);
   const statusText = asString(mod.status) ?? 'unknown-error';
   const status = STATUS[statusText] ?? 'error';
   const http: HttpExchange[] = [];
@@ -64,11 +82,17 @@ function mapModule(rec: Record<string, unknown>, ip: string, name: string, mod: 
   };
   const banner = asString(result?.banner);
   if (banner && http.length === 0) {
-    if (/smtp/i.test(name) || /^220[ -]/.test(banner)) obs.banners = { smtp: banner.trim(), ...(asString(result?.ehlo) ? { ehlo: asString(result?.ehlo)!.trim() } : {}) };
+    if (/smtp/i.test(name) || /^220[ -]/.test(banner))
+      obs.banners = {
+        smtp: banner.trim(),
+        ...(asString(result?.ehlo) ? { ehlo: asString(result?.ehlo)!.trim() } : {}),
+      };
     else if (/imap/i.test(name)) obs.banners = { imap: banner.trim() };
     else if (/pop/i.test(name)) obs.banners = { pop: banner.trim() };
   }
-  const tls = mapTls(asObject(asObject(request?.tls_log)?.handshake_log) ?? asObject(asObject(result?.tls)?.handshake_log));
+  const tls = mapTls(
+    asObject(asObject(request?.tls_log)?.handshake_log) ?? asObject(asObject(result?.tls)?.handshake_log),
+  );
   if (tls) obs.tls = tls;
   return obs;
 }
@@ -109,12 +133,16 @@ function mapTls(hs: Record<string, unknown> | undefined): Observation['tls'] | u
   const cert = asObject(asObject(asObject(hs?.server_certificates)?.certificate)?.parsed);
   if (!cert) return undefined;
   const cns = asArray(asObject(cert.subject)?.common_name).filter((x): x is string => typeof x === 'string');
-  const sans = asArray(asObject(asObject(cert.extensions)?.subject_alt_name)?.dns_names).filter((x): x is string => typeof x === 'string');
+  const sans = asArray(asObject(asObject(cert.extensions)?.subject_alt_name)?.dns_names).filter(
+    (x): x is string => typeof x === 'string',
+  );
   const issuer = asArray(asObject(cert.issuer)?.common_name)[0];
   return {
     ...(cns[0] ? { subjectCN: cns[0] } : {}),
     names: [...new Set([...cns, ...sans])],
     ...(typeof issuer === 'string' ? { issuer } : {}),
-    ...(asObject(cert.validity) && asString(asObject(cert.validity)?.end) ? { notAfter: asString(asObject(cert.validity)?.end) } : {}),
+    ...(asObject(cert.validity) && asString(asObject(cert.validity)?.end)
+      ? { notAfter: asString(asObject(cert.validity)?.end) }
+      : {}),
   };
 }

@@ -21,7 +21,9 @@ export function renderBarChart(id: string, title: string, bars: Bar[], partLabel
     return (
       `<g class="bar" transform="translate(0,${y})"><text x="${labelW - 6}" y="16" text-anchor="end">${esc(b.label)}</text>` +
       `<rect x="${labelW}" y="3" width="${w.toFixed(1)}" height="${rowH - 6}" fill="#8fb3d9"><title>${esc(`${b.label}: ${b.value.toLocaleString('en-US')}`)}</title></rect>` +
-      (b.part !== undefined ? `<rect class="part" x="${labelW}" y="3" width="${pw.toFixed(1)}" height="${rowH - 6}" fill="#c9373c"><title>${esc(`${b.label}: ${b.part.toLocaleString('en-US')} ${partLabel ?? ''}`)}</title></rect>` : '') +
+      (b.part !== undefined
+        ? `<rect class="part" x="${labelW}" y="3" width="${pw.toFixed(1)}" height="${rowH - 6}" fill="#c9373c"><title>${esc(`${b.label}: ${b.part.toLocaleString('en-US')} ${partLabel ?? ''}`)}</title></rect>`
+        : '') +
       `<text x="${(labelW + w + 6).toFixed(1)}" y="16">${esc(b.value.toLocaleString('en-US'))}${b.part !== undefined ? esc(` (${b.part.toLocaleString('en-US')} ${partLabel ?? ''})`) : ''}</text></g>`
     );
   });
@@ -41,16 +43,28 @@ export function renderTrendChart(id: string, labels: string[], series: Series[])
   const h = 260;
   const pad = { l: 60, r: 20, t: 16, b: 40 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const x = (i: number) => pad.l + (labels.length === 1 ? (w - pad.l - pad.r) / 2 : (i * (w - pad.l - pad.r)) / (labels.length - 1));
+  const x = (i: number) =>
+    pad.l + (labels.length === 1 ? (w - pad.l - pad.r) / 2 : (i * (w - pad.l - pad.r)) / (labels.length - 1));
   const y = (v: number) => pad.t + (1 - v / max) * (h - pad.t - pad.b);
-  const axis = `<line x1="${pad.l}" y1="${h - pad.b}" x2="${w - pad.r}" y2="${h - pad.b}" stroke="#999"/><line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${h - pad.b}" stroke="#999"/>` +
+  const axis =
+    `<line x1="${pad.l}" y1="${h - pad.b}" x2="${w - pad.r}" y2="${h - pad.b}" stroke="#999"/><line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${h - pad.b}" stroke="#999"/>` +
     `<text x="${pad.l - 6}" y="${pad.t + 4}" text-anchor="end">${esc(max.toLocaleString('en-US'))}</text><text x="${pad.l - 6}" y="${h - pad.b}" text-anchor="end">0</text>`;
-  const ticks = labels.map((l, i) => `<text x="${x(i).toFixed(1)}" y="${h - pad.b + 18}" text-anchor="middle">${esc(l)}</text>`).join('');
+  const ticks = labels
+    .map((l, i) => `<text x="${x(i).toFixed(1)}" y="${h - pad.b + 18}" text-anchor="middle">${esc(l)}</text>`)
+    .join('');
   const lines = series.map((s) => {
     const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`);
-    const dots = s.values.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name} ${labels[i] ?? ''}: ${v.toLocaleString('en-US')}`)}</title></circle>`);
+    const dots = s.values.map(
+      (v, i) =>
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name} ${labels[i] ?? ''}: ${v.toLocaleString('en-US')}`)}</title></circle>`,
+    );
     return `<g class="series" data-name="${esc(s.name)}"><polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${pts.join(' ')}"/>${dots.join('')}</g>`;
   });
-  const legend = series.map((s, i) => `<text x="${pad.l + 10 + i * 170}" y="${h - 6}" style="fill:${s.colour}">■ ${esc(s.name)}</text>`).join('');
+  const legend = series
+    .map(
+      (s, i) =>
+        `<text x="${pad.l + 10 + i * 170}" y="${h - 6}" style="fill:${s.colour}">■ ${esc(s.name)}</text>`,
+    )
+    .join('');
   return `<svg id="${esc(id)}" class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Trend across scans">${axis}${ticks}${lines.join('')}${legend}</svg>`;
 }

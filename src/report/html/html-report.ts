@@ -28,20 +28,42 @@ footer{margin-top:3rem;font-size:.85rem;color:#555;border-top:1px solid #ddd;pad
 
 function tableHtml(t: Table): string {
   const head = t.columns.map((c) => `<th${c.numeric ? ' class="n"' : ''}>${esc(c.label)}</th>`).join('');
-  const rows = t.rows.map((r) => `<tr>${r.map((v, i) => {
-    const col = t.columns[i] ?? { label: '' };
-    return `<td${col.numeric ? ' class="n"' : ''}>${esc(displayCell(v, col))}</td>`;
-  }).join('')}</tr>`);
+  const rows = t.rows.map(
+    (r) =>
+      `<tr>${r
+        .map((v, i) => {
+          const col = t.columns[i] ?? { label: '' };
+          return `<td${col.numeric ? ' class="n"' : ''}>${esc(displayCell(v, col))}</td>`;
+        })
+        .join('')}</tr>`,
+  );
   return `<h2>${esc(t.title)}</h2><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 export function renderHtmlReport(input: HtmlReportInput): string {
   const h = input.headline;
   const counts = new Map<string, number>();
-  for (const r of h.byCountry) if (typeof r.group.country === 'string') counts.set(r.group.country, r.exchange);
+  for (const r of h.byCountry)
+    if (typeof r.group.country === 'string') counts.set(r.group.country, r.exchange);
   const map = renderWorldMap(counts);
-  const continents = renderBarChart('continent-chart', 'By continent', h.byContinent.map((r) => ({ label: continentLabel(r.group.continent as string | null) ?? 'unknown', value: r.exchange, part: r.eol })), 'EOL');
-  const products = renderBarChart('product-chart', 'By product', h.byProduct.filter((r) => r.exchange > 0).map((r) => ({ label: String(r.group.product ?? 'unknown build'), value: r.exchange, part: r.eol })), 'EOL');
+  const continents = renderBarChart(
+    'continent-chart',
+    'By continent',
+    h.byContinent.map((r) => ({
+      label: continentLabel(r.group.continent as string | null) ?? 'unknown',
+      value: r.exchange,
+      part: r.eol,
+    })),
+    'EOL',
+  );
+  const products = renderBarChart(
+    'product-chart',
+    'By product',
+    h.byProduct
+      .filter((r) => r.exchange > 0)
+      .map((r) => ({ label: String(r.group.product ?? 'unknown build'), value: r.exchange, part: r.eol })),
+    'EOL',
+  );
   const trendLabels = input.trend.map((p) => p.scan.startedAt.slice(0, 10));
   const trend = renderTrendChart('trend-chart', trendLabels, [
     { name: 'Exchange', colour: '#3c78b4', values: input.trend.map((p) => p.total.exchange) },

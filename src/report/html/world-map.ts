@@ -19,13 +19,24 @@ let cached: FeatureCollection<Geometry, { name: string }> | undefined;
 function countries(): FeatureCollection<Geometry, { name: string }> {
   if (cached) return cached;
   const path = createRequire(import.meta.url).resolve('world-atlas/countries-110m.json');
-  const topo = JSON.parse(readFileSync(path, 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+  const topo = JSON.parse(readFileSync(path, 'utf8')) as Topology<{
+    countries: GeometryCollection<{ name: string }>;
+  }>;
   cached = feature(topo, topo.objects.countries) as FeatureCollection<Geometry, { name: string }>;
   return cached;
 }
 
 /** Sequential palette, light to dark; index 0 is "no servers". */
-export const MAP_COLOURS = ['#eef0f3', '#fde0c5', '#facba6', '#f8b58b', '#f59e72', '#f2855d', '#ef6a4c', '#c9373c'];
+export const MAP_COLOURS = [
+  '#eef0f3',
+  '#fde0c5',
+  '#facba6',
+  '#f8b58b',
+  '#f59e72',
+  '#f2855d',
+  '#ef6a4c',
+  '#c9373c',
+];
 
 function bucket(n: number, max: number): number {
   if (n <= 0 || max <= 0) return 0;
@@ -38,7 +49,11 @@ function alpha2Of(f: CountryFeature): string | undefined {
 }
 
 /** Inline SVG; `counts` maps ISO alpha-2 -> Exchange servers. Unknown codes are listed, not dropped. */
-export function renderWorldMap(counts: Map<string, number>, width = 960, height = 480): { svg: string; unmapped: string[] } {
+export function renderWorldMap(
+  counts: Map<string, number>,
+  width = 960,
+  height = 480,
+): { svg: string; unmapped: string[] } {
   const fc = countries();
   const projection = geoNaturalEarth1().fitSize([width, height], fc);
   const path = geoPath(projection).digits(1);
@@ -51,12 +66,18 @@ export function renderWorldMap(counts: Map<string, number>, width = 960, height 
     const label = `${cc ? (countryLabel(cc) ?? f.properties.name) : f.properties.name}: ${n.toLocaleString('en-US')}`;
     return `<path class="country" d="${path(f) ?? ''}" fill="${MAP_COLOURS[bucket(n, max)]}"${cc ? ` data-cc="${esc(cc)}"` : ''} data-n="${n}"><title>${esc(label)}</title></path>`;
   });
-  const unmapped = [...counts.keys()].filter((cc) => !drawn.has(cc) && (counts.get(cc) ?? 0) > 0 && (alpha2ToNumeric(cc) === undefined || !drawn.has(cc)));
+  const unmapped = [...counts.keys()].filter(
+    (cc) =>
+      !drawn.has(cc) && (counts.get(cc) ?? 0) > 0 && (alpha2ToNumeric(cc) === undefined || !drawn.has(cc)),
+  );
   const svg = `<svg id="world-map" viewBox="0 0 ${width} ${height}" role="img" aria-label="Exchange servers by country">${shapes.join('')}</svg>`;
   return { svg, unmapped: unmapped.sort() };
 }
 
 export function mapLegend(max: number): string {
-  const cells = MAP_COLOURS.map((c, i) => `<span class="swatch" style="background:${c}"></span>${i === 0 ? '0' : i === MAP_COLOURS.length - 1 ? `${esc(max.toLocaleString('en-US'))}` : ''}`);
+  const cells = MAP_COLOURS.map(
+    (c, i) =>
+      `<span class="swatch" style="background:${c}"></span>${i === 0 ? '0' : i === MAP_COLOURS.length - 1 ? `${esc(max.toLocaleString('en-US'))}` : ''}`,
+  );
   return `<div class="legend">${cells.join(' ')}</div>`;
 }

@@ -7,8 +7,12 @@ import type { HttpExchange, Observation } from '../../../src/core/observation.js
 import { md5Hex, shodanFaviconHash } from '../../../src/fingerprint/favicon-hash.js';
 import { repoRoot } from '../../helpers/cli.js';
 import {
-  parseApacheHeaderLines, parseNiktoHeaders, parseNmapPort, parseNucleiCapture,
-  parsePowerShellHeaders, parseSmtpTranscript,
+  parseApacheHeaderLines,
+  parseNiktoHeaders,
+  parseNmapPort,
+  parseNucleiCapture,
+  parsePowerShellHeaders,
+  parseSmtpTranscript,
 } from './capture-parsers.js';
 import { baseObservation } from './example-observation.js';
 
@@ -25,7 +29,15 @@ export interface Expect {
 }
 
 export interface Observe {
-  kind: 'html' | 'nuclei' | 'nikto' | 'nmap' | 'favicon' | 'smtp-transcript' | 'powershell-headers' | 'apache-headers';
+  kind:
+    | 'html'
+    | 'nuclei'
+    | 'nikto'
+    | 'nmap'
+    | 'favicon'
+    | 'smtp-transcript'
+    | 'powershell-headers'
+    | 'apache-headers';
   path?: string;
   status?: number;
   port?: number;
@@ -36,7 +48,11 @@ export interface Observe {
   favicon?: { path: string; status: number; file?: string; body?: string };
 }
 
-export interface ManifestCase { name: string; observe: Observe; expect: Expect }
+export interface ManifestCase {
+  name: string;
+  observe: Observe;
+  expect: Expect;
+}
 export interface ManifestEntry {
   file: string;
   cases?: ManifestCase[];
@@ -45,7 +61,9 @@ export interface ManifestEntry {
 }
 
 export function loadManifest(): ManifestEntry[] {
-  const doc = parseYaml(readFileSync(join(artifactsDir, 'manifest.yaml'), 'utf8')) as { fixtures: ManifestEntry[] };
+  const doc = parseYaml(readFileSync(join(artifactsDir, 'manifest.yaml'), 'utf8')) as {
+    fixtures: ManifestEntry[];
+  };
   return doc.fixtures;
 }
 
@@ -88,13 +106,24 @@ export function caseObservation(file: string, o: Observe): Observation {
       obs.http.push({ path: o.path ?? '/', status: o.status ?? 0, headers: parsePowerShellHeaders(text) });
       break;
     case 'apache-headers':
-      obs.http.push({ path: o.path ?? '/', status: o.status ?? 200, headers: parseApacheHeaderLines(text), body: o.body ? read(o.body) : '' });
+      obs.http.push({
+        path: o.path ?? '/',
+        status: o.status ?? 200,
+        headers: parseApacheHeaderLines(text),
+        body: o.body ? read(o.body) : '',
+      });
       break;
   }
   const f = o.favicon;
   if (f) {
     if (f.file) obs.http.push(faviconExchange(f.path, f.status, readFileSync(join(artifactsDir, f.file))));
-    else obs.http.push({ path: f.path, status: f.status, headers: [], ...(f.body ? { body: read(f.body) } : {}) });
+    else
+      obs.http.push({
+        path: f.path,
+        status: f.status,
+        headers: [],
+        ...(f.body ? { body: read(f.body) } : {}),
+      });
   }
   return obs;
 }
@@ -103,9 +132,15 @@ export function caseObservation(file: string, o: Observe): Observation {
 export function recogObservation(ref: string, example: string): Observation {
   const obs = baseObservation();
   const file = ref.split(':')[0] ?? '';
-  if (file.startsWith('smtp')) { obs.port = 25; obs.banners = { smtp: example }; }
-  else if (file.startsWith('imap')) { obs.port = 143; obs.banners = { imap: example }; }
-  else if (file.startsWith('pop')) { obs.port = 110; obs.banners = { pop: example }; }
-  else obs.http.push({ path: '/favicon.ico', status: 200, headers: [], bodyMd5: example });
+  if (file.startsWith('smtp')) {
+    obs.port = 25;
+    obs.banners = { smtp: example };
+  } else if (file.startsWith('imap')) {
+    obs.port = 143;
+    obs.banners = { imap: example };
+  } else if (file.startsWith('pop')) {
+    obs.port = 110;
+    obs.banners = { pop: example };
+  } else obs.http.push({ path: '/favicon.ico', status: 200, headers: [], bodyMd5: example });
   return obs;
 }

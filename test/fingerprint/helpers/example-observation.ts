@@ -3,7 +3,14 @@ import type { HttpExchange, Observation } from '../../../src/core/observation.js
 import type { RuleDef, RuleExample } from '../../../src/fingerprint/index.js';
 
 export function baseObservation(): Observation {
-  return { ip: '127.0.0.1', port: 443, timestamp: '2024-01-01T00:00:00Z', source: 'probe', status: 'ok', http: [] };
+  return {
+    ip: '127.0.0.1',
+    port: 443,
+    timestamp: '2024-01-01T00:00:00Z',
+    source: 'probe',
+    status: 'ok',
+    http: [],
+  };
 }
 
 function exchange(partial: Partial<HttpExchange>): HttpExchange {
@@ -17,10 +24,13 @@ export function exampleObservation(rule: RuleDef, ex: RuleExample): Observation 
   switch (rule.reads) {
     case 'header':
       // An absent-rule example with empty input is a response that has headers, just not the named one.
-      obs.http.push(exchange({
-        status,
-        headers: rule.match.absent && ex.input === '' ? [['Server', 'Microsoft-IIS/10.0']] : [[name, ex.input]],
-      }));
+      obs.http.push(
+        exchange({
+          status,
+          headers:
+            rule.match.absent && ex.input === '' ? [['Server', 'Microsoft-IIS/10.0']] : [[name, ex.input]],
+        }),
+      );
       break;
     case 'location':
       obs.http.push(exchange({ status: ex.status ?? 302, headers: [['Location', ex.input]] }));

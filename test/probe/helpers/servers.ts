@@ -1,7 +1,12 @@
 // Small real servers on loopback for probe tests. TLS uses the lab's ECDSA test certificate
 // data/lab/certs/ex01 (CN WIN-4H8PJ2KQ1TE; see data/lab/README.md for its provenance).
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+  type Server,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Socket, type Server as NetServer } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
@@ -45,13 +50,23 @@ function closer(server: NetServer | Server, sockets: Set<Socket>): () => Promise
 }
 
 /** An HTTP(S) server whose handler sees every request; keep-alive as Node does it by default. */
-export async function startHttpServer(ip: string, tls: boolean, handler: (req: IncomingMessage, res: ServerResponse) => void, port = 0): Promise<TestHttpServer> {
+export async function startHttpServer(
+  ip: string,
+  tls: boolean,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  port = 0,
+): Promise<TestHttpServer> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
   const ids = new WeakMap<Socket, number>();
   let n = 0;
   const wrapped = (req: IncomingMessage, res: ServerResponse): void => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, connection: ids.get(req.socket) ?? -1 });
+    requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      connection: ids.get(req.socket) ?? -1,
+    });
     handler(req, res);
   };
   const server = tls ? createHttpsServer({ ...cert }, wrapped) : createHttpServer(wrapped);
@@ -66,7 +81,11 @@ export async function startHttpServer(ip: string, tls: boolean, handler: (req: I
 }
 
 /** A raw TCP or TLS server: `onSocket` decides what (not) to say. */
-export async function startRawServer(ip: string, tls: boolean, onSocket: (s: Socket | TLSSocket) => void): Promise<TestHttpServer> {
+export async function startRawServer(
+  ip: string,
+  tls: boolean,
+  onSocket: (s: Socket | TLSSocket) => void,
+): Promise<TestHttpServer> {
   const sockets = new Set<Socket>();
   let n = 0;
   const server = tls ? createTlsServer({ ...cert }, onSocket) : createNetServer(onSocket);
