@@ -9,8 +9,8 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../src/store/index.js';
-import { runReport, writeHostsCsv, type ReportOptions } from '../src/report/run-report.js';
-import { runDiff } from '../src/report/run-diff.js';
+import { writeReport, writeHostsCsv, type ReportOptions } from '../src/run/report.js';
+import { writeDiff } from '../src/run/diff.js';
 import { writeBundles } from '../src/report/notify.js';
 import { GEO_ATTRIBUTION } from '../src/geo/index.js';
 
@@ -73,27 +73,27 @@ async function time(label: string, f: () => Promise<string>): Promise<void> {
 
 await time('headline census (table)', async () => {
   const o = sink();
-  await runReport(store, base, o);
+  await writeReport(store, base, o);
   return `${o.bytes} bytes (target < 1000 ms)`;
 });
 await time('headline census (--json)', async () => {
   const o = sink();
-  await runReport(store, { ...base, format: 'json' }, o);
+  await writeReport(store, { ...base, format: 'json' }, o);
   return `${o.bytes} bytes`;
 });
 await time('HTML report (map, charts, trend)', async () => {
   const o = sink();
-  await runReport(store, { ...base, format: 'html' }, o);
+  await writeReport(store, { ...base, format: 'html' }, o);
   return `${(o.bytes / 1024).toFixed(0)} KiB`;
 });
 await time('--by continent,country --json', async () => {
   const o = sink();
-  await runReport(store, { ...base, groupBy: ['continent', 'country'], format: 'json' }, o);
+  await writeReport(store, { ...base, groupBy: ['continent', 'country'], format: 'json' }, o);
   return `${o.bytes} bytes`;
 });
 await time('--by asn --json (with asn_org)', async () => {
   const o = sink();
-  await runReport(store, { ...base, groupBy: ['asn'], format: 'json' }, o);
+  await writeReport(store, { ...base, groupBy: ['asn'], format: 'json' }, o);
   return `${o.bytes} bytes`;
 });
 if (values['census-only']) {
@@ -103,7 +103,7 @@ if (values['census-only']) {
 }
 await time('host CSV export', async () => {
   const t = performance.now();
-  const n = await writeHostsCsv(store, scan.id, {}, asOf, sink());
+  const n = await writeHostsCsv(store, { scan: String(scan.id), filter: {}, asOf }, sink());
   return `${n.toLocaleString('en-US')} rows, ${Math.round(n / ((performance.now() - t) / 1000)).toLocaleString('en-US')} rows/s`;
 });
 await time('notify --by asn', async () => {
@@ -119,7 +119,7 @@ await time('notify --by asn', async () => {
   return `${r.owners.toLocaleString('en-US')} bundles, ${r.hosts.toLocaleString('en-US')} hosts, ${Math.round((r.hosts + r.skipped) / ((performance.now() - t) / 1000)).toLocaleString('en-US')} records/s`;
 });
 await time('diff (scan against itself)', async () => {
-  const d = await runDiff(
+  const d = await writeDiff(
     store,
     { scanA: String(scan.id), scanB: String(scan.id), asOf, json: true, all: false },
     sink(),

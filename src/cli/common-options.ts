@@ -1,5 +1,8 @@
 // Options shared by several commands, defined once.
-import type { OptionSpec } from './args.js';
+import type { OptionSpec, OptionValues } from './args.js';
+import { bool, str } from './args.js';
+import { openStoreForWriting, type GeoChoice } from '../run/index.js';
+import type { Store } from '../run/index.js';
 import { UsageError } from '../core/errors.js';
 
 export const jsonOption: OptionSpec = {
@@ -48,4 +51,72 @@ export function parseAsOf(value: string | undefined, now: Date = new Date()): st
     throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${value}"`);
   }
   return value;
+}
+
+export const geoOptions: OptionSpec[] = [
+  {
+    name: 'geo-country-db',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'your own GeoLite2 Country/City .mmdb (default: the bundled snapshot)',
+    env: 'EXCENSUS_GEO_COUNTRY_DB',
+  },
+  {
+    name: 'geo-asn-db',
+    type: 'string',
+    valueName: 'FILE',
+    description: 'your own GeoLite2 ASN .mmdb (default: the bundled snapshot)',
+    env: 'EXCENSUS_GEO_ASN_DB',
+  },
+  {
+    name: 'no-geo',
+    type: 'boolean',
+    description: 'do not add geolocation; keep only what the source carried',
+  },
+];
+
+export const scanNameOptions: OptionSpec[] = [
+  {
+    name: 'name',
+    type: 'string',
+    valueName: 'NAME',
+    description: 'name of the scan in the store (default: kind, source and time)',
+  },
+  {
+    name: 'series',
+    type: 'string',
+    valueName: 'KEY',
+    description: 'series that trends compare (default: derived from the inputs)',
+  },
+];
+
+export const resumeScanOption: OptionSpec = {
+  name: 'resume-scan',
+  type: 'string',
+  valueName: 'REF',
+  description:
+    'continue an unfinished scan in the store (name, id, or "last"): targets already stored are not redone, none is duplicated',
+};
+
+/** The geolocation choice of --no-geo, --geo-country-db and --geo-asn-db. */
+export function geoChoice(values: OptionValues): GeoChoice {
+  const countryDb = str(values, 'geo-country-db');
+  const asnDb = str(values, 'geo-asn-db');
+  return {
+    disabled: bool(values, 'no-geo'),
+    ...(countryDb ? { countryDb } : {}),
+    ...(asnDb ? { asnDb } : {}),
+  };
+}
+
+/** The store a writing command uses: none with --no-store. */
+export async function storeForWriting(values: OptionValues): Promise<Store | null> {
+  return bool(values, 'no-store') ? null : openStoreForWriting(str(values, 'db'));
+}
+
+/** Only the options the user gave: `{ name: value }` for each defined one. */
+export function given<K extends string, V>(entries: Record<K, V | undefined>): { [P in K]?: V } {
+  const out: { [P in K]?: V } = {};
+  for (const k of Object.keys(entries) as K[]) if (entries[k] !== undefined) out[k] = entries[k];
+  return out;
 }

@@ -2,6 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
+export { writeLine } from '../core/write-line.js';
 
 export interface OutputHandle {
   stream: Writable;
@@ -21,9 +22,4 @@ export function openOutput(path: string | undefined, stdout: Writable): OutputHa
       await once(stream, 'finish');
     },
   };
-}
-
-/** Writes a line, honouring back-pressure. */
-export async function writeLine(stream: Writable, line: string): Promise<void> {
-  if (!stream.write(line + '\n')) await once(stream, 'drain');
 }

@@ -1,8 +1,8 @@
 // IP address parsing to integers for range lookups. Invalid input returns null, never throws.
 import { isIPv4, isIPv6 } from 'node:net';
-import { ipv4ToInt, ipv6ToBigInt as probeIpv6ToBigInt } from '../probe/ip.js';
+import { ipv4ToInt, ipv6ToBigInt as probeIpv6ToBigInt } from '../core/ip.js';
 
-// The arithmetic lives in probe/ip.ts; geo adds only the validity check (bad input -> null, no throw).
+// The arithmetic lives in core/ip.ts; geo adds only the validity check (bad input -> null, no throw).
 export function ipv4ToNumber(ip: string): number | null {
   return isIPv4(ip) ? ipv4ToInt(ip) : null;
 }

@@ -1,7 +1,7 @@
 // Pure planning: seed + size + mix -> every host's profile, build, names, geo and expected verdict.
 import { isIPv4 } from 'node:net';
 import { UsageError } from '../core/errors.js';
-import { ipv4ToInt, intToIpv4 } from '../probe/ip.js';
+import { ipv4ToInt, intToIpv4 } from '../core/ip.js';
 import { loadFleetData, type BuildRow, type CertEntry, type FleetData, type Profile } from './fleet-data.js';
 import { expectedForExchange, expectedForOther, owaHeaderEndpoints } from './expected.js';
 import { makeRng, pickWeighted, shuffled, subSeed } from './rng.js';

@@ -1,7 +1,7 @@
 // Sets of address ranges (CIDRs, a-b ranges, single addresses) for the blocklist and
 // user exclusions. IPv4 ranges are numbers, IPv6 ranges bigints; both kept merged and sorted.
 import { isIPv4, isIPv6 } from 'node:net';
-import { ipv4ToInt, ipv6ToBigInt } from './ip.js';
+import { ipv4ToInt, ipv6ToBigInt } from '../core/ip.js';
 
 export type Range4 = [start: number, end: number];
 export type Range6 = [start: bigint, end: bigint];

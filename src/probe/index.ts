@@ -20,4 +20,4 @@ export {
 export { loadBlocklist, loadExcludeFile, parseRangeList } from './blocklist.js';
 export { loadProbePlan, parseProbePlan, type ProbePlan } from './probe-plan.js';
 export { Permutation } from './permutation.js';
-export { targetKey } from './ip.js';
+export { targetKey } from '../core/ip.js';

@@ -2,7 +2,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { targetKey } from './ip.js';
+import { targetKey } from '../core/ip.js';
 
 export interface ResumeState {
   done: Set<string>;

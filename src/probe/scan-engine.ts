@@ -5,7 +5,7 @@ import type { HostRecord, ProbeLogEntry } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
 import { sharedSecureContext, type ProbeFailure } from './connection.js';
 import { probeHttp } from './http-probe.js';
-import { targetKey } from './ip.js';
+import { targetKey } from '../core/ip.js';
 import { Permutation } from './permutation.js';
 import type { ProbePlan } from './probe-plan.js';
 import { RateLimiter } from './rate-limiter.js';

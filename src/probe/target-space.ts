@@ -5,7 +5,7 @@ import { lookup } from 'node:dns/promises';
 import { UsageError } from '../core/errors.js';
 import { AddressRanges, type ParsedRange } from './address-ranges.js';
 import { insideLoopback, LOOPBACK } from './blocklist.js';
-import { bigIntToIpv6, intToIpv4, ipv4ToInt, ipv6ToBigInt } from './ip.js';
+import { bigIntToIpv6, intToIpv4, ipv4ToInt, ipv6ToBigInt } from '../core/ip.js';
 import { MAX_DOMAIN } from './permutation.js';
 import type { PortSpec, Protocol, TargetSpec } from './targets.js';
 

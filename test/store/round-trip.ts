@@ -14,7 +14,7 @@ import { isPlainRecord } from '../../src/store/plain-record.js';
 import { liteRecord, sharedEmptyEvidence } from '../../src/ingest/lite-records.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { createGeoResolver } from '../../src/geo/index.js';
-import { Recorder } from '../../src/cli/recorder.js';
+import { Recorder } from '../../src/run/recorder.js';
 import { generateShodanFile } from '../../bench/gen-shodan.js';
 import { makeObservation, makeRecord } from './records.js';
 import { meta, type StoreFactory } from './conformance.js';

@@ -1,19 +1,9 @@
-// `excensus demo`: the whole pipeline on one machine with nothing to set up. Starts the lab fleet on
-// loopback, scans it into a fresh SQLite store, prints the census, writes the HTML report, stops the lab.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
+// `excensus demo`: parses options and calls runDemo (lab fleet on loopback -> scan -> fresh SQLite
+// store -> census on stdout and the HTML report).
 import type { CommandContext, CommandSpec } from '../args.js';
 import { int, str } from '../args.js';
 import { asOfOption, parseAsOf } from '../common-options.js';
-import { UsageError } from '../../core/errors.js';
-import { startLab } from '../../lab/index.js';
-import { isPostgresUrl } from '../../store/index.js';
-import { truthToWire } from '../../lab/truth-wire.js';
-
-const DEFAULT_DB = './excensus-demo.db';
-const DEFAULT_HTML = './excensus-demo.html';
+import { DEMO_DEFAULT_DB, DEMO_DEFAULT_HTML, runDemo } from '../../run/index.js';
 
 export const command: CommandSpec = {
   name: 'demo',
@@ -60,14 +50,14 @@ export const command: CommandSpec = {
       name: 'db',
       type: 'string',
       valueName: 'FILE',
-      default: DEFAULT_DB,
+      default: DEMO_DEFAULT_DB,
       description: 'SQLite store to create (must not exist, except the default, which is recreated)',
     },
     {
       name: 'html',
       type: 'string',
       valueName: 'FILE',
-      default: DEFAULT_HTML,
+      default: DEMO_DEFAULT_HTML,
       description: 'where to write the HTML report',
     },
     asOfOption,
@@ -75,108 +65,21 @@ export const command: CommandSpec = {
   run,
 };
 
-/** Swallows output we do not want on the terminal (the per-host scan table). */
-const discard = (): Writable => new Writable({ write: (_c, _e, cb) => cb() });
-
 async function run(ctx: CommandContext): Promise<number> {
   const v = ctx.values;
-  const count = int(v, 'count', 1) ?? 256;
-  const seed = int(v, 'seed', 0) ?? 7;
-  const port = int(v, 'port', 1) ?? 18443;
-  const smtpPort = int(v, 'smtp-port', 1) ?? 18025;
-  const asOf = parseAsOf(str(v, 'as-of'));
-  const db = str(v, 'db') ?? DEFAULT_DB;
-  const html = str(v, 'html') ?? DEFAULT_HTML;
-  if (isPostgresUrl(db))
-    throw new UsageError(
-      'the demo makes a fresh SQLite file; use `excensus scan --db postgres://...` for PostgreSQL',
-    );
-  if (existsSync(db)) {
-    if (resolve(db) !== resolve(DEFAULT_DB))
-      throw new UsageError(
-        `${db} exists; the demo only writes a fresh store (remove it or pick another --db)`,
-      );
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
-  }
-  const { main } = await import('../main.js');
-  const say = (line: string): void => void ctx.stderr.write(`excensus demo: ${line}\n`);
-
-  const lab = await startLab({
-    seed,
-    count,
-    base: str(v, 'base') ?? '127.88.0.1',
-    httpsPort: port,
-    smtpPort,
-    mix: 'realistic',
-  });
-  const work = mkdtempSync(join(tmpdir(), 'excensus-demo-'));
-  try {
-    const truth = join(work, 'truth.jsonl');
-    const targets = join(work, 'targets.txt');
-    writeFileSync(truth, lab.hosts.map((h) => JSON.stringify(truthToWire(h))).join('\n') + '\n');
-    writeFileSync(targets, [...new Set(lab.hosts.map((h) => h.ip))].join('\n') + '\n');
-    say(
-      `lab fleet up: ${lab.hosts.length} hosts on loopback (${lab.hosts[0]?.ip} ...), HTTPS :${port}, SMTP :${smtpPort}`,
-    );
-
-    // HTTPS only: the census counts ip:port records, and the same server's SMTP port would count it twice.
-    const scanArgs = [
-      'scan',
-      '-l',
-      targets,
-      '-p',
-      String(port),
-      '--db',
-      db,
-      '--name',
-      `demo-seed-${seed}`,
-      '--series',
-      'demo',
-      '--lab-truth',
-      truth,
-      '--seed',
-      String(seed),
-      '--rate',
-      '0',
-      '--concurrency',
-      '128',
-      '--timeout',
-      '2s',
-      '--host-timeout',
-      '6s',
-      '--as-of',
-      asOf,
-    ];
-    const scanned = await main(scanArgs, {
-      stdout: discard(),
-      stderr: ctx.stderr,
-      env: ctx.env,
-      stderrIsTTY: ctx.stderrIsTTY,
-      stdoutIsTTY: false,
-    });
-    if (scanned !== 0) return scanned;
-
-    const reported = await main(['report', '--db', db, '--as-of', asOf], {
-      stdout: ctx.stdout,
-      stderr: ctx.stderr,
-      env: ctx.env,
-      stdoutIsTTY: ctx.stdoutIsTTY,
-      stderrIsTTY: ctx.stderrIsTTY,
-    });
-    if (reported !== 0) return reported;
-    const wroteHtml = await main(['report', '--db', db, '--as-of', asOf, '--format', 'html', '-o', html], {
-      stdout: discard(),
-      stderr: ctx.stderr,
-      env: ctx.env,
-    });
-    if (wroteHtml !== 0) return wroteHtml;
-    say(`HTML report: ${html}`);
-    say(
-      `store: ${db} — try \`excensus report --db ${db} --by country\` or \`excensus notify --db ${db} --by asn --out bundles/\``,
-    );
-    return 0;
-  } finally {
-    await lab.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  await runDemo(
+    {
+      count: int(v, 'count', 1) ?? 256,
+      seed: int(v, 'seed', 0) ?? 7,
+      base: str(v, 'base') ?? '127.88.0.1',
+      httpsPort: int(v, 'port', 1) ?? 18443,
+      smtpPort: int(v, 'smtp-port', 1) ?? 18025,
+      db: str(v, 'db') ?? DEMO_DEFAULT_DB,
+      html: str(v, 'html') ?? DEMO_DEFAULT_HTML,
+      asOf: parseAsOf(str(v, 'as-of')),
+    },
+    ctx.stdout,
+    { onStep: (line) => ctx.stderr.write(`excensus demo: ${line}\n`) },
+  );
+  return 0;
 }

@@ -4,8 +4,7 @@ import { bool, str } from '../args.js';
 import { asOfOption, dbOption, jsonOption, outputOption, parseAsOf } from '../common-options.js';
 import { openOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
-import { openStore } from '../../store/index.js';
-import { runDiff } from '../../report/run-diff.js';
+import { openStoreForReading, writeDiff } from '../../run/index.js';
 
 export const command: CommandSpec = {
   name: 'diff',
@@ -23,11 +22,11 @@ export const command: CommandSpec = {
     if (scanA === undefined || scanB === undefined || extra.length > 0)
       throw new UsageError('diff takes exactly two scan references (id or name)');
     const asOfRaw = str(ctx.values, 'as-of');
-    const store = await openStore(str(ctx.values, 'db'));
+    const store = await openStoreForReading(str(ctx.values, 'db'));
     try {
       const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
       try {
-        await runDiff(
+        await writeDiff(
           store,
           {
             scanA,

@@ -1,30 +1,25 @@
-// `excensus ingest FILE...`: wiring only. Reading, judging and batching live in src/ingest.
+// `excensus ingest FILE...`: parses options, calls ingestIntoStore, prints records and the summary.
+import { once } from 'node:events';
 import type { CommandSpec } from '../args.js';
 import { bool, int, str } from '../args.js';
 import {
   asOfOption,
   dbOption,
+  geoChoice,
+  geoOptions,
+  given,
   jsonOption,
   noStoreOption,
   outputOption,
   parseAsOf,
-} from '../common-options.js';
-import {
-  Recorder,
-  defaultScanName,
-  findResumable,
-  geoOptions,
-  geoResolverFrom,
   resumeScanOption,
   scanNameOptions,
-  storeFrom,
-} from '../recorder.js';
-import { once } from 'node:events';
+  storeForWriting,
+} from '../common-options.js';
 import { openOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import { hostRecordToWire } from '../../core/wire.js';
-import { ingestFiles, type IngestSummary } from '../../ingest/pipeline.js';
-import { FORMATS } from '../../ingest/types.js';
+import { FORMATS, ingestIntoStore, type HostRecord, type IngestSummary } from '../../run/index.js';
 
 const MAX_PRINTED = 1000;
 
@@ -76,64 +71,40 @@ export const command: CommandSpec = {
     ...geoOptions,
   ],
   async run(ctx) {
+    const v = ctx.values;
     const files = ctx.positionals;
     if (files.length === 0) throw new UsageError('give at least one input file ("-" for stdin)');
     if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
-    const asOf = parseAsOf(str(ctx.values, 'as-of'));
-    const json = bool(ctx.values, 'json');
-    const startedAt = new Date().toISOString();
-    const store = await storeFrom(ctx.values);
-    const series = str(ctx.values, 'series') ?? `ingest:${str(ctx.values, 'format') ?? 'auto'}`;
-    const resumeRef = str(ctx.values, 'resume-scan');
-    const resume = store && resumeRef ? await findResumable(store, resumeRef, 'ingest', series) : undefined;
-    // A resumed ingest keeps the way its scan began (scans from before counting kept a row each):
-    // mixing the two would store some targets twice, once as a row and once in the counts.
-    const countPlain =
-      store !== null && (resume ? resume.options.count_plain === true : !bool(ctx.values, 'plain-rows'));
-    if (resume && bool(ctx.values, 'plain-rows') === countPlain) {
-      ctx.stderr.write(
-        `excensus ingest: scan "${resume.name}" ${countPlain ? 'counts' : 'keeps a row for'} records without an Exchange marker; the resumed run does the same\n`,
-      );
-    }
-    const recorder = await Recorder.open({
-      store,
-      countPlain,
-      geo: geoResolverFrom(ctx.values),
-      nameGiven: str(ctx.values, 'name') !== undefined,
-      ...(resume ? { resume } : {}),
-      meta: {
-        name:
-          str(ctx.values, 'name') ??
-          defaultScanName('ingest', str(ctx.values, 'format') ?? 'auto', startedAt),
-        kind: 'ingest',
-        source: str(ctx.values, 'format') ?? 'auto',
-        series,
-        startedAt,
-        inputs: files,
-        options: { exchange_only: bool(ctx.values, 'exchange-only'), as_of: asOf, count_plain: countPlain },
-      },
-    });
-    const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
-    let written = 0;
+    const asOf = parseAsOf(str(v, 'as-of'));
+    const json = bool(v, 'json');
+    const store = await storeForWriting(v);
+    const out = openOutput(str(v, 'output'), ctx.stdout);
     let printed = 0;
-    let summary: IngestSummary;
+    let result;
     try {
-      summary = await ingestFiles(
-        files,
+      result = await ingestIntoStore(
         {
-          ...(str(ctx.values, 'format') !== undefined ? { format: str(ctx.values, 'format') } : {}),
+          files,
           asOf,
-          exchangeOnly: bool(ctx.values, 'exchange-only'),
-          noPrefilter: bool(ctx.values, 'strict'),
-          // the readers count plain records themselves when nobody prints them (else the recorder does)
-          tallyPlain: countPlain && !json,
-          workers: str(ctx.values, 'workers') === 'auto' ? 'auto' : (int(ctx.values, 'workers', 0) ?? 0),
+          exchangeOnly: bool(v, 'exchange-only'),
+          strict: bool(v, 'strict'),
+          workers: str(v, 'workers') === 'auto' ? 'auto' : (int(v, 'workers', 0) ?? 0),
           stdin: ctx.stdin,
-          // the store keeps observations so `reclassify` can re-judge without re-scanning
-          keepObservations: store !== null,
-          // records only stored and printed as table rows need not carry their whole evidence between threads
-          slimRecords: store !== null && !json,
-          defaultTimestamp: new Date().toISOString(),
+          store,
+          plainRows: bool(v, 'plain-rows'),
+          geo: geoChoice(v),
+          output: json ? 'records' : 'rows',
+          ...given({ format: str(v, 'format'), name: str(v, 'name'), series: str(v, 'series') }),
+          ...given({ resumeScan: str(v, 'resume-scan') }),
+        },
+        {
+          onRecords: async (records) => {
+            // One write per batch: awaiting the stream once per record dominated the command's time.
+            let text = '';
+            for (const r of records)
+              text += (json ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)) + '\n';
+            if (!out.stream.write(text)) await once(out.stream, 'drain');
+          },
           onProblem: (p) => {
             // a garbage file must not flood the terminal: the first problems are printed, all are counted
             if (++printed <= MAX_PRINTED)
@@ -141,50 +112,37 @@ export const command: CommandSpec = {
             else if (printed === MAX_PRINTED + 1)
               ctx.stderr.write(`excensus ingest: more problems: counted in the summary, not printed\n`);
           },
-        },
-        async (batch, plain) => {
-          await recorder.add(batch, plain); // enriches geo in place, then stores in batches
-          // One write per batch: awaiting the stream once per record dominated the command's time.
-          let text = '';
-          for (const h of batch) {
-            const r = h.record;
-            text += json
-              ? JSON.stringify(hostRecordToWire(r))
-              : [
-                  r.ip,
-                  r.port,
-                  r.status,
-                  r.evidence.build ?? '-',
-                  r.classification?.release ?? '-',
-                  r.geo?.country ?? '-',
-                  r.asn ? `AS${r.asn.number}` : '-',
-                ].join('\t');
-            text += '\n';
-          }
-          written += batch.length;
-          if (text && !out.stream.write(text)) await once(out.stream, 'drain');
+          onNotice: (m) => ctx.stderr.write(`excensus ingest: ${m}\n`),
         },
       );
-      await recorder.finish('complete');
-    } catch (err) {
-      await recorder.finish('interrupted').catch(() => {});
-      throw err;
     } finally {
       await out.close();
       await store?.close();
     }
-    writeSummary(ctx.stderr, summary, written, json);
-    if (store && recorder.scanId !== null && !json) {
-      const counted = countPlain
+    writeSummary(ctx.stderr, result.summary, result.emitted, json);
+    if (result.scanId !== null && !json) {
+      const counted = result.countPlain
         ? ' (records without any Exchange marker as counts by country and network; --plain-rows keeps a row each)'
         : '';
       ctx.stderr.write(
-        `excensus ingest: stored ${recorder.written} records as scan ${recorder.scanId} in ${str(ctx.values, 'db')}${counted}\n`,
+        `excensus ingest: stored ${result.stored} records as scan ${result.scanId} in ${str(v, 'db')}${counted}\n`,
       );
     }
     return 0;
   },
 };
+
+function tableRow(r: HostRecord): string {
+  return [
+    r.ip,
+    r.port,
+    r.status,
+    r.evidence.build ?? '-',
+    r.classification?.release ?? '-',
+    r.geo?.country ?? '-',
+    r.asn ? `AS${r.asn.number}` : '-',
+  ].join('\t');
+}
 
 function writeSummary(stderr: NodeJS.WritableStream, s: IngestSummary, written: number, json: boolean): void {
   if (json) {

@@ -5,8 +5,7 @@ import { int, str } from '../args.js';
 import { helpOption } from '../common-options.js';
 import { openOutput, writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
-import { DEFAULT_BASE, DEFAULT_HTTPS_PORT, startLab, type LabMix } from '../../lab/index.js';
-import { truthToWire } from '../../lab/truth-wire.js';
+import { DEFAULT_BASE, DEFAULT_HTTPS_PORT, startLab, truthToWire, type LabMix } from '../../run/index.js';
 
 const MIXES: LabMix[] = ['realistic', 'exchange-only', 'bench'];
 

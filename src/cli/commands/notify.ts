@@ -1,16 +1,9 @@
 // `excensus notify`: one CSV + Markdown bundle per network owner (AS, country or CIDR block).
-import { readFileSync } from 'node:fs';
 import type { CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
-import { asOfOption, dbOption, parseAsOf } from '../common-options.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
-import { openStore } from '../../store/index.js';
-import { GEO_ATTRIBUTION } from '../../geo/index.js';
-import { resolveScan } from '../../report/census-source.js';
-import { parseCidrFile } from '../../report/cidr.js';
-import { writeBundles, type NotifyBy } from '../../report/notify.js';
-
-const BY: NotifyBy[] = ['asn', 'country', 'cidr-file'];
+import { asOfOption, dbOption, given, parseAsOf } from '../common-options.js';
+import { UsageError } from '../../core/errors.js';
+import { NOTIFY_BY, notifyOwners, openStoreForReading, withStore, type NotifyBy } from '../../run/index.js';
 
 export const command: CommandSpec = {
   name: 'notify',
@@ -43,49 +36,38 @@ export const command: CommandSpec = {
   ],
   async run(ctx) {
     const by = str(ctx.values, 'by') as NotifyBy;
-    if (!BY.includes(by)) throw new UsageError(`--by must be one of ${BY.join(', ')}, got "${by}"`);
+    if (!NOTIFY_BY.includes(by))
+      throw new UsageError(`--by must be one of ${NOTIFY_BY.join(', ')}, got "${by}"`);
     const outDir = str(ctx.values, 'out');
     if (!outDir) throw new UsageError('--out DIR is required');
     const cidrPath = str(ctx.values, 'cidrs');
     if (by === 'cidr-file' && !cidrPath) throw new UsageError('--by cidr-file needs --cidrs FILE');
     const asOf = parseAsOf(str(ctx.values, 'as-of'));
-    let cidrs;
-    if (by === 'cidr-file' && cidrPath) {
-      let text: string;
-      try {
-        text = readFileSync(cidrPath, 'utf8');
-      } catch (err) {
-        throw new ConfigError('E_CIDR_FILE', `cannot read ${cidrPath}: ${(err as Error).message}`, {
-          cause: err,
-        });
-      }
-      const parsed = parseCidrFile(text);
-      for (const e of parsed.errors)
-        ctx.stderr.write(`excensus notify: ${cidrPath}:${e.line}: ${e.message} (skipped)\n`);
-      if (parsed.errors.length)
-        ctx.stderr.write(`excensus notify: ${parsed.errors.length} bad line(s) in ${cidrPath}\n`);
-      cidrs = parsed.blocks;
-    }
-    const store = await openStore(str(ctx.values, 'db'));
-    try {
-      const scan = await resolveScan(store, str(ctx.values, 'scan'));
-      const res = await writeBundles(store, scan.id, {
-        by,
-        outDir,
-        asOf,
-        all: bool(ctx.values, 'all'),
-        attribution: GEO_ATTRIBUTION,
-        scanName: scan.name,
-        ...(cidrs ? { cidrs } : {}),
-      });
-      ctx.stderr.write(
-        `excensus notify: ${res.owners} owner bundle(s), ${res.hosts} host(s) in ${outDir}` +
-          (res.skipped ? `; ${res.skipped} host(s) with no finding left out (--all includes them)` : '') +
-          '\n',
-      );
-    } finally {
-      await store.close();
-    }
+    let badLines = 0;
+    const res = await withStore(await openStoreForReading(str(ctx.values, 'db')), (store) =>
+      notifyOwners(
+        store,
+        {
+          by,
+          outDir,
+          asOf,
+          all: bool(ctx.values, 'all'),
+          ...given({ scan: str(ctx.values, 'scan'), cidrFile: cidrPath }),
+        },
+        {
+          onBadLine: (file, line, message) => {
+            badLines++;
+            ctx.stderr.write(`excensus notify: ${file}:${line}: ${message} (skipped)\n`);
+          },
+        },
+      ),
+    );
+    if (badLines) ctx.stderr.write(`excensus notify: ${badLines} bad line(s) in ${cidrPath}\n`);
+    ctx.stderr.write(
+      `excensus notify: ${res.owners} owner bundle(s), ${res.hosts} host(s) in ${outDir}` +
+        (res.skipped ? `; ${res.skipped} host(s) with no finding left out (--all includes them)` : '') +
+        '\n',
+    );
     return 0;
   },
 };

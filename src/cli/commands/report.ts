@@ -1,13 +1,18 @@
 // `excensus report`: census tables, JSON Lines, CSV, Markdown, HTML, host CSV, trends.
 import type { CommandSpec } from '../args.js';
 import { bool, int, list, str } from '../args.js';
-import { asOfOption, dbOption, jsonOption, outputOption, parseAsOf } from '../common-options.js';
+import { asOfOption, dbOption, given, jsonOption, outputOption, parseAsOf } from '../common-options.js';
 import { openOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
-import { openStore } from '../../store/index.js';
-import { parseFilter, parseGroupBy } from '../../report/options.js';
-import { REPORT_FORMATS, runReport, writeHostsCsv, type ReportFormat } from '../../report/run-report.js';
-import { resolveScan } from '../../report/census-source.js';
+import {
+  REPORT_FORMATS,
+  openStoreForReading,
+  parseFilter,
+  parseGroupBy,
+  writeHostsCsv,
+  writeReport,
+  type ReportFormat,
+} from '../../run/index.js';
 
 const listOpt = (name: string, valueName: string, description: string) => ({
   name,
@@ -69,12 +74,12 @@ export const command: CommandSpec = {
       eol: bool(v, 'eol'),
     });
     const topCountries = int(v, 'top', 1) ?? 10;
-    const store = await openStore(str(v, 'db'));
+    const store = await openStoreForReading(str(v, 'db'));
     try {
       const out = openOutput(str(v, 'output'), ctx.stdout);
       try {
         const scanRef = str(v, 'scan');
-        await runReport(
+        await writeReport(
           store,
           {
             ...(scanRef !== undefined ? { scan: scanRef } : {}),
@@ -93,9 +98,12 @@ export const command: CommandSpec = {
       }
       const hostsCsv = str(v, 'hosts-csv');
       if (hostsCsv !== undefined) {
-        const scan = await resolveScan(store, str(v, 'scan'));
         const file = openOutput(hostsCsv, ctx.stdout);
-        const n = await writeHostsCsv(store, scan.id, filter, asOf, file.stream);
+        const n = await writeHostsCsv(
+          store,
+          { ...given({ scan: str(v, 'scan') }), filter, asOf },
+          file.stream,
+        );
         await file.close();
         if (hostsCsv !== '-') ctx.stderr.write(`excensus report: wrote ${n} hosts to ${hostsCsv}\n`);
       }

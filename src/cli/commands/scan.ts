@@ -1,52 +1,37 @@
-// `excensus scan TARGET...`: wiring only. Target parsing, safety, probing and ordering live in src/probe.
-import { createWriteStream, readFileSync } from 'node:fs';
+// `excensus scan TARGET...`: parses options, calls scanIntoStore, prints each record and the summary.
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { text } from 'node:stream/consumers';
 import type { CommandContext, CommandSpec } from '../args.js';
 import { bool, int, list, str } from '../args.js';
 import {
   asOfOption,
   dbOption,
+  geoChoice,
+  geoOptions,
+  given,
   jsonOption,
   noStoreOption,
   outputOption,
   parseAsOf,
-} from '../common-options.js';
-import {
-  Recorder,
-  defaultScanName,
-  findResumable,
-  geoOptions,
-  geoResolverFrom,
   resumeScanOption,
   scanNameOptions,
-  storeFrom,
-} from '../recorder.js';
-import { readLabTruthGeo } from '../lab-truth.js';
+  storeForWriting,
+} from '../common-options.js';
 import { openOutput, writeLine, type OutputHandle } from '../io.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
-import type { HostRecord } from '../../core/host-record.js';
-import type { Observation } from '../../core/observation.js';
 import { hostRecordToWire } from '../../core/wire.js';
-import { judgeObservation } from '../../classify/judge.js';
-import { loadRules } from '../../fingerprint/index.js';
-import { loadKnowledgeBase } from '../../kb/index.js';
 import {
-  buildTargetSpace,
-  loadBlocklist,
-  loadExcludeFile,
-  loadProbePlan,
-  parsePorts,
-  parseTargetLines,
-  parseTargetSpec,
-  runScan,
-  type ScanSummary,
-  type TargetSpec,
-} from '../../probe/index.js';
-import { AddressRanges } from '../../probe/address-ranges.js';
-import { readResumeFile } from '../../probe/resume.js';
-import { parseBytes, parseDuration, parseShard, parseUserAgent } from '../../probe/scan-options.js';
-import { progressLine } from '../../probe/progress-line.js';
+  checkPorts,
+  parseBytes,
+  parseDuration,
+  parseShard,
+  parseUserAgent,
+  progressLine,
+  readLabTruthGeo,
+  readResumeFile,
+  readTargets,
+  scanIntoStore,
+  type HostRecord,
+} from '../../run/index.js';
 
 export const command: CommandSpec = {
   name: 'scan',
@@ -170,33 +155,6 @@ export const command: CommandSpec = {
   run,
 };
 
-async function readSpecs(ctx: CommandContext): Promise<TargetSpec[]> {
-  const specs: TargetSpec[] = [];
-  ctx.positionals.forEach((p, i) => {
-    const r = parseTargetSpec(p);
-    if (typeof r === 'string') throw new UsageError(`argument ${i + 1} "${p}": ${r}`);
-    specs.push(r);
-  });
-  for (const file of list(ctx.values, 'list')) {
-    let body: string;
-    try {
-      body = file === '-' ? await text(ctx.stdin) : readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new ConfigError('E_TARGET_FILE', `cannot read target file ${file}: ${(err as Error).message}`, {
-        cause: err,
-      });
-    }
-    const { specs: more, errors } = parseTargetLines(body, file === '-' ? 'stdin' : file);
-    // Bad lines are reported, counted and skipped; the good ones are scanned.
-    for (const e of errors) ctx.stderr.write(`excensus scan: ${e.where}: "${e.text}": ${e.reason}\n`);
-    if (errors.length > 0)
-      ctx.stderr.write(`excensus scan: ${errors.length} malformed target line(s) skipped\n`);
-    specs.push(...more);
-  }
-  if (specs.length === 0) throw new UsageError('give at least one target (or -l FILE)');
-  return specs;
-}
-
 function tableRow(r: HostRecord): string {
   const build = r.classification?.build ?? r.evidence.build ?? '-';
   const release = r.classification?.release ?? (r.isExchange ? 'Exchange (build unknown)' : '-');
@@ -218,25 +176,21 @@ function tableRow(r: HostRecord): string {
 
 async function run(ctx: CommandContext): Promise<number> {
   const v = ctx.values;
-  const plan = loadProbePlan();
-  const ports = parsePorts(str(v, 'ports') ?? '443', plan.ports);
-  if (typeof ports === 'string') throw new UsageError(`--ports: ${ports}`);
+  const ports = str(v, 'ports') ?? '443';
+  checkPorts(ports);
   const asOf = parseAsOf(str(v, 'as-of'));
   const shard = parseShard(str(v, 'shard') ?? '1/1');
   const seed = int(v, 'seed') ?? Math.floor(Math.random() * 2 ** 31);
-  const concurrency = int(v, 'concurrency', 1) ?? 200;
-  const rate = int(v, 'rate', 0) ?? 100;
   const probeTimeoutMs = parseDuration('timeout', str(v, 'timeout') ?? '5s');
   const hostTimeoutMs = parseDuration('host-timeout', str(v, 'host-timeout') ?? '20s');
   const maxBodyBytes = parseBytes('max-body', str(v, 'max-body') ?? '64k');
-  const maxRedirects = int(v, 'max-redirects', 0) ?? 3;
-  const json = bool(v, 'json');
-  const userAgent = parseUserAgent(str(v, 'user-agent') ?? plan.userAgent);
-  const exclude = new AddressRanges();
-  for (const f of list(v, 'exclude')) exclude.addAll(loadExcludeFile(f));
-  const specs = await readSpecs(ctx);
-  const space = await buildTargetSpace(specs, ports, { blocklist: loadBlocklist(), exclude });
-
+  const userAgent = str(v, 'user-agent');
+  if (userAgent !== undefined) parseUserAgent(userAgent);
+  const targets = await readTargets(ctx.positionals, list(v, 'list'), ctx.stdin);
+  // Bad lines are reported, counted and skipped; the good ones are scanned.
+  for (const e of targets.badLines) ctx.stderr.write(`excensus scan: ${e.where}: "${e.text}": ${e.reason}\n`);
+  if (targets.badLines.length > 0)
+    ctx.stderr.write(`excensus scan: ${targets.badLines.length} malformed target line(s) skipped\n`);
   const resumePath = str(v, 'resume');
   const resume = resumePath ? await readResumeFile(resumePath) : undefined;
   if (resume && resume.badLines.length > 0) {
@@ -244,71 +198,27 @@ async function run(ctx: CommandContext): Promise<number> {
       `excensus scan: ${resumePath}: ${resume.badLines.length} line(s) not a host record (lines ${resume.badLines.slice(0, 10).join(', ')}${resume.badLines.length > 10 ? ', ...' : ''}); their targets are probed again\n`,
     );
   }
-  let out: OutputHandle;
-  const outPath = str(v, 'output');
-  if (resumePath && (outPath === undefined || outPath === resumePath)) {
-    const stream = createWriteStream(resumePath, { flags: 'a' });
-    if (resume?.needsNewline) stream.write('\n');
-    out = {
-      stream,
-      close: async () => {
-        stream.end();
-        await once(stream, 'finish');
-      },
-    };
-  } else out = openOutput(outPath, ctx.stdout);
-  const asJson = json || resumePath !== undefined;
-
-  // Many workers write at once: they share one pending 'drain' instead of one listener each.
+  const out = openScanOutput(ctx, str(v, 'output'), resumePath, resume?.needsNewline ?? false);
+  const asJson = bool(v, 'json') || resumePath !== undefined;
+  // Many hosts finish at once: they share one pending 'drain' instead of one listener each.
   let drained: Promise<void> | undefined;
   const write = async (line: string): Promise<void> => {
     if (!out.stream.write(line + '\n'))
       drained ??= once(out.stream, 'drain').then(() => void (drained = undefined));
     if (drained) await drained;
   };
-  const judgeCtx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf };
-  // Records go to the store with their observation, so `reclassify` can re-judge without re-probing.
-  const observations = new WeakMap<HostRecord, Observation>();
-  const startedAt = new Date().toISOString();
-  const store = await storeFrom(v);
-  const series =
-    str(v, 'series') ??
-    `scan:${ctx.positionals.join(',')}${list(v, 'list').length ? `:${list(v, 'list').join(',')}` : ''}:${str(v, 'ports') ?? '443'}`;
-  const resumeRef = str(v, 'resume-scan');
-  const resumed = store && resumeRef ? await findResumable(store, resumeRef, 'scan', series) : undefined;
   const labTruth = str(v, 'lab-truth');
-  const recorder = await Recorder.open({
-    store,
-    geo: geoResolverFrom(v),
-    ...(labTruth ? { geoOverrides: readLabTruthGeo(labTruth) } : {}),
-    nameGiven: str(v, 'name') !== undefined,
-    ...(resumed ? { resume: resumed } : {}),
-    batchSize: 500,
-    meta: {
-      name: str(v, 'name') ?? defaultScanName('scan', 'probe', startedAt),
-      kind: 'scan',
-      source: 'probe',
-      series,
-      startedAt,
-      inputs: [...ctx.positionals, ...list(v, 'list').map((f) => `@${f}`)],
-      options: {
-        ports: str(v, 'ports') ?? '443',
-        seed,
-        shard: `${shard.index}/${shard.count}`,
-        rate,
-        concurrency,
-        as_of: asOf,
-      },
-    },
-  });
-  const skip = new Set<string>([...(resume?.done ?? []), ...(await recorder.doneTargets())]);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const started = Date.now();
   let lastDraw = 0;
-  let summary: ScanSummary;
+  const store = await storeForWriting(v).catch(async (err) => {
+    await out.close();
+    throw err;
+  });
+  let result;
   try {
     if (!asJson)
       await writeLine(
@@ -322,25 +232,35 @@ async function run(ctx: CommandContext): Promise<number> {
           'OPEN CVE FAMILIES',
         ].join('  '),
       );
-    summary = await runScan(
-      { space, seed, shard },
+    result = await scanIntoStore(
       {
-        probePlan: plan,
-        judge: (obs) => {
-          const r = judgeObservation(obs, judgeCtx);
-          observations.set(r, obs);
-          return r;
-        },
-        concurrency,
-        rate,
+        targets: targets.specs,
+        inputs: targets.inputs,
+        ports,
+        seed,
+        shard,
+        rate: int(v, 'rate', 0) ?? 100,
+        concurrency: int(v, 'concurrency', 1) ?? 200,
         probeTimeoutMs,
         hostTimeoutMs,
         maxBodyBytes,
-        maxHeaderBytes: 32 * 1024,
-        maxRedirects,
-        userAgent,
-        ...(skip.size > 0 ? { skip } : {}),
+        maxRedirects: int(v, 'max-redirects', 0) ?? 3,
+        excludeFiles: list(v, 'exclude'),
+        asOf,
+        store,
+        geo: geoChoice(v),
+        ...(resume ? { skip: resume.done } : {}),
+        ...(labTruth ? { geoOverrides: readLabTruthGeo(labTruth) } : {}),
+        ...given({
+          userAgent,
+          name: str(v, 'name'),
+          series: str(v, 'series'),
+          resumeScan: str(v, 'resume-scan'),
+        }),
+      },
+      {
         signal: stop.signal,
+        onRecord: (r) => write(asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)),
         ...(ctx.stderrIsTTY
           ? {
               onProgress: (p) => {
@@ -352,22 +272,14 @@ async function run(ctx: CommandContext): Promise<number> {
             }
           : {}),
       },
-      async (r) => {
-        const observation = observations.get(r);
-        await recorder.add([observation ? { record: r, observation } : { record: r }]); // adds geo in place
-        await write(asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r));
-      },
     );
-    await recorder.finish(summary.interrupted ? 'interrupted' : 'complete');
-  } catch (err) {
-    await recorder.finish('interrupted').catch(() => {});
-    throw err;
   } finally {
     await store?.close();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await out.close();
   }
+  const { summary } = result;
   if (ctx.stderrIsTTY) ctx.stderr.write('\r\x1b[K');
   const counts = Object.entries(summary.byStatus)
     .sort((a, b) => b[1] - a[1])
@@ -382,19 +294,40 @@ async function run(ctx: CommandContext): Promise<number> {
       (counts ? ` — ${counts}` : '') +
       '\n',
   );
-  if (store && recorder.scanId !== null) {
+  if (result.scanId !== null) {
     ctx.stderr.write(
-      `excensus scan: stored ${recorder.written} records as scan ${recorder.scanId} in ${str(v, 'db')}\n`,
+      `excensus scan: stored ${result.stored} records as scan ${result.scanId} in ${str(v, 'db')}\n`,
     );
   }
   if (summary.interrupted) {
     const how = resumePath
       ? `--resume ${resumePath}`
-      : recorder.scanId !== null
-        ? `--resume-scan ${recorder.scanId}`
+      : result.scanId !== null
+        ? `--resume-scan ${result.scanId}`
         : '--resume FILE';
     ctx.stderr.write(`excensus scan: interrupted; run again with ${how} --seed ${seed} to continue\n`);
     return 1;
   }
   return 0;
+}
+
+/** With --resume FILE and no other -o, new records are appended to that file. */
+function openScanOutput(
+  ctx: CommandContext,
+  outPath: string | undefined,
+  resumePath: string | undefined,
+  needsNewline: boolean,
+): OutputHandle {
+  if (resumePath && (outPath === undefined || outPath === resumePath)) {
+    const stream = createWriteStream(resumePath, { flags: 'a' });
+    if (needsNewline) stream.write('\n');
+    return {
+      stream,
+      close: async () => {
+        stream.end();
+        await once(stream, 'finish');
+      },
+    };
+  }
+  return openOutput(outPath, ctx.stdout);
 }

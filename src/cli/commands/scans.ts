@@ -3,8 +3,7 @@ import type { CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
 import { dbOption, jsonOption, outputOption } from '../common-options.js';
 import { openOutput, writeLine } from '../io.js';
-import { openStore } from '../../store/index.js';
-import { formatScanTable, scanToWire } from '../../store/scan-view.js';
+import { formatScanTable, listScans, openStoreForReading, scanToWire } from '../../run/index.js';
 
 export const command: CommandSpec = {
   name: 'scans',
@@ -12,9 +11,9 @@ export const command: CommandSpec = {
   usage: 'excensus scans [--db PATH|URL] [--json] [-o FILE]',
   options: [dbOption, jsonOption, outputOption],
   async run(ctx) {
-    const store = await openStore(str(ctx.values, 'db'), { create: false });
+    const store = await openStoreForReading(str(ctx.values, 'db'));
     try {
-      const scans = await store.listScans();
+      const scans = await listScans(store);
       const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
       try {
         if (bool(ctx.values, 'json'))

@@ -11,7 +11,7 @@ import {
   toIsoTime,
   validPort,
 } from '../http-text.js';
-import { intToIpv4 } from '../../probe/ip.js';
+import { intToIpv4 } from '../../core/ip.js';
 
 export function mapShodanRecord(value: unknown): Observation[] | { error: string } {
   const rec = asObject(value);

@@ -2,7 +2,7 @@
 // or not geolocation lookups are on (--no-geo) and whether or not the source gave an ASN.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Recorder } from '../../src/cli/recorder.js';
+import { Recorder } from '../../src/run/recorder.js';
 import { createGeoResolver } from '../../src/geo/index.js';
 import type { HostRecord } from '../../src/core/host-record.js';
 

@@ -1,10 +1,8 @@
-// Where judged records go when a command writes into the store: batches, geo enrichment, scan
-// bookkeeping and --resume. Shared by `scan`, `ingest` and `demo` so the three behave alike.
+// Where judged records go when a use case writes into the store: batches, geo enrichment, scan
+// bookkeeping and resume. Shared by scanIntoStore and ingestIntoStore so the two behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
-import { continentOf, createGeoResolver, hasSourceGeoAndNetwork, withContinent } from '../geo/index.js';
+import { continentOf, hasSourceGeoAndNetwork, withContinent } from '../geo/index.js';
 import {
-  DEFAULT_STORE_PATH,
-  openStore,
   type HostBatch,
   type PlainCount,
   type ScanInfo,
@@ -15,60 +13,6 @@ import {
 import { isPlainRecord } from '../store/plain-record.js';
 import type { PlainCount as IngestPlainCount } from '../ingest/plain-tally.js';
 import { ConfigError } from '../core/errors.js';
-import type { OptionSpec, OptionValues } from './args.js';
-import { bool, str } from './args.js';
-
-export const geoOptions: OptionSpec[] = [
-  {
-    name: 'geo-country-db',
-    type: 'string',
-    valueName: 'FILE',
-    description: 'your own GeoLite2 Country/City .mmdb (default: the bundled snapshot)',
-    env: 'EXCENSUS_GEO_COUNTRY_DB',
-  },
-  {
-    name: 'geo-asn-db',
-    type: 'string',
-    valueName: 'FILE',
-    description: 'your own GeoLite2 ASN .mmdb (default: the bundled snapshot)',
-    env: 'EXCENSUS_GEO_ASN_DB',
-  },
-  {
-    name: 'no-geo',
-    type: 'boolean',
-    description: 'do not add geolocation; keep only what the source carried',
-  },
-];
-
-export const scanNameOptions: OptionSpec[] = [
-  {
-    name: 'name',
-    type: 'string',
-    valueName: 'NAME',
-    description: 'name of the scan in the store (default: kind, source and time)',
-  },
-  {
-    name: 'series',
-    type: 'string',
-    valueName: 'KEY',
-    description: 'series that trends compare (default: derived from the inputs)',
-  },
-];
-
-export const resumeScanOption: OptionSpec = {
-  name: 'resume-scan',
-  type: 'string',
-  valueName: 'REF',
-  description:
-    'continue an unfinished scan in the store (name, id, or "last"): targets already stored are not redone, none is duplicated',
-};
-
-export function geoResolverFrom(values: OptionValues): GeoResolver | null {
-  if (bool(values, 'no-geo')) return null;
-  const countryDb = str(values, 'geo-country-db');
-  const asnDb = str(values, 'geo-asn-db');
-  return createGeoResolver({ ...(countryDb ? { countryDb } : {}), ...(asnDb ? { asnDb } : {}) });
-}
 
 export interface RecorderOptions {
   store: Store | null;
@@ -242,20 +186,6 @@ async function createUniquelyNamed(store: Store, meta: ScanMeta, nameGiven: bool
   for (let n = 1; ; n++) {
     const name = n === 1 ? meta.name : `${meta.name}-${n}`;
     if (!(await store.getScan(name))) return store.createScan({ ...meta, name });
-  }
-}
-
-/** Opens the store unless --no-store; a bad --db is a configuration error naming the URL. */
-export async function storeFrom(values: OptionValues): Promise<Store | null> {
-  if (bool(values, 'no-store')) return null;
-  const db = str(values, 'db') ?? DEFAULT_STORE_PATH;
-  try {
-    return await openStore(db);
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError('E_STORE', `cannot open the store "${db}": ${(err as Error).message}`, {
-      cause: err,
-    });
   }
 }
 

@@ -1,12 +1,18 @@
 // `excensus diff`: two scans host by host, then the totals with percentage changes.
 import type { Writable } from 'node:stream';
 import type { ScanInfo, Store } from '../store/store.js';
-import { writeLine } from '../cli/io.js';
-import { resolveScan } from './census-source.js';
-import { DIFF_CATEGORIES, diffHosts, type DiffResult, type HostChange, type HostSummary } from './diff.js';
-import { renderTextTable } from './render-text.js';
-import { formatPercent, share } from './table.js';
-import { percentChange } from './trend.js';
+import { writeLine } from '../core/write-line.js';
+import { resolveScan } from '../report/census-source.js';
+import {
+  DIFF_CATEGORIES,
+  diffHosts,
+  type DiffResult,
+  type HostChange,
+  type HostSummary,
+} from '../report/diff.js';
+import { renderTextTable } from '../report/render-text.js';
+import { formatPercent, share } from '../report/table.js';
+import { percentChange } from '../report/trend.js';
 
 export interface DiffOptions {
   scanA: string;
@@ -59,7 +65,7 @@ function label(s: ScanInfo): string {
   return `"${s.name}" (#${s.id}, ${s.startedAt.slice(0, 10)})`;
 }
 
-export async function runDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
+export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
   const a = await resolveScan(store, o.scanA);
   const b = await resolveScan(store, o.scanB);
   const d = await diffHosts(

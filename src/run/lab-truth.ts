@@ -1,8 +1,15 @@
-// Reads the lab's ground truth (JSON Lines from `excensus lab --truth FILE`) for its made-up geo/ASN,
-// so scans of the lab show continents and countries. Lines without usable geo are skipped.
+// The lab's made-up geo/ASN by address, from its ground truth (the hosts of a running lab, or the
+// JSON Lines `excensus lab --truth FILE` wrote), so scans of the lab show continents and
+// countries. Entries without usable geo are skipped.
 import { readFileSync } from 'node:fs';
 import type { GeoLookup } from '../geo/index.js';
 import { ConfigError } from '../core/errors.js';
+
+interface TruthEntry {
+  ip?: unknown;
+  geo?: { country?: unknown; continent?: unknown };
+  asn?: { number?: unknown; org?: unknown };
+}
 
 export function readLabTruthGeo(path: string): Map<string, GeoLookup> {
   let text: string;
@@ -13,20 +20,22 @@ export function readLabTruthGeo(path: string): Map<string, GeoLookup> {
       cause: err,
     });
   }
-  const out = new Map<string, GeoLookup>();
+  const entries: TruthEntry[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
-    let v: {
-      ip?: unknown;
-      geo?: { country?: unknown; continent?: unknown };
-      asn?: { number?: unknown; org?: unknown };
-    };
     try {
-      v = JSON.parse(line) as typeof v;
+      entries.push(JSON.parse(line) as TruthEntry);
     } catch {
       throw new ConfigError('E_LAB_TRUTH', `${path}:${i + 1}: not JSON`);
     }
-    if (typeof v.ip !== 'string') return;
+  });
+  return labTruthGeo(entries);
+}
+
+export function labTruthGeo(entries: readonly TruthEntry[]): Map<string, GeoLookup> {
+  const out = new Map<string, GeoLookup>();
+  for (const v of entries) {
+    if (typeof v.ip !== 'string') continue;
     const entry: GeoLookup = {};
     if (typeof v.geo?.country === 'string') {
       entry.geo = {
@@ -42,6 +51,6 @@ export function readLabTruthGeo(path: string): Map<string, GeoLookup> {
         source: 'lab',
       };
     out.set(v.ip, entry);
-  });
+  }
   return out;
 }

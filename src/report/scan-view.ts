@@ -1,5 +1,5 @@
 // How a scan is shown: snake_case JSON for `scans --json`, and a plain table.
-import type { ScanInfo } from './store.js';
+import type { ScanInfo } from '../store/store.js';
 
 export function scanToWire(s: ScanInfo): Record<string, unknown> {
   return {

@@ -1,17 +1,17 @@
 // `excensus report`: picks the scan, runs the census queries, renders the chosen format.
 import type { Writable } from 'node:stream';
 import type { CensusFilter, CensusRow, GroupKey, ScanInfo, Store } from '../store/store.js';
-import { writeLine } from '../cli/io.js';
+import { writeLine } from '../core/write-line.js';
 import { GEO_ATTRIBUTION } from '../geo/index.js';
-import { asnOrgs, resolveScan, runCensus } from './census-source.js';
-import { groupTable, headlineSentence, headlineTables } from './census-tables.js';
-import { buildHeadline, orderFamilies, type Headline } from './headline.js';
-import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
-import { renderHtmlReport } from './html/html-report.js';
-import { renderCsvTable, renderMarkdownTable, renderTextTable } from './render-text.js';
-import { censusRowToJson } from './row-json.js';
-import type { Table } from './table.js';
-import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from './trend.js';
+import { asnOrgs, resolveScan, runCensus } from '../report/census-source.js';
+import { groupTable, headlineSentence, headlineTables } from '../report/census-tables.js';
+import { buildHeadline, orderFamilies, type Headline } from '../report/headline.js';
+import { HOSTS_CSV_HEADER, hostCsvLine } from '../report/hosts-csv.js';
+import { renderHtmlReport } from '../report/html/html-report.js';
+import { renderCsvTable, renderMarkdownTable, renderTextTable } from '../report/render-text.js';
+import { censusRowToJson } from '../report/row-json.js';
+import type { Table } from '../report/table.js';
+import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from '../report/trend.js';
 
 export type ReportFormat = 'table' | 'json' | 'csv' | 'md' | 'html' | 'hosts';
 export const REPORT_FORMATS: ReportFormat[] = ['table', 'json', 'csv', 'md', 'html', 'hosts'];
@@ -88,8 +88,17 @@ async function writeTrend(store: Store, scan: ScanInfo, o: ReportOptions, out: W
   }
 }
 
-/** Writes the host CSV export of the scan (filters apply) to `out`. */
+/** Writes the host CSV export of a scan (default: the latest; filters apply) to `out`; returns the hosts written. */
 export async function writeHostsCsv(
+  store: Store,
+  q: { scan?: string; filter: CensusFilter; asOf: string },
+  out: Writable,
+): Promise<number> {
+  const scan = await resolveScan(store, q.scan);
+  return hostsCsv(store, scan.id, q.filter, q.asOf, out);
+}
+
+async function hostsCsv(
   store: Store,
   scanId: number,
   filter: CensusFilter,
@@ -105,27 +114,73 @@ export async function writeHostsCsv(
   return n;
 }
 
-export async function runReport(store: Store, o: ReportOptions, out: Writable): Promise<void> {
+export interface CensusRequest {
+  /** Scan id or name; default: the latest. */
+  scan?: string;
+  groupBy: GroupKey[];
+  filter: CensusFilter;
+  asOf: string;
+}
+
+export interface CensusResult {
+  scan: ScanInfo;
+  groupBy: GroupKey[];
+  asOf: string;
+  rows: CensusRow[];
+  /** The scan's total under the same filter (for shares). */
+  total: CensusRow;
+  /** Organisation names of the AS numbers in `rows` (grouped by asn only). */
+  asnOrgs?: Map<number, string>;
+}
+
+/** The census grouped by `groupBy` (the numbers `report --by ... --json` prints and the API serves). */
+export async function census(store: Store, q: CensusRequest): Promise<CensusResult> {
+  const scan = await resolveScan(store, q.scan);
+  return groupedCensus(store, scan, q);
+}
+
+async function groupedCensus(store: Store, scan: ScanInfo, q: CensusRequest): Promise<CensusResult> {
+  const rows = await runCensus(store, {
+    scanId: scan.id,
+    groupBy: q.groupBy,
+    asOf: q.asOf,
+    filter: q.filter,
+  });
+  const orgs = q.groupBy.includes('asn') ? await asnOrgs(store, scan.id, rows) : undefined;
+  // grouped rows need only the scan's total (for shares), not the whole headline
+  const [total] =
+    q.groupBy.length === 0
+      ? rows
+      : await runCensus(store, { scanId: scan.id, groupBy: [], asOf: q.asOf, filter: q.filter });
+  return { scan, groupBy: q.groupBy, asOf: q.asOf, rows, total: total!, ...(orgs ? { asnOrgs: orgs } : {}) };
+}
+
+/** A census as the JSON objects `report --json` prints, one per row. */
+export function censusJson(c: CensusResult): Array<Record<string, unknown>> {
+  const ctx = {
+    scanName: c.scan.name,
+    asOf: c.asOf,
+    total: c.total,
+    ...(c.asnOrgs ? { asnOrgs: c.asnOrgs } : {}),
+  };
+  return c.rows.map((r) => censusRowToJson(r, ctx));
+}
+
+export async function writeReport(store: Store, o: ReportOptions, out: Writable): Promise<void> {
   const scan = await resolveScan(store, o.scan);
   if (o.trend) return writeTrend(store, scan, o, out);
   if (o.format === 'hosts') {
-    await writeHostsCsv(store, scan.id, o.filter, o.asOf, out);
+    await hostsCsv(store, scan.id, o.filter, o.asOf, out);
     return;
   }
-  const grouped =
-    o.groupBy.length > 0
-      ? await runCensus(store, { scanId: scan.id, groupBy: o.groupBy, asOf: o.asOf, filter: o.filter })
-      : null;
-  const orgs = grouped && o.groupBy.includes('asn') ? await asnOrgs(store, scan.id, grouped) : undefined;
-  if (grouped && (o.format === 'json' || o.format === 'csv')) {
-    // grouped rows need only the scan's total (for shares), not the whole headline
-    const [total] = await runCensus(store, { scanId: scan.id, groupBy: [], asOf: o.asOf, filter: o.filter });
-    if (o.format === 'json') {
-      const ctx = { scanName: scan.name, asOf: o.asOf, total: total!, ...(orgs ? { asnOrgs: orgs } : {}) };
-      for (const r of grouped) await writeLine(out, JSON.stringify(censusRowToJson(r, ctx)));
-    } else
+  const c = o.groupBy.length > 0 ? await groupedCensus(store, scan, o) : null;
+  const grouped = c?.rows ?? null;
+  const orgs = c?.asnOrgs;
+  if (c && (o.format === 'json' || o.format === 'csv')) {
+    if (o.format === 'json') for (const row of censusJson(c)) await writeLine(out, JSON.stringify(row));
+    else
       out.write(
-        renderCsvTable(groupTable('census', grouped, o.groupBy, total!, orderFamilies(grouped), orgs)),
+        renderCsvTable(groupTable('census', c.rows, o.groupBy, c.total, orderFamilies(c.rows), orgs)),
       );
     return;
   }

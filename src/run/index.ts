@@ -1,0 +1,50 @@
+// The use cases: what the CLI, the demo, workers and the dashboard call. Each takes options (and
+// a store where it needs one) and returns a result or a summary; none parses arguments or prints.
+export {
+  ingestIntoStore,
+  type IngestIntoStoreOptions,
+  type IngestOutput,
+  type IngestResult,
+} from './ingest.js';
+export { scanIntoStore, defaultScanSeries, type ScanIntoStoreOptions, type ScanResult } from './scan.js';
+export { readTargets, checkPorts, type ScanTargets } from './targets.js';
+export {
+  census,
+  censusJson,
+  writeReport,
+  writeHostsCsv,
+  REPORT_FORMATS,
+  type CensusRequest,
+  type CensusResult,
+  type ReportFormat,
+  type ReportOptions,
+} from './report.js';
+export { writeDiff, type DiffOptions } from './diff.js';
+export { notifyOwners, NOTIFY_BY, type NotifyBy, type NotifyOwnersOptions } from './notify.js';
+export { reclassifyStored, type ReclassifyOptions } from './reclassify.js';
+export { listScans, formatScanTable, scanToWire } from './scans.js';
+export { lookupBuilds, lookupTableLines } from './lookup.js';
+export { runDemo, DEMO_DEFAULT_DB, DEMO_DEFAULT_HTML, type DemoOptions } from './demo.js';
+export {
+  openStoreForReading,
+  openStoreForWriting,
+  withStore,
+  DEFAULT_STORE_PATH,
+  isPostgresUrl,
+} from './store.js';
+export { parseFilter, parseGroupBy } from '../report/options.js';
+export type { GeoChoice } from './geo.js';
+export type { Store, ScanInfo, CensusFilter, GroupKey } from '../store/index.js';
+export type { HostRecord } from '../core/host-record.js';
+export { FORMATS } from '../ingest/types.js';
+export type { IngestSummary } from '../ingest/pipeline.js';
+export {
+  parseBytes,
+  parseDuration,
+  parseShard,
+  parseUserAgent,
+  readResumeFile,
+  progressLine,
+} from './targets.js';
+export { readLabTruthGeo } from './lab-truth.js';
+export { startLab, truthToWire, DEFAULT_BASE, DEFAULT_HTTPS_PORT, type LabMix } from './lab.js';

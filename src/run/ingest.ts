@@ -1,0 +1,147 @@
+// ingestIntoStore: scan files in any format -> judged host records -> the store (or only the
+// caller), as one named scan. The caller declares what it wants back (`output`); how records
+// travel between threads and into the store follows from that here, never from the caller.
+import type { Readable } from 'node:stream';
+import type { HostRecord } from '../core/host-record.js';
+import { ingestFiles, type IngestSummary } from '../ingest/pipeline.js';
+import type { Problem } from '../ingest/types.js';
+import type { ScanInfo, Store } from '../store/index.js';
+import { geoResolverFor, type GeoChoice } from './geo.js';
+import { Recorder, defaultScanName, findResumable } from './recorder.js';
+
+/**
+ * What the caller does with the records besides storing them: `records` = every record in full
+ * (JSON output), `rows` = the table fields of the records kept one by one (ip, port, status,
+ * build, release, geo, ASN), `none` = nothing (the store and the summary are the result).
+ */
+export type IngestOutput = 'records' | 'rows' | 'none';
+
+export interface IngestIntoStoreOptions {
+  files: string[];
+  /** Forces a format for every input (else detected per file). */
+  format?: string;
+  asOf: string;
+  /** Records without an Exchange marker (on-premises or suspect) are neither stored nor passed on. */
+  exchangeOnly?: boolean;
+  /** Parse and judge every record (no anchor pre-filter). */
+  strict?: boolean;
+  /** Worker threads for line-oriented inputs (0 = none; 'auto' = 2 for big files). */
+  workers?: number | 'auto';
+  stdin?: Readable;
+  /** null: judge only (nothing stored). */
+  store: Store | null;
+  /** Scan name (default: kind, source and start time); a name given is never altered. */
+  name?: string;
+  series?: string;
+  /** Continue this unfinished scan (name, id or "last") instead of creating one. */
+  resumeScan?: string;
+  /** Keep a row for every record without an Exchange marker instead of counts by network. */
+  plainRows?: boolean;
+  geo?: GeoChoice;
+  output: IngestOutput;
+  /** The time given to records whose source has none; default: now. */
+  now?: string;
+}
+
+export interface IngestHooks {
+  /** Records in input order, after geo enrichment (not called with output 'none'). */
+  onRecords?: (records: HostRecord[]) => Promise<void> | void;
+  onProblem?: (p: Problem) => void;
+  /** Something the user should know that is not a problem of the input. */
+  onNotice?: (message: string) => void;
+}
+
+export interface IngestResult {
+  summary: IngestSummary;
+  /** Records passed to onRecords. */
+  emitted: number;
+  /** Null without a store. */
+  scanId: number | null;
+  /** Records the store took (rows and counts). */
+  stored: number;
+  /** Records without an Exchange marker were kept as counts by country and network. */
+  countPlain: boolean;
+}
+
+export async function ingestIntoStore(
+  o: IngestIntoStoreOptions,
+  hooks: IngestHooks = {},
+): Promise<IngestResult> {
+  const startedAt = o.now ?? new Date().toISOString();
+  const store = o.store;
+  const source = o.format ?? 'auto';
+  const series = o.series ?? `ingest:${source}`;
+  const resume =
+    store && o.resumeScan ? await findResumable(store, o.resumeScan, 'ingest', series) : undefined;
+  const countPlain = store !== null && (resume ? resumedCountsPlain(resume) : !o.plainRows);
+  if (resume && o.plainRows === countPlain) {
+    hooks.onNotice?.(
+      `scan "${resume.name}" ${countPlain ? 'counts' : 'keeps a row for'} records without an Exchange marker; the resumed run does the same`,
+    );
+  }
+  const recorder = await Recorder.open({
+    store,
+    countPlain,
+    geo: geoResolverFor(o.geo),
+    nameGiven: o.name !== undefined,
+    ...(resume ? { resume } : {}),
+    meta: {
+      name: o.name ?? defaultScanName('ingest', source, startedAt),
+      kind: 'ingest',
+      source,
+      series,
+      startedAt,
+      inputs: o.files,
+      options: { exchange_only: o.exchangeOnly ?? false, as_of: o.asOf, count_plain: countPlain },
+    },
+  });
+  let emitted = 0;
+  let summary: IngestSummary;
+  try {
+    summary = await ingestFiles(
+      o.files,
+      {
+        ...(o.format !== undefined ? { format: o.format } : {}),
+        asOf: o.asOf,
+        exchangeOnly: o.exchangeOnly ?? false,
+        noPrefilter: o.strict ?? false,
+        workers: o.workers ?? 'auto',
+        ...(o.stdin ? { stdin: o.stdin } : {}),
+        ...transportFor(o.output, store !== null, countPlain),
+        defaultTimestamp: startedAt,
+        ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
+      },
+      async (batch, plain) => {
+        await recorder.add(batch, plain); // enriches geo in place, then stores in batches
+        if (o.output !== 'none' && hooks.onRecords && batch.length > 0) {
+          await hooks.onRecords(batch.map((h) => h.record));
+          emitted += batch.length;
+        }
+      },
+    );
+    await recorder.finish('complete');
+  } catch (err) {
+    await recorder.finish('interrupted').catch(() => {});
+    throw err;
+  }
+  return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain };
+}
+
+/** A resumed ingest keeps the way its scan began (scans from before counting kept a row each). */
+function resumedCountsPlain(scan: ScanInfo): boolean {
+  return scan.options.count_plain === true;
+}
+
+/**
+ * How records travel, from what the caller wants: the store needs observations (for
+ * `reclassify`); records nobody prints in full may cross threads without their evidence's
+ * details (the store has them in their encoded JSON); records without a marker that the store
+ * only counts need not become records at all when nobody prints them one by one.
+ */
+function transportFor(output: IngestOutput, stored: boolean, countPlain: boolean) {
+  return {
+    keepObservations: stored,
+    slimRecords: stored && output !== 'records',
+    tallyPlain: countPlain && output !== 'records',
+  };
+}

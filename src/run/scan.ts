@@ -1,0 +1,161 @@
+// scanIntoStore: targets -> seeded, sharded probe order -> judged host records -> the store (or
+// only the caller), as one named scan. The same function serves the CLI, the demo and workers.
+import type { HostRecord } from '../core/host-record.js';
+import type { Observation } from '../core/observation.js';
+import { judgeObservation } from '../classify/judge.js';
+import { loadRules } from '../fingerprint/index.js';
+import { loadKnowledgeBase } from '../kb/index.js';
+import {
+  buildTargetSpace,
+  loadBlocklist,
+  loadExcludeFile,
+  loadProbePlan,
+  parsePorts,
+  runScan,
+  type ScanProgress,
+  type ScanSummary,
+  type TargetSpec,
+} from '../probe/index.js';
+import { AddressRanges } from '../probe/address-ranges.js';
+import { UsageError } from '../core/errors.js';
+import type { GeoLookup } from '../geo/index.js';
+import type { Store } from '../store/index.js';
+import { geoResolverFor, type GeoChoice } from './geo.js';
+import { Recorder, defaultScanName, findResumable } from './recorder.js';
+
+export interface ScanIntoStoreOptions {
+  targets: TargetSpec[];
+  /** How the targets were given (arguments and @list files), recorded with the scan. */
+  inputs: string[];
+  /** e.g. "443,25" or "https:8443" (see parsePorts). */
+  ports: string;
+  seed: number;
+  shard?: { index: number; count: number };
+  /** New hosts per second; 0 = no limit. */
+  rate: number;
+  concurrency: number;
+  probeTimeoutMs: number;
+  hostTimeoutMs: number;
+  maxBodyBytes: number;
+  maxRedirects: number;
+  /** Default: the identifying User-Agent of data/probe-plan.yaml. */
+  userAgent?: string;
+  /** Files of more ranges never to connect to; they add to the blocklist. */
+  excludeFiles?: string[];
+  asOf: string;
+  /** null: probe and judge only (nothing stored). */
+  store: Store | null;
+  name?: string;
+  series?: string;
+  /** Continue this unfinished scan (name, id or "last"): targets stored are not probed again. */
+  resumeScan?: string;
+  /** Targets ("ip:port") done elsewhere, e.g. in a JSON Lines file being resumed. */
+  skip?: ReadonlySet<string>;
+  geo?: GeoChoice;
+  /** Geo the caller knows better than any database (the lab's ground truth), by ip. */
+  geoOverrides?: Map<string, GeoLookup>;
+  /** Records per store transaction (default 500). */
+  batchSize?: number;
+}
+
+export interface ScanHooks {
+  /** Each record as it is judged and stored (geo added). */
+  onRecord?: (r: HostRecord) => Promise<void> | void;
+  onProgress?: (p: ScanProgress) => void;
+  /** Stops starting new hosts; those in flight finish and are stored; the scan is marked interrupted. */
+  signal?: AbortSignal;
+}
+
+export interface ScanResult {
+  summary: ScanSummary;
+  seed: number;
+  shard: { index: number; count: number };
+  scanId: number | null;
+  /** Records the store took. */
+  stored: number;
+}
+
+/** The series a scan belongs to unless the caller names one: same targets, same ports. */
+export function defaultScanSeries(inputs: string[], ports: string): string {
+  const args = inputs.filter((i) => !i.startsWith('@'));
+  const lists = inputs.filter((i) => i.startsWith('@')).map((i) => i.slice(1));
+  return `scan:${args.join(',')}${lists.length ? `:${lists.join(',')}` : ''}:${ports}`;
+}
+
+export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = {}): Promise<ScanResult> {
+  const plan = loadProbePlan();
+  const ports = parsePorts(o.ports, plan.ports);
+  if (typeof ports === 'string') throw new UsageError(`--ports: ${ports}`);
+  const shard = o.shard ?? { index: 1, count: 1 };
+  const exclude = new AddressRanges();
+  for (const f of o.excludeFiles ?? []) exclude.addAll(loadExcludeFile(f));
+  const space = await buildTargetSpace(o.targets, ports, { blocklist: loadBlocklist(), exclude });
+  const judgeCtx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf: o.asOf };
+  const startedAt = new Date().toISOString();
+  const store = o.store;
+  const series = o.series ?? defaultScanSeries(o.inputs, o.ports);
+  const resumed =
+    store && o.resumeScan ? await findResumable(store, o.resumeScan, 'scan', series) : undefined;
+  const recorder = await Recorder.open({
+    store,
+    geo: geoResolverFor(o.geo),
+    ...(o.geoOverrides ? { geoOverrides: o.geoOverrides } : {}),
+    nameGiven: o.name !== undefined,
+    ...(resumed ? { resume: resumed } : {}),
+    batchSize: o.batchSize ?? 500,
+    meta: {
+      name: o.name ?? defaultScanName('scan', 'probe', startedAt),
+      kind: 'scan',
+      source: 'probe',
+      series,
+      startedAt,
+      inputs: o.inputs,
+      options: {
+        ports: o.ports,
+        seed: o.seed,
+        shard: `${shard.index}/${shard.count}`,
+        rate: o.rate,
+        concurrency: o.concurrency,
+        as_of: o.asOf,
+      },
+    },
+  });
+  const skip = new Set<string>([...(o.skip ?? []), ...(await recorder.doneTargets())]);
+  // Records go to the store with their observation, so `reclassify` can re-judge without re-probing.
+  const observations = new WeakMap<HostRecord, Observation>();
+  let summary: ScanSummary;
+  try {
+    summary = await runScan(
+      { space, seed: o.seed, shard },
+      {
+        probePlan: plan,
+        judge: (obs) => {
+          const r = judgeObservation(obs, judgeCtx);
+          observations.set(r, obs);
+          return r;
+        },
+        concurrency: o.concurrency,
+        rate: o.rate,
+        probeTimeoutMs: o.probeTimeoutMs,
+        hostTimeoutMs: o.hostTimeoutMs,
+        maxBodyBytes: o.maxBodyBytes,
+        maxHeaderBytes: 32 * 1024,
+        maxRedirects: o.maxRedirects,
+        userAgent: o.userAgent ?? plan.userAgent,
+        ...(skip.size > 0 ? { skip } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
+        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      },
+      async (r) => {
+        const observation = observations.get(r);
+        await recorder.add([observation ? { record: r, observation } : { record: r }]); // adds geo in place
+        await hooks.onRecord?.(r);
+      },
+    );
+    await recorder.finish(summary.interrupted ? 'interrupted' : 'complete');
+  } catch (err) {
+    await recorder.finish('interrupted').catch(() => {});
+    throw err;
+  }
+  return { summary, seed: o.seed, shard, scanId: recorder.scanId, stored: recorder.written };
+}

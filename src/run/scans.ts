@@ -1,0 +1,8 @@
+// listScans: the scans in the store, oldest first, with their counts.
+import type { ScanInfo, Store } from '../store/index.js';
+
+export { formatScanTable, scanToWire } from '../report/scan-view.js';
+
+export function listScans(store: Store): Promise<ScanInfo[]> {
+  return store.listScans();
+}
