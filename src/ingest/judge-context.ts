@@ -2,7 +2,7 @@
 import { judgeObservation } from '../classify/judge.js';
 import { loadRules, ruleAnchors } from '../fingerprint/index.js';
 import { loadKnowledgeBase } from '../kb/load.js';
-import type { Judge } from './process.js';
+import type { Judge } from '../core/judge.js';
 
 export interface JudgeContext {
   judge: Judge;

@@ -3,12 +3,13 @@
 // are found; a broken record or a truncated gzip never stops the run.
 import type { Readable } from 'node:stream';
 import { availableParallelism } from 'node:os';
-import type { StoredHost } from '../store/store.js';
+import type { EncodedHost, StoredHost } from '../store/index.js';
 import { openInput } from './input.js';
 import { detectFormat, type Detected } from './detect.js';
 import { readerFor } from './formats.js';
 import { lineBlocks } from './lines.js';
-import { RecordProcessor, expandHosts, newBlockResult, type BlockResult, type Judge } from './process.js';
+import { RecordProcessor, expandHosts, newBlockResult, type BlockResult } from './process.js';
+import type { Judge } from '../core/judge.js';
 import { anchorCores } from './prefilter.js';
 import { runInWorkers } from './worker-pool.js';
 import { fileRanges } from './file-ranges.js';
@@ -45,7 +46,7 @@ export interface IngestOptions {
    */
   tallyPlain?: boolean;
   /**
-   * Worker threads send a record whose stored JSON they encoded (StoredHost.recordJson) without its
+   * Worker threads send a record they encoded for the store (encodeHost: its JSON) without its
    * evidence's details (signals, server names, suspect reasons), which that JSON holds: for a caller
    * that stores records and prints no JSON of them.
    */
@@ -76,7 +77,7 @@ export interface IngestSummary {
 }
 
 /** Receives host records in input order, and (with tallyPlain) counts of plain records read along the way. */
-export type Sink = (batch: StoredHost[], plain?: PlainCount[]) => Promise<void>;
+export type Sink = (batch: Array<StoredHost | EncodedHost>, plain?: PlainCount[]) => Promise<void>;
 
 const STREAM_BATCH = 1000;
 

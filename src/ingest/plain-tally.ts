@@ -1,12 +1,13 @@
 // Counts of plain records: banners a source carried that show no Exchange marker at all (the
 // pre-filter's "lite" records). A store that keeps only what the census is about takes these as
 // counts by network and place instead of one row per host; worker threads count their own blocks.
+import type { PlainCount } from '../core/plain-count.js';
+import { continentOf } from '../geo/countries.js';
 
-/** Records without any Exchange evidence, of one country, ASN and organisation. */
-export interface PlainCount {
-  /** The input format the records came from. */
-  source: string;
-  /** ISO country code as the source gave it. */
+export type { PlainCount } from '../core/plain-count.js';
+
+/** A count while it is kept here (the fields as the readers give them). */
+interface Cell {
   country: string;
   /** -1 = none given */
   asn: number;
@@ -17,7 +18,7 @@ export interface PlainCount {
 
 /** A count found by the bytes of its country and organisation (addBytes). */
 interface ByteCell {
-  count: PlainCount;
+  count: Cell;
   /** Country bytes, then organisation bytes. */
   key: Uint8Array;
   countryLength: number;
@@ -27,7 +28,7 @@ interface ByteCell {
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export class PlainTally {
-  private readonly cells = new Map<string, PlainCount>();
+  private readonly cells = new Map<string, Cell>();
   /** Cells of addBytes, by a hash of their key (a collision list each). */
   private readonly byHash = new Map<number, ByteCell[]>();
 
@@ -37,7 +38,7 @@ export class PlainTally {
     const key = `${country}\u0001${asn}\u0001${org}`;
     const c = this.cells.get(key);
     if (c) c.n += n;
-    else this.cells.set(key, { source: this.source, country, asn, org, n });
+    else this.cells.set(key, { country, asn, org, n });
   }
 
   /**
@@ -78,7 +79,7 @@ export class PlainTally {
     const country = utf8.decode(key.subarray(0, countryLength));
     const org = utf8.decode(key.subarray(countryLength));
     // take() adds it to the counts by text: two byte forms of one text, or add() and addBytes(), meet there
-    const count: PlainCount = { source: this.source, country, asn, org, n: 1 };
+    const count: Cell = { country, asn, org, n: 1 };
     list.push({ count, key, countryLength });
   }
 
@@ -91,7 +92,16 @@ export class PlainTally {
     for (const list of this.byHash.values())
       for (const { count: c } of list) this.add(c.country, c.asn, c.org, c.n);
     this.byHash.clear();
-    const all = [...this.cells.values()];
+    const all: PlainCount[] = [];
+    for (const c of this.cells.values())
+      all.push({
+        source: this.source,
+        country: c.country,
+        continent: continentOf(c.country) ?? null,
+        asn: c.asn >= 0 ? c.asn : null,
+        asnOrg: c.org || null,
+        n: c.n,
+      });
     this.cells.clear();
     return all;
   }

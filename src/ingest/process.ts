@@ -2,8 +2,9 @@
 // host records, with the anchor pre-filter in front of parsing and judging.
 import type { HostRecord } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
+import type { Judge } from '../core/judge.js';
 import type { Evidence } from '../core/evidence.js';
-import type { StoredHost } from '../store/store.js';
+import type { EncodedHost, StoredHost } from '../store/index.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
 import { lineReaderKey } from './stored-line.js';
@@ -30,8 +31,6 @@ import {
   type LiteBinary,
   type LiteColumns,
 } from './lite-records.js';
-
-export type Judge = (obs: Observation) => HostRecord;
 
 export interface ProcessOptions {
   judge: Judge;
@@ -60,7 +59,7 @@ export interface LiteBlock {
 }
 
 export interface BlockResult {
-  hosts: StoredHost[];
+  hosts: Array<StoredHost | EncodedHost>;
   lite?: LiteBlock;
   problems: Array<{ line: number; reason: string }>;
   /** Plain records counted rather than passed on (ProcessOptions.tallyPlain). */
@@ -313,15 +312,16 @@ export class RecordProcessor {
       // its source line (see stored-line.ts); worker threads take its bytes (a view of the block: the
       // worker copies them once, to move them between threads)
       const text = this.opts.compact ? line.block.subarray(line.start, line.stop) : line.text;
-      out.hosts.push({ record, observationLine: { reader: this.lineReader!, text } });
+      out.hosts.push({ record, observation: { kind: 'line', reader: this.lineReader!, text } });
     }
     // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads
     else
-      out.hosts.push(
-        this.opts.compact
-          ? { record, observationJson: utf8Encoder.encode(JSON.stringify(obs)) }
-          : { record, observation: obs },
-      );
+      out.hosts.push({
+        record,
+        observation: this.opts.compact
+          ? { kind: 'json', json: utf8Encoder.encode(JSON.stringify(obs)) }
+          : { kind: 'object', observation: obs },
+      });
     if (out.lite) out.lite.order += 'f';
   }
 
@@ -336,10 +336,10 @@ export class RecordProcessor {
 }
 
 /** Host records of a block, with lite records (from worker threads) merged back in order. */
-export function expandHosts(r: BlockResult): StoredHost[] {
+export function expandHosts(r: BlockResult): Array<StoredHost | EncodedHost> {
   const lite = r.lite;
   if (!lite) return r.hosts;
-  const out: StoredHost[] = [];
+  const out: Array<StoredHost | EncodedHost> = [];
   const evidence = sharedEmptyEvidence(lite.evidence);
   let f = 0;
   let l = 0;

@@ -1,14 +1,14 @@
 // Slim records (IngestOptions.slimRecords: stored, never printed) cross from worker threads as
 // flat columns plus one buffer of observation bytes per block, instead of one object graph each.
 // Their evidence crosses without its details (signals, names, suspect reasons), which their JSON
-// holds: the receiving thread's hosts are marked recordSlim.
+// holds: the receiving thread gets them back as encoded hosts, never encoded again.
 // measured on Shodan records, the structured clone of a slim record and its observation cost the
 // worker ~10 µs and the receiving thread ~10-18 µs, as columns ~3 µs and ~1-3 µs. The receiving
 // thread rebuilds the same StoredHost (tested field by field against the object path).
 import type { HostRecord, HostStatus } from '../core/host-record.js';
 import type { Evidence, Precision } from '../core/evidence.js';
 import type { ObservationSource } from '../core/observation.js';
-import type { StoredHost } from '../store/store.js';
+import { isEncoded, type EncodedHost, type StoredHost } from '../store/index.js';
 
 type Value = string | number | boolean | null;
 
@@ -24,36 +24,28 @@ export interface SlimBlock {
   bytes: Uint8Array;
 }
 
-/** Whether `h` can cross as columns: its record's JSON encoded, its observation as bytes, and no field the columns lack. */
-export function slimmable(h: StoredHost): boolean {
+/** Whether `h` can cross as columns: encoded for the store, its observation as bytes, and no field the columns lack. */
+export function slimmable(h: StoredHost | EncodedHost): h is EncodedHost {
+  if (!isEncoded(h)) return false;
   const r = h.record;
-  return (
-    h.recordJson !== undefined &&
-    r.probes === undefined &&
-    r.classification === null &&
-    h.observation === undefined &&
-    observationBytes(h) !== null
-  );
-}
-
-function observationBytes(h: StoredHost): Uint8Array | null {
-  const b = h.observationLine ? h.observationLine.text : h.observationJson;
-  return b instanceof Uint8Array ? b : null;
+  return r.probes === undefined && r.classification === null && h.observation instanceof Uint8Array;
 }
 
 /**
  * Takes the slimmable hosts out of `hosts` into columns, their observation bytes copied into one
  * buffer (source lines may be views of a buffer the next read reuses). Null when there are none.
  */
-export function takeSlim(hosts: StoredHost[]): { rest: StoredHost[]; slim: SlimBlock } | null {
+export function takeSlim(
+  hosts: Array<StoredHost | EncodedHost>,
+): { rest: Array<StoredHost | EncodedHost>; slim: SlimBlock } | null {
   const at: number[] = [];
-  const rest: StoredHost[] = [];
+  const rest: Array<StoredHost | EncodedHost> = [];
   let size = 0;
   hosts.forEach((h, i) => {
     if (!slimmable(h)) rest.push(h);
     else {
       at.push(i);
-      size += observationBytes(h)!.byteLength;
+      size += (h.observation as Uint8Array).byteLength;
     }
   });
   if (at.length === 0) return null;
@@ -61,8 +53,8 @@ export function takeSlim(hosts: StoredHost[]): { rest: StoredHost[]; slim: SlimB
   const cols: Value[] = [];
   let offset = 0;
   for (const i of at) {
-    const h = hosts[i]!;
-    const b = observationBytes(h)!;
+    const h = hosts[i] as EncodedHost;
+    const b = h.observation as Uint8Array;
     bytes.set(b, offset);
     offset += b.byteLength;
     push(cols, h, b.byteLength);
@@ -70,7 +62,7 @@ export function takeSlim(hosts: StoredHost[]): { rest: StoredHost[]; slim: SlimB
   return { rest, slim: { cols, at, bytes } };
 }
 
-function push(cols: Value[], h: StoredHost, length: number): void {
+function push(cols: Value[], h: EncodedHost, length: number): void {
   const r = h.record;
   const e = r.evidence;
   const g = r.geo;
@@ -98,15 +90,18 @@ function push(cols: Value[], h: StoredHost, length: number): void {
     a ? a.number : null,
     a?.org ?? null,
     a ? a.source : null,
-    h.recordJson!,
-    h.observationLine ? h.observationLine.reader : null,
+    h.json,
+    h.reader,
     length,
   );
 }
 
 /** The block's hosts in order again: `rest` with the column hosts put back where they were. */
-export function mergeSlim(rest: StoredHost[], slim: SlimBlock): StoredHost[] {
-  const out: StoredHost[] = new Array<StoredHost>(rest.length + slim.at.length);
+export function mergeSlim(
+  rest: Array<StoredHost | EncodedHost>,
+  slim: SlimBlock,
+): Array<StoredHost | EncodedHost> {
+  const out = new Array<StoredHost | EncodedHost>(rest.length + slim.at.length);
   let next = 0;
   let offset = 0;
   for (let k = 0; k < slim.at.length; k++) {
@@ -120,7 +115,7 @@ export function mergeSlim(rest: StoredHost[], slim: SlimBlock): StoredHost[] {
   return out;
 }
 
-function hostAt(slim: SlimBlock, k: number, offset: number): [StoredHost, number] {
+function hostAt(slim: SlimBlock, k: number, offset: number): [EncodedHost, number] {
   const c = slim.cols;
   const i = k * WIDTH;
   const s = (j: number): string | null => c[i + j] as string | null;
@@ -162,12 +157,6 @@ function hostAt(slim: SlimBlock, k: number, offset: number): [StoredHost, number
         : { number: c[i + 19] as number, source: s(21)! };
   const length = c[i + 24] as number;
   const bytes = slim.bytes.subarray(offset, offset + length);
-  const reader = s(23);
-  const host: StoredHost =
-    reader !== null
-      ? { record, observationLine: { reader, text: bytes } }
-      : { record, observationJson: bytes };
-  host.recordJson = s(22)!;
-  host.recordSlim = true;
-  return [host, length];
+  // the record's evidence lacks its details, which only its JSON holds: the store never encodes it again
+  return [{ record, json: s(22)!, observation: bytes, reader: s(23) }, length];
 }

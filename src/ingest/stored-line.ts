@@ -2,7 +2,7 @@
 // raw record the observation holds anyway, costs no encoding, and is read again with the same
 // reader when `reclassify` re-judges it (so a better reader improves old scans too).
 import type { Observation } from '../core/observation.js';
-import type { ObservationLine } from '../store/store.js';
+import type { ObservationRef } from '../store/store.js';
 import type { Detected } from './detect.js';
 import { lineParserFor } from './formats.js';
 import { FORMATS, isLineError, type IngestFormat, type LineResult } from './types.js';
@@ -27,7 +27,7 @@ const parsers = new Map<string, ((text: string) => LineResult) | null>();
  * `host.timestamp` stands in where the line has no time (the ingest gave such records its own time).
  */
 export function observationFromLine(
-  line: ObservationLine,
+  line: Extract<ObservationRef, { kind: 'line' }>,
   host: { ip: string; port: number; timestamp: string },
 ): Observation | { error: string } {
   const { reader } = line;

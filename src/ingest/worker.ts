@@ -6,7 +6,13 @@ import { RecordProcessor, newBlockResult, type BlockResult } from './process.js'
 import { anchorCores } from './prefilter.js';
 import { createJudge } from './judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
-import { hostRecordToWire } from '../core/wire.js';
+import {
+  encodeHost,
+  isEncoded,
+  type EncodedHost,
+  type ObservationRef,
+  type StoredHost,
+} from '../store/index.js';
 import { hasSourceGeoAndNetwork, withContinent } from '../geo/countries.js';
 import { takeSlim } from './slim-columns.js';
 
@@ -60,25 +66,25 @@ parentPort!.on('message', (job: WorkerJob) => {
   // A classification follows from the evidence, knowledge base and date alone: the receiving thread
   // derives the same shared object again (measured: cloning every CVE verdict of every record, and
   // collecting the clones, cost that thread more than the derivation).
-  for (const h of out.hosts) {
+  out.hosts = out.hosts.map((h) => {
+    if (isEncoded(h)) return h;
     const r = h.record;
-    // Records the store keeps with their observation are encoded here, in parallel, when nothing
-    // on the way changes them: the source gave their geo and network (hasSourceGeoAndNetwork: the
-    // recorder then only derives a continent, done here the same way). The classification's fields
-    // are not part of it.
-    if (
+    // Records the store keeps with their observation are encoded here (the store's encodeHost), in
+    // parallel, when nothing on the way changes them: the source gave their geo and network
+    // (hasSourceGeoAndNetwork: the recorder then only derives a continent, done here the same way).
+    // The classification's fields are not part of the encoding.
+    const ref = h.observation;
+    const encode =
       init.keepObservations &&
-      (h.observationLine || h.observationJson) &&
+      (ref?.kind === 'line' || ref?.kind === 'json') &&
       r.geo &&
-      hasSourceGeoAndNetwork(r)
-    ) {
-      r.geo = withContinent(r.geo);
-      h.recordJson = JSON.stringify(hostRecordToWire(r, false));
-    }
+      hasSourceGeoAndNetwork(r);
+    if (encode) r.geo = withContinent(r.geo!);
     r.classification = null;
-  }
-  // with slimRecords, records that have their JSON cross as columns, their evidence cut to what the
-  // store reads besides that JSON (see slim-columns.ts)
+    return encode ? encodeHost(h) : h;
+  });
+  // with slimRecords, encoded records cross as columns, their evidence cut to what the store
+  // reads besides their JSON (see slim-columns.ts)
   const taken = init.slimRecords ? takeSlim(out.hosts) : null;
   if (taken) {
     out.hosts = taken.rest;
@@ -90,15 +96,39 @@ parentPort!.on('message', (job: WorkerJob) => {
   const bin = out.lite?.bin;
   if (bin) transfer.push(bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer);
   if (out.slim) transfer.push(out.slim.bytes.buffer as ArrayBuffer);
-  for (const h of out.hosts) {
-    const line = h.observationLine;
-    if (h.observationJson instanceof Uint8Array) transfer.push(h.observationJson.buffer as ArrayBuffer);
-    else if (line && line.text instanceof Uint8Array) {
-      // a source line is a view of the block just read (which the next read may reuse): copied to move it
-      const own = new Uint8Array(line.text);
-      h.observationLine = { reader: line.reader, text: own };
-      transfer.push(own.buffer);
+  out.hosts = out.hosts.map((h) => {
+    const bytes = observationBytes(h);
+    if (!bytes) return h;
+    // JSON bytes have a buffer of their own; a source line is a view of the block just read (which
+    // the next read may reuse): copied to move it
+    if (!isLine(h)) {
+      transfer.push(bytes.buffer as ArrayBuffer);
+      return h;
     }
-  }
+    const own = new Uint8Array(bytes);
+    transfer.push(own.buffer);
+    if (isEncoded(h)) return { ...h, observation: own };
+    return {
+      record: h.record,
+      observation: { kind: 'line', reader: (h.observation as LineRef).reader, text: own },
+    };
+  });
   parentPort!.postMessage(reply, transfer);
 });
+
+type LineRef = Extract<ObservationRef, { kind: 'line' }>;
+
+function observationBytes(h: StoredHost | EncodedHost): Uint8Array | null {
+  const o = isEncoded(h)
+    ? h.observation
+    : h.observation?.kind === 'line'
+      ? h.observation.text
+      : h.observation?.kind === 'json'
+        ? h.observation.json
+        : null;
+  return o instanceof Uint8Array ? o : null;
+}
+
+function isLine(h: StoredHost | EncodedHost): boolean {
+  return isEncoded(h) ? h.reader !== null : h.observation?.kind === 'line';
+}

@@ -9,9 +9,10 @@ import {
   type ScanMeta,
   type Store,
   type StoredHost,
+  type EncodedHost,
+  isEncoded,
 } from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
-import type { PlainCount as IngestPlainCount } from '../ingest/plain-tally.js';
 import { ConfigError } from '../core/errors.js';
 
 export interface RecorderOptions {
@@ -66,18 +67,21 @@ export class Recorder {
     return this.o.store.doneTargets(this.scanId);
   }
 
-  /** Adds geo/ASN where the record lacks it; the source's own geo always wins. */
-  enrich(h: StoredHost): StoredHost {
+  /**
+   * Adds geo/ASN where the record lacks it; the source's own geo always wins. A host the store
+   * already encoded (an ingest worker thread did: encodeHost) is left as it is: only records whose
+   * source gave geo and network, with the continent derived, are encoded there.
+   */
+  enrich<H extends StoredHost | EncodedHost>(h: H): H {
+    if (isEncoded(h)) return h;
     const r = h.record;
     const g = r.geo;
     if (g && hasSourceGeoAndNetwork(r)) {
       // The source carried both (most Shodan records): nothing to look up, nothing to override.
       // Only a missing continent is derived from the country, as fill() would.
       r.geo = withContinent(g);
-      if (r.geo !== g) delete h.recordJson; // the record changed: its JSON is encoded again
       return h;
     }
-    delete h.recordJson;
     const known = this.o.geoOverrides?.get(r.ip);
     const current: GeoLookup = { ...(r.geo ? { geo: r.geo } : {}), ...(r.asn ? { asn: r.asn } : {}) };
     const filled = known
@@ -92,7 +96,7 @@ export class Recorder {
   }
 
   /** `plain`: records the reader counted itself (ingestFiles' tallyPlain), by country and network. */
-  async add(hosts: StoredHost[], plain?: readonly IngestPlainCount[]): Promise<void> {
+  async add(hosts: Array<StoredHost | EncodedHost>, plain?: readonly PlainCount[]): Promise<void> {
     if (!this.o.store) {
       // --no-store: enrich only; holding records (and their observations) for a write that never comes costs memory.
       for (const h of hosts) this.enrich(h);
@@ -101,9 +105,9 @@ export class Recorder {
       return;
     }
     const batch = (this.pending ??= this.o.store.newBatch());
-    for (const c of plain ?? []) batch.addPlain(plainCount(c.country, c.asn, c.org, c.source, c.n));
+    for (const c of plain ?? []) batch.addPlain(c);
     for (const h of hosts) {
-      if (this.o.countPlain && countable(h)) {
+      if (this.o.countPlain && !isEncoded(h) && countable(h)) {
         const r = h.record;
         batch.addPlain(plainCount(r.geo!.country!, r.asn!.number, r.asn!.org ?? '', r.source, 1));
       } else batch.add(this.enrich(h));
@@ -158,9 +162,7 @@ export class Recorder {
 function countable(h: StoredHost): boolean {
   const r = h.record;
   return (
-    !h.observation &&
-    h.observationJson === undefined &&
-    !h.observationLine &&
+    h.observation === undefined &&
     r.status === 'not-exchange' &&
     isPlainRecord(r) &&
     r.geo?.source === 'source' &&

@@ -148,7 +148,9 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
       },
       async (r) => {
         const observation = observations.get(r);
-        await recorder.add([observation ? { record: r, observation } : { record: r }]); // adds geo in place
+        await recorder.add([
+          observation ? { record: r, observation: { kind: 'object', observation } } : { record: r },
+        ]); // adds geo in place
         await hooks.onRecord?.(r);
       },
     );

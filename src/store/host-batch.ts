@@ -3,28 +3,16 @@
 // writing: repeats of a target dropped (the last write wins), plain rows sorted and cut into
 // INSERT-sized chunks. Holding rows instead of records until the commit keeps the records from
 // surviving into V8's old generation (measured: less GC on the thread that receives them).
-import { hostRecordToWire } from '../core/wire.js';
-import type { HostRecord } from '../core/host-record.js';
 import type { HostBatch, PlainCount, StoredHost } from './store.js';
+import { encodeHost, isEncoded, type EncodedHost } from './encoded-host.js';
 import type { SqlDriver, SqlValue } from './driver.js';
 import { PLAIN_COLUMNS, pushPlainRow } from './host-row.js';
 import { isPlainRecord } from './plain-record.js';
 
-/** A record stored with its JSON (host_data), already encoded. */
-export interface RichHost {
-  record: HostRecord;
-  /** The record without its classification, which is stored apart (verdicts.ts). */
-  json: string;
-  /** JSON text, or its UTF-8 bytes (SQLite keeps those as a BLOB: see the read side in sql-store.ts); or the source line. */
-  observation: string | Uint8Array | null;
-  /** Set when `observation` is a source line: the reader that reads it (StoredHost.observationLine). */
-  reader: string | null;
-}
-
 /** A batch ready to write: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */
 export interface SplitBatch {
   plain: SqlValue[][];
-  rich: RichHost[];
+  rich: EncodedHost[];
   /** Counted records: PLAIN_COUNT_COLUMNS rows back to back (one per country, ASN and source of the batch). */
   counts: SqlValue[];
 }
@@ -62,7 +50,7 @@ export class EncodedBatch implements HostBatch {
   /** PLAIN_COLUMNS rows back to back, and the arrival number of each. */
   private readonly rows: SqlValue[] = [];
   private readonly rowSeq: number[] = [];
-  private readonly rich: RichHost[] = [];
+  private readonly rich: EncodedHost[] = [];
   private readonly richSeq: number[] = [];
   private readonly counts = new Map<string, PlainCount>();
   size = 0;
@@ -78,29 +66,16 @@ export class EncodedBatch implements HostBatch {
     this.counted += c.n;
   }
 
-  add(h: StoredHost): void {
-    const r = h.record;
-    if (h.recordSlim && h.recordJson === undefined)
-      throw new Error(
-        `the record of ${r.ip}:${r.port} lost its JSON and cannot be encoded again (its evidence was slimmed)`,
-      );
-    const line = h.observationLine;
-    const observation = line
-      ? line.text
-      : (h.observationJson ?? (h.observation ? JSON.stringify(h.observation) : null));
-    if (observation === null && isPlainRecord(r)) {
-      pushPlainRow(this.rows, r);
+  add(h: StoredHost | EncodedHost): void {
+    if (!isEncoded(h) && h.observation === undefined && isPlainRecord(h.record)) {
+      pushPlainRow(this.rows, h.record);
       this.rowSeq.push(this.size++);
       return;
     }
-    this.rich.push({
-      record: r,
-      json: h.recordJson ?? JSON.stringify(hostRecordToWire(r, false)),
-      observation,
-      reader: line ? line.reader : null,
-    });
+    const e = isEncoded(h) ? h : encodeHost(h);
+    this.rich.push(e);
     this.richSeq.push(this.size++);
-    if (observation !== null) this.observations++;
+    if (e.observation !== null) this.observations++;
   }
 
   /**
@@ -118,7 +93,7 @@ export class EncodedBatch implements HostBatch {
     for (let i = 0; i < this.rowSeq.length; i++)
       see(this.rows[i * WIDTH + IP] as string, this.rowSeq[i] as number);
     for (let i = 0; i < this.rich.length; i++)
-      see((this.rich[i] as RichHost).record.ip, this.richSeq[i] as number);
+      see((this.rich[i] as EncodedHost).record.ip, this.richSeq[i] as number);
     if (!twice) return null;
     const last = new Map<string, number>();
     const targets: Array<[string, number]> = [];
@@ -129,7 +104,7 @@ export class EncodedBatch implements HostBatch {
       ]);
     for (let i = 0; i < this.rich.length; i++)
       targets.push([
-        keyOf((this.rich[i] as RichHost).record.ip, (this.rich[i] as RichHost).record.port),
+        keyOf((this.rich[i] as EncodedHost).record.ip, (this.rich[i] as EncodedHost).record.port),
         this.richSeq[i] as number,
       ]);
     for (const [key, seq] of targets) if ((last.get(key) ?? -1) < seq) last.set(key, seq);

@@ -6,7 +6,8 @@ import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
 import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, masksOf, pushHostRow } from './host-row.js';
 import type { Classification } from '../core/classification.js';
-import { PLAIN_COUNT_COLUMNS, type RichHost, type SplitBatch } from './host-batch.js';
+import { PLAIN_COUNT_COLUMNS, type SplitBatch } from './host-batch.js';
+import type { EncodedHost } from './encoded-host.js';
 import { VerdictIds } from './verdicts.js';
 
 const WIDTH = HOST_COLUMNS.length;
@@ -224,7 +225,7 @@ export class HostWriter {
    */
   private async insertRich(
     scanId: number,
-    part: RichHost[],
+    part: EncodedHost[],
     values: SqlValue[],
     next: number,
   ): Promise<Map<string, number>> {
@@ -259,7 +260,7 @@ export class HostWriter {
 
   private async writeRich(
     scanId: number,
-    rich: RichHost[],
+    rich: EncodedHost[],
     masks: (c: Classification) => [number, number],
     result: WriteResult,
   ): Promise<void> {

@@ -4,6 +4,7 @@ import { SqlStore } from './sql-store.js';
 import { openSqliteDriver } from './sqlite-driver.js';
 
 export type * from './store.js';
+export { encodeHost, isEncoded, type EncodedHost } from './encoded-host.js';
 export const DEFAULT_STORE_PATH = './excensus.db';
 
 export function isPostgresUrl(url: string): boolean {

@@ -3,7 +3,8 @@
 import { hostRecordToWire } from '../core/wire.js';
 import type { HostRecord } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
-import type { ObservationLine, Store, StoredHost } from './store.js';
+import type { Judge } from '../core/judge.js';
+import type { ObservationRef, Store, StoredHost } from './store.js';
 
 export interface ReclassifyResult {
   hosts: number;
@@ -19,9 +20,11 @@ export interface ReclassifyResult {
   problems: Array<{ ip: string; port: number; reason: string }>;
 }
 
-export type Judge = (obs: Observation) => HostRecord;
 /** Reads a stored source line again (ingest/stored-line.ts), for the host it was stored with. */
-export type LineDecoder = (line: ObservationLine, host: HostRecord) => Observation | { error: string };
+export type LineDecoder = (
+  line: Extract<ObservationRef, { kind: 'line' }>,
+  host: HostRecord,
+) => Observation | { error: string };
 
 export interface ReclassifyOptions {
   batchSize?: number;
@@ -70,9 +73,10 @@ export async function reclassifyScan(
     // iterateHosts pages by key, so rewriting rows while iterating is safe.
     for await (const host of store.iterateHosts(scanId)) {
       result.hosts += 1;
-      let obs = host.observation;
-      if (!obs && host.observationLine && opts.decodeLine) {
-        const read = opts.decodeLine(host.observationLine, host.record);
+      const ref = host.observation;
+      let obs = ref?.kind === 'object' ? ref.observation : undefined;
+      if (ref?.kind === 'line' && opts.decodeLine) {
+        const read = opts.decodeLine(ref, host.record);
         if ('error' in read) {
           result.unreadable += 1;
           if (result.problems.length < MAX_PROBLEMS)
@@ -96,11 +100,7 @@ export async function reclassifyScan(
       if (JSON.stringify(hostRecordToWire(record)) === JSON.stringify(hostRecordToWire(old))) continue;
       result.changed += 1;
       // stored again as it was: as a line, or as the observation
-      batch.push(
-        host.observationLine
-          ? { record, observationLine: host.observationLine }
-          : { record, observation: obs },
-      );
+      batch.push({ record, observation: ref?.kind === 'line' ? ref : { kind: 'object', observation: obs } });
       if (batch.length >= batchSize) {
         await send(batch);
         batch = [];

@@ -27,6 +27,8 @@ import { foldCensus, foldPivot } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
 import { rebuildCubes } from './cube-build.js';
 import { hostRecordFromWire } from './record-codec.js';
+import type { EncodedHost } from './encoded-host.js';
+import type { Observation } from '../core/observation.js';
 import { VerdictCache, withVerdict } from './verdicts.js';
 import { migrate } from './migrations.js';
 
@@ -116,7 +118,7 @@ export class SqlStore implements Store {
     return id;
   }
 
-  addHosts(scanId: number, hosts: StoredHost[]): Promise<void> {
+  addHosts(scanId: number, hosts: Array<StoredHost | EncodedHost>): Promise<void> {
     const batch = new EncodedBatch();
     for (const h of hosts) batch.add(h);
     return this.addBatch(scanId, batch);
@@ -300,11 +302,11 @@ export class SqlStore implements Store {
                 'utf8',
               )
             : r.observation;
-        if (typeof obs === 'string') {
-          if (typeof r.observation_reader === 'string')
-            host.observationLine = { reader: r.observation_reader, text: obs };
-          else host.observation = JSON.parse(obs) as StoredHost['observation'];
-        }
+        if (typeof obs === 'string')
+          host.observation =
+            typeof r.observation_reader === 'string'
+              ? { kind: 'line', reader: r.observation_reader, text: obs }
+              : { kind: 'object', observation: JSON.parse(obs) as Observation };
         yield host;
       }
       if (page.length < PAGE) return;

@@ -2,6 +2,8 @@
 // adapter, both checked by one conformance suite (test/store/conformance.ts).
 import type { HostRecord } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
+import type { EncodedHost } from './encoded-host.js';
+import type { PlainCount } from '../core/plain-count.js';
 
 export interface ScanMeta {
   /** Human name, unique per store, e.g. "lab-2026-11-23T16:40" or a user's --name. */
@@ -27,32 +29,20 @@ export interface ScanInfo extends ScanMeta {
   counts: { hosts: number; exchange: number; suspect: number };
 }
 
+/** What a host record was judged from, as the store may keep it for `reclassify`: one of three forms. */
+export type ObservationRef =
+  /** The observation itself (live probes, stream formats). */
+  | { kind: 'object'; observation: Observation }
+  /** The observation already as JSON text or its UTF-8 bytes (encoded on another thread). */
+  | { kind: 'json'; json: string | Uint8Array }
+  /** The source line it was read from, and the reader that reads it again (ingest/stored-line.ts). */
+  | { kind: 'line'; reader: string; text: string | Uint8Array };
+
+/** A host record as it goes into the store and comes out of it: the record and at most one reference to its observation. */
 export interface StoredHost {
   record: HostRecord;
-  /** Kept so `reclassify` can re-judge without re-scanning. */
-  observation?: Observation;
-  /**
-   * The observation already as JSON, as text or UTF-8 bytes (ingest worker threads encode it in
-   * parallel and transfer the bytes: no copy between threads, no large strings for the GC); stored as is.
-   */
-  observationJson?: string | Uint8Array;
-  /**
-   * Instead of the observation: the source line it was read from, as text or UTF-8 bytes, and the
-   * reader that reads it again (ingest of line formats; see ingest/stored-line.ts). Stored as is.
-   */
-  observationLine?: ObservationLine;
-  /**
-   * The record as the store keeps it (hostRecordToWire(record, false)), when the thread that judged
-   * it encoded it already (ingest worker threads). Whoever changes the record drops it.
-   */
-  recordJson?: string;
-  /** The record's evidence lacks its details, which only `recordJson` holds (IngestOptions.slimRecords): it cannot be encoded again. */
-  recordSlim?: true;
-}
-
-export interface ObservationLine {
-  reader: string;
-  text: string | Uint8Array;
+  /** Kept so `reclassify` can re-judge without re-scanning; absent for records with nothing to re-judge. */
+  observation?: ObservationRef;
 }
 
 /** Dimensions a census can be grouped by. 'family' puts a host once under each CVE family it is open to. */
@@ -100,23 +90,12 @@ export interface HostFilter extends CensusFilter {
   asOf?: string;
 }
 
-/**
- * Records kept as a count rather than a row each: ingested records with no Exchange marker at all,
- * whose source gave their country and ASN. They count in every census (status "not-exchange")
- * but are not listed one by one (iterateHosts, diff, host exports).
- */
-export interface PlainCount {
-  source: string;
-  country: string;
-  continent: string | null;
-  asn: number | null;
-  asnOrg: string | null;
-  n: number;
-}
+export type { PlainCount } from '../core/plain-count.js';
 
 /** Records gathered for one addBatch: each is encoded as it is added, so callers need not keep it. */
 export interface HostBatch {
-  add(h: StoredHost): void;
+  /** A host as handed over, or one encodeHost (./encoded-host.ts) already encoded on another thread. */
+  add(h: StoredHost | EncodedHost): void;
   /** Adds records kept as a count. */
   addPlain(c: PlainCount): void;
   /** Records added (not counting those added as counts). */
@@ -131,7 +110,7 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   createScan(meta: ScanMeta): Promise<number>;
   /** Writes one batch in one transaction. Re-writing the same (scan, ip, port) replaces it: no duplicates after a resume. */
-  addHosts(scanId: number, hosts: StoredHost[]): Promise<void>;
+  addHosts(scanId: number, hosts: Array<StoredHost | EncodedHost>): Promise<void>;
   /** An empty batch for addBatch. */
   newBatch(): HostBatch;
   /** addHosts for a batch newBatch gave. */

@@ -80,9 +80,9 @@ test('counted plain records give the census a row per record gives, by every pat
     let exchange = 0;
     for await (const h of store.iterateHosts(scan.id, { exchangeOnly: true })) {
       exchange++;
-      assert.equal(h.observation, undefined);
-      assert.equal(h.observationLine?.reader, 'shodan');
-      const obs = observationFromLine(h.observationLine, h.record);
+      assert.equal(h.observation?.kind, 'line');
+      assert.ok(h.observation?.kind === 'line' && h.observation.reader === 'shodan');
+      const obs = observationFromLine(h.observation, h.record);
       assert.ok(!('error' in obs), JSON.stringify(obs));
       assert.equal(obs.source, 'shodan');
       assert.equal(`${obs.ip}:${obs.port}`, `${h.record.ip}:${h.record.port}`);

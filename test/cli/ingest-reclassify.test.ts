@@ -33,7 +33,7 @@ async function records(db: string, name: string): Promise<Map<string, { wire: st
     for await (const h of store.iterateHosts(scan.id))
       out.set(`${h.record.ip}:${h.record.port}`, {
         wire: JSON.stringify(hostRecordToWire(h.record)),
-        line: h.observationLine !== undefined,
+        line: h.observation?.kind === 'line',
       });
     return out;
   } finally {

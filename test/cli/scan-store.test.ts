@@ -59,7 +59,10 @@ test('scan stores judged records with lab geo, and --resume-scan neither re-prob
         );
         assert.equal(h.record.geo?.source, 'lab');
         assert.equal(h.record.asn?.number, t?.asn.number);
-        assert.ok(h.observation && h.observation.http.length > 0, 'observation kept for reclassify');
+        assert.ok(
+          h.observation?.kind === 'object' && h.observation.observation.http.length > 0,
+          'observation kept for reclassify',
+        );
       }
       const exchange = hosts.filter((h) => h.record.isExchange).length;
       assert.equal(exchange, lab.hosts.filter((h) => h.expected.isExchange).length);

@@ -48,7 +48,7 @@ export function header(obs: Observation, name: string): string | undefined {
 }
 
 /** A record's wire form without the evidence detail that pre-filtered records skip (negative signals). */
-export function verdict(h: StoredHost): Record<string, unknown> {
+export function verdict(h: { record: StoredHost['record'] }): Record<string, unknown> {
   const w = hostRecordToWire(h.record);
   if (h.record.isExchange || h.record.suspect) return w;
   const { evidence: _e, ...rest } = w;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
-import type { StoredHost } from '../../src/store/store.js';
+import { isEncoded, type EncodedHost, type StoredHost } from '../../src/store/index.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
 import { fixtures, verdict } from './helpers.js';
 
@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-'));
 const base: IngestOptions = { asOf: '2024-06-01', defaultTimestamp: '2024-06-01T00:00:00.000Z' };
 
 async function collect(files: string[], opts: Partial<IngestOptions> = {}) {
-  const hosts: StoredHost[] = [];
+  const hosts: Array<StoredHost | EncodedHost> = [];
   const summary = await ingestFiles(files, { ...base, ...opts }, async (batch) => {
     hosts.push(...batch);
   });
@@ -134,12 +134,13 @@ test('stdin ("-") and mixed formats in one run; observations kept for judged rec
   const zg = hosts[0]!;
   assert.equal(zg.record.status, 'exchange');
   // a line format keeps the line itself, which reads again into the same observation
-  assert.equal(zg.observationLine?.reader, 'zgrab2');
-  const again = observationFromLine(zg.observationLine!, zg.record);
+  const line = observationOf(zg);
+  assert.ok(line?.kind === 'line' && line.reader === 'zgrab2');
+  const again = observationFromLine(line, zg.record);
   assert.ok(!('error' in again) && again.source === 'zgrab2' && again.raw, 'raw record kept for re-judging');
   // a document format keeps the observation
-  const shadow = hosts.find((h) => h.record.source === 'shadowserver' && h.observation);
-  assert.ok(shadow?.observation?.raw, 'shadowserver rows keep their observation');
+  const shadow = observationOf(hosts.find((h) => h.record.source === 'shadowserver' && observationOf(h))!);
+  assert.ok(shadow?.kind === 'object' && shadow.observation.raw, 'shadowserver rows keep their observation');
   assert.equal(hosts[1]!.record.status, 'timeout');
   assert.equal(hosts.at(-1)!.record.status, 'not-exchange', 'masscan port without HTTP');
 });
@@ -151,9 +152,15 @@ test('a line is kept as the observation only when it holds no NUL byte (PostgreS
   writeFileSync(file, `#masscan\n${banner('192.0.2.8', '')}\n${banner('192.0.2.9', '\u0000x')}\n# end\n`);
   const { hosts } = await collect([file]);
   const byIp = new Map(hosts.map((h) => [h.record.ip, h]));
-  assert.equal(byIp.get('192.0.2.8')?.observationLine?.reader, 'masscan/list');
+  const kept = observationOf(byIp.get('192.0.2.8')!);
+  assert.ok(kept?.kind === 'line' && kept.reader === 'masscan/list');
   const nul = byIp.get('192.0.2.9');
   assert.notEqual(nul?.record.status, 'not-exchange', 'judged in full');
-  assert.equal(nul?.observationLine, undefined);
-  assert.ok(nul?.observation, 'its observation is kept instead');
+  assert.equal(observationOf(nul!)?.kind, 'object', 'its observation is kept instead');
 });
+
+/** The observation reference of a host the calling thread judged (never encoded there). */
+function observationOf(h: StoredHost | EncodedHost): StoredHost['observation'] {
+  assert.ok(!isEncoded(h), 'the calling thread hands over hosts unencoded');
+  return h.observation;
+}

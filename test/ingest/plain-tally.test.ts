@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { PlainTally, type PlainCount } from '../../src/ingest/plain-tally.js';
 
 const sorted = (counts: PlainCount[]) =>
-  counts.map((c) => `${c.source}|${c.country}|${c.asn}|${c.org}|${c.n}`).sort();
+  counts.map((c) => `${c.source}|${c.country}|${c.asn ?? -1}|${c.asnOrg ?? ''}|${c.n}`).sort();
 
 test('addBytes counts as add does: field boundaries, ASNs, UTF-8 names, and both ways into one count', () => {
   const records: Array<[string, number, string]> = [

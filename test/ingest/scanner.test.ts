@@ -12,7 +12,7 @@ import { SNIFF_PATTERNS } from '../../src/ingest/readers/shodan-sniff.js';
 import { NATIVE_TABLE_SIZES, nativeScanStatus, nativeScanner } from '../../src/ingest/native-scan.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { loadRules, ruleAnchors } from '../../src/fingerprint/index.js';
-import type { StoredHost } from '../../src/store/store.js';
+import type { EncodedHost, StoredHost } from '../../src/store/index.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
 import { fixtures, verdict } from './helpers.js';
 
@@ -257,7 +257,7 @@ test('the pre-filter never changes a verdict, whatever the anchors casing, in th
   const path = join(dir, 'anchors.jsonl');
   writeFileSync(path, lines.join('\n') + '\n');
   const run = async (opts: { noPrefilter?: boolean; workers?: number }) => {
-    const hosts: StoredHost[] = [];
+    const hosts: Array<StoredHost | EncodedHost> = [];
     const summary = await ingestFiles(
       [path],
       { asOf: '2024-06-01', defaultTimestamp: '2024-06-01T00:00:00.000Z', keepObservations: false, ...opts },

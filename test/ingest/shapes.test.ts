@@ -8,7 +8,7 @@ import { parseMasscanJsonLine, parseMasscanListLine } from '../../src/ingest/rea
 import { mapCensysRecord } from '../../src/ingest/readers/censys.js';
 import { mapZgrab2Record } from '../../src/ingest/readers/zgrab2.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
-import type { StoredHost } from '../../src/store/store.js';
+import type { EncodedHost, StoredHost } from '../../src/store/index.js';
 import { fixtures, header } from './helpers.js';
 
 test('masscan: banner records carry HTTP headers or mail banners; old -oJ trailer skipped', () => {
@@ -75,7 +75,7 @@ test('zgrab2: an smtp module result becomes a mail banner', () => {
 
 test('gzip on stdin is detected by its magic bytes', async () => {
   const gz = gzipSync(readFileSync(fixtures + 'shodan-exchange.synthetic.jsonl'));
-  const hosts: StoredHost[] = [];
+  const hosts: Array<StoredHost | EncodedHost> = [];
   const s = await ingestFiles(['-'], { asOf: '2024-06-01', stdin: Readable.from([gz]) }, async (b) => {
     hosts.push(...b);
   });
@@ -89,7 +89,7 @@ test('an empty input is zero records, and a byte order mark is not data', async 
     Buffer.from([0xef, 0xbb, 0xbf]),
     readFileSync(fixtures + 'shodan-exchange.synthetic.jsonl'),
   ]);
-  const hosts: StoredHost[] = [];
+  const hosts: Array<StoredHost | EncodedHost> = [];
   const s = await ingestFiles(['-'], { asOf: '2024-06-01', stdin: Readable.from([bom]) }, async (b) => {
     hosts.push(...b);
   });

@@ -1,20 +1,16 @@
-// Slim records cross between threads as columns: what arrives must be the host that was sent, in
+// Encoded hosts cross between threads as columns: what arrives must be the host that was sent, in
 // its place among the others, whatever optional fields it has or lacks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deserialize, serialize } from 'node:v8';
 import { mergeSlim, slimmable, takeSlim, type SlimBlock } from '../../src/ingest/slim-columns.js';
-import type { StoredHost } from '../../src/store/store.js';
+import type { EncodedHost, StoredHost } from '../../src/store/index.js';
 import type { HostRecord } from '../../src/core/host-record.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-function slimHost(
-  i: number,
-  extra: Partial<HostRecord> = {},
-  evidence: Partial<HostRecord['evidence']> = {},
-): StoredHost {
-  const record: HostRecord = {
+function record(i: number, extra: Partial<HostRecord> = {}, evidence: Partial<HostRecord['evidence']> = {}) {
+  const r: HostRecord = {
     ip: `192.0.2.${i}`,
     port: 443,
     source: 'shodan',
@@ -33,32 +29,31 @@ function slimHost(
     classification: null,
     ...extra,
   };
-  return {
-    record,
-    observationLine: { reader: 'shodan', text: bytes(`{"line":${i},"é":"ü"}`) },
-    recordJson: `{"ip":"192.0.2.${i}"}`,
-    recordSlim: true,
+  return r;
+}
+
+/** A host as an ingest thread encodes it: its JSON, and its source line as bytes. */
+function encoded(i: number, extra: Partial<HostRecord> = {}, evidence: Partial<HostRecord['evidence']> = {}) {
+  const host: EncodedHost = {
+    record: record(i, extra, evidence),
+    json: `{"ip":"192.0.2.${i}"}`,
+    observation: bytes(`{"line":${i},"é":"ü"}`),
+    reader: 'shodan',
   };
+  return host;
 }
 
 /** A host with its observation bytes as text, comparable whatever kind of byte array holds them. */
-function comparable(h: StoredHost): unknown {
-  const text = (b: string | Uint8Array | undefined) =>
-    b instanceof Uint8Array ? `bytes:${Buffer.from(b).toString('utf8')}` : b;
-  return {
-    ...h,
-    ...(h.observationLine
-      ? { observationLine: { ...h.observationLine, text: text(h.observationLine.text) } }
-      : {}),
-    ...(h.observationJson !== undefined ? { observationJson: text(h.observationJson) } : {}),
-  };
+function comparable(h: StoredHost | EncodedHost): unknown {
+  const text = (b: unknown) => (b instanceof Uint8Array ? `bytes:${Buffer.from(b).toString('utf8')}` : b);
+  return 'json' in h ? { ...h, observation: text(h.observation) } : h;
 }
 
-test('slim hosts cross as columns and come back equal, in their places, with every optional field', () => {
-  const hosts: StoredHost[] = [
-    { record: slimHost(1).record }, // not slim: stays an object
-    slimHost(2),
-    slimHost(
+test('encoded hosts cross as columns and come back equal, in their places, with every optional field', () => {
+  const hosts: Array<StoredHost | EncodedHost> = [
+    { record: record(1) }, // not encoded: stays an object
+    encoded(2),
+    encoded(
       3,
       {
         hostname: 'mail.example.org',
@@ -68,7 +63,7 @@ test('slim hosts cross as columns and come back equal, in their places, with eve
       },
       { build: '15.2.1544.4', precision: 'full', revisionIsLowerBound: true },
     ),
-    slimHost(
+    encoded(
       4,
       {
         geo: { source: 'source' },
@@ -79,51 +74,42 @@ test('slim hosts cross as columns and come back equal, in their places, with eve
       },
       { exchange: 'suspect', confidence: 'low', precision: 'product' },
     ),
-    { ...slimHost(5), observationLine: undefined, observationJson: bytes('{"ip":"192.0.2.5"}') },
-    { ...slimHost(6), recordJson: undefined, recordSlim: undefined }, // no JSON: stays an object
-    slimHost(7, { geo: { country: '', source: 'source' } }, { build: '15.1.2507.6', precision: 'cu' }),
+    { ...encoded(5), observation: bytes('{"ip":"192.0.2.5"}'), reader: null },
+    { record: record(6), observation: { kind: 'line', reader: 'shodan', text: bytes('x') } }, // not encoded
+    encoded(7, { geo: { country: '', source: 'source' } }, { build: '15.1.2507.6', precision: 'cu' }),
   ];
-  for (const h of hosts) if (h.observationLine === undefined) delete h.observationLine;
-  for (const h of hosts) {
-    if (h.recordSlim === undefined) delete h.recordSlim;
-    if (h.recordJson === undefined) delete h.recordJson;
-  }
   const taken = takeSlim(hosts);
   assert.ok(taken);
   assert.equal(taken.rest.length, 2);
   assert.deepEqual(taken.slim.at, [1, 2, 3, 4, 6]);
   // through a structured clone, as between threads (postMessage moves the bytes' buffer instead of copying it)
-  const arrived = deserialize(serialize(taken)) as { rest: StoredHost[]; slim: SlimBlock };
+  const arrived = deserialize(serialize(taken)) as { rest: Array<StoredHost | EncodedHost>; slim: SlimBlock };
   const merged = mergeSlim(arrived.rest, arrived.slim);
   assert.equal(merged.length, hosts.length);
   assert.deepEqual(merged.map(comparable), hosts.map(comparable));
 });
 
-test('a block with no slim host takes nothing; slim hosts at the start and end keep their places', () => {
-  assert.equal(takeSlim([{ record: slimHost(1).record }]), null);
+test('a block with no encoded host takes nothing; encoded hosts at the start and end keep their places', () => {
+  assert.equal(takeSlim([{ record: record(1) }]), null);
   assert.equal(takeSlim([]), null);
-  const hosts = [slimHost(1), { record: slimHost(2).record }, { record: slimHost(3).record }, slimHost(4)];
+  const hosts = [encoded(1), { record: record(2) }, { record: record(3) }, encoded(4)];
   const taken = takeSlim(hosts)!;
   assert.deepEqual(taken.slim.at, [0, 3]);
   assert.deepEqual(mergeSlim(taken.rest, taken.slim).map(comparable), hosts.map(comparable));
-  const all = [slimHost(1), slimHost(2)];
+  const all = [encoded(1), encoded(2)];
   const t2 = takeSlim(all)!;
   assert.equal(t2.rest.length, 0);
   assert.deepEqual(mergeSlim(t2.rest, t2.slim).map(comparable), all.map(comparable));
 });
 
 test('hosts the columns cannot carry stay objects', () => {
-  assert.equal(slimmable(slimHost(1)), true);
-  assert.equal(slimmable({ ...slimHost(1), recordJson: undefined }), false, 'no JSON');
-  assert.equal(slimmable({ ...slimHost(1), record: { ...slimHost(1).record, probes: [] } }), false, 'probes');
+  assert.equal(slimmable(encoded(1)), true);
   assert.equal(
-    slimmable({ ...slimHost(1), observationLine: { reader: 'shodan', text: 'as text' } }),
+    slimmable({ record: record(1), observation: { kind: 'json', json: bytes('{}') } }),
     false,
-    'text, not bytes',
+    'not encoded',
   );
-  assert.equal(
-    slimmable({ record: slimHost(1).record, recordJson: '{}', recordSlim: true }),
-    false,
-    'no observation',
-  );
+  assert.equal(slimmable({ ...encoded(1), record: { ...record(1), probes: [] } }), false, 'probes');
+  assert.equal(slimmable({ ...encoded(1), observation: 'as text' }), false, 'text, not bytes');
+  assert.equal(slimmable({ ...encoded(1), observation: null, reader: null }), false, 'no observation');
 });

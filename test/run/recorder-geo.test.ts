@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Recorder } from '../../src/run/recorder.js';
+import { encodeHost } from '../../src/store/encoded-host.js';
 import { createGeoResolver } from '../../src/geo/index.js';
 import type { HostRecord } from '../../src/core/host-record.js';
 
@@ -34,21 +35,22 @@ test('a source country gets its continent with and without lookups, with and wit
     const recorder = await Recorder.open({ store: null, meta, geo });
     const withAsn = recorder.enrich({
       record: record('192.0.2.1', { country: 'DE', source: 'source' }, { number: 3320, source: 'source' }),
-      recordJson: '{}',
     });
     assert.equal(withAsn.record.geo?.continent, 'EU');
-    assert.equal(withAsn.recordJson, undefined, 'a changed record drops its encoded JSON');
     const noAsn = recorder.enrich({ record: record('192.0.2.2', { country: 'JP', source: 'source' }) });
     assert.equal(noAsn.record.geo?.continent, 'AS', `lookups ${geo ? 'on' : 'off'}`);
     assert.equal(noAsn.record.geo?.source, 'source');
-    const kept = recorder.enrich({
+    // a host the store already encoded (an ingest thread did) is handed on untouched
+    const encoded = encodeHost({
       record: record(
         '192.0.2.3',
         { country: 'FR', continent: 'EU', source: 'source' },
         { number: 16276, source: 'source' },
       ),
-      recordJson: '{"kept":1}',
+      observation: { kind: 'line', reader: 'shodan', text: '{}' },
     });
-    assert.equal(kept.recordJson, '{"kept":1}', 'an unchanged record keeps its encoded JSON');
+    const kept = recorder.enrich(encoded);
+    assert.equal(kept, encoded);
+    assert.equal(kept.json, encodeHost({ record: kept.record }).json, 'its record matches its JSON');
   }
 });

@@ -20,7 +20,7 @@ for (let b = 0; b < 3; b++) {
     id,
     Array.from({ length: 50 }, (_, i) => ({
       record: makeRecord({ ip: `10.7.${b}.${i}` }),
-      observationLine: { reader: 'shodan', text: 'y'.repeat(30000) },
+      observation: { kind: 'line', reader: 'shodan', text: 'y'.repeat(30000) },
     })),
   );
 }

@@ -2,7 +2,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store, ScanMeta, StoredHost, CensusRow } from '../../src/store/store.js';
-import { makeObservation, makeRecord } from './records.js';
+import { makeObservationRef, makeRecord } from './records.js';
 
 export type StoreFactory = () => Promise<Store>;
 
@@ -39,11 +39,11 @@ export function fleet(): StoredHost[] {
           ['ProxyNotShell', 'likely'],
         ],
       }),
-      observation: makeObservation('192.0.2.1'),
+      observation: makeObservationRef('192.0.2.1'),
     },
     {
       record: makeRecord({ ip: '192.0.2.2', country: 'DE', ...eu, vulns: [['ProxyShell', 'likely']] }),
-      observation: makeObservation('192.0.2.2'),
+      observation: makeObservationRef('192.0.2.2'),
     },
     {
       record: makeRecord({
@@ -353,7 +353,7 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       const first = { record: makeRecord({ ip: '192.0.2.50', kind: 'not-exchange' }) };
       const second = {
         record: makeRecord({ ip: '192.0.2.50', country: 'NL', continent: 'EU' }),
-        observation: makeObservation('192.0.2.50'),
+        observation: makeObservationRef('192.0.2.50'),
       };
       await store.addHosts(id, [first, ...fleet().slice(0, 3), second]);
       assert.deepEqual((await store.getScan(id))?.counts, { hosts: 4, exchange: 4, suspect: 0 });
@@ -584,13 +584,15 @@ export function storeConformance(label: string, factory: StoreFactory): void {
     it('stores an observation given as JSON text or bytes and reads it back as the object', async () => {
       const id = await store.createScan(meta());
       const [a, b] = fleet();
-      const asText = {
+      const objectOf = (h: StoredHost | undefined) =>
+        (h?.observation as { observation: unknown }).observation;
+      const asText: StoredHost = {
         record: { ...a!.record, ip: '192.0.2.201' },
-        observationJson: JSON.stringify(a!.observation),
+        observation: { kind: 'json', json: JSON.stringify(objectOf(a)) },
       };
-      const asBytes = {
+      const asBytes: StoredHost = {
         record: { ...b!.record, ip: '192.0.2.202' },
-        observationJson: new TextEncoder().encode(JSON.stringify(b!.observation)),
+        observation: { kind: 'json', json: new TextEncoder().encode(JSON.stringify(objectOf(b))) },
       };
       await store.addHosts(id, [asText, asBytes]);
       const got = new Map<string, StoredHost>();
@@ -604,13 +606,14 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       const [a, b] = fleet();
       const text =
         '{"ip_str": "192.0.2.203", "port": 443, "data": "HTTP/1.1 200 OK\\r\\nX-OWA-Version: 15.1.2507.6\\r\\n", "note": "caf\u00e9 \u2713"}';
-      const asText = {
+      const asText: StoredHost = {
         record: { ...a!.record, ip: '192.0.2.203' },
-        observationLine: { reader: 'shodan', text },
+        observation: { kind: 'line', reader: 'shodan', text },
       };
-      const asBytes = {
+      const asBytes: StoredHost = {
         record: { ...b!.record, ip: '192.0.2.204' },
-        observationLine: {
+        observation: {
+          kind: 'line',
           reader: 'masscan/list',
           text: new TextEncoder().encode('open tcp 443 192.0.2.204 1700000000'),
         },
@@ -618,16 +621,15 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       await store.addHosts(id, [asText, asBytes]);
       const got = new Map<string, StoredHost>();
       for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
-      assert.deepEqual(got.get('192.0.2.203')?.observationLine, { reader: 'shodan', text });
-      assert.equal(got.get('192.0.2.203')?.observation, undefined);
-      assert.deepEqual(got.get('192.0.2.204')?.observationLine, {
+      assert.deepEqual(got.get('192.0.2.203')?.observation, { kind: 'line', reader: 'shodan', text });
+      assert.deepEqual(got.get('192.0.2.204')?.observation, {
+        kind: 'line',
         reader: 'masscan/list',
         text: 'open tcp 443 192.0.2.204 1700000000',
       });
       // written again as an observation, the line is gone
       await store.addHosts(id, [{ record: asText.record, observation: a!.observation! }]);
       for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
-      assert.equal(got.get('192.0.2.203')?.observationLine, undefined);
       assert.deepEqual(got.get('192.0.2.203')?.observation, a!.observation);
     });
   });

@@ -6,7 +6,7 @@ import { openStore } from '../../src/store/index.js';
 import { reclassifyScan } from '../../src/store/reclassify.js';
 import type { Store, StoredHost } from '../../src/store/store.js';
 import type { Observation } from '../../src/core/observation.js';
-import { makeObservation, makeRecord } from './records.js';
+import { makeObservationRef, makeRecord } from './records.js';
 
 async function seeded(): Promise<{ store: Store; id: number }> {
   const store = await openStore(':memory:');
@@ -23,7 +23,7 @@ async function seeded(): Promise<{ store: Store; id: number }> {
   for (let i = 0; i < 50; i++)
     hosts.push({
       record: makeRecord({ ip: `192.0.2.${i + 1}` }),
-      observation: makeObservation(`192.0.2.${i + 1}`),
+      observation: makeObservationRef(`192.0.2.${i + 1}`),
     });
   await store.addHosts(id, hosts);
   return { store, id };

@@ -59,9 +59,12 @@ describe('excensus reclassify and scans', () => {
       // Judged by older rules that missed it: stored as not Exchange.
       {
         record: { ...makeRecord({ ip: '192.0.2.10', kind: 'not-exchange' }), source: 'probe', geo, asn },
-        observation: exchangeObs,
+        observation: { kind: 'object', observation: exchangeObs },
       },
-      { record: { ...judgeObservation(nginxObs, ctx), geo }, observation: nginxObs },
+      {
+        record: { ...judgeObservation(nginxObs, ctx), geo },
+        observation: { kind: 'object', observation: nginxObs },
+      },
       { record: makeRecord({ ip: '192.0.2.30', kind: 'timeout' }) },
     ];
     await store.addHosts(id, hosts);
@@ -95,7 +98,7 @@ describe('excensus reclassify and scans', () => {
       assert.equal(ex?.record.classification?.product, 'Exchange Server 2016');
       assert.deepEqual(ex?.record.geo, { country: 'DE', continent: 'EU', source: 'source' });
       assert.equal(ex?.record.asn?.number, 3320);
-      assert.deepEqual(ex?.observation, exchangeObs);
+      assert.deepEqual(ex?.observation, { kind: 'object', observation: exchangeObs });
       assert.equal(hosts.find((h) => h.record.ip === '192.0.2.30')?.record.status, 'timeout');
     } finally {
       await store.close();

@@ -3,6 +3,7 @@
 import type { HostRecord } from '../../src/core/host-record.js';
 import type { VulnVerdict } from '../../src/core/classification.js';
 import type { Observation } from '../../src/core/observation.js';
+import type { ObservationRef } from '../../src/store/store.js';
 
 export interface RecordSpec {
   ip: string;
@@ -104,4 +105,9 @@ export function makeObservation(ip: string, port = 443): Observation {
     ],
     raw: { ip_str: ip, port },
   };
+}
+
+/** makeObservation as the store's reference to it. */
+export function makeObservationRef(ip: string, port = 443): ObservationRef {
+  return { kind: 'object', observation: makeObservation(ip, port) };
 }

@@ -96,7 +96,7 @@ describe('SQLite store specifics', () => {
           id,
           Array.from({ length: 10 }, (_, i) => ({
             record: makeRecord({ ip: ip(b * 10 + i) }),
-            observationLine: { reader: 'shodan', text: 'x'.repeat(20000) },
+            observation: { kind: 'line', reader: 'shodan', text: 'x'.repeat(20000) },
           })),
         );
       }
@@ -144,7 +144,7 @@ describe('SQLite store specifics', () => {
         id,
         Array.from({ length: 20 }, (_, i) => ({
           record: makeRecord({ ip: `10.${6 + (b >> 8)}.${b & 255}.${i}` }),
-          observationLine: { reader: 'shodan', text: 'z'.repeat(5000) },
+          observation: { kind: 'line', reader: 'shodan', text: 'z'.repeat(5000) },
         })),
       );
       // no turn of the event loop between batches (as reclassify's loop): the thread's progress must still be seen
@@ -343,7 +343,7 @@ describe('SQLite store specifics', () => {
         a,
         [1, 2, 3].map((i) => ({
           record: makeRecord({ ip: `192.0.2.${i}`, kind: 'not-exchange' }),
-          observationJson: '{}',
+          observation: { kind: 'json', json: '{}' },
         })),
       );
       const raw = new Database(path);
@@ -352,7 +352,10 @@ describe('SQLite store specifics', () => {
       const b = await store.createScan(meta('b'));
       await store.addHosts(
         b,
-        [1, 2].map((i) => ({ record: makeRecord({ ip: `192.0.2.${i}` }), observationJson: '{}' })),
+        [1, 2].map((i) => ({
+          record: makeRecord({ ip: `192.0.2.${i}` }),
+          observation: { kind: 'json', json: '{}' },
+        })),
       );
       const statuses = async (id: number) => {
         const out: string[] = [];

@@ -1,0 +1,33 @@
+// How the store keeps a host with something to re-judge: its record as JSON (without the verdict,
+// which is stored once per classification: verdicts.ts) and its observation as text or bytes.
+// encodeHost is the one place that decides it; ingest worker threads call it to encode in
+// parallel, and the batch takes the result as is.
+import { hostRecordToWire } from '../core/wire.js';
+import type { HostRecord } from '../core/host-record.js';
+import type { StoredHost } from './store.js';
+
+export interface EncodedHost {
+  readonly record: HostRecord;
+  /** hostRecordToWire(record, false): the record without its classification's fields. */
+  readonly json: string;
+  /** JSON text, its UTF-8 bytes, or the source line (then `reader` is set); null: nothing to re-judge. */
+  readonly observation: string | Uint8Array | null;
+  /** The reader of a source line (StoredHost's 'line' reference); null otherwise. */
+  readonly reader: string | null;
+}
+
+export function encodeHost(h: StoredHost): EncodedHost {
+  const ref = h.observation;
+  let observation: string | Uint8Array | null = null;
+  let reader: string | null = null;
+  if (ref?.kind === 'line') {
+    observation = ref.text;
+    reader = ref.reader;
+  } else if (ref?.kind === 'json') observation = ref.json;
+  else if (ref?.kind === 'object') observation = JSON.stringify(ref.observation);
+  return { record: h.record, json: JSON.stringify(hostRecordToWire(h.record, false)), observation, reader };
+}
+
+export function isEncoded(h: StoredHost | EncodedHost): h is EncodedHost {
+  return (h as EncodedHost).json !== undefined;
+}
