@@ -5,8 +5,38 @@
 export type SqlValue = string | number | bigint | null | Uint8Array;
 export type SqlRow = Record<string, unknown>;
 
+/**
+ * What a database can do, declared by its driver: the store's shared code asks these, never the
+ * database's name (as kysely's dialect adapters do).
+ */
+export interface DriverTraits {
+  /** For messages. */
+  readonly name: string;
+  /** DDL of an auto-increment primary key, and of text that sorts byte by byte (as JavaScript compares). */
+  readonly ddl: { readonly idColumn: string; readonly byteText: string };
+  /** Run first in a migration's transaction when another process may be migrating the same database. */
+  readonly migrationLock: string | null;
+  /** Rows per multi-row INSERT: plain hosts rows, and hosts rows that get a host_data row. */
+  readonly rowsPerInsert: { readonly plain: number; readonly rich: number };
+  /** Shorter INSERTs use power-of-two row counts, so few statement texts are prepared and cached. */
+  readonly powerOfTwoInserts: boolean;
+  /**
+   * Reads, inside a write transaction, the id the next hosts row will get: the store then gives ids
+   * in the INSERT itself. Without it ids come back through RETURNING (matched by target: its row
+   * order is not guaranteed).
+   */
+  nextHostId?(): Promise<number>;
+  /**
+   * Census cubes may be counted while writing (cube-tally.ts): the rows an upsert replaces can be
+   * read back first, and MAX() over text compares as the tally does (byte order, not a collation).
+   */
+  readonly tallyOnWrite: boolean;
+  /** Bulk writes may go through a writer thread with a connection of its own (a database file). */
+  readonly file: string | null;
+}
+
 export interface SqlDriver {
-  readonly dialect: 'sqlite' | 'postgres';
+  readonly traits: DriverTraits;
   all(sql: string, params?: SqlValue[]): Promise<SqlRow[]>;
   /** Returns the number of rows the statement inserted, updated or deleted. */
   run(sql: string, params?: SqlValue[]): Promise<{ changes: number }>;

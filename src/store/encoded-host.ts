@@ -4,17 +4,9 @@
 // parallel, and the batch takes the result as is.
 import { hostRecordToWire } from '../core/wire.js';
 import type { HostRecord } from '../core/host-record.js';
-import type { StoredHost } from './store.js';
+import type { EncodedHost, StoredHost } from './store.js';
 
-export interface EncodedHost {
-  readonly record: HostRecord;
-  /** hostRecordToWire(record, false): the record without its classification's fields. */
-  readonly json: string;
-  /** JSON text, its UTF-8 bytes, or the source line (then `reader` is set); null: nothing to re-judge. */
-  readonly observation: string | Uint8Array | null;
-  /** The reader of a source line (StoredHost's 'line' reference); null otherwise. */
-  readonly reader: string | null;
-}
+export type { EncodedHost } from './store.js';
 
 export function encodeHost(h: StoredHost): EncodedHost {
   const ref = h.observation;

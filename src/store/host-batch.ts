@@ -5,7 +5,10 @@
 // surviving into V8's old generation (measured: less GC on the thread that receives them).
 import type { HostBatch, PlainCount, StoredHost } from './store.js';
 import { encodeHost, isEncoded, type EncodedHost } from './encoded-host.js';
-import type { SqlDriver, SqlValue } from './driver.js';
+import type { DriverTraits, SqlValue } from './driver.js';
+
+/** What splitting needs to know of the database. */
+export type InsertShape = Pick<DriverTraits, 'rowsPerInsert' | 'powerOfTwoInserts'>;
 import { PLAIN_COLUMNS, pushPlainRow } from './host-row.js';
 import { isPlainRecord } from './plain-record.js';
 
@@ -25,11 +28,11 @@ const IP = PLAIN_COLUMNS.indexOf('ip');
 const PORT = PLAIN_COLUMNS.indexOf('port');
 const keyOf = (ip: string, port: number): string => `${ip}|${port}`;
 
-/** Rows per plain INSERT: full chunks, then (SQLite, one cached statement per text) halving sizes. */
-function chunkRows(dialect: SqlDriver['dialect'], left: number): number {
-  const full = dialect === 'postgres' ? 200 : 64;
+/** Rows per plain INSERT: full chunks, then (when the driver caches one statement per text) halving sizes. */
+function chunkRows(traits: InsertShape, left: number): number {
+  const full = traits.rowsPerInsert.plain;
   if (left >= full) return full;
-  if (dialect === 'postgres') return left;
+  if (!traits.powerOfTwoInserts) return left;
   let n = 1;
   while (n * 2 <= left) n *= 2;
   return n;
@@ -118,7 +121,7 @@ export class EncodedBatch implements HostBatch {
    * entries page after page rather than at random places (SQLite's cost per row fell from ~5.2
    * to ~4.0 us; the sort costs ~0.4).
    */
-  split(dialect: SqlDriver['dialect']): SplitBatch {
+  split(traits: InsertShape): SplitBatch {
     const drop = this.replaced();
     const rows = this.rows;
     const at: number[] = [];
@@ -130,7 +133,7 @@ export class EncodedBatch implements HostBatch {
     });
     const plain: SqlValue[][] = [];
     for (let i = 0; i < at.length;) {
-      const n = chunkRows(dialect, at.length - i);
+      const n = chunkRows(traits, at.length - i);
       const values: SqlValue[] = [];
       for (let j = i; j < i + n; j++) {
         const base = at[j] as number;

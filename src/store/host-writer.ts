@@ -105,7 +105,7 @@ export class HostWriter {
     private readonly db: SqlDriver,
     private readonly fam: FamilyBits,
   ) {
-    this.richChunk = db.dialect === 'postgres' ? 200 : 32;
+    this.richChunk = db.traits.rowsPerInsert.rich;
     this.verdicts = new VerdictIds(db);
   }
 
@@ -176,8 +176,9 @@ export class HostWriter {
       const part: Target[] = [];
       for (let base = 0; base < values.length; base += PLAIN_WIDTH)
         part.push({ ip: values[base + PLAIN_IP] as string, port: values[base + PLAIN_PORT] as number, base });
-      const stale =
-        this.db.dialect === 'sqlite' ? await this.preexisting(scanId, part, changes, result) : part;
+      const stale = this.db.traits.tallyOnWrite
+        ? await this.preexisting(scanId, part, changes, result)
+        : part;
       const again: SqlValue[] = [];
       for (const t of stale) pushWideRow(again, scanId, values, t.base);
       const ids = (await this.db.all(upsertHosts(stale.length), again)).map((r) => Number(r.id));
@@ -213,15 +214,9 @@ export class HostWriter {
     );
   }
 
-  /** SQLite: the id the next hosts row gets (AUTOINCREMENT: above every id ever used). Inside the transaction. */
-  private async nextHostId(): Promise<number> {
-    const [row] = await this.db.all("SELECT seq FROM sqlite_sequence WHERE name = 'hosts'");
-    return Number(row?.seq ?? 0) + 1;
-  }
-
   /**
-   * Inserts a part's fresh rows and gives each inserted target's id. SQLite: ids given in the
-   * statement (the writer holds the write lock), no RETURNING rows to build; PostgreSQL: RETURNING.
+   * Inserts a part's fresh rows and gives each inserted target's id: given in the statement when the
+   * driver can tell the next id (no RETURNING rows to build), else read back through RETURNING.
    */
   private async insertRich(
     scanId: number,
@@ -230,7 +225,7 @@ export class HostWriter {
     next: number,
   ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
-    if (this.db.dialect === 'postgres') {
+    if (!this.db.traits.nextHostId) {
       // RETURNING order is not guaranteed for multi-row inserts: match ids by target.
       for (const r of await this.db.all(insertReturning(part.length), values))
         ids.set(keyOf(r.ip, r.port), Number(r.id));
@@ -264,7 +259,8 @@ export class HostWriter {
     masks: (c: Classification) => [number, number],
     result: WriteResult,
   ): Promise<void> {
-    let next = this.db.dialect === 'sqlite' && rich.length > 0 ? await this.nextHostId() : 0;
+    const nextId = this.db.traits.nextHostId;
+    let next = nextId && rich.length > 0 ? await nextId() : 0;
     for (let i = 0; i < rich.length; i += this.richChunk) {
       const part = rich.slice(i, i + this.richChunk);
       const values: SqlValue[] = [];
@@ -274,7 +270,7 @@ export class HostWriter {
       next += part.length;
       if (ids.size < part.length) {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));
-        if (this.db.dialect === 'sqlite')
+        if (this.db.traits.tallyOnWrite)
           result.removed.push(
             (
               await this.selectRows(
@@ -287,7 +283,7 @@ export class HostWriter {
         for (const h of stored) pushHostRow(again, scanId, h.record, masks);
         for (const r of await this.db.all(upsertHosts(stored.length), again))
           ids.set(keyOf(r.ip, r.port), Number(r.id));
-        if (this.db.dialect === 'sqlite') next = await this.nextHostId();
+        if (nextId) next = await nextId();
       }
       const data: SqlValue[] = [];
       for (const h of part) {

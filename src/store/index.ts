@@ -1,7 +1,8 @@
 // openStore: a path means SQLite (the embedded default), a postgres:// URL means PostgreSQL.
 import type { Store } from './store.js';
 import { SqlStore } from './sql-store.js';
-import { openSqliteDriver } from './sqlite-driver.js';
+import { openSqliteDriver } from './sqlite/sqlite-driver.js';
+import { sqliteFileWrites } from './sqlite/file-writes.js';
 
 export type * from './store.js';
 export { encodeHost, isEncoded, type EncodedHost } from './encoded-host.js';
@@ -21,14 +22,11 @@ export async function openStore(
   opts: OpenStoreOptions = {},
 ): Promise<Store> {
   if (isPostgresUrl(url)) {
-    const { openPostgresDriver } = await import('./postgres-driver.js');
+    const { openPostgresDriver } = await import('./postgres/postgres-driver.js');
     return SqlStore.open(await openPostgresDriver(url));
   }
   const path = url === '' ? DEFAULT_STORE_PATH : url;
-  // A second connection sees the same database only for a file (not ":memory:" or "").
-  const file = path !== ':memory:' && !path.startsWith('file:');
-  return SqlStore.open(
-    openSqliteDriver(path, { create: opts.create ?? true }),
-    file ? { writerPath: path } : {},
-  );
+  const db = openSqliteDriver(path, { create: opts.create ?? true });
+  // other connections (the writer and checkpoint threads) see the same database only for a file
+  return SqlStore.open(db, db.traits.file !== null ? { bulk: sqliteFileWrites(db, db.traits.file) } : {});
 }

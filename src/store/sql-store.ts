@@ -18,9 +18,7 @@ import { FamilyBits } from './families.js';
 import { HostWriter, commitBatch } from './host-writer.js';
 import { EncodedBatch, approxBytes } from './host-batch.js';
 import { CubeTally, runTallyStatements } from './cube-tally.js';
-import { WriteThread } from './write-thread.js';
-import { CHECKPOINT_BYTES, CheckpointThread } from './checkpoint-thread.js';
-import { SQLITE_AUTOCHECKPOINT } from './sqlite-driver.js';
+import type { BulkWriter } from './bulk-writer.js';
 import { plainRecordFromRow } from './plain-record.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
@@ -33,14 +31,10 @@ import { VerdictCache, withVerdict } from './verdicts.js';
 import { migrate } from './migrations.js';
 
 const PAGE = 500;
-/** A scan whose first batch has this many records is written by the writer thread (SQLite files). */
-const THREAD_MIN_BATCH = 1000;
 
 export interface SqlStoreOptions {
-  /** The SQLite file, when bulk writes may go through a writer thread with its own connection. */
-  writerPath?: string;
-  /** Bytes written between two checkpoints on the checkpoint thread (default CHECKPOINT_BYTES). */
-  checkpointBytes?: number;
+  /** The database's own way of taking bulk writes (SQLite files: sqlite/file-writes.ts). */
+  bulk?: BulkWriter;
 }
 
 function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
@@ -60,24 +54,19 @@ function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
 }
 
 export class SqlStore implements Store {
-  readonly kind: 'sqlite' | 'postgres';
   private readonly fam: FamilyBits;
   private readonly writer: HostWriter;
-  /** Mask cubes counted while this store writes a scan it created. SQLite only: PostgreSQL's MAX(asn_org) follows the database's collation. */
+  /** Mask cubes counted while this store writes a scan it created (drivers with traits.tallyOnWrite). */
   private readonly tallies = new Map<number, CubeTally>();
-  /** Where each scan's writes go, decided by its first batch; one scan never mixes the two. */
-  private readonly route = new Map<number, WriteThread | null>();
-  private thread: WriteThread | null = null;
-  /** Checkpoints the WAL while this thread writes (SQLite files; started by the first batch written here). */
-  private checkpoints: CheckpointThread | null = null;
+  private readonly bulk: BulkWriter | null;
 
   private constructor(
     private readonly db: SqlDriver,
-    private readonly opts: SqlStoreOptions,
+    opts: SqlStoreOptions,
   ) {
-    this.kind = db.dialect;
     this.fam = new FamilyBits(db);
     this.writer = new HostWriter(db, this.fam);
+    this.bulk = opts.bulk ?? null;
   }
 
   static async open(db: SqlDriver, opts: SqlStoreOptions = {}): Promise<SqlStore> {
@@ -114,7 +103,7 @@ export class SqlStore implements Store {
       ],
     );
     const id = Number(rows[0]?.id);
-    if (this.db.dialect === 'sqlite') this.tallies.set(id, new CubeTally());
+    if (this.db.traits.tallyOnWrite) this.tallies.set(id, new CubeTally());
     return id;
   }
 
@@ -131,32 +120,16 @@ export class SqlStore implements Store {
   async addBatch(scanId: number, hostBatch: HostBatch): Promise<void> {
     if (!(hostBatch instanceof EncodedBatch)) throw new Error('addBatch takes a batch from newBatch()');
     if (hostBatch.size === 0 && hostBatch.counted === 0) return;
-    let thread = this.route.get(scanId);
-    if (thread === undefined) {
-      const path = this.opts.writerPath;
-      thread =
-        path !== undefined && hostBatch.size >= THREAD_MIN_BATCH
-          ? (this.thread ??= new WriteThread({ path }))
-          : null;
-      this.route.set(scanId, thread);
-    }
-    const batch = hostBatch.split(this.db.dialect);
-    if (thread) {
-      try {
-        await thread.write(scanId, this.tallies.has(scanId), batch);
-      } catch (err) {
-        this.tallies.delete(scanId);
-        throw err;
-      }
-      return;
-    }
-    const tally = this.tallies.get(scanId);
-    await this.startCheckpoints();
-    if (this.checkpoints?.catchUp()) await this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    const batch = hostBatch.split(this.db.traits);
     try {
+      if (this.bulk?.takes(scanId, hostBatch.size)) {
+        await this.bulk.write(scanId, this.tallies.has(scanId), batch);
+        return;
+      }
+      await this.bulk?.beforeLocalWrite();
       const written = await commitBatch(this.db, this.writer, scanId, batch);
-      tally?.add(written);
-      this.checkpoints?.wrote(approxBytes(batch));
+      this.tallies.get(scanId)?.add(written);
+      this.bulk?.afterLocalWrite(approxBytes(batch));
     } catch (err) {
       this.tallies.delete(scanId);
       throw err;
@@ -195,9 +168,8 @@ export class SqlStore implements Store {
       const version = Number(v[0]?.data_version);
       // The tally holds every row only if each committed write of the scan was one of ours.
       let masks: ((db: SqlDriver) => Promise<void>) | undefined;
-      const thread = this.route.get(scanId);
-      if (thread) {
-        const counted = this.tallies.has(scanId) ? await thread.tally(scanId) : null;
+      if (this.bulk?.took(scanId)) {
+        const counted = this.tallies.has(scanId) ? await this.bulk.counted(scanId) : null;
         if (counted && counted.writes === version)
           masks = (db: SqlDriver) => runTallyStatements(db, counted.statements);
       } else {
@@ -343,18 +315,8 @@ export class SqlStore implements Store {
     return this.fam.all();
   }
 
-  private async startCheckpoints(): Promise<void> {
-    const path = this.opts.writerPath;
-    if (this.checkpoints || path === undefined || this.db.dialect !== 'sqlite') return;
-    this.checkpoints = new CheckpointThread(path, this.opts.checkpointBytes ?? CHECKPOINT_BYTES, () => {
-      this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`).catch(() => undefined);
-    });
-    await this.db.exec('PRAGMA wal_autocheckpoint = 0');
-  }
-
   async close(): Promise<void> {
-    await this.checkpoints?.close();
-    await this.thread?.close();
+    await this.bulk?.close();
     await this.db.close();
   }
 }

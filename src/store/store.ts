@@ -2,7 +2,6 @@
 // adapter, both checked by one conformance suite (test/store/conformance.ts).
 import type { HostRecord } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
-import type { EncodedHost } from './encoded-host.js';
 import type { PlainCount } from '../core/plain-count.js';
 
 export interface ScanMeta {
@@ -43,6 +42,20 @@ export interface StoredHost {
   record: HostRecord;
   /** Kept so `reclassify` can re-judge without re-scanning; absent for records with nothing to re-judge. */
   observation?: ObservationRef;
+}
+
+/**
+ * A host encoded the way the store keeps it, ready for a batch; made only by encodeHost
+ * (./encoded-host.ts), which ingest worker threads call to encode in parallel.
+ */
+export interface EncodedHost {
+  readonly record: HostRecord;
+  /** hostRecordToWire(record, false): the record without its classification's fields. */
+  readonly json: string;
+  /** JSON text, its UTF-8 bytes, or the source line (then `reader` is set); null: nothing to re-judge. */
+  readonly observation: string | Uint8Array | null;
+  /** The reader of a source line (StoredHost's 'line' reference); null otherwise. */
+  readonly reader: string | null;
 }
 
 /** Dimensions a census can be grouped by. 'family' puts a host once under each CVE family it is open to. */
@@ -107,7 +120,6 @@ export interface HostBatch {
 }
 
 export interface Store {
-  readonly kind: 'sqlite' | 'postgres';
   createScan(meta: ScanMeta): Promise<number>;
   /** Writes one batch in one transaction. Re-writing the same (scan, ip, port) replaces it: no duplicates after a resume. */
   addHosts(scanId: number, hosts: Array<StoredHost | EncodedHost>): Promise<void>;

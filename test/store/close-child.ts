@@ -1,11 +1,13 @@
 // Child process for the close test: writes batches that each ask the checkpoint thread for a
 // checkpoint, closes the store at once (a checkpoint is usually still running), then says so.
 import { SqlStore } from '../../src/store/sql-store.js';
-import { openSqliteDriver } from '../../src/store/sqlite-driver.js';
+import { openSqliteDriver } from '../../src/store/sqlite/sqlite-driver.js';
+import { sqliteFileWrites } from '../../src/store/sqlite/file-writes.js';
 import { makeRecord } from './records.js';
 
 const [path] = process.argv.slice(2) as [string];
-const store = await SqlStore.open(openSqliteDriver(path), { writerPath: path, checkpointBytes: 1 });
+const driver = openSqliteDriver(path);
+const store = await SqlStore.open(driver, { bulk: sqliteFileWrites(driver, path, { checkpointBytes: 1 }) });
 const id = await store.createScan({
   name: 'close',
   kind: 'ingest',

@@ -1,5 +1,6 @@
 // EncodedBatch: a target repeated within one batch is written once, as its last record, whether
 // the repeats are plain rows, JSON records or both; plain rows come out sorted and chunked.
+import type { InsertShape } from '../../src/store/host-batch.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EncodedBatch } from '../../src/store/host-batch.js';
@@ -7,6 +8,10 @@ import { PLAIN_COLUMNS } from '../../src/store/host-row.js';
 import type { StoredHost } from '../../src/store/store.js';
 import { makeRecord } from './records.js';
 import { plainRecords } from './round-trip.js';
+
+// the shapes the SQLite and PostgreSQL drivers declare
+const SQLITE: InsertShape = { rowsPerInsert: { plain: 64, rich: 32 }, powerOfTwoInserts: true };
+const POSTGRES: InsertShape = { rowsPerInsert: { plain: 200, rich: 200 }, powerOfTwoInserts: false };
 
 const plain = (ip: string, port = 443, city = 'x'): StoredHost => {
   const r = { ...(plainRecords()[0] as StoredHost['record']), ip, port };
@@ -38,7 +43,7 @@ describe('EncodedBatch', () => {
     ])
       b.add(h);
     assert.equal(b.size, 7);
-    const s = b.split('sqlite');
+    const s = b.split(SQLITE);
     assert.deepEqual(rowsOf(s.plain), ['10.0.0.1:80:x', '10.0.0.1:443:late', '10.0.0.3:443:again']);
     assert.deepEqual(
       s.rich.map((h) => `${h.record.ip}:${h.record.port}`),
@@ -50,7 +55,7 @@ describe('EncodedBatch', () => {
     const b = new EncodedBatch();
     const ips = Array.from({ length: 100 }, (_, i) => `10.1.${(i * 37) % 100}.1`);
     for (const ip of ips) b.add(plain(ip));
-    const s = b.split('sqlite');
+    const s = b.split(SQLITE);
     assert.deepEqual(
       s.plain.map((c) => c.length / W),
       [64, 32, 4],
@@ -59,7 +64,7 @@ describe('EncodedBatch', () => {
       rowsOf(s.plain).map((r) => r.split(':')[0]),
       [...ips].sort(),
     );
-    assert.deepEqual(new EncodedBatch().split('postgres'), { plain: [], rich: [], counts: [] });
+    assert.deepEqual(new EncodedBatch().split(POSTGRES), { plain: [], rich: [], counts: [] });
   });
 
   it('adds counted records up by source, country and network', () => {
@@ -70,7 +75,7 @@ describe('EncodedBatch', () => {
     b.addPlain({ source: 'shodan', country: 'FR', continent: 'EU', asn: null, asnOrg: null, n: 0 });
     assert.equal(b.counted, 6);
     assert.equal(b.size, 0, 'counts are not records of the batch');
-    assert.deepEqual(b.split('sqlite').counts, [
+    assert.deepEqual(b.split(SQLITE).counts, [
       'shodan',
       'EU',
       'DE',

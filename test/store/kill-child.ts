@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { openStore } from '../../src/store/index.js';
 import { SqlStore } from '../../src/store/sql-store.js';
-import { openSqliteDriver } from '../../src/store/sqlite-driver.js';
+import { openSqliteDriver } from '../../src/store/sqlite/sqlite-driver.js';
 import type { SqlDriver } from '../../src/store/driver.js';
 import type { StoredHost } from '../../src/store/store.js';
 import { makeRecord } from './records.js';
@@ -25,7 +25,7 @@ function killingDriver(inner: SqlDriver): SqlDriver {
       process.kill(process.pid, 'SIGKILL');
   };
   return {
-    dialect: inner.dialect,
+    traits: inner.traits,
     exec: (sql) => inner.exec(sql),
     transaction: (fn) => inner.transaction(fn),
     close: () => inner.close(),

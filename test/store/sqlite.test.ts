@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/index.js';
 import { SqlStore } from '../../src/store/sql-store.js';
 import { latestSchemaVersion, migrate, migrations } from '../../src/store/migrations.js';
-import { SQLITE_AUTOCHECKPOINT, openSqliteDriver } from '../../src/store/sqlite-driver.js';
+import { SQLITE_AUTOCHECKPOINT, openSqliteDriver } from '../../src/store/sqlite/sqlite-driver.js';
+import { sqliteFileWrites } from '../../src/store/sqlite/file-writes.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { makeRecord } from './records.js';
 import { storeConformance } from './conformance.js';
@@ -74,9 +75,9 @@ describe('SQLite store specifics', () => {
 
   it('checkpoints on its own thread while writing: the database file grows before close, nothing is lost', async () => {
     const path = join(dir, 'checkpoints.db');
-    const store = await SqlStore.open(openSqliteDriver(path), {
-      writerPath: path,
-      checkpointBytes: 64 << 10,
+    const driver = openSqliteDriver(path);
+    const store = await SqlStore.open(driver, {
+      bulk: sqliteFileWrites(driver, path, { checkpointBytes: 64 << 10 }),
     });
     const id = await store.createScan({
       name: 'c',
@@ -126,7 +127,10 @@ describe('SQLite store specifics', () => {
 
   it('keeps the WAL bounded while batches keep coming: it starts over after the thread checkpoints', async () => {
     const path = join(dir, 'wal-bounded.db');
-    const store = await SqlStore.open(openSqliteDriver(path), { writerPath: path, checkpointBytes: 1 << 20 });
+    const driver = openSqliteDriver(path);
+    const store = await SqlStore.open(driver, {
+      bulk: sqliteFileWrites(driver, path, { checkpointBytes: 1 << 20 }),
+    });
     const id = await store.createScan({
       name: 'w',
       kind: 'ingest',
@@ -175,8 +179,10 @@ describe('SQLite store specifics', () => {
     // the thread opens a file that is not there: it fails at once
     const driver = openSqliteDriver(path);
     const store = await SqlStore.open(driver, {
-      writerPath: join(dir, 'missing', 'handoff.db'),
-      checkpointBytes: 1 << 16,
+      bulk: sqliteFileWrites(driver, path, {
+        threadPath: join(dir, 'missing', 'handoff.db'),
+        checkpointBytes: 1 << 16,
+      }),
     });
     try {
       const id = await store.createScan({

@@ -4,7 +4,7 @@
 // connection's own automatic checkpoints are off meanwhile. Durability is unchanged: a commit is
 // in the WAL either way, and the last connection to close checkpoints what is left.
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../core/spawn-worker.js';
+import { spawnWorker } from '../../core/spawn-worker.js';
 import {
   CHECKPOINT_DONE,
   CHECKPOINT_FAILED,

@@ -1,11 +1,11 @@
 // The writer thread's entry (write-thread.ts): one SQLite connection, one HostWriter, the cube
 // tallies of the scans it writes. Requests are handled one after another, in arrival order.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError } from '../../core/errors.js';
 import { openSqliteDriver } from './sqlite-driver.js';
-import { FamilyBits } from './families.js';
-import { HostWriter, commitBatch } from './host-writer.js';
-import { CubeTally } from './cube-tally.js';
+import { FamilyBits } from '../families.js';
+import { HostWriter, commitBatch } from '../host-writer.js';
+import { CubeTally } from '../cube-tally.js';
 import type { WriterInit, WriterReply, WriterRequest } from './write-thread.js';
 
 const init = workerData as WriterInit;

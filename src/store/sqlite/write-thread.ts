@@ -3,10 +3,10 @@
 // so SQLite's work (most of a stored record's cost) overlaps with the calling thread's. It also
 // counts the scan's mask cubes (cube-tally.ts) and hands their INSERTs back for finishScan.
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../core/spawn-worker.js';
-import { ConfigError } from '../core/errors.js';
-import type { SplitBatch } from './host-batch.js';
-import type { TallyStatement } from './cube-tally.js';
+import { spawnWorker } from '../../core/spawn-worker.js';
+import { ConfigError } from '../../core/errors.js';
+import type { SplitBatch } from '../host-batch.js';
+import type { TallyStatement } from '../cube-tally.js';
 
 export interface WriterInit {
   path: string;

@@ -1,8 +1,8 @@
 // better-sqlite3 behind the SqlDriver interface: WAL, prepared statements cached by text.
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { ConfigError } from '../core/errors.js';
-import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from './driver.js';
+import { ConfigError } from '../../core/errors.js';
+import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from '../driver.js';
 
 /** WAL pages between automatic checkpoints (64 MB of 4 KiB pages). */
 export const SQLITE_AUTOCHECKPOINT = 16384;
@@ -40,8 +40,22 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
   };
   const mutex = new Mutex();
   let inTx = false;
+  const file = path !== ':memory:' && path !== '' && !path.startsWith('file:') ? path : null;
   return {
-    dialect: 'sqlite',
+    traits: {
+      name: 'SQLite',
+      ddl: { idColumn: 'INTEGER PRIMARY KEY AUTOINCREMENT', byteText: 'TEXT' },
+      migrationLock: null, // BEGIN IMMEDIATE already takes the write lock
+      rowsPerInsert: { plain: 64, rich: 32 },
+      powerOfTwoInserts: true,
+      // AUTOINCREMENT ids only grow, above every id ever used; the writer holds the write lock
+      async nextHostId() {
+        const [row] = prepare("SELECT seq FROM sqlite_sequence WHERE name = 'hosts'").all() as SqlRow[];
+        return Number(row?.seq ?? 0) + 1;
+      },
+      tallyOnWrite: true,
+      file,
+    },
     async all(sql: string, params: SqlValue[] = []) {
       return prepare(sql).all(params) as SqlRow[];
     },

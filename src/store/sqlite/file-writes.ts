@@ -1,0 +1,75 @@
+// Bulk writes to a SQLite file: a writer thread with its own connection for scans written in
+// large batches (its SQLite work overlaps with the calling thread's), and WAL checkpoints on a
+// thread of their own while the calling connection writes (the copy into the database file and
+// its fsyncs no longer stall the writes). docs/store-writes.md has the measurements.
+import type { BulkWriter, CountedCubes } from '../bulk-writer.js';
+import type { SqlDriver } from '../driver.js';
+import type { SplitBatch } from '../host-batch.js';
+import { WriteThread } from './write-thread.js';
+import { CHECKPOINT_BYTES, CheckpointThread } from './checkpoint-thread.js';
+import { SQLITE_AUTOCHECKPOINT } from './sqlite-driver.js';
+
+/** A scan whose first batch has this many records is written by the writer thread. */
+const THREAD_MIN_BATCH = 1000;
+
+export interface FileWritesOptions {
+  /** Bytes written between two checkpoints on the checkpoint thread (default CHECKPOINT_BYTES). */
+  checkpointBytes?: number;
+  /** The file the threads open (default: the store's own; tests point it elsewhere to make them fail). */
+  threadPath?: string;
+}
+
+export function sqliteFileWrites(db: SqlDriver, path: string, opts: FileWritesOptions = {}): BulkWriter {
+  return new FileWrites(db, opts.threadPath ?? path, opts.checkpointBytes ?? CHECKPOINT_BYTES);
+}
+
+class FileWrites implements BulkWriter {
+  /** Scans the writer thread takes, decided by their first batch. */
+  private readonly route = new Map<number, boolean>();
+  private thread: WriteThread | null = null;
+  private checkpoints: CheckpointThread | null = null;
+
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly path: string,
+    private readonly checkpointBytes: number,
+  ) {}
+
+  takes(scanId: number, size: number): boolean {
+    let taken = this.route.get(scanId);
+    if (taken === undefined) this.route.set(scanId, (taken = size >= THREAD_MIN_BATCH));
+    return taken;
+  }
+
+  took(scanId: number): boolean {
+    return this.route.get(scanId) === true;
+  }
+
+  async write(scanId: number, track: boolean, batch: SplitBatch): Promise<void> {
+    await (this.thread ??= new WriteThread({ path: this.path })).write(scanId, track, batch);
+  }
+
+  async counted(scanId: number): Promise<CountedCubes | null> {
+    return (await this.thread?.tally(scanId)) ?? null;
+  }
+
+  async beforeLocalWrite(): Promise<void> {
+    if (!this.checkpoints) {
+      this.checkpoints = new CheckpointThread(this.path, this.checkpointBytes, () => {
+        this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`).catch(() => undefined);
+      });
+      await this.db.exec('PRAGMA wal_autocheckpoint = 0');
+    }
+    // pages committed while the thread copied: the writer copies them before its next transaction
+    if (this.checkpoints.catchUp()) await this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+  }
+
+  afterLocalWrite(bytes: number): void {
+    this.checkpoints?.wrote(bytes);
+  }
+
+  async close(): Promise<void> {
+    await this.checkpoints?.close();
+    await this.thread?.close();
+  }
+}
