@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateShodanFile } from './gen-shodan.js';
 import { ensureApt, loadDuckDb } from './peers.js';
-import { nativeScanStatus } from '../src/ingest/native-scan.js';
+import { nativeScanStatus } from '../src/ingest/fast/native-scan.js';
 import { commandV8Flags } from '../bin/v8-flags.js';
 
 interface TaskResult {

@@ -6,21 +6,21 @@ import { availableParallelism } from 'node:os';
 import type { EncodedHost, StoredHost } from '../store/index.js';
 import { openInput } from './input.js';
 import { detectFormat, type Detected } from './detect.js';
-import { readerFor } from './formats.js';
+import { readerFor } from './readers/index.js';
 import { lineBlocks } from './lines.js';
 import { RecordProcessor, expandHosts, newBlockResult, type BlockResult } from './process.js';
 import type { Judge } from '../core/judge.js';
-import { anchorCores } from './prefilter.js';
-import { runInWorkers } from './worker-pool.js';
-import { fileRanges } from './file-ranges.js';
-import type { WorkerInit, WorkerReply } from './worker.js';
+import { anchorCores } from './fast/prefilter.js';
+import { runInWorkers } from './transport/worker-pool.js';
+import { fileRanges } from './transport/file-ranges.js';
+import type { WorkerInit, WorkerReply } from './transport/worker.js';
 import { closeSync, openSync } from 'node:fs';
 import { classifyEvidence } from '../classify/judge.js';
 import { loadKnowledgeBase } from '../kb/load.js';
 import type { KnowledgeBase } from '../kb/index.js';
 import type { Problem } from './types.js';
-import type { PlainCount } from './plain-tally.js';
-import { mergeSlim } from './slim-columns.js';
+import type { PlainCount } from './fast/plain-tally.js';
+import { mergeSlim } from './transport/slim-columns.js';
 
 export interface IngestOptions {
   /** Forces a format for every input (else detected per file). */

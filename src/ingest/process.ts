@@ -6,10 +6,10 @@ import type { Judge } from '../core/judge.js';
 import type { Evidence } from '../core/evidence.js';
 import type { EncodedHost, StoredHost } from '../store/index.js';
 import type { Detected } from './detect.js';
-import { lineParserFor } from './formats.js';
-import { lineReaderKey } from './stored-line.js';
-import { PlainTally, type PlainCount } from './plain-tally.js';
-import type { SlimBlock } from './slim-columns.js';
+import { lineParserFor } from './readers/index.js';
+import { lineReaderKey } from './readers/stored-line.js';
+import { PlainTally, type PlainCount } from './fast/plain-tally.js';
+import type { SlimBlock } from './transport/slim-columns.js';
 import {
   SNIFF_PATTERNS,
   loadNativeSniff,
@@ -18,8 +18,8 @@ import {
   sniffed,
   sniffedObservation,
 } from './readers/shodan-sniff.js';
-import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE, META, META_WIDTH } from './native-scan.js';
-import { BlockScanner } from './anchor-scan.js';
+import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE, META, META_WIDTH } from './fast/native-scan.js';
+import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 import {
   LITE_WIDTH,
@@ -30,7 +30,7 @@ import {
   sharedEmptyEvidence,
   type LiteBinary,
   type LiteColumns,
-} from './lite-records.js';
+} from './transport/lite-records.js';
 
 export interface ProcessOptions {
   judge: Judge;

@@ -4,7 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import { judgeObservation } from '../classify/judge.js';
 import { loadRules } from '../fingerprint/index.js';
 import { loadKnowledgeBase } from '../kb/load.js';
-import { observationFromLine } from '../ingest/stored-line.js';
+import { observationFromLine } from '../ingest/readers/stored-line.js';
 import { reclassifyScan, type ReclassifyResult } from '../store/reclassify.js';
 import type { ScanInfo, Store } from '../store/index.js';
 

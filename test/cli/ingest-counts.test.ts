@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
-import { observationFromLine } from '../../src/ingest/stored-line.js';
+import { observationFromLine } from '../../src/ingest/readers/stored-line.js';
 import type { CensusRow } from '../../src/store/store.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
 

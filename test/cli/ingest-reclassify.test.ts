@@ -11,7 +11,7 @@ import { openStore } from '../../src/store/index.js';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
 import { reclassifyScan } from '../../src/store/reclassify.js';
-import { observationFromLine } from '../../src/ingest/stored-line.js';
+import { observationFromLine } from '../../src/ingest/readers/stored-line.js';
 import { judgeObservation } from '../../src/classify/judge.js';
 import { loadRules } from '../../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../../src/kb/load.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { toIsoTime, parseRawHttp, parseAsn } from '../../src/ingest/http-text.js';
+import { toIsoTime, parseRawHttp, parseAsn } from '../../src/ingest/readers/http-text.js';
 import { sniffShodanLine, sniffed as lastSniffed } from '../../src/ingest/readers/shodan-sniff.js';
 import {
   LITE_WIDTH,
@@ -11,7 +11,7 @@ import {
   pushLite,
   sharedEmptyEvidence,
   type LiteColumns,
-} from '../../src/ingest/lite-records.js';
+} from '../../src/ingest/transport/lite-records.js';
 import { notExchangeRecord } from '../../src/ingest/process.js';
 import type { Evidence } from '../../src/core/evidence.js';
 import { mapShodanRecord } from '../../src/ingest/readers/shodan.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RangeReader, fileRanges } from '../../src/ingest/file-ranges.js';
+import { RangeReader, fileRanges } from '../../src/ingest/transport/file-ranges.js';
 import { makeRng } from '../../src/lab/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-ranges-'));

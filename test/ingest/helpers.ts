@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Observation } from '../../src/core/observation.js';
 import { openInput } from '../../src/ingest/input.js';
 import { detectFormat, type Detected } from '../../src/ingest/detect.js';
-import { readerFor } from '../../src/ingest/formats.js';
+import { readerFor } from '../../src/ingest/readers/index.js';
 import { readLines } from '../../src/ingest/lines.js';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import type { StoredHost } from '../../src/store/store.js';

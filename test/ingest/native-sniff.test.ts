@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
-import { nativeScanStatus, nativeScanner, LINE_LITE, LINE_PLAIN } from '../../src/ingest/native-scan.js';
-import { BlockScanner } from '../../src/ingest/anchor-scan.js';
+import { nativeScanStatus, nativeScanner, LINE_LITE, LINE_PLAIN } from '../../src/ingest/fast/native-scan.js';
+import { BlockScanner } from '../../src/ingest/fast/anchor-scan.js';
 import { SNIFF_PATTERNS, sniffRoles } from '../../src/ingest/readers/shodan-sniff.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
-import type { PlainCount } from '../../src/ingest/plain-tally.js';
+import type { PlainCount } from '../../src/ingest/fast/plain-tally.js';
 import { fixtures } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-native-sniff-'));

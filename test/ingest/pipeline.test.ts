@@ -1,6 +1,6 @@
 // ingestFiles end to end with the real rules and knowledge base: batches, problems with line
 // numbers, truncated gzip, pre-filter and worker threads giving the same records as full judging.
-import { observationFromLine } from '../../src/ingest/stored-line.js';
+import { observationFromLine } from '../../src/ingest/readers/stored-line.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // Plain counts from bytes (the native reader's output) equal the counts from text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PlainTally, type PlainCount } from '../../src/ingest/plain-tally.js';
+import { PlainTally, type PlainCount } from '../../src/ingest/fast/plain-tally.js';
 
 const sorted = (counts: PlainCount[]) =>
   counts.map((c) => `${c.source}|${c.country}|${c.asn ?? -1}|${c.asnOrg ?? ''}|${c.n}`).sort();

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deserialize, serialize } from 'node:v8';
-import { mergeSlim, slimmable, takeSlim, type SlimBlock } from '../../src/ingest/slim-columns.js';
+import { mergeSlim, slimmable, takeSlim, type SlimBlock } from '../../src/ingest/transport/slim-columns.js';
 import type { EncodedHost, StoredHost } from '../../src/store/index.js';
 import type { HostRecord } from '../../src/core/host-record.js';
 

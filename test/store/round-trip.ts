@@ -13,7 +13,7 @@ import { encodeHost, isEncoded, type EncodedHost } from '../../src/store/encoded
 import type { Observation } from '../../src/core/observation.js';
 import { hostRecordFromWire } from '../../src/store/record-codec.js';
 import { isPlainRecord } from '../../src/store/plain-record.js';
-import { liteRecord, sharedEmptyEvidence } from '../../src/ingest/lite-records.js';
+import { liteRecord, sharedEmptyEvidence } from '../../src/ingest/transport/lite-records.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { createGeoResolver } from '../../src/geo/index.js';
 import { Recorder } from '../../src/run/recorder.js';

@@ -13,7 +13,7 @@ import {
   toIsoTime,
   urlPath,
   validPort,
-} from '../http-text.js';
+} from './http-text.js';
 
 export function mapCensysRecord(value: unknown): Observation[] | { error: string } {
   const rec = asObject(value);

@@ -4,7 +4,7 @@
 // kept as a seed list for a later probe. A service banner that is an HTTP response is kept.
 import type { Observation } from '../../core/observation.js';
 import type { LineResult } from '../types.js';
-import { jsonLineParser } from '../json-line.js';
+import { jsonLineParser } from './json-line.js';
 import {
   asArray,
   asNumber,
@@ -14,7 +14,7 @@ import {
   parseRawHttp,
   toIsoTime,
   validPort,
-} from '../http-text.js';
+} from './http-text.js';
 
 export function parseMasscanJsonLine(text: string): LineResult {
   let t = text.trim();

@@ -5,8 +5,8 @@
 // gives a reported build. No product-specific script names here: rules judge the claims.
 import type { HttpExchange, Observation } from '../../core/observation.js';
 import type { ReadItem } from '../types.js';
-import { xmlTokens } from '../xml-tokens.js';
-import { toIsoTime } from '../http-text.js';
+import { xmlTokens } from './xml-tokens.js';
+import { toIsoTime } from './http-text.js';
 
 interface El {
   name: string;

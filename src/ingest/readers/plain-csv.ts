@@ -2,8 +2,8 @@
 // columns are found by name (ip/address/host, port, hostname/name/domain, build/version).
 import type { Observation } from '../../core/observation.js';
 import type { ReadItem } from '../types.js';
-import { csvRows, normaliseHeader } from '../csv-rows.js';
-import { looksLikeIp, validPort } from '../http-text.js';
+import { csvRows, normaliseHeader } from './csv-rows.js';
+import { looksLikeIp, validPort } from './http-text.js';
 
 interface Columns {
   ip: number;

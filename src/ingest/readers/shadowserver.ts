@@ -3,8 +3,8 @@
 // `hostname_source` added). scan_exchange's `version` is a 3-part CU build.
 import type { Observation } from '../../core/observation.js';
 import type { ReadItem } from '../types.js';
-import { csvRows, normaliseHeader } from '../csv-rows.js';
-import { looksLikeIp, parseAsn, toIsoTime, validPort } from '../http-text.js';
+import { csvRows, normaliseHeader } from './csv-rows.js';
+import { looksLikeIp, parseAsn, toIsoTime, validPort } from './http-text.js';
 
 export async function* readShadowserver(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadItem> {
   let cols: Map<string, number> | undefined;

@@ -4,9 +4,9 @@
 // are escaped). Any field seen twice (nested), a missing one, a line that is not a whole object
 // or anything unusual returns null, and the caller parses the line properly.
 import type { Observation } from '../../core/observation.js';
-import { parseAsn, toIsoTime } from '../http-text.js';
-import { BlockScanner, type ScanPattern } from '../anchor-scan.js';
-import { META, META_WIDTH, metaText } from '../native-scan.js';
+import { parseAsn, toIsoTime } from './http-text.js';
+import { BlockScanner, type ScanPattern } from '../fast/anchor-scan.js';
+import { META, META_WIDTH, metaText } from '../fast/native-scan.js';
 
 const KEYS = [
   'ip_str',

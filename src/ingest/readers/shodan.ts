@@ -10,7 +10,7 @@ import {
   parseRawHttp,
   toIsoTime,
   validPort,
-} from '../http-text.js';
+} from './http-text.js';
 import { intToIpv4 } from '../../core/ip.js';
 
 export function mapShodanRecord(value: unknown): Observation[] | { error: string } {

@@ -11,7 +11,7 @@ import {
   toIsoTime,
   urlPath,
   validPort,
-} from '../http-text.js';
+} from './http-text.js';
 
 const STATUS: Record<string, ObservationStatus> = {
   success: 'ok',

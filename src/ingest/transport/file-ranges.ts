@@ -5,7 +5,7 @@
 // reads past its end to finish its own last line. Line numbers stay file-wide because ranges are
 // handed back in order with their line counts.
 import { readSync } from 'node:fs';
-import { MAX_LINE_BYTES, skippedLine } from './lines.js';
+import { MAX_LINE_BYTES, skippedLine } from '../lines.js';
 
 const NL = 0x0a;
 

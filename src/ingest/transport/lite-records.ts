@@ -1,10 +1,10 @@
 // Pre-filtered (not-Exchange) Shodan records cross from worker threads to the main thread as
 // flat columns in one array: no per-record object graph to serialise, and the main thread builds
 // each host record once, directly. Only sniffed observations (a known, small shape) go this way.
-import type { HostRecord } from '../core/host-record.js';
-import type { Evidence } from '../core/evidence.js';
-import type { SniffedFields } from './readers/shodan-sniff.js';
-import { META, META_WIDTH, metaText } from './native-scan.js';
+import type { HostRecord } from '../../core/host-record.js';
+import type { Evidence } from '../../core/evidence.js';
+import type { SniffedFields } from '../readers/shodan-sniff.js';
+import { META, META_WIDTH, metaText } from '../fast/native-scan.js';
 
 /** Columns per record: ip, port, hostname, timestamp, country, region, city, asn (-1 = none), org. */
 export const LITE_WIDTH = 9;

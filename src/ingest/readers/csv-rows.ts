@@ -1,6 +1,6 @@
 // Streaming RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. Yields each row
 // with the line it starts on. A quoted field left open at the end of input is reported.
-import { readLines } from './lines.js';
+import { readLines } from '../lines.js';
 
 export type CsvRow = { line: number; fields: string[] } | { line: number; error: string };
 

@@ -2,9 +2,9 @@
 // bounded number of blocks in flight per worker (so memory stays bounded whatever the input
 // size). The calling thread only reads, hands out and merges: measured, having it process
 // blocks too when workers are busy cost more (a third judge, more heap) than it gained.
-import { spawnWorker } from '../core/spawn-worker.js';
+import { spawnWorker } from '../../core/spawn-worker.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
-import { ownedBlockMemory } from './lines.js';
+import { ownedBlockMemory } from '../lines.js';
 import type { FileRange } from './file-ranges.js';
 
 const FAILED: WorkerReply = {

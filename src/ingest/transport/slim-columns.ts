@@ -5,10 +5,10 @@
 // measured on Shodan records, the structured clone of a slim record and its observation cost the
 // worker ~10 µs and the receiving thread ~10-18 µs, as columns ~3 µs and ~1-3 µs. The receiving
 // thread rebuilds the same StoredHost (tested field by field against the object path).
-import type { HostRecord, HostStatus } from '../core/host-record.js';
-import type { Evidence, Precision } from '../core/evidence.js';
-import type { ObservationSource } from '../core/observation.js';
-import { isEncoded, type EncodedHost, type StoredHost } from '../store/index.js';
+import type { HostRecord, HostStatus } from '../../core/host-record.js';
+import type { Evidence, Precision } from '../../core/evidence.js';
+import type { ObservationSource } from '../../core/observation.js';
+import { isEncoded, type EncodedHost, type StoredHost } from '../../store/index.js';
 
 type Value = string | number | boolean | null;
 

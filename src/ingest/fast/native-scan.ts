@@ -2,7 +2,7 @@
 // `npm ci` through node-gyp). Absent or refused (EXCENSUS_NO_NATIVE=1), the JavaScript loop in
 // anchor-scan.ts does the same work, only slower; `nativeScanStatus` says which one runs.
 import { createRequire } from 'node:module';
-import { packagePath } from '../core/data-dir.js';
+import { packagePath } from '../../core/data-dir.js';
 
 export interface NativeScanner {
   compile(

@@ -1,15 +1,15 @@
 // Format registry: detected format + layout -> the reader that turns it into observations.
-import type { Detected } from './detect.js';
-import type { FormatReader, IngestFormat, LineResult, ReadItem } from './types.js';
+import type { Detected } from '../detect.js';
+import type { FormatReader, IngestFormat, LineResult, ReadItem } from '../types.js';
 import { jsonValues } from './json-values.js';
 import { jsonLineParser, type RecordMapper } from './json-line.js';
-import { mapShodanRecord } from './readers/shodan.js';
-import { mapCensysRecord } from './readers/censys.js';
-import { mapZgrab2Record } from './readers/zgrab2.js';
-import { parseMasscanJsonLine, parseMasscanListLine } from './readers/masscan.js';
-import { readNmap } from './readers/nmap.js';
-import { readShadowserver } from './readers/shadowserver.js';
-import { readPlainCsv } from './readers/plain-csv.js';
+import { mapShodanRecord } from './shodan.js';
+import { mapCensysRecord } from './censys.js';
+import { mapZgrab2Record } from './zgrab2.js';
+import { parseMasscanJsonLine, parseMasscanListLine } from './masscan.js';
+import { readNmap } from './nmap.js';
+import { readShadowserver } from './shadowserver.js';
+import { readPlainCsv } from './plain-csv.js';
 
 const JSON_MAPPERS: Partial<Record<IngestFormat, RecordMapper>> = {
   shodan: mapShodanRecord,

@@ -1,6 +1,6 @@
 // One JSON record per line -> observations: the parse every NDJSON reader shares.
-import type { Observation } from '../core/observation.js';
-import type { LineResult } from './types.js';
+import type { Observation } from '../../core/observation.js';
+import type { LineResult } from '../types.js';
 
 export type RecordMapper = (value: unknown) => Observation[] | { error: string };
 

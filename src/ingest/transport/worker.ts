@@ -1,10 +1,10 @@
 // Worker thread for line-oriented inputs: receives blocks of whole lines (transferred, not
 // copied) and returns one compact result per block: judged records, plus sniffed ones as columns.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Detected } from './detect.js';
-import { RecordProcessor, newBlockResult, type BlockResult } from './process.js';
-import { anchorCores } from './prefilter.js';
-import { createJudge } from './judge-context.js';
+import type { Detected } from '../detect.js';
+import { RecordProcessor, newBlockResult, type BlockResult } from '../process.js';
+import { anchorCores } from '../fast/prefilter.js';
+import { createJudge } from '../judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
 import {
   encodeHost,
@@ -12,8 +12,8 @@ import {
   type EncodedHost,
   type ObservationRef,
   type StoredHost,
-} from '../store/index.js';
-import { hasSourceGeoAndNetwork, withContinent } from '../geo/countries.js';
+} from '../../store/index.js';
+import { hasSourceGeoAndNetwork, withContinent } from '../../geo/countries.js';
 import { takeSlim } from './slim-columns.js';
 
 export interface WorkerInit {

@@ -1,11 +1,11 @@
 // Records of line-oriented formats keep their observation as the source line itself: it is the
 // raw record the observation holds anyway, costs no encoding, and is read again with the same
 // reader when `reclassify` re-judges it (so a better reader improves old scans too).
-import type { Observation } from '../core/observation.js';
-import type { ObservationRef } from '../store/store.js';
-import type { Detected } from './detect.js';
-import { lineParserFor } from './formats.js';
-import { FORMATS, isLineError, type IngestFormat, type LineResult } from './types.js';
+import type { Observation } from '../../core/observation.js';
+import type { ObservationRef } from '../../store/store.js';
+import type { Detected } from '../detect.js';
+import { lineParserFor } from './index.js';
+import { FORMATS, isLineError, type IngestFormat, type LineResult } from '../types.js';
 
 /** The reader a stored line is read with: "shodan", "masscan/list"...; null for formats that are not one record per line. */
 export function lineReaderKey(d: Detected): string | null {
