@@ -1,6 +1,6 @@
 // Guesses an input's format from its first bytes (the file name is only a tie-breaker).
 import { UsageError } from '../core/errors.js';
-import { FORMATS, type IngestFormat } from './types.js';
+import { FORMATS, JSON_RECORD_FORMATS, type IngestFormat } from './types.js';
 
 export interface Detected {
   format: IngestFormat;
@@ -106,7 +106,6 @@ function forcedFormat(forced: string, trimmed: string): Detected {
       ? { format, layout: 'lines', variant: 'json' }
       : { format, layout: 'lines', variant: 'list' };
   }
-  if (format === 'shodan' || format === 'censys' || format === 'zgrab2')
-    return { format, layout: jsonLayout(format, trimmed) };
+  if (JSON_RECORD_FORMATS.includes(format)) return { format, layout: jsonLayout(format, trimmed) };
   return { format, layout: 'document' };
 }

@@ -1,23 +1,17 @@
 // Record-level work shared by the main thread and the worker threads: lines -> observations ->
 // host records, with the anchor pre-filter in front of parsing and judging.
 import type { HostRecord } from '../core/host-record.js';
-import type { Observation } from '../core/observation.js';
+import type { Observation, ObservationSource } from '../core/observation.js';
 import type { Judge } from '../core/judge.js';
 import type { Evidence } from '../core/evidence.js';
 import type { EncodedHost, StoredHost } from '../store/index.js';
 import type { Detected } from './detect.js';
-import { lineParserFor } from './readers/index.js';
+import { readerFor } from './readers/index.js';
 import { lineReaderKey } from './readers/stored-line.js';
 import { PlainTally, type PlainCount } from './fast/plain-tally.js';
 import type { SlimBlock } from './transport/slim-columns.js';
-import {
-  SNIFF_PATTERNS,
-  loadNativeSniff,
-  sniffRoles,
-  sniffShodanFields,
-  sniffed,
-  sniffedObservation,
-} from './readers/shodan-sniff.js';
+import type { FastReader } from './fast/fast-reader.js';
+import { loadNativeFields, newPlainFields, plainObservation, type PlainFields } from './fast/plain-fields.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
@@ -54,6 +48,8 @@ export interface LiteBlock {
   order: string;
   /** The evidence pre-filtered records get. */
   evidence: Evidence;
+  /** The format the records came from. */
+  source: ObservationSource;
   /** Set when the lite records came from the native reader: then they are here, not in `cols`. */
   bin?: LiteBinary;
 }
@@ -102,13 +98,17 @@ const utf8Encoder = new TextEncoder();
 
 export class RecordProcessor {
   private readonly parseLine: (text: string) => LineResult;
-  private readonly sniff: boolean;
+  /** The reader's fast path for plain records, when it declares one and the pre-filter is on. */
+  private readonly fast: FastReader | null;
+  /** Fields of records the native reader read (loaded one at a time). */
+  private readonly nativeFields: PlainFields = newPlainFields();
+  private readonly source: Detected['format'];
   /** Built on the first block, which steers the scanner's choice of byte pairs. */
   private scanner: BlockScanner | null | undefined;
   /** What the judge says about an observation with nothing in it: the pre-filtered records' evidence. */
   private readonly emptyEvidence: Evidence;
   private readonly sharedEvidence: Evidence;
-  /** Field role of each scanner pattern, for the native Shodan reader. */
+  /** Field role of each scanner pattern, for the native reader of the fast path. */
   private roles: Int32Array | undefined;
   private readonly tally: PlainTally;
   /** Reader of the stored source line (line formats). */
@@ -118,8 +118,11 @@ export class RecordProcessor {
     detected: Detected,
     private readonly opts: ProcessOptions,
   ) {
-    this.parseLine = detected.layout === 'lines' ? lineParserFor(detected) : () => [];
-    this.sniff = detected.format === 'shodan' && opts.prefilter !== null;
+    const reader = readerFor(detected);
+    this.parseLine = reader.kind === 'lines' ? reader.parseLine : () => [];
+    this.fast =
+      reader.kind === 'lines' && reader.fastPath && opts.prefilter !== null ? reader.fastPath() : null;
+    this.source = detected.format;
     this.tally = new PlainTally(detected.format);
     this.lineReader = lineReaderKey(detected);
     this.emptyEvidence = opts.judge({
@@ -142,7 +145,7 @@ export class RecordProcessor {
   addLines(block: Buffer, base: number, out: BlockResult): number {
     if (this.scanner === undefined) this.scanner = this.makeScanner(block);
     const scanner = this.scanner;
-    if (this.sniff && scanner?.isNative)
+    if (this.fast?.native && scanner?.isNative)
       return this.takeTally(this.addLinesNative(scanner, block, base, out), out);
     const hits = scanner ? scanner.scanBlock(block, 0, block.length) : 0;
     let h = 0;
@@ -171,10 +174,10 @@ export class RecordProcessor {
     return lines;
   }
 
-  /** Counts the record just sniffed when plain records are counted and it has a country and ASN; false = pass it on. */
-  private counted(): boolean {
-    if (!this.opts.tallyPlain || !sniffed.country || sniffed.asn < 0 || this.opts.exchangeOnly) return false;
-    this.tally.add(sniffed.country, sniffed.asn, sniffed.org);
+  /** Counts a plain record when plain records are counted and it has a country and ASN; false = pass it on. */
+  private counted(f: PlainFields): boolean {
+    if (!this.opts.tallyPlain || !f.country || f.asn < 0 || this.opts.exchangeOnly) return false;
+    this.tally.add(f.country, f.asn, f.org);
     return true;
   }
 
@@ -195,9 +198,10 @@ export class RecordProcessor {
     return true;
   }
 
-  /** addLines with the native Shodan reader: it reads the lines without anchors itself. */
+  /** addLines with the fast path's native reader: it reads the lines without anchors itself. */
   private addLinesNative(scanner: BlockScanner, block: Buffer, base: number, out: BlockResult): number {
-    this.roles ??= sniffRoles(SNIFF_PATTERNS.length + this.opts.prefilter!.length);
+    const fast = this.fast!;
+    this.roles ??= fast.native!.roles(fast.patterns.length + this.opts.prefilter!.length);
     const r = scanner.sniffLines(block, 0, block.length, this.roles)!;
     const lines = r.lines;
     let lite = 0;
@@ -213,16 +217,15 @@ export class RecordProcessor {
           lite++;
           continue;
         }
-        if (!out.lite)
-          out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
+        if (!out.lite) out.lite = this.newLite(out);
         let mark = 'l';
         if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, lite)) mark = 's'; // counted, not passed on
         out.lite.order += mark;
         lite++;
       } else {
-        loadNativeSniff(r.meta, r.out, lite++);
-        if (this.counted()) out.records++;
-        else this.add(sniffedObservation(), false, out);
+        const f = loadNativeFields(r.meta, r.out, lite++, this.nativeFields);
+        if (this.counted(f)) out.records++;
+        else this.add(plainObservation(f, this.source), false, out);
       }
     }
     if (out.lite && !out.lite.order.includes('l'))
@@ -237,7 +240,7 @@ export class RecordProcessor {
     if (cores === null) return null;
     const anchors = cores.map((text) => ({ text, exact: false }));
     return new BlockScanner(
-      this.sniff ? [...SNIFF_PATTERNS, ...anchors] : anchors,
+      this.fast ? [...this.fast.patterns, ...anchors] : anchors,
       sample.subarray(0, 1 << 20),
     );
   }
@@ -252,18 +255,14 @@ export class RecordProcessor {
     h1: number,
     out: BlockResult,
   ): void {
-    if (
-      !mayMatch &&
-      this.sniff &&
-      block[start] !== 0 &&
-      sniffShodanFields(block, start, stop, this.scanner!, h0, h1)
-    ) {
-      if (this.counted()) {
-        out.records++;
-        return;
-      }
-      if (this.opts.compact) this.addLite(out);
-      else this.add(sniffedObservation(), false, out);
+    const f =
+      !mayMatch && this.fast && block[start] !== 0
+        ? this.fast.read(block, start, stop, this.scanner!, h0, h1)
+        : null;
+    if (f) {
+      if (this.counted(f)) out.records++;
+      else if (this.opts.compact) this.addLite(f, out);
+      else this.add(plainObservation(f, this.source), false, out);
       return;
     }
     this.addParsed(block, start, stop, line, mayMatch, out);
@@ -325,13 +324,22 @@ export class RecordProcessor {
     if (out.lite) out.lite.order += 'f';
   }
 
-  /** The record just sniffed, as lite columns. */
-  private addLite(out: BlockResult): void {
+  /** A plain record read by the fast path, as lite columns. */
+  private addLite(f: PlainFields, out: BlockResult): void {
     out.records++;
     if (this.opts.exchangeOnly) return;
-    if (!out.lite) out.lite = { cols: [], order: 'f'.repeat(out.hosts.length), evidence: this.emptyEvidence };
-    pushLite(out.lite.cols, sniffed, sniffed.timestamp || this.opts.defaultTimestamp);
+    if (!out.lite) out.lite = this.newLite(out);
+    pushLite(out.lite.cols, f, f.timestamp || this.opts.defaultTimestamp);
     out.lite.order += 'l';
+  }
+
+  private newLite(out: BlockResult): LiteBlock {
+    return {
+      cols: [],
+      order: 'f'.repeat(out.hosts.length),
+      evidence: this.emptyEvidence,
+      source: this.source,
+    };
   }
 }
 
@@ -349,9 +357,9 @@ export function expandHosts(r: BlockResult): Array<StoredHost | EncodedHost> {
       out.push(r.hosts[f++]!); // f: a record in full
     else if (c === 115)
       l++; // s: a native lite record that was counted, not passed on
-    else if (lite.bin) out.push({ record: liteBinaryRecord(lite.bin, l++, evidence) });
+    else if (lite.bin) out.push({ record: liteBinaryRecord(lite.bin, l++, evidence, lite.source) });
     else {
-      out.push({ record: liteRecord(lite.cols, l, evidence) });
+      out.push({ record: liteRecord(lite.cols, l, evidence, lite.source) });
       l += LITE_WIDTH;
     }
   }

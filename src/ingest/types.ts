@@ -1,8 +1,11 @@
 // Shared shapes of the ingest layer: formats, per-record outcomes and problems.
 import type { Observation } from '../core/observation.js';
+import type { FastPath } from './fast/fast-reader.js';
 
 export const FORMATS = ['shodan', 'censys', 'zgrab2', 'masscan', 'nmap', 'shadowserver', 'csv'] as const;
 export type IngestFormat = (typeof FORMATS)[number];
+/** Formats of JSON records: one per line, or a document holding them (array, envelope, pretty-printed). */
+export const JSON_RECORD_FORMATS: readonly IngestFormat[] = ['shodan', 'censys', 'zgrab2'];
 
 /** A malformed record: counted and reported, never fatal. Line numbers start at 1. */
 export interface Problem {
@@ -22,6 +25,8 @@ export interface LineFormat {
   kind: 'lines';
   /** Returns [] for lines that carry no record (comments, array brackets). */
   parseLine(text: string): LineResult;
+  /** Reads plain records' few fields from their bytes instead of parsing them (fast/fast-reader.ts). */
+  fastPath?: FastPath;
 }
 
 /** A format that needs state across lines (XML, CSV headers, pretty-printed JSON). */

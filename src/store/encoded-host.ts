@@ -3,7 +3,6 @@
 // encodeHost is the one place that decides it; ingest worker threads call it to encode in
 // parallel, and the batch takes the result as is.
 import { hostRecordToWire } from '../core/wire.js';
-import type { HostRecord } from '../core/host-record.js';
 import type { EncodedHost, StoredHost } from './store.js';
 
 export type { EncodedHost } from './store.js';

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { toIsoTime, parseRawHttp, parseAsn } from '../../src/ingest/readers/http-text.js';
-import { sniffShodanLine, sniffed as lastSniffed } from '../../src/ingest/readers/shodan-sniff.js';
+import { SNIFF_PATTERNS, ShodanFastReader, sniffShodanLine } from '../../src/ingest/readers/shodan-sniff.js';
+import { BlockScanner } from '../../src/ingest/fast/anchor-scan.js';
+import { plainObservation, type PlainFields } from '../../src/ingest/fast/plain-fields.js';
 import {
   LITE_WIDTH,
   liteRecord,
@@ -119,13 +121,21 @@ test('a sniffed record crossing threads as lite columns comes back as the record
   } as unknown as Evidence;
   const shared = sharedEmptyEvidence(template);
   let n = 0;
+  const reader = new ShodanFastReader();
+  const scanner = new BlockScanner(SNIFF_PATTERNS);
+  const read = (line: string): PlainFields | null => {
+    const buf = Buffer.from(line);
+    return reader.read(buf, 0, buf.length, scanner, 0, scanner.scanBlock(buf, 0, buf.length));
+  };
   for (const line of lines) {
-    const obs = sniffShodanLine(line);
-    if (!obs) continue;
+    const f = read(line);
+    if (!f) continue;
+    const obs = plainObservation(f, 'shodan');
+    assert.deepEqual(obs, sniffShodanLine(line));
     const cols: LiteColumns = [];
-    pushLite(cols, lastSniffed, lastSniffed.timestamp);
+    pushLite(cols, f, f.timestamp);
     assert.equal(cols.length, LITE_WIDTH);
-    assert.deepEqual(liteRecord(cols, 0, shared), notExchangeRecord(obs, shared));
+    assert.deepEqual(liteRecord(cols, 0, shared, 'shodan'), notExchangeRecord(obs, shared));
     n++;
   }
   assert.ok(n >= 100, `compared ${n}`);

@@ -80,6 +80,7 @@ export function plainRecords(): HostRecord[] {
     ],
     0,
     sharedEmptyEvidence(noEvidence()),
+    'shodan',
   );
   return [full, bare, empties, cityOnly, refused, lite];
 }

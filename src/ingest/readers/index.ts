@@ -4,6 +4,8 @@ import type { FormatReader, IngestFormat, LineResult, ReadItem } from '../types.
 import { jsonValues } from './json-values.js';
 import { jsonLineParser, type RecordMapper } from './json-line.js';
 import { mapShodanRecord } from './shodan.js';
+import { shodanFastPath } from './shodan-sniff.js';
+import type { FastPath } from '../fast/fast-reader.js';
 import { mapCensysRecord } from './censys.js';
 import { mapZgrab2Record } from './zgrab2.js';
 import { parseMasscanJsonLine, parseMasscanListLine } from './masscan.js';
@@ -11,16 +13,23 @@ import { readNmap } from './nmap.js';
 import { readShadowserver } from './shadowserver.js';
 import { readPlainCsv } from './plain-csv.js';
 
-const JSON_MAPPERS: Partial<Record<IngestFormat, RecordMapper>> = {
-  shodan: mapShodanRecord,
-  censys: mapCensysRecord,
-  zgrab2: mapZgrab2Record,
+/** JSON formats: the mapper of one record, and the fast path of their lines, if any. */
+const JSON_FORMATS: Partial<Record<IngestFormat, { map: RecordMapper; fastPath?: FastPath }>> = {
+  shodan: { map: mapShodanRecord, fastPath: shodanFastPath },
+  censys: { map: mapCensysRecord },
+  zgrab2: { map: mapZgrab2Record },
 };
 
 export function readerFor(d: Detected): FormatReader {
-  const mapper = JSON_MAPPERS[d.format];
-  if (mapper) {
-    if (d.layout === 'lines') return { kind: 'lines', parseLine: jsonLineParser(mapper) };
+  const json = JSON_FORMATS[d.format];
+  if (json) {
+    const mapper = json.map;
+    if (d.layout === 'lines')
+      return {
+        kind: 'lines',
+        parseLine: jsonLineParser(mapper),
+        ...(json.fastPath ? { fastPath: json.fastPath } : {}),
+      };
     return { kind: 'stream', read: (chunks) => readJsonDocument(chunks, mapper) };
   }
   switch (d.format) {

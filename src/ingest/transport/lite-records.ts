@@ -3,7 +3,8 @@
 // each host record once, directly. Only sniffed observations (a known, small shape) go this way.
 import type { HostRecord } from '../../core/host-record.js';
 import type { Evidence } from '../../core/evidence.js';
-import type { SniffedFields } from '../readers/shodan-sniff.js';
+import type { PlainFields } from '../fast/plain-fields.js';
+import type { ObservationSource } from '../../core/observation.js';
 import { META, META_WIDTH, metaText } from '../fast/native-scan.js';
 
 /** Columns per record: ip, port, hostname, timestamp, country, region, city, asn (-1 = none), org. */
@@ -11,8 +12,8 @@ export const LITE_WIDTH = 9;
 
 export type LiteColumns = Array<string | number>;
 
-/** Appends sniffed fields (a Shodan banner, status ok, no HTTP; '' = absent) to the columns. */
-export function pushLite(cols: LiteColumns, f: SniffedFields, timestamp: string): void {
+/** Appends a plain record's fields (status ok, no HTTP; '' = absent) to the columns. */
+export function pushLite(cols: LiteColumns, f: PlainFields, timestamp: string): void {
   cols.push(f.ip, f.port, f.hostname, timestamp, f.country, f.region, f.city, f.asn, f.org);
 }
 
@@ -29,7 +30,12 @@ export function sharedEmptyEvidence(template: Evidence): Evidence {
 }
 
 /** The host record of the lite record starting at column `i`: what notExchangeRecord gives its observation. */
-export function liteRecord(cols: LiteColumns, i: number, evidence: Evidence): HostRecord {
+export function liteRecord(
+  cols: LiteColumns,
+  i: number,
+  evidence: Evidence,
+  source: ObservationSource,
+): HostRecord {
   return buildRecord(
     cols[i] as string,
     cols[i + 1] as number,
@@ -41,6 +47,7 @@ export function liteRecord(cols: LiteColumns, i: number, evidence: Evidence): Ho
     cols[i + 7] as number,
     cols[i + 8] as string,
     evidence,
+    source,
   );
 }
 
@@ -74,7 +81,12 @@ export function copyLiteBinary(
 }
 
 /** The host record of binary lite record `i`. */
-export function liteBinaryRecord(bin: LiteBinary, i: number, evidence: Evidence): HostRecord {
+export function liteBinaryRecord(
+  bin: LiteBinary,
+  i: number,
+  evidence: Evidence,
+  source: ObservationSource,
+): HostRecord {
   const m = bin.meta;
   const text = (slot: number): string => metaText(m, bin.out, i, slot);
   const k = i * META_WIDTH;
@@ -89,6 +101,7 @@ export function liteBinaryRecord(bin: LiteBinary, i: number, evidence: Evidence)
     m[k + META.asn]!,
     text(META.org),
     evidence,
+    source,
   );
 }
 
@@ -103,12 +116,13 @@ function buildRecord(
   asn: number,
   org: string,
   evidence: Evidence,
+  source: ObservationSource,
 ): HostRecord {
   // properties set one by one: object spreads cost more than the rest of this function
   const record: HostRecord = {
     ip,
     port,
-    source: 'shodan',
+    source,
     timestamp,
     status: 'not-exchange',
     isExchange: false,

@@ -1,0 +1,75 @@
+// The few fields of a plain record (a record with no Exchange marker at all), read by a reader's
+// fast path straight from the record's bytes instead of parsing it: where it is, when, and its
+// geo and network. Every fast path fills this one shape; the rest of ingest builds from it.
+import type { Observation, ObservationSource } from '../../core/observation.js';
+import { META, META_WIDTH, metaText } from './native-scan.js';
+
+export interface PlainFields {
+  ip: string;
+  port: number;
+  transport: 'tcp' | 'udp';
+  /** '' = none, as for every text field below */
+  hostname: string;
+  timestamp: string;
+  country: string;
+  region: string;
+  city: string;
+  /** -1 = none */
+  asn: number;
+  org: string;
+}
+
+export function newPlainFields(): PlainFields {
+  return {
+    ip: '',
+    port: 0,
+    transport: 'tcp',
+    hostname: '',
+    timestamp: '',
+    country: '',
+    region: '',
+    city: '',
+    asn: -1,
+    org: '',
+  };
+}
+
+/** The observation the fields stand for: answered, with nothing in it to judge (properties set one by one: spreads are slow here). */
+export function plainObservation(f: PlainFields, source: ObservationSource): Observation {
+  const obs: Observation = {
+    ip: f.ip,
+    port: f.port,
+    transport: f.transport,
+    timestamp: f.timestamp,
+    source,
+    status: 'ok',
+    http: [],
+  };
+  if (f.hostname) obs.hostname = f.hostname;
+  if (f.country || f.city) {
+    const geo: NonNullable<Observation['geo']> = { source: 'source' };
+    if (f.country) geo.country = f.country;
+    if (f.region) geo.region = f.region;
+    if (f.city) geo.city = f.city;
+    obs.geo = geo;
+  }
+  if (f.asn >= 0)
+    obs.asn = f.org ? { number: f.asn, org: f.org, source: 'source' } : { number: f.asn, source: 'source' };
+  return obs;
+}
+
+/** Loads record `i` the native reader wrote (see META) into `f`. */
+export function loadNativeFields(meta: Int32Array, out: Uint8Array, i: number, f: PlainFields): PlainFields {
+  const m = i * META_WIDTH;
+  f.port = meta[m + META.port]!;
+  f.asn = meta[m + META.asn]!;
+  f.transport = meta[m + META.udp] === 1 ? 'udp' : 'tcp';
+  f.ip = metaText(meta, out, i, META.ip);
+  f.hostname = metaText(meta, out, i, META.hostname);
+  f.timestamp = metaText(meta, out, i, META.timestamp);
+  f.country = metaText(meta, out, i, META.country);
+  f.region = metaText(meta, out, i, META.region);
+  f.city = metaText(meta, out, i, META.city);
+  f.org = metaText(meta, out, i, META.org);
+  return f;
+}
