@@ -36,7 +36,7 @@ const { ingestFiles } = await import(root + '/ingest/pipeline.js');
 // store: what \`excensus ingest\` does by default (plain records counted by the readers);
 // store-rows: with --plain-rows (a row for every record)
 // (as \`excensus ingest\` without --json: records stored, none printed as JSON)
-const opts = { asOf: '2024-06-01', workers, keepObservations: mode !== 'pipeline', tallyPlain: mode === 'store', slimRecords: mode !== 'pipeline', defaultTimestamp: '2024-06-01T00:00:00Z' };
+const opts = { asOf: '2024-06-01', workers, keepObservations: mode !== 'pipeline', tallyPlain: mode === 'store', encodedColumns: mode !== 'pipeline', defaultTimestamp: '2024-06-01T00:00:00Z' };
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let finishMs = 0;

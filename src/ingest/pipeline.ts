@@ -20,7 +20,7 @@ import { loadKnowledgeBase } from '../kb/load.js';
 import type { KnowledgeBase } from '../kb/index.js';
 import type { Problem } from './types.js';
 import type { PlainCount } from './fast/plain-tally.js';
-import { mergeSlim } from './transport/slim-columns.js';
+import { mergeEncodedCols } from './transport/encoded-columns.js';
 
 export interface IngestOptions {
   /** Forces a format for every input (else detected per file). */
@@ -50,7 +50,7 @@ export interface IngestOptions {
    * evidence's details (signals, server names, suspect reasons), which that JSON holds: for a caller
    * that stores records and prints no JSON of them.
    */
-  slimRecords?: boolean;
+  encodedColumns?: boolean;
   /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
   rangeBytes?: number;
   /** Main-thread judge; default: rules + knowledge base loaded here (workers load their own). */
@@ -134,7 +134,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       fs.records += r.records;
       summary.exchange += r.exchange;
       summary.suspect += r.suspect;
-      if (r.hosts.length > 0 || r.lite || r.plain) await sink(expandHosts(r), r.plain);
+      if (r.hosts.length > 0 || r.plainCols || r.plain) await sink(expandHosts(r), r.plain);
     };
     const reader = readerFor(detected);
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
@@ -148,12 +148,12 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         defaultTimestamp: opts.defaultTimestamp ?? new Date(0).toISOString(),
         prefilter: !opts.noPrefilter,
         tallyPlain: opts.tallyPlain ?? false,
-        slimRecords: opts.slimRecords ?? false,
+        encodedColumns: opts.encodedColumns ?? false,
       };
       const onReply = async (reply: WorkerReply) => {
-        if (reply.result.slim) {
-          reply.result.hosts = mergeSlim(reply.result.hosts, reply.result.slim);
-          delete reply.result.slim;
+        if (reply.result.encodedCols) {
+          reply.result.hosts = mergeEncodedCols(reply.result.hosts, reply.result.encodedCols);
+          delete reply.result.encodedCols;
         }
         if (reply.result.hosts.length > 0) {
           const ctx = (kbContext ??= { kb: loadKnowledgeBase(), asOf: opts.asOf });

@@ -9,22 +9,22 @@ import type { Detected } from './detect.js';
 import { readerFor } from './readers/index.js';
 import { lineReaderKey } from './readers/stored-line.js';
 import { PlainTally, type PlainCount } from './fast/plain-tally.js';
-import type { SlimBlock } from './transport/slim-columns.js';
+import type { EncodedCols } from './transport/encoded-columns.js';
 import type { FastReader } from './fast/fast-reader.js';
 import { loadNativeFields, newPlainFields, plainObservation, type PlainFields } from './fast/plain-fields.js';
-import { LINE_ANCHOR, LINE_EMPTY, LINE_LITE, META, META_WIDTH } from './fast/native-scan.js';
+import { LINE_ANCHOR, LINE_EMPTY, LINE_READ, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 import {
-  LITE_WIDTH,
-  copyLiteBinary,
-  liteBinaryRecord,
-  liteRecord,
-  pushLite,
+  PLAIN_COLS_WIDTH,
+  copyNativePlainCols,
+  nativePlainColsRecord,
+  plainColsRecord,
+  pushPlainCols,
   sharedEmptyEvidence,
-  type LiteBinary,
-  type LiteColumns,
-} from './transport/lite-records.js';
+  type NativePlainCols,
+  type PlainCols,
+} from './transport/plain-columns.js';
 
 export interface ProcessOptions {
   judge: Judge;
@@ -35,33 +35,33 @@ export interface ProcessOptions {
   keepObservations: boolean;
   /** For sources without a time (plain CSV): when the data was ingested. */
   defaultTimestamp: string;
-  /** Worker threads: pass sniffed records as lite columns (see lite-records.ts) to cut transfer cost. */
+  /** Worker threads: pass plain records read by the fast path as plain columns (see transport/plain-columns.ts) to cut transfer cost. */
   compact?: boolean;
   /** Count plain (pre-filtered) records that carry a country and an ASN by country, ASN and organisation instead of passing them on. */
   tallyPlain?: boolean;
 }
 
 /** Sniffed records in transit between threads; expandHosts merges them back in input order. */
-export interface LiteBlock {
-  cols: LiteColumns;
-  /** One character per output record: "l" = next lite record, "f" = next of `hosts`. */
+export interface PlainColsBlock {
+  cols: PlainCols;
+  /** One character per output record: "l" = next plain record in columns, "f" = next of `hosts`. */
   order: string;
   /** The evidence pre-filtered records get. */
   evidence: Evidence;
   /** The format the records came from. */
   source: ObservationSource;
-  /** Set when the lite records came from the native reader: then they are here, not in `cols`. */
-  bin?: LiteBinary;
+  /** Set when the plain records came from the native reader: then they are here, not in `cols`. */
+  bin?: NativePlainCols;
 }
 
 export interface BlockResult {
   hosts: Array<StoredHost | EncodedHost>;
-  lite?: LiteBlock;
+  plainCols?: PlainColsBlock;
   problems: Array<{ line: number; reason: string }>;
   /** Plain records counted rather than passed on (ProcessOptions.tallyPlain). */
   plain?: PlainCount[];
-  /** Worker threads: slim records taken out of `hosts` as columns (mergeSlim puts them back). */
-  slim?: SlimBlock;
+  /** Worker threads: encoded records taken out of `hosts` as columns (mergeEncodedCols puts them back). */
+  encodedCols?: EncodedCols;
   /** Records (observations) seen, including those --exchange-only dropped. */
   records: number;
   exchange: number;
@@ -181,7 +181,7 @@ export class RecordProcessor {
     return true;
   }
 
-  /** counted() for native lite record `i`, read from its bytes (the caller checked tallyPlain and exchangeOnly). */
+  /** counted() for native plain record `i`, read from its bytes (the caller checked tallyPlain and exchangeOnly). */
   private countedNative(meta: Int32Array, bytes: Uint8Array, i: number): boolean {
     const at = i * META_WIDTH;
     const asn = meta[at + META.asn]!;
@@ -202,36 +202,36 @@ export class RecordProcessor {
   private addLinesNative(scanner: BlockScanner, block: Buffer, base: number, out: BlockResult): number {
     const fast = this.fast!;
     this.roles ??= fast.native!.roles(fast.patterns.length + this.opts.prefilter!.length);
-    const r = scanner.sniffLines(block, 0, block.length, this.roles)!;
+    const r = scanner.readPlainLines(block, 0, block.length, this.roles)!;
     const lines = r.lines;
-    let lite = 0;
+    let read = 0;
     for (let k = 0; k < r.count; k++) {
       const kind = lines[3 * k]!;
       if (kind === LINE_EMPTY) continue;
-      if (kind !== LINE_LITE)
+      if (kind !== LINE_READ)
         this.addParsed(block, lines[3 * k + 1]!, lines[3 * k + 2]!, base + k + 1, kind === LINE_ANCHOR, out);
       else if (this.opts.compact) {
-        // worker threads: the records cross as the reader wrote them (see copyLiteBinary)
+        // worker threads: the records cross as the reader wrote them (see copyNativePlainCols)
         out.records++;
         if (this.opts.exchangeOnly) {
-          lite++;
+          read++;
           continue;
         }
-        if (!out.lite) out.lite = this.newLite(out);
+        if (!out.plainCols) out.plainCols = this.newPlainCols(out);
         let mark = 'l';
-        if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, lite)) mark = 's'; // counted, not passed on
-        out.lite.order += mark;
-        lite++;
+        if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, read)) mark = 's'; // counted, not passed on
+        out.plainCols.order += mark;
+        read++;
       } else {
-        const f = loadNativeFields(r.meta, r.out, lite++, this.nativeFields);
+        const f = loadNativeFields(r.meta, r.out, read++, this.nativeFields);
         if (this.counted(f)) out.records++;
         else this.add(plainObservation(f, this.source), false, out);
       }
     }
-    if (out.lite && !out.lite.order.includes('l'))
-      delete out.lite; // every one counted: nothing to send
-    else if (out.lite && this.opts.compact)
-      out.lite.bin = copyLiteBinary(r.meta, r.out, lite, this.opts.defaultTimestamp);
+    if (out.plainCols && !out.plainCols.order.includes('l'))
+      delete out.plainCols; // every one counted: nothing to send
+    else if (out.plainCols && this.opts.compact)
+      out.plainCols.bin = copyNativePlainCols(r.meta, r.out, read, this.opts.defaultTimestamp);
     return r.count;
   }
 
@@ -261,7 +261,7 @@ export class RecordProcessor {
         : null;
     if (f) {
       if (this.counted(f)) out.records++;
-      else if (this.opts.compact) this.addLite(f, out);
+      else if (this.opts.compact) this.addPlainCols(f, out);
       else this.add(plainObservation(f, this.source), false, out);
       return;
     }
@@ -321,19 +321,19 @@ export class RecordProcessor {
           ? { kind: 'json', json: utf8Encoder.encode(JSON.stringify(obs)) }
           : { kind: 'object', observation: obs },
       });
-    if (out.lite) out.lite.order += 'f';
+    if (out.plainCols) out.plainCols.order += 'f';
   }
 
-  /** A plain record read by the fast path, as lite columns. */
-  private addLite(f: PlainFields, out: BlockResult): void {
+  /** A plain record read by the fast path, as plain columns. */
+  private addPlainCols(f: PlainFields, out: BlockResult): void {
     out.records++;
     if (this.opts.exchangeOnly) return;
-    if (!out.lite) out.lite = this.newLite(out);
-    pushLite(out.lite.cols, f, f.timestamp || this.opts.defaultTimestamp);
-    out.lite.order += 'l';
+    if (!out.plainCols) out.plainCols = this.newPlainCols(out);
+    pushPlainCols(out.plainCols.cols, f, f.timestamp || this.opts.defaultTimestamp);
+    out.plainCols.order += 'l';
   }
 
-  private newLite(out: BlockResult): LiteBlock {
+  private newPlainCols(out: BlockResult): PlainColsBlock {
     return {
       cols: [],
       order: 'f'.repeat(out.hosts.length),
@@ -343,24 +343,24 @@ export class RecordProcessor {
   }
 }
 
-/** Host records of a block, with lite records (from worker threads) merged back in order. */
+/** Host records of a block, with plain records in columns (from worker threads) merged back in order. */
 export function expandHosts(r: BlockResult): Array<StoredHost | EncodedHost> {
-  const lite = r.lite;
-  if (!lite) return r.hosts;
+  const cols = r.plainCols;
+  if (!cols) return r.hosts;
   const out: Array<StoredHost | EncodedHost> = [];
-  const evidence = sharedEmptyEvidence(lite.evidence);
+  const evidence = sharedEmptyEvidence(cols.evidence);
   let f = 0;
   let l = 0;
-  for (let k = 0; k < lite.order.length; k++) {
-    const c = lite.order.charCodeAt(k);
+  for (let k = 0; k < cols.order.length; k++) {
+    const c = cols.order.charCodeAt(k);
     if (c === 102)
       out.push(r.hosts[f++]!); // f: a record in full
     else if (c === 115)
-      l++; // s: a native lite record that was counted, not passed on
-    else if (lite.bin) out.push({ record: liteBinaryRecord(lite.bin, l++, evidence, lite.source) });
+      l++; // s: a native plain record that was counted, not passed on
+    else if (cols.bin) out.push({ record: nativePlainColsRecord(cols.bin, l++, evidence, cols.source) });
     else {
-      out.push({ record: liteRecord(lite.cols, l, evidence, lite.source) });
-      l += LITE_WIDTH;
+      out.push({ record: plainColsRecord(cols.cols, l, evidence, cols.source) });
+      l += PLAIN_COLS_WIDTH;
     }
   }
   return out;

@@ -141,7 +141,7 @@ function resumedCountsPlain(scan: ScanInfo): boolean {
 function transportFor(output: IngestOutput, stored: boolean, countPlain: boolean) {
   return {
     keepObservations: stored,
-    slimRecords: stored && output !== 'records',
+    encodedColumns: stored && output !== 'records',
     tallyPlain: countPlain && output !== 'records',
   };
 }

@@ -17,7 +17,7 @@ export interface DriverTraits {
   /** Run first in a migration's transaction when another process may be migrating the same database. */
   readonly migrationLock: string | null;
   /** Rows per multi-row INSERT: plain hosts rows, and hosts rows that get a host_data row. */
-  readonly rowsPerInsert: { readonly plain: number; readonly rich: number };
+  readonly rowsPerInsert: { readonly plain: number; readonly full: number };
   /** Shorter INSERTs use power-of-two row counts, so few statement texts are prepared and cached. */
   readonly powerOfTwoInserts: boolean;
   /**

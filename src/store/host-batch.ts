@@ -1,5 +1,5 @@
 // A batch of host records encoded as they arrive: a plain record becomes its hosts row at once
-// (its objects need not outlive the call), a rich one its JSON. The batch is then split for
+// (its objects need not outlive the call), a full one its JSON. The batch is then split for
 // writing: repeats of a target dropped (the last write wins), plain rows sorted and cut into
 // INSERT-sized chunks. Holding rows instead of records until the commit keeps the records from
 // surviving into V8's old generation (measured: less GC on the thread that receives them).
@@ -15,7 +15,7 @@ import { isPlainRecord } from './plain-record.js';
 /** A batch ready to write: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */
 export interface SplitBatch {
   plain: SqlValue[][];
-  rich: EncodedHost[];
+  full: EncodedHost[];
   /** Counted records: PLAIN_COUNT_COLUMNS rows back to back (one per country, ASN and source of the batch). */
   counts: SqlValue[];
 }
@@ -42,7 +42,7 @@ function chunkRows(traits: InsertShape, left: number): number {
 export function approxBytes(b: SplitBatch): number {
   let n = b.counts.length * 8;
   for (const values of b.plain) n += values.length * 12;
-  for (const h of b.rich) {
+  for (const h of b.full) {
     const obs = h.observation;
     n += 300 + h.json.length + (obs === null ? 0 : typeof obs === 'string' ? obs.length : obs.byteLength);
   }
@@ -53,8 +53,8 @@ export class EncodedBatch implements HostBatch {
   /** PLAIN_COLUMNS rows back to back, and the arrival number of each. */
   private readonly rows: SqlValue[] = [];
   private readonly rowSeq: number[] = [];
-  private readonly rich: EncodedHost[] = [];
-  private readonly richSeq: number[] = [];
+  private readonly full: EncodedHost[] = [];
+  private readonly fullSeq: number[] = [];
   private readonly counts = new Map<string, PlainCount>();
   size = 0;
   counted = 0;
@@ -76,8 +76,8 @@ export class EncodedBatch implements HostBatch {
       return;
     }
     const e = isEncoded(h) ? h : encodeHost(h);
-    this.rich.push(e);
-    this.richSeq.push(this.size++);
+    this.full.push(e);
+    this.fullSeq.push(this.size++);
     if (e.observation !== null) this.observations++;
   }
 
@@ -95,8 +95,8 @@ export class EncodedBatch implements HostBatch {
     };
     for (let i = 0; i < this.rowSeq.length; i++)
       see(this.rows[i * WIDTH + IP] as string, this.rowSeq[i] as number);
-    for (let i = 0; i < this.rich.length; i++)
-      see((this.rich[i] as EncodedHost).record.ip, this.richSeq[i] as number);
+    for (let i = 0; i < this.full.length; i++)
+      see((this.full[i] as EncodedHost).record.ip, this.fullSeq[i] as number);
     if (!twice) return null;
     const last = new Map<string, number>();
     const targets: Array<[string, number]> = [];
@@ -105,10 +105,10 @@ export class EncodedBatch implements HostBatch {
         keyOf(this.rows[i * WIDTH + IP] as string, this.rows[i * WIDTH + PORT] as number),
         this.rowSeq[i] as number,
       ]);
-    for (let i = 0; i < this.rich.length; i++)
+    for (let i = 0; i < this.full.length; i++)
       targets.push([
-        keyOf((this.rich[i] as EncodedHost).record.ip, (this.rich[i] as EncodedHost).record.port),
-        this.richSeq[i] as number,
+        keyOf((this.full[i] as EncodedHost).record.ip, (this.full[i] as EncodedHost).record.port),
+        this.fullSeq[i] as number,
       ]);
     for (const [key, seq] of targets) if ((last.get(key) ?? -1) < seq) last.set(key, seq);
     const out = new Set<number>();
@@ -142,9 +142,9 @@ export class EncodedBatch implements HostBatch {
       plain.push(values);
       i += n;
     }
-    const rich = drop ? this.rich.filter((_, i) => !drop.has(this.richSeq[i] as number)) : this.rich;
+    const full = drop ? this.full.filter((_, i) => !drop.has(this.fullSeq[i] as number)) : this.full;
     const counts: SqlValue[] = [];
     for (const c of this.counts.values()) counts.push(c.source, c.continent, c.country, c.asn, c.asnOrg, c.n);
-    return { plain, rich, counts };
+    return { plain, full, counts };
   }
 }

@@ -93,7 +93,7 @@ function pushWideRow(out: SqlValue[], scanId: number, rows: SqlValue[], base: nu
 
 export class HostWriter {
   /** Rich records per INSERT. */
-  private readonly richChunk: number;
+  private readonly fullChunk: number;
   /** Plain INSERT texts of the scan last written, by row count. */
   private plainTexts: { scanId: number; byRows: Map<number, string> } = { scanId: -1, byRows: new Map() };
 
@@ -105,7 +105,7 @@ export class HostWriter {
     private readonly db: SqlDriver,
     private readonly fam: FamilyBits,
   ) {
-    this.richChunk = db.traits.rowsPerInsert.rich;
+    this.fullChunk = db.traits.rowsPerInsert.full;
     this.verdicts = new VerdictIds(db);
   }
 
@@ -120,7 +120,7 @@ export class HostWriter {
   async writeSplit(scanId: number, batch: SplitBatch): Promise<WriteResult> {
     // family bits first (each once per classification: judges share one object per build and date)
     const classifications = new Set<Classification>();
-    for (const h of batch.rich)
+    for (const h of batch.full)
       if (h.record.isExchange && h.record.classification && !this.masks.has(h.record.classification))
         classifications.add(h.record.classification);
     const bits = new Map<string, number>();
@@ -134,7 +134,7 @@ export class HostWriter {
     const masks = (c: Classification): [number, number] => this.masks.get(c) as [number, number];
     const result: WriteResult = { rows: [], plainRows: [], removed: [], counts: batch.counts };
     await this.writePlain(scanId, batch.plain, result);
-    await this.writeRich(scanId, batch.rich, masks, result);
+    await this.writeFull(scanId, batch.full, masks, result);
     await this.writeCounts(scanId, batch.counts);
     return result;
   }
@@ -218,7 +218,7 @@ export class HostWriter {
    * Inserts a part's fresh rows and gives each inserted target's id: given in the statement when the
    * driver can tell the next id (no RETURNING rows to build), else read back through RETURNING.
    */
-  private async insertRich(
+  private async insertFull(
     scanId: number,
     part: EncodedHost[],
     values: SqlValue[],
@@ -253,20 +253,20 @@ export class HostWriter {
     return ids;
   }
 
-  private async writeRich(
+  private async writeFull(
     scanId: number,
-    rich: EncodedHost[],
+    full: EncodedHost[],
     masks: (c: Classification) => [number, number],
     result: WriteResult,
   ): Promise<void> {
     const nextId = this.db.traits.nextHostId;
-    let next = nextId && rich.length > 0 ? await nextId() : 0;
-    for (let i = 0; i < rich.length; i += this.richChunk) {
-      const part = rich.slice(i, i + this.richChunk);
+    let next = nextId && full.length > 0 ? await nextId() : 0;
+    for (let i = 0; i < full.length; i += this.fullChunk) {
+      const part = full.slice(i, i + this.fullChunk);
       const values: SqlValue[] = [];
       for (const h of part) pushHostRow(values, scanId, h.record, masks);
       result.rows.push(values);
-      const ids = await this.insertRich(scanId, part, values, next);
+      const ids = await this.insertFull(scanId, part, values, next);
       next += part.length;
       if (ids.size < part.length) {
         const stored = part.filter((h) => !ids.has(keyOf(h.record.ip, h.record.port)));

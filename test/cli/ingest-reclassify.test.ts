@@ -52,7 +52,7 @@ test('reclassify re-reads stored source lines: the result equals an ingest on th
   // Exchange 2016 and 2019 reached end of support on 2025-10-14: the later date changes verdicts
   const rowsWorkers = await ingest(db, 'workers', '2025-06-01', '--workers', '2');
   const rowsMain = await ingest(db, 'main-thread', '2025-06-01', '--workers', '0');
-  // the table rows printed are the same too (worker threads send slimmed records: see IngestOptions.slimRecords)
+  // the table rows printed are the same too (worker threads send slimmed records: see IngestOptions.encodedColumns)
   assert.deepEqual(rowsWorkers.split('\n').sort(), rowsMain.split('\n').sort());
   assert.ok(rowsWorkers.split('\n').length > 40, 'a row per record not kept as a count');
   await ingest(db, 'later', '2026-01-01');

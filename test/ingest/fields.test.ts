@@ -1,19 +1,23 @@
-// Field helpers and the Shodan sniffer, which must read exactly what the full parser reads,
-// and the lite columns sniffed records cross threads in.
+// Field helpers and the Shodan fast reader, which must read exactly what the full parser reads,
+// and the plain columns such records cross threads in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { toIsoTime, parseRawHttp, parseAsn } from '../../src/ingest/readers/http-text.js';
-import { SNIFF_PATTERNS, ShodanFastReader, sniffShodanLine } from '../../src/ingest/readers/shodan-sniff.js';
+import {
+  SHODAN_KEY_PATTERNS,
+  ShodanFastReader,
+  readShodanPlainLine,
+} from '../../src/ingest/readers/shodan-fast.js';
 import { BlockScanner } from '../../src/ingest/fast/anchor-scan.js';
 import { plainObservation, type PlainFields } from '../../src/ingest/fast/plain-fields.js';
 import {
-  LITE_WIDTH,
-  liteRecord,
-  pushLite,
+  PLAIN_COLS_WIDTH,
+  plainColsRecord,
+  pushPlainCols,
   sharedEmptyEvidence,
-  type LiteColumns,
-} from '../../src/ingest/transport/lite-records.js';
+  type PlainCols,
+} from '../../src/ingest/transport/plain-columns.js';
 import { notExchangeRecord } from '../../src/ingest/process.js';
 import type { Evidence } from '../../src/core/evidence.js';
 import { mapShodanRecord } from '../../src/ingest/readers/shodan.js';
@@ -45,7 +49,7 @@ test('raw HTTP header text and ASN spellings', () => {
   assert.equal(parseAsn('ASX'), undefined);
 });
 
-test('the sniffer reads what the full parser reads, or declines', () => {
+test('the fast reader reads what the full parser reads, or declines', () => {
   const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8')
     .trim()
     .split('\n');
@@ -55,11 +59,11 @@ test('the sniffer reads what the full parser reads, or declines', () => {
     '{"ip_str": "192.0.2.7", "port": "8080", "asn": "AS64500", "isp": "Example ISP", "location": {"city": "Z\u00fcrich", "country_code": null}, "timestamp": 1680197558}',
     '{"ip_str": "192.0.2.8", "port": 25, "transport": "udp", "hostnames": [], "_shodan": {"options": {"hostname": ""}}, "location": {"country_code": "DE", "region_code": "BE"}, "asn": 3320}',
   );
-  let sniffed = 0;
+  let read = 0;
   for (const line of lines) {
-    const s = sniffShodanLine(line);
+    const s = readShodanPlainLine(line);
     if (!s) continue;
-    sniffed++;
+    read++;
     const full = mapShodanRecord(JSON.parse(line));
     assert.ok(Array.isArray(full));
     const f = full[0]!;
@@ -84,26 +88,30 @@ test('the sniffer reads what the full parser reads, or declines', () => {
       },
     );
   }
-  assert.ok(sniffed >= 202, `sniffed ${sniffed}`);
+  assert.ok(read >= 202, `read ${read}`);
   assert.equal(
-    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "data": "x"'),
+    readShodanPlainLine('{"ip_str": "192.0.2.1", "port": 80, "data": "x"'),
     null,
     'not a whole object',
   );
   assert.equal(
-    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "x": {"port": 81}}'),
+    readShodanPlainLine('{"ip_str": "192.0.2.1", "port": 80, "x": {"port": 81}}'),
     null,
     'nested duplicate key',
   );
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "data": [{"port": 80}]}'), null, 'host-API shape');
   assert.equal(
-    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 80, "product": "Exchange"}'),
+    readShodanPlainLine('{"ip_str": "192.0.2.1", "data": [{"port": 80}]}'),
+    null,
+    'host-API shape',
+  );
+  assert.equal(
+    readShodanPlainLine('{"ip_str": "192.0.2.1", "port": 80, "product": "Exchange"}'),
     null,
     'source claims are judged',
   );
 });
 
-test('a sniffed record crossing threads as lite columns comes back as the record the main thread would build', () => {
+test('a plain record crossing threads as plain columns comes back as the record the main thread would build', () => {
   const lines = readFileSync(fixtures + 'shodan-sample.jsonl', 'utf8')
     .trim()
     .split('\n');
@@ -122,7 +130,7 @@ test('a sniffed record crossing threads as lite columns comes back as the record
   const shared = sharedEmptyEvidence(template);
   let n = 0;
   const reader = new ShodanFastReader();
-  const scanner = new BlockScanner(SNIFF_PATTERNS);
+  const scanner = new BlockScanner(SHODAN_KEY_PATTERNS);
   const read = (line: string): PlainFields | null => {
     const buf = Buffer.from(line);
     return reader.read(buf, 0, buf.length, scanner, 0, scanner.scanBlock(buf, 0, buf.length));
@@ -131,15 +139,15 @@ test('a sniffed record crossing threads as lite columns comes back as the record
     const f = read(line);
     if (!f) continue;
     const obs = plainObservation(f, 'shodan');
-    assert.deepEqual(obs, sniffShodanLine(line));
-    const cols: LiteColumns = [];
-    pushLite(cols, f, f.timestamp);
-    assert.equal(cols.length, LITE_WIDTH);
-    assert.deepEqual(liteRecord(cols, 0, shared, 'shodan'), notExchangeRecord(obs, shared));
+    assert.deepEqual(obs, readShodanPlainLine(line));
+    const cols: PlainCols = [];
+    pushPlainCols(cols, f, f.timestamp);
+    assert.equal(cols.length, PLAIN_COLS_WIDTH);
+    assert.deepEqual(plainColsRecord(cols, 0, shared, 'shodan'), notExchangeRecord(obs, shared));
     n++;
   }
   assert.ok(n >= 100, `compared ${n}`);
-  const last = sniffShodanLine(lines.at(-1)!)!;
+  const last = readShodanPlainLine(lines.at(-1)!)!;
   assert.deepEqual(
     [last.port, last.geo, last.asn, last.timestamp],
     [
@@ -152,13 +160,13 @@ test('a sniffed record crossing threads as lite columns comes back as the record
   assert.throws(() => (shared.signals as unknown[]).push(1), TypeError, 'the shared evidence is frozen');
 });
 
-test('the sniffer declines escaped key quotes, string ports that are not digits, and keys with spaces before the colon still count', () => {
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "a\\"port": 80, "port": 81}'), null);
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port": "4e2"}'), null);
-  assert.equal(sniffShodanLine('{"ip_str": "192.0.2.1", "port" :  443 , "module": "port"}')?.port, 443);
+test('the fast reader declines escaped key quotes, string ports that are not digits, and keys with spaces before the colon still count', () => {
+  assert.equal(readShodanPlainLine('{"ip_str": "192.0.2.1", "a\\"port": 80, "port": 81}'), null);
+  assert.equal(readShodanPlainLine('{"ip_str": "192.0.2.1", "port": "4e2"}'), null);
+  assert.equal(readShodanPlainLine('{"ip_str": "192.0.2.1", "port" :  443 , "module": "port"}')?.port, 443);
   assert.equal(
-    sniffShodanLine('{"ip_str": "192.0.2.1", "port": 443, "org": "A \\"quoted\\" org", "asn": "AS1"}')?.asn
-      ?.org,
+    readShodanPlainLine('{"ip_str": "192.0.2.1", "port": 443, "org": "A \\"quoted\\" org", "asn": "AS1"}')
+      ?.asn?.org,
     'A "quoted" org',
   );
 });

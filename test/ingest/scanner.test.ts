@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlockScanner, type ScanPattern } from '../../src/ingest/fast/anchor-scan.js';
 import { anchorCores } from '../../src/ingest/fast/prefilter.js';
-import { SNIFF_PATTERNS } from '../../src/ingest/readers/shodan-sniff.js';
+import { SHODAN_KEY_PATTERNS } from '../../src/ingest/readers/shodan-fast.js';
 import { NATIVE_TABLE_SIZES, nativeScanStatus, nativeScanner } from '../../src/ingest/fast/native-scan.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { loadRules, ruleAnchors } from '../../src/fingerprint/index.js';
@@ -127,7 +127,10 @@ for (const mode of MODES) {
     if (native && !nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
     const r = rng(9);
     const cores = anchorCores(ruleAnchors(loadRules()))!;
-    const patterns: ScanPattern[] = [...SNIFF_PATTERNS, ...cores.map((text) => ({ text, exact: false }))];
+    const patterns: ScanPattern[] = [
+      ...SHODAN_KEY_PATTERNS,
+      ...cores.map((text) => ({ text, exact: false })),
+    ];
     const lines: string[] = [];
     for (let i = 0; i < 200; i++) {
       let line = generateRecord(r, i).line;

@@ -382,7 +382,7 @@ export function storeConformance(label: string, factory: StoreFactory): void {
         release: 'Exchange Server 2019 CU12 (rolled back)',
         vulns: [['RolledBackFamily', 'vulnerable']],
       });
-      // the bad record comes after the first INSERT of rich rows (32 on SQLite, 200 on PostgreSQL), which stored the verdict
+      // the bad record comes after the first INSERT of full rows (32 on SQLite, 200 on PostgreSQL), which stored the verdict
       const filler = Array.from({ length: 205 }, (_, i) => ({
         record: makeRecord({ ip: `198.18.${i >> 8}.${i & 255}` }),
       }));

@@ -10,15 +10,15 @@ import { makeRecord } from './records.js';
 import { plainRecords } from './round-trip.js';
 
 // the shapes the SQLite and PostgreSQL drivers declare
-const SQLITE: InsertShape = { rowsPerInsert: { plain: 64, rich: 32 }, powerOfTwoInserts: true };
-const POSTGRES: InsertShape = { rowsPerInsert: { plain: 200, rich: 200 }, powerOfTwoInserts: false };
+const SQLITE: InsertShape = { rowsPerInsert: { plain: 64, full: 32 }, powerOfTwoInserts: true };
+const POSTGRES: InsertShape = { rowsPerInsert: { plain: 200, full: 200 }, powerOfTwoInserts: false };
 
 const plain = (ip: string, port = 443, city = 'x'): StoredHost => {
   const r = { ...(plainRecords()[0] as StoredHost['record']), ip, port };
   r.geo = { ...r.geo, city, source: 'source' };
   return { record: r };
 };
-const rich = (ip: string, port = 443): StoredHost => ({ record: makeRecord({ ip, port }) });
+const full = (ip: string, port = 443): StoredHost => ({ record: makeRecord({ ip, port }) });
 const W = PLAIN_COLUMNS.length;
 const rowsOf = (chunks: unknown[][]): string[] =>
   chunks.flatMap((c) =>
@@ -34,8 +34,8 @@ describe('EncodedBatch', () => {
     const b = new EncodedBatch();
     for (const h of [
       plain('10.0.0.2'),
-      rich('10.0.0.1'),
-      rich('10.0.0.2'),
+      full('10.0.0.1'),
+      full('10.0.0.2'),
       plain('10.0.0.1', 443, 'late'),
       plain('10.0.0.1', 80),
       plain('10.0.0.3'),
@@ -46,7 +46,7 @@ describe('EncodedBatch', () => {
     const s = b.split(SQLITE);
     assert.deepEqual(rowsOf(s.plain), ['10.0.0.1:80:x', '10.0.0.1:443:late', '10.0.0.3:443:again']);
     assert.deepEqual(
-      s.rich.map((h) => `${h.record.ip}:${h.record.port}`),
+      s.full.map((h) => `${h.record.ip}:${h.record.port}`),
       ['10.0.0.2:443'],
     );
   });
@@ -64,7 +64,7 @@ describe('EncodedBatch', () => {
       rowsOf(s.plain).map((r) => r.split(':')[0]),
       [...ips].sort(),
     );
-    assert.deepEqual(new EncodedBatch().split(POSTGRES), { plain: [], rich: [], counts: [] });
+    assert.deepEqual(new EncodedBatch().split(POSTGRES), { plain: [], full: [], counts: [] });
   });
 
   it('adds counted records up by source, country and network', () => {

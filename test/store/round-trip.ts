@@ -13,7 +13,7 @@ import { encodeHost, isEncoded, type EncodedHost } from '../../src/store/encoded
 import type { Observation } from '../../src/core/observation.js';
 import { hostRecordFromWire } from '../../src/store/record-codec.js';
 import { isPlainRecord } from '../../src/store/plain-record.js';
-import { liteRecord, sharedEmptyEvidence } from '../../src/ingest/transport/lite-records.js';
+import { plainColsRecord, sharedEmptyEvidence } from '../../src/ingest/transport/plain-columns.js';
 import { ingestFiles } from '../../src/ingest/pipeline.js';
 import { createGeoResolver } from '../../src/geo/index.js';
 import { Recorder } from '../../src/run/recorder.js';
@@ -66,7 +66,7 @@ export function plainRecords(): HostRecord[] {
     status: 'refused',
     evidence: { ...noEvidence(), confidence: 'high' },
   };
-  const lite = liteRecord(
+  const lite = plainColsRecord(
     [
       '198.51.100.9',
       80,
@@ -141,7 +141,7 @@ export function roundTrip(label: string, factory: StoreFactory): void {
       );
     });
 
-    it('replaces a target across both forms: rich -> plain -> rich, with observations kept or dropped', async () => {
+    it('replaces a target across both forms: full -> plain -> full, with observations kept or dropped', async () => {
       const id = await store.createScan(meta());
       const [plain] = plainRecords() as [HostRecord];
       const rich = makeRecord({ ip: plain.ip, vulns: [['ProxyShell', 'vulnerable']] });

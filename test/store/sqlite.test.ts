@@ -92,7 +92,7 @@ describe('SQLite store specifics', () => {
     const initial = statSync(path).size;
     try {
       for (let b = 0; b < 20; b++) {
-        // a rich record with a large observation each: about 20 KB per record
+        // a full record with a large observation each: about 20 KB per record
         await store.addHosts(
           id,
           Array.from({ length: 10 }, (_, i) => ({

@@ -12,7 +12,7 @@ import {
   nativeScanner,
   noteNativeFailure,
   type NativeScanner,
-  type SniffedLines,
+  type PlainLines,
 } from './native-scan.js';
 
 const FOLD = new Uint8Array(256);
@@ -88,17 +88,17 @@ export class BlockScanner {
     this.native = lib ? tryCompile(lib, compiled, freq) : null;
   }
 
-  private sniffed: SniffedLines | undefined;
+  private plainLines: PlainLines | undefined;
 
   /**
    * Native only (null otherwise): every line of [start, end), with the few fields of each line
    * without anchors read by the native Shodan reader; `roles` gives each pattern id's field role
    * (-1 = an anchor). The arrays are reused by the next call.
    */
-  sniffLines(buf: Uint8Array, start: number, end: number, roles: Int32Array): SniffedLines | null {
+  readPlainLines(buf: Uint8Array, start: number, end: number, roles: Int32Array): PlainLines | null {
     if (!this.native) return null;
     const { lib, handle } = this.native;
-    let r = (this.sniffed ??= {
+    let r = (this.plainLines ??= {
       count: 0,
       lines: new Int32Array(3 * 4096),
       meta: new Int32Array(META_WIDTH * 4096),
@@ -112,7 +112,7 @@ export class BlockScanner {
         return r;
       }
       // too small for this block: grow everything and read it again
-      r = this.sniffed = {
+      r = this.plainLines = {
         count: 0,
         lines: new Int32Array(r.lines.length * 2),
         meta: new Int32Array(r.meta.length * 2),

@@ -21,7 +21,7 @@ export interface FastReader {
     h0: number,
     h1: number,
   ): PlainFields | null;
-  /** The native addon reads the same fields itself when it has a reader for this format (see sniffLines). */
+  /** The native addon reads the same fields itself when it has a reader for this format (see readPlainLines). */
   readonly native?: {
     /** Field role of each of `patterns` scanner patterns (the anchors after this reader's own: -1). */
     roles(patterns: number): Int32Array;

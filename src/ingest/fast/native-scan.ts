@@ -38,14 +38,14 @@ export interface NativeScanner {
 
 /** Line kinds sniffBlock reports (native/shodan_sniff.c). */
 export const LINE_EMPTY = 0;
-export const LINE_LITE = 1;
+export const LINE_READ = 1;
 /** An anchor is in the line: parse and judge it. */
 export const LINE_ANCHOR = 2;
 /** No anchor, but the native reader left it to JavaScript: parse it. */
-export const LINE_PLAIN = 3;
-/** Ints per lite record in `meta`: port, asn (-1 = none), udp, then (offset, length) in `out` of ip, hostname, timestamp, country, region, city, org. */
+export const LINE_PARSE = 3;
+/** Ints per plain record in `meta`: port, asn (-1 = none), udp, then (offset, length) in `out` of ip, hostname, timestamp, country, region, city, org. */
 export const META_WIDTH = 17;
-/** Where each field of a lite record sits in `meta` (a string's slot holds its offset, the next its length). */
+/** Where each field of a plain record sits in `meta` (a string's slot holds its offset, the next its length). */
 export const META = {
   port: 0,
   asn: 1,
@@ -63,15 +63,15 @@ const utf8Slice = (
   Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, start: number, end: number) => string }
 ).utf8Slice;
 
-/** The string in `slot` of lite record `i` ('' when empty). */
+/** The string in `slot` of plain record `i` ('' when empty). */
 export function metaText(meta: Int32Array, out: Uint8Array, i: number, slot: number): string {
   const at = i * META_WIDTH + slot;
   const len = meta[at + 1]!;
   return len === 0 ? '' : utf8Slice.call(out, meta[at]!, meta[at]! + len);
 }
 
-/** What sniffBlock gives back: `count` lines as (kind, start, stop) triples, lite records in meta/out. */
-export interface SniffedLines {
+/** What sniffBlock gives back: `count` lines as (kind, start, stop) triples, plain records in meta/out. */
+export interface PlainLines {
   count: number;
   lines: Int32Array;
   meta: Int32Array;

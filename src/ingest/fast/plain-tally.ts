@@ -1,5 +1,5 @@
 // Counts of plain records: banners a source carried that show no Exchange marker at all (the
-// pre-filter's "lite" records). A store that keeps only what the census is about takes these as
+// pre-filter's plain records). A store that keeps only what the census is about takes these as
 // counts by network and place instead of one row per host; worker threads count their own blocks.
 import type { PlainCount } from '../../core/plain-count.js';
 import { continentOf } from '../../geo/countries.js';

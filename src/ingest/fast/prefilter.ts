@@ -1,5 +1,5 @@
 // The bulk-ingest pre-filter: a record whose bytes contain none of the rules' anchors cannot
-// fire a positive rule, so it skips JSON.parse (a sniffer reads its few fields) and judging.
+// fire a positive rule, so it skips JSON.parse (a reader's fast path reads its few fields) and judging.
 // Anchors are matched case-insensitively with "-" and "_" alike (LineScanner). Characters a
 // JSON writer may escape (/ < > & quotes, non-ASCII) are never relied on: each anchor is
 // reduced to its longest run of safe characters, which keeps the filter loose but never wrong.

@@ -4,7 +4,7 @@ import type { FormatReader, IngestFormat, LineResult, ReadItem } from '../types.
 import { jsonValues } from './json-values.js';
 import { jsonLineParser, type RecordMapper } from './json-line.js';
 import { mapShodanRecord } from './shodan.js';
-import { shodanFastPath } from './shodan-sniff.js';
+import { shodanFastPath } from './shodan-fast.js';
 import type { FastPath } from '../fast/fast-reader.js';
 import { mapCensysRecord } from './censys.js';
 import { mapZgrab2Record } from './zgrab2.js';

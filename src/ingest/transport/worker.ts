@@ -1,5 +1,5 @@
 // Worker thread for line-oriented inputs: receives blocks of whole lines (transferred, not
-// copied) and returns one compact result per block: judged records, plus sniffed ones as columns.
+// copied) and returns one compact result per block: judged records, plus plain ones as columns.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Detected } from '../detect.js';
 import { RecordProcessor, newBlockResult, type BlockResult } from '../process.js';
@@ -14,7 +14,7 @@ import {
   type StoredHost,
 } from '../../store/index.js';
 import { hasSourceGeoAndNetwork, withContinent } from '../../geo/countries.js';
-import { takeSlim } from './slim-columns.js';
+import { takeEncodedCols } from './encoded-columns.js';
 
 export interface WorkerInit {
   detected: Detected;
@@ -24,8 +24,8 @@ export interface WorkerInit {
   defaultTimestamp: string;
   prefilter: boolean;
   tallyPlain: boolean;
-  /** See IngestOptions.slimRecords. */
-  slimRecords: boolean;
+  /** See IngestOptions.encodedColumns. */
+  encodedColumns: boolean;
   /** Set when the workers read a regular file themselves, by ranges. */
   file?: { fd: number; size: number; contentStart: number };
 }
@@ -83,19 +83,19 @@ parentPort!.on('message', (job: WorkerJob) => {
     r.classification = null;
     return encode ? encodeHost(h) : h;
   });
-  // with slimRecords, encoded records cross as columns, their evidence cut to what the store
-  // reads besides their JSON (see slim-columns.ts)
-  const taken = init.slimRecords ? takeSlim(out.hosts) : null;
+  // with encodedColumns, encoded records cross as columns, their evidence cut to what the store
+  // reads besides their JSON (see encoded-columns.ts)
+  const taken = init.encodedColumns ? takeEncodedCols(out.hosts) : null;
   if (taken) {
     out.hosts = taken.rest;
-    out.slim = taken.slim;
+    out.encodedCols = taken.cols;
   }
   const reply: WorkerReply = { seq: job.seq, lines, result: out };
-  // moved, not copied: lite records, and observations already encoded as bytes (JSON or source lines)
+  // moved, not copied: plain columns, and observations already encoded as bytes (JSON or source lines)
   const transfer: ArrayBuffer[] = [];
-  const bin = out.lite?.bin;
+  const bin = out.plainCols?.bin;
   if (bin) transfer.push(bin.meta.buffer as ArrayBuffer, bin.out.buffer as ArrayBuffer);
-  if (out.slim) transfer.push(out.slim.bytes.buffer as ArrayBuffer);
+  if (out.encodedCols) transfer.push(out.encodedCols.bytes.buffer as ArrayBuffer);
   out.hosts = out.hosts.map((h) => {
     const bytes = observationBytes(h);
     if (!bytes) return h;

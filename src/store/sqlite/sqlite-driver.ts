@@ -46,7 +46,7 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
       name: 'SQLite',
       ddl: { idColumn: 'INTEGER PRIMARY KEY AUTOINCREMENT', byteText: 'TEXT' },
       migrationLock: null, // BEGIN IMMEDIATE already takes the write lock
-      rowsPerInsert: { plain: 64, rich: 32 },
+      rowsPerInsert: { plain: 64, full: 32 },
       powerOfTwoInserts: true,
       // AUTOINCREMENT ids only grow, above every id ever used; the writer holds the write lock
       async nextHostId() {

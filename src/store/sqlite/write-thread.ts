@@ -66,10 +66,10 @@ export class WriteThread {
       this.worker.ref();
       // observations given as bytes are moved to the thread, not copied
       // (not a buffer that also holds other hosts' observations, which may be in a later batch: ingest
-      // worker threads send a block's slim records' observations in one buffer; that one is copied)
+      // worker threads send a block's encoded records' observations in one buffer; that one is copied)
       const transfer = new Set<ArrayBuffer>(); // (an empty buffer may back several empty views)
       if (req.type === 'write')
-        for (const h of req.batch.rich)
+        for (const h of req.batch.full)
           if (
             h.observation instanceof Uint8Array &&
             h.observation.byteLength === h.observation.buffer.byteLength

@@ -3,7 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deserialize, serialize } from 'node:v8';
-import { mergeSlim, slimmable, takeSlim, type SlimBlock } from '../../src/ingest/transport/slim-columns.js';
+import {
+  mergeEncodedCols,
+  crossesAsColumns,
+  takeEncodedCols,
+  type EncodedCols,
+} from '../../src/ingest/transport/encoded-columns.js';
 import type { EncodedHost, StoredHost } from '../../src/store/index.js';
 import type { HostRecord } from '../../src/core/host-record.js';
 
@@ -78,38 +83,41 @@ test('encoded hosts cross as columns and come back equal, in their places, with 
     { record: record(6), observation: { kind: 'line', reader: 'shodan', text: bytes('x') } }, // not encoded
     encoded(7, { geo: { country: '', source: 'source' } }, { build: '15.1.2507.6', precision: 'cu' }),
   ];
-  const taken = takeSlim(hosts);
+  const taken = takeEncodedCols(hosts);
   assert.ok(taken);
   assert.equal(taken.rest.length, 2);
-  assert.deepEqual(taken.slim.at, [1, 2, 3, 4, 6]);
+  assert.deepEqual(taken.cols.at, [1, 2, 3, 4, 6]);
   // through a structured clone, as between threads (postMessage moves the bytes' buffer instead of copying it)
-  const arrived = deserialize(serialize(taken)) as { rest: Array<StoredHost | EncodedHost>; slim: SlimBlock };
-  const merged = mergeSlim(arrived.rest, arrived.slim);
+  const arrived = deserialize(serialize(taken)) as {
+    rest: Array<StoredHost | EncodedHost>;
+    cols: EncodedCols;
+  };
+  const merged = mergeEncodedCols(arrived.rest, arrived.cols);
   assert.equal(merged.length, hosts.length);
   assert.deepEqual(merged.map(comparable), hosts.map(comparable));
 });
 
 test('a block with no encoded host takes nothing; encoded hosts at the start and end keep their places', () => {
-  assert.equal(takeSlim([{ record: record(1) }]), null);
-  assert.equal(takeSlim([]), null);
+  assert.equal(takeEncodedCols([{ record: record(1) }]), null);
+  assert.equal(takeEncodedCols([]), null);
   const hosts = [encoded(1), { record: record(2) }, { record: record(3) }, encoded(4)];
-  const taken = takeSlim(hosts)!;
-  assert.deepEqual(taken.slim.at, [0, 3]);
-  assert.deepEqual(mergeSlim(taken.rest, taken.slim).map(comparable), hosts.map(comparable));
+  const taken = takeEncodedCols(hosts)!;
+  assert.deepEqual(taken.cols.at, [0, 3]);
+  assert.deepEqual(mergeEncodedCols(taken.rest, taken.cols).map(comparable), hosts.map(comparable));
   const all = [encoded(1), encoded(2)];
-  const t2 = takeSlim(all)!;
+  const t2 = takeEncodedCols(all)!;
   assert.equal(t2.rest.length, 0);
-  assert.deepEqual(mergeSlim(t2.rest, t2.slim).map(comparable), all.map(comparable));
+  assert.deepEqual(mergeEncodedCols(t2.rest, t2.cols).map(comparable), all.map(comparable));
 });
 
 test('hosts the columns cannot carry stay objects', () => {
-  assert.equal(slimmable(encoded(1)), true);
+  assert.equal(crossesAsColumns(encoded(1)), true);
   assert.equal(
-    slimmable({ record: record(1), observation: { kind: 'json', json: bytes('{}') } }),
+    crossesAsColumns({ record: record(1), observation: { kind: 'json', json: bytes('{}') } }),
     false,
     'not encoded',
   );
-  assert.equal(slimmable({ ...encoded(1), record: { ...record(1), probes: [] } }), false, 'probes');
-  assert.equal(slimmable({ ...encoded(1), observation: 'as text' }), false, 'text, not bytes');
-  assert.equal(slimmable({ ...encoded(1), observation: null, reader: null }), false, 'no observation');
+  assert.equal(crossesAsColumns({ ...encoded(1), record: { ...record(1), probes: [] } }), false, 'probes');
+  assert.equal(crossesAsColumns({ ...encoded(1), observation: 'as text' }), false, 'text, not bytes');
+  assert.equal(crossesAsColumns({ ...encoded(1), observation: null, reader: null }), false, 'no observation');
 });

@@ -1,6 +1,6 @@
 // Pre-filtered (not-Exchange) Shodan records cross from worker threads to the main thread as
 // flat columns in one array: no per-record object graph to serialise, and the main thread builds
-// each host record once, directly. Only sniffed observations (a known, small shape) go this way.
+// each host record once, directly. Only plain records read by a fast path (a known, small shape) go this way.
 import type { HostRecord } from '../../core/host-record.js';
 import type { Evidence } from '../../core/evidence.js';
 import type { PlainFields } from '../fast/plain-fields.js';
@@ -8,17 +8,17 @@ import type { ObservationSource } from '../../core/observation.js';
 import { META, META_WIDTH, metaText } from '../fast/native-scan.js';
 
 /** Columns per record: ip, port, hostname, timestamp, country, region, city, asn (-1 = none), org. */
-export const LITE_WIDTH = 9;
+export const PLAIN_COLS_WIDTH = 9;
 
-export type LiteColumns = Array<string | number>;
+export type PlainCols = Array<string | number>;
 
 /** Appends a plain record's fields (status ok, no HTTP; '' = absent) to the columns. */
-export function pushLite(cols: LiteColumns, f: PlainFields, timestamp: string): void {
+export function pushPlainCols(cols: PlainCols, f: PlainFields, timestamp: string): void {
   cols.push(f.ip, f.port, f.hostname, timestamp, f.country, f.region, f.city, f.asn, f.org);
 }
 
 /**
- * The evidence every lite record of a block shares: one frozen object instead of four per record
+ * The evidence every plain record of a block shares: one frozen object instead of four per record
  * (a sink that tried to change it would throw, not corrupt its neighbours).
  */
 export function sharedEmptyEvidence(template: Evidence): Evidence {
@@ -29,9 +29,9 @@ export function sharedEmptyEvidence(template: Evidence): Evidence {
   return Object.freeze(ev);
 }
 
-/** The host record of the lite record starting at column `i`: what notExchangeRecord gives its observation. */
-export function liteRecord(
-  cols: LiteColumns,
+/** The host record of the plain record starting at column `i`: what notExchangeRecord gives its observation. */
+export function plainColsRecord(
+  cols: PlainCols,
   i: number,
   evidence: Evidence,
   source: ObservationSource,
@@ -55,7 +55,7 @@ export function liteRecord(
  * Lite records as the native reader wrote them (META_WIDTH ints each in `meta`, their strings in
  * `out`), moved between threads as two transferred arrays instead of one string per field.
  */
-export interface LiteBinary {
+export interface NativePlainCols {
   meta: Int32Array;
   out: Uint8Array;
   /** For records without a time. */
@@ -63,12 +63,12 @@ export interface LiteBinary {
 }
 
 /** Lite records `count` of `meta`/`out` (reused arrays) copied for transfer; `out` is used up to the last record's org. */
-export function copyLiteBinary(
+export function copyNativePlainCols(
   meta: Int32Array,
   out: Uint8Array,
   count: number,
   defaultTimestamp: string,
-): LiteBinary {
+): NativePlainCols {
   // the org is the last string each record writes
   const last = (count - 1) * META_WIDTH + META.org;
   const used = count > 0 ? meta[last]! + meta[last + 1]! : 0;
@@ -80,9 +80,9 @@ export function copyLiteBinary(
   };
 }
 
-/** The host record of binary lite record `i`. */
-export function liteBinaryRecord(
-  bin: LiteBinary,
+/** The host record of native plain record `i`. */
+export function nativePlainColsRecord(
+  bin: NativePlainCols,
   i: number,
   evidence: Evidence,
   source: ObservationSource,

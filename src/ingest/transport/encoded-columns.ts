@@ -1,8 +1,8 @@
-// Slim records (IngestOptions.slimRecords: stored, never printed) cross from worker threads as
+// Slim records (IngestOptions.encodedColumns: stored, never printed) cross from worker threads as
 // flat columns plus one buffer of observation bytes per block, instead of one object graph each.
 // Their evidence crosses without its details (signals, names, suspect reasons), which their JSON
 // holds: the receiving thread gets them back as encoded hosts, never encoded again.
-// measured on Shodan records, the structured clone of a slim record and its observation cost the
+// measured on Shodan records, the structured clone of a cols record and its observation cost the
 // worker ~10 µs and the receiving thread ~10-18 µs, as columns ~3 µs and ~1-3 µs. The receiving
 // thread rebuilds the same StoredHost (tested field by field against the object path).
 import type { HostRecord, HostStatus } from '../../core/host-record.js';
@@ -15,7 +15,7 @@ type Value = string | number | boolean | null;
 /** Columns per host (see push). */
 const WIDTH = 25;
 
-export interface SlimBlock {
+export interface EncodedCols {
   /** WIDTH values per host. */
   cols: Value[];
   /** Where each host goes among the block's hosts, in order. */
@@ -25,24 +25,24 @@ export interface SlimBlock {
 }
 
 /** Whether `h` can cross as columns: encoded for the store, its observation as bytes, and no field the columns lack. */
-export function slimmable(h: StoredHost | EncodedHost): h is EncodedHost {
+export function crossesAsColumns(h: StoredHost | EncodedHost): h is EncodedHost {
   if (!isEncoded(h)) return false;
   const r = h.record;
   return r.probes === undefined && r.classification === null && h.observation instanceof Uint8Array;
 }
 
 /**
- * Takes the slimmable hosts out of `hosts` into columns, their observation bytes copied into one
+ * Takes the crossesAsColumns hosts out of `hosts` into columns, their observation bytes copied into one
  * buffer (source lines may be views of a buffer the next read reuses). Null when there are none.
  */
-export function takeSlim(
+export function takeEncodedCols(
   hosts: Array<StoredHost | EncodedHost>,
-): { rest: Array<StoredHost | EncodedHost>; slim: SlimBlock } | null {
+): { rest: Array<StoredHost | EncodedHost>; cols: EncodedCols } | null {
   const at: number[] = [];
   const rest: Array<StoredHost | EncodedHost> = [];
   let size = 0;
   hosts.forEach((h, i) => {
-    if (!slimmable(h)) rest.push(h);
+    if (!crossesAsColumns(h)) rest.push(h);
     else {
       at.push(i);
       size += (h.observation as Uint8Array).byteLength;
@@ -59,7 +59,7 @@ export function takeSlim(
     offset += b.byteLength;
     push(cols, h, b.byteLength);
   }
-  return { rest, slim: { cols, at, bytes } };
+  return { rest, cols: { cols, at, bytes } };
 }
 
 function push(cols: Value[], h: EncodedHost, length: number): void {
@@ -97,26 +97,26 @@ function push(cols: Value[], h: EncodedHost, length: number): void {
 }
 
 /** The block's hosts in order again: `rest` with the column hosts put back where they were. */
-export function mergeSlim(
+export function mergeEncodedCols(
   rest: Array<StoredHost | EncodedHost>,
-  slim: SlimBlock,
+  cols: EncodedCols,
 ): Array<StoredHost | EncodedHost> {
-  const out = new Array<StoredHost | EncodedHost>(rest.length + slim.at.length);
+  const out = new Array<StoredHost | EncodedHost>(rest.length + cols.at.length);
   let next = 0;
   let offset = 0;
-  for (let k = 0; k < slim.at.length; k++) {
-    const [host, length] = hostAt(slim, k, offset);
+  for (let k = 0; k < cols.at.length; k++) {
+    const [host, length] = hostAt(cols, k, offset);
     offset += length;
-    const i = slim.at[k]!;
+    const i = cols.at[k]!;
     while (next + k < i) out[next + k] = rest[next++]!;
     out[i] = host;
   }
-  while (next < rest.length) out[next + slim.at.length] = rest[next++]!;
+  while (next < rest.length) out[next + cols.at.length] = rest[next++]!;
   return out;
 }
 
-function hostAt(slim: SlimBlock, k: number, offset: number): [EncodedHost, number] {
-  const c = slim.cols;
+function hostAt(cols: EncodedCols, k: number, offset: number): [EncodedHost, number] {
+  const c = cols.cols;
   const i = k * WIDTH;
   const s = (j: number): string | null => c[i + j] as string | null;
   const evidence: Evidence = {
@@ -156,7 +156,7 @@ function hostAt(slim: SlimBlock, k: number, offset: number): [EncodedHost, numbe
         ? { number: c[i + 19] as number, org: s(20)!, source: s(21)! }
         : { number: c[i + 19] as number, source: s(21)! };
   const length = c[i + 24] as number;
-  const bytes = slim.bytes.subarray(offset, offset + length);
+  const bytes = cols.bytes.subarray(offset, offset + length);
   // the record's evidence lacks its details, which only its JSON holds: the store never encodes it again
   return [{ record, json: s(22)!, observation: bytes, reader: s(23) }, length];
 }

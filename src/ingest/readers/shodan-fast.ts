@@ -31,14 +31,14 @@ type Key = (typeof KEYS)[number];
 const K = Object.fromEntries(KEYS.map((k, i) => [k, i])) as Record<Key, number>;
 
 /** The scanner patterns for the keys; their ids are 0..KEYS.length-1 (put them first). */
-export const SNIFF_PATTERNS: ScanPattern[] = KEYS.map((k) => ({ text: `"${k}"`, exact: true }));
+export const SHODAN_KEY_PATTERNS: ScanPattern[] = KEYS.map((k) => ({ text: `"${k}"`, exact: true }));
 
 const NUMERIC: boolean[] = KEYS.map((k) => k === 'port' || k === 'asn' || k === 'timestamp');
 
 /** The Shodan fast path: reads a plain banner's fields from its bytes (see the top of this file). */
 export class ShodanFastReader implements FastReader {
-  readonly patterns = SNIFF_PATTERNS;
-  readonly native = { roles: sniffRoles };
+  readonly patterns = SHODAN_KEY_PATTERNS;
+  readonly native = { roles: shodanKeyRoles };
   private readonly fields = newPlainFields();
   private readonly values = new Array<string | null | undefined>(KEYS.length);
   private readonly value = new ValueReader();
@@ -98,15 +98,15 @@ export class ShodanFastReader implements FastReader {
 export const shodanFastPath: FastPath = () => new ShodanFastReader();
 
 /** Pattern roles for the native reader: each key's index in KEYS, -1 for the anchors after them. */
-export function sniffRoles(patterns: number): Int32Array {
+export function shodanKeyRoles(patterns: number): Int32Array {
   return Int32Array.from({ length: patterns }, (_, id) => (id < KEYS.length ? id : -1));
 }
 
 /** The observation the fast path reads from one line given as text, or null (tests, single records). */
 let single: { reader: ShodanFastReader; scanner: BlockScanner } | undefined;
-export function sniffShodanLine(line: string): Observation | null {
+export function readShodanPlainLine(line: string): Observation | null {
   const buf = Buffer.from(line);
-  single ??= { reader: new ShodanFastReader(), scanner: new BlockScanner(SNIFF_PATTERNS) };
+  single ??= { reader: new ShodanFastReader(), scanner: new BlockScanner(SHODAN_KEY_PATTERNS) };
   const hits = single.scanner.scanBlock(buf, 0, buf.length);
   const f = single.reader.read(buf, 0, buf.length, single.scanner, 0, hits);
   return f ? plainObservation(f, 'shodan') : null;

@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostRecordToWire } from '../../src/core/wire.js';
 import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
-import { nativeScanStatus, nativeScanner, LINE_LITE, LINE_PLAIN } from '../../src/ingest/fast/native-scan.js';
+import { nativeScanStatus, nativeScanner, LINE_READ, LINE_PARSE } from '../../src/ingest/fast/native-scan.js';
 import { BlockScanner } from '../../src/ingest/fast/anchor-scan.js';
-import { SNIFF_PATTERNS, sniffRoles } from '../../src/ingest/readers/shodan-sniff.js';
+import { SHODAN_KEY_PATTERNS, shodanKeyRoles } from '../../src/ingest/readers/shodan-fast.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
 import type { PlainCount } from '../../src/ingest/fast/plain-tally.js';
 import { fixtures } from './helpers.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'excensus-native-sniff-'));
+const dir = mkdtempSync(join(tmpdir(), 'excensus-native-reader-'));
 
 /** Lines aimed at each rule of the reader; none carries an Exchange anchor. */
 const TRICKY = [
@@ -88,24 +88,24 @@ async function collect(file: string, opts: Partial<IngestOptions>, noNative: boo
   }
 }
 
-test('the native reader gives the records the JavaScript sniffer gives, in thread and in workers', async (t) => {
+test('the native reader gives the records the JavaScript fast reader gives, in thread and in workers', async (t) => {
   if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const file = join(dir, 'corpus.jsonl');
   writeFileSync(file, corpus());
-  // (the JavaScript sniffer is held to the full parser in fields.test.ts and pipeline.test.ts)
+  // (the JavaScript fast reader is held to the full parser in fields.test.ts and pipeline.test.ts)
   const js = await collect(file, {}, true);
   const native = await collect(file, {}, false);
   const threaded = await collect(file, { workers: 2, rangeBytes: 64 * 1024 }, false);
   assert.ok(js.hosts.length > 300);
   assert.ok(js.problems.length >= 2, 'the broken lines are reported');
-  assert.deepEqual(native, js, 'native reader = JavaScript sniffer');
+  assert.deepEqual(native, js, 'native reader = JavaScript fast reader');
   // and both = the full parser, record for record (pre-filtered records skip negative evidence detail)
   const full = await collect(file, { noPrefilter: true }, true);
   const strip = (h: Record<string, unknown>) =>
     h.is_exchange || h.suspect ? h : { ...h, evidence: undefined };
-  assert.deepEqual(js.hosts.map(strip), full.hosts.map(strip), 'sniffed records = fully parsed records');
+  assert.deepEqual(js.hosts.map(strip), full.hosts.map(strip), 'fast-read records = fully parsed records');
   assert.deepEqual(js.problems, full.problems);
-  assert.deepEqual(threaded, js, 'native reader in workers = JavaScript sniffer');
+  assert.deepEqual(threaded, js, 'native reader in workers = JavaScript fast reader');
   const onlyJs = await collect(file, { exchangeOnly: true }, true);
   assert.deepEqual(
     await collect(file, { exchangeOnly: true, workers: 2, rangeBytes: 64 * 1024 }, false),
@@ -118,22 +118,22 @@ test('the native reader takes most plain banners itself and hands the edge cases
   const lib = nativeScanner();
   if (!lib) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const buf = Buffer.from(corpus());
-  const scanner = new BlockScanner(SNIFF_PATTERNS, buf);
-  const r = scanner.sniffLines(buf, 0, buf.length, sniffRoles(SNIFF_PATTERNS.length))!;
-  let lite = 0;
-  for (let k = 0; k < r.count; k++) if (r.lines[3 * k] === LINE_LITE) lite++;
+  const scanner = new BlockScanner(SHODAN_KEY_PATTERNS, buf);
+  const r = scanner.readPlainLines(buf, 0, buf.length, shodanKeyRoles(SHODAN_KEY_PATTERNS.length))!;
+  let read = 0;
+  for (let k = 0; k < r.count; k++) if (r.lines[3 * k] === LINE_READ) read++;
   assert.equal(r.count, buf.toString().split('\n').length - 1, 'every line reported');
-  assert.ok(lite >= 280, `lite records: ${lite}`);
+  assert.ok(read >= 280, `plain records read: ${read}`);
   const kindOf = (ip: string) => {
     for (let k = 0; k < r.count; k++)
       if (buf.toString('utf8', r.lines[3 * k + 1], r.lines[3 * k + 2]).includes(`"${ip}"`))
         return r.lines[3 * k];
     return -1;
   };
-  assert.equal(kindOf('192.0.2.1'), LINE_LITE);
-  assert.equal(kindOf('192.0.2.15'), LINE_PLAIN, 'an escaped string is left to JavaScript');
-  assert.equal(kindOf('192.0.2.3'), LINE_PLAIN, 'a port written 443.0 is left to JavaScript');
-  assert.equal(kindOf('192.0.2.30'), LINE_PLAIN, 'a number where text belongs is left to JavaScript');
+  assert.equal(kindOf('192.0.2.1'), LINE_READ);
+  assert.equal(kindOf('192.0.2.15'), LINE_PARSE, 'an escaped string is left to JavaScript');
+  assert.equal(kindOf('192.0.2.3'), LINE_PARSE, 'a port written 443.0 is left to JavaScript');
+  assert.equal(kindOf('192.0.2.30'), LINE_PARSE, 'a number where text belongs is left to JavaScript');
 });
 
 test('with plain records counted, every record is either passed on or counted by country, ASN and organisation, in every mode', async () => {
