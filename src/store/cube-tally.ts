@@ -1,6 +1,6 @@
 // The two mask cubes a census rebuild reads the whole host table for, counted instead as a fresh
 // scan's rows are written: finishScan then inserts a few thousand counted rows rather than
-// sorting every host (two GROUP BYs over the scan took ~1 s per 200k records). A replaced row
+// sorting every host (two GROUP BYs over the whole scan). A replaced row
 // leaves the counts it was in. Only valid while every write to the scan came from this store.
 import type { SqlDriver, SqlValue } from './driver.js';
 import { HOST_COLUMNS, PLAIN_COLUMNS } from './host-row.js';

@@ -28,7 +28,7 @@ function cached(build: (n: number) => string): (n: number) => string {
 }
 // OR IGNORE rather than ON CONFLICT DO NOTHING: a statement that may abort half done (a NOT NULL
 // column's default) needs a statement journal, and this one's random places in the (scan_id, ip,
-// port) index spilled that journal to temporary files: 260 MB for 1M Shodan records. OR IGNORE
+// port) index spilled that journal to temporary files (docs/store-writes.md). OR IGNORE
 // cannot abort; a row it skips for a NULL shows in the changes count, and the upsert that follows
 // then fails on it.
 const insertWithIds = cached(

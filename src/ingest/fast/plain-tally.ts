@@ -43,8 +43,8 @@ export class PlainTally {
 
   /**
    * add() for fields still as UTF-8 bytes in `buf` (the native reader's output): the text is decoded
-   * only for the first record of each country, ASN and organisation (measured: decoding both and
-   * building a key for every record cost the worker threads ~0.3 s per million records).
+   * only for the first record of each country, ASN and organisation (decoding both and building a
+   * key for every record cost the worker threads more: docs/measurements.md).
    */
   addBytes(
     buf: Uint8Array,

@@ -1,7 +1,7 @@
 // Fans blocks of lines out to worker threads and hands results back in input order, with a
 // bounded number of blocks in flight per worker (so memory stays bounded whatever the input
-// size). The calling thread only reads, hands out and merges: measured, having it process
-// blocks too when workers are busy cost more (a third judge, more heap) than it gained.
+// size). The calling thread only reads, hands out and merges: having it process blocks too when
+// workers are busy cost more (a third judge, more heap) than it gained.
 import { spawnWorker } from '../../core/spawn-worker.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 import { ownedBlockMemory } from '../lines.js';
@@ -63,7 +63,7 @@ export async function runInWorkers(
     let sent = 0;
     let done = 0;
     // 4, not 2: while the receiving thread commits a batch to the store, a worker with only two
-    // jobs soon waits (measured on 1M Shodan records into SQLite: 3.9-4.3 s instead of 4.3-4.6 s)
+    // jobs soon waits (docs/measurements.md)
     const maxPerWorker = 4;
     const deliver = async () => {
       const r = await checked(result(done));

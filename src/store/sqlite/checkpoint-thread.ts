@@ -1,6 +1,6 @@
 // Checkpoints a SQLite store's WAL on a thread of its own while the calling thread writes: copying
 // committed pages into the database file, and the fsyncs that go with it, no longer stall the
-// writes (measured on 1M Shodan records: the calling thread waited ~0.8 s in them). The writing
+// writes (docs/store-writes.md has the figures). The writing
 // connection's own automatic checkpoints are off meanwhile. Durability is unchanged: a commit is
 // in the WAL either way, and the last connection to close checkpoints what is left.
 import type { Worker } from 'node:worker_threads';
@@ -70,7 +70,7 @@ export class CheckpointThread {
    * transaction, copy the few pages committed meanwhile itself (PASSIVE). SQLite starts the WAL over
    * only when a write transaction begins with every page of it copied, which a thread that copies
    * while the writer keeps committing never reaches: without this the WAL grew to the size of
-   * everything written (319 MB for a 250 MB database).
+   * everything written.
    */
   catchUp(): boolean {
     const s = Atomics.load(this.state, 0);
