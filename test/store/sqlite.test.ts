@@ -197,7 +197,8 @@ describe('SQLite store specifics', () => {
       await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.1' }) }]);
       const setting = async (): Promise<number> =>
         Number((await driver.all('PRAGMA wal_autocheckpoint'))[0]?.wal_autocheckpoint);
-      for (let i = 0; i < 100 && (await setting()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      // the thread fails once it has started: under load that can take seconds
+      for (let i = 0; i < 500 && (await setting()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(await setting(), SQLITE_AUTOCHECKPOINT, 'the writer checkpoints by itself again');
       await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.2' }) }]);
       assert.equal((await store.doneTargets(id)).size, 2);
