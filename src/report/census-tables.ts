@@ -13,6 +13,7 @@ const GROUP_LABELS: Record<GroupKey, string> = {
   eol: 'Past EOL',
   family: 'CVE family',
   status: 'Status',
+  port: 'Port',
 };
 
 /** Display cells for a group (country shows code and name, ASN shows number and org). */
@@ -47,7 +48,8 @@ export function groupTable(
 ): Table {
   const columns: Column[] = [
     ...keys.map((k) => ({ label: GROUP_LABELS[k] })),
-    { label: 'Hosts', numeric: true },
+    // the unit: servers (IP addresses), or ip:port records when grouped by port
+    { label: keys.includes('port') ? 'Records' : 'Servers', numeric: true },
     { label: 'Exchange', numeric: true },
     { label: 'Share', numeric: true, percent: true },
     { label: 'Suspect', numeric: true },
@@ -81,7 +83,7 @@ export function headlineTables(h: Headline, topCountries = 10): Table[] {
       { label: 'Share', numeric: true, percent: true },
     ],
     rows: [
-      ['Records in scan', t.hosts, null],
+      ['Servers in scan', t.hosts, null],
       ['On-premises Exchange', t.exchange, 1],
       ['Past end of support', t.eol, share(t.eol, t.exchange)],
       ['Suspects (counted separately)', t.suspect, null],
@@ -169,3 +171,7 @@ export function headlineSentence(h: Headline): string {
   if (t.suspect > 0) parts.push(`${t.suspect.toLocaleString('en-US')} suspects not counted`);
   return parts.join('; ') + '.';
 }
+
+/** What the census counts, said in every readable report. */
+export const UNIT_NOTE =
+  'Counts are servers (IP addresses): a server answering on several ports counts once, judged by the most precise build any port gave, and as a suspect if any port is. `--by port` counts ip:port records.';

@@ -12,6 +12,7 @@ export const GROUP_KEYS: GroupKey[] = [
   'eol',
   'family',
   'status',
+  'port',
 ];
 
 /** "a,b" and repeated flags both give lists. */

@@ -4,7 +4,7 @@ import type { CensusFilter, CensusRow, GroupKey, ScanInfo, Store } from '../stor
 import { writeLine } from '../core/write-line.js';
 import { GEO_ATTRIBUTION } from '../geo/index.js';
 import { asnOrgs, resolveScan, runCensus } from '../report/census-source.js';
-import { groupTable, headlineSentence, headlineTables } from '../report/census-tables.js';
+import { UNIT_NOTE, groupTable, headlineSentence, headlineTables } from '../report/census-tables.js';
 import { buildHeadline, orderFamilies, type Headline } from '../report/headline.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from '../report/hosts-csv.js';
 import { renderHtmlReport } from '../report/html/html-report.js';
@@ -222,9 +222,9 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const title = `Exchange census: scan "${scan.name}" (#${scan.id}, ${scan.source}, ${scan.startedAt.slice(0, 10)}), as of ${o.asOf}`;
   if (o.format === 'md')
     out.write(
-      `## ${title.replace(/[<>|]/g, ' ')}\n\n${lead}\n\n${renderTables(tables, 'md')}\n_${GEO_ATTRIBUTION}_\n`,
+      `## ${title.replace(/[<>|]/g, ' ')}\n\n${lead}\n\n${renderTables(tables, 'md')}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
     );
-  else out.write(`${title}\n${lead}\n\n${renderTables(tables, 'table')}`);
+  else out.write(`${title}\n${lead}\n\n${renderTables(tables, 'table')}\n${UNIT_NOTE}\n`);
 }
 
 /** The headline as one CSV table: a section column, a group label, then the counts. */

@@ -9,7 +9,7 @@ type GroupValue = string | number | boolean | null;
 function groupValue(key: GroupKey, v: unknown): GroupValue {
   if (v === null || v === undefined) return null;
   if (key === 'eol') return Number(v) === 1;
-  if (key === 'asn') return Number(v);
+  if (key === 'asn' || key === 'port') return Number(v);
   return String(v);
 }
 

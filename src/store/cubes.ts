@@ -4,6 +4,7 @@
 // with mask combinations; `mask` cubes keep the two family masks and answer family grouping
 // and family filters, which need to know which families each host has together.
 import type { CensusFilter, GroupKey } from './store.js';
+import { SERVERS_SQL } from './servers-sql.js';
 
 export type Dim =
   | 'continent'
@@ -14,7 +15,8 @@ export type Dim =
   | 'status'
   | 'eol_date'
   | 'is_exchange'
-  | 'suspect';
+  | 'suspect'
+  | 'port';
 
 export interface Cube {
   table: string;
@@ -72,18 +74,38 @@ export const FAMILY_MASK: Cube = {
 /** Counted records (plain_counts) in the shape of host rows: not Exchange, no product, no CVE. */
 const PLAIN_AS_HOSTS = `SELECT scan_id, continent, country, asn, asn_org, NULL AS product, NULL AS release_name, 'not-exchange' AS status,
   NULL AS eol_date, 0 AS is_exchange, 0 AS suspect, 0 AS vuln_mask, 0 AS likely_mask, n FROM plain_counts`;
-/** Every record of a scan: host rows (n = 1 each) and counted records. */
+/**
+ * Every server of a scan (one per address: its records on every port combined, servers-sql.ts),
+ * and counted records, which count as read (their addresses are not kept).
+ */
 export const HOSTS: Cube = {
-  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, 1 AS n FROM hosts
+  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, 1 AS n FROM (${SERVERS_SQL}) AS servers
     UNION ALL ${PLAIN_AS_HOSTS}) AS records`,
   kind: 'mask',
   dims: [...GEO, 'asn'],
   asnOrg: true,
   counted: true,
 };
+/** Every record of a scan, one per ip:port (for grouping by port): host rows and counted records. */
+export const RECORDS: Cube = {
+  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, port, 1 AS n FROM hosts
+    UNION ALL SELECT scan_id, continent, country, asn, asn_org, NULL, NULL, 'not-exchange', NULL, 0, 0, 0, 0, NULL, n FROM plain_counts) AS records`,
+  kind: 'mask',
+  dims: [...GEO, 'asn', 'port'],
+  asnOrg: true,
+  counted: true,
+};
 
-/** Smallest first; the host table answers anything. */
-export const CUBES_BY_SIZE: readonly Cube[] = [GEO_PIVOT, ASN_PIVOT, FAMILY_MASK, GEO_MASK, ASN_MASK, HOSTS];
+/** Smallest first; the servers answer anything but ports, the records anything. */
+export const CUBES_BY_SIZE: readonly Cube[] = [
+  GEO_PIVOT,
+  ASN_PIVOT,
+  FAMILY_MASK,
+  GEO_MASK,
+  ASN_MASK,
+  HOSTS,
+  RECORDS,
+];
 
 export const GROUP_COLUMN: Record<Exclude<GroupKey, 'eol' | 'family'>, Dim> = {
   continent: 'continent',
@@ -92,6 +114,7 @@ export const GROUP_COLUMN: Record<Exclude<GroupKey, 'eol' | 'family'>, Dim> = {
   product: 'product',
   release: 'release_name',
   status: 'status',
+  port: 'port',
 };
 
 const FILTER_COLUMN: Record<Exclude<keyof CensusFilter, 'eol' | 'family'>, Dim> = {
@@ -121,5 +144,5 @@ export function pickCube(groupBy: GroupKey[], filter: CensusFilter | undefined):
     if (need.masks && c.kind !== 'mask') continue;
     if ([...need.dims].every((d) => c.dims.includes(d))) return c;
   }
-  return HOSTS;
+  return RECORDS;
 }

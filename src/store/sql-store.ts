@@ -166,9 +166,11 @@ export class SqlStore implements Store {
       if (v.length === 0) return;
       await this.fam.reload(); // bits other writers added
       const version = Number(v[0]?.data_version);
-      // The tally holds every row only if each committed write of the scan was one of ours.
+      // The tally holds every row only if each committed write of the scan was one of ours, and
+      // counts servers only if no address has records on two ports (then a server is its record).
       let masks: ((db: SqlDriver) => Promise<void>) | undefined;
-      if (this.bulk?.took(scanId)) {
+      if (!(await this.oneRecordPerServer(scanId))) masks = undefined;
+      else if (this.bulk?.took(scanId)) {
         const counted = this.tallies.has(scanId) ? await this.bulk.counted(scanId) : null;
         if (counted && counted.writes === version)
           masks = (db: SqlDriver) => runTallyStatements(db, counted.statements);
@@ -184,6 +186,15 @@ export class SqlStore implements Store {
       );
       await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [version, scanId]);
     });
+  }
+
+  /** Whether no address of the scan has records on more than one port (an index-only pass). */
+  private async oneRecordPerServer(scanId: number): Promise<boolean> {
+    const twice = await this.db.all(
+      'SELECT ip FROM hosts WHERE scan_id = ? GROUP BY ip HAVING COUNT(*) > 1 LIMIT 1',
+      [scanId],
+    );
+    return twice.length === 0;
   }
 
   /** Counts for scan listings: from the cubes when they are current, else straight from hosts —

@@ -59,7 +59,17 @@ export interface EncodedHost {
 }
 
 /** Dimensions a census can be grouped by. 'family' puts a host once under each CVE family it is open to. */
-export type GroupKey = 'continent' | 'country' | 'asn' | 'product' | 'release' | 'eol' | 'family' | 'status';
+export type GroupKey =
+  | 'continent'
+  | 'country'
+  | 'asn'
+  | 'product'
+  | 'release'
+  | 'eol'
+  | 'family'
+  | 'status'
+  /** ip:port records instead of servers: a record per port (counted records have no port). */
+  | 'port';
 
 export interface CensusFilter {
   product?: string[];

@@ -130,7 +130,7 @@ describe('excensus report', () => {
     const csv = (await report('--by', 'product', '--format', 'csv')).stdout;
     assert.match(
       csv.split('\r\n')[0] ?? '',
-      /^Product,Hosts,Exchange,Share,Suspect,EOL,EOL share,ProxyLogon,ProxyLogon likely/,
+      /^Product,Servers,Exchange,Share,Suspect,EOL,EOL share,ProxyLogon,ProxyLogon likely/,
     );
     // families in the knowledge base's order: ProxyLogon, ProxyShell, ProxyNotShell, OWASSRF
     assert.match(

@@ -41,11 +41,21 @@ const KINDS: Array<NonNullable<RecordSpec['kind']>> = [
   'timeout',
 ];
 
-export function randomFleet(n: number, seed: number): HostRecord[] {
+/** `multiPort`: a third of the records are another port of an address seen before. */
+export function randomFleet(n: number, seed: number, multiPort = true): HostRecord[] {
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const ports = new Map<string, number[]>();
   return Array.from({ length: n }, (_, i) => {
     const [product, release, eolDate] = pick(PRODUCTS);
+    // a third of the records are another port of an address seen before: one server, several records
+    const earlier =
+      multiPort && i > 0 && rand() < 0.35 ? [...ports.keys()][Math.floor(rand() * ports.size)] : undefined;
+    const ip = earlier ?? `10.${seed & 255}.${i >> 8}.${i & 255}`;
+    const port = earlier
+      ? pick([25, 587, 8443, 80].filter((p) => !ports.get(ip)!.includes(p)).concat([9000 + i]))
+      : 443;
+    ports.set(ip, [...(ports.get(ip) ?? []), port]);
     const geo = pick(GEO);
     const asn = rand() < 0.85 ? 64500 + Math.floor(rand() * 6) : undefined;
     const vulns = FAMILIES.flatMap((f) =>
@@ -53,7 +63,8 @@ export function randomFleet(n: number, seed: number): HostRecord[] {
     );
     if (rand() < 0.2 && vulns[0]) vulns.push([vulns[0][0], pick(STATUSES)]); // a family with two CVEs
     return makeRecord({
-      ip: `10.${seed & 255}.${i >> 8}.${i & 255}`,
+      ip,
+      port,
       kind: pick(KINDS),
       product,
       release,
@@ -83,6 +94,9 @@ export const GROUPINGS: GroupKey[][] = [
   ['family', 'continent'],
   ['asn', 'family'],
   ['eol', 'status', 'release'],
+  ['port'],
+  ['port', 'status'],
+  ['family', 'port'],
 ];
 export const FILTERS: CensusFilter[] = [
   {},

@@ -46,7 +46,7 @@ async function rebuildFromTable(path: string, scanId: number): Promise<void> {
 }
 
 const fleet = (): StoredHost[] => [
-  ...randomFleet(400, 11).map((record) => ({ record })),
+  ...randomFleet(400, 11, false).map((record) => ({ record })),
   ...plainRecords().map((record) => ({ record })),
   // same network, two organisation names: the cube keeps the greater, as MAX does
   ...['Zeta Net', 'Äpfel Netz', '\u{1D400} Net', '\uFFE6 Net', 'Alpha Net'].map((org, i) => ({
@@ -129,7 +129,7 @@ describe('census cubes counted while writing', () => {
     const first = [...fleet(), ...Array.from({ length: 900 }, (_, i) => plainAt(i))];
     await store.addHosts(id, first);
     // Rewrites of plain and JSON rows from the first batch, and new targets.
-    const again = randomFleet(400, 13).map((record, i) => ({
+    const again = randomFleet(400, 13, false).map((record, i) => ({
       record: { ...record, ip: first[i * 2]?.record.ip ?? record.ip },
     }));
     await addWithCounts(store, id, [...again, ...Array.from({ length: 700 }, (_, i) => plainAt(i + 600))]);

@@ -1,6 +1,7 @@
 // The census semantics of store.ts written the plain way, record by record, so the cube
 // queries can be checked against something that shares none of their SQL.
 import type { HostRecord } from '../../src/core/host-record.js';
+import { combineServer } from '../../src/core/server.js';
 import type { CensusFilter, CensusRow, GroupKey } from '../../src/store/store.js';
 
 type Value = string | number | boolean | null;
@@ -45,7 +46,17 @@ function keyValue(r: HostRecord, k: Exclude<GroupKey, 'family'>, asOf: string): 
       return r.status;
     case 'eol':
       return c?.eolDate ? c.eolDate < asOf : null;
+    case 'port':
+      return r.port;
   }
+}
+
+/** Records as the census counts them: servers (one per address, core/server.ts), or records by port. */
+function counted(records: HostRecord[], groupBy: GroupKey[]): HostRecord[] {
+  if (groupBy.includes('port')) return records;
+  const byIp = new Map<string, HostRecord[]>();
+  for (const r of records) byIp.set(r.ip, [...(byIp.get(r.ip) ?? []), r]);
+  return [...byIp.values()].map((rs) => combineServer(rs));
 }
 
 /** Rows with zero family counts dropped, keyed by group, for order-free comparison. */
@@ -56,7 +67,7 @@ export function referenceCensus(
   filter: CensusFilter = {},
 ): Map<string, CensusRow> {
   const out = new Map<string, CensusRow>();
-  for (const r of records) {
+  for (const r of counted(records, groupBy)) {
     if (!matches(r, filter, asOf)) continue;
     const open = [...openFamilies(r)].filter((x) => !filter.family?.length || filter.family.includes(x));
     const fams: Array<string | null> = groupBy.includes('family') && open.length > 0 ? open : [null];
