@@ -27,20 +27,36 @@ export async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<Cs
         continue;
       }
     }
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
+    // Whole runs between quotes and commas are sliced off, never added a character at a time: a
+    // long field built by single characters took ~40 bytes of memory per byte of the line.
+    for (let i = 0; i < text.length;) {
       if (inQuotes) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i++;
-          } else inQuotes = false;
-        } else field += c;
-      } else if (c === '"' && field === '') inQuotes = true;
-      else if (c === ',') {
-        fields.push(field);
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          field += text.slice(i);
+          break;
+        }
+        field += text.slice(i, q);
+        if (text[q + 1] === '"') {
+          field += '"';
+          i = q + 2;
+        } else {
+          inQuotes = false;
+          i = q + 1;
+        }
+      } else if (text[i] === '"' && field === '') {
+        inQuotes = true;
+        i++;
+      } else {
+        const comma = text.indexOf(',', i);
+        if (comma < 0) {
+          field += text.slice(i);
+          break;
+        }
+        fields.push(field + text.slice(i, comma));
         field = '';
-      } else field += c;
+        i = comma + 1;
+      }
     }
     if (!inQuotes) {
       fields.push(field);
