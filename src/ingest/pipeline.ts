@@ -92,7 +92,8 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     files: [],
   };
   const maxProblems = opts.maxProblems ?? 1000;
-  const report = (p: Problem) => {
+  const report = (problem: Problem) => {
+    const p = { ...problem, reason: shortReason(problem.reason) };
     summary.problemCount++;
     if (summary.problems.length < maxProblems) summary.problems.push(p);
     opts.onProblem?.(p);
@@ -217,6 +218,17 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     summary.files.push(fs);
   }
   return summary;
+}
+
+/**
+ * A reason quotes the value it rejects, which can be as long as a line (64 MiB): cut, so that the
+ * kept problems and the terminal get a readable line. Copied, as a slice would keep the whole.
+ */
+const MAX_REASON_CHARS = 300;
+function shortReason(reason: string): string {
+  if (reason.length <= MAX_REASON_CHARS) return reason;
+  const head = Buffer.from(reason.slice(0, MAX_REASON_CHARS)).toString();
+  return `${head}... (${reason.length} characters in all)`;
 }
 
 /** Threads pay off only when their start-up (rules and knowledge base per thread) is amortised. */
