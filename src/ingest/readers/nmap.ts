@@ -6,10 +6,11 @@
 import type { HttpExchange, Observation } from '../../core/observation.js';
 import type { ReadItem } from '../types.js';
 import { xmlTokens } from './xml-tokens.js';
-import { toIsoTime } from './http-text.js';
+import { toIsoTime, validPort } from './http-text.js';
 
 interface El {
   name: string;
+  line: number;
   attrs: Record<string, string>;
   children: El[];
   text: string;
@@ -33,10 +34,10 @@ export async function* readNmap(chunks: AsyncIterable<Buffer>): AsyncGenerator<R
       }
       if (stack.length === 0 && tok.name !== 'host') continue;
       if (stack.length === 0) hostLine = tok.line;
-      const el: El = { name: tok.name, attrs: tok.attrs, children: [], text: '' };
+      const el: El = { name: tok.name, line: tok.line, attrs: tok.attrs, children: [], text: '' };
       stack.at(-1)?.children.push(el);
       if (!tok.selfClosing) stack.push(el);
-      else if (stack.length === 0) yield mapHost(el, hostLine, scanStart);
+      else if (stack.length === 0) yield* mapHost(el, hostLine, scanStart);
       continue;
     }
     if (stack.length === 0) continue;
@@ -50,7 +51,7 @@ export async function* readNmap(chunks: AsyncIterable<Buffer>): AsyncGenerator<R
       stack = [];
       continue;
     }
-    if (stack.length === 0) yield mapHost(top, hostLine, scanStart);
+    if (stack.length === 0) yield* mapHost(top, hostLine, scanStart);
   }
   if (stack.length > 0) yield { line: hostLine, error: 'file ends inside <host> (truncated?)' };
   else if (!sawRoot) yield { line: 1, error: 'no <nmaprun> element: not an nmap XML file' };
@@ -59,22 +60,34 @@ export async function* readNmap(chunks: AsyncIterable<Buffer>): AsyncGenerator<R
 const kids = (el: El | undefined, name: string) => (el ? el.children.filter((c) => c.name === name) : []);
 const kid = (el: El | undefined, name: string) => el?.children.find((c) => c.name === name);
 
-function mapHost(host: El, line: number, scanStart: string | undefined): ReadItem {
+/** The host's open ports, and a problem for each open port whose number is not one. */
+function mapHost(host: El, line: number, scanStart: string | undefined): ReadItem[] {
   const addr = kids(host, 'address').find((a) => a.attrs.addrtype === 'ipv4' || a.attrs.addrtype === 'ipv6');
-  if (!addr?.attrs.addr) return { line, error: '<host> without an IPv4/IPv6 <address>' };
+  if (!addr?.attrs.addr) return [{ line, error: '<host> without an IPv4/IPv6 <address>' }];
   const names = kids(kid(host, 'hostnames'), 'hostname');
   const hostname = (names.find((h) => h.attrs.type === 'user') ?? names[0])?.attrs.name;
   const timestamp = host.attrs.starttime ? toIsoTime(host.attrs.starttime) : (scanStart ?? '');
   const observations: Observation[] = [];
+  const problems: ReadItem[] = [];
   for (const port of kids(kid(host, 'ports'), 'port')) {
     const state = kid(port, 'state')?.attrs.state ?? '';
     if (!state.startsWith('open')) continue;
-    observations.push(mapPort(addr.attrs.addr, hostname, timestamp, port));
+    const portid = port.attrs.portid ?? '';
+    const number = /^\d{1,5}$/.test(portid) ? Number(portid) : NaN;
+    if (!validPort(number))
+      problems.push({ line: port.line, error: `<port> without a valid portid (${JSON.stringify(portid)})` });
+    else observations.push(mapPort(addr.attrs.addr, hostname, timestamp, port, number));
   }
-  return { line, observations };
+  return [{ line, observations }, ...problems];
 }
 
-function mapPort(ip: string, hostname: string | undefined, timestamp: string, port: El): Observation {
+function mapPort(
+  ip: string,
+  hostname: string | undefined,
+  timestamp: string,
+  port: El,
+  number: number,
+): Observation {
   const service = kid(port, 'service');
   const scripts = new Map(kids(port, 'script').map((s) => [s.attrs.id ?? '', s]));
   const http: HttpExchange[] = [];
@@ -93,7 +106,7 @@ function mapPort(ip: string, hostname: string | undefined, timestamp: string, po
   }
   const obs: Observation = {
     ip,
-    port: Number(port.attrs.portid),
+    port: number,
     transport: port.attrs.protocol === 'udp' ? 'udp' : 'tcp',
     ...(hostname ? { hostname } : {}),
     timestamp,
