@@ -41,7 +41,13 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
   let damage: string | undefined;
 
   const first = await safeNext(rawIter, (m) => (damage = m));
-  const firstBuf = first === undefined ? Buffer.alloc(0) : toBuf(first);
+  let firstBuf = first === undefined ? Buffer.alloc(0) : toBuf(first);
+  // a pipe may hand over the first byte alone, and the gzip magic is two
+  while (first !== undefined && firstBuf.length < 2) {
+    const more = await safeNext(rawIter, (m) => (damage = m));
+    if (more === undefined) break;
+    firstBuf = Buffer.concat([firstBuf, toBuf(more)]);
+  }
   const gzip = firstBuf.length >= 2 && firstBuf[0] === 0x1f && firstBuf[1] === 0x8b;
 
   let source: AsyncIterator<Buffer | string>;

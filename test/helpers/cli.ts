@@ -15,7 +15,8 @@ export interface CliResult {
 /** In-process run: same code path as the binary, no process start cost. */
 export async function runCli(
   args: string[],
-  opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
+  /** stdin: text, or the chunks a pipe delivers one after another */
+  opts: { stdin?: string | Buffer[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
@@ -26,7 +27,7 @@ export async function runCli(
   const code = await main(args, {
     stdout: out,
     stderr: err,
-    stdin: Readable.from([opts.stdin ?? '']),
+    stdin: Readable.from(Array.isArray(opts.stdin) ? opts.stdin : [opts.stdin ?? '']),
     env: { ...process.env, ...opts.env },
     stderrIsTTY: false,
     stdoutIsTTY: false,
