@@ -39,11 +39,24 @@ test('zgrab2: headers of the old protocol object (real), the redirect status of 
   assert.equal(syn.obs[0]!.http[0]!.status, 302);
 });
 
-test('masscan -oJ, -oD and -oL: an open port carries no HTTP', async () => {
+test('masscan -oJ, -oD and -oL: an open port carries no HTTP; banners keep their status and text', async () => {
   for (const f of ['masscan-oJ-sample.json', 'masscan-oD-ndjson-sample.json', 'masscan-oL-sample.txt']) {
     const { obs } = await readFixture(f);
     assert.deepEqual(obs[0]!.http, [], f);
   }
+  const oj = await readFixture('masscan-oJ-banners.synthetic.json');
+  assert.equal(oj.obs[1]!.http[0]!.status, 302);
+  const ol = await readFixture('masscan-oL-banners.synthetic.txt');
+  assert.equal(ol.obs[1]!.banners?.smtp, '220 mx.example.net ESMTP Postfix');
+});
+
+test('zgrab2 smtp module: the greeting without its line end, and the EHLO reply', async () => {
+  const { obs } = await readFixture('zgrab2-smtp.synthetic.jsonl');
+  assert.equal(
+    obs[0]!.banners?.smtp,
+    '220 EX01.corp.example Microsoft ESMTP MAIL Service ready at Mon, 1 Jan 2024 00:00:00 +0000',
+  );
+  assert.match(obs[0]!.banners?.ehlo ?? '', /^250-EX01\.corp\.example Hello/);
 });
 
 test('nmap XML: transports, the SMTP banner script and the service product', async () => {
