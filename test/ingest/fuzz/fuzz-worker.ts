@@ -188,8 +188,16 @@ try {
     await runIngest([Buffer.from(fx.bytes)], { format: fx.format, strict: false, native: true });
   } else {
     const additive = await warmUp();
-    post({ type: 'note', text: `read line by line (checked against their lines): ${additive.join(', ')}` });
+    const warm = performance.now();
+    post({
+      type: 'note',
+      text: `${additive.length} of ${input.fixtures.length} fixtures read line by line (checked against their lines): ${additive.join(', ')}`,
+    });
     await hugeLines();
+    post({
+      type: 'note',
+      text: `unmutated fixtures ${(warm - started).toFixed(0)} ms, huge values ${(performance.now() - warm).toFixed(0)} ms`,
+    });
   }
   const randomStart = performance.now();
   do {
