@@ -92,7 +92,8 @@ export class LineOracle {
           ? { records: got.records.slice(base.records.length), problems: got.problems.filter((l) => l === 2) }
           : null;
     }
-    this.cache.set(key, got);
+    // long lines are a mutation's own and come back rarely: caching them would only hold memory
+    if (!line || line.length <= 4096) this.cache.set(key, got);
     return got;
   }
 
