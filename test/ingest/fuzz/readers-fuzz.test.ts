@@ -8,8 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { expectedPath, fixtureNames, fixturesDir } from '../../../scripts/update-reader-expectations.js';
+import { tsWorker } from '../../helpers/ts-worker.js';
 import type { CaseDesc, FixtureInfo, WorkerInput } from './fuzz-worker.js';
 
 const env = process.env;
@@ -32,12 +33,11 @@ function fixtures(): FixtureInfo[] {
   });
 }
 
-/** The worker module under tsx (the test runs from TypeScript), as src/core/spawn-worker.ts does. */
 function startWorker(input: WorkerInput): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./fuzz-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: input, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+  return tsWorker(new URL('./fuzz-worker.ts', import.meta.url), {
+    workerData: input,
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
+  });
 }
 
 type WorkerMessage =
