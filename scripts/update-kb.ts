@@ -1,5 +1,6 @@
 // Regenerates data/builds.json, data/lifecycle.json and data/cves.json from the reference CSVs
-// and the hand-kept data/*.annotations.json.
+// and the hand-kept data/*.annotations.json, through the same generator and checks as
+// `excensus kb update` (src/kb/update/assemble.ts).
 //   node --import tsx scripts/update-kb.ts [--reference DIR] [--check]
 // --check writes nothing and exits 1 when data/ differs from what would be generated.
 // The reference directory defaults to $EXCENSUS_REFERENCE_DIR, else ../shared/reference.
@@ -7,12 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateKnowledgeBase, type GeneratedFiles, type GeneratorInput } from '../src/kb/generate.js';
-import {
-  buildAnnotationsSchema,
-  cveAnnotationsSchema,
-  lifecycleAnnotationsSchema,
-} from '../src/kb/annotations.js';
+import type { GeneratedFiles, GeneratorInput } from '../src/kb/generate.js';
+import { readAnnotations } from '../src/kb/annotations.js';
+import { tablesFromReferenceCsvs } from '../src/kb/tables.js';
+import { assembleKnowledgeBase } from '../src/kb/update/assemble.js';
 
 export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 export const dataDir = join(repoRoot, 'data');
@@ -21,20 +20,15 @@ export function defaultReferenceDir(env: NodeJS.ProcessEnv = process.env): strin
   return resolve(env.EXCENSUS_REFERENCE_DIR ?? join(repoRoot, '..', 'shared', 'reference'));
 }
 
-function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
-
 export function readGeneratorInput(referenceDir: string, annotationsDir = dataDir): GeneratorInput {
+  const read = (name: string): string => readFileSync(join(referenceDir, name), 'utf8');
   return {
-    buildsCsv: readFileSync(join(referenceDir, 'exchange-builds.csv'), 'utf8'),
-    lifecycleCsv: readFileSync(join(referenceDir, 'exchange-lifecycle.csv'), 'utf8'),
-    cvesCsv: readFileSync(join(referenceDir, 'exchange-cves.csv'), 'utf8'),
-    buildNotes: buildAnnotationsSchema.parse(readJson(join(annotationsDir, 'builds.annotations.json'))),
-    lifecycleNotes: lifecycleAnnotationsSchema.parse(
-      readJson(join(annotationsDir, 'lifecycle.annotations.json')),
-    ),
-    cveNotes: cveAnnotationsSchema.parse(readJson(join(annotationsDir, 'cves.annotations.json'))),
+    tables: tablesFromReferenceCsvs({
+      builds: read('exchange-builds.csv'),
+      lifecycle: read('exchange-lifecycle.csv'),
+      cves: read('exchange-cves.csv'),
+    }),
+    ...readAnnotations(annotationsDir),
   };
 }
 
@@ -54,13 +48,19 @@ function main(): number {
     );
     return 2;
   }
-  const files = generateKnowledgeBase(readGeneratorInput(refDir));
-  const drifted = driftedFiles(files);
+  const assembled = assembleKnowledgeBase(readGeneratorInput(refDir));
+  for (const note of assembled.notes) console.error(`update-kb: note: ${note}`);
+  if (assembled.errors.length) {
+    for (const e of assembled.errors) console.error(`update-kb: ${e}`);
+    return 1;
+  }
+  const drifted = driftedFiles(assembled.files);
   if (values.check) {
     if (drifted.length) console.error(`update-kb: out of date: ${drifted.join(', ')}`);
     return drifted.length ? 1 : 0;
   }
-  for (const name of drifted) writeFileSync(join(dataDir, name), files[name as keyof GeneratedFiles]);
+  for (const name of drifted)
+    writeFileSync(join(dataDir, name), assembled.files[name as keyof GeneratedFiles]);
   console.error(
     drifted.length ? `update-kb: wrote ${drifted.join(', ')}` : 'update-kb: data/ already up to date',
   );

@@ -1,4 +1,6 @@
 // Shapes of the hand-kept data/*.annotations.json files (inputs of scripts/update-kb.ts).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 const buildNote = z.strictObject({
@@ -41,9 +43,27 @@ const cveNote = z.strictObject({
 export const cveAnnotationsSchema = z.strictObject({
   about: z.string(),
   families: z.array(familySchema),
+  /** Family of a CVE that a source added and nobody has annotated yet. */
+  default_family: z.string().optional(),
   cves: z.record(z.string(), cveNote),
 });
 
 export type BuildAnnotations = z.infer<typeof buildAnnotationsSchema>;
 export type LifecycleAnnotations = z.infer<typeof lifecycleAnnotationsSchema>;
 export type CveAnnotations = z.infer<typeof cveAnnotationsSchema>;
+
+export interface Annotations {
+  buildNotes: BuildAnnotations;
+  lifecycleNotes: LifecycleAnnotations;
+  cveNotes: CveAnnotations;
+}
+
+/** The three hand-kept files of a data directory, validated. */
+export function readAnnotations(dir: string): Annotations {
+  const read = (name: string): unknown => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+  return {
+    buildNotes: buildAnnotationsSchema.parse(read('builds.annotations.json')),
+    lifecycleNotes: lifecycleAnnotationsSchema.parse(read('lifecycle.annotations.json')),
+    cveNotes: cveAnnotationsSchema.parse(read('cves.annotations.json')),
+  };
+}

@@ -1,32 +1,39 @@
-// Turns the reference CSVs plus the hand-kept data/*.annotations.json into data/*.json.
-// Pure (text in, text out) so the drift test can run it without touching data/.
-import { parseCsv, type CsvRecord } from './csv.js';
+// Turns knowledge tables plus the hand-kept data/*.annotations.json into the data files
+// (builds.json, lifecycle.json, cves.json). Pure (tables in, text out): scripts/update-kb.ts and
+// `excensus kb update` both write what this returns.
 import { splitVersion } from './version.js';
 import type { BuildAnnotations, CveAnnotations, LifecycleAnnotations } from './annotations.js';
+import type { BuildTableRow, CveTableRow, KbTables, LifecycleTableRow } from './tables.js';
 
 export const GENERATOR = 'scripts/update-kb.ts';
 const HOWTO =
   'Generated file: do not edit. Change the reference CSVs or data/*.annotations.json, then run `node --import tsx scripts/update-kb.ts` (see data/SOURCES.md).';
 
+/** What the files say about themselves: who wrote them, how to change them, from what. */
+export interface GeneratedHeader {
+  generatedBy: string;
+  about: string;
+  sources: { builds: string; lifecycle: string; cves: string };
+}
+
+export const REFERENCE_HEADER: GeneratedHeader = {
+  generatedBy: GENERATOR,
+  about: HOWTO,
+  sources: { builds: 'exchange-builds.csv', lifecycle: 'exchange-lifecycle.csv', cves: 'exchange-cves.csv' },
+};
+
 export interface GeneratorInput {
-  buildsCsv: string;
-  lifecycleCsv: string;
-  cvesCsv: string;
+  tables: KbTables;
   buildNotes: BuildAnnotations;
   lifecycleNotes: LifecycleAnnotations;
   cveNotes: CveAnnotations;
+  header?: GeneratedHeader;
 }
 
 export interface GeneratedFiles {
   'builds.json': string;
   'lifecycle.json': string;
   'cves.json': string;
-}
-
-function need(rec: CsvRecord, key: string): string {
-  const v = rec[key];
-  if (v === undefined) throw new Error(`reference CSV lacks column "${key}"`);
-  return v.trim();
 }
 
 /** Objects one per line inside arrays: small diffs when one row changes. */
@@ -36,26 +43,28 @@ function render(header: Record<string, unknown>, listKey: string, list: object[]
   return ['{', ...head, `  ${JSON.stringify(listKey)}: [`, ...body, '  ]', '}', ''].join('\n');
 }
 
+function head(h: GeneratedHeader, source: string): Record<string, unknown> {
+  return { generated_by: h.generatedBy, about: h.about, source };
+}
+
 function generateBuilds(
-  csv: string,
+  table: BuildTableRow[],
   notes: BuildAnnotations,
-): { text: string; builds: Set<string>; productOf: Map<string, string> } {
+  h: GeneratedHeader,
+): { text: string; builds: Set<string> } {
   const used = new Set<string>();
   const builds = new Set<string>();
-  const productOf = new Map<string, string>();
-  const rows = parseCsv(csv).map((r) => {
-    const build = need(r, 'build_long') || need(r, 'build_short');
-    const extra = notes.rows[build];
-    if (extra) used.add(build);
-    builds.add(build);
-    productOf.set(build, need(r, 'product'));
+  const rows = table.map((r) => {
+    const extra = notes.rows[r.build];
+    if (extra) used.add(r.build);
+    builds.add(r.build);
     return {
-      product: need(r, 'product'),
-      release: need(r, 'release_name'),
-      build,
-      build_short: need(r, 'build_short'),
-      date: need(r, 'release_date'),
-      kind: need(r, 'kind'),
+      product: r.product,
+      release: r.release,
+      build: r.build,
+      build_short: r.buildShort,
+      date: r.date,
+      kind: r.kind,
       ...(extra?.note ? { note: extra.note } : {}),
       ...(extra?.also_reported_as ? { also_reported_as: extra.also_reported_as } : {}),
     };
@@ -63,36 +72,30 @@ function generateBuilds(
   const stale = Object.keys(notes.rows).filter((b) => !used.has(b));
   if (stale.length)
     throw new Error(`builds.annotations.json names builds not in the table: ${stale.join(', ')}`);
-  return {
-    text: render({ generated_by: GENERATOR, about: HOWTO, source: 'exchange-builds.csv' }, 'builds', rows),
-    builds,
-    productOf,
-  };
+  return { text: render(head(h, h.sources.builds), 'builds', rows), builds };
 }
 
-function orNull(v: string): string | null {
-  return v === '' ? null : v;
-}
-
-function generateLifecycle(csv: string, notes: LifecycleAnnotations): string {
+function generateLifecycle(
+  table: LifecycleTableRow[],
+  notes: LifecycleAnnotations,
+  h: GeneratedHeader,
+): string {
   const seen = new Set<string>();
-  const products: object[] = parseCsv(csv).map((r) => {
-    const product = need(r, 'product');
-    seen.add(product);
-    const extra = notes.products[product] ?? {};
-    const extendedEnd = orNull(need(r, 'extended_end'));
+  const products: object[] = table.map((r) => {
+    seen.add(r.product);
+    const extra = notes.products[r.product] ?? {};
     return {
-      product,
-      release_date: orNull(need(r, 'release_date')),
-      mainstream_end: orNull(need(r, 'mainstream_end')),
-      extended_end: extendedEnd,
-      policy: extra.policy ?? (extendedEnd ? 'fixed' : 'modern'),
+      product: r.product,
+      release_date: r.releaseDate,
+      mainstream_end: r.mainstreamEnd,
+      extended_end: r.extendedEnd,
+      policy: extra.policy ?? (r.extendedEnd ? 'fixed' : 'modern'),
       on_premises: extra.on_premises ?? true,
       ...(extra.extended_end_approximate ? { extended_end_approximate: true } : {}),
       ...(extra.note ? { note: extra.note } : {}),
     };
   });
-  // Products the reference file lacks come wholly from the annotations.
+  // Products the table lacks come wholly from the annotations.
   for (const [product, extra] of Object.entries(notes.products)) {
     if (seen.has(product)) continue;
     products.push({
@@ -107,61 +110,64 @@ function generateLifecycle(csv: string, notes: LifecycleAnnotations): string {
       ...(extra.note ? { note: extra.note } : {}),
     });
   }
-  return render(
-    { generated_by: GENERATOR, about: HOWTO, source: 'exchange-lifecycle.csv' },
-    'products',
-    products,
-  );
+  return render(head(h, h.sources.lifecycle), 'products', products);
 }
 
-function generateCves(csv: string, notes: CveAnnotations, builds: Set<string>): string {
+/** Family and products: the annotation's, else the row's own (a CVE a source added). */
+function cveGrouping(r: CveTableRow, notes: CveAnnotations): { family: string; products: string[] } {
+  const extra = notes.cves[r.cve];
+  if (extra) return { family: extra.family, products: extra.products };
+  const family = r.family ?? notes.default_family;
+  if (!r.products?.length || family === undefined)
+    throw new Error(`cves.annotations.json has no entry for ${r.cve}`);
+  return { family, products: r.products };
+}
+
+function generateCves(
+  table: CveTableRow[],
+  notes: CveAnnotations,
+  builds: Set<string>,
+  h: GeneratedHeader,
+): string {
   const families = new Set(notes.families.map((f) => f.key));
   const seen = new Set<string>();
-  const cves = parseCsv(csv).map((r) => {
-    const cve = need(r, 'cve');
-    seen.add(cve);
-    const extra = notes.cves[cve];
-    if (!extra) throw new Error(`cves.annotations.json has no entry for ${cve}`);
-    if (!families.has(extra.family))
-      throw new Error(`${cve}: family "${extra.family}" is not in the families list`);
-    const fixedIn = need(r, 'fixed_in')
-      .split(';')
-      .map((b) => b.trim())
-      .filter(Boolean)
-      .map((build) => {
-        if (!splitVersion(build)) throw new Error(`${cve}: fixed_in "${build}" is not a build`);
-        const why = extra.unlisted_fixes?.[build];
-        return { build, in_table: builds.has(build), ...(why ? { explanation: why } : {}) };
-      });
+  const cves = table.map((r) => {
+    seen.add(r.cve);
+    const extra = notes.cves[r.cve];
+    const { family, products } = cveGrouping(r, notes);
+    if (!families.has(family)) throw new Error(`${r.cve}: family "${family}" is not in the families list`);
+    const fixedIn = r.fixedIn.map((build) => {
+      if (!splitVersion(build)) throw new Error(`${r.cve}: fixed_in "${build}" is not a build`);
+      const why = extra?.unlisted_fixes?.[build];
+      return { build, in_table: builds.has(build), ...(why ? { explanation: why } : {}) };
+    });
     return {
-      cve,
-      family: extra.family,
-      cvss: Number(need(r, 'cvss')),
-      severity: need(r, 'severity'),
-      published: need(r, 'published'),
-      kev: need(r, 'kev') === 'yes',
-      kev_date_added: orNull(need(r, 'kev_date_added')),
-      products: extra.products,
+      cve: r.cve,
+      family,
+      cvss: r.cvss,
+      severity: r.severity,
+      published: r.published,
+      kev: r.kev,
+      kev_date_added: r.kevDateAdded,
+      ...(r.kevRansomware !== undefined ? { kev_ransomware: r.kevRansomware } : {}),
+      products,
       fixed_in: fixedIn,
-      ...(extra.config_only ? { config_only: extra.config_only } : {}),
-      ...(extra.note ? { note: extra.note } : {}),
+      ...(extra?.config_only ? { config_only: extra.config_only } : {}),
+      ...(extra?.note ? { note: extra.note } : {}),
     };
   });
   const stale = Object.keys(notes.cves).filter((c) => !seen.has(c));
   if (stale.length)
     throw new Error(`cves.annotations.json names CVEs not in the reference: ${stale.join(', ')}`);
-  return render(
-    { generated_by: GENERATOR, about: HOWTO, source: 'exchange-cves.csv', families: notes.families },
-    'cves',
-    cves,
-  );
+  return render({ ...head(h, h.sources.cves), families: notes.families }, 'cves', cves);
 }
 
 export function generateKnowledgeBase(input: GeneratorInput): GeneratedFiles {
-  const b = generateBuilds(input.buildsCsv, input.buildNotes);
+  const h = input.header ?? REFERENCE_HEADER;
+  const b = generateBuilds(input.tables.builds, input.buildNotes, h);
   return {
     'builds.json': b.text,
-    'lifecycle.json': generateLifecycle(input.lifecycleCsv, input.lifecycleNotes),
-    'cves.json': generateCves(input.cvesCsv, input.cveNotes, b.builds),
+    'lifecycle.json': generateLifecycle(input.tables.lifecycle, input.lifecycleNotes, h),
+    'cves.json': generateCves(input.tables.cves, input.cveNotes, b.builds, h),
   };
 }

@@ -11,7 +11,17 @@ export type {
   KnowledgeBase,
   ProductInfo,
 } from './types.js';
-export { loadKnowledgeBase, defaultDataDir } from './load.js';
+export { loadKnowledgeBase, defaultDataDir, knowledgeBaseFromFiles } from './load.js';
+export {
+  chooseKnowledgeBase,
+  useKnowledgeBase,
+  knowledgeBaseInUse,
+  userDataDir,
+  kbRoot,
+  bundledDataDir,
+  type KbChoice,
+} from './in-use.js';
+export type { KbManifest } from './manifest.js';
 export { productOf, lineOf, linesOfProduct, latestRow, releasedBy, type ProductMatch } from './lookups.js';
 export { splitVersion, formatVersion, compareVersions, lineKey } from './version.js';
 

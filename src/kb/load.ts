@@ -1,37 +1,48 @@
-// Reads and validates data/*.json once per directory, then builds the lookup indexes.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { dataPath } from '../core/data-dir.js';
+// Reads and validates a knowledge base's data files once per directory, then builds the lookup
+// indexes. Without a directory it loads the KB in use (kb/in-use.ts: pinned, updated or bundled).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { DataError } from '../core/errors.js';
 import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from './schema.js';
 import { splitVersion } from './version.js';
 import type { BuildLine, CveRecord, KbRow, KnowledgeBase, ProductInfo } from './types.js';
 import { indexLines, indexMinorGroups } from './indexes.js';
+import { DATA_FILES, MANIFEST_NAME, kbVersion, manifestSchema, sha256, type KbManifest } from './manifest.js';
+import { bundledDataDir, knowledgeBaseInUse } from './in-use.js';
 
-const cache = new Map<string, KnowledgeBase>();
+export type KbFiles = Record<(typeof DATA_FILES)[number], string>;
+
+const cache = new Map<string, { kb: KnowledgeBase; manifestText: string | null }>();
 
 /** data/ beside the package, from src/kb or dist/src/kb. */
 export function defaultDataDir(): string {
-  return dirname(dataPath('builds.json'));
+  return bundledDataDir();
 }
 
-function readValidated<T>(dir: string, name: string, schema: z.ZodType<T>): T {
-  const path = join(dir, name);
+function validated<T>(where: string, text: string, schema: z.ZodType<T>): T {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new DataError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new DataError(`cannot read ${where}: ${(err as Error).message}`, { cause: err });
   }
   const r = schema.safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0];
     throw new DataError(
-      `${path} is invalid at ${first?.path.join('.') ?? '?'}: ${first?.message ?? r.error.message}`,
+      `${where} is invalid at ${first?.path.join('.') ?? '?'}: ${first?.message ?? r.error.message}`,
     );
   }
   return r.data;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DataError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 function parts(build: string): number[] {
@@ -40,13 +51,50 @@ function parts(build: string): number[] {
   return p;
 }
 
+/** Newest date the data holds: a build's release, a CVE's publication, a KEV addition. */
+function newestDate(builds: KbRow[], cves: CveRecord[]): string {
+  let d = '';
+  for (const b of builds) if (b.date > d) d = b.date;
+  for (const c of cves) {
+    if (c.published > d) d = c.published;
+    if (c.kevDateAdded && c.kevDateAdded > d) d = c.kevDateAdded;
+  }
+  return d;
+}
+
+/**
+ * Loads a knowledge base directory: the three data files and, for an updated KB, its manifest,
+ * whose digests must match the files (a damaged copy is refused, never half used).
+ */
 export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
-  const dir = resolve(dataDir ?? defaultDataDir());
+  const dir = resolve(dataDir ?? knowledgeBaseInUse().dir);
+  const manifestPath = join(dir, MANIFEST_NAME);
+  const manifestText = existsSync(manifestPath) ? readText(manifestPath) : null;
   const hit = cache.get(dir);
-  if (hit) return hit;
-  const buildsFile = readValidated(dir, 'builds.json', buildsFileSchema);
-  const lifeFile = readValidated(dir, 'lifecycle.json', lifecycleFileSchema);
-  const cveFile = readValidated(dir, 'cves.json', cvesFileSchema);
+  if (hit && hit.manifestText === manifestText) return hit.kb;
+  const files = Object.fromEntries(DATA_FILES.map((n) => [n, readText(join(dir, n))])) as KbFiles;
+  let manifest: KbManifest | null = null;
+  if (manifestText !== null) {
+    manifest = validated(manifestPath, manifestText, manifestSchema);
+    for (const name of DATA_FILES)
+      if (manifest.files[name]?.sha256 !== sha256(files[name]))
+        throw new DataError(`${join(dir, name)} does not match its manifest: the knowledge base is damaged`);
+  }
+  const kb = knowledgeBaseFromFiles(files, dir, manifest);
+  cache.set(dir, { kb, manifestText });
+  return kb;
+}
+
+/** Validates and indexes data files held in memory (`where` names them in errors). */
+export function knowledgeBaseFromFiles(
+  files: KbFiles,
+  where: string,
+  manifest: KbManifest | null = null,
+): KnowledgeBase {
+  const dir = where;
+  const buildsFile = validated(join(dir, 'builds.json'), files['builds.json'], buildsFileSchema);
+  const lifeFile = validated(join(dir, 'lifecycle.json'), files['lifecycle.json'], lifecycleFileSchema);
+  const cveFile = validated(join(dir, 'cves.json'), files['cves.json'], cvesFileSchema);
 
   const builds: KbRow[] = buildsFile.builds.map((b) => ({
     product: b.product,
@@ -102,6 +150,7 @@ export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
     published: c.published,
     kev: c.kev,
     kevDateAdded: c.kev_date_added,
+    ...(c.kev_ransomware !== undefined ? { kevRansomware: c.kev_ransomware } : {}),
     products: c.products,
     configOnly: c.config_only ?? [],
     ...(c.note ? { note: c.note } : {}),
@@ -124,7 +173,11 @@ export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
     minorGroups: indexMinorGroups(lines),
     productByName,
     dataDir: dir,
+    origin: manifest ? 'updated' : resolve(dir) === resolve(bundledDataDir()) ? 'bundled' : 'directory',
+    version: manifest?.version ?? kbVersion(newestDate(builds, cves), files),
+    dataDate: newestDate(builds, cves),
+    date: (manifest?.checked_at ?? newestDate(builds, cves)).slice(0, 10),
+    manifest,
   };
-  cache.set(dir, kb);
   return kb;
 }

@@ -44,6 +44,7 @@ export const cveSchema = z.strictObject({
   published: dateText,
   kev: z.boolean(),
   kev_date_added: dateText.nullable(),
+  kev_ransomware: z.boolean().optional(),
   products: z.array(z.string()).min(1),
   fixed_in: z.array(
     z.strictObject({ build: buildText, in_table: z.boolean(), explanation: z.string().optional() }),

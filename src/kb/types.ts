@@ -1,4 +1,5 @@
 // The knowledge base in memory: camelCase records plus the indexes the classifier queries.
+import type { KbManifest } from './manifest.js';
 
 export interface BuildRow {
   product: string;
@@ -63,6 +64,8 @@ export interface CveRecord {
   published: string;
   kev: boolean;
   kevDateAdded: string | null;
+  /** CISA KEV's "known ransomware campaign use"; undefined when the KB was built without KEV data. */
+  kevRansomware?: boolean;
   products: string[];
   fixedIn: FixedBuild[];
   /** CU lines where only configuration (not a build) can remove the flaw. */
@@ -87,4 +90,13 @@ export interface KnowledgeBase {
   minorGroups: Map<string, { from: number; product: string }[]>;
   productByName: Map<string, ProductInfo>;
   dataDir: string;
+  /** Shipped with the package, written by `excensus kb update`, or a directory given by hand. */
+  origin: 'bundled' | 'updated' | 'directory';
+  /** Data date plus a digest of the data files: the same content always has the same version. */
+  version: string;
+  /** Newest date in the data (a build's release, a CVE's publication, a KEV addition). */
+  dataDate: string;
+  /** YYYY-MM-DD the KB was last known current: its last update check, else its data date. */
+  date: string;
+  manifest: KbManifest | null;
 }
