@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts with node's test runner through tsx.
 // Usage: node scripts/run-tests.mjs [path-substring ...]  (filters test files)
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -21,7 +22,13 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Tests never see the user's knowledge bases: an empty data dir of their own, nothing pinned.
+const dataDir = mkdtempSync(join(tmpdir(), 'excensus-test-data-'));
+const env = { ...process.env, EXCENSUS_DATA_DIR: dataDir, XDG_DATA_HOME: join(dataDir, 'xdg') };
+delete env.EXCENSUS_KB;
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
+  env,
 });
+rmSync(dataDir, { recursive: true, force: true });
 process.exit(res.status ?? 1);

@@ -3,6 +3,30 @@
 import { commands } from './commands/index.js';
 import { formatHelp, parseCommandArgs, type CommandContext } from './args.js';
 import { ConfigError, DataError, UsageError } from '../core/errors.js';
+import { chooseKnowledgeBase, loadKnowledgeBase, useKnowledgeBase } from '../kb/index.js';
+import { stalenessWarning } from '../kb/staleness.js';
+
+/** Options every command takes, taken out before the command's own parser sees the rest. */
+function takeGlobalOptions(args: string[]): { rest: string[]; kb?: string; quiet: boolean } {
+  const rest: string[] = [];
+  let kb: string | undefined;
+  let quiet = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (a === '--quiet' || a === '-q') quiet = true;
+    else if (a.startsWith('--kb=')) kb = a.slice(5);
+    else if (a === '--kb') {
+      kb = args[++i];
+      if (kb === undefined || kb === '')
+        throw new UsageError('--kb needs a directory, a version or "bundled"');
+    } else rest.push(a);
+  }
+  return { rest, ...(kb !== undefined ? { kb } : {}), quiet };
+}
 
 function topHelp(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
@@ -13,15 +37,20 @@ function topHelp(): string {
     'Commands:',
     ...rows,
     '',
-    "Run `excensus <command> --help` for a command's options.",
+    "Run `excensus <command> --help` for a command's options. Every command also takes",
+    '--kb DIR|VERSION|bundled (env EXCENSUS_KB) to pin a knowledge base, and --quiet to silence',
+    'the warning about a knowledge base older than the last Patch Tuesday.',
     '',
   ].join('\n');
 }
 
-export async function main(argv: string[], io: Partial<CommandContext> = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Partial<Omit<CommandContext, 'now'>> & { now?: () => Date } = {},
+): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const [name, ...rest] = argv;
+  const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     stdout.write(topHelp());
     return name === undefined ? 2 : 0;
@@ -39,13 +68,25 @@ export async function main(argv: string[], io: Partial<CommandContext> = {}): Pr
   }
   const { command } = await entry.load();
   try {
+    const { rest, kb: kbPin, quiet } = takeGlobalOptions(args);
     if (rest.includes('--help') || rest.includes('-h')) {
       stdout.write(formatHelp(command));
       return 0;
     }
     const env = io.env ?? process.env;
+    const now = io.now ?? (() => new Date());
     const { values, positionals } = parseCommandArgs(command, rest, env);
+    // Chosen once per command; loadKnowledgeBase() everywhere below loads this one.
+    const choice = chooseKnowledgeBase({ env, pin: kbPin });
+    useKnowledgeBase(choice);
+    if (entry.judges && !quiet) {
+      const warning = stalenessWarning(loadKnowledgeBase(), now().toISOString().slice(0, 10));
+      if (warning) stderr.write(`excensus: ${warning}\n`);
+      if (choice.note) stderr.write(`excensus: ${choice.note}\n`);
+    }
     return await command.run({
+      now,
+      kbPin,
       values,
       positionals,
       stdin: io.stdin ?? process.stdin,

@@ -16,7 +16,7 @@ export interface CliResult {
 export async function runCli(
   args: string[],
   /** stdin: text, or the chunks a pipe delivers one after another */
-  opts: { stdin?: string | Buffer[]; env?: NodeJS.ProcessEnv } = {},
+  opts: { stdin?: string | Buffer[]; env?: NodeJS.ProcessEnv; now?: Date } = {},
 ): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
@@ -31,6 +31,7 @@ export async function runCli(
     env: { ...process.env, ...opts.env },
     stderrIsTTY: false,
     stdoutIsTTY: false,
+    ...(opts.now ? { now: () => opts.now! } : {}),
   });
   return { code, stdout, stderr };
 }
