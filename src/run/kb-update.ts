@@ -135,7 +135,13 @@ export async function updateKnowledgeBase(opts: KbUpdateOptions): Promise<KbUpda
     return result;
   }
   const stamp = now().toISOString();
-  const existing = listKbVersions(root).find((v) => v.version === version)?.manifest;
+  let existing: KbManifest | null | undefined;
+  try {
+    existing = listKbVersions(root).find((v) => v.version === version)?.manifest;
+  } catch (err) {
+    result.errors.push(`cannot read the knowledge bases under ${root}: ${(err as Error).message}`);
+    return result;
+  }
   const manifest: KbManifest = {
     schema_version: 1,
     version,
@@ -151,9 +157,16 @@ export async function updateKnowledgeBase(opts: KbUpdateOptions): Promise<KbUpda
     sources: sources.read,
     notes: built.notes,
   };
-  const wasCurrent = readCurrentVersion(root) === version;
-  const written = writeKbVersion(root, files, manifest);
-  setCurrentVersion(root, version);
+  let written: { dir: string; created: boolean };
+  let wasCurrent: boolean;
+  try {
+    wasCurrent = readCurrentVersion(root) === version;
+    written = writeKbVersion(root, files, manifest);
+    setCurrentVersion(root, version);
+  } catch (err) {
+    result.errors.push(`cannot write the knowledge base under ${root}: ${(err as Error).message}`);
+    return result;
+  }
   result.dir = written.dir;
   result.status = written.created || !wasCurrent ? 'updated' : 'unchanged';
   return result;

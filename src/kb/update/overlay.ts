@@ -94,7 +94,13 @@ export function listKbVersions(root: string): { version: string; manifest: KbMan
     if (name.startsWith('.') || name === CURRENT_POINTER) continue;
     const path = join(root, name, MANIFEST_NAME);
     if (!existsSync(path)) continue;
-    const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      // a damaged manifest lists the version without one; loading it will say what is wrong
+    }
+    const parsed = manifestSchema.safeParse(raw);
     out.push({
       version: name,
       manifest: parsed.success ? parsed.data : null,
