@@ -3,8 +3,7 @@
 import { commands } from './commands/index.js';
 import { formatHelp, parseCommandArgs, type CommandContext } from './args.js';
 import { ConfigError, DataError, UsageError } from '../core/errors.js';
-import { chooseKnowledgeBase, loadKnowledgeBase, useKnowledgeBase } from '../kb/index.js';
-import { stalenessWarning } from '../kb/staleness.js';
+import { selectKnowledgeBase } from '../run/kb-in-use.js';
 
 /** Options every command takes, taken out before the command's own parser sees the rest. */
 function takeGlobalOptions(args: string[]): { rest: string[]; kb?: string; quiet: boolean } {
@@ -77,13 +76,12 @@ export async function main(
     const now = io.now ?? (() => new Date());
     const { values, positionals } = parseCommandArgs(command, rest, env);
     // Chosen once per command; loadKnowledgeBase() everywhere below loads this one.
-    const choice = chooseKnowledgeBase({ env, pin: kbPin });
-    useKnowledgeBase(choice);
-    if (entry.judges && !quiet) {
-      const warning = stalenessWarning(loadKnowledgeBase(), now().toISOString().slice(0, 10));
-      if (warning) stderr.write(`excensus: ${warning}\n`);
-      if (choice.note) stderr.write(`excensus: ${choice.note}\n`);
-    }
+    const kb = selectKnowledgeBase({
+      env,
+      pin: kbPin,
+      today: entry.judges && !quiet ? now().toISOString().slice(0, 10) : undefined,
+    });
+    for (const w of kb.warnings) stderr.write(`excensus: ${w}\n`);
     return await command.run({
       now,
       kbPin,

@@ -11,16 +11,15 @@ export type {
   KnowledgeBase,
   ProductInfo,
 } from './types.js';
-export { loadKnowledgeBase, defaultDataDir, knowledgeBaseFromFiles } from './load.js';
 export {
-  chooseKnowledgeBase,
+  loadKnowledgeBase,
+  defaultDataDir,
+  knowledgeBaseFromFiles,
   useKnowledgeBase,
-  knowledgeBaseInUse,
-  userDataDir,
-  kbRoot,
-  bundledDataDir,
-  type KbChoice,
-} from './in-use.js';
+  knowledgeBaseDirInUse,
+} from './load.js';
+export { chooseKnowledgeBase, type KbChoice } from './in-use.js';
+export { userDataDir, kbRoot, bundledDataDir } from './locations.js';
 export type { KbManifest } from './manifest.js';
 export { productOf, lineOf, linesOfProduct, latestRow, releasedBy, type ProductMatch } from './lookups.js';
 export { splitVersion, formatVersion, compareVersions, lineKey } from './version.js';

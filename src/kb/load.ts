@@ -1,5 +1,6 @@
 // Reads and validates a knowledge base's data files once per directory, then builds the lookup
-// indexes. Without a directory it loads the KB in use (kb/in-use.ts: pinned, updated or bundled).
+// indexes. Without a directory it loads the KB in use: the one given to useKnowledgeBase (the CLI
+// chooses per command, in-use.ts), else the bundled one.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
@@ -9,7 +10,7 @@ import { splitVersion } from './version.js';
 import type { BuildLine, CveRecord, KbRow, KnowledgeBase, ProductInfo } from './types.js';
 import { indexLines, indexMinorGroups } from './indexes.js';
 import { DATA_FILES, MANIFEST_NAME, kbVersion, manifestSchema, sha256, type KbManifest } from './manifest.js';
-import { bundledDataDir, knowledgeBaseInUse } from './in-use.js';
+import { bundledDataDir } from './locations.js';
 
 export type KbFiles = Record<(typeof DATA_FILES)[number], string>;
 
@@ -18,6 +19,18 @@ const cache = new Map<string, { kb: KnowledgeBase; manifestText: string | null }
 /** data/ beside the package, from src/kb or dist/src/kb. */
 export function defaultDataDir(): string {
   return bundledDataDir();
+}
+
+let inUse: string | null = null;
+
+/** Sets the KB that loadKnowledgeBase() without a directory loads, for the rest of this thread. */
+export function useKnowledgeBase(dir: string | null): void {
+  inUse = dir;
+}
+
+/** The directory loadKnowledgeBase() loads without an argument. */
+export function knowledgeBaseDirInUse(): string {
+  return inUse ?? bundledDataDir();
 }
 
 function validated<T>(where: string, text: string, schema: z.ZodType<T>): T {
@@ -67,7 +80,7 @@ function newestDate(builds: KbRow[], cves: CveRecord[]): string {
  * whose digests must match the files (a damaged copy is refused, never half used).
  */
 export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
-  const dir = resolve(dataDir ?? knowledgeBaseInUse().dir);
+  const dir = resolve(dataDir ?? knowledgeBaseDirInUse());
   const manifestPath = join(dir, MANIFEST_NAME);
   const manifestText = existsSync(manifestPath) ? readText(manifestPath) : null;
   const hit = cache.get(dir);

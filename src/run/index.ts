@@ -48,3 +48,7 @@ export {
 } from './targets.js';
 export { readLabTruthGeo } from './lab-truth.js';
 export { startLab, truthToWire, DEFAULT_BASE, DEFAULT_HTTPS_PORT, type LabMix } from './lab.js';
+export { updateKnowledgeBase, type KbUpdateOptions, type KbUpdateResult, type Origin } from './kb-update.js';
+export { kbStatus, formatKbStatus, type KbStatusReport } from './kb-status.js';
+export { kbDiff, formatKbDiff, type KbDiff } from './kb-diff.js';
+export { selectKnowledgeBase, type KbSelection } from './kb-in-use.js';

@@ -5,6 +5,8 @@ import { chooseKnowledgeBase } from '../kb/in-use.js';
 import { loadKnowledgeBase } from '../kb/load.js';
 import { diffKnowledgeBases, type KbDiff } from '../kb/update/diff.js';
 
+export { formatKbDiff, type KbDiff } from '../kb/update/diff.js';
+
 export function kbDiff(opts: {
   env: NodeJS.ProcessEnv;
   a?: string | undefined;

@@ -1,7 +1,8 @@
 // Use case `kb status`: which knowledge base is in use (bundled or updated, pinned or not), its
 // version, dates and age against the last Patch Tuesday, what it was built from, and the versions
 // kept in the user's data dir.
-import { bundledDataDir, chooseKnowledgeBase, kbRoot, readCurrentVersion } from '../kb/in-use.js';
+import { chooseKnowledgeBase } from '../kb/in-use.js';
+import { bundledDataDir, kbRoot, readCurrentVersion } from '../kb/locations.js';
 import { loadKnowledgeBase } from '../kb/load.js';
 import type { ManifestSource } from '../kb/manifest.js';
 import { kbStaleness } from '../kb/staleness.js';

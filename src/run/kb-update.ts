@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { LookupFunction } from 'node:net';
 import { packagePath } from '../core/data-dir.js';
 import { readAnnotations } from '../kb/annotations.js';
-import { bundledDataDir, chooseKnowledgeBase, kbRoot, readCurrentVersion } from '../kb/in-use.js';
+import { chooseKnowledgeBase } from '../kb/in-use.js';
+import { bundledDataDir, kbRoot, readCurrentVersion } from '../kb/locations.js';
 import { loadKnowledgeBase } from '../kb/load.js';
 import { DATA_FILES, kbVersion, sha256, type KbManifest } from '../kb/manifest.js';
 import { tablesFromDataFiles } from '../kb/tables.js';
@@ -17,6 +18,8 @@ import { diffKnowledgeBases, type KbDiff } from '../kb/update/diff.js';
 import { fetchSources, type SourceFailure } from '../kb/update/fetch-sources.js';
 import { listKbVersions, setCurrentVersion, writeKbVersion } from '../kb/update/overlay.js';
 import type { Origin } from '../kb/update/read-source.js';
+
+export type { Origin } from '../kb/update/read-source.js';
 
 export interface KbUpdateOptions {
   env: NodeJS.ProcessEnv;

@@ -7,11 +7,9 @@ import { bool, list, str } from '../args.js';
 import { jsonOption } from '../common-options.js';
 import { writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
-import { updateKnowledgeBase, type KbUpdateResult } from '../../run/kb-update.js';
+import { updateKnowledgeBase, type KbUpdateResult, type Origin } from '../../run/kb-update.js';
 import { formatKbStatus, kbStatus } from '../../run/kb-status.js';
-import { kbDiff } from '../../run/kb-diff.js';
-import { formatKbDiff, type KbDiff } from '../../kb/update/diff.js';
-import type { Origin } from '../../kb/update/read-source.js';
+import { formatKbDiff, kbDiff, type KbDiff } from '../../run/kb-diff.js';
 
 function diffToWire(d: KbDiff): Record<string, unknown> {
   return {

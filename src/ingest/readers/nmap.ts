@@ -5,7 +5,7 @@
 // gives a reported build. No product-specific script names here: rules judge the claims.
 import type { HttpExchange, Observation } from '../../core/observation.js';
 import type { ReadItem } from '../types.js';
-import { xmlTokens } from './xml-tokens.js';
+import { xmlTokens } from '../../core/xml-tokens.js';
 import { toIsoTime, validPort } from './http-text.js';
 
 interface El {

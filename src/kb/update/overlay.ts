@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CURRENT_POINTER } from '../in-use.js';
+import { CURRENT_POINTER } from '../locations.js';
 import { DATA_FILES, MANIFEST_NAME, manifestSchema, sha256, type KbManifest } from '../manifest.js';
 import type { KbFiles } from '../load.js';
 

@@ -1,7 +1,7 @@
-// A small element tree from XML text (over the tokenizer ingest uses for nmap XML), for
+// A small element tree from XML text (over the shared core tokenizer), for
 // machine-written documents such as MSRC CVRF. Names are kept with their prefixes; subtrees named
 // in `skip` (by local name) are dropped on the way, so long prose never stays in memory.
-import { xmlTokens } from '../../ingest/xml-tokens.js';
+import { xmlTokens } from '../../core/xml-tokens.js';
 
 export interface XmlElement {
   name: string;

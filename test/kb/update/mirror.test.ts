@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { runCli } from '../../helpers/cli.js';
 import { startStaticServer } from '../../helpers/static-server.js';
 import { loadKnowledgeBase } from '../../../src/kb/load.js';
-import { bundledDataDir } from '../../../src/kb/in-use.js';
+import { bundledDataDir } from '../../../src/kb/locations.js';
 import { updateKnowledgeBase } from '../../../src/run/kb-update.js';
 import { loadSourcesConfig } from '../../../src/kb/update/config.js';
 import { buildListBuilds, fixtures, savedMonthCves, savedMonths, tempDir } from './helpers.js';

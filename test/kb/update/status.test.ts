@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runCli } from '../../helpers/cli.js';
 import { kbStaleness, lastPatchTuesday, patchTuesday, stalenessWarning } from '../../../src/kb/staleness.js';
-import { userDataDir } from '../../../src/kb/in-use.js';
+import { userDataDir } from '../../../src/kb/locations.js';
 import { loadKnowledgeBase } from '../../../src/kb/load.js';
-import { bundledDataDir } from '../../../src/kb/in-use.js';
+import { bundledDataDir } from '../../../src/kb/locations.js';
 import { fixtures, tempDir } from './helpers.js';
 
 const at = (date: string): Date => new Date(`${date}T12:00:00Z`);

@@ -1,5 +1,5 @@
 // A small streaming XML tokenizer: start/end tags with attributes, text, with entity decoding.
-// Enough for machine-written XML (nmap -oX); comments, PIs, DOCTYPE and CDATA are handled.
+// Enough for machine-written XML (nmap -oX, MSRC CVRF); comments, PIs, DOCTYPE and CDATA are handled.
 import { StringDecoder } from 'node:string_decoder';
 
 export type XmlToken =
