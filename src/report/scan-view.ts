@@ -14,13 +14,31 @@ export function scanToWire(s: ScanInfo): Record<string, unknown> {
     hosts: s.counts.hosts,
     exchange: s.counts.exchange,
     suspect: s.counts.suspect,
+    kb_version: kbVersionOf(s),
     inputs: s.inputs,
     options: s.options,
   };
 }
 
+/** The knowledge base the scan was last judged with; null for scans stored before it was recorded. */
+export function kbVersionOf(s: ScanInfo): string | null {
+  return typeof s.options.kb_version === 'string' ? s.options.kb_version : null;
+}
+
 export function formatScanTable(scans: ScanInfo[]): string {
-  const head = ['ID', 'NAME', 'KIND', 'SOURCE', 'SERIES', 'STARTED', 'STATE', 'HOSTS', 'EXCHANGE', 'SUSPECT'];
+  const head = [
+    'ID',
+    'NAME',
+    'KIND',
+    'SOURCE',
+    'SERIES',
+    'STARTED',
+    'STATE',
+    'HOSTS',
+    'EXCHANGE',
+    'SUSPECT',
+    'KB',
+  ];
   const rows = scans.map((s) => [
     String(s.id),
     s.name,
@@ -32,6 +50,7 @@ export function formatScanTable(scans: ScanInfo[]): string {
     String(s.counts.hosts),
     String(s.counts.exchange),
     String(s.counts.suspect),
+    kbVersionOf(s) ?? '-',
   ]);
   const numeric = new Set([0, 7, 8, 9]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));

@@ -13,6 +13,7 @@ import {
 import { renderTextTable } from '../report/render-text.js';
 import { formatPercent, share } from '../report/table.js';
 import { percentChange } from '../report/trend.js';
+import { kbVersionOf } from '../report/scan-view.js';
 
 export interface DiffOptions {
   scanA: string;
@@ -62,7 +63,15 @@ export function totalsLines(d: DiffResult): Array<[label: string, before: number
 }
 
 function label(s: ScanInfo): string {
-  return `"${s.name}" (#${s.id}, ${s.startedAt.slice(0, 10)})`;
+  return `"${s.name}" (#${s.id}, ${s.startedAt.slice(0, 10)}, KB ${kbVersionOf(s) ?? 'not recorded'})`;
+}
+
+/** When the scans were judged with different knowledge, changes may come from it, not the servers. */
+function knowledgeNote(a: ScanInfo, b: ScanInfo): string | null {
+  const ka = kbVersionOf(a);
+  const kb = kbVersionOf(b);
+  if (ka === kb) return null;
+  return `The scans were judged with different knowledge bases (${ka ?? 'not recorded'}, ${kb ?? 'not recorded'}): some changes may come from the knowledge, not the servers. \`excensus reclassify --scan ${a.name}\` judges the first with the KB in use.`;
 }
 
 export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
@@ -83,6 +92,8 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
         type: 'summary',
         scan_a: a.name,
         scan_b: b.name,
+        kb_version_a: kbVersionOf(a),
+        kb_version_b: kbVersionOf(b),
         counts: d.counts,
         totals: Object.fromEntries(
           totalsLines(d).map(([l, x, y]) => [
@@ -94,7 +105,8 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
     );
     return d;
   }
-  const lines = [`Diff: scan ${label(a)} -> ${label(b)}`, ''];
+  const note = knowledgeNote(a, b);
+  const lines = [`Diff: scan ${label(a)} -> ${label(b)}`, ...(note ? [note] : []), ''];
   for (const [l, x, y] of totalsLines(d))
     lines.push(`${l}: ${x.toLocaleString('en-US')} -> ${y.toLocaleString('en-US')}, ${percentChange(x, y)}`);
   lines.push('', `Hosts (${hostsSeen.toLocaleString('en-US')} on-premises Exchange in either scan):`);

@@ -21,7 +21,12 @@ export {
 } from './report.js';
 export { writeDiff, type DiffOptions } from './diff.js';
 export { notifyOwners, NOTIFY_BY, type NotifyBy, type NotifyOwnersOptions } from './notify.js';
-export { reclassifyStored, type ReclassifyOptions } from './reclassify.js';
+export {
+  reclassifyStored,
+  formatJudgementChanges,
+  type ReclassifyOptions,
+  type JudgementChanges,
+} from './reclassify.js';
 export { listScans, formatScanTable, scanToWire } from './scans.js';
 export { lookupBuilds, lookupTableLines } from './lookup.js';
 export { runDemo, DEMO_DEFAULT_DB, DEMO_DEFAULT_HTML, type DemoOptions } from './demo.js';

@@ -1,6 +1,7 @@
 // ingestIntoStore: scan files in any format -> judged host records -> the store (or only the
 // caller), as one named scan. The caller declares what it wants back (`output`); how records
 // travel between threads and into the store follows from that here, never from the caller.
+import { loadKnowledgeBase } from '../kb/load.js';
 import type { Readable } from 'node:stream';
 import type { HostRecord } from '../core/host-record.js';
 import { ingestFiles, type IngestSummary } from '../ingest/pipeline.js';
@@ -92,7 +93,12 @@ export async function ingestIntoStore(
       series,
       startedAt,
       inputs: o.files,
-      options: { exchange_only: o.exchangeOnly ?? false, as_of: o.asOf, count_plain: countPlain },
+      options: {
+        exchange_only: o.exchangeOnly ?? false,
+        as_of: o.asOf,
+        count_plain: countPlain,
+        kb_version: loadKnowledgeBase().version,
+      },
     },
   });
   let emitted = 0;

@@ -1,5 +1,6 @@
 // reclassifyStored: re-judges the stored observations of one scan (or all) with the knowledge base
-// and rules in use, on a given date, without re-scanning.
+// and rules in use, on a given date, without re-scanning; records that KB version on the scan and
+// says what the new judgement changed (with the same date: what the knowledge changed).
 import { ConfigError } from '../core/errors.js';
 import { judgeObservation } from '../classify/judge.js';
 import { loadRules } from '../fingerprint/index.js';
@@ -7,6 +8,13 @@ import { loadKnowledgeBase } from '../kb/load.js';
 import { observationFromLine } from '../ingest/readers/stored-line.js';
 import { reclassifyScan, type ReclassifyResult } from '../store/reclassify.js';
 import type { ScanInfo, Store } from '../store/index.js';
+import {
+  addJudgementChange,
+  newJudgementChanges,
+  type JudgementChanges,
+} from '../report/judgement-changes.js';
+
+export { formatJudgementChanges, type JudgementChanges } from '../report/judgement-changes.js';
 
 export interface ReclassifyOptions {
   /** Scan id or name; default: the latest. Ignored with `all`. */
@@ -19,15 +27,16 @@ export interface ReclassifyOptions {
 
 export interface ReclassifyHooks {
   /** Called after each scan is done. */
-  onScan?: (scan: ScanInfo, result: ReclassifyResult) => Promise<void> | void;
+  onScan?: (scan: ScanInfo, result: ReclassifyResult, changes: JudgementChanges) => Promise<void> | void;
 }
 
 export async function reclassifyStored(
   store: Store,
   o: ReclassifyOptions,
   hooks: ReclassifyHooks = {},
-): Promise<Array<{ scan: ScanInfo; result: ReclassifyResult }>> {
-  const judgeCtx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf: o.asOf };
+): Promise<Array<{ scan: ScanInfo; result: ReclassifyResult; changes: JudgementChanges }>> {
+  const kb = loadKnowledgeBase();
+  const judgeCtx = { rules: loadRules(), kb, asOf: o.asOf };
   const scans = o.all
     ? await store.listScans()
     : [o.scan !== undefined ? await store.getScan(o.scan) : await store.latestScan()].filter(
@@ -38,14 +47,19 @@ export async function reclassifyStored(
       'E_SCAN_NOT_FOUND',
       o.scan !== undefined && !o.all ? `no scan "${o.scan}" in the store` : 'the store holds no scans',
     );
-  const out: Array<{ scan: ScanInfo; result: ReclassifyResult }> = [];
+  const out: Array<{ scan: ScanInfo; result: ReclassifyResult; changes: JudgementChanges }> = [];
   for (const scan of scans) {
+    const changes = newJudgementChanges();
     const result = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, judgeCtx), {
       decodeLine: observationFromLine,
+      onChange: (before, after) => addJudgementChange(changes, before, after, o.asOf),
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     });
-    await hooks.onScan?.(scan, result);
-    out.push({ scan, result });
+    // The scan now says what it was judged with last: this knowledge base, on this date.
+    if (result.rejudged > 0)
+      await store.setScanOptions(scan.id, { ...scan.options, kb_version: kb.version, as_of: o.asOf });
+    await hooks.onScan?.(scan, result, changes);
+    out.push({ scan, result, changes });
   }
   return out;
 }

@@ -117,6 +117,7 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
         rate: o.rate,
         concurrency: o.concurrency,
         as_of: o.asOf,
+        kb_version: loadKnowledgeBase().version,
       },
     },
   });

@@ -30,6 +30,8 @@ export interface ReclassifyOptions {
   batchSize?: number;
   /** Needed for hosts stored with their source line; without it they are skipped. */
   decodeLine?: LineDecoder;
+  /** Told each host whose record changed, before it is written. */
+  onChange?: (before: HostRecord, after: HostRecord) => void;
 }
 
 const MAX_PROBLEMS = 20;
@@ -99,6 +101,7 @@ export async function reclassifyScan(
       if (old.probes) record.probes = old.probes;
       if (JSON.stringify(hostRecordToWire(record)) === JSON.stringify(hostRecordToWire(old))) continue;
       result.changed += 1;
+      opts.onChange?.(old, record);
       // stored again as it was: as a line, or as the observation
       batch.push({ record, observation: ref?.kind === 'line' ? ref : { kind: 'object', observation: obs } });
       if (batch.length >= batchSize) {

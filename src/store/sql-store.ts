@@ -154,6 +154,10 @@ export class SqlStore implements Store {
     await this.ensureSummary(scanId);
   }
 
+  async setScanOptions(scanId: number, options: Record<string, unknown>): Promise<void> {
+    await this.db.run('UPDATE scans SET options = ? WHERE id = ?', [JSON.stringify(options), scanId]);
+  }
+
   /** Rebuilds the scan's cubes when hosts were written since they were built. */
   private async ensureSummary(scanId: number): Promise<void> {
     const fresh = await this.db.all(

@@ -138,6 +138,8 @@ export interface Store {
   /** addHosts for a batch newBatch gave. */
   addBatch(scanId: number, batch: HostBatch): Promise<void>;
   finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void>;
+  /** Replaces a scan's options (reclassify records the knowledge base and date it judged with). */
+  setScanOptions(scanId: number, options: Record<string, unknown>): Promise<void>;
   /** Forgets a scan's counted records (an ingest resumed from the start counts them again). */
   resetPlainCounts(scanId: number): Promise<void>;
   listScans(): Promise<ScanInfo[]>;

@@ -150,6 +150,13 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.ok((await store.listScans()).some((s) => s.id === scanId));
     });
 
+    it("replaces a scan's options, and only that scan's", async () => {
+      const id = await store.createScan(meta());
+      await store.setScanOptions(id, { seed: 1, kb_version: '2026-12-08.0123456789' });
+      assert.deepEqual((await store.getScan(id))?.options, { seed: 1, kb_version: '2026-12-08.0123456789' });
+      assert.deepEqual((await store.getScan(scanId))?.options, { seed: 1 });
+    });
+
     it('refuses a second scan with the same name', async () => {
       await assert.rejects(store.createScan(meta({ name: `fleet-${process.pid}` })), /already exists/);
     });

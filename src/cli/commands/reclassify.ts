@@ -3,7 +3,7 @@ import type { CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
 import { asOfOption, dbOption, jsonOption, parseAsOf } from '../common-options.js';
 import { writeLine } from '../io.js';
-import { openStoreForReading, reclassifyStored, withStore } from '../../run/index.js';
+import { formatJudgementChanges, openStoreForReading, reclassifyStored, withStore } from '../../run/index.js';
 
 export const command: CommandSpec = {
   name: 'reclassify',
@@ -29,7 +29,7 @@ export const command: CommandSpec = {
         store,
         { asOf, all: bool(ctx.values, 'all'), ...(ref !== undefined ? { scan: ref } : {}) },
         {
-          onScan: async (scan, r) => {
+          onScan: async (scan, r, changes) => {
             for (const p of r.problems)
               ctx.stderr.write(`excensus: ${scan.name}: ${p.ip}:${p.port} kept as stored: ${p.reason}\n`);
             if (r.unreadable > r.problems.length)
@@ -40,7 +40,24 @@ export const command: CommandSpec = {
             if (bool(ctx.values, 'json'))
               await writeLine(
                 ctx.stdout,
-                JSON.stringify({ scan_id: scan.id, scan: scan.name, as_of: asOf, ...counts }),
+                JSON.stringify({
+                  scan_id: scan.id,
+                  scan: scan.name,
+                  as_of: asOf,
+                  ...counts,
+                  judged_differently: {
+                    hosts: changes.hosts,
+                    renamed: changes.renamed,
+                    families: changes.families,
+                    sample: changes.sample.map((c) => ({
+                      host: c.host,
+                      release_before: c.before.release,
+                      release_after: c.after.release,
+                      opened: c.opened,
+                      closed: c.closed,
+                    })),
+                  },
+                }),
               );
             else {
               const skipped =
@@ -48,6 +65,7 @@ export const command: CommandSpec = {
               ctx.stdout.write(
                 `${scan.name}: ${r.hosts} hosts, ${r.rejudged} re-judged as of ${asOf}, ${r.changed} changed${skipped}\n`,
               );
+              for (const line of formatJudgementChanges(changes)) ctx.stdout.write(`${line}\n`);
             }
           },
         },
