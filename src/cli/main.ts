@@ -79,7 +79,7 @@ export async function main(
     const kb = selectKnowledgeBase({
       env,
       pin: kbPin,
-      today: entry.judges && !quiet ? now().toISOString().slice(0, 10) : undefined,
+      today: !entry.quietKb && !quiet ? now().toISOString().slice(0, 10) : undefined,
     });
     for (const w of kb.warnings) stderr.write(`excensus: ${w}\n`);
     return await command.run({
