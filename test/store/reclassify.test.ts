@@ -10,6 +10,7 @@ import type { StoredHost } from '../../src/store/store.js';
 import { judgeObservation } from '../../src/classify/judge.js';
 import { loadRules } from '../../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../../src/kb/load.js';
+import { bundledDataDir } from '../../src/kb/locations.js';
 import { runCli } from '../helpers/cli.js';
 import { makeRecord } from './records.js';
 
@@ -75,7 +76,8 @@ describe('excensus reclassify and scans', () => {
   it('re-judges stored observations, keeps geo and network, skips hosts without one', async () => {
     const r = await runCli(['reclassify', '--db', db, '--as-of', '2025-11-01', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), {
+    const { judged_differently: judged, ...counts } = JSON.parse(r.stdout);
+    assert.deepEqual(counts, {
       scan_id: 1,
       scan: 'june',
       as_of: '2025-11-01',
@@ -85,6 +87,13 @@ describe('excensus reclassify and scans', () => {
       skipped: 1,
       unreadable: 0,
     });
+    // the host the older rules missed is now named, and open to what its build leaves open
+    assert.equal(judged.hosts, 1);
+    assert.equal(judged.renamed, 1);
+    assert.deepEqual(judged.families.ProxyNotShell, { opened: 1, closed: 0 });
+    assert.equal(judged.sample[0].host, '192.0.2.10:443');
+    assert.equal(judged.sample[0].release_before, null);
+    assert.equal(judged.sample[0].release_after, 'Exchange Server 2016 CU23 (2022H1)');
     const store = await openStore(db);
     try {
       const [all] = await store.census({ scanId: 1, groupBy: [], asOf: '2025-11-01' });
@@ -122,11 +131,16 @@ describe('excensus reclassify and scans', () => {
     assert.equal(scan?.state, 'complete');
     assert.equal(scan?.hosts, 3);
     assert.deepEqual(scan?.inputs, ['192.0.2.0/24']);
+    // reclassify (the test before) recorded the knowledge base it judged with
+    const kb = loadKnowledgeBase(bundledDataDir()).version;
+    assert.equal(scan?.kb_version, kb);
     const t = await runCli(['scans', '--db', db]);
     assert.match(t.stdout, /^ID\s+NAME\s+KIND/);
     assert.match(
       t.stdout,
-      /\n\s*1\s+june\s+scan\s+probe\s+lab\s+2025-06-01 00:00\s+complete\s+3\s+\d+\s+0\n/,
+      new RegExp(
+        `\\n\\s*1\\s+june\\s+scan\\s+probe\\s+lab\\s+2025-06-01 00:00\\s+complete\\s+3\\s+\\d+\\s+0\\s+${kb.replace(/\./g, '\\.')}\\n`,
+      ),
     );
   });
 
