@@ -7,6 +7,7 @@ import { formatVersion, splitVersion } from '../version.js';
 import { assembleKnowledgeBase, type Assembled } from './assemble.js';
 import type { SourcesConfig } from './config.js';
 import { crossCheckCss, crossCheckLatest } from './cross-sources.js';
+import { crossCheckCssCves } from './css-cves.js';
 import { cvesFromDocument, type SourceCve } from './cvrf-fixes.js';
 import type { ParsedSources } from './fetch-sources.js';
 import { mergeBuilds } from './merge-builds.js';
@@ -69,6 +70,8 @@ export function buildUpdatedKb(
 
   if (sources.css) notes.push(...crossCheckCss(builds.rows, sources.css));
   if (sources.lifecycle) notes.push(...crossCheckLatest(builds.rows, sources.lifecycle.cycles));
+  if (sources.cssCves && sources.css)
+    notes.push(...crossCheckCssCves(cves.rows, sources.cssCves, sources.css));
 
   const assembled = assembleKnowledgeBase(
     {

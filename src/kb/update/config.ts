@@ -78,6 +78,11 @@ export const sourcesConfigSchema = z.strictObject({
       dictionary_function: z.string(),
       products: z.record(z.string(), z.string()),
     }),
+    css_cves: z.strictObject({
+      ...location,
+      dictionary_variable: z.string(),
+      products: z.record(z.string(), z.string()),
+    }),
   }),
 });
 

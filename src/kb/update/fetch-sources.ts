@@ -12,6 +12,7 @@ import { parseCvrf, type CvrfDocument } from './cvrf.js';
 import { parseKev, type ParsedKev } from './kev.js';
 import { parseLifecyclePage, type LifecycleCycle } from './lifecycle-page.js';
 import { parseCssBuilds, type CssBuild } from './css-builds.js';
+import { parseCssCves, type CssCveEntry } from './css-cves.js';
 
 export interface SourceFailure {
   source: string;
@@ -25,6 +26,7 @@ export interface ParsedSources {
   kev: ParsedKev | null;
   lifecycle: { cycles: LifecycleCycle[]; skipped: string[] } | null;
   css: CssBuild[] | null;
+  cssCves: CssCveEntry[] | null;
   read: ManifestSource[];
   failures: SourceFailure[];
 }
@@ -69,6 +71,7 @@ export async function fetchSources(
     kev: null,
     lifecycle: null,
     css: null,
+    cssCves: null,
     read: [],
     failures: [],
   };
@@ -118,7 +121,7 @@ export async function fetchSources(
       )
     );
   };
-  const [builds, kev, lifecycle, css, ids] = await Promise.all([
+  const [builds, kev, lifecycle, css, cssCves, ids] = await Promise.all([
     take(
       'builds',
       cfg.builds,
@@ -166,9 +169,15 @@ export async function fetchSources(
         entries: c.length,
       }),
     ),
+    take(
+      'css_cves',
+      cfg.css_cves,
+      (f) => parseCssCves(f.text, cfg.css_cves, label(f)),
+      (c) => ({ newest: c[c.length - 1]?.update ?? null, entries: c.length }),
+    ),
     documents(),
   ]);
-  Object.assign(out, { builds, kev, lifecycle, css });
+  Object.assign(out, { builds, kev, lifecycle, css, cssCves });
   const docs = await mapLimit(ids ?? [], 4, (id) =>
     take(
       `cvrf ${id}`,
@@ -184,7 +193,9 @@ export async function fetchSources(
   out.cvrf = docs.filter((d): d is CvrfDocument => d !== null);
   // Sources finish in any order; the manifest lists them in a fixed one.
   const rank = (name: string): number =>
-    ['builds', 'cvrf_index', 'cvrf', 'kev', 'lifecycle', 'css_builds'].indexOf(name.split(' ')[0]!);
+    ['builds', 'cvrf_index', 'cvrf', 'kev', 'lifecycle', 'css_builds', 'css_cves'].indexOf(
+      name.split(' ')[0]!,
+    );
   const month = (name: string): number => monthOf(name.split(' ')[1] ?? '', cfg.cvrf_index) ?? 0;
   out.read.sort((a, b) => rank(a.name) - rank(b.name) || month(a.name) - month(b.name));
   out.failures.sort((a, b) => rank(a.source) - rank(b.source) || month(a.source) - month(b.source));

@@ -86,12 +86,27 @@ test("kb update --mirror builds a KB with every listed build and the saved month
       /CVE-2024-21410: MSRC \(2024-Feb\) fixes line 15\.1\.2507 with 15\.1\.2507\.37; the annotations say only a setting/,
     );
 
+    // CSS-Exchange cross-checks and reports; its known disagreement on 2016 CU8/CU9 Mar21SU shows
+    assert.ok(
+      out.notes.includes(
+        "CSS-Exchange: Mar21SU fixes CVE-2021-26855 earlier than the table's first fix (15.1.1415.8 before 15.1.1415.10, 15.1.1466.13 before 15.1.1466.16)",
+      ),
+      out.notes.join('\n'),
+    );
+    assert.ok(
+      out.notes.some((n) =>
+        /^CSS-Exchange gives Exchange Server 2016 CU8 Mar21SU as 15\.1\.1415\.8; the table has .* 15\.1\.1415\.10$/.test(
+          n,
+        ),
+      ),
+    );
+
     // in use from now on; the same sources again change nothing
     const status = await runCli(['kb', 'status', '--json'], { env: { EXCENSUS_DATA_DIR: data } });
     const s = JSON.parse(status.stdout) as Record<string, unknown>;
     assert.equal(s.version, out.version);
     assert.equal(s.origin, 'updated');
-    assert.equal((s.sources as unknown[]).length, 4 + savedMonths.length);
+    assert.equal((s.sources as unknown[]).length, 5 + savedMonths.length);
     const again = await runCli(['kb', 'update', '--mirror', server.url, ...CVRF], {
       env: { EXCENSUS_DATA_DIR: data },
     });
@@ -162,7 +177,10 @@ test('a DNS failure is named per source, and nothing is written', async () => {
   });
   assert.equal(r.status, 'failed');
   const byName = new Map(r.failures.map((f) => [f.source, f]));
-  assert.deepEqual([...byName.keys()], ['builds', 'cvrf 2026-Jun', 'kev', 'lifecycle', 'css_builds']);
+  assert.deepEqual(
+    [...byName.keys()],
+    ['builds', 'cvrf 2026-Jun', 'kev', 'lifecycle', 'css_builds', 'css_cves'],
+  );
   assert.equal(byName.get('builds')?.code, 'E_DNS');
   assert.match(byName.get('builds')!.message, /raw\.githubusercontent\.com.*name not resolved \(ENOTFOUND\)/);
   assert.match(
