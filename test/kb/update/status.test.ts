@@ -152,3 +152,24 @@ test('the data dir: EXCENSUS_DATA_DIR, else XDG_DATA_HOME, else ~/.local/share',
     'the test runner gives tests a data dir of their own',
   );
 });
+
+test('kb usage errors exit 2 and say what is wrong', async () => {
+  const env = { EXCENSUS_DATA_DIR: tempDir('kb-usage') };
+  const cases: [string[], RegExp][] = [
+    [['kb'], /say update, status or diff/],
+    [['kb', 'refresh'], /unknown kb command "refresh"/],
+    [
+      ['kb', 'update', '--from', fixtures, '--mirror', 'http://127.0.0.1:9/'],
+      /--from DIR or --mirror URL, not both/,
+    ],
+    [['kb', 'update', '--mirror', 'ftp://127.0.0.1/'], /--mirror must be an http:\/\/ or https:\/\/ URL/],
+    [['kb', 'update', '--from', join(fixtures, 'nope')], /--from: no directory/],
+    [['kb', 'update', '--from', fixtures, '--cvrf', '2026-June'], /--cvrf: "2026-June" is not a document id/],
+    [['kb', 'diff', 'a', 'b', 'c'], /at most two/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCli(args, { env });
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+});
