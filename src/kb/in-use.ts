@@ -4,8 +4,9 @@
 // hands the choice to useKnowledgeBase (load.ts); a caller that never chooses gets the bundled KB.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, DataError } from '../core/errors.js';
 import { loadKnowledgeBase } from './load.js';
+import type { KnowledgeBase } from './types.js';
 import { bundledDataDir, kbRoot, readCurrentVersion } from './locations.js';
 
 export interface KbChoice {
@@ -37,7 +38,14 @@ export function chooseKnowledgeBase(opts: { pin?: string | undefined; env: NodeJ
   if (current === null || !isKbDir(join(root, current))) return { dir: bundledDataDir(), by: 'bundled' };
   // A package upgrade can bring bundled data newer than an update made before it.
   const bundled = loadKnowledgeBase(bundledDataDir());
-  const updated = loadKnowledgeBase(join(root, current));
+  let updated: KnowledgeBase;
+  try {
+    updated = loadKnowledgeBase(join(root, current));
+  } catch (err) {
+    // Chosen all the same: whoever loads it hears what is wrong, and `kb update` can replace it.
+    if (err instanceof DataError) return { dir: join(root, current), by: 'current' };
+    throw err;
+  }
   if (bundled.dataDate > updated.dataDate)
     return {
       dir: bundledDataDir(),

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LookupFunction } from 'node:net';
 import { packagePath } from '../core/data-dir.js';
+import { DataError } from '../core/errors.js';
 import { readAnnotations } from '../kb/annotations.js';
 import { chooseKnowledgeBase } from '../kb/in-use.js';
 import { bundledDataDir, kbRoot, readCurrentVersion } from '../kb/locations.js';
@@ -83,7 +84,16 @@ export async function updateKnowledgeBase(opts: KbUpdateOptions): Promise<KbUpda
   const cfg = opts.config ?? loadSourcesConfig();
   const root = kbRoot(opts.env);
   // Compared with what the user judges with unless pinned; a pinned KB is not what an update replaces.
-  const previous = loadKnowledgeBase(chooseKnowledgeBase({ env: { ...opts.env, EXCENSUS_KB: '' } }).dir);
+  // A damaged one is compared as the bundled KB, so an update can replace it.
+  let previous: KnowledgeBase;
+  let damaged: string | null = null;
+  try {
+    previous = loadKnowledgeBase(chooseKnowledgeBase({ env: { ...opts.env, EXCENSUS_KB: '' } }).dir);
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    damaged = `the KB in use cannot be read (${err.message}); compared with the bundled one instead`;
+    previous = loadKnowledgeBase(bundledDataDir());
+  }
   const result: KbUpdateResult = {
     status: 'failed',
     version: null,
@@ -114,7 +124,11 @@ export async function updateKnowledgeBase(opts: KbUpdateOptions): Promise<KbUpda
   const bundled = bundledDataDir();
   const base = baseTables(bundled);
   const built = buildUpdatedKb(base.tables, base.notes, sources, cfg.sources);
-  Object.assign(result, { skipped: built.skipped, notes: built.notes, errors: built.errors });
+  Object.assign(result, {
+    skipped: built.skipped,
+    notes: damaged ? [damaged, ...built.notes] : built.notes,
+    errors: built.errors,
+  });
   const kb = built.assembled.kb;
   if (built.errors.length || !kb) {
     result.status = 'refused';

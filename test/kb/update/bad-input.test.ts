@@ -228,6 +228,11 @@ test('a damaged updated KB is refused when loaded; a data dir that cannot be wri
   const look = await runCli(['lookup', '15.2.2562.46'], { env });
   assert.equal(look.code, 1);
   assert.match(look.stderr, /builds\.json does not match its manifest: the knowledge base is damaged/);
+  // an update replaces it
+  const repair = await runCli(['kb', 'update', '--from', from, '--verbose'], { env });
+  assert.equal(repair.code, 0, repair.stderr);
+  assert.match(repair.stderr, /note: the KB in use cannot be read .*; compared with the bundled one instead/);
+  assert.equal((await runCli(['lookup', '15.2.2562.46', '-q'], { env })).code, 0);
 
   const blocked = tempDir('kb-blocked');
   writeFileSync(join(blocked, 'kb'), 'not a directory');
