@@ -1,25 +1,32 @@
-// Output/input plumbing for commands: "-" means stdin/stdout, -o FILE writes a file.
-import { createWriteStream } from 'node:fs';
+// Output/input plumbing for commands: "-" means stdin/stdout, -o FILE writes a file (through a
+// temporary file renamed when complete, and never onto the store in use).
 import type { Writable } from 'node:stream';
-import { once } from 'node:events';
+import { createOutputFile, refuseStoreAsOutput } from '../core/output-file.js';
 export { writeLine } from '../core/write-line.js';
+export { refuseStoreAsOutput } from '../core/output-file.js';
 
 export interface OutputHandle {
   stream: Writable;
-  /** Flushes and closes a file; leaves stdout open. */
+  /** Flushes and closes a file (renamed onto its name); leaves stdout open. */
   close(): Promise<void>;
+  /** Drops a file not yet closed (its destination stays as it was). */
+  discard(): Promise<void>;
 }
 
-export function openOutput(path: string | undefined, stdout: Writable): OutputHandle {
+/**
+ * `store`: the --db of the command, when it has one: an output there is refused (exit 2).
+ * `what`: the option that named the file, for that message.
+ */
+export function openOutput(
+  path: string | undefined,
+  stdout: Writable,
+  store?: string | null,
+  what = '-o',
+): OutputHandle {
   if (path === undefined || path === '-') {
-    return { stream: stdout, close: async () => {} };
+    return { stream: stdout, close: async () => {}, discard: async () => {} };
   }
-  const stream = createWriteStream(path);
-  return {
-    stream,
-    close: async () => {
-      stream.end();
-      await once(stream, 'finish');
-    },
-  };
+  refuseStoreAsOutput(path, store, what);
+  const file = createOutputFile(path);
+  return { stream: file.stream, close: () => file.commit(), discard: () => file.discard() };
 }

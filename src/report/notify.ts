@@ -1,8 +1,9 @@
 // Per-network bundles: for each owner (AS, country or CIDR block) a CSV of its hosts with
 // ShadowServer-compatible columns and a short Markdown summary — what a CERT sends out.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostRecord } from '../core/host-record.js';
+import { writeFileAtomic } from '../core/output-file.js';
 import type { Store } from '../store/store.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { findBlock, type CidrBlock } from './cidr.js';
@@ -92,9 +93,14 @@ function ownerOf(r: HostRecord, o: NotifyOptions): { key: string; title: string;
   };
 }
 
+/** A CSV grows in a temporary file, renamed to its name once complete (see writeFileAtomic). */
+function partialCsv(dir: string, owner: Owner): string {
+  return join(dir, `.${owner.file}.csv.${process.pid}.tmp`);
+}
+
 function flush(dir: string, owner: Owner): void {
   if (owner.pending.length === 0) return;
-  const path = join(dir, `${owner.file}.csv`);
+  const path = partialCsv(dir, owner);
   if (owner.created) appendFileSync(path, owner.pending.join(''));
   else writeFileSync(path, owner.pending.join(''));
   owner.created = true;
@@ -184,7 +190,8 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
     (a, b) => b.hosts - a.hosts || a.file.localeCompare(b.file),
   )) {
     flush(o.outDir, owner);
-    writeFileSync(join(o.outDir, `${owner.file}.md`), summaryMarkdown(owner, o));
+    renameSync(partialCsv(o.outDir, owner), join(o.outDir, `${owner.file}.csv`));
+    writeFileAtomic(join(o.outDir, `${owner.file}.md`), summaryMarkdown(owner, o));
     files.push(`${owner.file}.csv`, `${owner.file}.md`);
     index += csvLine([
       owner.title,
@@ -194,6 +201,6 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
       [...owner.vulnerable.entries()].map(([f, n]) => `${f}=${n}`).join(' '),
     ]);
   }
-  writeFileSync(join(o.outDir, 'index.csv'), index);
+  writeFileAtomic(join(o.outDir, 'index.csv'), index);
   return { owners: owners.size, hosts, skipped, files };
 }

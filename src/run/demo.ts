@@ -1,7 +1,7 @@
 // runDemo: the whole pipeline on one machine with nothing to set up. Starts the lab fleet on
 // loopback, scans it into a fresh SQLite store, writes the census and the HTML report, stops the lab.
-import { createWriteStream, existsSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { existsSync, rmSync } from 'node:fs';
+import { createOutputFile } from '../core/output-file.js';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
@@ -96,10 +96,9 @@ export async function runDemo(o: DemoOptions, census: Writable, hooks: DemoHooks
     };
     await withStore(await openStoreForReading(o.db), async (store) => {
       await writeReport(store, report, census);
-      const html = createWriteStream(o.html);
-      await writeReport(store, { ...report, format: 'html' }, html);
-      html.end();
-      await once(html, 'finish');
+      const html = createOutputFile(o.html);
+      await writeReport(store, { ...report, format: 'html' }, html.stream);
+      await html.commit();
     });
     say(`HTML report: ${o.html}`);
     say(

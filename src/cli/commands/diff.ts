@@ -24,7 +24,7 @@ export const command: CommandSpec = {
     const asOfRaw = str(ctx.values, 'as-of');
     const store = await openStoreForReading(str(ctx.values, 'db'));
     try {
-      const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
+      const out = openOutput(str(ctx.values, 'output'), ctx.stdout, str(ctx.values, 'db'));
       try {
         await writeDiff(
           store,

@@ -77,8 +77,11 @@ export const command: CommandSpec = {
     if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
     const asOf = parseAsOf(str(v, 'as-of'));
     const json = bool(v, 'json');
-    const store = await storeForWriting(v);
-    const out = openOutput(str(v, 'output'), ctx.stdout);
+    const out = openOutput(str(v, 'output'), ctx.stdout, bool(v, 'no-store') ? null : str(v, 'db'));
+    const store = await storeForWriting(v).catch(async (err) => {
+      await out.discard();
+      throw err;
+    });
     let printed = 0;
     let result;
     try {

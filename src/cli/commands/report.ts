@@ -2,7 +2,7 @@
 import type { CommandSpec } from '../args.js';
 import { bool, int, list, str } from '../args.js';
 import { asOfOption, dbOption, given, jsonOption, outputOption, parseAsOf } from '../common-options.js';
-import { openOutput } from '../io.js';
+import { openOutput, refuseStoreAsOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import {
   REPORT_FORMATS,
@@ -74,9 +74,12 @@ export const command: CommandSpec = {
       eol: bool(v, 'eol'),
     });
     const topCountries = int(v, 'top', 1) ?? 10;
-    const store = await openStoreForReading(str(v, 'db'));
+    const db = str(v, 'db');
+    const hostsCsv = str(v, 'hosts-csv');
+    if (hostsCsv !== undefined) refuseStoreAsOutput(hostsCsv, db, '--hosts-csv');
+    const store = await openStoreForReading(db);
     try {
-      const out = openOutput(str(v, 'output'), ctx.stdout);
+      const out = openOutput(str(v, 'output'), ctx.stdout, db);
       try {
         const scanRef = str(v, 'scan');
         await writeReport(
@@ -96,9 +99,8 @@ export const command: CommandSpec = {
       } finally {
         await out.close();
       }
-      const hostsCsv = str(v, 'hosts-csv');
       if (hostsCsv !== undefined) {
-        const file = openOutput(hostsCsv, ctx.stdout);
+        const file = openOutput(hostsCsv, ctx.stdout, db, '--hosts-csv');
         const n = await writeHostsCsv(
           store,
           { ...given({ scan: str(v, 'scan') }), filter, asOf },

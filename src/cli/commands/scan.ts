@@ -17,7 +17,7 @@ import {
   scanNameOptions,
   storeForWriting,
 } from '../common-options.js';
-import { openOutput, writeLine, type OutputHandle } from '../io.js';
+import { openOutput, refuseStoreAsOutput, writeLine, type OutputHandle } from '../io.js';
 import { hostRecordToWire } from '../../core/wire.js';
 import {
   checkPorts,
@@ -198,7 +198,9 @@ async function run(ctx: CommandContext): Promise<number> {
       `excensus scan: ${resumePath}: ${resume.badLines.length} line(s) not a host record (lines ${resume.badLines.slice(0, 10).join(', ')}${resume.badLines.length > 10 ? ', ...' : ''}); their targets are probed again\n`,
     );
   }
-  const out = openScanOutput(ctx, str(v, 'output'), resumePath, resume?.needsNewline ?? false);
+  const db = bool(v, 'no-store') ? null : str(v, 'db');
+  if (resumePath) refuseStoreAsOutput(resumePath, db, '--resume');
+  const out = openScanOutput(ctx, str(v, 'output'), resumePath, resume?.needsNewline ?? false, db);
   const asJson = bool(v, 'json') || resumePath !== undefined;
   // Many hosts finish at once: they share one pending 'drain' instead of one listener each.
   let drained: Promise<void> | undefined;
@@ -215,7 +217,7 @@ async function run(ctx: CommandContext): Promise<number> {
   const started = Date.now();
   let lastDraw = 0;
   const store = await storeForWriting(v).catch(async (err) => {
-    await out.close();
+    await out.discard();
     throw err;
   });
   let result;
@@ -317,6 +319,7 @@ function openScanOutput(
   outPath: string | undefined,
   resumePath: string | undefined,
   needsNewline: boolean,
+  db: string | null | undefined,
 ): OutputHandle {
   if (resumePath && (outPath === undefined || outPath === resumePath)) {
     const stream = createWriteStream(resumePath, { flags: 'a' });
@@ -327,7 +330,11 @@ function openScanOutput(
         stream.end();
         await once(stream, 'finish');
       },
+      discard: async () => {
+        stream.end();
+        await once(stream, 'finish');
+      },
     };
   }
-  return openOutput(outPath, ctx.stdout);
+  return openOutput(outPath, ctx.stdout, db);
 }

@@ -14,7 +14,7 @@ export const command: CommandSpec = {
     const store = await openStoreForReading(str(ctx.values, 'db'));
     try {
       const scans = await listScans(store);
-      const out = openOutput(str(ctx.values, 'output'), ctx.stdout);
+      const out = openOutput(str(ctx.values, 'output'), ctx.stdout, str(ctx.values, 'db'));
       try {
         if (bool(ctx.values, 'json'))
           for (const s of scans) await writeLine(out.stream, JSON.stringify(scanToWire(s)));

@@ -22,6 +22,7 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
       cause: err,
     });
   }
+  if (opts.create === false) refuseForeignFile(db, path);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process kills in WAL mode (only an OS crash can lose the last commit).
   db.pragma('synchronous = NORMAL');
@@ -86,4 +87,31 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
       await mutex.lock(async () => db.close());
     },
   };
+}
+
+/**
+ * A store opened only to read must already be one: an empty file or another program's database
+ * given by mistake is neither migrated into a store nor altered (nothing is written before this).
+ */
+function refuseForeignFile(db: Database.Database, path: string): void {
+  let tables: number;
+  try {
+    tables = (
+      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'schema_migrations'").get() as {
+        n: number;
+      }
+    ).n;
+  } catch (err) {
+    db.close();
+    throw new ConfigError('E_STORE_NOT_DB', `"${path}" is not a database: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (tables === 0) {
+    db.close();
+    throw new ConfigError(
+      'E_STORE_NOT_DB',
+      `"${path}" is not an excensus store (no scans were ever stored in it)`,
+    );
+  }
 }
