@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateShodanFile } from './gen-shodan.js';
-import { ensureApt, loadDuckDb } from './peers.js';
+import { runDuckDb, runJq } from './peers.js';
 import { nativeScanStatus } from '../src/ingest/fast/native-scan.js';
 import { commandV8Flags } from '../bin/v8-flags.js';
 
@@ -133,39 +133,15 @@ for (const w of workers.split(',')) {
 const best = ours.reduce((x, y) => (y.ms < x.ms ? y : x));
 
 if (!args.includes('--no-peers')) {
-  if (ensureApt('jq')) {
-    warm(file);
-    loads.set('jq', load());
-    const prog =
-      'reduce inputs as $r ({c: {}, b: {}}; .c[$r.location.country_code // ""] += 1 | ((($r.data // "") | capture("X-OWA-Version: (?<v>[0-9.]+)")? | .v) // null) as $v | if $v then .b[$v] += 1 else . end)';
-    const t0 = performance.now();
-    const jq = spawnSync('jq', ['-n', '-c', prog, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const ms = performance.now() - t0;
-    if (jq.status === 0) {
-      const o = JSON.parse(jq.stdout) as { c: Record<string, number>; b: Record<string, number> };
-      results.push({ name: 'jq', ms, countries: o.c, builds: o.b });
-    } else process.stderr.write(`bench: jq failed: ${jq.stderr}\n`);
-  }
-  const duck = await loadDuckDb();
-  if (duck) {
-    warm(file);
-    loads.set('duckdb', load());
-    const db = await duck.DuckDBInstance.create(':memory:', { threads: '2' });
-    const con = await db.connect();
-    const t0 = performance.now();
-    const sql = `SELECT location.country_code AS c, regexp_extract(data, 'X-OWA-Version: ([0-9.]+)', 1) AS b, count(*) AS n
-      FROM read_json('${file.replace(/'/g, "''")}', format = 'newline_delimited', columns = {location: 'STRUCT(country_code VARCHAR)', data: 'VARCHAR'}, maximum_object_size = 16777216)
-      GROUP BY ALL`;
-    const rows = (await con.runAndReadAll(sql)).getRows();
-    const ms = performance.now() - t0;
-    const countries: Record<string, number> = {};
-    const builds: Record<string, number> = {};
-    for (const [c, b, n] of rows) {
-      countries[String(c ?? '')] = (countries[String(c ?? '')] ?? 0) + Number(n);
-      if (b) builds[String(b)] = (builds[String(b)] ?? 0) + Number(n);
-    }
-    results.push({ name: 'duckdb', ms, countries, builds });
-  } else process.stderr.write('bench: DuckDB not available; skipped\n');
+  warm(file);
+  loads.set('jq', load());
+  const jq = runJq(file);
+  if (jq) results.push({ name: 'jq', ...jq });
+  warm(file);
+  loads.set('duckdb', load());
+  const duck = await runDuckDb(file);
+  if (duck) results.push({ name: 'duckdb', ...duck });
+  else process.stderr.write('bench: DuckDB not available; skipped\n');
 }
 
 const canon = (o: Record<string, number>) =>

@@ -67,3 +67,47 @@ export async function loadDuckDb(): Promise<DuckDbModule | null> {
     return null;
   }
 }
+
+/** The bench task a peer runs: records per country and a histogram of X-OWA-Version builds. */
+export interface PeerCounts {
+  ms: number;
+  countries: Record<string, number>;
+  builds: Record<string, number>;
+}
+
+/** The bench task in jq (one process, streaming); null when jq is missing or fails. */
+export function runJq(file: string): PeerCounts | null {
+  if (!ensureApt('jq')) return null;
+  const prog =
+    'reduce inputs as $r ({c: {}, b: {}}; .c[$r.location.country_code // ""] += 1 | ((($r.data // "") | capture("X-OWA-Version: (?<v>[0-9.]+)")? | .v) // null) as $v | if $v then .b[$v] += 1 else . end)';
+  const t0 = performance.now();
+  const jq = spawnSync('jq', ['-n', '-c', prog, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  if (jq.status !== 0) {
+    process.stderr.write(`bench: jq failed: ${jq.stderr}\n`);
+    return null;
+  }
+  const o = JSON.parse(jq.stdout) as { c: Record<string, number>; b: Record<string, number> };
+  return { ms, countries: o.c, builds: o.b };
+}
+
+/** The bench task in DuckDB (2 threads, in memory); null when DuckDB cannot be loaded. */
+export async function runDuckDb(file: string): Promise<PeerCounts | null> {
+  const duck = await loadDuckDb();
+  if (!duck) return null;
+  const db = await duck.DuckDBInstance.create(':memory:', { threads: '2' });
+  const con = await db.connect();
+  const t0 = performance.now();
+  const sql = `SELECT location.country_code AS c, regexp_extract(data, 'X-OWA-Version: ([0-9.]+)', 1) AS b, count(*) AS n
+    FROM read_json('${file.replace(/'/g, "''")}', format = 'newline_delimited', columns = {location: 'STRUCT(country_code VARCHAR)', data: 'VARCHAR'}, maximum_object_size = 16777216)
+    GROUP BY ALL`;
+  const rows = (await con.runAndReadAll(sql)).getRows();
+  const ms = performance.now() - t0;
+  const countries: Record<string, number> = {};
+  const builds: Record<string, number> = {};
+  for (const [c, b, n] of rows) {
+    countries[String(c ?? '')] = (countries[String(c ?? '')] ?? 0) + Number(n);
+    if (b) builds[String(b)] = (builds[String(b)] ?? 0) + Number(n);
+  }
+  return { ms, countries, builds };
+}

@@ -1,0 +1,262 @@
+// Exchange-heavy ingest benchmark (issue 18): the files users hold after an Exchange query (Shodan
+// OWA logon answers, ~4.5 KB a line) at 100% and 15% Exchange, timed side by side with DuckDB
+// (2 threads) and jq doing the bench task (records per country + histogram of X-OWA-Version):
+//   excensus --no-store   ingestFiles with a counting sink, the default worker choice (bench/ingest.ts)
+//   excensus store+report `excensus ingest FILE --db` then `excensus report --by country`, as users run them
+// and, per judged record, the CPU microseconds of each step (bench/stages.ts: parse, fingerprint,
+// classify, encode) and of the store (CPU of `ingest --db` minus CPU of --no-store, per record).
+// Each measurement prints the load average before it (the CPU is shared: compare ratios).
+// Usage: node --import tsx bench/exchange.ts [--mb 250] [--shares 1,0.15] [--no-peers] [--no-stages]
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateRecord, generateShodanFile, rng } from './gen-shodan.js';
+import { runDuckDb, runJq, type PeerCounts } from './peers.js';
+import { warm } from './warm.js';
+import { commandV8Flags } from '../bin/v8-flags.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
+};
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+const srcRoot = fileURLToPath(new URL('../', import.meta.url));
+const work = join(tmpdir(), 'excensus-bench-exchange');
+const AS_OF = '2024-06-01';
+
+// what `excensus ingest --no-store` passes, the sink doing the bench task (as bench/ingest.ts)
+const NOSTORE_CHILD = `
+const [pipelineUrl, file] = process.argv.slice(2);
+const { ingestFiles } = await import(pipelineUrl);
+const countries = {};
+const builds = {};
+const t0 = performance.now();
+const summary = await ingestFiles([file], { asOf: '${AS_OF}', workers: 'auto', keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00Z' }, async (batch) => {
+  for (const h of batch) {
+    const c = h.record.geo?.country ?? '';
+    countries[c] = (countries[c] ?? 0) + 1;
+    const b = h.record.isExchange ? h.record.evidence.build : undefined;
+    if (b) builds[b] = (builds[b] ?? 0) + 1;
+  }
+});
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, countries, builds, maxRssMb: process.resourceUsage().maxRSS / 1024, records: summary.records }) + '\\n');
+`;
+
+/** The compiled build with its launcher (bin/) in a package-shaped folder; null if the build fails. */
+function buildPackage(): string | null {
+  const pkg = join(work, 'pkg');
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  spawnSync(
+    process.execPath,
+    [tsc, '-p', join(srcRoot, 'tsconfig.build.json'), '--outDir', join(pkg, 'dist')],
+    {
+      stdio: 'ignore',
+    },
+  );
+  if (!existsSync(join(pkg, 'dist/src/cli/main.js'))) return null;
+  for (const d of ['data', 'node_modules', 'native']) {
+    if (existsSync(join(srcRoot, d))) symlinkSync(join(srcRoot, d), join(pkg, 'dist', d));
+    if (existsSync(join(srcRoot, d)) && d !== 'native') symlinkSync(join(srcRoot, d), join(pkg, d));
+  }
+  mkdirSync(join(pkg, 'bin'));
+  for (const f of ['excensus.js', 'v8-flags.js']) copyFileSync(join(srcRoot, 'bin', f), join(pkg, 'bin', f));
+  writeFileSync(join(pkg, 'nostore.mjs'), NOSTORE_CHILD);
+  return pkg;
+}
+
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  maxRssMb: number;
+}
+
+/** Runs a command under /usr/bin/time: wall, CPU (user + system, children included) and peak RSS. */
+function timed(cmd: string[]): Timed {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIMED %U %S %M', ...cmd], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const ms = performance.now() - t0;
+  const m = /TIMED ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0 || !m) {
+    process.stderr.write(`bench: ${cmd.join(' ')} failed:\n${r.stderr}\n`);
+    process.exit(1);
+  }
+  return { ms, cpuMs: (Number(m[1]) + Number(m[2])) * 1000, maxRssMb: Number(m[3]) / 1024 };
+}
+
+/** Records that make about `mb` megabytes at this Exchange share (line length sampled from the generator). */
+function recordsFor(mb: number, share: number): number {
+  const r = rng(7);
+  let bytes = 0;
+  for (let i = 0; i < 400; i++)
+    bytes += generateRecord(r, i, { exchange: share, owa: 'logon' }).line.length + 1;
+  return Math.round((mb * 1e6) / (bytes / 400));
+}
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+const pkg = buildPackage();
+if (!pkg) {
+  process.stderr.write('bench: the build failed\n');
+  process.exit(1);
+}
+const mb = Number(opt('mb', '250'));
+const fmt = (n: number, d = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const canon = (o: Record<string, number>): string =>
+  JSON.stringify(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
+
+for (const share of opt('shares', '1,0.15').split(',').map(Number)) {
+  const records = recordsFor(mb, share);
+  const file = join(tmpdir(), `excensus-bench-exchange-${Math.round(share * 100)}pct-${records}.jsonl`);
+  if (!existsSync(file)) {
+    process.stderr.write(`bench: generating ${records} records into ${file}...\n`);
+    await generateShodanFile(file, records, 1, { exchange: share, owa: 'logon' });
+  }
+  const bytes = statSync(file).size;
+  process.stdout.write(
+    `\n--- ${Math.round(share * 100)}% Exchange: ${fmt(records)} records, ${fmt(bytes / 1e6)} MB (${file})\n`,
+  );
+  const rows: Array<{ name: string; ms: number; cpuMs?: number; maxRssMb?: number; load: string }> = [];
+
+  warm(file);
+  let before = load();
+  const ns = spawnSync(
+    process.execPath,
+    [
+      ...commandV8Flags.ingest,
+      join(pkg, 'nostore.mjs'),
+      pathToFileURL(join(pkg, 'dist/src/ingest/pipeline.js')).href,
+      file,
+    ],
+    { encoding: 'utf8', maxBuffer: 64 << 20 },
+  );
+  if (ns.status !== 0) {
+    process.stderr.write(ns.stderr);
+    process.exit(1);
+  }
+  const nostore = JSON.parse(ns.stdout.trim().split('\n').at(-1)!) as Timed &
+    PeerCounts & { records: number };
+  rows.push({ name: 'excensus --no-store', ...nostore, load: before });
+
+  const db = join(work, 'bench.db');
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+  warm(file);
+  before = load();
+  const bin = join(pkg, 'bin/excensus.js');
+  const ingest = timed([
+    process.execPath,
+    bin,
+    'ingest',
+    file,
+    '--db',
+    db,
+    '--as-of',
+    AS_OF,
+    '--quiet',
+    '-o',
+    '/dev/null',
+  ]);
+  const report = timed([
+    process.execPath,
+    bin,
+    'report',
+    '--db',
+    db,
+    '--by',
+    'country',
+    '--as-of',
+    AS_OF,
+    '-o',
+    '/dev/null',
+  ]);
+  rows.push({
+    name: 'excensus ingest + report',
+    ms: ingest.ms + report.ms,
+    cpuMs: ingest.cpuMs + report.cpuMs,
+    maxRssMb: Math.max(ingest.maxRssMb, report.maxRssMb),
+    load: before,
+  });
+  const dbMb = statSync(db).size / 1e6;
+
+  const peers: Record<string, PeerCounts> = {};
+  if (!args.includes('--no-peers')) {
+    warm(file);
+    before = load();
+    const duck = await runDuckDb(file);
+    if (duck) {
+      peers.duckdb = duck;
+      rows.push({ name: 'duckdb (2 threads)', ms: duck.ms, load: before });
+    } else process.stderr.write('bench: DuckDB not available; skipped\n');
+    warm(file);
+    before = load();
+    const jq = runJq(file);
+    if (jq) {
+      peers.jq = jq;
+      rows.push({ name: 'jq', ms: jq.ms, load: before });
+    }
+  }
+  for (const r of rows) {
+    const peer = peers[r.name.split(' ')[0]!];
+    const agree = peer
+      ? `  same counts: ${canon(peer.countries) === canon(nostore.countries) && canon(peer.builds) === canon(nostore.builds) ? 'yes' : 'NO'}`
+      : '';
+    process.stdout.write(
+      `${r.name.padEnd(26)} ${(r.ms / 1000).toFixed(2).padStart(7)} s` +
+        (r.cpuMs !== undefined
+          ? `  CPU ${(r.cpuMs / 1000).toFixed(2)} s (${fmt((r.cpuMs * 1000) / records)} us/record)`
+          : '') +
+        (r.maxRssMb !== undefined ? `  peak RSS ${fmt(r.maxRssMb)} MB` : '') +
+        `${agree}  (load before: ${r.load})\n`,
+    );
+  }
+  process.stdout.write(`store: ${fmt(dbMb)} MB (${fmt((dbMb * 1e6) / records)} B/record)\n`);
+  if (peers.duckdb) {
+    const d = peers.duckdb.ms;
+    const [t1, t2] = share >= 0.5 ? [2, 3] : [1.5, 2.5];
+    process.stdout.write(
+      `vs DuckDB: --no-store ${(nostore.ms / d).toFixed(2)}x (target <= ${t1}x), ingest + report ${((ingest.ms + report.ms) / d).toFixed(2)}x (target <= ${t2}x)\n`,
+    );
+  }
+  if (!args.includes('--no-stages')) {
+    const st = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(srcRoot, 'bench/stages.ts'), file, '20000'],
+      {
+        encoding: 'utf8',
+        cwd: srcRoot,
+        maxBuffer: 16 << 20,
+      },
+    );
+    if (st.status === 0) {
+      const s = JSON.parse(st.stdout.trim()) as {
+        anchored: number;
+        judged: number;
+        usPerRecord: Record<string, number>;
+      };
+      const storeUs = ((ingest.cpuMs - nostore.cpuMs) * 1000) / Math.max(1, s.anchored);
+      const parts = Object.entries(s.usPerRecord).map(([k, v]) => `${k} ${fmt(v, 1)}`);
+      process.stdout.write(
+        `CPU us per judged record (${fmt(s.judged)} measured, one thread): ${parts.join(', ')}, store ${fmt(storeUs, 1)} (ingest --db minus --no-store, per judged record)\n`,
+      );
+    } else process.stderr.write(`bench: stages failed: ${st.stderr}\n`);
+  }
+}
+process.stdout.write(`\ntargets: peak RSS < 300 MB (load average after the run: ${load()})\n`);
