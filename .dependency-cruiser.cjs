@@ -1,13 +1,14 @@
 // The dependency rule of src/ (docs/architecture.md), checked by `npm run lint:deps` in `npm test`.
 // Layers, top to bottom; a folder imports only folders listed for it, and nothing forms a cycle:
 //   cli, server                      delivery: parse input, call use cases, present results
+//                                    (cli starts the server for `excensus serve`)
 //   run                              use cases (scanIntoStore, ingestIntoStore, census, ...)
 //   probe, ingest, report, lab       the pipeline's steps and the simulated fleet
 //   classify                         pure judgement (evidence + knowledge base + date)
 //   fingerprint, geo, store          rules engine, geolocation, persistence
 //   kb, core                         knowledge base; shared types, errors and small utilities
 const LAYERS = {
-  cli: ['run', 'core'],
+  cli: ['run', 'server', 'core'],
   server: ['run', 'report', 'core'],
   run: ['probe', 'ingest', 'report', 'lab', 'classify', 'fingerprint', 'geo', 'store', 'kb', 'core'],
   probe: ['classify', 'fingerprint', 'geo', 'kb', 'core'],

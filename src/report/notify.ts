@@ -23,6 +23,8 @@ export interface NotifyOptions {
   all: boolean;
   attribution: string;
   scanName: string;
+  /** Only the hosts of these networks (the dashboard exports one network's bundle). */
+  asn?: number[];
 }
 
 interface Owner {
@@ -150,7 +152,10 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
   names.take('index');
   let hosts = 0;
   let skipped = 0;
-  for await (const { record: r } of store.iterateHosts(scanId, { exchangeOnly: true })) {
+  for await (const { record: r } of store.iterateHosts(scanId, {
+    exchangeOnly: true,
+    ...(o.asn ? { asn: o.asn } : {}),
+  })) {
     if (!o.all && !hasFinding(r, o.asOf)) {
       skipped++;
       continue;

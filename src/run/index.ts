@@ -57,3 +57,22 @@ export { updateKnowledgeBase, type KbUpdateOptions, type KbUpdateResult, type Or
 export { kbStatus, formatKbStatus, type KbStatusReport } from './kb-status.js';
 export { kbDiff, formatKbDiff, type KbDiff } from './kb-diff.js';
 export { selectKnowledgeBase, type KbSelection } from './kb-in-use.js';
+export {
+  dashboardOverview,
+  seriesTrend,
+  hostsPage,
+  hostDetail,
+  diffScans,
+  networkBundle,
+  readOnlyStore,
+  type Overview,
+  type ViewQuery,
+  type HostsQuery,
+  type HostKind,
+  type HostDetail,
+  type ScanDiff,
+} from './dashboard.js';
+export { changeToJson, totalsLines } from './diff.js';
+export type { HostFilter, HostPage, HostRow, HostSortKey, CensusRow } from '../store/index.js';
+export { GROUP_KEYS, splitList } from '../report/options.js';
+export { GEO_ATTRIBUTION } from '../geo/index.js';

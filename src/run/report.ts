@@ -1,6 +1,6 @@
 // `excensus report`: picks the scan, runs the census queries, renders the chosen format.
 import type { Writable } from 'node:stream';
-import type { CensusFilter, CensusRow, GroupKey, ScanInfo, Store } from '../store/store.js';
+import type { CensusFilter, CensusRow, GroupKey, HostFilter, ScanInfo, Store } from '../store/store.js';
 import { writeLine } from '../core/write-line.js';
 import { GEO_ATTRIBUTION } from '../geo/index.js';
 import { asnOrgs, resolveScan, runCensus } from '../report/census-source.js';
@@ -91,7 +91,7 @@ async function writeTrend(store: Store, scan: ScanInfo, o: ReportOptions, out: W
 /** Writes the host CSV export of a scan (default: the latest; filters apply) to `out`; returns the hosts written. */
 export async function writeHostsCsv(
   store: Store,
-  q: { scan?: string; filter: CensusFilter; asOf: string },
+  q: { scan?: string; filter: HostFilter; asOf: string },
   out: Writable,
 ): Promise<number> {
   const scan = await resolveScan(store, q.scan);
@@ -101,7 +101,7 @@ export async function writeHostsCsv(
 async function hostsCsv(
   store: Store,
   scanId: number,
-  filter: CensusFilter,
+  filter: HostFilter,
   asOf: string,
   out: Writable,
 ): Promise<number> {

@@ -7,6 +7,8 @@ import type {
   CensusRow,
   HostBatch,
   HostFilter,
+  HostPage,
+  HostPageQuery,
   ScanInfo,
   ScanMeta,
   ScanState,
@@ -19,15 +21,13 @@ import { HostWriter, commitBatch } from './host-writer.js';
 import { EncodedBatch, approxBytes } from './host-batch.js';
 import { CubeTally, runTallyStatements } from './cube-tally.js';
 import type { BulkWriter } from './bulk-writer.js';
-import { plainRecordFromRow } from './plain-record.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
 import { rebuildCubes } from './cube-build.js';
-import { hostRecordFromWire } from './record-codec.js';
+import { getHost, hostFromRow, hostPage } from './host-query.js';
 import type { EncodedHost } from './encoded-host.js';
-import type { Observation } from '../core/observation.js';
-import { VerdictCache, withVerdict } from './verdicts.js';
+import { VerdictCache } from './verdicts.js';
 import { migrate } from './migrations.js';
 
 const PAGE = 500;
@@ -274,32 +274,22 @@ export class SqlStore implements Store {
           .map((r) => Number(r.verdict_id)),
       );
       for (const r of page) {
-        // No JSON: a plain record, rebuilt from its columns (or a row with neither, skipped).
-        const record =
-          typeof r.record === 'string'
-            ? hostRecordFromWire(
-                withVerdict(JSON.parse(r.record) as Record<string, unknown>, r.verdict_id, verdicts),
-              )
-            : plainRecordFromRow(r);
-        if (!record) continue;
-        const host: StoredHost = { record };
-        const obs =
-          r.observation instanceof Uint8Array
-            ? Buffer.from(r.observation.buffer, r.observation.byteOffset, r.observation.byteLength).toString(
-                'utf8',
-              )
-            : r.observation;
-        if (typeof obs === 'string')
-          host.observation =
-            typeof r.observation_reader === 'string'
-              ? { kind: 'line', reader: r.observation_reader, text: obs }
-              : { kind: 'object', observation: JSON.parse(obs) as Observation };
-        yield host;
+        const host = hostFromRow(r, verdicts);
+        if (host) yield host;
       }
       if (page.length < PAGE) return;
       const last = page[page.length - 1] as SqlRow;
       after = [String(last.ip), Number(last.port)];
     }
+  }
+
+  async hostPage(q: HostPageQuery): Promise<HostPage> {
+    await this.fam.reload();
+    return hostPage(this.db, this.fam, q);
+  }
+
+  getHost(scanId: number, ip: string, port: number): Promise<StoredHost | null> {
+    return getHost(this.db, scanId, ip, port);
   }
 
   async census(q: CensusQuery): Promise<CensusRow[]> {

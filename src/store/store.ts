@@ -111,6 +111,61 @@ export interface HostFilter extends CensusFilter {
   exchangeOnly?: boolean;
   /** Needed with `eol`: EOL is judged from each record's eol_date against this date. */
   asOf?: string;
+  /** With `family`: only hosts with that verdict for it (default: either). */
+  familyVerdict?: 'vulnerable' | 'likely';
+}
+
+/** Columns the host table sorts by. */
+export type HostSortKey =
+  | 'ip'
+  | 'port'
+  | 'hostname'
+  | 'product'
+  | 'release'
+  | 'eol_date'
+  | 'country'
+  | 'asn'
+  | 'observed_at'
+  | 'status';
+
+export interface HostPageQuery {
+  scanId: number;
+  filter: HostFilter;
+  sort: HostSortKey;
+  desc: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** A host as a row of the host table: its columns only, families by name. */
+export interface HostRow {
+  ip: string;
+  port: number;
+  hostname: string | null;
+  source: string;
+  observedAt: string;
+  status: string;
+  isExchange: boolean;
+  suspect: boolean;
+  product: string | null;
+  release: string | null;
+  build: string | null;
+  eolDate: string | null;
+  continent: string | null;
+  country: string | null;
+  asn: number | null;
+  asnOrg: string | null;
+  vulnerable: string[];
+  likely: string[];
+  /** What the fingerprint concluded (yes, no, suspect) and how sure. */
+  evidence: string | null;
+  confidence: string | null;
+}
+
+export interface HostPage {
+  /** Rows the filter keeps (all pages). */
+  total: number;
+  rows: HostRow[];
 }
 
 export type { PlainCount } from '../core/plain-count.js';
@@ -151,6 +206,10 @@ export interface Store {
   doneTargets(scanId: number): Promise<Set<string>>;
   /** Streams a scan's hosts in (ip, port) order, ip compared as a plain string, so two scans can be merge-joined. */
   iterateHosts(scanId: number, filter?: HostFilter): AsyncIterable<StoredHost>;
+  /** One page of a scan's stored records (counted records have no row), sorted, with the filter's total. */
+  hostPage(q: HostPageQuery): Promise<HostPage>;
+  /** One stored record of a scan by address and port. */
+  getHost(scanId: number, ip: string, port: number): Promise<StoredHost | null>;
   census(q: CensusQuery): Promise<CensusRow[]>;
   /** CVE families the store has seen, in the order the census reports them. */
   families(): Promise<string[]>;

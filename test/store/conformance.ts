@@ -639,5 +639,86 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       for await (const h of store.iterateHosts(id)) got.set(h.record.ip, h);
       assert.deepEqual(got.get('192.0.2.203')?.observation, a!.observation);
     });
+
+    it("pages hosts sorted and filtered, with the filter's total", async () => {
+      const page = (q: Partial<Parameters<Store['hostPage']>[0]>) =>
+        store.hostPage({ scanId, filter: {}, sort: 'ip', desc: false, limit: 50, offset: 0, ...q });
+      const all = await page({});
+      assert.equal(all.total, 10);
+      assert.deepEqual(
+        all.rows.map((r) => r.ip),
+        fleet()
+          .map((h) => h.record.ip)
+          .sort(),
+      );
+      const ex = await page({
+        filter: { exchangeOnly: true },
+        sort: 'country',
+        desc: true,
+        limit: 2,
+        offset: 1,
+      });
+      assert.equal(ex.total, 6);
+      // countries descending: US, US, FR, FR, DE, DE (ties by ip descending); rows 2 and 3
+      assert.deepEqual(
+        ex.rows.map((r) => [r.country, r.ip]),
+        [
+          ['US', '198.51.100.1'],
+          ['FR', '192.0.2.3'],
+        ],
+      );
+      const first = (await page({ filter: { exchangeOnly: true }, limit: 1 })).rows[0];
+      assert.deepEqual(first, {
+        ip: '192.0.2.1',
+        port: 443,
+        hostname: first?.hostname ?? null,
+        source: 'shodan',
+        observedAt: first?.observedAt,
+        status: 'exchange',
+        isExchange: true,
+        suspect: false,
+        product: 'Exchange Server 2013',
+        release: 'Exchange Server 2013 CU23',
+        build: first?.build,
+        eolDate: '2023-04-11',
+        continent: 'EU',
+        country: 'DE',
+        asn: 3320,
+        asnOrg: 'Deutsche Telekom AG',
+        vulnerable: ['ProxyLogon', 'ProxyShell'].sort(
+          (a, b) => first!.vulnerable.indexOf(a) - first!.vulnerable.indexOf(b),
+        ),
+        likely: ['ProxyNotShell'],
+        evidence: first?.evidence,
+        confidence: first?.confidence,
+      });
+      const vuln = await page({ filter: { family: ['ProxyShell'], familyVerdict: 'vulnerable' } });
+      assert.deepEqual(
+        vuln.rows.map((r) => r.ip),
+        ['192.0.2.1'],
+      );
+      const likely = await page({ filter: { family: ['ProxyShell'], familyVerdict: 'likely' } });
+      assert.deepEqual(
+        likely.rows.map((r) => r.ip),
+        ['192.0.2.2'],
+      );
+      const eol = await page({
+        filter: { exchangeOnly: true, eol: true, asOf: '2026-01-01' },
+        sort: 'eol_date',
+      });
+      assert.deepEqual(
+        eol.rows.map((r) => r.ip),
+        ['192.0.2.10', '192.0.2.1', '192.0.2.2', '198.51.100.1', '198.51.100.2'],
+      );
+      assert.equal((await page({ offset: 100 })).rows.length, 0);
+    });
+
+    it('finds one host by address and port', async () => {
+      const want = fleet().find((h) => h.record.ip === '192.0.2.1');
+      assert.deepEqual(await store.getHost(scanId, '192.0.2.1', 443), want);
+      assert.equal(await store.getHost(scanId, '192.0.2.1', 444), null);
+      const plain = fleet().find((h) => h.record.ip === '203.0.113.2');
+      assert.deepEqual(await store.getHost(scanId, '203.0.113.2', 443), plain);
+    });
   });
 }

@@ -40,6 +40,10 @@ export const commands: Record<string, { summary: string; load: Loader; quietKb?:
     load: () => import('./reclassify.js'),
   },
   scans: { summary: 'list the scans in the store', load: () => import('./scans.js') },
+  serve: {
+    summary: 'the census as a live web page and JSON API over the store',
+    load: () => import('./serve.js'),
+  },
   demo: {
     summary: 'start the lab, scan it into a fresh store, print the census, write the HTML report',
     load: () => import('./demo.js'),

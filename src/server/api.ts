@@ -1,0 +1,164 @@
+// The JSON API under /api/ (docs/api.md): every page's numbers, as scripts can fetch them. Each
+// handler parses its parameters, calls one use case and shapes the result.
+import {
+  census,
+  censusJson,
+  changeToJson,
+  diffScans,
+  hostDetail,
+  hostsPage,
+  listScans,
+  networkBundle,
+  scanToWire,
+  seriesTrend,
+  totalsLines,
+  writeHostsCsv,
+} from '../run/index.js';
+import { trendPointToJson } from '../report/trend.js';
+import {
+  BadRequest,
+  checkParams,
+  flagParam,
+  intParam,
+  MAX_LIMIT,
+  optionalParam,
+  parseAsOfParam,
+  parseGroupByParam,
+  parseKind,
+  parseSort,
+  parseVerdict,
+  parseView,
+  requiredParam,
+} from './params.js';
+import { hostRowToJson } from './wire.js';
+import type { Ctx, Reply, Whole } from './context.js';
+
+export function json(value: unknown, status = 200): Whole {
+  return { status, type: 'application/json; charset=utf-8', body: JSON.stringify(value) };
+}
+
+export async function apiCensus(c: Ctx): Promise<Reply> {
+  const v = parseView(c.params, c.today);
+  const groupBy = parseGroupByParam(c.params);
+  const result = await census(c.store, { ...v, groupBy });
+  return json(censusJson(result));
+}
+
+export async function apiHosts(c: Ctx): Promise<Reply> {
+  const q = hostsQuery(c);
+  const r = await hostsPage(c.store, q);
+  return json({
+    scan: r.scan.name,
+    as_of: r.asOf,
+    total: r.page.total,
+    limit: q.limit,
+    offset: q.offset,
+    hosts: r.page.rows.map(hostRowToJson),
+  });
+}
+
+export function hostsQuery(c: Ctx) {
+  const v = parseView(c.params, c.today);
+  const verdict = parseVerdict(c.params);
+  if (verdict && !v.filter.family?.length) throw new BadRequest('parameter "verdict" needs a "family"');
+  return {
+    ...v,
+    filter: { ...v.filter, ...(verdict ? { familyVerdict: verdict } : {}) },
+    kind: parseKind(c.params),
+    ...parseSort(c.params),
+    limit: intParam(c.params, 'limit', 50, 1, MAX_LIMIT),
+    offset: intParam(c.params, 'offset', 0, 0, 100_000_000),
+  };
+}
+
+/** Every host the filter keeps (all pages), as the CSV `report --hosts-csv` writes. */
+export async function apiHostsCsv(c: Ctx): Promise<Reply> {
+  const q = hostsQuery(c);
+  c.res.writeHead(200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': 'attachment; filename="hosts.csv"',
+  });
+  await writeHostsCsv(
+    c.store,
+    {
+      ...(q.scan ? { scan: q.scan } : {}),
+      asOf: q.asOf,
+      filter: { ...q.filter, exchangeOnly: q.kind === 'exchange' },
+    },
+    c.res,
+  );
+  c.res.end();
+  return 'streamed';
+}
+
+export async function apiHost(c: Ctx): Promise<Reply> {
+  const q = hostParams(c);
+  const d = await hostDetail(c.store, q);
+  if (!d) return json({ error: `no host ${q.ip}:${q.port} in this scan` }, 404);
+  return json({ scan: d.scan.name, host: d.wire });
+}
+
+export function hostParams(c: Ctx): { scan?: string; ip: string; port: number } {
+  checkParams(c.params);
+  const scan = optionalParam(c.params, 'scan');
+  const ip = requiredParam(c.params, 'ip');
+  if (!/^[0-9a-fA-F.:]{2,45}$/.test(ip)) throw new BadRequest('parameter "ip" takes an IPv4 or IPv6 address');
+  return { ...(scan ? { scan } : {}), ip, port: intParam(c.params, 'port', 443, 0, 65535) };
+}
+
+export async function apiScans(c: Ctx): Promise<Reply> {
+  checkParams(c.params);
+  return json((await listScans(c.store)).map(scanToWire));
+}
+
+export async function apiTrend(c: Ctx): Promise<Reply> {
+  checkParams(c.params);
+  const scan = optionalParam(c.params, 'scan');
+  const asOf = c.params.has('as_of') ? parseAsOfParam(c.params, c.today) : undefined;
+  const t = await seriesTrend(c.store, { ...(scan ? { scan } : {}), ...(asOf ? { asOf } : {}) });
+  return json(t.points.map((p, i) => trendPointToJson(p, t.points[i - 1])));
+}
+
+export async function apiDiff(c: Ctx): Promise<Reply> {
+  checkParams(c.params);
+  const asOf = c.params.has('as_of') ? parseAsOfParam(c.params, c.today) : undefined;
+  const d = await diffScans(c.store, {
+    a: requiredParam(c.params, 'a'),
+    b: requiredParam(c.params, 'b'),
+    ...(asOf ? { asOf } : {}),
+  });
+  const limit = intParam(c.params, 'limit', 100, 1, MAX_LIMIT);
+  const offset = intParam(c.params, 'offset', 0, 0, 100_000_000);
+  const changed = d.result.changes.filter((x) => x.category !== 'unchanged' || flagParam(c.params, 'all'));
+  return json({
+    scan_a: d.a.name,
+    scan_b: d.b.name,
+    counts: d.result.counts,
+    totals: totalsLines(d.result).map(([label, before, after]) => ({ label, before, after })),
+    total: changed.length,
+    limit,
+    offset,
+    changes: changed.slice(offset, offset + limit).map(changeToJson),
+  });
+}
+
+export async function apiBundle(c: Ctx): Promise<Reply> {
+  checkParams(c.params);
+  const scan = optionalParam(c.params, 'scan');
+  const asn = intParam(c.params, 'asn', -1, 0, 4_294_967_295);
+  if (asn < 0) throw new BadRequest('parameter "asn" is required');
+  const format = optionalParam(c.params, 'format') ?? 'csv';
+  if (format !== 'csv' && format !== 'md') throw new BadRequest('parameter "format" takes csv or md');
+  const b = await networkBundle(c.store, {
+    ...(scan ? { scan } : {}),
+    asn,
+    asOf: parseAsOfParam(c.params, c.today),
+    all: flagParam(c.params, 'all'),
+  });
+  return {
+    status: 200,
+    type: format === 'csv' ? 'text/csv; charset=utf-8' : 'text/markdown; charset=utf-8',
+    body: format === 'csv' ? b.csv : b.markdown,
+    headers: { 'Content-Disposition': `attachment; filename="AS${asn}.${format}"` },
+  };
+}
