@@ -64,6 +64,7 @@ const ROUTES: Record<string, (c: Ctx) => Promise<Reply>> = {
 const ASSETS: Record<string, string> = {
   '/assets/app.js': 'text/javascript; charset=utf-8',
   '/assets/app.css': 'text/css; charset=utf-8',
+  '/assets/favicon.svg': 'image/svg+xml',
 };
 
 function readAsset(path: string): Buffer {
@@ -154,9 +155,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       else res.writeHead(303, { Location: `/login?next=${encodeURIComponent(path + url.search)}` }).end();
       return;
     }
-    const asset = assets.get(path);
+    const asset = assets.get(path === '/favicon.ico' ? '/assets/favicon.svg' : path);
     if (asset) {
-      res.writeHead(200, { 'Content-Type': ASSETS[path]!, 'Cache-Control': 'max-age=300' }).end(asset);
+      const type = ASSETS[path] ?? 'image/svg+xml';
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'max-age=300' }).end(asset);
       return;
     }
     const route = ROUTES[path];

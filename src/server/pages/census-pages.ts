@@ -2,7 +2,7 @@
 // each row linking to its hosts; networks also export their notify bundle.
 import { census, GEO_ATTRIBUTION, type CensusRow } from '../../run/index.js';
 import { orderFamilies } from '../../report/headline.js';
-import { esc } from '../../report/html/escape.js';
+import { esc } from './text.js';
 import type { Ctx } from '../context.js';
 import { parseView } from '../params.js';
 import { formChoices } from './choices.js';

@@ -1,6 +1,6 @@
 // The host table (paginated, sorted and filtered by the server) and one host's page.
 import { hostDetail, hostsPage, type HostRow } from '../../run/index.js';
-import { esc } from '../../report/html/escape.js';
+import { esc } from './text.js';
 import { continentLabel, countryLabel } from '../../report/names.js';
 import type { Ctx } from '../context.js';
 import { hostParams, hostsQuery } from '../api.js';

@@ -1,6 +1,6 @@
 // The frame of every page and the small pieces pages share: links that carry the filters,
 // the filter form, tables. Every value is escaped here or by the report's renderers.
-import { esc } from '../../report/html/escape.js';
+import { esc } from './text.js';
 import { FILTER_PARAMS } from '../params.js';
 
 export const NAV: Array<[path: string, label: string]> = [
@@ -64,6 +64,7 @@ export function layout(o: LayoutInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(o.title)} · exchange-census</title>
 <link rel="stylesheet" href="/assets/app.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <script src="/assets/app.js" defer></script>
 </head><body>
 <header><span class="brand">exchange-census</span><nav>${nav}</nav>${o.guarded ? '<a class="logout" href="/logout">Log out</a>' : ''}</header>

@@ -3,7 +3,7 @@
 import { census, dashboardOverview, GEO_ATTRIBUTION, hostsPage, type CensusRow } from '../../run/index.js';
 import { headlineSentence, UNIT_NOTE } from '../../report/census-tables.js';
 import { renderBarChart, renderTrendChart } from '../../report/html/charts.js';
-import { esc } from '../../report/html/escape.js';
+import { esc } from './text.js';
 import { mapLegend, renderWorldMap } from '../../report/html/world-map.js';
 import { continentLabel, countryLabel } from '../../report/names.js';
 import type { Ctx } from '../context.js';

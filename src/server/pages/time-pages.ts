@@ -3,7 +3,7 @@
 import { diffScans, listScans, scanToWire, seriesTrend, totalsLines } from '../../run/index.js';
 import { DIFF_CATEGORIES } from '../../report/diff.js';
 import { renderTrendChart } from '../../report/html/charts.js';
-import { esc } from '../../report/html/escape.js';
+import { esc } from './text.js';
 import { percentChange } from '../../report/trend.js';
 import type { Ctx } from '../context.js';
 import { checkParams, optionalParam, parseAsOfParam } from '../params.js';
