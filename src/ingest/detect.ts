@@ -1,5 +1,5 @@
 // Guesses an input's format from its first bytes (the file name is only a tie-breaker).
-import { UsageError } from '../core/errors.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import { FORMATS, JSON_RECORD_FORMATS, type IngestFormat } from './types.js';
 
 export interface Detected {
@@ -48,8 +48,10 @@ export function detectFormat(head: Buffer, name: string, forced?: string): Detec
   throw unknown(name, 'the first bytes match no known scan format');
 }
 
-function unknown(name: string, why: string): UsageError {
-  return new UsageError(
+/** Input the tool cannot read is a runtime failure (exit 1), not a usage error. */
+function unknown(name: string, why: string): ConfigError {
+  return new ConfigError(
+    'E_FORMAT',
     `cannot tell the format of ${name}: ${why}. Known formats: ${FORMATS.join(', ')} (use --format to choose one)`,
   );
 }

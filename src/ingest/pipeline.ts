@@ -21,6 +21,7 @@ import type { KnowledgeBase } from '../kb/index.js';
 import type { Problem } from './types.js';
 import type { PlainCount } from './fast/plain-tally.js';
 import { mergeEncodedCols } from './transport/encoded-columns.js';
+import { emptySpan, mergeSpan, spanWindow, type ObservedWindow } from '../core/time-span.js';
 
 export interface IngestOptions {
   /** Forces a format for every input (else detected per file). */
@@ -64,6 +65,8 @@ export interface FileSummary {
   records: number;
   problems: number;
   damage?: string;
+  /** Earliest and latest of the records' own times; null when none carried one. */
+  observed: ObservedWindow | null;
 }
 
 export interface IngestSummary {
@@ -74,6 +77,8 @@ export interface IngestSummary {
   problemCount: number;
   byFormat: Record<string, number>;
   files: FileSummary[];
+  /** Earliest and latest record time over every file; null when no record carried one. */
+  observed: ObservedWindow | null;
 }
 
 /** Receives host records in input order, and (with tallyPlain) counts of plain records read along the way. */
@@ -90,7 +95,9 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     problemCount: 0,
     byFormat: {},
     files: [],
+    observed: null,
   };
+  const span = emptySpan();
   const maxProblems = opts.maxProblems ?? 1000;
   const report = (problem: Problem) => {
     const p = { ...problem, reason: shortReason(problem.reason) };
@@ -115,6 +122,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         records: 0,
         problems: damage ? 1 : 0,
         ...(damage ? { damage } : {}),
+        observed: null,
       });
       if (damage) report({ file: input.name, line: 1, reason: `${damage}; no record could be read` });
       continue;
@@ -126,8 +134,11 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       gzip: input.gzip,
       records: 0,
       problems: 0,
+      observed: null,
     };
+    const fileSpan = emptySpan();
     const add = async (r: BlockResult, base: number) => {
+      mergeSpan(fileSpan, r.span);
       for (const p of r.problems) {
         fs.problems++;
         report({ file: input.name, line: p.line + base, reason: p.reason });
@@ -213,10 +224,13 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         reason: `${damage}; records before this point were kept`,
       });
     }
+    fs.observed = spanWindow(fileSpan);
+    mergeSpan(span, fileSpan);
     summary.records += fs.records;
     summary.byFormat[detected.format] = (summary.byFormat[detected.format] ?? 0) + fs.records;
     summary.files.push(fs);
   }
+  summary.observed = spanWindow(span);
   return summary;
 }
 

@@ -11,7 +11,14 @@ import { lineReaderKey } from './readers/stored-line.js';
 import { PlainTally, type PlainCount } from './fast/plain-tally.js';
 import type { EncodedCols } from './transport/encoded-columns.js';
 import type { FastReader } from './fast/fast-reader.js';
-import { loadNativeFields, newPlainFields, plainObservation, type PlainFields } from './fast/plain-fields.js';
+import {
+  addNativeTimes,
+  loadNativeFields,
+  newPlainFields,
+  plainObservation,
+  type PlainFields,
+} from './fast/plain-fields.js';
+import { addTime, emptySpan, type TimeSpan } from '../core/time-span.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_READ, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
@@ -66,10 +73,12 @@ export interface BlockResult {
   records: number;
   exchange: number;
   suspect: number;
+  /** Earliest and latest of the records' own times (every record, counted and dropped ones too). */
+  span: TimeSpan;
 }
 
 export function newBlockResult(): BlockResult {
-  return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0 };
+  return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0, span: emptySpan() };
 }
 
 /** The record a judge gives an observation without any Exchange marker (`evidence`: shared, frozen; see sharedEmptyEvidence). */
@@ -228,6 +237,7 @@ export class RecordProcessor {
         else this.add(plainObservation(f, this.source), false, out);
       }
     }
+    addNativeTimes(out.span, r.meta, r.out, read);
     if (out.plainCols && !out.plainCols.order.includes('l'))
       delete out.plainCols; // every one counted: nothing to send
     else if (out.plainCols && this.opts.compact)
@@ -260,6 +270,7 @@ export class RecordProcessor {
         ? this.fast.read(block, start, stop, this.scanner!, h0, h1)
         : null;
     if (f) {
+      addTime(out.span, f.timestamp);
       if (this.counted(f)) out.records++;
       else if (this.opts.compact) this.addPlainCols(f, out);
       else this.add(plainObservation(f, this.source), false, out);
@@ -301,6 +312,7 @@ export class RecordProcessor {
     line?: { block: Buffer; start: number; stop: number; text: string },
   ): void {
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
+    else addTime(out.span, obs.timestamp);
     out.records++;
     const record = judge ? this.opts.judge(obs) : notExchangeRecord(obs, this.sharedEvidence);
     if (record.isExchange) out.exchange++;

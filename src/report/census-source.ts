@@ -3,16 +3,39 @@
 import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, ScanInfo, Store } from '../store/store.js';
 
-/** A scan by id or name; without a ref, the most recent one. Missing scans are a runtime error. */
-export async function resolveScan(store: Store, ref: string | undefined): Promise<ScanInfo> {
+/**
+ * A scan by id or name; without a ref, the complete scan with the newest data (an interrupted or
+ * unfinished one is only ever taken when named). Missing scans are a runtime error, and so, with
+ * `refuseEmpty`, is a scan holding no record: there is nothing to report on.
+ */
+export async function resolveScan(
+  store: Store,
+  ref: string | undefined,
+  opts: { refuseEmpty?: boolean } = {},
+): Promise<ScanInfo> {
+  const scan = await findScan(store, ref);
+  if (opts.refuseEmpty && scan.counts.hosts === 0)
+    throw new ConfigError(
+      'E_EMPTY_SCAN',
+      `scan "${scan.name}" (#${scan.id}, ${scan.state}) holds no records: nothing to report`,
+    );
+  return scan;
+}
+
+async function findScan(store: Store, ref: string | undefined): Promise<ScanInfo> {
   if (ref === undefined || ref === '' || ref === 'latest') {
     const latest = await store.latestScan();
-    if (!latest)
+    if (latest) return latest;
+    const others = await store.listScans();
+    if (others.length > 0)
       throw new ConfigError(
-        'E_NO_SCANS',
-        'the store holds no scans yet: run `excensus scan` or `excensus ingest` first',
+        'E_NO_COMPLETE_SCAN',
+        `the store holds no complete scan (${others.length} interrupted or unfinished: see \`excensus scans\`; name one to see its partial counts)`,
       );
-    return latest;
+    throw new ConfigError(
+      'E_NO_SCANS',
+      'the store holds no scans yet: run `excensus scan` or `excensus ingest` first',
+    );
   }
   const scan = await store.getScan(ref);
   if (scan) return scan;

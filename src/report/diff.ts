@@ -1,14 +1,16 @@
-// Host-by-host comparison of two scans. Each on-premises Exchange host (ip:port) in either
-// scan lands in exactly one category; totals compare the two scans' headline counts.
+// Server-by-server comparison of two scans. Each on-premises Exchange server (one per address,
+// core/server.ts) in either scan lands in exactly one category; totals count servers.
 import type { HostRecord } from '../core/host-record.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 
-export type DiffCategory = 'new' | 'gone' | 'upgraded' | 'patched' | 'still-vulnerable' | 'unchanged';
+export type DiffCategory =
+  'new' | 'gone' | 'upgraded' | 'patched' | 'downgraded' | 'still-vulnerable' | 'unchanged';
 export const DIFF_CATEGORIES: DiffCategory[] = [
   'new',
   'gone',
   'upgraded',
   'patched',
+  'downgraded',
   'still-vulnerable',
   'unchanged',
 ];
@@ -28,14 +30,15 @@ export interface HostChange {
   category: DiffCategory;
   before: HostSummary | null;
   after: HostSummary | null;
-  /** For upgraded hosts: 'down' when the build went backwards (a restore, a different server). */
+  /** For changed builds: 'down' (category 'downgraded') when the build went backwards (a restore, a different server). */
   direction?: 'up' | 'down';
 }
 
-export function summarise(r: HostRecord, asOf: string): HostSummary {
+/** `key`: what identifies it across scans; a record by default (ip:port), a server by its address. */
+export function summarise(r: HostRecord, asOf: string, key: 'record' | 'server' = 'record'): HostSummary {
   const c = r.classification;
   return {
-    key: `${r.ip.includes(':') ? `[${r.ip}]` : r.ip}:${r.port}`,
+    key: key === 'server' ? r.ip : `${r.ip.includes(':') ? `[${r.ip}]` : r.ip}:${r.port}`,
     product: c?.product ?? null,
     build: c?.build ?? r.evidence.build ?? null,
     release: c?.release ?? null,
@@ -68,10 +71,15 @@ export function categorise(before: HostSummary | null, after: HostSummary | null
   const b = parts(after.build);
   const cuChanged = a.length >= 3 && b.length >= 3 && compareBuilds(a.slice(0, 3), b.slice(0, 3)) !== 0;
   if (before.product !== after.product || cuChanged) {
-    return { key, category: 'upgraded', before, after, direction: compareBuilds(b, a) < 0 ? 'down' : 'up' };
+    // a build read on both sides says which way it went; without one, a product change counts as up
+    if (a.length > 0 && b.length > 0 && compareBuilds(b, a) < 0)
+      return { key, category: 'downgraded', before, after, direction: 'down' };
+    return { key, category: 'upgraded', before, after, direction: 'up' };
   }
-  if (a.length === 4 && b.length === 4 && a[3] !== b[3])
-    return { key, category: 'patched', before, after, direction: (b[3] ?? 0) < (a[3] ?? 0) ? 'down' : 'up' };
+  if (a.length === 4 && b.length === 4 && a[3] !== b[3]) {
+    if ((b[3] ?? 0) < (a[3] ?? 0)) return { key, category: 'downgraded', before, after, direction: 'down' };
+    return { key, category: 'patched', before, after, direction: 'up' };
+  }
   return { key, category: after.open.length > 0 ? 'still-vulnerable' : 'unchanged', before, after };
 }
 
@@ -101,7 +109,7 @@ export interface DiffResult {
   after: DiffTotals;
 }
 
-/** Compares on-premises Exchange hosts of two record streams; EOL judged per scan date. */
+/** Compares on-premises Exchange servers (records of one address combined: core/server.ts) of two streams; EOL judged per scan date. */
 export async function diffHosts(
   a: AsyncIterable<HostRecord> | Iterable<HostRecord>,
   b: AsyncIterable<HostRecord> | Iterable<HostRecord>,
@@ -113,14 +121,14 @@ export async function diffHosts(
   const totalsB = emptyTotals();
   for await (const r of a) {
     if (!r.isExchange) continue;
-    const s = summarise(r, asOfA);
+    const s = summarise(r, asOfA, 'server');
     before.set(s.key, s);
     addToTotals(totalsA, r, asOfA);
   }
   const changes: HostChange[] = [];
   for await (const r of b) {
     if (!r.isExchange) continue;
-    const s = summarise(r, asOfB);
+    const s = summarise(r, asOfB, 'server');
     addToTotals(totalsB, r, asOfB);
     changes.push(categorise(before.get(s.key) ?? null, s));
     before.delete(s.key);

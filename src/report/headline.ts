@@ -5,7 +5,7 @@ import { runCensus } from './census-source.js';
 import { knownFamilyOrder, loadReportData } from './report-data.js';
 
 export interface Headline {
-  scan: Pick<ScanInfo, 'id' | 'name' | 'source' | 'series' | 'startedAt'>;
+  scan: Pick<ScanInfo, 'id' | 'name' | 'source' | 'series' | 'startedAt' | 'observed'>;
   asOf: string;
   total: CensusRow;
   byProduct: CensusRow[];
@@ -96,6 +96,7 @@ export async function buildHeadline(
       source: scan.source,
       series: scan.series,
       startedAt: scan.startedAt,
+      observed: scan.observed,
     },
     asOf,
     total,

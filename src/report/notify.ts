@@ -25,6 +25,8 @@ export interface NotifyOptions {
   scanName: string;
   /** Only the hosts of these networks (the dashboard exports one network's bundle). */
   asn?: number[];
+  /** Set for a scan that is not complete: why its lists are partial. */
+  partial?: string;
 }
 
 interface Owner {
@@ -117,6 +119,7 @@ function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
     `# Exchange servers needing attention: ${mdText(owner.title)}`,
     '',
     `Scan ${mdText(o.scanName)}, judged as of ${o.asOf}.`,
+    ...(o.partial ? ['', `Note: ${mdText(o.partial)}.`] : []),
     '',
     `- Servers listed: ${owner.hosts}`,
     `- Past end of support: ${owner.eol}`,

@@ -1,5 +1,27 @@
 // How a scan is shown: snake_case JSON for `scans --json`, and a plain table.
 import type { ScanInfo } from '../store/store.js';
+import { windowLabel } from '../core/time-span.js';
+
+/** The date of a scan's data (YYYY-MM-DD): its observed window's end, else when it started. */
+export function scanDate(s: Pick<ScanInfo, 'observed' | 'startedAt'>): string {
+  return (s.observed?.last ?? s.startedAt).slice(0, 10);
+}
+
+/** The full ISO time scans are ordered by (see Store.listScans). */
+export function scanDataTime(s: Pick<ScanInfo, 'observed' | 'startedAt'>): string {
+  return s.observed?.last ?? s.startedAt;
+}
+
+/** How a scan's date is shown: its observed window, or its start marked as such when the data had no times. */
+export function scanDateLabel(s: Pick<ScanInfo, 'observed' | 'startedAt'>): string {
+  return s.observed ? windowLabel(s.observed) : `${s.startedAt.slice(0, 10)} (started; no observation time)`;
+}
+
+/** A note for a scan that is not complete (interrupted or still running): its counts are partial. */
+export function incompleteNote(s: Pick<ScanInfo, 'name' | 'state'>): string | null {
+  if (s.state === 'complete') return null;
+  return `scan "${s.name}" is ${s.state === 'running' ? 'not finished (running, or stopped without being marked)' : 'interrupted'}: its counts are partial`;
+}
 
 export function scanToWire(s: ScanInfo): Record<string, unknown> {
   return {
@@ -10,6 +32,8 @@ export function scanToWire(s: ScanInfo): Record<string, unknown> {
     series: s.series,
     started_at: s.startedAt,
     finished_at: s.finishedAt,
+    observed_first: s.observed?.first ?? null,
+    observed_last: s.observed?.last ?? null,
     state: s.state,
     hosts: s.counts.hosts,
     exchange: s.counts.exchange,
@@ -33,6 +57,7 @@ export function formatScanTable(scans: ScanInfo[]): string {
     'SOURCE',
     'SERIES',
     'STARTED',
+    'OBSERVED',
     'STATE',
     'HOSTS',
     'EXCHANGE',
@@ -46,13 +71,14 @@ export function formatScanTable(scans: ScanInfo[]): string {
     s.source,
     s.series,
     s.startedAt.replace('T', ' ').slice(0, 16),
+    s.observed ? windowLabel(s.observed) : '-',
     s.state,
     String(s.counts.hosts),
     String(s.counts.exchange),
     String(s.counts.suspect),
     kbVersionOf(s) ?? '-',
   ]);
-  const numeric = new Set([0, 7, 8, 9]);
+  const numeric = new Set([0, 8, 9, 10]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) =>
     cells

@@ -3,15 +3,19 @@ import type { CensusRow, ScanInfo, Store } from '../store/store.js';
 import { runCensus } from './census-source.js';
 import { zeroRow } from './headline.js';
 import { share } from './table.js';
+import { scanDataTime, scanDate } from './scan-view.js';
 
 export interface TrendPoint {
-  scan: Pick<ScanInfo, 'id' | 'name' | 'startedAt'>;
+  scan: Pick<ScanInfo, 'id' | 'name' | 'startedAt' | 'observed'>;
   /** The date EOL was judged on: the scan's own date unless an --as-of was given. */
   asOf: string;
   total: CensusRow;
 }
 
-/** Complete scans of the series (plus `include`, e.g. the scan being reported); EOL per scan date unless asOf. */
+/**
+ * Complete scans of the series (plus `include`, e.g. the scan being reported), in the order of
+ * their data's dates (not of their ingest); EOL judged on each scan's date unless asOf.
+ */
 export async function buildTrend(
   store: Store,
   series: string,
@@ -20,13 +24,13 @@ export async function buildTrend(
 ): Promise<TrendPoint[]> {
   const scans = (await store.listScans())
     .filter((s) => s.series === series && (s.state === 'complete' || s.id === include))
-    .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id - b.id);
+    .sort((a, b) => scanDataTime(a).localeCompare(scanDataTime(b)) || a.id - b.id);
   const points: TrendPoint[] = [];
   for (const s of scans) {
-    const when = asOf ?? s.startedAt.slice(0, 10);
+    const when = asOf ?? scanDate(s);
     const rows = await runCensus(store, { scanId: s.id, groupBy: [], asOf: when });
     points.push({
-      scan: { id: s.id, name: s.name, startedAt: s.startedAt },
+      scan: { id: s.id, name: s.name, startedAt: s.startedAt, observed: s.observed },
       asOf: when,
       total: rows[0] ?? zeroRow(),
     });
@@ -47,6 +51,8 @@ export function trendPointToJson(p: TrendPoint, prev?: TrendPoint): Record<strin
     scan: p.scan.name,
     scan_id: p.scan.id,
     started_at: p.scan.startedAt,
+    observed_first: p.scan.observed?.first ?? null,
+    observed_last: p.scan.observed?.last ?? null,
     as_of: p.asOf,
     hosts: t.hosts,
     exchange: t.exchange,

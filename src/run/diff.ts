@@ -13,7 +13,8 @@ import {
 import { renderTextTable } from '../report/render-text.js';
 import { formatPercent, share } from '../report/table.js';
 import { percentChange } from '../report/trend.js';
-import { kbVersionOf } from '../report/scan-view.js';
+import { incompleteNote, kbVersionOf, scanDataTime, scanDate, scanDateLabel } from '../report/scan-view.js';
+import { serversOf } from '../core/server.js';
 
 export interface DiffOptions {
   scanA: string;
@@ -25,8 +26,15 @@ export interface DiffOptions {
   all: boolean;
 }
 
-async function* records(store: Store, scanId: number) {
-  for await (const h of store.iterateHosts(scanId, { exchangeOnly: true })) yield h.record;
+/**
+ * A scan's on-premises Exchange servers: one per address, its records on every port combined as
+ * the census combines them (a port that makes the address suspect makes the server suspect).
+ */
+async function* servers(store: Store, scanId: number) {
+  async function* marked() {
+    for await (const h of store.iterateHosts(scanId, { status: ['exchange', 'suspect'] })) yield h.record;
+  }
+  for await (const s of serversOf(marked())) if (s.isExchange) yield s;
 }
 
 function summaryJson(s: HostSummary | null): Record<string, unknown> | null {
@@ -63,7 +71,7 @@ export function totalsLines(d: DiffResult): Array<[label: string, before: number
 }
 
 function label(s: ScanInfo): string {
-  return `"${s.name}" (#${s.id}, ${s.startedAt.slice(0, 10)}, KB ${kbVersionOf(s) ?? 'not recorded'})`;
+  return `"${s.name}" (#${s.id}, data of ${scanDateLabel(s)}, KB ${kbVersionOf(s) ?? 'not recorded'})`;
 }
 
 /** When the scans were judged with different knowledge, changes may come from it, not the servers. */
@@ -75,14 +83,18 @@ function knowledgeNote(a: ScanInfo, b: ScanInfo): string | null {
 }
 
 export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
-  const a = await resolveScan(store, o.scanA);
-  const b = await resolveScan(store, o.scanB);
+  const first = await resolveScan(store, o.scanA, { refuseEmpty: true });
+  const second = await resolveScan(store, o.scanB, { refuseEmpty: true });
+  // before and after follow the dates of the data, whichever order the scans were given or ingested in
+  const swapped = scanDataTime(second) < scanDataTime(first);
+  const [a, b] = swapped ? [second, first] : [first, second];
   const d = await diffHosts(
-    records(store, a.id),
-    records(store, b.id),
-    o.asOf ?? a.startedAt.slice(0, 10),
-    o.asOf ?? b.startedAt.slice(0, 10),
+    servers(store, a.id),
+    servers(store, b.id),
+    o.asOf ?? scanDate(a),
+    o.asOf ?? scanDate(b),
   );
+  const partial = [a, b].filter((s) => s.state !== 'complete');
   const hostsSeen = d.changes.length;
   if (o.json) {
     for (const c of d.changes) await writeLine(out, JSON.stringify(changeToJson(c)));
@@ -94,6 +106,10 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
         scan_b: b.name,
         kb_version_a: kbVersionOf(a),
         kb_version_b: kbVersionOf(b),
+        observed_a: a.observed,
+        observed_b: b.observed,
+        ...(partial.length > 0 ? { complete: false, partial: partial.map((s) => s.name) } : {}),
+        unit: 'server',
         counts: d.counts,
         totals: Object.fromEntries(
           totalsLines(d).map(([l, x, y]) => [
@@ -106,10 +122,19 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
     return d;
   }
   const note = knowledgeNote(a, b);
-  const lines = [`Diff: scan ${label(a)} -> ${label(b)}`, ...(note ? [note] : []), ''];
+  const lines = [
+    `Diff: scan ${label(a)} -> ${label(b)}`,
+    ...(swapped ? ['(ordered by the dates of their data: the second scan given holds the older data)'] : []),
+    ...partial.map((s) => `Note: ${incompleteNote(s)}.`),
+    ...(note ? [note] : []),
+    '',
+  ];
   for (const [l, x, y] of totalsLines(d))
     lines.push(`${l}: ${x.toLocaleString('en-US')} -> ${y.toLocaleString('en-US')}, ${percentChange(x, y)}`);
-  lines.push('', `Hosts (${hostsSeen.toLocaleString('en-US')} on-premises Exchange in either scan):`);
+  lines.push(
+    '',
+    `Servers (${hostsSeen.toLocaleString('en-US')} on-premises Exchange in either scan, one per address):`,
+  );
   for (const c of DIFF_CATEGORIES)
     lines.push(
       `  ${c.padEnd(17)} ${d.counts[c].toLocaleString('en-US').padStart(9)}  ${formatPercent(share(d.counts[c], hostsSeen)).padStart(6)}`,
@@ -120,9 +145,9 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
     s ? `${s.release ?? s.product ?? 'unknown'}${s.build ? ` (${s.build})` : ''}` : '-';
   out.write(
     renderTextTable({
-      title: 'Per host',
+      title: 'Per server',
       columns: [
-        { label: 'Host' },
+        { label: 'Server' },
         { label: 'Change' },
         { label: 'Before' },
         { label: 'After' },
@@ -130,7 +155,7 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
       ],
       rows: shown.map((c) => [
         c.key,
-        c.category + (c.direction === 'down' ? ' (down)' : ''),
+        c.category,
         fmt(c.before),
         fmt(c.after),
         (c.after ?? c.before)?.open.join(' ') || null,

@@ -9,6 +9,10 @@ import type { Problem } from '../ingest/types.js';
 import type { ScanInfo, Store } from '../store/index.js';
 import { geoResolverFor, type GeoChoice } from './geo.js';
 import { Recorder, defaultScanName, findResumable } from './recorder.js';
+import { statSync } from 'node:fs';
+import { ConfigError, UsageError } from '../core/errors.js';
+import type { ObservedWindow } from '../core/time-span.js';
+import { FORMATS } from '../ingest/types.js';
 
 /**
  * What the caller does with the records besides storing them: `records` = every record in full
@@ -42,6 +46,8 @@ export interface IngestIntoStoreOptions {
   output: IngestOutput;
   /** The time given to records whose source has none; default: now. */
   now?: string;
+  /** When the data was observed (--observed-at): overrides the records' own times, and is the time of records without one. */
+  observedAt?: ObservedWindow;
 }
 
 export interface IngestHooks {
@@ -62,12 +68,17 @@ export interface IngestResult {
   stored: number;
   /** Records without an Exchange marker were kept as counts by country and network. */
   countPlain: boolean;
+  /** When the data was observed: --observed-at, else the records' own times; null if none had one. */
+  observed: ObservedWindow | null;
+  /** Set when no record could be read: why. Nothing useful was produced and no scan was kept. */
+  failure?: string;
 }
 
 export async function ingestIntoStore(
   o: IngestIntoStoreOptions,
   hooks: IngestHooks = {},
 ): Promise<IngestResult> {
+  checkInputs(o.files, o.format);
   const startedAt = o.now ?? new Date().toISOString();
   const store = o.store;
   const source = o.format ?? 'auto';
@@ -114,7 +125,7 @@ export async function ingestIntoStore(
         workers: o.workers ?? 'auto',
         ...(o.stdin ? { stdin: o.stdin } : {}),
         ...transportFor(o.output, store !== null, countPlain),
-        defaultTimestamp: startedAt,
+        defaultTimestamp: o.observedAt?.first ?? startedAt,
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
       },
       async (batch, plain) => {
@@ -125,12 +136,57 @@ export async function ingestIntoStore(
         }
       },
     );
-    await recorder.finish('complete');
   } catch (err) {
     await recorder.finish('interrupted').catch(() => {});
+    await recorder.dropIfEmpty().catch(() => false);
     throw err;
   }
-  return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain };
+  const observed = o.observedAt ?? summary.observed;
+  if (summary.records === 0) {
+    // nothing readable (a wrong --format, a header without the columns, a gzip cut before its first record)
+    await recorder.finish('interrupted', observed);
+    const dropped = await recorder.dropIfEmpty();
+    return {
+      summary,
+      emitted,
+      scanId: dropped ? null : recorder.scanId,
+      stored: recorder.written,
+      countPlain,
+      observed,
+      failure: noRecordReason(summary),
+    };
+  }
+  await recorder.finish('complete', observed);
+  return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain, observed };
+}
+
+/** Fails before a scan is created on what can be known up front: files that are missing or not files, an unknown --format. */
+function checkInputs(files: string[], format: string | undefined): void {
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format.toLowerCase()))
+    throw new UsageError(`unknown --format "${format}". Known formats: ${FORMATS.join(', ')}`);
+  for (const f of files) {
+    if (f === '-') continue;
+    let isFile: boolean;
+    try {
+      isFile = statSync(f).isFile();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ConfigError(
+        'E_INPUT',
+        `cannot read ${f}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+        { cause: err },
+      );
+    }
+    // a FIFO or device may still be read; a directory never
+    if (!isFile && statSync(f).isDirectory())
+      throw new ConfigError('E_INPUT', `cannot read ${f}: it is a directory, not a scan file`);
+  }
+}
+
+function noRecordReason(s: IngestSummary): string {
+  const what = s.files.map((f) => `${f.file} (${f.format})`).join(', ') || 'the input';
+  const first = s.problems[0];
+  return `no record could be read from ${what}${first ? `: ${first.file}:${first.line}: ${first.reason}` : ''}`;
 }
 
 /** A resumed ingest keeps the way its scan began (scans from before counting kept a row each). */

@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.js';
 import { GEO_ATTRIBUTION } from '../geo/index.js';
 import type { Store } from '../store/index.js';
 import { resolveScan } from '../report/census-source.js';
+import { incompleteNote } from '../report/scan-view.js';
 import { parseCidrFile, type CidrBlock } from '../report/cidr.js';
 import { writeBundles, type NotifyBy, type NotifyResult } from '../report/notify.js';
 
@@ -31,9 +32,10 @@ export async function notifyOwners(
   store: Store,
   o: NotifyOwnersOptions,
   hooks: NotifyHooks = {},
-): Promise<NotifyResult & { scanName: string }> {
+): Promise<NotifyResult & { scanName: string; partial?: string }> {
   const cidrs = o.by === 'cidr-file' && o.cidrFile ? readCidrs(o.cidrFile, hooks) : undefined;
-  const scan = await resolveScan(store, o.scan);
+  const scan = await resolveScan(store, o.scan, { refuseEmpty: true });
+  const partial = incompleteNote(scan);
   const res = await writeBundles(store, scan.id, {
     by: o.by,
     outDir: o.outDir,
@@ -41,9 +43,10 @@ export async function notifyOwners(
     all: o.all,
     attribution: GEO_ATTRIBUTION,
     scanName: scan.name,
+    ...(partial ? { partial } : {}),
     ...(cidrs ? { cidrs } : {}),
   });
-  return { ...res, scanName: scan.name };
+  return { ...res, scanName: scan.name, ...(partial ? { partial } : {}) };
 }
 
 function readCidrs(path: string, hooks: NotifyHooks): CidrBlock[] {

@@ -10,6 +10,7 @@ import {
   type Store,
   type StoredHost,
   type EncodedHost,
+  type ObservedWindow,
   isEncoded,
 } from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
@@ -149,9 +150,22 @@ export class Recorder {
     await this.settle();
   }
 
-  async finish(state: 'complete' | 'interrupted'): Promise<void> {
+  /** `observed`: when the scan's data was observed (undefined: leave it as it is). */
+  async finish(state: 'complete' | 'interrupted', observed?: ObservedWindow | null): Promise<void> {
     await this.flush();
-    if (this.o.store && this.scanId !== null) await this.o.store.finishScan(this.scanId, state);
+    if (!this.o.store || this.scanId === null) return;
+    if (observed !== undefined) await this.o.store.setObservedWindow(this.scanId, observed);
+    await this.o.store.finishScan(this.scanId, state);
+  }
+
+  /**
+   * Deletes the scan this run created when it holds no record (a failed or empty run), so that no
+   * empty scan is left for report, notify or diff. A resumed scan is kept. True if deleted.
+   */
+  async dropIfEmpty(): Promise<boolean> {
+    if (!this.o.store || this.scanId === null || this.o.resume) return false;
+    await this.settle().catch(() => undefined);
+    return this.o.store.dropEmptyScan(this.scanId);
   }
 }
 

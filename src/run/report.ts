@@ -12,6 +12,7 @@ import { renderCsvTable, renderMarkdownTable, renderTextTable } from '../report/
 import { censusRowToJson } from '../report/row-json.js';
 import type { Table } from '../report/table.js';
 import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from '../report/trend.js';
+import { incompleteNote, scanDate, scanDateLabel } from '../report/scan-view.js';
 
 export type ReportFormat = 'table' | 'json' | 'csv' | 'md' | 'html' | 'hosts';
 export const REPORT_FORMATS: ReportFormat[] = ['table', 'json', 'csv', 'md', 'html', 'hosts'];
@@ -59,7 +60,7 @@ function trendTable(points: TrendPoint[]): Table {
     ],
     rows: points.map((p, i) => [
       p.scan.name,
-      p.scan.startedAt.slice(0, 10),
+      scanDate(p.scan),
       p.total.exchange,
       p.total.eol,
       i === 0 ? null : percentChange(points[i - 1]?.total.eol ?? 0, p.total.eol),
@@ -71,10 +72,14 @@ function trendTable(points: TrendPoint[]): Table {
 async function writeTrend(store: Store, scan: ScanInfo, o: ReportOptions, out: Writable): Promise<void> {
   const points = await buildTrend(store, scan.series, o.asOfGiven ? o.asOf : undefined, scan.id);
   if (o.format === 'json') {
-    for (const [i, p] of points.entries())
-      await writeLine(out, JSON.stringify(trendPointToJson(p, points[i - 1])));
+    for (const [i, p] of points.entries()) {
+      const j = trendPointToJson(p, points[i - 1]);
+      await writeLine(out, JSON.stringify(p.scan.id === scan.id ? marked(j, scan) : j));
+    }
     return;
   }
+  const note = incompleteNote(scan);
+  if (note && o.format !== 'csv') out.write(`Note: ${note}.\n`);
   const t = trendTable(points);
   out.write(
     o.format === 'csv' ? renderCsvTable(t) : o.format === 'md' ? renderMarkdownTable(t) : renderTextTable(t),
@@ -94,7 +99,7 @@ export async function writeHostsCsv(
   q: { scan?: string; filter: HostFilter; asOf: string },
   out: Writable,
 ): Promise<number> {
-  const scan = await resolveScan(store, q.scan);
+  const scan = await resolveScan(store, q.scan, { refuseEmpty: true });
   return hostsCsv(store, scan.id, q.filter, q.asOf, out);
 }
 
@@ -166,8 +171,14 @@ export function censusJson(c: CensusResult): Array<Record<string, unknown>> {
   return c.rows.map((r) => censusRowToJson(r, ctx));
 }
 
+/** A JSON row of an incomplete scan says so (`complete: false`); a complete scan's rows are unchanged. */
+function marked(row: Record<string, unknown>, scan: ScanInfo): Record<string, unknown> {
+  return scan.state === 'complete' ? row : { ...row, complete: false, scan_state: scan.state };
+}
+
 export async function writeReport(store: Store, o: ReportOptions, out: Writable): Promise<void> {
-  const scan = await resolveScan(store, o.scan);
+  const scan = await resolveScan(store, o.scan, { refuseEmpty: true });
+  const note = incompleteNote(scan);
   if (o.trend) return writeTrend(store, scan, o, out);
   if (o.format === 'hosts') {
     await hostsCsv(store, scan.id, o.filter, o.asOf, out);
@@ -177,7 +188,8 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const grouped = c?.rows ?? null;
   const orgs = c?.asnOrgs;
   if (c && (o.format === 'json' || o.format === 'csv')) {
-    if (o.format === 'json') for (const row of censusJson(c)) await writeLine(out, JSON.stringify(row));
+    if (o.format === 'json')
+      for (const row of censusJson(c)) await writeLine(out, JSON.stringify(marked(row, scan)));
     else
       out.write(
         renderCsvTable(groupTable('census', c.rows, o.groupBy, c.total, orderFamilies(c.rows), orgs)),
@@ -191,7 +203,7 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
     const ctx = { scanName: scan.name, asOf: o.asOf, total: headline.total };
     for (const s of SECTIONS)
       for (const r of sectionRows(headline, s.name, o.topCountries))
-        await writeLine(out, JSON.stringify(censusRowToJson(r, { ...ctx, section: s.name })));
+        await writeLine(out, JSON.stringify(marked(censusRowToJson(r, { ...ctx, section: s.name }), scan)));
     return;
   }
   if (o.format === 'csv') {
@@ -219,12 +231,13 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
     );
     return;
   }
-  const title = `Exchange census: scan "${scan.name}" (#${scan.id}, ${scan.source}, ${scan.startedAt.slice(0, 10)}), as of ${o.asOf}`;
+  const title = `Exchange census: scan "${scan.name}" (#${scan.id}, ${scan.source}, data of ${scanDateLabel(scan)}), as of ${o.asOf}`;
+  const caveat = note ? `Note: ${note}.\n` : '';
   if (o.format === 'md')
     out.write(
-      `## ${title.replace(/[<>|]/g, ' ')}\n\n${lead}\n\n${renderTables(tables, 'md')}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
+      `## ${title.replace(/[<>|]/g, ' ')}\n\n${caveat ? `${caveat}\n` : ''}${lead}\n\n${renderTables(tables, 'md')}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
     );
-  else out.write(`${title}\n${lead}\n\n${renderTables(tables, 'table')}\n${UNIT_NOTE}\n`);
+  else out.write(`${title}\n${caveat}${lead}\n\n${renderTables(tables, 'table')}\n${UNIT_NOTE}\n`);
 }
 
 /** The headline as one CSV table: a section column, a group label, then the counts. */

@@ -22,6 +22,7 @@ import type { GeoLookup } from '../geo/index.js';
 import type { Store } from '../store/index.js';
 import { geoResolverFor, type GeoChoice } from './geo.js';
 import { Recorder, defaultScanName, findResumable } from './recorder.js';
+import { addTime, emptySpan, spanWindow } from '../core/time-span.js';
 
 export interface ScanIntoStoreOptions {
   targets: TargetSpec[];
@@ -124,7 +125,10 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
   const skip = new Set<string>([...(o.skip ?? []), ...(await recorder.doneTargets())]);
   // Records go to the store with their observation, so `reclassify` can re-judge without re-probing.
   const observations = new WeakMap<HostRecord, Observation>();
+  // the scan is dated by its probes' times (a resumed one by those of this run)
+  const span = emptySpan();
   let summary: ScanSummary;
+  let dropped = false;
   try {
     summary = await runScan(
       { space, seed: o.seed, shard },
@@ -148,6 +152,7 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
         ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       },
       async (r) => {
+        addTime(span, r.timestamp);
         const observation = observations.get(r);
         await recorder.add([
           observation ? { record: r, observation: { kind: 'object', observation } } : { record: r },
@@ -155,10 +160,14 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
         await hooks.onRecord?.(r);
       },
     );
-    await recorder.finish(summary.interrupted ? 'interrupted' : 'complete');
+    const window = spanWindow(span);
+    await recorder.finish(summary.interrupted ? 'interrupted' : 'complete', window ?? undefined);
+    // stopped before any record: nothing to keep
+    if (summary.interrupted) dropped = await recorder.dropIfEmpty();
   } catch (err) {
-    await recorder.finish('interrupted').catch(() => {});
+    await recorder.finish('interrupted', spanWindow(span) ?? undefined).catch(() => {});
+    await recorder.dropIfEmpty().catch(() => false);
     throw err;
   }
-  return { summary, seed: o.seed, shard, scanId: recorder.scanId, stored: recorder.written };
+  return { summary, seed: o.seed, shard, scanId: dropped ? null : recorder.scanId, stored: recorder.written };
 }

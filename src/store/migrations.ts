@@ -205,6 +205,16 @@ CREATE TABLE verdicts (
 ALTER TABLE host_data ADD COLUMN verdict_id BIGINT;
 `,
   },
+  {
+    version: 9,
+    name: 'scan observation window',
+    // When the data was observed (records' own timestamps), as opposed to started_at (when it was
+    // ingested or probed): scans are ordered, chosen and labelled by it. NULL = not known.
+    sql: `
+ALTER TABLE scans ADD COLUMN observed_first TEXT;
+ALTER TABLE scans ADD COLUMN observed_last TEXT;
+`,
+  },
 ];
 
 function expand(sql: string, traits: DriverTraits): string {

@@ -9,6 +9,7 @@ import type {
   HostFilter,
   HostPage,
   HostPageQuery,
+  ObservedWindow,
   ScanInfo,
   ScanMeta,
   ScanState,
@@ -49,9 +50,18 @@ function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
     options: JSON.parse(String(r.options)) as Record<string, unknown>,
     finishedAt: r.finished_at === null || r.finished_at === undefined ? null : String(r.finished_at),
     state: r.state as ScanState,
+    observed:
+      typeof r.observed_first === 'string' && typeof r.observed_last === 'string'
+        ? { first: r.observed_first, last: r.observed_last }
+        : null,
     counts,
   };
 }
+
+/** The date of a scan's data, by which scans are ordered: its observed window's end, else its start. */
+const DATA_DATE = 'COALESCE(observed_last, started_at)';
+/** Tables with a scan's derived rows (its cubes), deleted with an empty scan. */
+const CUBE_TABLES = ['census_summary', 'census_geo', 'census_asn_mask', 'census_asn', 'census_family_mask'];
 
 export class SqlStore implements Store {
   private readonly fam: FamilyBits;
@@ -154,6 +164,28 @@ export class SqlStore implements Store {
     await this.ensureSummary(scanId);
   }
 
+  async setObservedWindow(scanId: number, window: ObservedWindow | null): Promise<void> {
+    await this.db.run('UPDATE scans SET observed_first = ?, observed_last = ? WHERE id = ?', [
+      window?.first ?? null,
+      window?.last ?? null,
+      scanId,
+    ]);
+  }
+
+  async dropEmptyScan(scanId: number): Promise<boolean> {
+    this.tallies.delete(scanId);
+    return this.db.transaction(async () => {
+      const held = await this.db.all(
+        `SELECT 1 AS ok FROM hosts WHERE scan_id = ? UNION ALL SELECT 1 AS ok FROM plain_counts WHERE scan_id = ? LIMIT 1`,
+        [scanId, scanId],
+      );
+      if (held.length > 0) return false;
+      for (const t of CUBE_TABLES) await this.db.run(`DELETE FROM ${t} WHERE scan_id = ?`, [scanId]);
+      await this.db.run('DELETE FROM scans WHERE id = ?', [scanId]);
+      return true;
+    });
+  }
+
   async setScanOptions(scanId: number, options: Record<string, unknown>): Promise<void> {
     await this.db.run('UPDATE scans SET options = ? WHERE id = ?', [JSON.stringify(options), scanId]);
   }
@@ -228,7 +260,7 @@ export class SqlStore implements Store {
   }
 
   async listScans(): Promise<ScanInfo[]> {
-    return this.infos(await this.db.all('SELECT * FROM scans ORDER BY started_at, id'));
+    return this.infos(await this.db.all(`SELECT * FROM scans ORDER BY ${DATA_DATE}, id`));
   }
 
   async getScan(ref: number | string): Promise<ScanInfo | null> {
@@ -241,9 +273,11 @@ export class SqlStore implements Store {
   async latestScan(series?: string): Promise<ScanInfo | null> {
     const rows =
       series === undefined
-        ? await this.db.all('SELECT * FROM scans ORDER BY started_at DESC, id DESC LIMIT 1')
+        ? await this.db.all(
+            `SELECT * FROM scans WHERE state = 'complete' ORDER BY ${DATA_DATE} DESC, id DESC LIMIT 1`,
+          )
         : await this.db.all(
-            'SELECT * FROM scans WHERE series = ? ORDER BY started_at DESC, id DESC LIMIT 1',
+            `SELECT * FROM scans WHERE state = 'complete' AND series = ? ORDER BY ${DATA_DATE} DESC, id DESC LIMIT 1`,
             [series],
           );
     return (await this.infos(rows))[0] ?? null;

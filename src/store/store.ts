@@ -3,6 +3,9 @@
 import type { HostRecord } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
 import type { PlainCount } from '../core/plain-count.js';
+import type { ObservedWindow } from '../core/time-span.js';
+
+export type { ObservedWindow } from '../core/time-span.js';
 
 export interface ScanMeta {
   /** Human name, unique per store, e.g. "lab-2026-11-23T16:40" or a user's --name. */
@@ -24,6 +27,8 @@ export interface ScanInfo extends ScanMeta {
   id: number;
   finishedAt: string | null;
   state: ScanState;
+  /** From the records' own times (or --observed-at); null when none carried a time. */
+  observed: ObservedWindow | null;
   /** Counts as of the last write: all records, on-premises Exchange, suspects. */
   counts: { hosts: number; exchange: number; suspect: number };
 }
@@ -193,14 +198,19 @@ export interface Store {
   /** addHosts for a batch newBatch gave. */
   addBatch(scanId: number, batch: HostBatch): Promise<void>;
   finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void>;
+  /** Records when the scan's data was observed (null: unknown); scans are ordered by it. */
+  setObservedWindow(scanId: number, window: ObservedWindow | null): Promise<void>;
+  /** Deletes a scan that holds no records (a failed ingest or scan); false if it holds any. */
+  dropEmptyScan(scanId: number): Promise<boolean>;
   /** Replaces a scan's options (reclassify records the knowledge base and date it judged with). */
   setScanOptions(scanId: number, options: Record<string, unknown>): Promise<void>;
   /** Forgets a scan's counted records (an ingest resumed from the start counts them again). */
   resetPlainCounts(scanId: number): Promise<void>;
+  /** Oldest first by the date of their data (observed window's end, else started_at). */
   listScans(): Promise<ScanInfo[]>;
   /** By numeric id or by name (a string of digits that names no scan is taken as an id). */
   getScan(ref: number | string): Promise<ScanInfo | null>;
-  /** The most recently started scan, optionally of one series. */
+  /** The complete scan with the newest data (observed window's end, else started_at), optionally of one series. */
   latestScan(series?: string): Promise<ScanInfo | null>;
   /** "ip:port" keys already stored for a scan (for --resume). */
   doneTargets(scanId: number): Promise<Set<string>>;

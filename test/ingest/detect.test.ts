@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { detectFormat } from '../../src/ingest/detect.js';
-import { UsageError } from '../../src/core/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { fixtures } from './helpers.js';
 
 const expected: Record<string, string> = {
@@ -29,17 +29,18 @@ test('every fixture format is recognised from its content, not its name', () => 
   }
 });
 
-test('unknown content is a usage error naming the known formats', () => {
+test('unknown content is a runtime error (exit 1, not a usage error) naming the known formats', () => {
   assert.throws(
     () => detectFormat(Buffer.from('hello world\nthis is not scan data\n'), 'notes.txt'),
     (err: unknown) => {
-      assert.ok(err instanceof UsageError);
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.code, 'E_FORMAT');
       assert.match(err.message, /notes\.txt/);
       assert.match(err.message, /shodan, censys, zgrab2, masscan, nmap, shadowserver, csv/);
       return true;
     },
   );
-  assert.throws(() => detectFormat(Buffer.from('{"hello": 1}\n'), 'x.json'), UsageError);
+  assert.throws(() => detectFormat(Buffer.from('{"hello": 1}\n'), 'x.json'), ConfigError);
 });
 
 test('--format overrides detection and rejects unknown names', () => {

@@ -17,7 +17,13 @@ describe('diff semantics', () => {
     assert.equal(categorise(s('e2013'), s('e2016cu23')).category, 'upgraded', 'product changed');
     const cu = categorise(s('e2016cu19'), s('e2016cu23'));
     assert.deepEqual([cu.category, cu.direction], ['upgraded', 'up']);
-    assert.equal(categorise(s('e2016cu23'), s('e2016cu19')).direction, 'down');
+    const down = categorise(s('e2016cu23'), s('e2016cu19'));
+    assert.deepEqual(
+      [down.category, down.direction],
+      ['downgraded', 'down'],
+      'a CU going back is a downgrade',
+    );
+    assert.equal(categorise(s('e2016cu19su'), s('e2016cu19')).category, 'downgraded', 'an SU going back too');
     assert.equal(
       categorise(s('e2016cu19', [['ProxyLogon', 'vulnerable']]), s('e2016cu19su')).category,
       'patched',
@@ -78,12 +84,12 @@ describe('excensus diff', () => {
       lines.filter((l) => l.type === 'host').map((l) => [l.host, l.category]),
     );
     assert.deepEqual(byHost, {
-      '192.0.2.1:443': 'still-vulnerable',
-      '192.0.2.2:443': 'patched',
-      '192.0.2.3:443': 'upgraded',
-      '192.0.2.4:443': 'gone',
-      '192.0.2.5:443': 'unchanged',
-      '192.0.2.6:443': 'new',
+      '192.0.2.1': 'still-vulnerable',
+      '192.0.2.2': 'patched',
+      '192.0.2.3': 'upgraded',
+      '192.0.2.4': 'gone',
+      '192.0.2.5': 'unchanged',
+      '192.0.2.6': 'new',
     });
     const summary = lines.at(-1) as {
       type: string;
@@ -96,6 +102,7 @@ describe('excensus diff', () => {
       gone: 1,
       upgraded: 1,
       patched: 1,
+      downgraded: 0,
       'still-vulnerable': 1,
       unchanged: 1,
     });
@@ -110,8 +117,8 @@ describe('excensus diff', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /EOL servers: 4 -> 4, 0\.0%/);
     assert.match(r.stdout, /patched\s+1\s+16\.7%/);
-    assert.match(r.stdout, /192\.0\.2\.3:443\s+upgraded/);
-    assert.doesNotMatch(r.stdout, /192\.0\.2\.5:443/, 'unchanged hosts listed only with --all');
+    assert.match(r.stdout, /192\.0\.2\.3\s+upgraded/);
+    assert.doesNotMatch(r.stdout, /192\.0\.2\.5\b/, 'unchanged hosts listed only with --all');
   });
 
   it('usage errors exit 2, unknown scans exit 1', async () => {
@@ -119,5 +126,64 @@ describe('excensus diff', () => {
     const r = await runCli(['diff', 'apr', 'nov', '--db', t.path]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /no scan "nov"/);
+  });
+});
+
+describe('excensus diff counts servers and follows the dates of the data', () => {
+  let t: TempStore;
+  before(async () => {
+    t = await tempStore();
+    // ingested November first, then the older April download
+    const nov = await addScan(t.store, { name: 'nov', startedAt: '2026-12-01T00:00:00Z' }, [
+      makeRecord({ ip: '192.0.2.1', build: 'e2016cu19', ...de }),
+      makeRecord({ ip: '192.0.2.1', port: 25, ...de }), // the same server's SMTP port
+      makeRecord({ ip: '192.0.2.2', build: 'e2016cu19', ...de }),
+    ]);
+    await t.store.setObservedWindow(nov, {
+      first: '2025-11-02T00:00:00.000Z',
+      last: '2025-11-03T00:00:00.000Z',
+    });
+    const apr = await addScan(t.store, { name: 'apr', startedAt: '2026-12-02T00:00:00Z' }, [
+      makeRecord({ ip: '192.0.2.1', build: 'e2016cu19', ...de }),
+      makeRecord({ ip: '192.0.2.1', port: 587, ...de }),
+      makeRecord({ ip: '192.0.2.2', build: 'e2016cu23', ...de }),
+    ]);
+    await t.store.setObservedWindow(apr, {
+      first: '2025-04-02T00:00:00.000Z',
+      last: '2025-04-02T00:00:00.000Z',
+    });
+  });
+  after(async () => t.cleanup());
+
+  it('one row per address; April -> November whichever order they are given; a downgrade says so', async () => {
+    const r = await runCli(['diff', 'nov', 'apr', '--json', '--db', t.path, '--as-of', '2026-01-01']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const hosts = lines.filter((l) => l.type === 'host');
+    assert.deepEqual(
+      hosts.map((l) => [l.host, l.category]),
+      [
+        ['192.0.2.2', 'downgraded'],
+        ['192.0.2.1', 'unchanged'],
+      ],
+    );
+    const summary = lines.at(-1) as Record<string, unknown>;
+    assert.equal(summary.scan_a, 'apr');
+    assert.equal(summary.scan_b, 'nov');
+    assert.equal(summary.unit, 'server');
+    assert.deepEqual((summary.totals as Record<string, unknown>).exchange_servers, {
+      before: 2,
+      after: 2,
+      change: '0.0%',
+    });
+    const text = await runCli(['diff', 'nov', 'apr', '--db', t.path, '--as-of', '2026-01-01']);
+    assert.match(
+      text.stdout,
+      /"apr" \(#2, data of 2025-04-02,.*-> "nov" \(#1, data of 2025-11-02\.\.2025-11-03/,
+    );
+    assert.match(text.stdout, /192\.0\.2\.2\s+downgraded/);
   });
 });

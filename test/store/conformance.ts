@@ -506,8 +506,40 @@ export function storeConformance(label: string, factory: StoreFactory): void {
           [c, 2],
         ],
       );
-      assert.equal((await store.latestScan(series))?.id, c);
+      assert.equal((await store.latestScan(series))?.id, b, 'the newest complete scan: c is unfinished');
       assert.ok((await store.families()).includes('ProxyLogon'));
+    });
+
+    it('orders and chooses scans by when their data was observed; drops only empty scans', async () => {
+      const series = `observed-${process.pid}-${label}`;
+      // ingested November first, then April
+      const nov = await store.createScan(meta({ series, startedAt: '2026-12-01T00:00:00Z' }));
+      await store.addHosts(nov, fleet().slice(4));
+      await store.setObservedWindow(nov, {
+        first: '2025-11-02T00:00:00.000Z',
+        last: '2025-11-03T00:00:00.000Z',
+      });
+      await store.finishScan(nov, 'complete');
+      const apr = await store.createScan(meta({ series, startedAt: '2026-12-02T00:00:00Z' }));
+      await store.addHosts(apr, fleet());
+      await store.setObservedWindow(apr, {
+        first: '2025-04-01T00:00:00.000Z',
+        last: '2025-04-02T00:00:00.000Z',
+      });
+      await store.finishScan(apr, 'complete');
+      const mine = (await store.listScans()).filter((x) => x.series === series);
+      assert.deepEqual(
+        mine.map((x) => [x.id, x.observed]),
+        [
+          [apr, { first: '2025-04-01T00:00:00.000Z', last: '2025-04-02T00:00:00.000Z' }],
+          [nov, { first: '2025-11-02T00:00:00.000Z', last: '2025-11-03T00:00:00.000Z' }],
+        ],
+      );
+      assert.equal((await store.latestScan(series))?.id, nov);
+      assert.equal(await store.dropEmptyScan(apr), false, 'a scan holding records is kept');
+      const empty = await store.createScan(meta({ series }));
+      assert.equal(await store.dropEmptyScan(empty), true);
+      assert.equal(await store.getScan(empty), null);
     });
 
     it('counts counted records in every census, lists none of them, and forgets them on reset', async () => {

@@ -139,7 +139,7 @@ describe('excensus reclassify and scans', () => {
     assert.match(
       t.stdout,
       new RegExp(
-        `\\n\\s*1\\s+june\\s+scan\\s+probe\\s+lab\\s+2025-06-01 00:00\\s+complete\\s+3\\s+\\d+\\s+0\\s+${kb.replace(/\./g, '\\.')}\\n`,
+        `\\n\\s*1\\s+june\\s+scan\\s+probe\\s+lab\\s+2025-06-01 00:00\\s+\\S+\\s+complete\\s+3\\s+\\d+\\s+0\\s+${kb.replace(/\./g, '\\.')}\\n`,
       ),
     );
   });

@@ -232,7 +232,7 @@ describe('SQLite store specifics', () => {
       rows.map((r) => r.version),
       migrations.map((m) => m.version),
     );
-    assert.equal(latestSchemaVersion(), migrations.length);
+    assert.equal(latestSchemaVersion(), Math.max(...migrations.map((m) => m.version)));
     db.close();
     // A new numbered migration is applied to an existing store, once.
     const driver = openSqliteDriver(path);

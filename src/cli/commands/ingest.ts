@@ -18,6 +18,7 @@ import {
 } from '../common-options.js';
 import { openOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
+import { parseObservedAt, windowLabel } from '../../core/time-span.js';
 import { hostRecordToWire } from '../../core/wire.js';
 import { FORMATS, ingestIntoStore, type HostRecord, type IngestSummary } from '../../run/index.js';
 
@@ -64,6 +65,13 @@ export const command: CommandSpec = {
       description:
         'parse and judge every record (no anchor pre-filter): slower, and catches corruption inside records the pre-filter would skip',
     },
+    {
+      name: 'observed-at',
+      type: 'string',
+      valueName: 'DATE',
+      description:
+        "when the data was observed (YYYY-MM-DD or an ISO time): overrides the records' own times, which date the scan by default",
+    },
     dbOption,
     noStoreOption,
     ...scanNameOptions,
@@ -76,6 +84,10 @@ export const command: CommandSpec = {
     if (files.length === 0) throw new UsageError('give at least one input file ("-" for stdin)');
     if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin ("-") can be read only once');
     const asOf = parseAsOf(str(v, 'as-of'));
+    const observedText = str(v, 'observed-at');
+    const observedAt = observedText === undefined ? undefined : parseObservedAt(observedText);
+    if (observedAt === null)
+      throw new UsageError(`--observed-at takes YYYY-MM-DD or an ISO time, got "${observedText}"`);
     const json = bool(v, 'json');
     const out = openOutput(str(v, 'output'), ctx.stdout, bool(v, 'no-store') ? null : str(v, 'db'));
     const store = await storeForWriting(v).catch(async (err) => {
@@ -99,6 +111,7 @@ export const command: CommandSpec = {
           output: json ? 'records' : 'rows',
           ...given({ format: str(v, 'format'), name: str(v, 'name'), series: str(v, 'series') }),
           ...given({ resumeScan: str(v, 'resume-scan') }),
+          ...(observedAt ? { observedAt } : {}),
         },
         {
           onRecords: async (records) => {
@@ -123,12 +136,21 @@ export const command: CommandSpec = {
       await store?.close();
     }
     writeSummary(ctx.stderr, result.summary, result.emitted, json);
+    if (result.failure !== undefined) {
+      ctx.stderr.write(`excensus ingest: nothing ingested, no scan kept: ${result.failure}\n`);
+      return 1;
+    }
     if (result.scanId !== null && !json) {
       const counted = result.countPlain
         ? ' (records without any Exchange marker as counts by country and network; --plain-rows keeps a row each)'
         : '';
       ctx.stderr.write(
         `excensus ingest: stored ${result.stored} records as scan ${result.scanId} in ${str(v, 'db')}${counted}\n`,
+      );
+      ctx.stderr.write(
+        result.observed
+          ? `excensus ingest: data observed ${windowLabel(result.observed)}${observedAt ? ' (--observed-at)' : " (the records' own times)"}\n`
+          : `excensus ingest: no record carried a time: the scan is dated by this ingest (--observed-at sets the date)\n`,
       );
     }
     return 0;
@@ -164,8 +186,12 @@ function writeSummary(stderr: NodeJS.WritableStream, s: IngestSummary, written: 
           records: f.records,
           problems: f.problems,
           damage: f.damage ?? null,
+          observed_first: f.observed?.first ?? null,
+          observed_last: f.observed?.last ?? null,
         })),
         problem_list: s.problems.map((p) => ({ file: p.file, line: p.line, reason: p.reason })),
+        observed_first: s.observed?.first ?? null,
+        observed_last: s.observed?.last ?? null,
       },
     };
     stderr.write(JSON.stringify(obj) + '\n');

@@ -62,6 +62,7 @@ export const command: CommandSpec = {
         },
       ),
     );
+    if (res.partial) ctx.stderr.write(`excensus notify: note: ${res.partial}\n`);
     if (badLines) ctx.stderr.write(`excensus notify: ${badLines} bad line(s) in ${cidrPath}\n`);
     ctx.stderr.write(
       `excensus notify: ${res.owners} owner bundle(s), ${res.hosts} host(s) in ${outDir}` +

@@ -3,6 +3,7 @@
 // geo and network. Every fast path fills this one shape; the rest of ingest builds from it.
 import type { Observation, ObservationSource } from '../../core/observation.js';
 import { META, META_WIDTH, metaText } from './native-scan.js';
+import { addTime, type TimeSpan } from '../../core/time-span.js';
 
 export interface PlainFields {
   ip: string;
@@ -72,4 +73,34 @@ export function loadNativeFields(meta: Int32Array, out: Uint8Array, i: number, f
   f.city = metaText(meta, out, i, META.city);
   f.org = metaText(meta, out, i, META.org);
   return f;
+}
+
+/**
+ * Widens `span` by the times of native plain records 0..count-1: compared as bytes where the
+ * reader wrote them, so only the block's earliest and latest become strings.
+ */
+export function addNativeTimes(span: TimeSpan, meta: Int32Array, out: Uint8Array, count: number): void {
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i < count; i++) {
+    if (meta[i * META_WIDTH + META.timestamp + 1] === 0) continue;
+    if (lo < 0 || compareSlots(meta, out, i, lo) < 0) lo = i;
+    if (hi < 0 || compareSlots(meta, out, i, hi) > 0) hi = i;
+  }
+  if (lo < 0) return;
+  addTime(span, metaText(meta, out, lo, META.timestamp));
+  addTime(span, metaText(meta, out, hi, META.timestamp));
+}
+
+function compareSlots(meta: Int32Array, out: Uint8Array, i: number, j: number): number {
+  const a = meta[i * META_WIDTH + META.timestamp]!;
+  const la = meta[i * META_WIDTH + META.timestamp + 1]!;
+  const b = meta[j * META_WIDTH + META.timestamp]!;
+  const lb = meta[j * META_WIDTH + META.timestamp + 1]!;
+  const n = Math.min(la, lb);
+  for (let k = 0; k < n; k++) {
+    const d = out[a + k]! - out[b + k]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
 }

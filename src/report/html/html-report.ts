@@ -7,6 +7,7 @@ import type { TrendPoint } from '../trend.js';
 import { continentLabel } from '../names.js';
 import { renderBarChart, renderTrendChart } from './charts.js';
 import { esc } from './escape.js';
+import { scanDate, scanDateLabel } from '../scan-view.js';
 import { mapLegend, renderWorldMap } from './world-map.js';
 
 export interface HtmlReportInput {
@@ -64,7 +65,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       .map((r) => ({ label: String(r.group.product ?? 'unknown build'), value: r.exchange, part: r.eol })),
     'EOL',
   );
-  const trendLabels = input.trend.map((p) => p.scan.startedAt.slice(0, 10));
+  const trendLabels = input.trend.map((p) => scanDate(p.scan));
   const trend = renderTrendChart('trend-chart', trendLabels, [
     { name: 'Exchange', colour: '#3c78b4', values: input.trend.map((p) => p.total.exchange) },
     { name: 'Past end of support', colour: '#c9373c', values: input.trend.map((p) => p.total.eol) },
@@ -79,7 +80,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <body>
 <h1>Exchange census: ${esc(h.scan.name)}</h1>
 <p class="lead">${esc(input.lead)}</p>
-<p>Scan #${esc(h.scan.id)} (${esc(h.scan.source)}, series ${esc(h.scan.series)}, started ${esc(h.scan.startedAt)}); support and CVEs judged as of ${esc(h.asOf)}.</p>
+<p>Scan #${esc(h.scan.id)} (${esc(h.scan.source)}, series ${esc(h.scan.series)}, data of ${esc(scanDateLabel(h.scan))}, started ${esc(h.scan.startedAt)}); support and CVEs judged as of ${esc(h.asOf)}.</p>
 <h2>On-premises Exchange servers by country</h2>
 ${map.svg}
 ${mapLegend(Math.max(0, ...counts.values()))}${unmapped}
