@@ -99,6 +99,26 @@ static int shodan_time(const uint8_t *b, size_t s, size_t e, uint8_t *ts) {
   return 1;
 }
 
+/* A dotted quad as isIpAddress (core/values.ts) takes it; anything else (IPv6 too) JavaScript checks. */
+static int dotted_quad(const uint8_t *b, size_t s, size_t e) {
+  if (e - s < 7 || e - s > 15) return 0;
+  int parts = 0, value = 0, ndig = 0;
+  for (size_t i = s; i <= e; i++) {
+    uint8_t c = i < e ? b[i] : '.';
+    if (c == '.') {
+      if (ndig == 0 || value > 255) return 0;
+      parts++;
+      value = 0;
+      ndig = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (ndig > 0 && value == 0) return 0;
+      value = value * 10 + (c - '0');
+      if (++ndig > 3) return 0;
+    } else return 0;
+  }
+  return parts == 4;
+}
+
 /* "AS3320", " 3320 ", 3320 -> 3320; anything else -1 (as parseAsn's undefined); -2 = JavaScript decides. */
 static int64_t asn_of(const uint8_t *b, const value_t *v) {
   if (v->kind != V_STRING && v->kind != V_NUMBER) return -1;
@@ -149,7 +169,7 @@ static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, 
     if (v[role].kind == V_NUMBER && role != PORT && role != ASN && role != TIMESTAMP) return 0;
   }
   const value_t *ip = v[IPV6].kind == V_STRING || v[IPV6].kind == V_NUMBER ? &v[IPV6] : &v[IP_STR];
-  if (!(ip->kind == V_STRING || ip->kind == V_NUMBER) || ip->end == ip->start) return 0;
+  if (!(ip->kind == V_STRING || ip->kind == V_NUMBER) || !dotted_quad(b, ip->start, ip->end)) return 0;
   /* the port: plain digits, as a number or a string */
   const value_t *pv = &v[PORT];
   if (!(pv->kind == V_STRING || pv->kind == V_NUMBER) || !digits(b, pv->start, pv->end) || pv->end - pv->start > 5) return 0;

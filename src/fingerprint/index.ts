@@ -4,5 +4,5 @@ export { fingerprint } from './combine.js';
 export { ruleAnchors, anchorPattern } from './anchors.js';
 export { normaliseHeaderName } from './parts.js';
 export { normaliseBuild } from './build-text.js';
-export type { RuleSet } from './ruleset.js';
+export { buildRuleSet, type RuleSet } from './ruleset.js';
 export type { RuleDef, RuleExample } from './rule-schema.js';

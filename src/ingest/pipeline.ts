@@ -10,6 +10,7 @@ import { readerFor } from './readers/index.js';
 import { lineBlocks } from './lines.js';
 import { RecordProcessor, expandHosts, newBlockResult, type BlockResult } from './process.js';
 import type { Judge } from '../core/judge.js';
+import type { RuleDefs } from './judge-context.js';
 import { anchorCores } from './fast/prefilter.js';
 import { runInWorkers } from './transport/worker-pool.js';
 import { fileRanges } from './transport/file-ranges.js';
@@ -54,8 +55,8 @@ export interface IngestOptions {
   encodedColumns?: boolean;
   /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
   rangeBytes?: number;
-  /** Main-thread judge; default: rules + knowledge base loaded here (workers load their own). */
-  judge?: { judge: Judge; anchors: string[] };
+  /** Main-thread judge; default: rules + knowledge base loaded here (workers compile its rules, or load their own). */
+  judge?: { judge: Judge; anchors: string[]; rules?: RuleDefs };
 }
 
 export interface FileSummary {
@@ -162,6 +163,9 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         tallyPlain: opts.tallyPlain ?? false,
         encodedColumns: opts.encodedColumns ?? false,
       };
+      // read here once (this thread also needs the knowledge base): the workers compile the rules
+      const rules = (await getJudge()).rules;
+      if (rules) init.rules = rules;
       const onReply = async (reply: WorkerReply) => {
         if (reply.result.encodedCols) {
           reply.result.hosts = mergeEncodedCols(reply.result.hosts, reply.result.encodedCols);

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Detected } from '../detect.js';
 import { RecordProcessor, newBlockResult, type BlockResult } from '../process.js';
 import { anchorCores } from '../fast/prefilter.js';
-import { createJudge } from '../judge-context.js';
+import { createJudge, type RuleDefs } from '../judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
 import {
   encodeHost,
@@ -26,6 +26,8 @@ export interface WorkerInit {
   tallyPlain: boolean;
   /** See IngestOptions.encodedColumns. */
   encodedColumns: boolean;
+  /** The calling thread's rule definitions (else each worker reads the rule files). */
+  rules?: RuleDefs;
   /** Set when the workers read a regular file themselves, by ranges. */
   file?: { fd: number; size: number; contentStart: number };
 }
@@ -43,7 +45,7 @@ export interface WorkerReply {
 }
 
 const init = workerData as WorkerInit;
-const { judge, anchors } = createJudge(init.asOf);
+const { judge, anchors } = createJudge(init.asOf, init.rules);
 const processor = new RecordProcessor(init.detected, {
   judge,
   prefilter: init.prefilter ? anchorCores(anchors) : null,
