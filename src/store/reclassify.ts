@@ -27,6 +27,10 @@ export type LineDecoder = (
 ) => Observation | { error: string };
 
 export interface ReclassifyOptions {
+  /**
+   * Hosts per write (default 500: under the 1,000 from which a SQLite file store hands a scan to its
+   * writer thread, which measured more CPU and ~80 MB more RSS here: docs/measurements.md).
+   */
   batchSize?: number;
   /** Needed for hosts stored with their source line; without it they are skipped. */
   decodeLine?: LineDecoder;
@@ -42,7 +46,7 @@ export async function reclassifyScan(
   judge: Judge,
   opts: ReclassifyOptions = {},
 ): Promise<ReclassifyResult> {
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? 500;
   const result: ReclassifyResult = {
     hosts: 0,
     rejudged: 0,
@@ -52,8 +56,8 @@ export async function reclassifyScan(
     problems: [],
   };
   let batch: StoredHost[] = [];
-  // One batch is written while the next is judged (a SQLite file store writes on its writer thread):
-  // waiting for each write left this thread idle a third of the time.
+  // One batch is written while the next is judged: waiting for each write left this thread idle a
+  // third of the time.
   let writing: Promise<void> | null = null;
   const send = async (hosts: StoredHost[]): Promise<void> => {
     if (writing) await writing;
