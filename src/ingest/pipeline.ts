@@ -209,7 +209,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         for await (const item of reader.read(input.chunks)) {
           lastLine = Math.max(lastLine, item.line);
           if ('error' in item) out.problems.push({ line: item.line, reason: item.error });
-          else processor.addObservations(item.observations, out);
+          else processor.addObservations(item.observations, out, item.line);
           if (out.hosts.length >= STREAM_BATCH || out.problems.length > 0) {
             await add(out, 0);
             out = newBlockResult();

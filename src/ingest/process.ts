@@ -22,6 +22,7 @@ import { addTime, emptySpan, type TimeSpan } from '../core/time-span.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_READ, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
+import { checkObservation } from '../core/values.js';
 import {
   PLAIN_COLS_WIDTH,
   copyNativePlainCols,
@@ -122,6 +123,8 @@ export class RecordProcessor {
   private readonly tally: PlainTally;
   /** Reader of the stored source line (line formats). */
   private readonly lineReader: string | null;
+  /** The block being read may go through the fast path (see addLines). */
+  private fastBlock = false;
 
   constructor(
     detected: Detected,
@@ -146,15 +149,17 @@ export class RecordProcessor {
   }
 
   /** Judges observations read by a stream reader (no raw line to pre-filter). */
-  addObservations(obs: Observation[], out: BlockResult): void {
-    for (const o of obs) this.add(o, true, out);
+  addObservations(obs: Observation[], out: BlockResult, line: number): void {
+    for (const o of obs) this.add(o, true, out, line);
   }
 
   /** Processes every line of a block; `base` = line number before the block. Returns lines seen. */
   addLines(block: Buffer, base: number, out: BlockResult): number {
     if (this.scanner === undefined) this.scanner = this.makeScanner(block);
     const scanner = this.scanner;
-    if (this.fast?.native && scanner?.isNative)
+    // A NUL byte is no JSON text: the fast paths (which read bytes as text) leave such a block to the parser.
+    this.fastBlock = this.fast !== null && block.indexOf(0) < 0;
+    if (this.fastBlock && this.fast?.native && scanner?.isNative)
       return this.takeTally(this.addLinesNative(scanner, block, base, out), out);
     const hits = scanner ? scanner.scanBlock(block, 0, block.length) : 0;
     let h = 0;
@@ -234,7 +239,7 @@ export class RecordProcessor {
       } else {
         const f = loadNativeFields(r.meta, r.out, read++, this.nativeFields);
         if (this.counted(f)) out.records++;
-        else this.add(plainObservation(f, this.source), false, out);
+        else this.add(plainObservation(f, this.source), false, out, base + k + 1);
       }
     }
     addNativeTimes(out.span, r.meta, r.out, read);
@@ -266,14 +271,14 @@ export class RecordProcessor {
     out: BlockResult,
   ): void {
     const f =
-      !mayMatch && this.fast && block[start] !== 0
+      !mayMatch && this.fast && this.fastBlock
         ? this.fast.read(block, start, stop, this.scanner!, h0, h1)
         : null;
     if (f) {
       addTime(out.span, f.timestamp);
       if (this.counted(f)) out.records++;
       else if (this.opts.compact) this.addPlainCols(f, out);
-      else this.add(plainObservation(f, this.source), false, out);
+      else this.add(plainObservation(f, this.source), false, out, line);
       return;
     }
     this.addParsed(block, start, stop, line, mayMatch, out);
@@ -302,15 +307,31 @@ export class RecordProcessor {
     // observation (not a line with a NUL byte, which PostgreSQL text cannot hold: the JSON escapes it).
     const own = r.length === 1 && this.lineReader !== null && !text.includes('\0');
     for (const o of r)
-      this.add(o, mayMatch || o.reported !== undefined, out, own ? { block, start, stop, text } : undefined);
+      this.add(
+        o,
+        mayMatch || o.reported !== undefined,
+        out,
+        line,
+        own ? { block, start, stop, text } : undefined,
+      );
   }
 
   private add(
     obs: Observation,
     judge: boolean,
     out: BlockResult,
+    lineNo: number,
     line?: { block: Buffer; start: number; stop: number; text: string },
   ): void {
+    // validated and normalised here, once, whichever reader and path it came from
+    const bad = checkObservation(obs);
+    if (bad) {
+      if ('reject' in bad) {
+        out.problems.push({ line: lineNo, reason: bad.reject });
+        return;
+      }
+      out.problems.push({ line: lineNo, reason: bad.note });
+    }
     if (obs.timestamp === '') obs.timestamp = this.opts.defaultTimestamp;
     else addTime(out.span, obs.timestamp);
     out.records++;

@@ -40,21 +40,26 @@ export function headerPairs(
 const NAIVE_UTC =
   /^(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d)(?:\.(\d{1,9}))?Z?$/;
 
-/** Normalises a source timestamp to ISO 8601 UTC; sources without a zone mean UTC. */
-export function toIsoTime(v: unknown, fallback = ''): string {
+/**
+ * Normalises a source timestamp to ISO 8601 UTC; sources without a zone mean UTC. No time gives
+ * ''; a time that cannot be read comes back as its text, which checkObservation (core/values.ts)
+ * reports: it never silently becomes another time.
+ */
+export function toIsoTime(v: unknown): string {
   if (typeof v === 'string') {
     const m = NAIVE_UTC.exec(v);
     if (m && Number(m[3]) <= 28) return `${m[1]}.${((m[5] ?? '') + '000').slice(0, 3)}Z`;
   }
   if (typeof v === 'number' || (typeof v === 'string' && /^\d{9,11}(\.\d+)?$/.test(v))) {
     const d = new Date(Number(v) * 1000);
-    return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
+    return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
   }
-  if (typeof v !== 'string' || v === '') return fallback;
+  if (v === undefined || v === null || v === '') return '';
+  if (typeof v !== 'string') return JSON.stringify(v);
   let s = v.trim().replace(' ', 'T');
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(s)) s += 'Z';
   const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
+  return Number.isNaN(d.getTime()) ? v : d.toISOString();
 }
 
 export function asNumber(v: unknown): number | undefined {

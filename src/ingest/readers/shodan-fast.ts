@@ -5,6 +5,7 @@
 // or anything unusual returns null, and the caller parses the line properly.
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from './http-text.js';
+import { isIpAddress, isIsoTime, isValidAsn } from '../../core/values.js';
 import type { FastPath, FastReader } from '../fast/fast-reader.js';
 import { newPlainFields, plainObservation, type PlainFields } from '../fast/plain-fields.js';
 import { BlockScanner, type ScanPattern } from '../fast/anchor-scan.js';
@@ -55,6 +56,7 @@ export class ShodanFastReader implements FastReader {
     if (buf[start] !== 123 || buf[end - 1] !== 125) return null;
     const values = this.values;
     values.fill(undefined);
+    this.value.sawNul = false;
     let portIsString = false;
     for (let h = h0; h < h1; h++) {
       const id = scanner.hitIds[h]!;
@@ -80,16 +82,20 @@ export class ShodanFastReader implements FastReader {
     if (!ip || typeof rawPort !== 'string' || (portIsString && !/^\d+$/.test(rawPort.trim()))) return null;
     const port = Number(rawPort);
     if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
+    // a value checkObservation would change or refuse: the full parser reads it (and reports it)
+    if (this.value.sawNul || !isIpAddress(ip)) return null;
     const f = this.fields;
     f.ip = ip;
     f.port = port;
     f.transport = values[K.transport] === 'udp' ? 'udp' : 'tcp';
     f.hostname = values[K.hostnames] || '';
     f.timestamp = toIsoTime(values[K.timestamp] ?? undefined);
+    if (f.timestamp !== '' && !isIsoTime(f.timestamp)) return null;
     f.country = values[K.country_code] || '';
     f.region = values[K.region_code] || '';
     f.city = values[K.city] || '';
     f.asn = parseAsn(values[K.asn] ?? undefined) ?? -1;
+    if (f.asn >= 0 && !isValidAsn(f.asn)) return null;
     f.org = values[K.org] || values[K.isp] || '';
     return f;
   }
@@ -121,6 +127,8 @@ function skipSpace(buf: Buffer, p: number, end: number): number {
 class ValueReader {
   /** The value last read was a JSON number. */
   wasNumber = false;
+  /** A value read since this was reset decoded to text holding U+0000. */
+  sawNul = false;
 
   read(buf: Buffer, i: number, end: number, firstOfArray: boolean): string | null {
     this.wasNumber = false;
@@ -131,7 +139,9 @@ class ValueReader {
       if (j < 0 || j >= end) return null;
       const bs = buf.indexOf(92, i + 1);
       if (bs < 0 || bs > j) return utf8(buf, i + 1, j);
-      return readEscaped(buf, i, end);
+      const text = readEscaped(buf, i, end);
+      if (text?.includes('\u0000')) this.sawNul = true;
+      return text;
     }
     if ((c >= 48 && c <= 57) || c === 45) {
       let j = i + 1;
