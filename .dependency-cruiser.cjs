@@ -3,6 +3,7 @@
 //   cli, server                      delivery: parse input, call use cases, present results
 //                                    (cli starts the server for `excensus serve`)
 //   run                              use cases (scanIntoStore, ingestIntoStore, census, ...)
+//   queue                            distributed scans: job queue (pg-boss) and shard rows
 //   probe, ingest, report, lab       the pipeline's steps and the simulated fleet
 //   classify                         pure judgement (evidence + knowledge base + date)
 //   fingerprint, geo, store          rules engine, geolocation, persistence
@@ -10,7 +11,8 @@
 const LAYERS = {
   cli: ['run', 'server', 'core'],
   server: ['run', 'report', 'core'],
-  run: ['probe', 'ingest', 'report', 'lab', 'classify', 'fingerprint', 'geo', 'store', 'kb', 'core'],
+  run: ['queue', 'probe', 'ingest', 'report', 'lab', 'classify', 'fingerprint', 'geo', 'store', 'kb', 'core'],
+  queue: ['store', 'core'],
   probe: ['classify', 'fingerprint', 'geo', 'kb', 'core'],
   ingest: ['classify', 'fingerprint', 'geo', 'store', 'kb', 'core'],
   report: ['classify', 'geo', 'store', 'kb', 'core'],

@@ -47,21 +47,28 @@ export function loadBlocklist(): AddressRanges {
 
 /** A user exclusion file; any malformed line stops the scan (a typo must not un-exclude a network). */
 export function loadExcludeFile(path: string): AddressRanges {
-  let text: string;
+  return parseExcludeList(path, readExcludeFile(path));
+}
+
+export function readExcludeFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError('E_EXCLUDE_FILE', `cannot read exclusion file ${path}: ${(err as Error).message}`, {
       cause: err,
     });
   }
+}
+
+/** An exclusion list's text (a file's, or as a distributed scan carries it to its workers). */
+export function parseExcludeList(name: string, text: string): AddressRanges {
   const { ranges, errors } = parseRangeList(text);
   if (errors.length > 0) {
     const shown = errors
       .slice(0, 10)
       .map((e) => `line ${e.line}: "${e.text}"`)
       .join('; ');
-    throw new ConfigError('E_EXCLUDE_FILE', `${path}: ${errors.length} malformed line(s): ${shown}`);
+    throw new ConfigError('E_EXCLUDE_FILE', `${name}: ${errors.length} malformed line(s): ${shown}`);
   }
   return ranges;
 }

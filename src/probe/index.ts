@@ -17,7 +17,13 @@ export {
   type Protocol,
   type SpecError,
 } from './targets.js';
-export { loadBlocklist, loadExcludeFile, parseRangeList } from './blocklist.js';
+export {
+  loadBlocklist,
+  loadExcludeFile,
+  parseExcludeList,
+  parseRangeList,
+  readExcludeFile,
+} from './blocklist.js';
 export { loadProbePlan, parseProbePlan, type ProbePlan } from './probe-plan.js';
 export { Permutation } from './permutation.js';
 export { targetKey } from '../core/ip.js';

@@ -76,3 +76,13 @@ export { changeToJson, totalsLines } from './diff.js';
 export type { HostFilter, HostPage, HostRow, HostSortKey, CensusRow } from '../store/index.js';
 export { GROUP_KEYS, splitList } from '../report/options.js';
 export { GEO_ATTRIBUTION } from '../geo/index.js';
+export {
+  enqueueScan,
+  enqueueIngest,
+  distributedScanStates,
+  retryFailedShards,
+  waitForScan,
+  type DistributedScanState,
+  type EnqueueResult,
+} from './distributed.js';
+export { runWorker, type WorkerOptions, type WorkerResult } from './worker.js';

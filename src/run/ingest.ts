@@ -48,6 +48,11 @@ export interface IngestIntoStoreOptions {
   now?: string;
   /** When the data was observed (--observed-at): overrides the records' own times, and is the time of records without one. */
   observedAt?: ObservedWindow;
+  /**
+   * Run as one input of this distributed ingest: write into it and leave its state to the queue.
+   * Every record keeps a row (a count could not be taken back when an input is read again).
+   */
+  partOf?: ScanInfo;
 }
 
 export interface IngestHooks {
@@ -56,6 +61,8 @@ export interface IngestHooks {
   onProblem?: (p: Problem) => void;
   /** Something the user should know that is not a problem of the input. */
   onNotice?: (message: string) => void;
+  /** Records stored so far, after each batch commits. */
+  onCommit?: (stored: number) => void;
 }
 
 export interface IngestResult {
@@ -84,9 +91,10 @@ export async function ingestIntoStore(
   const source = o.format ?? 'auto';
   const series = o.series ?? `ingest:${source}`;
   const resume =
-    store && o.resumeScan ? await findResumable(store, o.resumeScan, 'ingest', series) : undefined;
-  const countPlain = store !== null && (resume ? resumedCountsPlain(resume) : !o.plainRows);
-  if (resume && o.plainRows === countPlain) {
+    o.partOf ??
+    (store && o.resumeScan ? await findResumable(store, o.resumeScan, 'ingest', series) : undefined);
+  const countPlain = store !== null && !o.partOf && (resume ? resumedCountsPlain(resume) : !o.plainRows);
+  if (resume && !o.partOf && o.plainRows === countPlain) {
     hooks.onNotice?.(
       `scan "${resume.name}" ${countPlain ? 'counts' : 'keeps a row for'} records without an Exchange marker; the resumed run does the same`,
     );
@@ -97,6 +105,7 @@ export async function ingestIntoStore(
     geo: geoResolverFor(o.geo),
     nameGiven: o.name !== undefined,
     ...(resume ? { resume } : {}),
+    ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
     meta: {
       name: o.name ?? defaultScanName('ingest', source, startedAt),
       kind: 'ingest',
@@ -137,11 +146,18 @@ export async function ingestIntoStore(
       },
     );
   } catch (err) {
-    await recorder.finish('interrupted').catch(() => {});
-    await recorder.dropIfEmpty().catch(() => false);
+    if (!o.partOf) {
+      await recorder.finish('interrupted').catch(() => {});
+      await recorder.dropIfEmpty().catch(() => false);
+    }
     throw err;
   }
   const observed = o.observedAt ?? summary.observed;
+  if (o.partOf) {
+    // an input's end is not the scan's: the queue finishes the scan after its last input
+    await recorder.flush();
+    return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain, observed };
+  }
   if (summary.records === 0) {
     // nothing readable (a wrong --format, a header without the columns, a gzip cut before its first record)
     await recorder.finish('interrupted', observed);

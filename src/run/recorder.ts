@@ -33,6 +33,8 @@ export interface RecorderOptions {
    * country and network rather than a row each (see Store PlainCount). Ingest sets it by default.
    */
   countPlain?: boolean;
+  /** Told the number of records stored so far after each batch commits (a distributed shard's checkpoint). */
+  onCommit?: (written: number) => void;
 }
 
 const MAX_PENDING_OBSERVATIONS = 500;
@@ -132,6 +134,7 @@ export class Recorder {
     // a batch exists only with a store and its scan (add() without a store keeps none)
     const committed = this.o.store!.addBatch(this.scanId!, batch).then(() => {
       this.written += batch.size + batch.counted;
+      this.o.onCommit?.(this.written);
     });
     committed.catch(() => undefined); // surfaces from settle()
     this.inFlight = committed;
@@ -215,14 +218,24 @@ export async function findResumable(
   if (ref !== 'last') {
     const s = await store.getScan(ref);
     if (!s) throw new ConfigError('E_RESUME', `no scan "${ref}" in the store to resume`);
+    if (isDistributed(s))
+      throw new ConfigError(
+        'E_RESUME',
+        `scan "${s.name}" is distributed: its shards are resumed by \`excensus worker\`, not by --resume-scan`,
+      );
     return s;
   }
   const candidates = (await store.listScans()).filter(
-    (s) => s.kind === kind && s.series === series && s.state !== 'complete',
+    (s) => s.kind === kind && s.series === series && s.state !== 'complete' && !isDistributed(s),
   );
   const last = candidates.sort((a, b) => b.id - a.id)[0];
   if (!last) throw new ConfigError('E_RESUME', `no unfinished ${kind} of series "${series}" to resume`);
   return last;
+}
+
+/** A scan enqueued for workers (scan/ingest --queue): many writers, coordinated by its shard rows. */
+export function isDistributed(s: ScanInfo): boolean {
+  return typeof s.options.distributed === 'object' && s.options.distributed !== null;
 }
 
 export function defaultScanName(kind: string, source: string, startedAt: string): string {

@@ -10,6 +10,7 @@ import {
   loadBlocklist,
   loadExcludeFile,
   loadProbePlan,
+  parseExcludeList,
   parsePorts,
   runScan,
   type ScanProgress,
@@ -19,7 +20,7 @@ import {
 import { AddressRanges } from '../probe/address-ranges.js';
 import { UsageError } from '../core/errors.js';
 import type { GeoLookup } from '../geo/index.js';
-import type { Store } from '../store/index.js';
+import type { ScanInfo, Store } from '../store/index.js';
 import { geoResolverFor, type GeoChoice } from './geo.js';
 import { Recorder, defaultScanName, findResumable } from './recorder.js';
 import { addTime, emptySpan, spanWindow } from '../core/time-span.js';
@@ -43,6 +44,8 @@ export interface ScanIntoStoreOptions {
   userAgent?: string;
   /** Files of more ranges never to connect to; they add to the blocklist. */
   excludeFiles?: string[];
+  /** More such lists as text (a distributed scan carries its coordinator's files to its workers). */
+  excludeLists?: Array<{ name: string; text: string }>;
   asOf: string;
   /** null: probe and judge only (nothing stored). */
   store: Store | null;
@@ -57,6 +60,11 @@ export interface ScanIntoStoreOptions {
   geoOverrides?: Map<string, GeoLookup>;
   /** Records per store transaction (default 500). */
   batchSize?: number;
+  /**
+   * Run as one shard of this distributed scan: write into it, skip the targets it holds, and leave
+   * its state to the queue (src/run/worker.ts). Excludes `name`, `series` and `resumeScan`.
+   */
+  partOf?: ScanInfo;
 }
 
 export interface ScanHooks {
@@ -65,6 +73,8 @@ export interface ScanHooks {
   onProgress?: (p: ScanProgress) => void;
   /** Stops starting new hosts; those in flight finish and are stored; the scan is marked interrupted. */
   signal?: AbortSignal;
+  /** Records stored so far, after each batch commits. */
+  onCommit?: (stored: number) => void;
 }
 
 export interface ScanResult {
@@ -90,13 +100,15 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
   const shard = o.shard ?? { index: 1, count: 1 };
   const exclude = new AddressRanges();
   for (const f of o.excludeFiles ?? []) exclude.addAll(loadExcludeFile(f));
+  for (const l of o.excludeLists ?? []) exclude.addAll(parseExcludeList(l.name, l.text));
   const space = await buildTargetSpace(o.targets, ports, { blocklist: loadBlocklist(), exclude });
   const judgeCtx = { rules: loadRules(), kb: loadKnowledgeBase(), asOf: o.asOf };
   const startedAt = new Date().toISOString();
   const store = o.store;
   const series = o.series ?? defaultScanSeries(o.inputs, o.ports);
   const resumed =
-    store && o.resumeScan ? await findResumable(store, o.resumeScan, 'scan', series) : undefined;
+    o.partOf ??
+    (store && o.resumeScan ? await findResumable(store, o.resumeScan, 'scan', series) : undefined);
   const recorder = await Recorder.open({
     store,
     geo: geoResolverFor(o.geo),
@@ -104,6 +116,7 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
     nameGiven: o.name !== undefined,
     ...(resumed ? { resume: resumed } : {}),
     batchSize: o.batchSize ?? 500,
+    ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
     meta: {
       name: o.name ?? defaultScanName('scan', 'probe', startedAt),
       kind: 'scan',
@@ -161,12 +174,18 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
       },
     );
     const window = spanWindow(span);
-    await recorder.finish(summary.interrupted ? 'interrupted' : 'complete', window ?? undefined);
-    // stopped before any record: nothing to keep
-    if (summary.interrupted) dropped = await recorder.dropIfEmpty();
+    // a shard's end is not the scan's: the queue finishes the scan after its last shard
+    if (o.partOf) await recorder.flush();
+    else {
+      await recorder.finish(summary.interrupted ? 'interrupted' : 'complete', window ?? undefined);
+      // stopped before any record: nothing to keep
+      if (summary.interrupted) dropped = await recorder.dropIfEmpty();
+    }
   } catch (err) {
-    await recorder.finish('interrupted', spanWindow(span) ?? undefined).catch(() => {});
-    await recorder.dropIfEmpty().catch(() => false);
+    if (!o.partOf) {
+      await recorder.finish('interrupted', spanWindow(span) ?? undefined).catch(() => {});
+      await recorder.dropIfEmpty().catch(() => false);
+    }
     throw err;
   }
   return { summary, seed: o.seed, shard, scanId: dropped ? null : recorder.scanId, stored: recorder.written };

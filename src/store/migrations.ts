@@ -215,6 +215,37 @@ ALTER TABLE scans ADD COLUMN observed_first TEXT;
 ALTER TABLE scans ADD COLUMN observed_last TEXT;
 `,
   },
+  {
+    version: 10,
+    name: 'shards of distributed scans',
+    // A distributed scan (src/queue) is one scan written by many workers: a row per shard or
+    // ingest input says who holds it, when it last beat, how far it got and how it ended. The
+    // job queue (pg-boss, its own schema) decides who runs what; these rows are what `scans` shows
+    // and what a worker fences its writes with (lease). Times are epoch milliseconds of the
+    // database's clock, so machines with skewed clocks agree on what is stale.
+    sql: `
+CREATE TABLE scan_shards (
+  scan_id BIGINT NOT NULL,
+  shard INTEGER NOT NULL,
+  shards INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  input TEXT,
+  job_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  worker TEXT,
+  lease TEXT,
+  heartbeat_ms BIGINT,
+  hosts_done BIGINT NOT NULL DEFAULT 0,
+  rate REAL NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  started_ms BIGINT,
+  finished_ms BIGINT,
+  PRIMARY KEY (scan_id, shard)
+);
+CREATE INDEX scan_shards_state ON scan_shards (state);
+`,
+  },
 ];
 
 function expand(sql: string, traits: DriverTraits): string {

@@ -44,6 +44,10 @@ export const commands: Record<string, { summary: string; load: Loader; quietKb?:
     summary: 'the census as a live web page and JSON API over the store',
     load: () => import('./serve.js'),
   },
+  worker: {
+    summary: 'run shards of distributed scans and ingests from the queue in PostgreSQL',
+    load: () => import('./worker.js'),
+  },
   demo: {
     summary: 'start the lab, scan it into a fresh store, print the census, write the HTML report',
     load: () => import('./demo.js'),

@@ -1,6 +1,6 @@
 // `excensus ingest FILE...`: parses options, calls ingestIntoStore, prints records and the summary.
 import { once } from 'node:events';
-import type { CommandSpec } from '../args.js';
+import type { CommandContext, CommandSpec } from '../args.js';
 import { bool, int, str } from '../args.js';
 import {
   asOfOption,
@@ -20,7 +20,14 @@ import { openOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import { parseObservedAt, windowLabel } from '../../core/time-span.js';
 import { hostRecordToWire } from '../../core/wire.js';
-import { FORMATS, ingestIntoStore, type HostRecord, type IngestSummary } from '../../run/index.js';
+import {
+  FORMATS,
+  enqueueIngest,
+  ingestIntoStore,
+  openStoreForWriting,
+  type HostRecord,
+  type IngestSummary,
+} from '../../run/index.js';
 
 const MAX_PRINTED = 1000;
 
@@ -28,7 +35,8 @@ export const command: CommandSpec = {
   name: 'ingest',
   summary: 'read scan data (Shodan, Censys, ZGrab2, masscan, nmap, ShadowServer, CSV) and judge every record',
   usage:
-    'excensus ingest FILE... [--format F] [--json] [-o FILE] [--as-of D] [--exchange-only]   ("-" = stdin; .gz detected)',
+    'excensus ingest FILE... [--format F] [--json] [-o FILE] [--as-of D] [--exchange-only]   ("-" = stdin; .gz detected)\n' +
+    '       excensus ingest FILE|URL... --db postgres://... --queue [--name NAME]   (one job per input, for workers)',
   options: [
     {
       name: 'format',
@@ -73,6 +81,12 @@ export const command: CommandSpec = {
         "when the data was observed (YYYY-MM-DD or an ISO time): overrides the records' own times, which date the scan by default",
     },
     dbOption,
+    {
+      name: 'queue',
+      type: 'boolean',
+      description:
+        'distributed: one job per FILE or http(s) URL for `excensus worker`s, into one named scan (needs --db postgres://...)',
+    },
     noStoreOption,
     ...scanNameOptions,
     resumeScanOption,
@@ -88,6 +102,7 @@ export const command: CommandSpec = {
     const observedAt = observedText === undefined ? undefined : parseObservedAt(observedText);
     if (observedAt === null)
       throw new UsageError(`--observed-at takes YYYY-MM-DD or an ISO time, got "${observedText}"`);
+    if (bool(v, 'queue')) return enqueueInputs(ctx, files, asOf);
     const json = bool(v, 'json');
     const out = openOutput(str(v, 'output'), ctx.stdout, bool(v, 'no-store') ? null : str(v, 'db'));
     const store = await storeForWriting(v).catch(async (err) => {
@@ -156,6 +171,34 @@ export const command: CommandSpec = {
     return 0;
   },
 };
+
+async function enqueueInputs(ctx: CommandContext, files: string[], asOf: string): Promise<number> {
+  const v = ctx.values;
+  for (const o of ['resume-scan', 'no-store', 'output', 'json'])
+    if (v[o] !== undefined && v[o] !== false) throw new UsageError(`--${o} does not go with --queue`);
+  const db = str(v, 'db') ?? '';
+  const store = await openStoreForWriting(db);
+  try {
+    const r = await enqueueIngest({
+      db,
+      store,
+      inputs: files,
+      asOf,
+      exchangeOnly: bool(v, 'exchange-only'),
+      geo: geoChoice(v),
+      ...given({ format: str(v, 'format'), name: str(v, 'name'), series: str(v, 'series') }),
+    });
+    ctx.stdout.write(`${r.scan.name}\n`);
+    ctx.stderr.write(
+      r.existed
+        ? `excensus ingest: scan "${r.scan.name}" was enqueued already; ${r.enqueued} input(s) added\n`
+        : `excensus ingest: enqueued ${r.enqueued} input(s) as scan "${r.scan.name}" (id ${r.scan.id}); run \`excensus worker --db ...\` to ingest them\n`,
+    );
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
 
 function tableRow(r: HostRecord): string {
   return [

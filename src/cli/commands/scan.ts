@@ -19,6 +19,7 @@ import {
 } from '../common-options.js';
 import { openOutput, refuseStoreAsOutput, writeLine, type OutputHandle } from '../io.js';
 import { hostRecordToWire } from '../../core/wire.js';
+import { runQueuedScan } from './scan-queue.js';
 import {
   checkPorts,
   parseBytes,
@@ -39,6 +40,7 @@ export const command: CommandSpec = {
     'probe targets non-intrusively (GET/HEAD from data/probe-plan.yaml, SMTP banner+EHLO) and judge what answers',
   usage:
     'excensus scan TARGET... [-l FILE] [-p PORTS] [--json] [-o FILE] [options]\n' +
+    '       excensus scan TARGET... --db postgres://... --queue [--shards N] [--rate R] [--name NAME] [--wait]\n' +
     '  TARGET: IP, CIDR (v4/v6), range a-b, or host name (sent as SNI and Host).\n' +
     '  Ports: 443/8443 and any other bare number = HTTPS (falls back to HTTP if the port speaks plain HTTP),\n' +
     '         80/8080 = HTTP, 25/587 = SMTP; or say it: https:PORT, http:PORT, smtp:PORT.\n' +
@@ -145,6 +147,24 @@ export const command: CommandSpec = {
     resumeScanOption,
     ...geoOptions,
     {
+      name: 'queue',
+      type: 'boolean',
+      description:
+        'distributed: enqueue the scan for `excensus worker`s (needs --db postgres://...), print its name and return',
+    },
+    {
+      name: 'shards',
+      type: 'string',
+      valueName: 'N',
+      default: '1',
+      description: 'with --queue: split the scan into N shards, each with rate/N',
+    },
+    {
+      name: 'wait',
+      type: 'boolean',
+      description: 'with --queue: follow the scan until every shard is done (exit 1 if any failed)',
+    },
+    {
       name: 'lab-truth',
       type: 'string',
       valueName: 'FILE',
@@ -191,6 +211,18 @@ async function run(ctx: CommandContext): Promise<number> {
   for (const e of targets.badLines) ctx.stderr.write(`excensus scan: ${e.where}: "${e.text}": ${e.reason}\n`);
   if (targets.badLines.length > 0)
     ctx.stderr.write(`excensus scan: ${targets.badLines.length} malformed target line(s) skipped\n`);
+  if (bool(v, 'queue'))
+    return runQueuedScan(ctx, {
+      targets: targets.specs,
+      inputs: targets.inputs,
+      ports,
+      seed,
+      asOf,
+      probeTimeoutMs,
+      hostTimeoutMs,
+      maxBodyBytes,
+      userAgent,
+    });
   const resumePath = str(v, 'resume');
   const resume = resumePath ? await readResumeFile(resumePath) : undefined;
   if (resume && resume.badLines.length > 0) {

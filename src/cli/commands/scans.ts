@@ -1,25 +1,54 @@
-// `excensus scans`: lists the scans in the store with their counts.
-import type { CommandSpec } from '../args.js';
+// `excensus scans`: lists the scans in the store with their counts, and the shard states of
+// distributed ones; `excensus scans retry NAME` runs a distributed scan's failed shards again.
+import type { CommandContext, CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
 import { dbOption, jsonOption, outputOption } from '../common-options.js';
 import { openOutput, writeLine } from '../io.js';
-import { formatScanTable, listScans, openStoreForReading, scanToWire } from '../../run/index.js';
+import { UsageError } from '../../core/errors.js';
+import {
+  distributedScanStates,
+  formatScanTable,
+  listScans,
+  openStoreForReading,
+  retryFailedShards,
+  scanToWire,
+  type DistributedScanState,
+} from '../../run/index.js';
+import { progress } from './scan-queue.js';
 
 export const command: CommandSpec = {
   name: 'scans',
   summary: 'list the scans in the store',
-  usage: 'excensus scans [--db PATH|URL] [--json] [-o FILE]',
+  usage:
+    'excensus scans [--db PATH|URL] [--json] [-o FILE]\n' +
+    '       excensus scans retry NAME --db postgres://...   (run the failed shards of a distributed scan again)',
   options: [dbOption, jsonOption, outputOption],
   async run(ctx) {
-    const store = await openStoreForReading(str(ctx.values, 'db'));
+    const [sub, ...rest] = ctx.positionals;
+    if (sub === 'retry') return retry(ctx, rest);
+    if (sub !== undefined)
+      throw new UsageError(`unknown argument "${sub}" (did you mean \`scans retry NAME\`?)`);
+    const db = str(ctx.values, 'db');
+    const store = await openStoreForReading(db);
     try {
       const scans = await listScans(store);
-      const out = openOutput(str(ctx.values, 'output'), ctx.stdout, str(ctx.values, 'db'));
+      const shards = await distributedScanStates(db ?? '', store);
+      const byId = new Map(shards.map((s) => [s.scanId, s]));
+      const out = openOutput(str(ctx.values, 'output'), ctx.stdout, db);
       try {
         if (bool(ctx.values, 'json'))
-          for (const s of scans) await writeLine(out.stream, JSON.stringify(scanToWire(s)));
+          for (const s of scans) {
+            const d = byId.get(s.id);
+            await writeLine(
+              out.stream,
+              JSON.stringify({ ...scanToWire(s), ...(d ? { shards: shardsToWire(d) } : {}) }),
+            );
+          }
         else if (scans.length === 0) ctx.stderr.write('excensus scans: the store holds no scans yet\n');
-        else out.stream.write(formatScanTable(scans));
+        else {
+          out.stream.write(formatScanTable(scans));
+          if (shards.length > 0) out.stream.write(`\nDistributed scans\n${shards.map(shardLines).join('')}`);
+        }
       } finally {
         await out.close();
       }
@@ -29,3 +58,44 @@ export const command: CommandSpec = {
     return 0;
   },
 };
+
+function shardLines(d: DistributedScanState): string {
+  return (
+    `  ${progress(d)}\n` +
+    d.failures
+      .map((f) => `    shard ${f.shard}${f.input ? ` (${f.input})` : ''} failed: ${f.error ?? '?'}\n`)
+      .join('')
+  );
+}
+
+function shardsToWire(d: DistributedScanState): Record<string, unknown> {
+  return {
+    queued: d.shards.queued,
+    running: d.shards.running,
+    done: d.shards.done,
+    failed: d.shards.failed,
+    total: d.shards.total,
+    hosts_done: d.hostsDone,
+    hosts_per_second: Math.round(d.rate * 10) / 10,
+    workers: d.workers,
+    failures: d.failures,
+    complete: d.complete,
+  };
+}
+
+async function retry(ctx: CommandContext, args: string[]): Promise<number> {
+  if (args.length !== 1) throw new UsageError('usage: excensus scans retry NAME --db postgres://...');
+  const db = str(ctx.values, 'db') ?? '';
+  const store = await openStoreForReading(db);
+  try {
+    const n = await retryFailedShards(db, store, args[0]!);
+    ctx.stderr.write(
+      n > 0
+        ? `excensus scans: ${n} failed shard(s) of "${args[0]}" queued again\n`
+        : `excensus scans: "${args[0]}" has no failed shards\n`,
+    );
+  } finally {
+    await store.close();
+  }
+  return 0;
+}

@@ -1,0 +1,263 @@
+// `excensus worker`: takes shards of distributed scans and ingests from the queue and runs each
+// with the same use case as a local run (scanIntoStore / ingestIntoStore, as `partOf` the scan),
+// beating a heartbeat with its checkpoint while it works. Peers take back the shards of a worker
+// that stops beating; a stop signal hands the shards in hand back at their checkpoints.
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseTargetSpec, type TargetSpec } from '../probe/index.js';
+import type { HeldShard, IngestJob, ScanShardJob, ShardQueue } from '../queue/index.js';
+import type { ScanInfo, Store } from '../store/index.js';
+import { ingestIntoStore } from './ingest.js';
+import { readLabTruthGeo } from './lab-truth.js';
+import { scanIntoStore } from './scan.js';
+import { openQueue } from './distributed.js';
+import { openStoreForWriting } from './store.js';
+
+export interface WorkerOptions {
+  /** The store's postgres:// URL. */
+  db: string;
+  /** Shards run at once. */
+  concurrency: number;
+  /** Return once no shard waits or runs anywhere (a dead holder's shard is taken back and finished first). */
+  exitWhenIdle: boolean;
+  /** Stop: shards in hand finish their hosts in flight, store them and go back to the queue. */
+  signal?: AbortSignal;
+  /** Default: host name and process id. */
+  id?: string;
+  /** A holder silent this long loses its shard to its peers (default 10 s). */
+  leaseMs?: number;
+  /** How often to look for work when idle (default 1 s). */
+  pollMs?: number;
+  /** Give up (throw) when the database stays unreachable this long (default 60 s). */
+  giveUpAfterMs?: number;
+  onEvent?: (message: string) => void;
+}
+
+export interface WorkerResult {
+  done: number;
+  handedBack: number;
+  failed: number;
+  /** Ingest inputs handed back while still being read (the caller may exit without waiting). */
+  abandoned: number;
+}
+
+export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
+  const id = o.id ?? `${hostname()}:${process.pid}`;
+  const leaseMs = o.leaseMs ?? 10_000;
+  const say = (m: string) => o.onEvent?.(`worker ${id}: ${m}`);
+  const store = await openStoreForWriting(o.db);
+  let queue: ShardQueue;
+  try {
+    queue = await openQueue(o.db, { supervise: true, onError: (e) => say(`queue: ${e.message}`) });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const result: WorkerResult = { done: 0, handedBack: 0, failed: 0, abandoned: 0 };
+  const running = new Map<string, Promise<void>>();
+  let failingSince: number | null = null;
+  let wake: () => void = () => {};
+  const stopped = new Promise<void>((r) => o.signal?.addEventListener('abort', () => r(), { once: true }));
+  try {
+    while (!o.signal?.aborted) {
+      try {
+        for (const s of await queue.reapStale(leaseMs))
+          say(
+            `took back ${s.kind} ${s.scanId} shard ${s.shard}/${s.shards} from ${s.worker ?? '?'} (silent ${Math.round((s.silentMs ?? 0) / 1000)} s)`,
+          );
+        const free = o.concurrency - running.size;
+        const held = free > 0 ? await queue.take(free, id) : [];
+        for (const h of held) {
+          const p = runShard(h, {
+            queue,
+            store,
+            id,
+            leaseMs,
+            say,
+            result,
+            ...(o.signal ? { signal: o.signal } : {}),
+          }).finally(() => {
+            running.delete(h.lease);
+            wake();
+          });
+          running.set(h.lease, p);
+        }
+        if (o.exitWhenIdle && running.size === 0 && held.length === 0 && (await queue.unfinished()) === 0)
+          break;
+        failingSince = null;
+      } catch (err) {
+        failingSince ??= Date.now();
+        say(`database: ${(err as Error).message}; trying again`);
+        if (Date.now() - failingSince > (o.giveUpAfterMs ?? 60_000)) throw err;
+      }
+      await Promise.race([
+        new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, o.pollMs ?? 1000);
+        }),
+        stopped,
+      ]);
+    }
+    await Promise.all(running.values());
+  } finally {
+    await queue.close();
+    await store.close();
+  }
+  return result;
+}
+
+interface ShardContext {
+  queue: ShardQueue;
+  store: Store;
+  id: string;
+  leaseMs: number;
+  say: (m: string) => void;
+  result: WorkerResult;
+  signal?: AbortSignal;
+}
+
+async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
+  const j = h.job;
+  const what = `${j.kind} "${j.scanName}" shard ${j.shard}/${j.shards}${j.kind === 'ingest' ? ` (${j.input})` : ''}`;
+  c.say(`took ${what}${h.hostsBefore ? `, ${h.hostsBefore} records stored before` : ''}`);
+  const stop = new AbortController();
+  let stored = 0;
+  let lost = false;
+  const beatEvery = Math.max(Math.min(c.leaseMs / 5, 2000), 100);
+  const timer = setInterval(() => {
+    c.queue.beat(h, stored).then(
+      (ours) => {
+        if (!ours && !lost) {
+          lost = true;
+          c.say(`lost ${what} to a peer (no heartbeat for too long); stopping it`);
+          stop.abort();
+        }
+      },
+      (err: unknown) => c.say(`heartbeat: ${(err as Error).message}`),
+    );
+  }, beatEvery);
+  const onStop = () => stop.abort();
+  c.signal?.addEventListener('abort', onStop, { once: true });
+  try {
+    const scan = await c.store.getScan(j.scanId);
+    if (!scan) throw new Error(`scan ${j.scanId} is not in the store`);
+    const hooks = { signal: stop.signal, onCommit: (n: number) => void (stored = n) };
+    let interrupted = false;
+    if (j.kind === 'scan') {
+      const r = await scanIntoStore(scanOptions(j, scan, c.store), hooks);
+      interrupted = r.summary.interrupted;
+      stored = r.stored;
+    } else {
+      const ingest = runIngest(j, scan, c.store, hooks.onCommit);
+      const first = await Promise.race([ingest.then(() => 'done' as const), once(stop.signal)]);
+      if (first === 'aborted') {
+        interrupted = true;
+        ingest.catch(() => undefined); // read on until the process exits; its rows replace, never double
+        c.result.abandoned++;
+      } else stored = (await ingest).stored;
+    }
+    if (lost) return;
+    if (interrupted) {
+      if (await c.queue.release(h, stored)) {
+        c.result.handedBack++;
+        c.say(`handed ${what} back after ${stored} records`);
+      }
+      return;
+    }
+    const { ours, scanComplete } = await c.queue.done(h, stored);
+    if (!ours) return;
+    c.result.done++;
+    c.say(`finished ${what}: ${stored} records`);
+    if (scanComplete) {
+      await c.store.finishScan(j.scanId, 'complete');
+      c.say(`scan "${j.scanName}" complete`);
+    }
+  } catch (err) {
+    if (lost) return;
+    const message = (err as Error).message;
+    const to = await c.queue.fail(h, message, stored).catch((e: unknown) => {
+      c.say(
+        `could not record the failure (${(e as Error).message}); peers take the shard back when its lease runs out`,
+      );
+      return 'lost' as const;
+    });
+    if (to === 'failed') c.result.failed++;
+    c.say(
+      `${what} failed: ${message}${to === 'failed' ? ' (dead-lettered: `excensus scans retry` runs it again)' : to === 'queued' ? ' (queued again)' : ''}`,
+    );
+  } finally {
+    clearInterval(timer);
+    c.signal?.removeEventListener('abort', onStop);
+  }
+}
+
+function once(signal: AbortSignal): Promise<'aborted'> {
+  return signal.aborted
+    ? Promise.resolve('aborted')
+    : new Promise((r) => signal.addEventListener('abort', () => r('aborted'), { once: true }));
+}
+
+function scanOptions(j: ScanShardJob, scan: ScanInfo, store: Store) {
+  const targets: TargetSpec[] = j.targets.map((t) => {
+    const spec = parseTargetSpec(t);
+    if (typeof spec === 'string') throw new Error(`target "${t}": ${spec}`);
+    return spec;
+  });
+  return {
+    targets,
+    inputs: scan.inputs,
+    ports: j.ports,
+    seed: j.seed,
+    shard: { index: j.shard, count: j.shards },
+    rate: j.rate,
+    concurrency: j.concurrency,
+    probeTimeoutMs: j.probeTimeoutMs,
+    hostTimeoutMs: j.hostTimeoutMs,
+    maxBodyBytes: j.maxBodyBytes,
+    maxRedirects: j.maxRedirects,
+    ...(j.userAgent !== undefined ? { userAgent: j.userAgent } : {}),
+    excludeLists: j.exclude,
+    asOf: j.asOf,
+    store,
+    partOf: scan,
+    geo: j.geo,
+    ...(j.labTruth !== undefined ? { geoOverrides: readLabTruthGeo(j.labTruth) } : {}),
+  };
+}
+
+/** An input that is a URL is fetched to a temporary file first (its name kept for format detection). */
+async function runIngest(j: IngestJob, scan: ScanInfo, store: Store, onCommit: (n: number) => void) {
+  const isUrl = /^https?:\/\//i.test(j.input);
+  const dir = isUrl ? await mkdtemp(join(tmpdir(), 'excensus-fetch-')) : null;
+  try {
+    let file = j.input;
+    if (dir) {
+      const res = await fetch(j.input);
+      if (!res.ok || !res.body) throw new Error(`GET ${j.input}: HTTP ${res.status}`);
+      file = join(dir, basename(new URL(j.input).pathname) || 'input');
+      await pipeline(
+        Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
+        createWriteStream(file),
+      );
+    }
+    return await ingestIntoStore(
+      {
+        files: [file],
+        ...(j.format !== undefined ? { format: j.format } : {}),
+        asOf: j.asOf,
+        exchangeOnly: j.exchangeOnly,
+        store,
+        partOf: scan,
+        geo: j.geo,
+        output: 'none',
+      },
+      { onCommit },
+    );
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
