@@ -37,6 +37,8 @@ export const scanShardJob = z.object({
   userAgent: z.string().optional(),
   /** Exclusion lists (name and text), checked again by each worker with the bundled blocklist. */
   exclude: z.array(z.object({ name: z.string(), text: z.string() })),
+  /** Records per store transaction: a shard's checkpoints are this far apart. */
+  batchSize: z.number().int().positive().optional(),
   /** The lab's ground truth (a path every worker can read), for lab scans only. */
   labTruth: z.string().optional(),
 });

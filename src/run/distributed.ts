@@ -39,6 +39,8 @@ export interface EnqueueScanOptions {
   series?: string;
   geo?: GeoChoice;
   labTruth?: string;
+  /** Records per store transaction (a shard's checkpoints are this far apart). */
+  batchSize?: number;
 }
 
 export interface EnqueueIngestOptions {
@@ -108,6 +110,7 @@ export async function enqueueScan(o: EnqueueScanOptions): Promise<EnqueueResult>
       ...(o.userAgent !== undefined ? { userAgent: o.userAgent } : {}),
       exclude,
       ...(o.labTruth !== undefined ? { labTruth: o.labTruth } : {}),
+      ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
     })),
   );
 }

@@ -226,6 +226,7 @@ function scanOptions(j: ScanShardJob, scan: ScanInfo, store: Store) {
     partOf: scan,
     geo: j.geo,
     ...(j.labTruth !== undefined ? { geoOverrides: readLabTruthGeo(j.labTruth) } : {}),
+    ...(j.batchSize !== undefined ? { batchSize: j.batchSize } : {}),
   };
 }
 

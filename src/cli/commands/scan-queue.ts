@@ -47,6 +47,7 @@ export async function runQueuedScan(ctx: CommandContext, s: QueuedScanInput): Pr
       maxBodyBytes: s.maxBodyBytes,
       maxRedirects: int(v, 'max-redirects', 0) ?? 3,
       excludeFiles: list(v, 'exclude'),
+      batchSize: int(v, 'batch', 1) ?? 500,
       asOf: s.asOf,
       geo: geoChoice(v),
       ...given({

@@ -147,6 +147,13 @@ export const command: CommandSpec = {
     resumeScanOption,
     ...geoOptions,
     {
+      name: 'batch',
+      type: 'string',
+      valueName: 'N',
+      default: '500',
+      description: 'records per store transaction (a distributed shard checkpoints after each)',
+    },
+    {
       name: 'queue',
       type: 'boolean',
       description:
@@ -280,6 +287,7 @@ async function run(ctx: CommandContext): Promise<number> {
         maxBodyBytes,
         maxRedirects: int(v, 'max-redirects', 0) ?? 3,
         excludeFiles: list(v, 'exclude'),
+        batchSize: int(v, 'batch', 1) ?? 500,
         asOf,
         store,
         geo: geoChoice(v),
