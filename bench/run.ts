@@ -4,7 +4,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const all = ['classify', 'fingerprint', 'ingest', 'exchange', 'ingest-store', 'census', 'report', 'scan'];
+const all = [
+  'classify',
+  'fingerprint',
+  'ingest',
+  'exchange',
+  'ingest-store',
+  'census',
+  'report',
+  'scan',
+  'distributed',
+];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : all;
 const dir = fileURLToPath(new URL('./', import.meta.url));

@@ -9,12 +9,12 @@ export class RateLimiter {
     this.gapMs = perSecond > 0 ? 1000 / perSecond : 0;
   }
 
-  /** Resolves when the caller may start one more host. */
-  async take(): Promise<void> {
+  /** Resolves when the caller may start one more host, or at once when `signal` aborts. */
+  async take(signal?: AbortSignal): Promise<void> {
     if (this.gapMs === 0) return;
     const now = performance.now();
     const slot = Math.max(now, this.next);
     this.next = slot + this.gapMs;
-    if (slot > now) await sleep(slot - now);
+    if (slot > now) await sleep(slot - now, undefined, signal ? { signal } : {}).catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 // The scan engine: walks a seeded permutation of the target space (one shard of it),
 // probes each ip:port at bounded concurrency and rate, and hands every outcome on as a
 // host record. Every target yields a record; none yields an exception.
+import { setMaxListeners } from 'node:events';
 import type { HostRecord, ProbeLogEntry } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
 import { sharedSecureContext, type ProbeFailure } from './connection.js';
@@ -71,6 +72,8 @@ export async function runScan(
   onRecord: (r: HostRecord) => void | Promise<void>,
 ): Promise<ScanSummary> {
   const started = performance.now();
+  // every host waiting for its rate slot listens for a stop
+  if (opts.signal) setMaxListeners(opts.concurrency + 16, opts.signal);
   const secureContext = sharedSecureContext();
   const limiter = new RateLimiter(opts.rate);
   const byStatus: Record<string, number> = {};
@@ -135,7 +138,12 @@ export async function runScan(
     for (;;) {
       const t = nextTarget();
       if (!t) return;
-      await limiter.take();
+      await limiter.take(opts.signal);
+      // a stop while waiting for the rate: the target is left for the resume, not probed
+      if (opts.signal?.aborted) {
+        summary.interrupted = true;
+        return;
+      }
       inFlight++;
       const record = await probeTarget(t, opts, secureContext);
       inFlight--;

@@ -255,9 +255,13 @@ function expand(sql: string, traits: DriverTraits): string {
 
 /** Applies pending migrations, each in its own transaction. Returns the versions applied. */
 export async function migrate(driver: SqlDriver, list: Migration[] = migrations): Promise<number[]> {
-  await driver.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  // under the lock too: IF NOT EXISTS does not stop two processes opening a fresh database at once
+  await driver.transaction(async () => {
+    if (driver.traits.migrationLock) await driver.all(driver.traits.migrationLock);
+    await driver.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+  });
   const applied = new Set(
     (await driver.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
   );

@@ -28,7 +28,12 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
   try {
     const c = await pool.connect();
     try {
-      if (schema) await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      // IF NOT EXISTS is not safe against a concurrent creator (two coordinators of one
+      // distributed scan): the loser sees a unique violation, and the schema exists
+      if (schema)
+        await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch((err: { code?: string }) => {
+          if (err.code !== '23505' && err.code !== '42P06') throw err;
+        });
     } finally {
       c.release();
     }
