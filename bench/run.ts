@@ -14,6 +14,7 @@ const all = [
   'report',
   'scan',
   'distributed',
+  'serve',
 ];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : all;

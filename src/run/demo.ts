@@ -104,6 +104,7 @@ export async function runDemo(o: DemoOptions, census: Writable, hooks: DemoHooks
     say(
       `store: ${o.db} — try \`excensus report --db ${o.db} --by country\` or \`excensus notify --db ${o.db} --by asn --out bundles/\``,
     );
+    say(`open it in the dashboard: excensus serve --db ${o.db}`);
     return scanned;
   } finally {
     await lab.stop();

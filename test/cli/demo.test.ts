@@ -48,6 +48,7 @@ test('demo scans the lab into a fresh store, prints the census, writes HTML and 
   assert.match(r.stdout, new RegExp(`^${expectedExchange} on-premises Exchange servers`, 'm'));
   assert.match(r.stdout, /By continent/);
   assert.match(r.stderr, /stored 48 records as scan 1/);
+  assert.ok(r.stderr.trimEnd().endsWith(`open it in the dashboard: excensus serve --db ${db}`), r.stderr);
 
   const page = readFileSync(html, 'utf8');
   assert.match(page, /<svg/);

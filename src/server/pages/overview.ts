@@ -41,10 +41,12 @@ export async function overviewPage(c: Ctx): Promise<string> {
   const h = o.headline;
   const t = h.total;
   const hosts = (set: Record<string, string | null>) => href('/hosts', p, set);
+  // Tiles: the studies' headline families; every family is in the table below them.
+  const headFamilies = h.families.filter((f) => h.headlineFamilies.includes(f));
   const tiles = [
     tile('exchange', 'on-premises Exchange servers', t.exchange, hosts({})),
     tile('eol', 'past end of support', t.eol, hosts({ eol: '1' }), pct(t.eol, t.exchange)),
-    ...h.families.flatMap((f) => [
+    ...headFamilies.flatMap((f) => [
       tile(
         `vulnerable-${f}`,
         `vulnerable to ${f}`,
@@ -65,6 +67,24 @@ export async function overviewPage(c: Ctx): Promise<string> {
       hosts({ kind: 'all', status: 'suspect' }),
     ),
   ].join('');
+  const familyTable = table(
+    'families',
+    [
+      { label: 'CVE family', html: (f: string) => esc(f) },
+      {
+        label: 'Vulnerable (build known)',
+        numeric: true,
+        html: (f: string) => a(hosts({ family: f, verdict: 'vulnerable' }), num(t.vulnerable[f] ?? 0)),
+      },
+      {
+        label: 'Likely (CU known, SU not)',
+        numeric: true,
+        html: (f: string) => a(hosts({ family: f, verdict: 'likely' }), num(t.likely[f] ?? 0)),
+      },
+    ],
+    h.families,
+    'No server is open to a known CVE family.',
+  );
 
   const counts = new Map<string, number>();
   for (const r of h.byCountry)
@@ -162,6 +182,7 @@ export async function overviewPage(c: Ctx): Promise<string> {
 <p class="scaninfo">Scan ${a(href('/scans', p), s.name)} (#${esc(s.id)}, ${esc(s.source)}, started ${esc(s.startedAt.slice(0, 16).replace('T', ' '))}, ${esc(s.state)}) · judged as of ${esc(v.asOf)} · knowledge base ${esc(o.kbVersion ?? 'not recorded')}</p>
 <p class="lead">${esc(headlineSentence(h))}</p>
 <section class="tiles">${tiles}</section>
+<details class="families"><summary>Every CVE family (${esc(h.families.length)})</summary>${familyTable}</details>
 <h2>On-premises Exchange servers by country</h2>
 <p class="hint">Select a country to drill down.</p>
 <div id="map" class="map">${map.svg}</div>
