@@ -37,7 +37,8 @@ if (!dbPath) {
 
 // The built CLI when there is one (what users run), else the sources through tsx.
 const built = join(repo, 'dist/src/cli/run.js');
-const args = existsSync(built)
+const useBuilt = existsSync(join(repo, 'dist/src/server/http.js'));
+const args = useBuilt
   ? [built, 'serve', '--db', dbPath, '--port', '0', '--quiet']
   : ['--import', 'tsx', join(repo, 'src/cli/run.ts'), 'serve', '--db', dbPath, '--port', '0', '--quiet'];
 const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -124,7 +125,7 @@ const VIEWS: Array<[name: string, path: () => string, limitMs: number]> = [
 ];
 
 process.stdout.write(
-  `serve over ${dbPath} (${total.toLocaleString('en-US')} Exchange records; ${existsSync(built) ? 'dist' : 'tsx'})\n`,
+  `serve over ${dbPath} (${total.toLocaleString('en-US')} Exchange records; ${useBuilt ? 'dist' : 'tsx'})\n`,
 );
 process.stdout.write(
   `${'view'.padEnd(38)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  target\n`,

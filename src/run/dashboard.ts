@@ -55,20 +55,35 @@ export interface HostsQuery extends ViewQuery {
   offset: number;
 }
 
+// Counting a filter's records reads every row it keeps; paging through the same filter of a
+// finished scan need not count again. Kept a minute (a reclassify may change family counts).
+const totals = new Map<string, { total: number; at: number }>();
+const TOTAL_TTL_MS = 60_000;
+const TOTALS = 500;
+
 /** One page of a scan's host records. */
 export async function hostsPage(
   store: Store,
   q: HostsQuery,
 ): Promise<{ scan: ScanInfo; asOf: string; page: HostPage }> {
   const scan = await resolveScan(store, q.scan);
+  const filter = { ...q.filter, asOf: q.asOf, exchangeOnly: q.kind === 'exchange' };
+  const key = scan.state === 'running' ? null : `${scan.id}|${scan.finishedAt}|${JSON.stringify(filter)}`;
+  const known = key !== null ? totals.get(key) : undefined;
+  const fresh = known && Date.now() - known.at < TOTAL_TTL_MS ? known.total : undefined;
   const page = await store.hostPage({
     scanId: scan.id,
-    filter: { ...q.filter, asOf: q.asOf, exchangeOnly: q.kind === 'exchange' },
+    filter,
     sort: q.sort,
     desc: q.desc,
     limit: q.limit,
     offset: q.offset,
+    ...(fresh !== undefined ? { knownTotal: fresh } : {}),
   });
+  if (key !== null && fresh === undefined) {
+    totals.set(key, { total: page.total, at: Date.now() });
+    if (totals.size > TOTALS) totals.delete(totals.keys().next().value as string);
+  }
   return { scan, asOf: q.asOf, page };
 }
 

@@ -51,7 +51,9 @@ export async function hostPage(db: SqlDriver, fam: FamilyBits, q: HostPageQuery)
          evidence_confidence FROM hosts WHERE ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
       [...w.params, q.limit, q.offset],
     ),
-    db.all(`SELECT COUNT(*) AS n FROM hosts WHERE ${w.sql}`, w.params),
+    q.knownTotal !== undefined
+      ? [{ n: q.knownTotal }]
+      : db.all(`SELECT COUNT(*) AS n FROM hosts WHERE ${w.sql}`, w.params),
   ]);
   return {
     total: Number(count[0]?.n ?? 0),

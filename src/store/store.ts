@@ -140,6 +140,8 @@ export interface HostPageQuery {
   desc: boolean;
   limit: number;
   offset: number;
+  /** The filter's total, when the caller already knows it (the count is then not run again). */
+  knownTotal?: number;
 }
 
 /** A host as a row of the host table: its columns only, families by name. */

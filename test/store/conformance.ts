@@ -743,6 +743,10 @@ export function storeConformance(label: string, factory: StoreFactory): void {
         ['192.0.2.10', '192.0.2.1', '192.0.2.2', '198.51.100.1', '198.51.100.2'],
       );
       assert.equal((await page({ offset: 100 })).rows.length, 0);
+      // a total the caller knows is not counted again
+      const known = await page({ knownTotal: 99, limit: 3 });
+      assert.equal(known.total, 99);
+      assert.deepEqual(known.rows, all.rows.slice(0, 3));
     });
 
     it('finds one host by address and port', async () => {
