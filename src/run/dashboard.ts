@@ -8,7 +8,8 @@ import { GEO_ATTRIBUTION } from '../geo/index.js';
 import { resolveScan } from '../report/census-source.js';
 import { buildHeadline, type Headline } from '../report/headline.js';
 import { buildTrend, type TrendPoint } from '../report/trend.js';
-import { diffHosts, type DiffResult } from '../report/diff.js';
+import type { DiffResult } from '../report/diff.js';
+import { compareScans } from './diff.js';
 import { writeBundles } from '../report/notify.js';
 import { kbVersionOf } from '../report/scan-view.js';
 import { hostRecordToWire } from '../core/wire.js';
@@ -105,33 +106,27 @@ export async function hostDetail(
 }
 
 export interface ScanDiff {
+  /** The scan with the older data. */
   a: ScanInfo;
   b: ScanInfo;
   result: DiffResult;
+  /** The scans were given newer first. */
+  swapped: boolean;
 }
 
 // Diffs of two finished scans do not change: a few are kept (a diff reads both scans whole).
 const diffCache = new Map<string, ScanDiff>();
 const DIFF_CACHE = 8;
 
-/** Two scans compared host by host (`excensus diff`); EOL judged on each scan's date unless `asOf`. */
+/** Two scans compared server by server (`excensus diff`), the older data first; EOL judged on each scan's date unless `asOf`. */
 export async function diffScans(store: Store, q: { a: string; b: string; asOf?: string }): Promise<ScanDiff> {
   const a = await resolveScan(store, q.a);
   const b = await resolveScan(store, q.b);
   const key = `${a.id}|${b.id}|${q.asOf ?? ''}`;
-  const done = a.state !== 'running' && b.state !== 'running';
+  const done = a.state === 'complete' && b.state === 'complete';
   const cached = done ? diffCache.get(key) : undefined;
   if (cached) return cached;
-  const records = async function* (scanId: number) {
-    for await (const h of store.iterateHosts(scanId, { exchangeOnly: true })) yield h.record;
-  };
-  const result = await diffHosts(
-    records(a.id),
-    records(b.id),
-    q.asOf ?? a.startedAt.slice(0, 10),
-    q.asOf ?? b.startedAt.slice(0, 10),
-  );
-  const out = { a, b, result };
+  const out = await compareScans(store, { scanA: q.a, scanB: q.b, ...(q.asOf ? { asOf: q.asOf } : {}) });
   if (done) {
     diffCache.set(key, out);
     if (diffCache.size > DIFF_CACHE) diffCache.delete(diffCache.keys().next().value as string);

@@ -82,18 +82,27 @@ function knowledgeNote(a: ScanInfo, b: ScanInfo): string | null {
   return `The scans were judged with different knowledge bases (${ka ?? 'not recorded'}, ${kb ?? 'not recorded'}): some changes may come from the knowledge, not the servers. \`excensus reclassify --scan ${a.name}\` judges the first with the KB in use.`;
 }
 
-export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
+/** Two scans compared server by server, the older data first (what `diff` prints and the dashboard shows). */
+export async function compareScans(
+  store: Store,
+  o: { scanA: string; scanB: string; asOf?: string },
+): Promise<{ a: ScanInfo; b: ScanInfo; result: DiffResult; swapped: boolean }> {
   const first = await resolveScan(store, o.scanA, { refuseEmpty: true });
   const second = await resolveScan(store, o.scanB, { refuseEmpty: true });
   // before and after follow the dates of the data, whichever order the scans were given or ingested in
   const swapped = scanDataTime(second) < scanDataTime(first);
   const [a, b] = swapped ? [second, first] : [first, second];
-  const d = await diffHosts(
+  const result = await diffHosts(
     servers(store, a.id),
     servers(store, b.id),
     o.asOf ?? scanDate(a),
     o.asOf ?? scanDate(b),
   );
+  return { a, b, result, swapped };
+}
+
+export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
+  const { a, b, result: d, swapped } = await compareScans(store, o);
   const partial = [a, b].filter((s) => s.state !== 'complete');
   const hostsSeen = d.changes.length;
   if (o.json) {

@@ -1,5 +1,6 @@
 // What the filter form offers: the store's scans, CVE families and products.
 import { census, listScans, type Store } from '../../run/index.js';
+import { scanDate } from '../../report/scan-view.js';
 
 export interface Choices {
   scans: Array<{ name: string; label: string }>;
@@ -26,7 +27,7 @@ export async function formChoices(store: Store, scan?: string): Promise<Choices>
     scans: scans
       .slice()
       .reverse()
-      .map((s) => ({ name: s.name, label: `${s.name} (${s.startedAt.slice(0, 10)})` })),
+      .map((s) => ({ name: s.name, label: `${s.name} (${scanDate(s)})` })),
     families: await store.families(),
     products,
   };

@@ -2,6 +2,7 @@
 // drill-down continent -> country -> network -> hosts, charts and the series' trend.
 import { census, dashboardOverview, GEO_ATTRIBUTION, hostsPage, type CensusRow } from '../../run/index.js';
 import { headlineSentence, UNIT_NOTE } from '../../report/census-tables.js';
+import { scanDate, scanDateLabel } from '../../report/scan-view.js';
 import { renderBarChart, renderTrendChart } from '../../report/html/charts.js';
 import { esc } from './text.js';
 import { mapLegend, renderWorldMap } from '../../report/html/world-map.js';
@@ -170,7 +171,7 @@ export async function overviewPage(c: Ctx): Promise<string> {
   );
   const trend = renderTrendChart(
     'trend-chart',
-    o.trend.map((x) => x.scan.startedAt.slice(0, 10)),
+    o.trend.map((x) => scanDate(x.scan)),
     [
       { name: 'Exchange', colour: '#3c78b4', values: o.trend.map((x) => x.total.exchange) },
       { name: 'Past end of support', colour: '#c9373c', values: o.trend.map((x) => x.total.eol) },
@@ -179,7 +180,7 @@ export async function overviewPage(c: Ctx): Promise<string> {
   );
   const s = o.scan;
   const body = `${filterForm('/', p, await formChoices(c.store, v.scan))}
-<p class="scaninfo">Scan ${a(href('/scans', p), s.name)} (#${esc(s.id)}, ${esc(s.source)}, started ${esc(s.startedAt.slice(0, 16).replace('T', ' '))}, ${esc(s.state)}) · judged as of ${esc(v.asOf)} · knowledge base ${esc(o.kbVersion ?? 'not recorded')}</p>
+<p class="scaninfo">Scan ${a(href('/scans', p), s.name)} (#${esc(s.id)}, ${esc(s.source)}, data of ${esc(scanDateLabel(s))}, ${esc(s.state)}) · judged as of ${esc(v.asOf)} · knowledge base ${esc(o.kbVersion ?? 'not recorded')}</p>
 <p class="lead">${esc(headlineSentence(h))}</p>
 <section class="tiles">${tiles}</section>
 <details class="families"><summary>Every CVE family (${esc(h.families.length)})</summary>${familyTable}</details>

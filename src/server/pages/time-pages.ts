@@ -5,6 +5,7 @@ import { DIFF_CATEGORIES } from '../../report/diff.js';
 import { renderTrendChart } from '../../report/html/charts.js';
 import { esc } from './text.js';
 import { percentChange } from '../../report/trend.js';
+import { scanDate, scanDateLabel } from '../../report/scan-view.js';
 import type { Ctx } from '../context.js';
 import { checkParams, optionalParam, parseAsOfParam } from '../params.js';
 import { a, exports, href, layout, num, pct, table } from './layout.js';
@@ -21,6 +22,7 @@ export async function scansPage(c: Ctx): Promise<string> {
       { label: 'Kind', html: (r) => esc(r.s.kind) },
       { label: 'Source', html: (r) => esc(r.s.source) },
       { label: 'Series', html: (r) => esc(r.s.series) },
+      { label: 'Data of', html: (r) => esc(scanDateLabel(r.s)) },
       { label: 'Started', html: (r) => esc(r.s.startedAt.slice(0, 16).replace('T', ' ')) },
       { label: 'Finished', html: (r) => esc(r.s.finishedAt?.slice(0, 16).replace('T', ' ') ?? '') },
       { label: 'State', html: (r) => `<span class="state-${esc(r.s.state)}">${esc(r.s.state)}</span>` },
@@ -60,7 +62,7 @@ export async function trendPage(c: Ctx): Promise<string> {
   const asOf = c.params.has('as_of') ? parseAsOfParam(c.params, c.today) : undefined;
   const t = await seriesTrend(c.store, { ...(scan ? { scan } : {}), ...(asOf ? { asOf } : {}) });
   const pts = t.points;
-  const labels = pts.map((x) => x.scan.startedAt.slice(0, 10));
+  const labels = pts.map((x) => scanDate(x.scan));
   const support = renderTrendChart('trend-support', labels, [
     { name: 'Exchange', colour: '#3c78b4', values: pts.map((x) => x.total.exchange) },
     { name: 'Supported', colour: '#4d9a56', values: pts.map((x) => x.total.exchange - x.total.eol) },
@@ -80,7 +82,7 @@ export async function trendPage(c: Ctx): Promise<string> {
     'trend',
     [
       { label: 'Scan', html: (x) => a(href('/', new URLSearchParams(), { scan: x.scan.name }), x.scan.name) },
-      { label: 'Date', html: (x) => esc(x.scan.startedAt.slice(0, 10)) },
+      { label: 'Data of', html: (x) => esc(scanDateLabel(x.scan)) },
       { label: 'Exchange', numeric: true, html: (x) => esc(num(x.total.exchange)) },
       { label: 'Past end of support', numeric: true, html: (x) => esc(num(x.total.eol)) },
       { label: 'EOL share', numeric: true, html: (x) => esc(pct(x.total.eol, x.total.exchange)) },
@@ -92,7 +94,7 @@ export async function trendPage(c: Ctx): Promise<string> {
   const last = pts.at(-1);
   const change =
     first && last && first !== last
-      ? `<p class="lead">Past end of support: ${esc(num(first.total.eol))} → ${esc(num(last.total.eol))} (${esc(percentChange(first.total.eol, last.total.eol))}) since ${esc(first.scan.startedAt.slice(0, 10))}.</p>`
+      ? `<p class="lead">Past end of support: ${esc(num(first.total.eol))} → ${esc(num(last.total.eol))} (${esc(percentChange(first.total.eol, last.total.eol))}) since ${esc(scanDate(first.scan))}.</p>`
       : '<p>Only one scan in this series so far: the trend starts with the next scan.</p>';
   const body = `<p>Complete scans of series <strong>${esc(t.scan.series)}</strong>; support judged on each scan's own date unless an as-of date is given.</p>
 ${change}
@@ -119,7 +121,7 @@ export async function diffPage(c: Ctx): Promise<string> {
     `<label>${name} <select name="${name}">${scans
       .map(
         (s) =>
-          `<option value="${esc(s.name)}"${s.name === cur ? ' selected' : ''}>${esc(`${s.name} (${s.startedAt.slice(0, 10)})`)}</option>`,
+          `<option value="${esc(s.name)}"${s.name === cur ? ' selected' : ''}>${esc(`${s.name} (${scanDate(s)})`)}</option>`,
       )
       .join('')}</select></label>`;
   const form = `<form class="filters" method="get" action="/diff">${pick('a', aRef)} ${pick('b', bRef)} <button type="submit">Compare</button></form>`;
