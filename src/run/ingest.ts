@@ -53,6 +53,8 @@ export interface IngestIntoStoreOptions {
    * Every record keeps a row (a count could not be taken back when an input is read again).
    */
   partOf?: ScanInfo;
+  /** A scan's lease lapses this long after its writer's last heartbeat (default 60 s). */
+  leaseTtlMs?: number;
 }
 
 export interface IngestHooks {
@@ -102,6 +104,7 @@ export async function ingestIntoStore(
   const recorder = await Recorder.open({
     store,
     countPlain,
+    ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
     geo: geoResolverFor(o.geo),
     nameGiven: o.name !== undefined,
     ...(resume ? { resume } : {}),

@@ -15,6 +15,7 @@ import {
 } from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
 import { ConfigError } from '../core/errors.js';
+import { ScanLease } from './lease.js';
 
 export interface RecorderOptions {
   store: Store | null;
@@ -26,6 +27,13 @@ export interface RecorderOptions {
   nameGiven?: boolean;
   /** Continue this scan instead of creating one. */
   resume?: ScanInfo;
+  /** A lease lapses this long after its writer's last heartbeat (default: DEFAULT_LEASE_TTL_MS). */
+  leaseTtlMs?: number;
+  /**
+   * Runs once the scan's lease is held, before anything is written: checks that refuse a resume
+   * (different inputs) belong here, after the check that no other writer is at work.
+   */
+  beforeWrite?: (scanId: number) => Promise<void>;
   /** Records per store transaction (default 5000): fewer commits, and a killed run loses at most one batch. */
   batchSize?: number;
   /**
@@ -50,18 +58,30 @@ export class Recorder {
   private constructor(
     private readonly o: RecorderOptions,
     scanId: number | null,
+    private readonly lease: ScanLease | null,
   ) {
     this.scanId = scanId;
   }
 
+  /** Opens the scan to write: a new one, or the one resumed once no other writer holds it (E_SCAN_BUSY). */
   static async open(o: RecorderOptions): Promise<Recorder> {
-    if (!o.store) return new Recorder(o, null);
+    if (!o.store) return new Recorder(o, null, null);
+    const ttl = o.leaseTtlMs !== undefined ? { ttlMs: o.leaseTtlMs } : {};
     if (o.resume) {
-      // a resumed ingest reads its inputs from the start again: its counts start again too
-      if (o.countPlain) await o.store.resetPlainCounts(o.resume.id);
-      return new Recorder(o, o.resume.id);
+      const lease = await ScanLease.take(o.store, o.resume, ttl);
+      try {
+        await o.beforeWrite?.(o.resume.id);
+        // a resumed ingest reads its inputs from the start again: its counts start again too
+        if (o.countPlain) await o.store.resetPlainCounts(o.resume.id);
+      } catch (err) {
+        await lease.release();
+        throw err;
+      }
+      return new Recorder(o, o.resume.id, lease);
     }
-    return new Recorder(o, await createUniquelyNamed(o.store, o.meta, o.nameGiven ?? false));
+    const id = await createUniquelyNamed(o.store, o.meta, o.nameGiven ?? false);
+    const lease = await ScanLease.take(o.store, { id, name: o.meta.name }, ttl);
+    return new Recorder(o, id, lease);
   }
 
   /** "ip:port" keys already stored for the scan being resumed. */
@@ -128,6 +148,7 @@ export class Recorder {
    */
   private async send(): Promise<void> {
     await this.settle();
+    this.lease?.check();
     const batch = this.pending;
     if (!batch || (batch.size === 0 && batch.counted === 0)) return;
     this.pending = null;
@@ -155,10 +176,14 @@ export class Recorder {
 
   /** `observed`: when the scan's data was observed (undefined: leave it as it is). */
   async finish(state: 'complete' | 'interrupted', observed?: ObservedWindow | null): Promise<void> {
-    await this.flush();
-    if (!this.o.store || this.scanId === null) return;
-    if (observed !== undefined) await this.o.store.setObservedWindow(this.scanId, observed);
-    await this.o.store.finishScan(this.scanId, state);
+    try {
+      await this.flush();
+      if (!this.o.store || this.scanId === null) return;
+      if (observed !== undefined) await this.o.store.setObservedWindow(this.scanId, observed);
+      await this.o.store.finishScan(this.scanId, state);
+    } finally {
+      await this.lease?.release();
+    }
   }
 
   /**

@@ -65,6 +65,8 @@ export interface ScanIntoStoreOptions {
    * its state to the queue (src/run/worker.ts). Excludes `name`, `series` and `resumeScan`.
    */
   partOf?: ScanInfo;
+  /** A scan's lease lapses this long after its writer's last heartbeat (default 60 s). */
+  leaseTtlMs?: number;
 }
 
 export interface ScanHooks {
@@ -115,6 +117,7 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
     ...(o.geoOverrides ? { geoOverrides: o.geoOverrides } : {}),
     nameGiven: o.name !== undefined,
     ...(resumed ? { resume: resumed } : {}),
+    ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
     batchSize: o.batchSize ?? 500,
     ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
     meta: {

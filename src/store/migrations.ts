@@ -206,6 +206,22 @@ ALTER TABLE host_data ADD COLUMN verdict_id BIGINT;
 `,
   },
   {
+    version: 8,
+    name: 'leases on scans being written',
+    // One writer per scan, or per part of a scan ('' = the whole scan; a shard of distributed
+    // workers may hold its own): who writes, its last heartbeat, and when the claim lapses (ms).
+    sql: `
+CREATE TABLE scan_leases (
+  scan_id BIGINT NOT NULL,
+  part TEXT NOT NULL,
+  writer TEXT NOT NULL,
+  heartbeat_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (scan_id, part)
+);
+`,
+  },
+  {
     version: 9,
     name: 'scan observation window',
     // When the data was observed (records' own timestamps), as opposed to started_at (when it was

@@ -191,6 +191,25 @@ export interface HostBatch {
   readonly observations: number;
 }
 
+/**
+ * A writer's claim on a scan while it writes it, so two writers never write one scan at once. `part`
+ * ('' or absent = the whole scan) lets writers of parts (shards) hold a lease each.
+ */
+export interface LeaseClaim {
+  scanId: number;
+  part?: string;
+  /** Who writes: host, process and a random tag (see run/lease.ts). */
+  writer: string;
+  /** The claim lapses this long after the last heartbeat. */
+  ttlMs: number;
+  /** Epoch ms (default: now). */
+  now?: number;
+}
+
+/** Taken (or renewed), or held by another writer whose claim has not lapsed. */
+export type LeaseResult =
+  { held: true } | { held: false; writer: string; heartbeatAt: number; expiresAt: number };
+
 export interface Store {
   createScan(meta: ScanMeta): Promise<number>;
   /** Writes one batch in one transaction. Re-writing the same (scan, ip, port) replaces it: no duplicates after a resume. */
@@ -214,6 +233,11 @@ export interface Store {
   getScan(ref: number | string): Promise<ScanInfo | null>;
   /** The complete scan with the newest data (observed window's end, else started_at), optionally of one series. */
   latestScan(series?: string): Promise<ScanInfo | null>;
+  /** Takes the lease of a scan (or part) when it is free, lapsed or already the writer's. */
+  acquireLease(claim: LeaseClaim): Promise<LeaseResult>;
+  /** A heartbeat: false when the writer no longer holds the lease (it lapsed and another took it). */
+  renewLease(claim: LeaseClaim): Promise<boolean>;
+  releaseLease(claim: Pick<LeaseClaim, 'scanId' | 'part' | 'writer'>): Promise<void>;
   /** "ip:port" keys already stored for a scan (for --resume). */
   doneTargets(scanId: number): Promise<Set<string>>;
   /** Streams a scan's hosts in (ip, port) order, ip compared as a plain string, so two scans can be merge-joined. */

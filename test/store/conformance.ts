@@ -157,6 +157,38 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.deepEqual((await store.getScan(scanId))?.options, { seed: 1 });
     });
 
+    it('leases a scan, or a part of it, to one writer at a time; a lapsed lease is taken over', async () => {
+      const id = await store.createScan(meta());
+      const t = 1_000_000;
+      const claim = (writer: string, now: number, part?: string) => ({
+        scanId: id,
+        writer,
+        ttlMs: 1000,
+        now,
+        ...(part !== undefined ? { part } : {}),
+      });
+      assert.deepEqual(await store.acquireLease(claim('a', t)), { held: true });
+      assert.deepEqual(await store.acquireLease(claim('b', t + 10)), {
+        held: false,
+        writer: 'a',
+        heartbeatAt: t,
+        expiresAt: t + 1000,
+      });
+      assert.deepEqual(await store.acquireLease(claim('a', t + 20)), { held: true }, 'its own again');
+      assert.equal(await store.renewLease(claim('a', t + 500)), true);
+      assert.equal((await store.acquireLease(claim('b', t + 1400))).held, false, 'the heartbeat kept it');
+      // parts (shards) are leased apart from each other and from the whole scan
+      assert.equal((await store.acquireLease(claim('b', t + 1400, '1/2'))).held, true);
+      assert.equal((await store.acquireLease(claim('c', t + 1400, '2/2'))).held, true);
+      // a stops beating: its lease lapses, b takes it, and a learns it lost it
+      assert.equal((await store.acquireLease(claim('b', t + 1600))).held, true);
+      assert.equal(await store.renewLease(claim('a', t + 1700)), false);
+      await store.releaseLease({ scanId: id, writer: 'a' }); // not a's any more: nothing happens
+      assert.equal((await store.acquireLease(claim('c', t + 1700))).held, false);
+      await store.releaseLease({ scanId: id, writer: 'b' });
+      assert.equal((await store.acquireLease(claim('c', t + 1700))).held, true);
+    });
+
     it('refuses a second scan with the same name', async () => {
       await assert.rejects(store.createScan(meta({ name: `fleet-${process.pid}` })), /already exists/);
     });
