@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { ObservedWindow } from '../core/time-span.js';
 import { FORMATS } from '../ingest/types.js';
+import { checkSameInputs, printInput } from './input-prints.js';
 
 /**
  * What the caller does with the records besides storing them: `records` = every record in full
@@ -101,10 +102,12 @@ export async function ingestIntoStore(
       `scan "${resume.name}" ${countPlain ? 'counts' : 'keeps a row for'} records without an Exchange marker; the resumed run does the same`,
     );
   }
+  const prints = store ? o.files.map(printInput) : [];
   const recorder = await Recorder.open({
     store,
     countPlain,
     ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
+    ...(resume ? { beforeWrite: async () => checkSameInputs(resume, prints) } : {}),
     geo: geoResolverFor(o.geo),
     nameGiven: o.name !== undefined,
     ...(resume ? { resume } : {}),
@@ -121,6 +124,7 @@ export async function ingestIntoStore(
         as_of: o.asOf,
         count_plain: countPlain,
         kb_version: loadKnowledgeBase().version,
+        input_prints: prints,
       },
     },
   });

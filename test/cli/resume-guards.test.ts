@@ -1,9 +1,10 @@
 // A resume never doubles or mixes a scan: a scan another writer holds (its lease, with a fresh
-// heartbeat) is refused, and a lapsed lease is taken over. SQLite, and PostgreSQL when EXCENSUS_TEST_PG is set.
+// heartbeat) is refused, a lapsed lease is taken over, and an ingest resumed with other inputs
+// than it started with is refused. SQLite, and PostgreSQL when EXCENSUS_TEST_PG is set.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -120,6 +121,34 @@ for (const { name, db } of stores) {
     }
     assert.equal(await exited, 0, childErr);
     assert.equal((await scanOf(db, 'live')).counts.hosts, 2);
+  });
+
+  test(`${name}: an ingest resumed with other inputs is refused and keeps what was stored`, async () => {
+    const first = await runCli(['ingest', fileA, '--db', db, '--name', 'inputs', ...asOf]);
+    assert.equal(first.code, 0, first.stderr);
+    const other = await runCli(['ingest', fileB, '--db', db, '--resume-scan', 'inputs', ...asOf]);
+    assert.equal(other.code, 1, other.stderr);
+    assert.match(other.stderr, /cannot resume scan "inputs" with these inputs: input 1 was a\.jsonl/);
+    // same name, other content
+    const moved = join(dir, 'moved');
+    mkdirSync(moved, { recursive: true });
+    writeFileSync(join(moved, 'a.jsonl'), [1, 2].map(line).join('\n') + '\n');
+    const changed = await runCli([
+      'ingest',
+      join(moved, 'a.jsonl'),
+      '--db',
+      db,
+      '--resume-scan',
+      'inputs',
+      ...asOf,
+    ]);
+    assert.equal(changed.code, 1, changed.stderr);
+    assert.match(changed.stderr, /E_RESUME_INPUTS/);
+    const s = await scanOf(db, 'inputs');
+    assert.equal(s.counts.hosts, 3);
+    assert.equal(s.state, 'complete');
+    const same = await runCli(['ingest', fileA, '--db', db, '--resume-scan', 'inputs', ...asOf]);
+    assert.equal(same.code, 0, same.stderr);
   });
 
   test(`${name}: scan --resume-scan of a scan another writer holds is refused`, async () => {
