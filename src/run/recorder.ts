@@ -37,6 +37,11 @@ export interface RecorderOptions {
   /** Records per store transaction (default 5000): fewer commits, and a killed run loses at most one batch. */
   batchSize?: number;
   /**
+   * Also hands records to the store when this long passed since the last batch (default: never), so
+   * a slow scan killed after some seconds loses only its last seconds, not a whole batch.
+   */
+  flushEveryMs?: number;
+  /**
    * Keep plain records (no Exchange marker at all; country and ASN given by the source) as counts by
    * country and network rather than a row each (see Store PlainCount). Ingest sets it by default.
    */
@@ -52,6 +57,12 @@ export class Recorder {
   private pending: HostBatch | null = null;
   /** The batch the store is committing, if any. */
   private inFlight: Promise<void> | null = null;
+  /** The last send() called: sends run one after another (add, flush and the timer all send). */
+  private sending: Promise<void> | null = null;
+  private lastSend = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+  /** A send the timer started failed: the next add() or flush() throws it. */
+  private timerError: unknown = null;
   readonly scanId: number | null;
   written = 0;
 
@@ -61,6 +72,17 @@ export class Recorder {
     private readonly lease: ScanLease | null,
   ) {
     this.scanId = scanId;
+    const every = o.flushEveryMs;
+    if (o.store && every !== undefined && every > 0) {
+      this.timer = setInterval(
+        () => {
+          if (this.sending || !this.pending || Date.now() - this.lastSend < every) return;
+          this.send().catch((err: unknown) => (this.timerError ??= err));
+        },
+        Math.max(10, Math.floor(every / 4)),
+      );
+      this.timer.unref();
+    }
   }
 
   /** Opens the scan to write: a new one, or the one resumed once no other writer holds it (E_SCAN_BUSY). */
@@ -120,6 +142,7 @@ export class Recorder {
 
   /** `plain`: records the reader counted itself (ingestFiles' tallyPlain), by country and network. */
   async add(hosts: Array<StoredHost | EncodedHost>, plain?: readonly PlainCount[]): Promise<void> {
+    if (this.timerError) throw this.timerError;
     if (!this.o.store) {
       // --no-store: enrich only; holding records (and their observations) for a write that never comes costs memory.
       for (const h of hosts) this.enrich(h);
@@ -146,9 +169,19 @@ export class Recorder {
    * its own commit: records keep coming while the store writes (on its writer thread, for SQLite).
    * A killed run loses the open batch and at most one batch being committed.
    */
-  private async send(): Promise<void> {
+  private send(): Promise<void> {
+    const run = (this.sending ?? Promise.resolve()).then(() => this.sendNow());
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.sending === tracked) this.sending = null;
+    });
+    this.sending = tracked;
+    return tracked;
+  }
+
+  private async sendNow(): Promise<void> {
     await this.settle();
     this.lease?.check();
+    this.lastSend = Date.now();
     const batch = this.pending;
     if (!batch || (batch.size === 0 && batch.counted === 0)) return;
     this.pending = null;
@@ -170,12 +203,15 @@ export class Recorder {
 
   /** Stores everything added so far and waits for the commit. */
   async flush(): Promise<void> {
+    if (this.timerError) throw this.timerError;
     await this.send();
     await this.settle();
   }
 
   /** `observed`: when the scan's data was observed (undefined: leave it as it is). */
   async finish(state: 'complete' | 'interrupted', observed?: ObservedWindow | null): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     try {
       await this.flush();
       if (!this.o.store || this.scanId === null) return;

@@ -120,6 +120,8 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
     ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
     batchSize: o.batchSize ?? 500,
     ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
+    // a slow scan keeps at most its last two seconds of results unstored
+    flushEveryMs: 2000,
     meta: {
       name: o.name ?? defaultScanName('scan', 'probe', startedAt),
       kind: 'scan',
