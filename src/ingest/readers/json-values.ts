@@ -7,7 +7,11 @@ export type JsonValueItem = { line: number; text: string } | { line: number; err
 
 const MAX_RECORD_CHARS = 64 * 1024 * 1024;
 
-export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator<JsonValueItem> {
+/** A record over `maxChars` is skipped (reported with its line) and reading goes on after it. */
+export async function* jsonValues(
+  chunks: AsyncIterable<Buffer>,
+  maxChars = MAX_RECORD_CHARS,
+): AsyncGenerator<JsonValueItem> {
   const decoder = new StringDecoder('utf8');
   let line = 1;
   let depth = 0;
@@ -19,6 +23,8 @@ export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator
   let partsLen = 0;
   let startLine = 0;
   let junk = false; // a stray scalar at record level, collected up to the end of its line
+  let oversized = false; // the current record passed maxChars: its text is no longer kept
+  const tooLarge = () => `record larger than ${maxChars} characters skipped`;
 
   for await (const chunk of chunks) {
     const s = decoder.write(chunk);
@@ -31,9 +37,12 @@ export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator
         if (c === 10 || c === 44) {
           out.push({
             line: startLine,
-            error: `not a JSON object: ${(parts.join('') + s.slice(valueStart, i)).trim().slice(0, 60)}`,
+            error: oversized
+              ? tooLarge()
+              : `not a JSON object: ${(parts.join('') + s.slice(valueStart, i)).trim().slice(0, 60)}`,
           });
           junk = false;
+          oversized = false;
           parts = [];
           partsLen = 0;
           valueStart = -1;
@@ -52,9 +61,13 @@ export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator
         else if (c === 125 || c === 93) {
           depth--;
           if (depth === base) {
-            const text =
-              parts.length > 0 ? parts.join('') + s.slice(valueStart, i + 1) : s.slice(valueStart, i + 1);
-            out.push({ line: startLine, text });
+            if (oversized) out.push({ line: startLine, error: tooLarge() });
+            else {
+              const text =
+                parts.length > 0 ? parts.join('') + s.slice(valueStart, i + 1) : s.slice(valueStart, i + 1);
+              out.push({ line: startLine, text });
+            }
+            oversized = false;
             parts = [];
             partsLen = 0;
             valueStart = -1;
@@ -81,19 +94,21 @@ export async function* jsonValues(chunks: AsyncIterable<Buffer>): AsyncGenerator
       if (c === 123 || c === 91) depth++;
       else junk = true;
     }
-    if (valueStart >= 0) {
+    if (valueStart >= 0 && !oversized) {
       parts.push(s.slice(valueStart));
       partsLen += s.length - valueStart;
-      if (partsLen > MAX_RECORD_CHARS) {
-        yield* out;
-        yield { line: startLine, error: `record larger than ${MAX_RECORD_CHARS} characters` };
-        return;
+      if (partsLen > maxChars) {
+        // keep following its brackets and strings to find its end, without keeping its text
+        oversized = true;
+        parts = [];
+        partsLen = 0;
       }
     }
     yield* out;
   }
   const tail = parts.join('') + decoder.end();
-  if (depth > base && tail.trim())
+  if (oversized) yield { line: startLine, error: tooLarge() };
+  else if (depth > base && tail.trim())
     yield { line: startLine, error: 'unterminated JSON record at end of input' };
   else if (junk && tail.trim())
     yield { line: startLine, error: `not a JSON object: ${tail.trim().slice(0, 60)}` };
