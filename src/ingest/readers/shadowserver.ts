@@ -8,17 +8,45 @@ import { looksLikeIp, parseAsn, toIsoTime, validPort } from './http-text.js';
 
 export async function* readShadowserver(chunks: AsyncIterable<Buffer>): AsyncGenerator<ReadItem> {
   let cols: Map<string, number> | undefined;
+  let width = 0;
+  /** Columns whose name the header repeats: [first, later] indexes. */
+  const repeats: Array<[string, number, number]> = [];
   for await (const row of csvRows(chunks)) {
     if ('error' in row) {
       yield row;
       continue;
     }
     if (!cols) {
-      cols = new Map(row.fields.map((h, i) => [normaliseHeader(h), i]));
+      cols = new Map();
+      width = row.fields.length;
+      for (const [i, h] of row.fields.entries()) {
+        const name = normaliseHeader(h);
+        const first = cols.get(name);
+        if (first === undefined) cols.set(name, i);
+        else repeats.push([name, first, i]);
+      }
       if (!cols.has('ip')) {
         yield { line: row.line, error: 'ShadowServer header has no "ip" column' };
         return;
       }
+      for (const [name, a, b] of repeats)
+        yield {
+          line: row.line,
+          error: `header repeats column "${name}" (columns ${a + 1} and ${b + 1}); a row whose two values differ is not read`,
+        };
+      continue;
+    }
+    // a row of another width has its values under the wrong names: no verdict from it
+    if (row.fields.length !== width) {
+      yield {
+        line: row.line,
+        error: `row has ${row.fields.length} fields, the header ${width}: ${row.fields.length < width ? 'short' : 'long'} row not read`,
+      };
+      continue;
+    }
+    const clash = repeats.find(([, a, b]) => row.fields[a]?.trim() !== row.fields[b]?.trim());
+    if (clash) {
+      yield { line: row.line, error: `columns ${clash[1] + 1} and ${clash[2] + 1} ("${clash[0]}") differ` };
       continue;
     }
     const r = mapRow(cols, row.fields);
