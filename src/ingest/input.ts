@@ -1,7 +1,8 @@
 // Opens one input ("-" = stdin) as a stream of byte chunks, gunzipping when the first bytes are
 // the gzip magic (whatever the name says). Stream faults end the chunks and are kept as `damage`,
 // so everything read before a truncated gzip or a read error still reaches the readers.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, fstatSync, statSync, type Stats } from 'node:fs';
+import type { ReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../core/errors.js';
@@ -16,6 +17,11 @@ export interface InputHandle {
   size?: number;
   /** Set once iteration ended early because the stream failed. */
   damage(): string | undefined;
+  /**
+   * After reading: why the file read is not the file that was opened (it shrank, was cut or
+   * replaced while read), or undefined. What was read is then only part of the input.
+   */
+  changed(): string | undefined;
   /** A regular file (not a pipe or device): it can be read at any offset. */
   seekable: boolean;
   /** Bytes of a UTF-8 byte order mark skipped at the start (0 or 3). */
@@ -37,7 +43,20 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
       );
     });
   }
-  const rawIter = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  // the file as opened (through its descriptor, so a rename over the path does not fool it)
+  let opened: Stats | undefined;
+  if (path !== '-') opened = fstatSync((raw as ReadStream & { fd: number }).fd);
+  const streamIter = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let rawBytes = 0;
+  let rawEnded = false;
+  const rawIter: AsyncIterator<Buffer | string> = {
+    next: async () => {
+      const r = await streamIter.next();
+      if (r.done) rawEnded = true;
+      else rawBytes += typeof r.value === 'string' ? Buffer.byteLength(r.value) : r.value.length;
+      return r;
+    },
+  };
   let damage: string | undefined;
 
   const first = await safeNext(rawIter, (m) => (damage = m));
@@ -118,11 +137,25 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
     head: headAll.subarray(0, HEAD_BYTES),
     chunks: chunks(),
     damage: () => damage,
+    changed: () =>
+      opened?.isFile() ? changedSince(path, opened, rawEnded ? rawBytes : undefined) : undefined,
     seekable,
     bom,
     release: () => raw.destroy(),
     ...(fileSize !== undefined ? { size: fileSize } : {}),
   };
+}
+
+/** Why `path` is no longer the file `opened` describes; `read`: bytes read to its end, if it was read here. */
+function changedSince(path: string, opened: Stats, read: number | undefined): string | undefined {
+  const now = statSync(path, { throwIfNoEntry: false });
+  if (!now) return 'file removed while read';
+  if (now.ino !== opened.ino || now.dev !== opened.dev) return 'file replaced while read';
+  if (now.size < opened.size)
+    return `file shrank while read (${opened.size} bytes at the start, ${now.size} at the end)`;
+  if (read !== undefined && read < opened.size)
+    return `file ended early: ${read} of its ${opened.size} bytes read`;
+  return undefined;
 }
 
 async function safeNext<T>(it: AsyncIterator<T>, onError: (msg: string) => void): Promise<T | undefined> {

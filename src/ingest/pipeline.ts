@@ -68,6 +68,8 @@ export interface FileSummary {
   damage?: string;
   /** Earliest and latest of the records' own times; null when none carried one. */
   observed: ObservedWindow | null;
+  /** The file changed while it was read (shrank, was cut or replaced): only part of it was read. */
+  changed?: boolean;
 }
 
 export interface IngestSummary {
@@ -218,7 +220,9 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         await add(out, 0);
       }
     }
-    const damage = input.damage();
+    const changed = input.changed();
+    const damage = input.damage() ?? changed;
+    if (changed) fs.changed = true;
     if (damage) {
       fs.damage = damage;
       fs.problems++;

@@ -179,7 +179,8 @@ export async function ingestIntoStore(
       failure: noRecordReason(summary),
     };
   }
-  await recorder.finish('complete', observed);
+  // an input that changed while read was read in part: the scan is not complete
+  await recorder.finish(summary.files.some((f) => f.changed) ? 'interrupted' : 'complete', observed);
   return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain, observed };
 }
 

@@ -168,6 +168,13 @@ export const command: CommandSpec = {
           : `excensus ingest: no record carried a time: the scan is dated by this ingest (--observed-at sets the date)\n`,
       );
     }
+    const changed = result.summary.files.filter((f) => f.changed);
+    if (changed.length > 0) {
+      ctx.stderr.write(
+        `excensus ingest: ${changed.map((f) => f.file).join(', ')} changed while read; the scan is left interrupted\n`,
+      );
+      return 1;
+    }
     return 0;
   },
 };
