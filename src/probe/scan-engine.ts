@@ -7,6 +7,7 @@ import type { Observation } from '../core/observation.js';
 import { sharedSecureContext, type ProbeFailure } from './connection.js';
 import { probeHttp } from './http-probe.js';
 import { targetKey } from '../core/ip.js';
+import { concurrencyForLimit, isLocalResourceFault } from './local-limits.js';
 import { Permutation } from './permutation.js';
 import type { ProbePlan } from './probe-plan.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -38,6 +39,8 @@ export interface ScanOptions {
   /** Stops starting new hosts; hosts in flight finish. */
   signal?: AbortSignal;
   onProgress?: (p: ScanProgress) => void;
+  /** Something the user should know, e.g. concurrency lowered to the open file limit. */
+  onNotice?: (message: string) => void;
 }
 
 export interface ScanProgress {
@@ -56,9 +59,15 @@ export interface ScanSummary {
   byStatus: Record<string, number>;
   interrupted: boolean;
   elapsedMs: number;
+  /** Probes that met a local resource fault (EMFILE, ENOBUFS, ...) and were tried again. */
+  localFaults?: number;
+  /** Targets given up after repeated local faults: not recorded, so a resume probes them. */
+  unprobed?: number;
 }
 
 const START_BATCH = 50;
+/** Tries of one target that keeps meeting a local resource fault (backing off up to 5 s each). */
+const LOCAL_RETRIES = 8;
 
 /** Permuted positions p ≡ shard-1 (mod count): the shards partition one seeded order. */
 function* shardOrder(plan: ScanPlan): Generator<number> {
@@ -145,8 +154,21 @@ export async function runScan(
         return;
       }
       inFlight++;
-      const record = await probeTarget(t, opts, secureContext);
+      let record = await probeTarget(t, opts, secureContext);
+      // out of descriptors, buffers or memory here: no fact about the host; wait and try again
+      for (let attempt = 1; isLocalResourceFault(record.statusDetail); attempt++) {
+        summary.localFaults = (summary.localFaults ?? 0) + 1;
+        if (attempt > LOCAL_RETRIES || opts.signal?.aborted) break;
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random())));
+        record = await probeTarget(t, opts, secureContext);
+      }
       inFlight--;
+      if (isLocalResourceFault(record.statusDetail)) {
+        // never recorded as done: the scan ends interrupted and a resume probes it again
+        summary.interrupted = true;
+        summary.unprobed = (summary.unprobed ?? 0) + 1;
+        continue;
+      }
       summary.probed++;
       done++;
       await emit(record);
@@ -156,7 +178,12 @@ export async function runScan(
   // Workers start in small batches, one event-loop turn apart: a thousand handshakes begun in
   // the same tick would all allocate at once and inflate the heap for the rest of the scan.
   const workers: Array<Promise<void>> = [];
-  const count = Math.max(1, Math.min(opts.concurrency, total || 1));
+  const allowed = concurrencyForLimit(opts.concurrency);
+  if (allowed.concurrency < opts.concurrency)
+    opts.onNotice?.(
+      `open file limit ${allowed.limit} (ulimit -n) allows about ${allowed.concurrency} hosts at once: concurrency lowered from ${opts.concurrency}`,
+    );
+  const count = Math.max(1, Math.min(allowed.concurrency, total || 1));
   for (let i = 0; i < count; i++) {
     if (i > 0 && i % START_BATCH === 0) await new Promise((r) => setImmediate(r));
     workers.push(worker());

@@ -73,6 +73,8 @@ export interface ScanHooks {
   /** Each record as it is judged and stored (geo added). */
   onRecord?: (r: HostRecord) => Promise<void> | void;
   onProgress?: (p: ScanProgress) => void;
+  /** Something the user should know, e.g. concurrency lowered to the open file limit. */
+  onNotice?: (message: string) => void;
   /** Stops starting new hosts; those in flight finish and are stored; the scan is marked interrupted. */
   signal?: AbortSignal;
   /** Records stored so far, after each batch commits. */
@@ -168,6 +170,7 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
         ...(skip.size > 0 ? { skip } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
         ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+        ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
       },
       async (r) => {
         addTime(span, r.timestamp);

@@ -302,6 +302,7 @@ async function run(ctx: CommandContext): Promise<number> {
       },
       {
         signal: stop.signal,
+        onNotice: (m) => ctx.stderr.write(`excensus scan: ${m}\n`),
         onRecord: (r) => write(asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)),
         ...(ctx.stderrIsTTY
           ? {
