@@ -107,6 +107,7 @@ export async function ingestIntoStore(
     store,
     countPlain,
     ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
+    ...(o.partOf ? { shardOfQueue: true } : {}),
     ...(resume ? { beforeWrite: async () => checkSameInputs(resume, prints) } : {}),
     geo: geoResolverFor(o.geo),
     nameGiven: o.name !== undefined,

@@ -29,6 +29,8 @@ export interface RecorderOptions {
   resume?: ScanInfo;
   /** A lease lapses this long after its writer's last heartbeat (default: DEFAULT_LEASE_TTL_MS). */
   leaseTtlMs?: number;
+  /** One part of a distributed scan: its shard row in src/queue is the lease, so none is taken here. */
+  shardOfQueue?: boolean;
   /**
    * Runs once the scan's lease is held, before anything is written: checks that refuse a resume
    * (different inputs) belong here, after the check that no other writer is at work.
@@ -89,6 +91,7 @@ export class Recorder {
   static async open(o: RecorderOptions): Promise<Recorder> {
     if (!o.store) return new Recorder(o, null, null);
     const ttl = o.leaseTtlMs !== undefined ? { ttlMs: o.leaseTtlMs } : {};
+    if (o.resume && o.shardOfQueue) return new Recorder(o, o.resume.id, null);
     if (o.resume) {
       const lease = await ScanLease.take(o.store, o.resume, ttl);
       try {

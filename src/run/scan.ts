@@ -120,6 +120,7 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
     nameGiven: o.name !== undefined,
     ...(resumed ? { resume: resumed } : {}),
     ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
+    ...(o.partOf ? { shardOfQueue: true } : {}),
     batchSize: o.batchSize ?? 500,
     ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
     // a slow scan keeps at most its last two seconds of results unstored
