@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostRecord } from '../core/host-record.js';
 import { writeFileAtomic } from '../core/output-file.js';
+import { exchangeServers } from './exchange-servers.js';
 import type { Store } from '../store/store.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { findBlock, type CidrBlock } from './cidr.js';
@@ -121,7 +122,7 @@ function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
     `Scan ${mdText(o.scanName)}, judged as of ${o.asOf}.`,
     ...(o.partial ? ['', `Note: ${mdText(o.partial)}.`] : []),
     '',
-    `- Servers listed: ${owner.hosts}`,
+    `- Servers listed (one per address): ${owner.hosts}`,
     `- Past end of support: ${owner.eol}`,
     `- Vulnerable, by CVE family: ${fam.length ? fam.join(', ') : 'none'}`,
     '',
@@ -155,10 +156,7 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
   names.take('index');
   let hosts = 0;
   let skipped = 0;
-  for await (const { record: r } of store.iterateHosts(scanId, {
-    exchangeOnly: true,
-    ...(o.asn ? { asn: o.asn } : {}),
-  })) {
+  for await (const r of exchangeServers(store, scanId, o.asn ? { asn: o.asn } : {})) {
     if (!o.all && !hasFinding(r, o.asOf)) {
       skipped++;
       continue;
@@ -186,8 +184,9 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
     owner.pending.push(hostCsvLine(r, o.asOf));
     if (owner.listed.length < MD_HOSTS) {
       const name = r.hostname ? ` (${mdText(r.hostname)})` : '';
+      const ports = r.ports.length > 1 ? ` (ports ${r.ports.join(', ')})` : `:${r.port}`;
       owner.listed.push(
-        `- ${mdText(`${r.ip}:${r.port}`)}${name}: ${mdText(findingOf(r, o.asOf))}. Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`,
+        `- ${mdText(`${r.ip}${ports}`)}${name}: ${mdText(findingOf(r, o.asOf))}. Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`,
       );
     }
     if (owner.pending.length >= FLUSH_LINES) flush(o.outDir, owner);

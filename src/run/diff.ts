@@ -14,7 +14,7 @@ import { renderTextTable } from '../report/render-text.js';
 import { formatPercent, share } from '../report/table.js';
 import { percentChange } from '../report/trend.js';
 import { incompleteNote, kbVersionOf, scanDataTime, scanDate, scanDateLabel } from '../report/scan-view.js';
-import { serversOf } from '../core/server.js';
+import { exchangeServers } from '../report/exchange-servers.js';
 
 export interface DiffOptions {
   scanA: string;
@@ -24,17 +24,6 @@ export interface DiffOptions {
   json: boolean;
   /** List unchanged hosts too (text output). */
   all: boolean;
-}
-
-/**
- * A scan's on-premises Exchange servers: one per address, its records on every port combined as
- * the census combines them (a port that makes the address suspect makes the server suspect).
- */
-async function* servers(store: Store, scanId: number) {
-  async function* marked() {
-    for await (const h of store.iterateHosts(scanId, { status: ['exchange', 'suspect'] })) yield h.record;
-  }
-  for await (const s of serversOf(marked())) if (s.isExchange) yield s;
 }
 
 function summaryJson(s: HostSummary | null): Record<string, unknown> | null {
@@ -93,8 +82,8 @@ export async function compareScans(
   const swapped = scanDataTime(second) < scanDataTime(first);
   const [a, b] = swapped ? [second, first] : [first, second];
   const result = await diffHosts(
-    servers(store, a.id),
-    servers(store, b.id),
+    exchangeServers(store, a.id),
+    exchangeServers(store, b.id),
     o.asOf ?? scanDate(a),
     o.asOf ?? scanDate(b),
   );

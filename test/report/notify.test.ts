@@ -48,6 +48,24 @@ describe('excensus notify', () => {
         org: '../../evil/<b>Org</b>',
         hostname: '[click](http://x)',
       }),
+      // the same server's other ports: one server, not three
+      makeRecord({
+        ip: '192.0.2.77',
+        port: 25,
+        country: 'NL',
+        continent: 'EU',
+        asn: 64500,
+        org: '../../evil/<b>Org</b>',
+      }),
+      makeRecord({
+        ip: '192.0.2.77',
+        port: 8443,
+        build: 'e2013',
+        country: 'NL',
+        continent: 'EU',
+        asn: 64500,
+        org: '../../evil/<b>Org</b>',
+      }),
     ]);
   });
   after(async () => {
@@ -77,6 +95,13 @@ describe('excensus notify', () => {
     assert.match(md, /Remediation: Update Exchange Server 2013/);
     const evil = readFileSync(join(out, 'AS64500-evil-b-org-b.md'), 'utf8');
     assert.doesNotMatch(evil, /<b>|\]\(http/, 'hostile names cannot add HTML or links');
+    assert.match(
+      evil,
+      /- Servers listed \(one per address\): 1\n/,
+      'a server answering on three ports is one server',
+    );
+    assert.match(evil, /192\.0\.2\.77 \\\(ports 25, 443, 8443\\\)/);
+    assert.equal(readFileSync(join(out, 'AS64500-evil-b-org-b.csv'), 'utf8').trim().split('\r\n').length, 2);
     // SE host (supported, nothing open) is left out without --all.
     assert.match(r.stderr, /1 host\(s\) with no finding left out/);
   });
