@@ -3,3 +3,4 @@ export { parseBuild, type ParsedBuild } from './parse-build.js';
 export { classifyBuild } from './classify-build.js';
 export { supportStatus, supportedSuccessor, daysBetween, type SupportStatus } from './support.js';
 export { familyStatuses, familiesWith } from './family-summary.js';
+export { cvesAssessed } from './vulns.js';

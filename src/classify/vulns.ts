@@ -115,3 +115,29 @@ export function unknownVulns(kb: KnowledgeBase, asOf: string): VulnVerdict[] {
     .filter((c) => releasedBy(c.published, asOf))
     .map((c) => ({ cve: c.cve, family: c.family, kev: c.kev, status: 'unknown' as const }));
 }
+
+const assessedCache = new WeakMap<KnowledgeBase, Map<string, boolean>>();
+
+/**
+ * Whether the knowledge base judges CVEs for a product at all. Exchange 2007 and 2003 have no CVE
+ * record (none lists them, none of their code generation): their CVE columns read "not assessed",
+ * never "none", which would claim they are clean. Names the KB does not know are not ours to judge.
+ */
+export function cvesAssessed(kb: KnowledgeBase, productName: string): boolean {
+  let known = assessedCache.get(kb);
+  if (!known) assessedCache.set(kb, (known = new Map()));
+  const hit = known.get(productName);
+  if (hit !== undefined) return hit;
+  const p = kb.productByName.get(productName);
+  const assessed =
+    !p ||
+    !p.onPremises ||
+    kb.cves.some((c) =>
+      c.products.some((name) => {
+        if (name === p.product) return true;
+        return kb.productByName.get(name)?.majors.some((m) => p.majors.includes(m)) ?? false;
+      }),
+    );
+  known.set(productName, assessed);
+  return assessed;
+}

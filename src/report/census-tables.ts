@@ -1,4 +1,5 @@
 // Census rows -> format-neutral tables: the headline sections and any --by grouping.
+import { NOT_ASSESSED, productAssessed } from './assessed.js';
 import type { CensusRow, GroupKey } from '../store/store.js';
 import type { Headline } from './headline.js';
 import { groupFields } from './row-json.js';
@@ -68,7 +69,9 @@ export function groupTable(
     r.suspect,
     r.eol,
     share(r.eol, total.eol),
-    ...families.flatMap((f) => [r.vulnerable[f] ?? 0, r.likely[f] ?? 0]),
+    ...(productAssessed(r.group.product as string | null | undefined)
+      ? families.flatMap((f) => [r.vulnerable[f] ?? 0, r.likely[f] ?? 0])
+      : families.flatMap(() => [NOT_ASSESSED, NOT_ASSESSED])),
   ]);
   return { title, columns, rows: body };
 }

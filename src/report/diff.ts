@@ -2,6 +2,7 @@
 // core/server.ts) in either scan lands in exactly one category; totals count servers.
 import type { HostRecord } from '../core/host-record.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
+import { productAssessed } from './assessed.js';
 
 export type DiffCategory =
   'new' | 'gone' | 'upgraded' | 'patched' | 'downgraded' | 'still-vulnerable' | 'unchanged';
@@ -23,6 +24,8 @@ export interface HostSummary {
   release: string | null;
   eol: boolean;
   open: string[];
+  /** False for a product no CVE record covers: `open` is then empty for want of knowledge. */
+  cvesAssessed: boolean;
 }
 
 export interface HostChange {
@@ -44,6 +47,7 @@ export function summarise(r: HostRecord, asOf: string, key: 'record' | 'server' 
     release: c?.release ?? null,
     eol: isPastEol(r, asOf),
     open: [...openFamilies(r)].sort(),
+    cvesAssessed: productAssessed(c?.product),
   };
 }
 

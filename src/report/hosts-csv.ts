@@ -3,6 +3,7 @@
 import type { HostRecord } from '../core/host-record.js';
 import { isPastEol } from './aggregate.js';
 import { csvLine } from './csv.js';
+import { NOT_ASSESSED, cvesJudged, productAssessed } from './assessed.js';
 
 export const SHADOWSERVER_COLUMNS = [
   'timestamp',
@@ -55,12 +56,21 @@ function urlOf(r: HostRecord): string {
 /** Tag column: what the host is, plus one tag per open CVE, ";"-separated like ShadowServer. */
 function tags(r: HostRecord): string {
   const t = [r.isExchange ? 'exchange' : r.suspect ? 'exchange-suspect' : r.status];
-  for (const cve of cves(r, 'vulnerable')) t.push(cve.toLowerCase());
+  if (cvesJudged(r)) for (const cve of cves(r, 'vulnerable')) t.push(cve.toLowerCase());
   return t.join(';');
 }
 
+/** A CVE column: the CVEs, "not assessed" for a product with no CVE record, empty for a suspect. */
+function cveCell(r: HostRecord, status: 'vulnerable' | 'likely'): string | null {
+  if (r.suspect) return null;
+  if (r.classification && !productAssessed(r.classification.product)) return NOT_ASSESSED;
+  return cves(r, status).join(' ');
+}
+
 export function hostCsvValues(r: HostRecord, asOf: string): Array<string | number | boolean | null> {
-  const c = r.classification;
+  // a suspect (a honeypot, a look-alike) claims a build: it gets no support or CVE verdict from it
+  const c = r.suspect ? null : r.classification;
+  const claimed = r.classification;
   return [
     shadowTimestamp(r.timestamp),
     r.ip,
@@ -75,15 +85,15 @@ export function hostCsvValues(r: HostRecord, asOf: string): Array<string | numbe
     null,
     null,
     null,
-    c?.build ?? r.evidence.build ?? null,
+    claimed?.build ?? r.evidence.build ?? null,
     r.evidence.serverNames[0] ?? null,
     urlOf(r),
-    c?.product ?? null,
-    c?.release ?? null,
+    claimed?.product ?? null,
+    claimed?.release ?? null,
     c ? r.isExchange && isPastEol(r, asOf) : null,
     c?.eolDate ?? null,
-    cves(r, 'vulnerable').join(' '),
-    cves(r, 'likely').join(' '),
+    cveCell(r, 'vulnerable'),
+    cveCell(r, 'likely'),
     c?.recommendation ?? null,
     r.suspect,
   ];

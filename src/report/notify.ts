@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { HostRecord } from '../core/host-record.js';
 import { writeFileAtomic } from '../core/output-file.js';
 import { exchangeServers } from './exchange-servers.js';
+import { NOT_ASSESSED, productAssessed } from './assessed.js';
 import type { Store } from '../store/store.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { findBlock, type CidrBlock } from './cidr.js';
@@ -36,6 +37,8 @@ interface Owner {
   hosts: number;
   eol: number;
   vulnerable: Map<string, number>;
+  /** Servers of a product whose CVEs are not assessed (their "none" would mean nothing). */
+  notAssessed: number;
   pending: string[];
   /** Whether the CSV file exists yet (written on first flush: one file operation for small owners). */
   created: boolean;
@@ -66,6 +69,8 @@ export function findingOf(r: HostRecord, asOf: string): string {
   const likely = (c?.vulns ?? []).filter((v) => v.status === 'likely');
   if (vuln.length) parts.push(`vulnerable: ${vuln.map((v) => `${v.family} ${v.cve}`).join(', ')}`);
   if (likely.length) parts.push(`likely vulnerable: ${likely.map((v) => `${v.family} ${v.cve}`).join(', ')}`);
+  if (c && !productAssessed(c.product))
+    parts.push(`CVEs ${NOT_ASSESSED} (no CVE record covers ${c.product})`);
   return parts.join('; ');
 }
 
@@ -124,7 +129,10 @@ function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
     '',
     `- Servers listed (one per address): ${owner.hosts}`,
     `- Past end of support: ${owner.eol}`,
-    `- Vulnerable, by CVE family: ${fam.length ? fam.join(', ') : 'none'}`,
+    `- Vulnerable, by CVE family: ${fam.length ? fam.join(', ') : owner.notAssessed === owner.hosts ? NOT_ASSESSED : 'none'}`,
+    ...(owner.notAssessed > 0 && owner.notAssessed < owner.hosts
+      ? [`- CVEs ${NOT_ASSESSED} (products with no CVE record): ${owner.notAssessed}`]
+      : []),
     '',
     '## Hosts',
     '',
@@ -170,6 +178,7 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
         hosts: 0,
         eol: 0,
         vulnerable: new Map(),
+        notAssessed: 0,
         pending: [HOSTS_CSV_HEADER],
         created: false,
         listed: [],
@@ -179,6 +188,7 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
     owner.hosts++;
     hosts++;
     if (isPastEol(r, o.asOf)) owner.eol++;
+    if (!productAssessed(r.classification?.product)) owner.notAssessed++;
     for (const f of familiesWith(r, 'vulnerable'))
       owner.vulnerable.set(f, (owner.vulnerable.get(f) ?? 0) + 1);
     owner.pending.push(hostCsvLine(r, o.asOf));

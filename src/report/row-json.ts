@@ -2,6 +2,7 @@
 import type { CensusRow, GroupKey } from '../store/store.js';
 import { continentLabel, countryLabel } from './names.js';
 import { share } from './table.js';
+import { productAssessed } from './assessed.js';
 
 export interface RowContext {
   scanName: string;
@@ -62,6 +63,8 @@ export function censusRowToJson(row: CensusRow, ctx: RowContext): Record<string,
     eol_share: round4(share(row.eol, ctx.total.eol)),
     vulnerable: sortedCounts(row.vulnerable),
     likely: sortedCounts(row.likely),
+    // a product with no CVE record: its empty counts mean "not assessed", not "none"
+    ...(productAssessed(row.group.product as string | null | undefined) ? {} : { cves_assessed: false }),
   };
 }
 

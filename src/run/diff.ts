@@ -15,6 +15,7 @@ import { formatPercent, share } from '../report/table.js';
 import { percentChange } from '../report/trend.js';
 import { incompleteNote, kbVersionOf, scanDataTime, scanDate, scanDateLabel } from '../report/scan-view.js';
 import { exchangeServers } from '../report/exchange-servers.js';
+import { NOT_ASSESSED } from '../report/assessed.js';
 
 export interface DiffOptions {
   scanA: string;
@@ -28,7 +29,14 @@ export interface DiffOptions {
 
 function summaryJson(s: HostSummary | null): Record<string, unknown> | null {
   return s
-    ? { product: s.product, build: s.build, release: s.release, eol: s.eol, open_families: s.open }
+    ? {
+        product: s.product,
+        build: s.build,
+        release: s.release,
+        eol: s.eol,
+        open_families: s.open,
+        ...(s.cvesAssessed ? {} : { cves_assessed: false }),
+      }
     : null;
 }
 
@@ -69,6 +77,11 @@ function knowledgeNote(a: ScanInfo, b: ScanInfo): string | null {
   const kb = kbVersionOf(b);
   if (ka === kb) return null;
   return `The scans were judged with different knowledge bases (${ka ?? 'not recorded'}, ${kb ?? 'not recorded'}): some changes may come from the knowledge, not the servers. \`excensus reclassify --scan ${a.name}\` judges the first with the KB in use.`;
+}
+
+function openCell(s: HostSummary | null): string | null {
+  if (s && !s.cvesAssessed) return NOT_ASSESSED;
+  return s?.open.join(' ') || null;
 }
 
 /** Two scans compared server by server, the older data first (what `diff` prints and the dashboard shows). */
@@ -151,13 +164,7 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
         { label: 'After' },
         { label: 'Open families' },
       ],
-      rows: shown.map((c) => [
-        c.key,
-        c.category,
-        fmt(c.before),
-        fmt(c.after),
-        (c.after ?? c.before)?.open.join(' ') || null,
-      ]),
+      rows: shown.map((c) => [c.key, c.category, fmt(c.before), fmt(c.after), openCell(c.after ?? c.before)]),
     }),
   );
   return d;

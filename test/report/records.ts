@@ -9,6 +9,12 @@ import type { ScanMeta, Store } from '../../src/store/store.js';
 import { openStore } from '../../src/store/index.js';
 
 export const BUILDS = {
+  e2007: {
+    build: '8.3.83.6',
+    product: 'Exchange Server 2007',
+    release: 'Exchange Server 2007 SP3 RU23',
+    eolDate: '2017-04-11',
+  },
   e2010: {
     build: '14.3.513.0',
     product: 'Exchange Server 2010',

@@ -1,0 +1,17 @@
+// Products whose CVEs the knowledge base does not judge at all (Exchange 2007, 2003): wherever
+// families are listed, theirs read "not assessed", never "none" or 0, which would say "clean".
+import type { HostRecord } from '../core/host-record.js';
+import { cvesAssessed } from '../classify/index.js';
+import { loadKnowledgeBase } from '../kb/index.js';
+
+export const NOT_ASSESSED = 'not assessed';
+
+/** False for a product the knowledge base holds no CVE for; true for others and for no product. */
+export function productAssessed(product: string | null | undefined): boolean {
+  return product === null || product === undefined || cvesAssessed(loadKnowledgeBase(), product);
+}
+
+/** Whether a record's CVE verdicts mean anything: it is Exchange (not a suspect) of an assessed product. */
+export function cvesJudged(r: HostRecord): boolean {
+  return !r.suspect && productAssessed(r.classification?.product);
+}
