@@ -76,6 +76,9 @@ function mapHost(host: El, line: number, scanStart: string | undefined): ReadIte
     const number = /^\d{1,5}$/.test(portid) ? Number(portid) : NaN;
     if (!validPort(number))
       problems.push({ line: port.line, error: `<port> without a valid portid (${JSON.stringify(portid)})` });
+    else if (port.attrs.protocol === 'udp')
+      // Exchange answers on TCP; a record keyed ip:port would also take the place of the TCP port's
+      problems.push({ line: port.line, error: `UDP port ${number} skipped: only TCP services are judged` });
     else observations.push(mapPort(addr.attrs.addr, hostname, timestamp, port, number));
   }
   return [{ line, observations }, ...problems];
