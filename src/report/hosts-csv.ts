@@ -3,6 +3,7 @@
 import type { HostRecord } from '../core/host-record.js';
 import { isPastEol } from './aggregate.js';
 import { csvLine } from './csv.js';
+import { webScheme } from './web-ports.js';
 import { NOT_ASSESSED, cvesJudged, productAssessed } from './assessed.js';
 
 export const SHADOWSERVER_COLUMNS = [
@@ -47,9 +48,11 @@ function cves(r: HostRecord, status: 'vulnerable' | 'likely'): string[] {
   return (r.classification?.vulns ?? []).filter((v) => v.status === status).map((v) => v.cve);
 }
 
-function urlOf(r: HostRecord): string {
+/** The record's web address; null for a port that does not serve the web (a mail port has no URL). */
+function urlOf(r: HostRecord): string | null {
+  const scheme = webScheme(r.port);
+  if (!scheme) return null;
   const host = r.hostname ?? (r.ip.includes(':') ? `[${r.ip}]` : r.ip);
-  const scheme = r.port === 80 ? 'http' : 'https';
   return `${scheme}://${host}:${r.port}/`;
 }
 
