@@ -64,9 +64,10 @@ test('stdin, -o FILE and --exchange-only', async () => {
   );
 });
 
-test('usage errors exit 2: unknown content, unknown --format, no file', async () => {
+test('usage errors exit 2 (unknown --format, no file); unreadable input exits 1', async () => {
+  // content of no known format is a failure of the input, not of the command line
   const unknown = await runCli(['ingest', '-', ...asOf], { stdin: 'just some words\n' });
-  assert.equal(unknown.code, 2);
+  assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /Known formats: shodan, censys, zgrab2, masscan, nmap, shadowserver, csv/);
   const badFormat = await runCli(['ingest', fixtures + 'masscan-oL-sample.txt', '--format', 'pcap', ...asOf]);
   assert.equal(badFormat.code, 2);
