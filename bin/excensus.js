@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, run by `npm ci` via prepare).
 import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { commandV8Flags } from './v8-flags.js';
 
@@ -10,19 +11,26 @@ const flags = (commandV8Flags[args[0]] ?? []).filter(
 );
 
 if (flags.length > 0) {
-  // Re-run under the command's V8 flags; the child handles Ctrl-C itself (it saves its progress), so the
-  // launcher only waits for it and passes its exit status on.
+  // Re-run under the command's V8 flags. The child handles the signals itself (it stores what is
+  // in flight and marks the scan interrupted); the launcher passes every signal and the exit status
+  // on. The IPC channel ties the child to this process: when it closes (even by kill -9 of this
+  // one), the child stops as on a hang-up instead of probing on as an orphan.
   const child = spawn(
     process.execPath,
     [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...args],
-    { stdio: 'inherit' },
+    { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] },
   );
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
-    if (signal) process.kill(process.pid, signal);
-    else process.exitCode = code ?? 1;
+    process.exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
   });
 } else {
+  if (process.channel) {
+    // Started by the launcher above: its IPC channel must not keep this process alive, and its
+    // closing means the launcher is gone.
+    process.channel.unref();
+    process.on('disconnect', () => process.kill(process.pid, 'SIGHUP'));
+  }
   // Exit quietly when the reader of stdout goes away (`| head`).
   process.stdout.on('error', (err) => {
     if (err.code === 'EPIPE') process.exit(0);

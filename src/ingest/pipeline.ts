@@ -55,6 +55,8 @@ export interface IngestOptions {
   encodedColumns?: boolean;
   /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
   rangeBytes?: number;
+  /** Stops reading: blocks already read are judged and handed on, then the summary says interrupted. */
+  signal?: AbortSignal;
   /** Main-thread judge; default: rules + knowledge base loaded here (workers compile its rules, or load their own). */
   judge?: { judge: Judge; anchors: string[]; rules?: RuleDefs };
 }
@@ -82,6 +84,8 @@ export interface IngestSummary {
   files: FileSummary[];
   /** Earliest and latest record time over every file; null when no record carried one. */
   observed: ObservedWindow | null;
+  /** The signal stopped the run before every input was read. */
+  interrupted?: boolean;
 }
 
 /** Receives host records in input order, and (with tallyPlain) counts of plain records read along the way. */
@@ -113,8 +117,17 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
   /** What worker replies need to fill their classifications in again (loaded at the first). */
   let kbContext: { kb: KnowledgeBase; asOf: string } | undefined;
 
+  const stopped = () => {
+    if (opts.signal?.aborted) summary.interrupted = true;
+    return summary.interrupted === true;
+  };
+  // a pipe that sends nothing must not hold a stop request: its read ends, what was read is judged
+  let release = () => {};
+  opts.signal?.addEventListener('abort', () => release(), { once: true });
   for (const file of files) {
+    if (stopped()) break;
     const input = await openInput(file, opts.stdin ?? process.stdin);
+    release = () => input.release();
     if (input.head.length === 0) {
       // an empty file (or an empty download) holds no records and no format to detect
       const damage = input.damage();
@@ -192,11 +205,12 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
             workers,
             { ...init, file: { fd, size: input.size, contentStart: input.bom } },
             onReply,
+            stopped,
           );
         } finally {
           closeSync(fd);
         }
-      } else await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), workers, init, onReply);
+      } else await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), workers, init, onReply, stopped);
     } else {
       const processor = await makeProcessor(detected, opts, await getJudge());
       if (reader.kind === 'lines') {
@@ -205,10 +219,12 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
           const n = processor.addLines(block, 0, out);
           await add(out, lastLine);
           lastLine += n;
+          if (stopped()) break; // the block read is judged and stored, no more
         }
       } else {
         let out = newBlockResult();
         for await (const item of reader.read(input.chunks)) {
+          if (stopped()) break;
           lastLine = Math.max(lastLine, item.line);
           if ('error' in item) out.problems.push({ line: item.line, reason: item.error });
           else processor.addObservations(item.observations, out, item.line);
@@ -220,8 +236,9 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         await add(out, 0);
       }
     }
-    const changed = input.changed();
-    const damage = input.damage() ?? changed;
+    const changed = stopped() ? undefined : input.changed();
+    // a read cut short on purpose is not damage of the file
+    const damage = stopped() ? undefined : (input.damage() ?? changed);
     if (changed) fs.changed = true;
     if (damage) {
       fs.damage = damage;
@@ -239,6 +256,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     summary.files.push(fs);
   }
   summary.observed = spanWindow(span);
+  stopped();
   return summary;
 }
 

@@ -66,6 +66,8 @@ export interface IngestHooks {
   onNotice?: (message: string) => void;
   /** Records stored so far, after each batch commits. */
   onCommit?: (stored: number) => void;
+  /** Stops reading; records read so far are stored and the scan is marked interrupted. */
+  signal?: AbortSignal;
 }
 
 export interface IngestResult {
@@ -144,6 +146,7 @@ export async function ingestIntoStore(
         ...transportFor(o.output, store !== null, countPlain),
         defaultTimestamp: o.observedAt?.first ?? startedAt,
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
+        ...(hooks.signal ? { signal: hooks.signal } : {}),
       },
       async (batch, plain) => {
         await recorder.add(batch, plain); // enriches geo in place, then stores in batches
@@ -180,8 +183,9 @@ export async function ingestIntoStore(
       failure: noRecordReason(summary),
     };
   }
-  // an input that changed while read was read in part: the scan is not complete
-  await recorder.finish(summary.files.some((f) => f.changed) ? 'interrupted' : 'complete', observed);
+  // stopped by a signal, or an input changed while read (read in part): the scan is not complete
+  const partial = summary.interrupted || summary.files.some((f) => f.changed);
+  await recorder.finish(partial ? 'interrupted' : 'complete', observed);
   return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain, observed };
 }
 

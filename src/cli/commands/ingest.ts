@@ -17,6 +17,7 @@ import {
   storeForWriting,
 } from '../common-options.js';
 import { openOutput } from '../io.js';
+import { watchInterrupts } from '../interrupt.js';
 import { UsageError } from '../../core/errors.js';
 import { parseObservedAt, windowLabel } from '../../core/time-span.js';
 import { hostRecordToWire } from '../../core/wire.js';
@@ -111,6 +112,7 @@ export const command: CommandSpec = {
     });
     let printed = 0;
     let result;
+    const stop = watchInterrupts();
     try {
       result = await ingestIntoStore(
         {
@@ -144,9 +146,11 @@ export const command: CommandSpec = {
               ctx.stderr.write(`excensus ingest: more problems: counted in the summary, not printed\n`);
           },
           onNotice: (m) => ctx.stderr.write(`excensus ingest: ${m}\n`),
+          signal: stop.signal,
         },
       );
     } finally {
+      stop.dispose();
       await out.close();
       await store?.close();
     }
@@ -167,6 +171,12 @@ export const command: CommandSpec = {
           ? `excensus ingest: data observed ${windowLabel(result.observed)}${observedAt ? ' (--observed-at)' : " (the records' own times)"}\n`
           : `excensus ingest: no record carried a time: the scan is dated by this ingest (--observed-at sets the date)\n`,
       );
+    }
+    if (result.summary.interrupted) {
+      const how =
+        result.scanId !== null ? `--resume-scan ${result.scanId}` : '(nothing was stored: --no-store)';
+      ctx.stderr.write(`excensus ingest: interrupted; run again with ${how} to continue\n`);
+      return stop.exitCode() ?? 130;
     }
     const changed = result.summary.files.filter((f) => f.changed);
     if (changed.length > 0) {

@@ -17,6 +17,7 @@ import {
   scanNameOptions,
   storeForWriting,
 } from '../common-options.js';
+import { watchInterrupts } from '../interrupt.js';
 import { openOutput, refuseStoreAsOutput, writeLine, type OutputHandle } from '../io.js';
 import { hostRecordToWire } from '../../core/wire.js';
 import { runQueuedScan } from './scan-queue.js';
@@ -249,10 +250,7 @@ async function run(ctx: CommandContext): Promise<number> {
     if (drained) await drained;
   };
   const labTruth = str(v, 'lab-truth');
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = watchInterrupts();
   const started = Date.now();
   let lastDraw = 0;
   const store = await storeForWriting(v).catch(async (err) => {
@@ -318,8 +316,7 @@ async function run(ctx: CommandContext): Promise<number> {
     );
   } finally {
     await store?.close();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    stop.dispose();
     await out.close();
   }
   const { summary } = result;
@@ -349,7 +346,7 @@ async function run(ctx: CommandContext): Promise<number> {
         ? `--resume-scan ${result.scanId}`
         : '--resume FILE';
     ctx.stderr.write(`excensus scan: interrupted; run again with ${how} --seed ${seed} to continue\n`);
-    return 1;
+    return stop.exitCode() ?? 130;
   }
   return 0;
 }

@@ -25,6 +25,8 @@ export async function runInWorkers(
   count: number,
   init: WorkerInit,
   onReply: BlockHandler,
+  /** Asked before each block is handed out: true stops reading (blocks handed out are still delivered). */
+  stop: () => boolean = () => false,
 ): Promise<void> {
   const workers = Array.from({ length: count }, () =>
     spawnWorker(import.meta.url, 'worker', { workerData: init, resourceLimits: WORKER_LIMITS }),
@@ -94,6 +96,7 @@ export async function runInWorkers(
       busy[w]!++;
       owner.set(sent, w);
       sent++;
+      if (stop()) break; // blocks handed out are still delivered
     }
     while (done < sent) await deliver();
   } finally {

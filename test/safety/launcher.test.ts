@@ -1,0 +1,188 @@
+// The published launcher (bin/excensus.js) re-runs scan and ingest in a child for their V8 flags.
+// Real processes: kill -9 of the launcher leaves no child probing; SIGINT/SIGTERM reach the child,
+// which stores what it has, marks the scan interrupted, says how to resume; the status comes back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repoRoot } from '../helpers/cli.js';
+import { openStore } from '../../src/store/index.js';
+
+const bin = join(repoRoot, 'bin', 'excensus.js');
+const skip = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))
+  ? false
+  : 'no dist/ build (run `npm run build`)';
+const dir = mkdtempSync(join(tmpdir(), 'excensus-launcher-'));
+
+function launch(args: string[]): {
+  proc: ChildProcess;
+  done: Promise<{ code: number | null; stderr: string }>;
+} {
+  const proc = spawn(process.execPath, [bin, ...args, '--quiet'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    proc.on('close', (code) => resolve({ code, stderr })),
+  );
+  return { proc, done };
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Running (not exited; a zombie waiting for its reaper has exited). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor<T>(
+  what: string,
+  f: () => Promise<T | undefined> | T | undefined,
+  ms = 30_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function scanState(db: string): Promise<{ state: string; hosts: number } | undefined> {
+  if (!existsSync(db)) return undefined;
+  const store = await openStore(db, { create: false }).catch(() => undefined);
+  if (!store) return undefined;
+  try {
+    const [s] = await store.listScans();
+    return s ? { state: s.state, hosts: s.counts.hosts } : undefined;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A loopback port nothing listens on: every probe is refused at once. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+const slowScan = async (db: string) => [
+  'scan',
+  '127.64.0.0/24',
+  '-p',
+  String(await closedPort()),
+  '--rate',
+  '4',
+  '--no-geo',
+  '--db',
+  db,
+  '--as-of',
+  '2026-01-01',
+];
+
+/** Waits until the scan is in the store and running, then a little longer (a few hosts probed). */
+async function started(db: string): Promise<void> {
+  await waitFor('the scan to start', async () =>
+    (await scanState(db))?.state === 'running' ? true : undefined,
+  );
+  await sleep(1500);
+}
+
+test(
+  'kill -9 of the launcher leaves no child probing; the scan is marked interrupted',
+  { skip },
+  async () => {
+    const db = join(dir, 'kill9.db');
+    const { proc, done } = launch(await slowScan(db));
+    const child = await waitFor('the child', () => childrenOf(proc.pid!)[0]);
+    try {
+      await started(db);
+    } finally {
+      proc.kill('SIGKILL');
+    }
+    await done;
+    // before the fix the child went on probing the whole /24 (about a minute at 4 hosts/s)
+    await waitFor('the child to stop', () => (running(child) ? undefined : true), 15_000);
+    const s = await scanState(db);
+    assert.equal(s?.state, 'interrupted');
+    assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) < 256, `${s?.hosts} hosts stored`);
+  },
+);
+
+test(
+  'SIGTERM to the launcher of a scan: the child stores, marks interrupted, exits 143',
+  { skip },
+  async () => {
+    const db = join(dir, 'term.db');
+    const { proc, done } = launch(await slowScan(db));
+    try {
+      await started(db);
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    const r = await done;
+    assert.equal(r.code, 143, r.stderr);
+    assert.match(r.stderr, /interrupted; run again with --resume-scan 1/);
+    const s = await scanState(db);
+    assert.equal(s?.state, 'interrupted');
+    assert.ok((s?.hosts ?? 0) > 0, 'hosts probed before the signal are stored');
+  },
+);
+
+test(
+  'Ctrl-C (SIGINT) on ingest from a pipe: what was read is stored, interrupted, exit 130',
+  { skip },
+  async () => {
+    const db = join(dir, 'ingest.db');
+    const { proc, done } = launch([
+      'ingest',
+      '-',
+      '--format',
+      'csv',
+      '--no-geo',
+      '--db',
+      db,
+      '--as-of',
+      '2026-01-01',
+    ]);
+    // several blocks of lines, then the pipe stays open and silent
+    let lines = 'ip,port\n';
+    for (let i = 0; i < 40_000; i++) lines += `192.0.2.${i % 250},${1000 + Math.floor(i / 250)}\n`;
+    proc.stdin!.on('error', () => {}); // the child closes it when it stops
+    proc.stdin!.write(lines);
+    try {
+      await waitFor('records stored', async () => ((await scanState(db))?.hosts ?? 0) > 0 || undefined);
+    } finally {
+      proc.kill('SIGINT');
+    }
+    const r = await done;
+    proc.stdin!.destroy();
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /interrupted; run again with --resume-scan 1/);
+    const s = await scanState(db);
+    assert.equal(s?.state, 'interrupted');
+    assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) <= 40_000, `${s?.hosts} records stored`);
+  },
+);
