@@ -1,5 +1,6 @@
 // Entry point: picks the command, parses its options, maps errors to exit codes
 // (0 ok, 1 runtime failure, 2 usage). Commands hold no logic beyond wiring.
+import { printable } from '../core/printable.js';
 import { commands } from './commands/index.js';
 import { formatHelp, parseCommandArgs, type CommandContext } from './args.js';
 import { ConfigError, DataError, UsageError } from '../core/errors.js';
@@ -98,11 +99,11 @@ export async function main(
     // A reader that went away (`excensus report --json | head -1`) is not a failure.
     if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     if (err instanceof UsageError) {
-      stderr.write(`excensus ${name}: ${err.message}\n\n${formatHelp(command)}`);
+      stderr.write(`excensus ${name}: ${printable(err.message)}\n\n${formatHelp(command)}`);
       return 2;
     }
     if (err instanceof ConfigError || err instanceof DataError) {
-      stderr.write(`excensus ${name}: ${err.message} [${err.code}]\n`);
+      stderr.write(`excensus ${name}: ${printable(err.message)} [${err.code}]\n`);
       return 1;
     }
     stderr.write(`excensus ${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -36,6 +36,11 @@ export function continentName(code: string): string {
   return byContinent[code.toUpperCase()] ?? code;
 }
 
+/** True for an ISO 3166-1 alpha-2 code (any case); anything else a source wrote is not a country. */
+export function isCountryCode(code: string): boolean {
+  return byCountry[code.toUpperCase()] !== undefined;
+}
+
 /** English country name for an ISO code ("DE" -> "Germany"); the code itself if unknown. */
 export function countryName(code: string): string {
   return byCountry[code.toUpperCase()]?.name ?? code;

@@ -4,6 +4,7 @@ export {
   continentName,
   continentOf,
   countryName,
+  isCountryCode,
   hasSourceGeoAndNetwork,
   withContinent,
 } from './countries.js';

@@ -3,6 +3,7 @@ import { NOT_ASSESSED, productAssessed } from './assessed.js';
 import type { CensusRow, GroupKey } from '../store/store.js';
 import type { Headline } from './headline.js';
 import { groupFields } from './row-json.js';
+import { countryCell } from './names.js';
 import { share, type Cell, type Column, type Table } from './table.js';
 
 const GROUP_LABELS: Record<GroupKey, string> = {
@@ -25,7 +26,7 @@ function groupCells(row: CensusRow, keys: GroupKey[], asnOrgs?: Map<number, stri
       case 'continent':
         return (f.continent as string | null) ?? 'unknown';
       case 'country':
-        return f.country ? `${String(f.country)} ${String(f.country_name)}` : 'unknown';
+        return f.country ? countryCell(String(f.country)) : 'unknown';
       case 'asn':
         return f.asn === null ? 'unknown' : `AS${String(f.asn)}${f.asn_org ? ` ${String(f.asn_org)}` : ''}`;
       case 'eol':

@@ -1,6 +1,6 @@
 // Null-safe wrappers over src/geo's names for report output, plus continent input parsing.
 import { continents } from 'countries-list';
-import { continentName, countryName } from '../geo/index.js';
+import { continentName, countryName, isCountryCode } from '../geo/index.js';
 
 const continentNames = continents as Record<string, string>;
 
@@ -9,9 +9,15 @@ export function continentLabel(code: string | null | undefined): string | null {
   return code === null || code === undefined || code === '' ? null : continentName(code);
 }
 
-/** "DE" -> "Germany"; unknown codes are returned unchanged. */
+/** "DE" -> "Germany"; a code that is not ISO 3166-1 (whatever a source wrote) -> "unknown". */
 export function countryLabel(code: string | null | undefined): string | null {
-  return code === null || code === undefined || code === '' ? null : countryName(code);
+  if (code === null || code === undefined || code === '') return null;
+  return isCountryCode(code) ? countryName(code) : 'unknown';
+}
+
+/** A country for a text table: "DE Germany", or "unknown (XX)" for a code that is not ISO 3166-1. */
+export function countryCell(code: string): string {
+  return isCountryCode(code) ? `${code} ${countryName(code)}` : `unknown (${code})`;
 }
 
 /** Accepts "EU" or "Europe" (any case) and returns the two-letter code, or undefined. */

@@ -12,6 +12,7 @@ import { findBlock, type CidrBlock } from './cidr.js';
 import { csvLine } from './csv.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
 import { countryLabel } from './names.js';
+import { mdText } from './md-text.js';
 import { slug, UniqueNames } from './safe-name.js';
 
 export type NotifyBy = 'asn' | 'country' | 'cidr-file';
@@ -49,10 +50,7 @@ interface Owner {
 const MD_HOSTS = 200;
 const FLUSH_LINES = 500;
 
-/** Markdown-inert text: hostile names cannot add links, HTML or table breaks. */
-export function mdText(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()<>|~]/g, (c) => `\\${c}`);
-}
+export { mdText };
 
 export function hasFinding(r: HostRecord, asOf: string): boolean {
   return isPastEol(r, asOf) || openFamilies(r).size > 0;

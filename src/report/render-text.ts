@@ -1,5 +1,6 @@
 // Tables as aligned terminal text, GitHub Markdown, or CSV.
 import { csvLine } from './csv.js';
+import { mdText } from './md-text.js';
 import { displayCell, type Cell, type Table } from './table.js';
 
 export function renderTextTable(t: Table): string {
@@ -17,15 +18,8 @@ export function renderTextTable(t: Table): string {
   return out.join('\n') + '\n';
 }
 
-/** Markdown cells: pipes and newlines would break the row; angle brackets would become HTML. */
-function mdCell(s: string): string {
-  return s
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
+/** Markdown cells: the data's text stays text (no links, images, HTML or broken rows). */
+const mdCell = mdText;
 
 export function renderMarkdownTable(t: Table): string {
   const head = `| ${t.columns.map((c) => mdCell(c.label)).join(' | ')} |`;

@@ -1,4 +1,6 @@
 // A format-neutral table: the census builds these, each output format renders them.
+import { printable } from '../core/printable.js';
+
 export type Cell = string | number | null;
 
 export interface Column {
@@ -32,5 +34,5 @@ export function share(part: number, whole: number): number {
 export function displayCell(value: Cell, col: Column): string {
   if (value === null) return '-';
   if (typeof value === 'number') return col.percent ? formatPercent(value) : formatCount(value);
-  return value;
+  return printable(value);
 }

@@ -1,5 +1,6 @@
 // runDemo: the whole pipeline on one machine with nothing to set up. Starts the lab fleet on
 // loopback, scans it into a fresh SQLite store, writes the census and the HTML report, stops the lab.
+import { storeLabel } from '../core/printable.js';
 import { existsSync, rmSync } from 'node:fs';
 import { createOutputFile } from '../core/output-file.js';
 import { resolve } from 'node:path';
@@ -42,7 +43,7 @@ export async function runDemo(o: DemoOptions, census: Writable, hooks: DemoHooks
   if (existsSync(o.db)) {
     if (resolve(o.db) !== resolve(DEMO_DEFAULT_DB))
       throw new UsageError(
-        `${o.db} exists; the demo only writes a fresh store (remove it or pick another --db)`,
+        `${storeLabel(o.db)} exists; the demo only writes a fresh store (remove it or pick another --db)`,
       );
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(o.db + suffix, { force: true });
   }
@@ -83,7 +84,7 @@ export async function runDemo(o: DemoOptions, census: Writable, hooks: DemoHooks
     );
     const { summary } = scanned;
     say(
-      `scanned ${summary.probed} targets in ${(summary.elapsedMs / 1000).toFixed(1)} s; stored ${scanned.stored} records as scan ${scanned.scanId} in ${o.db}`,
+      `scanned ${summary.probed} targets in ${(summary.elapsedMs / 1000).toFixed(1)} s; stored ${scanned.stored} records as scan ${scanned.scanId} in ${storeLabel(o.db)}`,
     );
     const report: ReportOptions = {
       groupBy: [],
@@ -102,7 +103,7 @@ export async function runDemo(o: DemoOptions, census: Writable, hooks: DemoHooks
     });
     say(`HTML report: ${o.html}`);
     say(
-      `store: ${o.db} — try \`excensus report --db ${o.db} --by country\` or \`excensus notify --db ${o.db} --by asn --out bundles/\``,
+      `store: ${storeLabel(o.db)} — try \`excensus report --db ${storeLabel(o.db)} --by country\` or \`excensus notify --db ${storeLabel(o.db)} --by asn --out bundles/\``,
     );
     say(`open it in the dashboard: excensus serve --db ${o.db}`);
     return scanned;

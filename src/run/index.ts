@@ -42,6 +42,7 @@ export type { GeoChoice } from './geo.js';
 export type { Store, ScanInfo, CensusFilter, GroupKey } from '../store/index.js';
 export type { HostRecord } from '../core/host-record.js';
 export { FORMATS } from '../ingest/types.js';
+export { isCountryCode } from '../geo/index.js';
 export type { IngestSummary } from '../ingest/pipeline.js';
 export {
   parseBytes,

@@ -1,4 +1,6 @@
 // `excensus report`: picks the scan, runs the census queries, renders the chosen format.
+import { printable } from '../core/printable.js';
+import { mdText } from '../report/md-text.js';
 import type { Writable } from 'node:stream';
 import type { CensusFilter, CensusRow, GroupKey, HostFilter, ScanInfo, Store } from '../store/store.js';
 import { writeLine } from '../core/write-line.js';
@@ -235,9 +237,9 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const caveat = note ? `Note: ${note}.\n` : '';
   if (o.format === 'md')
     out.write(
-      `## ${title.replace(/[<>|]/g, ' ')}\n\n${caveat ? `${caveat}\n` : ''}${lead}\n\n${renderTables(tables, 'md')}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
+      `## ${mdText(title)}\n\n${caveat ? `${caveat}\n` : ''}${lead}\n\n${renderTables(tables, 'md')}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
     );
-  else out.write(`${title}\n${caveat}${lead}\n\n${renderTables(tables, 'table')}\n${UNIT_NOTE}\n`);
+  else out.write(`${printable(title)}\n${caveat}${lead}\n\n${renderTables(tables, 'table')}\n${UNIT_NOTE}\n`);
 }
 
 /** The headline as one CSV table: a section column, a group label, then the counts. */

@@ -1,5 +1,6 @@
 // Opening the store for a use case: a bad --db is a configuration error that names it, and
 // commands that only read never create a database at a mistyped path.
+import { storeLabel } from '../core/printable.js';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULT_STORE_PATH, openStore, type Store } from '../store/index.js';
 
@@ -21,9 +22,13 @@ async function open(db: string | undefined, create: boolean): Promise<Store> {
     return await openStore(url, { create });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError('E_STORE', `cannot open the store "${url}": ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new ConfigError(
+      'E_STORE',
+      `cannot open the store "${storeLabel(url)}": ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

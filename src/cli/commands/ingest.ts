@@ -1,4 +1,5 @@
 // `excensus ingest FILE...`: parses options, calls ingestIntoStore, prints records and the summary.
+import { printable, storeLabel } from '../../core/printable.js';
 import { once } from 'node:events';
 import type { CommandContext, CommandSpec } from '../args.js';
 import { bool, int, str } from '../args.js';
@@ -25,6 +26,7 @@ import {
   FORMATS,
   enqueueIngest,
   ingestIntoStore,
+  isCountryCode,
   openStoreForWriting,
   type HostRecord,
   type IngestSummary,
@@ -141,7 +143,7 @@ export const command: CommandSpec = {
           onProblem: (p) => {
             // a garbage file must not flood the terminal: the first problems are printed, all are counted
             if (++printed <= MAX_PRINTED)
-              ctx.stderr.write(`excensus ingest: ${p.file}:${p.line}: ${p.reason}\n`);
+              ctx.stderr.write(`excensus ingest: ${printable(`${p.file}:${p.line}: ${p.reason}`)}\n`);
             else if (printed === MAX_PRINTED + 1)
               ctx.stderr.write(`excensus ingest: more problems: counted in the summary, not printed\n`);
           },
@@ -156,7 +158,7 @@ export const command: CommandSpec = {
     }
     writeSummary(ctx.stderr, result.summary, result.emitted, json);
     if (result.failure !== undefined) {
-      ctx.stderr.write(`excensus ingest: nothing ingested, no scan kept: ${result.failure}\n`);
+      ctx.stderr.write(`excensus ingest: nothing ingested, no scan kept: ${printable(result.failure)}\n`);
       return 1;
     }
     if (result.scanId !== null && !json) {
@@ -164,7 +166,7 @@ export const command: CommandSpec = {
         ? ' (records without any Exchange marker as counts by country and network; --plain-rows keeps a row each)'
         : '';
       ctx.stderr.write(
-        `excensus ingest: stored ${result.stored} records as scan ${result.scanId} in ${str(v, 'db')}${counted}\n`,
+        `excensus ingest: stored ${result.stored} records as scan ${result.scanId} in ${storeLabel(str(v, 'db') ?? '')}${counted}\n`,
       );
       ctx.stderr.write(
         result.observed
@@ -224,9 +226,11 @@ function tableRow(r: HostRecord): string {
     r.status,
     r.evidence.build ?? '-',
     r.classification?.release ?? '-',
-    r.geo?.country ?? '-',
+    r.geo?.country ? (isCountryCode(r.geo.country) ? r.geo.country : `unknown (${r.geo.country})`) : '-',
     r.asn ? `AS${r.asn.number}` : '-',
-  ].join('\t');
+  ]
+    .map((cell) => printable(String(cell)))
+    .join('\t');
 }
 
 function writeSummary(stderr: NodeJS.WritableStream, s: IngestSummary, written: number, json: boolean): void {

@@ -1,4 +1,5 @@
 // `excensus scan TARGET...`: parses options, calls scanIntoStore, prints each record and the summary.
+import { printable, storeLabel } from '../../core/printable.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { CommandContext, CommandSpec } from '../args.js';
@@ -184,7 +185,7 @@ export const command: CommandSpec = {
 };
 
 function tableRow(r: HostRecord): string {
-  const build = r.classification?.build ?? r.evidence.build ?? '-';
+  const build = printable(r.classification?.build ?? r.evidence.build ?? '-');
   const release = r.classification?.release ?? (r.isExchange ? 'Exchange (build unknown)' : '-');
   const eol = r.classification ? (r.classification.eol ? 'EOL' : 'supported') : '-';
   const open =
@@ -216,7 +217,8 @@ async function run(ctx: CommandContext): Promise<number> {
   if (userAgent !== undefined) parseUserAgent(userAgent);
   const targets = await readTargets(ctx.positionals, list(v, 'list'), ctx.stdin);
   // Bad lines are reported, counted and skipped; the good ones are scanned.
-  for (const e of targets.badLines) ctx.stderr.write(`excensus scan: ${e.where}: "${e.text}": ${e.reason}\n`);
+  for (const e of targets.badLines)
+    ctx.stderr.write(`excensus scan: ${printable(`${e.where}: "${e.text}": ${e.reason}`)}\n`);
   if (targets.badLines.length > 0)
     ctx.stderr.write(`excensus scan: ${targets.badLines.length} malformed target line(s) skipped\n`);
   if (bool(v, 'queue'))
@@ -336,7 +338,7 @@ async function run(ctx: CommandContext): Promise<number> {
   );
   if (result.scanId !== null) {
     ctx.stderr.write(
-      `excensus scan: stored ${result.stored} records as scan ${result.scanId} in ${str(v, 'db')}\n`,
+      `excensus scan: stored ${result.stored} records as scan ${result.scanId} in ${storeLabel(str(v, 'db') ?? '')}\n`,
     );
   }
   if (summary.interrupted) {
