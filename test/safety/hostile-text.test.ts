@@ -14,7 +14,6 @@ const OSC52 = `${ESC}]52;c;ZWNobyBwd25lZA==\x07`;
 const CLEAR = `${ESC}[2J`;
 const RLO = '\u202e';
 /** Any character printable() must have escaped. */
-// eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
 test('printable escapes C0, C1, ESC, DEL and bidi controls visibly and leaves text alone', () => {
