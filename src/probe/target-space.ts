@@ -103,14 +103,22 @@ export async function buildTargetSpace(
         });
         continue;
       }
-      const ip = ips[0];
-      if (ip === undefined) {
+      if (ips[0] === undefined) {
         skipped.push({ ip: '', hostname: spec.name, status: 'unreachable', detail: 'DNS: no address' });
         continue;
       }
-      const blocked = blockedFor(rangeOf(ip), opts, cache);
-      if (blocked.containsIp(ip))
-        skipped.push({ ip, hostname: spec.name, status: 'excluded', detail: excludeReason(ip, opts) });
+      // Every address goes through the blocklist and --exclude like a literal one, and a name never
+      // gets the loopback waiver: only an address the user typed inside 127.0.0.0/8 or ::1 does.
+      // The first address that passes is the one connected to (never resolved again).
+      const blocked = blockedFor(rangeOf('0.0.0.0'), opts, cache);
+      const ip = ips.find((a) => !blocked.containsIp(a));
+      if (ip === undefined)
+        skipped.push({
+          ip: ips[0],
+          hostname: spec.name,
+          status: 'excluded',
+          detail: excludeReason(ips[0], opts),
+        });
       else named.push({ ip, hostname: spec.name });
       continue;
     }

@@ -185,15 +185,17 @@ test('--user-agent goes out on every request', async () => {
   }
 });
 
-test('host names resolve (localhost, from /etc/hosts) and go out as Host', async () => {
+test('a name resolving to loopback is not probed; the loopback address typed is', async () => {
   const srv = await startHttpServer('127.0.0.1', true, (_q, res) => res.writeHead(404).end());
   try {
     const r = await runCli(['scan', 'localhost', '-p', String(srv.port), '--json', ...fast]);
     const rec = records(r.stdout)[0];
     assert.equal(rec?.hostname, 'localhost');
-    assert.ok(
-      srv.requests.length > 0 && srv.requests.every((q) => q.headers.host === `localhost:${srv.port}`),
-    );
+    assert.equal(rec?.status, 'excluded');
+    assert.equal(srv.requests.length, 0, 'localhost resolves to loopback: never contacted');
+    const typed = await runCli(['scan', '127.0.0.1', '-p', String(srv.port), '--json', ...fast]);
+    assert.equal(records(typed.stdout)[0]?.status, 'not-exchange', typed.stderr);
+    assert.ok(srv.requests.length > 0);
   } finally {
     await srv.close();
   }

@@ -123,18 +123,19 @@ test("explicit blocked or --exclude'd addresses become skipped targets, never sp
 });
 
 test('names resolve to one address each and keep the name for SNI and Host', async () => {
+  // nothing is contacted: the space is only built
   const space = await buildTargetSpace(
     specs('mail.lab.test', '127.88.0.9'),
     [{ port: 443, protocol: 'https' }],
     {
       blocklist: loadBlocklist(),
-      resolve: async () => ['127.88.0.7', '127.88.0.8'],
+      resolve: async () => ['127.88.0.7', '9.9.9.9'],
     },
   );
   const got = Array.from({ length: space.size }, (_, i) => space.at(i));
   assert.deepEqual(got, [
     { ip: '127.88.0.9', port: 443, protocol: 'https' },
-    { ip: '127.88.0.7', port: 443, protocol: 'https', hostname: 'mail.lab.test' },
+    { ip: '9.9.9.9', port: 443, protocol: 'https', hostname: 'mail.lab.test' },
   ]);
   const failing = await buildTargetSpace(specs('nowhere.invalid'), ports, {
     blocklist: loadBlocklist(),
@@ -154,5 +155,35 @@ test('IPv6 ranges index correctly', async () => {
   assert.deepEqual(
     Array.from({ length: space.size }, (_, i) => space.at(i).ip),
     ['2606:4700::', '2606:4700::1', '2606:4700::2', '2606:4700::3'],
+  );
+});
+
+test('every address a name resolves to passes the blocklist; a name never gets the loopback waiver', async () => {
+  const exclude = new AddressRanges();
+  exclude.add(parseRange('9.9.9.9') as NonNullable<ReturnType<typeof parseRange>>);
+  const answers: Record<string, string[]> = {
+    'loop.test': ['127.0.0.1'],
+    'loop6.test': ['::1'],
+    'mixed.test': ['127.0.0.1', '10.1.2.3', '9.9.9.9', '1.1.1.1'],
+  };
+  const space = await buildTargetSpace(specs('loop.test', 'loop6.test', 'mixed.test', '127.0.0.1'), ports, {
+    blocklist: loadBlocklist(),
+    exclude,
+    resolve: async (name) => answers[name] ?? [],
+  });
+  assert.deepEqual(
+    space.skipped.map((s) => [s.hostname, s.ip, s.status]),
+    [
+      ['loop.test', '127.0.0.1', 'excluded'],
+      ['loop6.test', '::1', 'excluded'],
+    ],
+  );
+  const got = Array.from({ length: space.size }, (_, i) => space.at(i));
+  assert.deepEqual(
+    [...new Map(got.map((t) => [t.ip, t.hostname])).entries()],
+    [
+      ['127.0.0.1', undefined],
+      ['1.1.1.1', 'mixed.test'],
+    ],
   );
 });
