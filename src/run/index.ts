@@ -8,6 +8,7 @@ export {
 } from './ingest.js';
 export { scanIntoStore, defaultScanSeries, type ScanIntoStoreOptions, type ScanResult } from './scan.js';
 export { readTargets, checkPorts, type ScanTargets } from './targets.js';
+export { planScan, formatScanPlan, DEFAULT_CONFIRM_ABOVE, type ScanPlan } from './scan-plan.js';
 export {
   census,
   censusJson,

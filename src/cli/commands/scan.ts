@@ -1,6 +1,7 @@
 // `excensus scan TARGET...`: parses options, calls scanIntoStore, prints each record and the summary.
 import { printable, storeLabel } from '../../core/printable.js';
 import { createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { CommandContext, CommandSpec } from '../args.js';
 import { bool, int, list, str } from '../args.js';
@@ -24,6 +25,10 @@ import { hostRecordToWire } from '../../core/wire.js';
 import { runQueuedScan } from './scan-queue.js';
 import {
   checkPorts,
+  DEFAULT_CONFIRM_ABOVE,
+  formatScanPlan,
+  planScan,
+  type ScanPlan,
   parseBytes,
   parseDuration,
   parseShard,
@@ -140,6 +145,24 @@ export const command: CommandSpec = {
       valueName: 'FILE',
       description: 'skip targets already in FILE (JSON Lines of an earlier run) and append the rest to it',
     },
+    {
+      name: 'dry-run',
+      type: 'boolean',
+      description: 'print the target count, ports, rate, estimated duration and exclusions; send nothing',
+    },
+    {
+      name: 'yes',
+      short: 'y',
+      type: 'boolean',
+      description: 'scan a target set over --confirm-above without asking',
+    },
+    {
+      name: 'confirm-above',
+      type: 'string',
+      valueName: 'N',
+      default: String(DEFAULT_CONFIRM_ABOVE),
+      description: 'ip:port targets above which a scan asks first (on a terminal) or needs --yes',
+    },
     jsonOption,
     outputOption,
     asOfOption,
@@ -221,6 +244,19 @@ async function run(ctx: CommandContext): Promise<number> {
     ctx.stderr.write(`excensus scan: ${printable(`${e.where}: "${e.text}": ${e.reason}`)}\n`);
   if (targets.badLines.length > 0)
     ctx.stderr.write(`excensus scan: ${targets.badLines.length} malformed target line(s) skipped\n`);
+  const plan = await planScan({
+    targets: targets.specs,
+    ports,
+    rate: int(v, 'rate', 0) ?? 100,
+    excludeFiles: list(v, 'exclude'),
+  });
+  if (bool(v, 'dry-run')) {
+    ctx.stdout.write(`${formatScanPlan(plan)}\nnothing sent (--dry-run)\n`);
+    return 0;
+  }
+  const confirmAbove = int(v, 'confirm-above', 0) ?? DEFAULT_CONFIRM_ABOVE;
+  if (plan.targets > confirmAbove && !bool(v, 'yes') && !(await confirmLarge(ctx, plan, confirmAbove)))
+    return 2;
   if (bool(v, 'queue'))
     return runQueuedScan(ctx, {
       targets: targets.specs,
@@ -351,6 +387,21 @@ async function run(ctx: CommandContext): Promise<number> {
     return stop.exitCode() ?? 130;
   }
   return 0;
+}
+
+/** A scan over the limit: asked on a terminal; elsewhere it needs --yes. */
+async function confirmLarge(ctx: CommandContext, plan: ScanPlan, limit: number): Promise<boolean> {
+  const what = `${plan.targets.toLocaleString('en-US')} targets, more than --confirm-above ${limit.toLocaleString('en-US')}`;
+  const stdin = ctx.stdin as NodeJS.ReadStream;
+  if (!stdin.isTTY || !ctx.stderrIsTTY) {
+    ctx.stderr.write(`excensus scan: ${what}: add --yes to scan them (--dry-run shows the plan)\n`);
+    return false;
+  }
+  ctx.stderr.write(`${formatScanPlan(plan)}\nexcensus scan: ${what}. Scan? [y/N] `);
+  const rl = createInterface({ input: stdin, output: ctx.stderr as NodeJS.WritableStream });
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
 }
 
 /** With --resume FILE and no other -o, new records are appended to that file. */
