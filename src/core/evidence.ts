@@ -3,7 +3,17 @@
 /** How much of the build is known: 4 parts, 3 parts (CU), or only "it is Exchange". */
 export type Precision = 'full' | 'cu' | 'product';
 
-export type SignalWeight = 'definitive' | 'supporting' | 'negative';
+/**
+ * definitive / supporting: the product is there. negative: proof of a honeypot or a hosted
+ * service (the host becomes suspect). doubt: odd, but a real server behind a front can show it
+ * (lowers confidence only). note: a fact recorded beside the verdict (a front, NTLM host info).
+ */
+export type SignalWeight = 'definitive' | 'supporting' | 'negative' | 'doubt' | 'note';
+
+/** Weights that say the product is there. */
+export function isPositiveWeight(w: SignalWeight): boolean {
+  return w === 'definitive' || w === 'supporting';
+}
 
 export interface Signal {
   /** Id of the fingerprint rule that fired, e.g. "owa-version-header". */
@@ -37,4 +47,28 @@ export interface Evidence {
   signals: Signal[];
   /** Internal names leaked by the server (X-FEServer, certificate CN, SMTP greeting). */
   serverNames: string[];
+  /** A reverse proxy, load balancer or WAF answers in front of the server (its headers or pages say so). */
+  fronted?: boolean;
+  /** The front's product where it names itself (e.g. "nginx", "BIG-IP"). */
+  front?: string;
+  /** Odd tells that lowered confidence without proving anything (doubt rules' reasons). */
+  doubts?: string[];
+  /**
+   * NTLM host information from an anonymous NEGOTIATE/CHALLENGE exchange. Internal: its names
+   * go to network owners (bundles), never to public views.
+   */
+  ntlm?: NtlmInfo;
+}
+
+/** What an NTLM CHALLENGE message says about the server (MS-NLMP 2.2.1.2, 2.2.2.1, 2.2.2.10). */
+export interface NtlmInfo {
+  /** Windows version from the VERSION structure, "major.minor.build" (e.g. "10.0.17763"). */
+  windowsVersion?: string;
+  netbiosComputer?: string;
+  netbiosDomain?: string;
+  dnsComputer?: string;
+  dnsDomain?: string;
+  dnsTree?: string;
+  /** Where it was read ("header WWW-Authenticate @ /EWS/Exchange.asmx", "banner smtp-auth"...). */
+  where: string;
 }

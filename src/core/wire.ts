@@ -1,6 +1,6 @@
 // snake_case wire form (JSON Lines, database JSON columns). Converted here, once.
 import type { Classification, VulnVerdict } from './classification.js';
-import type { Evidence } from './evidence.js';
+import type { Evidence, NtlmInfo } from './evidence.js';
 import type { HostRecord } from './host-record.js';
 import { SCHEMA_VERSION } from './host-record.js';
 
@@ -62,6 +62,18 @@ export function classificationToWire(c: Classification | null): Record<string, u
   return out;
 }
 
+/** NTLM host info on the wire. Internal names: bundles for owners only, never public views. */
+export function ntlmToWire(n: NtlmInfo): Record<string, unknown> {
+  const out: Record<string, unknown> = { where: n.where };
+  if (n.windowsVersion !== undefined) out.windows_version = n.windowsVersion;
+  if (n.netbiosComputer !== undefined) out.netbios_computer = n.netbiosComputer;
+  if (n.netbiosDomain !== undefined) out.netbios_domain = n.netbiosDomain;
+  if (n.dnsComputer !== undefined) out.dns_computer = n.dnsComputer;
+  if (n.dnsDomain !== undefined) out.dns_domain = n.dnsDomain;
+  if (n.dnsTree !== undefined) out.dns_tree = n.dnsTree;
+  return out;
+}
+
 export function evidenceToWire(e: Evidence): Record<string, unknown> {
   return {
     exchange: e.exchange,
@@ -71,6 +83,9 @@ export function evidenceToWire(e: Evidence): Record<string, unknown> {
     confidence: e.confidence,
     suspect_reasons: e.suspectReasons,
     server_names: e.serverNames,
+    ...(e.doubts ? { doubts: e.doubts } : {}),
+    ...(e.fronted ? { fronted: true, ...(e.front !== undefined ? { front: e.front } : {}) } : {}),
+    ...(e.ntlm ? { ntlm: ntlmToWire(e.ntlm) } : {}),
     signals: e.signals.map((s) => {
       const w: Record<string, unknown> = { rule: s.rule, weight: s.weight, where: s.where };
       if (s.value !== undefined) w.value = s.value;

@@ -1,12 +1,30 @@
 // Combines fired rules into Evidence: is it the product, which build, how sure, and
 // whether anything (honeypot or hosted-service tells, contradicting versions) makes it suspect.
-import type { Evidence, Precision, Signal } from '../core/evidence.js';
+import { isPositiveWeight, type Evidence, type Precision, type Signal } from '../core/evidence.js';
 import type { Observation } from '../core/observation.js';
 import { buildLine } from './build-text.js';
 import { runRules, toFired, type Fired } from './engine.js';
 import type { RuleSet } from './ruleset.js';
 
 const PRECISION_RANK: Record<Precision, number> = { full: 3, cu: 2, product: 1 };
+const LOWER: Record<Evidence['confidence'], Evidence['confidence']> = {
+  high: 'medium',
+  medium: 'low',
+  low: 'low',
+};
+
+/** Notes recorded beside the verdict: the front (product where one names itself) and NTLM host info. */
+function addNotes(ev: Evidence, fired: Fired[]): void {
+  for (const f of fired) {
+    if (f.signal.weight !== 'note') continue;
+    const front = f.rule.def.front;
+    if (front !== undefined) {
+      ev.fronted = true;
+      if (front !== 'proxy' && ev.front === undefined) ev.front = front;
+    }
+    if (f.ntlm && !ev.ntlm) ev.ntlm = f.ntlm;
+  }
+}
 
 /** Orders build-bearing signals best first: precision, then exact revision, then weight. */
 function betterBuild(a: Signal, b: Signal): number {
@@ -56,17 +74,19 @@ function pushUnique(list: string[], value: string, caseless = false): void {
 
 export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   const fired = runRules(rs, obs);
-  const positives = fired.filter((f) => f.signal.weight !== 'negative');
+  const positives = fired.filter((f) => isPositiveWeight(f.signal.weight));
   const all = positives.length > 0 ? fired.concat(buildTells(rs, positives)) : fired;
   const signals = all.map((f) => f.signal);
   const serverNames: string[] = [];
   for (const f of positives) if (f.serverName) pushUnique(serverNames, f.serverName, true);
   if (positives.length === 0) {
+    // Notes (a front, NTLM names) are kept for the product's hosts only.
+    const told = fired.filter((f) => f.signal.weight !== 'note');
     return {
       exchange: 'no',
-      confidence: fired.length === 0 ? 'high' : 'medium',
+      confidence: told.length > 0 ? 'medium' : 'high',
       suspectReasons: [],
-      signals,
+      signals: told.length === fired.length ? signals : told.map((f) => f.signal),
       serverNames,
     };
   }
@@ -74,8 +94,11 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   // NetBIOS CN, FQDN SAN); owners and CERTs want those names beside the ones the headers leaked.
   if (obs.tls) for (const n of [obs.tls.subjectCN, ...obs.tls.names]) if (n) pushUnique(serverNames, n, true);
   const suspectReasons: string[] = [];
+  const doubts: string[] = [];
   for (const f of all) {
-    if (f.signal.weight === 'negative' && f.rule.def.reason) pushUnique(suspectReasons, f.rule.def.reason);
+    const reason = f.rule.def.reason;
+    if (f.signal.weight === 'negative' && reason) pushUnique(suspectReasons, reason);
+    else if (f.signal.weight === 'doubt' && reason) pushUnique(doubts, reason);
   }
   for (const c of contradictions(positives)) suspectReasons.push(c);
 
@@ -86,12 +109,14 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   const best = withBuild[0];
   const definitive = new Set(positives.filter((f) => f.signal.weight === 'definitive').map((f) => f.rule.id));
   const distinct = new Set(positives.map((f) => f.rule.id));
-  const confidence =
+  const measured =
     definitive.size > 0 && distinct.size >= 2
       ? 'high'
       : definitive.size > 0 || distinct.size >= 2
         ? 'medium'
         : 'low';
+  // A doubt (a tell a real server behind a front can show) costs one step, whatever their number.
+  const confidence = doubts.length > 0 ? LOWER[measured] : measured;
   const ev: Evidence = {
     exchange: suspectReasons.length > 0 ? 'suspect' : 'yes',
     precision: best?.precision ?? 'product',
@@ -102,5 +127,7 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   };
   if (best?.build !== undefined) ev.build = best.build;
   if (best?.revisionIsLowerBound) ev.revisionIsLowerBound = true;
+  if (doubts.length > 0) ev.doubts = doubts;
+  addNotes(ev, fired);
   return ev;
 }

@@ -12,6 +12,8 @@ export interface RuleHit {
   build?: string;
   precision?: Precision;
   serverName?: string;
+  /** Decode rules: the whole captured text, for the decoder (value is cut at 200 characters). */
+  raw?: string;
 }
 
 export interface CompiledRule {
@@ -56,6 +58,7 @@ function extractHit(def: RuleDef, match: RegExpExecArray): RuleHit | undefined {
   }
   const valueGroup = x?.value;
   hit.value = valueGroup !== undefined ? match[valueGroup] : (hit.build ?? hit.serverName ?? match[0]);
+  if (def.decode !== undefined && hit.value !== undefined) hit.raw = hit.value;
   if (hit.value !== undefined && hit.value.length > 200) hit.value = hit.value.slice(0, 200);
   return hit;
 }

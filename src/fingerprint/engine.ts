@@ -1,7 +1,8 @@
 // Runs a RuleSet over one Observation and returns the raw signals, in rule-file order per part.
-import type { Signal } from '../core/evidence.js';
+import type { NtlmInfo, Signal } from '../core/evidence.js';
 import type { HttpExchange, Observation } from '../core/observation.js';
 import type { CompiledRule, RuleHit } from './compile.js';
+import { decodeNtlmChallenge } from './ntlm-challenge.js';
 import { normaliseHeaderName } from './parts.js';
 import type { RuleSet } from './ruleset.js';
 
@@ -10,6 +11,8 @@ export interface Fired {
   rule: CompiledRule;
   signal: Signal;
   serverName?: string;
+  /** Decoded NTLM host information (decode: ntlm-challenge rules). */
+  ntlm?: NtlmInfo;
 }
 
 export function toFired(rule: CompiledRule, hit: RuleHit, where: string): Fired {
@@ -22,6 +25,13 @@ export function toFired(rule: CompiledRule, hit: RuleHit, where: string): Fired 
   if (hit.build !== undefined && d.extract?.revisionIsLowerBound) signal.revisionIsLowerBound = true;
   const f: Fired = { rule, signal };
   if (hit.serverName !== undefined) f.serverName = hit.serverName;
+  if (d.decode === 'ntlm-challenge' && hit.raw !== undefined) {
+    // The signal shows the Windows version only: the names are internal (owners' bundles, not public views).
+    const ntlm = decodeNtlmChallenge(hit.raw, where);
+    if (ntlm) f.ntlm = ntlm;
+    if (ntlm?.windowsVersion) signal.value = ntlm.windowsVersion;
+    else delete signal.value;
+  }
   return f;
 }
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { dataPath } from '../core/data-dir.js';
 import { parse as parseYaml } from 'yaml';
 import { DataError } from '../core/errors.js';
+import { isPositiveWeight } from '../core/evidence.js';
 import { ruleFileSchema, type RuleDef } from './rule-schema.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 
@@ -45,13 +46,13 @@ function checkRules(defs: RuleDef[], origin: string): void {
       const other = byId.get(dep);
       if (!other) throw new DataError(`${origin}: rule ${d.id} needs unknown rule ${dep}`);
       if (other.sameResponseAs) throw new DataError(`${origin}: rule ${d.id} needs conditional rule ${dep}`);
-      if (other.weight === 'negative')
-        throw new DataError(`${origin}: rule ${d.id} needs negative rule ${dep}`);
+      if (!isPositiveWeight(other.weight))
+        throw new DataError(`${origin}: rule ${d.id} needs ${other.weight} rule ${dep}`);
     }
     // The ingest pre-filter relies on anchors: a positive text rule without one could be skipped.
     const anchored =
       d.reads === 'header' || d.reads === 'location' || d.reads === 'reported' || d.reads === 'build';
-    if (d.weight !== 'negative' && !anchored && !d.anchors?.length) {
+    if (isPositiveWeight(d.weight) && !anchored && !d.anchors?.length) {
       throw new DataError(`${origin}: positive rule ${d.id} reading ${d.reads} needs anchors`);
     }
   }

@@ -89,7 +89,12 @@ export const ruleSchema = z
     sameResponseAs: z.array(z.string()).min(1).optional(),
     match: matcherSchema,
     extract: extractSchema.optional(),
-    weight: z.enum(['definitive', 'supporting', 'negative']),
+    /** definitive/supporting: the product; negative: proof (suspect); doubt: lowers confidence; note: a recorded fact. */
+    weight: z.enum(['definitive', 'supporting', 'negative', 'doubt', 'note']),
+    /** Note rules: a front (reverse proxy, load balancer, WAF) answers; its product, or "proxy" when unnamed. */
+    front: z.string().min(2).optional(),
+    /** Note rules: decode the value (capture `extract.value`) with a protocol decoder. */
+    decode: z.enum(['ntlm-challenge']).optional(),
     /** Product family the signal implies, e.g. a hosted service rather than on-premises. */
     implies: z.string().optional(),
     /** For negative rules: why the host becomes suspect. */
@@ -117,8 +122,10 @@ export const ruleSchema = z
           message: `rule ${r.id}: ${r.reads} has no part named ${n} (known: ${known?.join(', ')})`,
         });
     }
-    if (r.weight === 'negative' && !r.reason)
-      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: negative rule needs a reason` });
+    if ((r.weight === 'negative' || r.weight === 'doubt') && !r.reason)
+      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: ${r.weight} rule needs a reason` });
+    if ((r.front !== undefined || r.decode !== undefined) && r.weight !== 'note')
+      ctx.addIssue({ code: 'custom', message: `rule ${r.id}: front and decode go with weight note` });
     if (r.within !== undefined && r.reads !== 'body')
       ctx.addIssue({ code: 'custom', message: `rule ${r.id}: within only applies to body rules` });
     if (r.match.absent && r.reads !== 'header')

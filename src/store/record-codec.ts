@@ -1,6 +1,6 @@
 // Host records are stored in their wire form (hostRecordToWire); this reads them back.
 import type { Classification, VulnStatus } from '../core/classification.js';
-import type { Evidence, Precision, Signal } from '../core/evidence.js';
+import type { Evidence, NtlmInfo, Precision, Signal } from '../core/evidence.js';
 import type { HostRecord, HostStatus, ProbeLogEntry } from '../core/host-record.js';
 import type { ObservationSource } from '../core/observation.js';
 
@@ -13,6 +13,19 @@ const n = (v: unknown): number | undefined => (typeof v === 'number' ? v : undef
 function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+function ntlmFromWire(w: Wire | undefined): NtlmInfo | undefined {
+  if (!w || typeof w !== 'object') return undefined;
+  return compact<NtlmInfo>({
+    where: String(w.where ?? ''),
+    windowsVersion: s(w.windows_version),
+    netbiosComputer: s(w.netbios_computer),
+    netbiosDomain: s(w.netbios_domain),
+    dnsComputer: s(w.dns_computer),
+    dnsDomain: s(w.dns_domain),
+    dnsTree: s(w.dns_tree),
+  });
 }
 
 function evidenceFromWire(w: Wire): Evidence {
@@ -36,6 +49,10 @@ function evidenceFromWire(w: Wire): Evidence {
       }),
     ),
     serverNames: (w.server_names as string[]) ?? [],
+    doubts: Array.isArray(w.doubts) ? [...(w.doubts as string[])] : undefined,
+    fronted: w.fronted === true ? true : undefined,
+    front: s(w.front),
+    ntlm: ntlmFromWire(w.ntlm as Wire | undefined),
   });
 }
 
