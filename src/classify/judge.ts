@@ -5,7 +5,7 @@ import type { Evidence } from '../core/evidence.js';
 import type { HostRecord, HostStatus } from '../core/host-record.js';
 import type { Observation } from '../core/observation.js';
 import { fingerprint, type RuleSet } from '../fingerprint/index.js';
-import type { KnowledgeBase } from '../kb/index.js';
+import { judgeWindows, loadWindowsTable, type KnowledgeBase, type WindowsTable } from '../kb/index.js';
 import { classifyBuild } from './classify-build.js';
 import { parseBuild } from './parse-build.js';
 
@@ -13,6 +13,8 @@ export interface JudgeContext {
   rules: RuleSet;
   kb: KnowledgeBase;
   asOf: string;
+  /** Windows releases by version (default: the bundled data/windows.json). */
+  windows?: WindowsTable;
 }
 
 const LOWER_BOUND_NOTE =
@@ -93,6 +95,9 @@ export function judgeObservation(obs: Observation, ctx: JudgeContext): HostRecor
     evidence,
     classification,
   };
+  const windowsVersion = evidence.ntlm?.windowsVersion;
+  if (windowsVersion !== undefined)
+    record.windows = judgeWindows(windowsVersion, ctx.windows ?? loadWindowsTable(), ctx.asOf);
   if (obs.hostname !== undefined) record.hostname = obs.hostname;
   if (obs.statusDetail !== undefined) record.statusDetail = obs.statusDetail;
   if (obs.geo !== undefined) record.geo = obs.geo;

@@ -15,6 +15,17 @@ export interface ProbeLogEntry {
   error?: string;
 }
 
+/** The Windows a host runs (from NTLM host info) and its support on the as-of date. */
+export interface WindowsVerdict {
+  /** "major.minor.build" as the server reported it. */
+  version: string;
+  /** e.g. "Windows Server 2012 R2"; null for a version the table does not know. */
+  product: string | null;
+  endOfSupport: string | null;
+  /** Past end of support on the as-of date; null when unknown. */
+  unsupported: boolean | null;
+}
+
 export interface HostRecord {
   ip: string;
   port: number;
@@ -29,6 +40,8 @@ export interface HostRecord {
   evidence: Evidence;
   /** Present when a build or product was read (also for suspects, for the record). */
   classification: Classification | null;
+  /** Present when the host reported its Windows version (NTLM). */
+  windows?: WindowsVerdict;
   geo?: GeoInfo;
   asn?: AsnInfo;
   probes?: ProbeLogEntry[];

@@ -116,6 +116,16 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
     suspect: r.suspect,
     ...(classification ? classificationToWire(r.classification) : {}),
     evidence: evidenceToWire(r.evidence),
+    ...(r.windows
+      ? {
+          windows: {
+            version: r.windows.version,
+            product: r.windows.product,
+            end_of_support: r.windows.endOfSupport,
+            unsupported: r.windows.unsupported,
+          },
+        }
+      : {}),
     geo: r.geo
       ? {
           country: r.geo.country ?? null,

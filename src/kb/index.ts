@@ -22,6 +22,13 @@ export { chooseKnowledgeBase, type KbChoice } from './in-use.js';
 export { userDataDir, kbRoot, bundledDataDir } from './locations.js';
 export type { KbManifest } from './manifest.js';
 export { productOf, lineOf, linesOfProduct, latestRow, releasedBy, type ProductMatch } from './lookups.js';
+export {
+  loadWindowsTable,
+  parseWindowsTable,
+  judgeWindows,
+  type WindowsTable,
+  type WindowsRelease,
+} from './windows.js';
 export { splitVersion, formatVersion, compareVersions, lineKey } from './version.js';
 
 /** Family keys in report order (as listed in data/cves.json), each with at least one CVE. */

@@ -1,7 +1,7 @@
 // Host records are stored in their wire form (hostRecordToWire); this reads them back.
 import type { Classification, VulnStatus } from '../core/classification.js';
 import type { Evidence, NtlmInfo, Precision, Signal } from '../core/evidence.js';
-import type { HostRecord, HostStatus, ProbeLogEntry } from '../core/host-record.js';
+import type { HostRecord, HostStatus, ProbeLogEntry, WindowsVerdict } from '../core/host-record.js';
 import type { ObservationSource } from '../core/observation.js';
 
 type Wire = Record<string, unknown>;
@@ -88,6 +88,16 @@ function classificationFromWire(w: Wire): Classification | null {
   });
 }
 
+function windowsFromWire(w: Wire | null | undefined): WindowsVerdict | undefined {
+  if (!w || typeof w !== 'object') return undefined;
+  return {
+    version: String(w.version ?? ''),
+    product: s(w.product) ?? null,
+    endOfSupport: s(w.end_of_support) ?? null,
+    unsupported: typeof w.unsupported === 'boolean' ? w.unsupported : null,
+  };
+}
+
 export function hostRecordFromWire(w: Wire): HostRecord {
   const geo = w.geo as Wire | null | undefined;
   const asn = w.asn as Wire | null | undefined;
@@ -104,6 +114,7 @@ export function hostRecordFromWire(w: Wire): HostRecord {
     suspect: w.suspect === true,
     evidence: evidenceFromWire((w.evidence as Wire) ?? {}),
     classification: classificationFromWire(w),
+    windows: windowsFromWire(w.windows as Wire | null | undefined),
     geo: geo
       ? compact({
           country: s(geo.country),
