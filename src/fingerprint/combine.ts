@@ -129,5 +129,10 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   if (best?.revisionIsLowerBound) ev.revisionIsLowerBound = true;
   if (doubts.length > 0) ev.doubts = doubts;
   addNotes(ev, fired);
+  // Behind a front (or with odd tells) one weak marker is not enough: the product's own tells must agree.
+  if ((ev.fronted || doubts.length > 0) && confidence === 'low' && ev.exchange === 'yes') {
+    ev.exchange = 'suspect';
+    suspectReasons.push('only one weak marker, behind a front or with odd tells');
+  }
   return ev;
 }

@@ -30,8 +30,28 @@ export function owaHeaderEndpoints(build: BuildRow, p: Profile): string[] {
  * - 2013+ logon path or ECP export-tool manifest (CU base build, not the SU) -> cu;
  * - otherwise product only.
  */
+/** Product names the fingerprint rules give each lab front. */
+const FRONT_PRODUCTS: Record<string, string> = { nginx: 'nginx', 'big-ip': 'BIG-IP' };
+
+/**
+ * Whether a scanner following the probe plan asks for NTLM host info: on EWS when published, else on
+ * autodiscover when the build search gets there (2007/2010 logon pages end it with a full build first).
+ */
+function ntlmAsked(build: BuildRow, exposure: LabExposure): boolean {
+  const has = (e: string): boolean => exposure.endpoints.includes(e);
+  if (has('ews')) return true;
+  return has('autodiscover') && !(majorOf(build.build) < 15 && has('owa'));
+}
+
 export function expectedForExchange(build: BuildRow, exposure: LabExposure): ExpectedVerdict {
-  const base = { status: 'exchange', isExchange: true, suspect: false } as const;
+  const ntlm = ntlmAsked(build, exposure);
+  const base = {
+    status: 'exchange',
+    isExchange: true,
+    suspect: false,
+    ...(exposure.front ? { fronted: FRONT_PRODUCTS[exposure.front] ?? exposure.front } : {}),
+    ...(ntlm && exposure.windowsVersion ? { windowsVersion: exposure.windowsVersion } : {}),
+  } as const;
   const major = majorOf(build.build);
   const has = (e: string): boolean => exposure.endpoints.includes(e);
   if (exposure.owaVersionHeaderOn.length > 0) return { ...base, build: build.build, precision: 'full' };

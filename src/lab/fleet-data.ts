@@ -23,6 +23,7 @@ const profile = z.object({
   blocked: z.record(z.string(), z.union([z.literal(403), z.literal(404)])).optional(),
   strip_owa_version: z.boolean().optional(),
   tls: z.boolean().optional(),
+  front: z.string().optional(),
   smtp: z.boolean().optional(),
   smtp_iis: z.boolean().optional(),
   persona: z.string().optional(),
@@ -42,6 +43,10 @@ const fleetFile = z.object({
   owa_titles: z.record(z.string(), z.string()),
   aspnet_versions: z.record(z.string(), z.string()),
   exchange_personas: z.record(z.string(), z.string()),
+  windows: z.object({
+    by_iis: z.record(z.string(), z.string().regex(/^\d+\.\d+\.\d+$/)),
+    iis10_by_build: z.record(z.string(), z.array(z.string().regex(/^\d+\.\d+\.\d+$/)).min(1)),
+  }),
 });
 
 const smtpDialect = z.object({
@@ -94,7 +99,13 @@ const route = z.object({
   template: z.string().optional(),
   body: z.string().optional(),
 });
+const front = z.object({
+  drop: z.array(z.string()).default([]),
+  add: headerList.default([]),
+  blocked: route,
+});
 const personasFile = z.object({
+  fronts: z.record(z.string(), front).default({}),
   personas: z.record(
     z.string(),
     z.object({ fallback: route, blocked: z.record(z.string(), route).optional(), routes: z.array(route) }),
@@ -105,6 +116,7 @@ export type BuildRow = z.infer<typeof buildRow>;
 export type Profile = z.infer<typeof profile>;
 export type Route = z.infer<typeof route>;
 export type Persona = z.infer<typeof personasFile>['personas'][string];
+export type Front = z.infer<typeof front>;
 export type CertEntry = z.infer<typeof certEntry>;
 export type SmtpDialect = z.infer<typeof smtpDialect>;
 
@@ -116,6 +128,8 @@ export interface FleetData {
   owaTitles: Record<string, string>;
   aspnetVersions: Record<string, string>;
   exchangePersonas: Record<string, string>;
+  windows: z.infer<typeof fleetFile>['windows'];
+  fronts: Record<string, Front>;
   smtp: z.infer<typeof smtpFile>;
   geo: z.infer<typeof geoFile>;
   certs: z.infer<typeof certsFile>;
@@ -141,6 +155,7 @@ export function loadFleetData(): FleetData {
   if (cached) return cached;
   const dir = labDataDir();
   const fleet = readYaml(dir, 'fleet.yaml', fleetFile);
+  const personas = readYaml(dir, 'personas.yaml', personasFile);
   const templates = new Map<string, Buffer>();
   for (const name of readdirSync(join(dir, 'templates')))
     templates.set(name, readFileSync(join(dir, 'templates', name)));
@@ -152,10 +167,12 @@ export function loadFleetData(): FleetData {
     owaTitles: fleet.owa_titles,
     aspnetVersions: fleet.aspnet_versions,
     exchangePersonas: fleet.exchange_personas,
+    windows: fleet.windows,
+    fronts: personas.fronts,
     smtp: readYaml(dir, 'smtp.yaml', smtpFile),
     geo: readYaml(dir, 'geo.yaml', geoFile),
     certs: readYaml(dir, 'certs.yaml', certsFile),
-    personas: readYaml(dir, 'personas.yaml', personasFile).personas,
+    personas: personas.personas,
     templates,
   };
   checkReferences(data);
@@ -172,6 +189,8 @@ function checkReferences(d: FleetData): void {
     if (p.cert && !certIds.has(p.cert))
       throw new DataError(`fleet.yaml profile ${id}: unknown cert ${p.cert}`);
     if (p.kind !== 'exchange' && !p.expected) throw new DataError(`fleet.yaml profile ${id}: needs expected`);
+    if (p.front && !d.fronts[p.front])
+      throw new DataError(`fleet.yaml profile ${id}: unknown front ${p.front}`);
     if (p.kind === 'hostile' && !p.behaviour)
       throw new DataError(`fleet.yaml profile ${id}: hostile needs behaviour`);
   }
@@ -182,8 +201,16 @@ function checkReferences(d: FleetData): void {
     for (const id of Object.keys(weights))
       if (!d.profiles[id]) throw new DataError(`fleet.yaml mix ${mix}: unknown profile ${id}`);
   }
-  for (const [name, persona] of Object.entries(d.personas)) {
-    for (const r of [persona.fallback, ...persona.routes, ...Object.values(persona.blocked ?? {})]) {
+  const frontPages = Object.values(d.fronts).map((f) => f.blocked);
+  for (const [name, persona] of Object.entries({
+    ...d.personas,
+    fronts: { fallback: frontPages[0] ?? { status: 404, headers: [] }, routes: frontPages },
+  })) {
+    for (const r of [
+      persona.fallback,
+      ...persona.routes,
+      ...Object.values((persona as Persona).blocked ?? {}),
+    ]) {
       if (r.template && !d.templates.has(r.template))
         throw new DataError(`personas.yaml ${name}: missing template ${r.template}`);
     }

@@ -72,6 +72,16 @@ export function planFleet(opts: LabOptions, data: FleetData = loadFleetData()): 
   return plans;
 }
 
+/** Windows a build's host runs: by its IIS version, or for IIS 10 a seeded pick for its line. */
+function windowsOf(data: FleetData, build: BuildRow, seed: number): string {
+  const byIis = data.windows.by_iis[build.iis];
+  if (byIis) return byIis;
+  const list = Object.entries(data.windows.iis10_by_build).find(([p]) =>
+    build.build.startsWith(`${p}.`),
+  )?.[1];
+  return list?.[seed % list.length] ?? '10.0.17763';
+}
+
 function planHost(
   data: FleetData,
   profileId: string,
@@ -110,6 +120,8 @@ function planHost(
       certNames: tls ? [cert.cn, ...cert.san.filter((n) => n !== cert.cn)] : [],
       smtp: Boolean(profile.smtp && opts.smtpPort !== undefined),
       ...(opts.httpPort !== undefined ? { httpPort: opts.httpPort } : {}),
+      ...(profile.front ? { front: profile.front } : {}),
+      windowsVersion: windowsOf(data, build, seed),
     };
     const truth: GroundTruthHost = {
       ...common,

@@ -2,7 +2,8 @@
 // per host with the host's fixed values; per-request values (origin, request-id GUID) at answer time.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { byBuildPrefix, type FleetData, type Persona, type Route } from './fleet-data.js';
+import { byBuildPrefix, type FleetData, type Front, type Persona, type Route } from './fleet-data.js';
+import { challengeMessage, hostChallengeFields } from './ntlm.js';
 import { cuOf } from './expected.js';
 import type { HostPlan } from './plan.js';
 
@@ -13,6 +14,8 @@ interface CompiledRoute {
   headers: Array<[string, string]>;
   body: Buffer | string;
   hasContentLength: boolean;
+  /** The answer to an anonymous NTLM NEGOTIATE, for routes that offer NTLM. */
+  ntlm?: CompiledRoute;
 }
 
 export interface CompiledHost {
@@ -48,7 +51,24 @@ function hostVars(plan: HostPlan, data: FleetData): Record<string, string | unde
     exo_version: claimed,
     exo_be: beName,
     exo_fe: `${beName.slice(0, 4)}P${(plan.seed % 900) + 100}CU00${plan.seed % 9}`,
+    bigip_cookie: `${plan.seed}.47873.0000`,
   };
+}
+
+/** A front rewrites every response the host gives: headers dropped and added. */
+function throughFront(route: CompiledRoute, front: Front | undefined): CompiledRoute {
+  if (!front) return route;
+  const drop = new Set(front.drop.map((n) => n.toLowerCase()));
+  const headers = route.headers.filter(([n]) => !drop.has(n.toLowerCase()));
+  return { ...route, headers: [...headers, ...front.add] };
+}
+
+/** The 401 with a CHALLENGE in place of the NTLM/Negotiate offers (MS-NLMP: one NTLM header). */
+function withChallenge(route: CompiledRoute, challenge: string | undefined): CompiledRoute {
+  const offers = route.headers.some(([n, v]) => n.toLowerCase() === 'www-authenticate' && v === 'NTLM');
+  if (!challenge || route.status !== 401 || !offers) return route;
+  const headers = route.headers.filter(([n]) => n.toLowerCase() !== 'www-authenticate');
+  return { ...route, ntlm: { ...route, headers: [...headers, ['WWW-Authenticate', `NTLM ${challenge}`]] } };
 }
 
 function compileRoute(
@@ -82,20 +102,32 @@ export function compileHost(plan: HostPlan, data: FleetData): CompiledHost {
   const headerOn = new Set(plan.truth.exposes.owaVersionHeaderOn);
   const isExchange = plan.truth.kind === 'exchange';
   const owaVars = { ...vars, owa_version: isExchange ? plan.build?.build : vars.exo_version };
+  const front = plan.profile.front ? data.fronts[plan.profile.front] : undefined;
+  const windows = plan.truth.exposes.windowsVersion;
+  const challenge =
+    isExchange && plan.cert && windows
+      ? challengeMessage(hostChallengeFields(plan.cert.cn, plan.cert.san, windows)).toString('base64')
+      : undefined;
   const routes = new Map<string, CompiledRoute>();
   for (const route of persona.routes) {
     const path = fill(route.path ?? '/', vars).toLowerCase();
-    let chosen = route;
     if (isExchange && route.endpoint && !exposed.has(route.endpoint)) {
+      // A front publishes only its endpoints and answers the rest itself.
       const status = String(plan.profile.blocked?.[route.endpoint] ?? 404);
-      chosen = persona.blocked?.[status] ?? persona.fallback;
+      const blocked = front?.blocked ?? persona.blocked?.[status] ?? persona.fallback;
+      routes.set(path, compileRoute(blocked, vars, false, data));
+      continue;
     }
     const owaHeader = isExchange
       ? route.endpoint !== undefined && headerOn.has(route.endpoint)
       : plan.truth.exposes.owaVersionHeaderOn.length > 0;
-    routes.set(path, compileRoute(chosen, owaVars, owaHeader, data));
+    const compiled = throughFront(compileRoute(route, owaVars, owaHeader, data), front);
+    routes.set(path, withChallenge(compiled, challenge));
   }
-  return { routes, fallback: compileRoute(persona.fallback, vars, false, data) };
+  const fallback = front
+    ? compileRoute(front.blocked, vars, false, data)
+    : compileRoute(persona.fallback, vars, false, data);
+  return { routes, fallback };
 }
 
 export function respond(
@@ -108,7 +140,9 @@ export function respond(
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = decodeURIComponentSafe(q >= 0 ? url.slice(0, q) : url).toLowerCase();
-  const route = host.routes.get(path) ?? host.fallback;
+  const found = host.routes.get(path) ?? host.fallback;
+  const auth = req.headers.authorization;
+  const route = found.ntlm && auth?.startsWith('NTLM TlRMTVNTUAAB') ? found.ntlm : found;
   const authority = req.headers.host ?? localIp;
   const origin = `${scheme}://${authority}`;
   const reqVars = {

@@ -19,6 +19,8 @@ export function truthToWire(h: GroundTruthHost): Record<string, unknown> {
       build: e.build,
       precision: e.precision,
       lower_bound: e.lowerBound,
+      fronted: e.fronted,
+      windows_version: e.windowsVersion,
     },
     exposes: {
       tls: x.tls,
@@ -29,6 +31,8 @@ export function truthToWire(h: GroundTruthHost): Record<string, unknown> {
       cert_names: x.certNames,
       smtp: x.smtp,
       http_port: x.httpPort,
+      front: x.front,
+      windows_version: x.windowsVersion,
     },
     geo: h.geo,
     asn: h.asn,

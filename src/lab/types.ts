@@ -29,6 +29,10 @@ export interface ExpectedVerdict {
   precision?: Precision;
   /** Four-part build a scanner may report as a lower bound (the ECP manifest's CU base build). */
   lowerBound?: string;
+  /** Published through a front: its product (e.g. "nginx", "BIG-IP"). */
+  fronted?: string;
+  /** Windows version an NTLM NEGOTIATE on a published EWS/autodiscover reads ("10.0.17763"). */
+  windowsVersion?: string;
 }
 
 /** What the lab serves for a host, so a scorer can tell "not exposed" from "missed". */
@@ -47,6 +51,10 @@ export interface LabExposure {
   smtp: boolean;
   /** Extra listener for plain HTTP (only when httpPort was given). */
   httpPort?: number;
+  /** Front the host is published through (personas.yaml `fronts`). */
+  front?: string;
+  /** Windows version its NTLM CHALLENGE reports (Exchange hosts). */
+  windowsVersion?: string;
 }
 
 export interface GroundTruthHost {

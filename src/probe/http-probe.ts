@@ -15,6 +15,7 @@ import {
 } from './connection.js';
 import type { ParsedResponse } from './http-parser.js';
 import type { PlanStage, ProbePlan } from './probe-plan.js';
+import { NTLM_NEGOTIATE_HEADER } from './ntlm-negotiate.js';
 import { sameOriginPath } from './redirect.js';
 
 export interface HttpProbeOptions {
@@ -66,7 +67,13 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
   o.signal.addEventListener('abort', onAbort);
 
   // One request, reconnecting when there is no live connection (or the kept-alive one was closed).
-  const send = async (method: string, path: string): Promise<ParsedResponse | ProbeFailure> => {
+  const send = async (
+    method: string,
+    path: string,
+    auth?: 'ntlm-negotiate',
+  ): Promise<ParsedResponse | ProbeFailure> => {
+    const authLine = auth === 'ntlm-negotiate' ? `Authorization: ${NTLM_NEGOTIATE_HEADER}\r\n` : '';
+    const label = `${method} ${path}${auth ? ` (${auth})` : ''}`;
     for (let attempt = 0; attempt < 2; attempt++) {
       const reused = socket !== undefined && !socket.destroyed;
       if (!reused) {
@@ -100,7 +107,7 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
         socket = c.socket;
         if (c.tls && !out.tls) out.tls = c.tls;
       }
-      const req = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${o.userAgent}\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n`;
+      const req = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${o.userAgent}\r\nAccept: */*\r\n${authLine}Connection: keep-alive\r\n\r\n`;
       const t0 = performance.now();
       const r = await exchangeOnce(
         socket as Socket,
@@ -116,7 +123,7 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
         // A kept-alive connection the server has since closed: retry once on a fresh one.
         if (reused && attempt === 0 && r.failed !== 'timeout') continue;
         out.probes.push({
-          request: `${method} ${path}`,
+          request: label,
           status: 0,
           ms: ms(t0),
           error: `${r.failed}: ${r.detail}`,
@@ -124,7 +131,7 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
         return r;
       }
       out.probes.push({
-        request: `${method} ${path}`,
+        request: label,
         status: r.status,
         ms: ms(t0),
         ...(r.error ? { error: r.error } : {}),
@@ -138,10 +145,14 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
     return { failed: 'error', detail: 'unreachable' };
   };
 
+  let stopped = false;
   try {
     for (const stage of o.plan.stages) {
       if (requests >= o.plan.maxRequests) break;
+      // After a stop, only stages that record facts beside the verdict still run.
+      if (stopped && !stage.afterStop) continue;
       if (stage.whenAny && !anyHolds(stage.whenAny, seen)) continue;
+      if (stage.whenAll && !stage.whenAll.every((c) => anyHolds([c], seen))) continue;
       if (stage.unlessAny && anyHolds(stage.unlessAny, seen)) continue;
       let path = resolvePath(stage, o.plan, seen);
       if (path === null) continue;
@@ -149,7 +160,7 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
       let stop = false;
       while (path !== null && requests < o.plan.maxRequests) {
         requests++;
-        const r = await send(stage.method, path);
+        const r = await send(stage.method, path, stage.auth);
         if (isFailure(r)) {
           if (out.http.length === 0) out.failure = r;
           else
@@ -175,14 +186,14 @@ export async function probeHttp(target: Target, o: HttpProbeOptions): Promise<Ht
           }
         }
       }
+      if (stop) break;
       if (
-        stop ||
         anyHolds(
           stage.stopIf,
           seen.filter((s) => s.stage === stage.id),
         )
       )
-        break;
+        stopped = true;
     }
   } finally {
     o.signal.removeEventListener('abort', onAbort);

@@ -28,7 +28,12 @@ const stage = z
     path: z.string().regex(/^\/[\x21-\x7e]*$/, 'path must start with / and hold printable ASCII only'),
     follow_redirects: z.boolean().default(false),
     hash_body: z.boolean().default(false),
+    /** Sends an anonymous NTLM NEGOTIATE (the only credential-free auth message the scanner knows). */
+    auth: z.enum(['ntlm-negotiate']).optional(),
+    /** Runs even after an earlier stage's stop_if ended the build search (a fact beside the verdict). */
+    after_stop: z.boolean().default(false),
     when_any: z.array(condition).optional(),
+    when_all: z.array(condition).optional(),
     unless_any: z.array(condition).optional(),
     stop_if: z.array(condition).default([]),
   })
@@ -70,7 +75,10 @@ export interface PlanStage {
   path: string;
   followRedirects: boolean;
   hashBody: boolean;
+  auth?: 'ntlm-negotiate';
+  afterStop: boolean;
   whenAny?: Condition[];
+  whenAll?: Condition[];
   unlessAny?: Condition[];
   stopIf: Condition[];
   /** Capture names the path needs, e.g. ["cu"]. */
@@ -117,6 +125,9 @@ export function parseProbePlan(value: unknown, source = 'data/probe-plan.yaml'):
       path: s.path,
       followRedirects: s.follow_redirects,
       hashBody: s.hash_body,
+      ...(s.auth ? { auth: s.auth } : {}),
+      afterStop: s.after_stop,
+      ...(s.when_all ? { whenAll: s.when_all.map((c, i) => compile(c, `${s.id}.when_all[${i}]`)) } : {}),
       ...(s.when_any ? { whenAny: s.when_any.map((c, i) => compile(c, `${s.id}.when_any[${i}]`)) } : {}),
       ...(s.unless_any
         ? { unlessAny: s.unless_any.map((c, i) => compile(c, `${s.id}.unless_any[${i}]`)) }

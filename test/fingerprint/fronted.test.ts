@@ -118,6 +118,18 @@ describe('honeypots that copy a front', () => {
     assert.ok(r.evidence.suspectReasons.some((x) => x.includes('GUID comment missing')));
   });
 
+  it('a front with one weak marker (a redirect to /owa/) is not counted', () => {
+    const r = judgeObservation(
+      observe(
+        { path: '/', status: 302, headers: [['Location', '/owa/']] },
+        { path: '/x', status: 404, headers: [['Server', 'nginx']] },
+      ),
+      ctx,
+    );
+    assert.equal(r.status, 'suspect');
+    assert.equal(r.isExchange, false);
+  });
+
   it('a front in front of nothing Exchange (nginx welcome): not Exchange, no front notes kept', () => {
     const r = judgeObservation(
       observe({

@@ -5,7 +5,7 @@ import { decodeNtlmChallenge } from '../../src/fingerprint/ntlm-challenge.js';
 import { judgeObservation } from '../../src/classify/judge.js';
 import { loadRules } from '../../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../../src/kb/index.js';
-import { challengeMessage } from '../helpers/ntlm-message.js';
+import { challengeMessage } from '../../src/lab/ntlm.js';
 
 const A9 = {
   netbiosComputer: 'WIN-12OUO7A66M7',

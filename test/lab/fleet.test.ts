@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { Agent } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { startLab, type GroundTruthHost, type Lab } from '../../src/lab/index.js';
+import { decodeNtlmChallenge } from '../../src/fingerprint/ntlm-challenge.js';
 import { fetchOnce, header, tcpConnect, type Reply } from './http-client.js';
 
 const PORTS = { https: 28443, http: 28080, smtp: 28025 };
@@ -26,10 +27,15 @@ before(async () => {
 after(async () => lab.stop());
 
 const hosts = (pred: (h: GroundTruthHost) => boolean): GroundTruthHost[] => lab.hosts.filter(pred);
-const get = (h: GroundTruthHost, path: string, opts: { agent?: Agent; tls?: boolean } = {}): Promise<Reply> =>
+const get = (
+  h: GroundTruthHost,
+  path: string,
+  opts: { agent?: Agent; tls?: boolean; headers?: Record<string, string> } = {},
+): Promise<Reply> =>
   fetchOnce(h.ip, h.port, path, {
     tls: opts.tls ?? h.exposes.tls,
     ...(opts.agent ? { agent: opts.agent } : {}),
+    ...(opts.headers ? { headers: opts.headers } : {}),
   });
 
 /** A reference reader: what the probe plan of fingerprinting.md §6 reads from these responses. */
@@ -108,10 +114,15 @@ test('OWA redirects to the logon page, which names the CU and serves the real fa
     assert.equal(logon.status, 200);
     assert.match(logon.body.toString(), /OwaPage = ASP\.auth_logon_aspx/);
     const major = Number(h.build?.split('.')[0]);
-    assert.match(
-      header(logon, 'Server')[0] ?? '',
-      major >= 15 ? /^Microsoft-IIS\/(8\.5|10\.0)$/ : /^Microsoft-IIS\/(6\.0|7\.0|7\.5|8\.0)$/,
-    );
+    const server = header(logon, 'Server')[0] ?? '';
+    // A front rewrites Server: nginx puts its own, the BIG-IP profile removes it.
+    if (h.exposes.front === 'nginx') assert.equal(server, 'nginx/1.24.0');
+    else if (h.exposes.front === 'big-ip') assert.equal(server, '');
+    else
+      assert.match(
+        server,
+        major >= 15 ? /^Microsoft-IIS\/(8\.5|10\.0)$/ : /^Microsoft-IIS\/(6\.0|7\.0|7\.5|8\.0)$/,
+      );
     if (major >= 15) {
       const cu = h.build?.split('.').slice(0, 3).join('.');
       const ico = await get(h, `/owa/auth/${cu}/themes/resources/favicon.ico`);
@@ -143,6 +154,31 @@ test('TLS: ECDSA certificate with the internal host name; one connection serves 
   assert.equal(connects, 1);
 });
 
+test('Exchange hosts answer an anonymous NTLM NEGOTIATE with a CHALLENGE naming them; fronts add their headers', async () => {
+  const negotiate = 'NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAGAbEdAAAADw==';
+  for (const h of hosts((x) => x.kind === 'exchange' && x.exposes.endpoints.includes('ews')).slice(0, 6)) {
+    const plain = await get(h, '/EWS/Exchange.asmx');
+    assert.deepEqual(header(plain, 'WWW-Authenticate'), ['Negotiate', 'NTLM']);
+    const r = await get(h, '/EWS/Exchange.asmx', { headers: { Authorization: negotiate } });
+    assert.equal(r.status, 401);
+    const [challenge] = header(r, 'WWW-Authenticate');
+    const info = decodeNtlmChallenge((challenge ?? '').replace(/^NTLM /, ''), 'lab');
+    assert.equal(info?.windowsVersion, h.exposes.windowsVersion);
+    assert.equal(info?.netbiosComputer, h.exposes.serverName?.toUpperCase().slice(0, 15));
+  }
+  for (const h of hosts((x) => x.exposes.front === 'big-ip')) {
+    const r = await get(h, '/owa/auth/logon.aspx');
+    assert.match(header(r, 'Set-Cookie')[0] ?? '', /^BIGipServer/);
+    const blocked = await get(h, '/nothing-published-here');
+    assert.equal(header(blocked, 'Server')[0], 'BigIP');
+  }
+  for (const h of hosts((x) => x.exposes.front === 'nginx')) {
+    const r = await get(h, '/ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application');
+    assert.equal(r.status, 404);
+    assert.match(r.body.toString(), /<hr><center>nginx/);
+  }
+});
+
 test('look-alikes answer like their originals', async () => {
   for (const h of hosts((x) => x.kind === 'lookalike')) {
     const ews = await get(h, '/EWS/Exchange.asmx');
@@ -166,6 +202,11 @@ test('look-alikes answer like their originals', async () => {
       }
       case 'honeypot-apache':
         assert.equal(header(logon, 'Server')[0], 'Apache');
+        assert.doesNotMatch(header(logon, 'request-id')[0] ?? '', GUID);
+        break;
+      case 'honeypot-nginx':
+        assert.equal(header(logon, 'Server')[0], 'nginx/1.24.0');
+        assert.ok(header(logon, 'Via').length > 0);
         assert.doesNotMatch(header(logon, 'request-id')[0] ?? '', GUID);
         break;
       case 'exchange-online':

@@ -21,7 +21,13 @@ export function fetchOnce(
   ip: string,
   port: number,
   path: string,
-  opts: { tls?: boolean; agent?: Agent; deadlineMs?: number; method?: string } = {},
+  opts: {
+    tls?: boolean;
+    agent?: Agent;
+    deadlineMs?: number;
+    method?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const make = opts.tls === false ? httpRequest : httpsRequest;
@@ -33,7 +39,7 @@ export function fetchOnce(
         method: opts.method ?? 'GET',
         rejectUnauthorized: false,
         agent: opts.agent ?? false,
-        headers: { 'User-Agent': 'excensus-lab-test' },
+        headers: { 'User-Agent': 'excensus-lab-test', ...opts.headers },
       } as never,
       (res) => {
         const chunks: Buffer[] = [];

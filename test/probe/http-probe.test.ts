@@ -58,10 +58,14 @@ test('the whole plan runs over ONE kept-alive TLS connection; certificate names 
         'GET /owa/auth/logon.aspx?url=https%3a%2f%2fx%2fowa%2f&reason=0 200',
         // no autodiscover: EWS already answered 401 without a version
         'GET /ecp/Current/exporttool/microsoft.exchange.ediscovery.exporttool.application 404',
+        // NTLM offered on EWS by a host that looks like Exchange: one anonymous NEGOTIATE
+        'GET /EWS/Exchange.asmx (ntlm-negotiate) 401',
         'GET /owa/auth/15.1.2507/themes/resources/favicon.ico 200',
       ],
     );
     assert.equal(srv.connections(), 1);
+    assert.match(srv.requests[4]?.headers.authorization ?? '', /^NTLM TlRMTVNTUAAB/);
+    assert.ok(srv.requests.filter((q) => q.headers.authorization).length === 1);
     assert.equal(r.status, 'exchange');
     assert.equal(r.evidence.build, '15.1.2507');
     assert.ok(
@@ -69,10 +73,10 @@ test('the whole plan runs over ONE kept-alive TLS connection; certificate names 
       'favicon mmh3 recorded and matched',
     );
     // One Observation per ip:port holds every response and the certificate's names.
-    assert.equal(seen?.http.length, 5);
+    assert.equal(seen?.http.length, 6);
     assert.deepEqual(seen?.tls?.names, CERT_NAMES);
     assert.equal(seen?.tls?.subjectCN, CERT_NAMES[0]);
-    assert.equal(seen?.http[4]?.faviconMmh3, 1768726119);
+    assert.equal(seen?.http[5]?.faviconMmh3, 1768726119);
     const ua = loadProbePlan().userAgent;
     for (const q of srv.requests) {
       assert.equal(q.headers['user-agent'], ua);
@@ -87,8 +91,8 @@ test('a server that closes after each response gets a fresh connection per reque
   const srv = await startHttpServer(IP, true, strippedExchange(true));
   try {
     const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions());
-    assert.equal(r.probes?.length, 5);
-    assert.equal(srv.connections(), 5);
+    assert.equal(r.probes?.length, 6);
+    assert.equal(srv.connections(), 6);
     assert.equal(r.status, 'exchange');
   } finally {
     await srv.close();
@@ -139,7 +143,14 @@ test('EWS blocked: autodiscover runs and its X-OWA-Version ends the plan', async
     const r = await probeTarget({ ip: IP, port: srv.port, protocol: 'https' }, testScanOptions());
     assert.deepEqual(
       srv.requests.map((q) => q.url.split('?')[0]),
-      ['/EWS/Exchange.asmx', '/owa/', '/owa/auth/logon.aspx', '/autodiscover/autodiscover.xml'],
+      [
+        '/EWS/Exchange.asmx',
+        '/owa/',
+        '/owa/auth/logon.aspx',
+        '/autodiscover/autodiscover.xml',
+        // the build search ended; NTLM host info is asked where NTLM was offered
+        '/autodiscover/autodiscover.xml',
+      ],
     );
     assert.equal(r.evidence.build, '15.1.2507.39');
     assert.equal(r.evidence.precision, 'full');

@@ -58,6 +58,7 @@ test('scanning a 96-host lab: every Exchange host found, exact builds, no look-a
 
     const problems: string[] = [];
     const kinds = new Set<string>();
+    let requests = 0;
     for (const h of lab.hosts) {
       kinds.add(h.profile);
       const r = records.get(`${h.ip}:${h.port}`);
@@ -84,6 +85,20 @@ test('scanning a 96-host lab: every Exchange host found, exact builds, no look-a
             `${h.ip} ${h.profile}: build ${got} (${r.evidence.precision}), expected ${e.build} (${e.precision})`,
           );
       }
+      // Fronted servers carry the flag and their front's product; NTLM host info gives the Windows.
+      const ex = e as { fronted?: string; windowsVersion?: string };
+      if (ex.fronted !== undefined && (r.evidence.fronted !== true || r.evidence.front !== ex.fronted))
+        problems.push(`${h.ip} ${h.profile}: front ${r.evidence.front}, expected ${ex.fronted}`);
+      if (h.kind === 'exchange' && ex.fronted === undefined && r.evidence.fronted)
+        problems.push(`${h.ip} ${h.profile}: fronted, expected not`);
+      if (h.kind === 'exchange' && r.windows?.version !== ex.windowsVersion)
+        problems.push(`${h.ip} ${h.profile}: windows ${r.windows?.version}, expected ${ex.windowsVersion}`);
+      if (h.kind === 'exchange' && ex.windowsVersion && !r.evidence.ntlm?.dnsComputer)
+        problems.push(`${h.ip} ${h.profile}: no NTLM host names`);
+      requests += (r.probes ?? []).filter((p) => !/connect|handshake/i.test(p.request)).length;
+      // NTLM NEGOTIATE only to hosts that look like Exchange (an IIS 401 offering NTLM is not enough).
+      if (h.profile === 'iis-plain' && r.probes?.some((p) => p.request.includes('ntlm')))
+        problems.push(`${h.ip} ${h.profile}: NTLM asked of a look-alike`);
       // Bounded memory: no response body beyond --max-body, however hostile the server.
       const o = observations.get(`${h.ip}:${h.port}`);
       for (const x of o?.http ?? [])
@@ -96,12 +111,19 @@ test('scanning a 96-host lab: every Exchange host found, exact builds, no look-a
         problems.push(`${h.ip} smtp: look-alike counted as Exchange`);
     }
     assert.deepEqual(problems, []);
+    // Few requests (docs/probing.md): NTLM host info included, at most 4 per HTTPS host on average.
+    const perHost = requests / lab.hosts.length;
+    console.log(`# lab fleet: ${perHost.toFixed(2)} HTTP requests per host on average`);
+    assert.ok(perHost <= 4, `${perHost} requests per host`);
     // The fleet really covered the hard cases.
     for (const k of [
       'exchange',
       'exchange-stripped',
       'exchange-http-only',
+      'exchange-nginx',
+      'exchange-bigip',
       'honeypot-apache',
+      'honeypot-nginx',
       'exchange-online',
       'silent',
       'trickle',

@@ -17,6 +17,13 @@ test('the shipped plan loads: EWS first, at most a few requests, identifying Use
   assert.match(plan.userAgent, /\+https?:\/\//, 'a contact URL in the User-Agent');
   assert.deepEqual(plan.stages.find((s) => s.id === 'favicon')?.needs, ['cu']);
   assert.ok(plan.stages.every((s) => s.method === 'GET' || s.method === 'HEAD'));
+  // NTLM host info: one NEGOTIATE, only where NTLM was offered, recorded beside the verdict.
+  const ntlm = plan.stages.filter((s) => s.auth !== undefined);
+  assert.deepEqual(
+    ntlm.map((s) => s.id),
+    ['ntlm-ews', 'ntlm-autodiscover'],
+  );
+  assert.ok(ntlm.every((s) => s.afterStop && s.whenAll?.length && s.whenAny?.length));
 });
 
 test('schema errors are DataErrors naming the problem', () => {
