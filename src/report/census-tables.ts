@@ -16,6 +16,8 @@ const GROUP_LABELS: Record<GroupKey, string> = {
   family: 'CVE family',
   status: 'Status',
   port: 'Port',
+  fronted: 'Front',
+  windows: 'Windows',
 };
 
 /** Display cells for a group (country shows code and name, ASN shows number and org). */

@@ -34,6 +34,14 @@ export const OUR_COLUMNS = [
   'likely_cves',
   'recommendation',
   'suspect',
+  // Published through a reverse proxy/load balancer: its product ('proxy' when unnamed).
+  'front',
+  // From NTLM host info. The NTLM names are internal (AD names): for owners, never public views.
+  'windows',
+  'windows_end_of_support',
+  'windows_unsupported',
+  'ntlm_dns_computer',
+  'ntlm_dns_domain',
 ] as const;
 
 export const HOSTS_CSV_HEADER = csvLine([...SHADOWSERVER_COLUMNS, ...OUR_COLUMNS]);
@@ -99,6 +107,12 @@ export function hostCsvValues(r: HostRecord, asOf: string): Array<string | numbe
     cveCell(r, 'likely'),
     c?.recommendation ?? null,
     r.suspect,
+    r.evidence.fronted ? (r.evidence.front ?? 'proxy') : null,
+    r.windows ? (r.windows.product ?? `Windows ${r.windows.version}`) : null,
+    r.windows?.endOfSupport ?? null,
+    r.windows?.endOfSupport ? r.windows.endOfSupport <= asOf : null,
+    r.evidence.ntlm?.dnsComputer ?? r.evidence.ntlm?.netbiosComputer ?? null,
+    r.evidence.ntlm?.dnsDomain ?? r.evidence.ntlm?.netbiosDomain ?? null,
   ];
 }
 

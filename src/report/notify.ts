@@ -191,10 +191,18 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
       owner.vulnerable.set(f, (owner.vulnerable.get(f) ?? 0) + 1);
     owner.pending.push(hostCsvLine(r, o.asOf));
     if (owner.listed.length < MD_HOSTS) {
-      const name = r.hostname ? ` (${mdText(r.hostname)})` : '';
+      // Owners find their server faster by its internal name (NTLM host info): bundles only.
+      const internal = r.evidence.ntlm?.dnsComputer ?? r.evidence.ntlm?.netbiosComputer;
+      const names = [r.hostname, internal].filter((n): n is string => Boolean(n));
+      const name = names.length ? ` (${mdText(names.join(', '))})` : '';
+      const w = r.windows;
+      const windows =
+        w?.endOfSupport && w.endOfSupport <= o.asOf
+          ? ` Runs ${mdText(w.product ?? w.version)}, out of support since ${w.endOfSupport}.`
+          : '';
       const ports = r.ports.length > 1 ? ` (ports ${r.ports.join(', ')})` : `:${r.port}`;
       owner.listed.push(
-        `- ${mdText(`${r.ip}${ports}`)}${name}: ${mdText(findingOf(r, o.asOf))}. Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`,
+        `- ${mdText(`${r.ip}${ports}`)}${name}: ${mdText(findingOf(r, o.asOf))}.${windows} Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`,
       );
     }
     if (owner.pending.length >= FLUSH_LINES) flush(o.outDir, owner);

@@ -13,6 +13,8 @@ export const GROUP_KEYS: GroupKey[] = [
   'family',
   'status',
   'port',
+  'fronted',
+  'windows',
 ];
 
 /** "a,b" and repeated flags both give lists. */

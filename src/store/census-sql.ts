@@ -86,7 +86,14 @@ export function buildCensusSql(
     if (k === 'eol') {
       select.push(`CASE WHEN eol_date IS NULL THEN NULL WHEN eol_date < ? THEN 1 ELSE 0 END AS g${i}`);
       params.push(asOf);
-    } else select.push(`${GROUP_COLUMN[k]} AS g${i}`);
+    } else if (k === 'windows') {
+      // End of support is the last supported day's successor: on that date the release is unsupported.
+      select.push(
+        `CASE WHEN windows IS NULL THEN NULL WHEN windows_eos IS NOT NULL AND windows_eos <= ? THEN windows || ' (unsupported)' ELSE windows END AS g${i}`,
+      );
+      params.push(asOf);
+    } else if (k === 'fronted') select.push(`COALESCE(front, 'none') AS g${i}`);
+    else select.push(`${GROUP_COLUMN[k]} AS g${i}`);
   });
   // Pivot cubes: family rows carry n = 0, so the host sums need no condition on fam.
   const w = cube.counted ? 'n' : '1';

@@ -16,7 +16,10 @@ export type Dim =
   | 'eol_date'
   | 'is_exchange'
   | 'suspect'
-  | 'port';
+  | 'port'
+  | 'front'
+  | 'windows'
+  | 'windows_eos';
 
 export interface Cube {
   table: string;
@@ -71,27 +74,30 @@ export const FAMILY_MASK: Cube = {
   asnOrg: false,
   counted: true,
 };
+/** Read from host rows only (no pre-aggregated cube holds them): few hosts carry them. */
+const HOST_ONLY: Dim[] = ['front', 'windows', 'windows_eos'];
 /** Counted records (plain_counts) in the shape of host rows: not Exchange, no product, no CVE. */
 const PLAIN_AS_HOSTS = `SELECT scan_id, continent, country, asn, asn_org, NULL AS product, NULL AS release_name, 'not-exchange' AS status,
-  NULL AS eol_date, 0 AS is_exchange, 0 AS suspect, 0 AS vuln_mask, 0 AS likely_mask, n FROM plain_counts`;
+  NULL AS eol_date, 0 AS is_exchange, 0 AS suspect, 0 AS vuln_mask, 0 AS likely_mask, NULL AS front, NULL AS windows,
+  NULL AS windows_eos, n FROM plain_counts`;
 /**
  * Every server of a scan (one per address: its records on every port combined, servers-sql.ts),
  * and counted records, which count as read (their addresses are not kept).
  */
 export const HOSTS: Cube = {
-  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, 1 AS n FROM (${SERVERS_SQL}) AS servers
+  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, front, windows, windows_eos, 1 AS n FROM (${SERVERS_SQL}) AS servers
     UNION ALL ${PLAIN_AS_HOSTS}) AS records`,
   kind: 'mask',
-  dims: [...GEO, 'asn'],
+  dims: [...GEO, 'asn', ...HOST_ONLY],
   asnOrg: true,
   counted: true,
 };
 /** Every record of a scan, one per ip:port (for grouping by port): host rows and counted records. */
 export const RECORDS: Cube = {
-  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, port, 1 AS n FROM hosts
-    UNION ALL SELECT scan_id, continent, country, asn, asn_org, NULL, NULL, 'not-exchange', NULL, 0, 0, 0, 0, NULL, n FROM plain_counts) AS records`,
+  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, port, front, windows, windows_eos, 1 AS n FROM hosts
+    UNION ALL SELECT scan_id, continent, country, asn, asn_org, NULL, NULL, 'not-exchange', NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, n FROM plain_counts) AS records`,
   kind: 'mask',
-  dims: [...GEO, 'asn', 'port'],
+  dims: [...GEO, 'asn', 'port', ...HOST_ONLY],
   asnOrg: true,
   counted: true,
 };
@@ -107,7 +113,7 @@ export const CUBES_BY_SIZE: readonly Cube[] = [
   RECORDS,
 ];
 
-export const GROUP_COLUMN: Record<Exclude<GroupKey, 'eol' | 'family'>, Dim> = {
+export const GROUP_COLUMN: Record<Exclude<GroupKey, 'eol' | 'family' | 'windows'>, Dim> = {
   continent: 'continent',
   country: 'country',
   asn: 'asn',
@@ -115,6 +121,7 @@ export const GROUP_COLUMN: Record<Exclude<GroupKey, 'eol' | 'family'>, Dim> = {
   release: 'release_name',
   status: 'status',
   port: 'port',
+  fronted: 'front',
 };
 
 const FILTER_COLUMN: Record<Exclude<keyof CensusFilter, 'eol' | 'family'>, Dim> = {
@@ -131,7 +138,10 @@ export function queryNeeds(
   filter: CensusFilter | undefined,
 ): { dims: Set<Dim>; masks: boolean } {
   const dims = new Set<Dim>(['eol_date', 'is_exchange', 'suspect']);
-  for (const k of groupBy) if (k !== 'eol' && k !== 'family') dims.add(GROUP_COLUMN[k]);
+  for (const k of groupBy) {
+    if (k === 'windows') dims.add('windows').add('windows_eos');
+    else if (k !== 'eol' && k !== 'family') dims.add(GROUP_COLUMN[k]);
+  }
   const f = filter ?? {};
   for (const [k, col] of Object.entries(FILTER_COLUMN) as Array<[keyof typeof FILTER_COLUMN, Dim]>)
     if (f[k]?.length) dims.add(col);

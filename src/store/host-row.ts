@@ -30,6 +30,9 @@ export const HOST_COLUMNS = [
   'asn_source',
   'evidence_exchange',
   'evidence_confidence',
+  'front',
+  'windows',
+  'windows_eos',
 ] as const;
 
 /** The CVE families whose bits a classification's masks need (counted for on-premises Exchange only, as the census does). */
@@ -87,6 +90,9 @@ export function pushHostRow(
     a?.source ?? null,
     r.evidence.exchange,
     r.evidence.confidence,
+    r.evidence.fronted ? (r.evidence.front ?? 'proxy') : null,
+    r.windows ? (r.windows.product ?? `Windows ${r.windows.version}`) : null,
+    r.windows?.endOfSupport ?? null,
   );
 }
 

@@ -261,6 +261,18 @@ CREATE TABLE scan_shards (
 );
 CREATE INDEX scan_shards_state ON scan_shards (state);
 `,
+    },
+    {
+    version: 12,
+    name: 'front and Windows of each host',
+    // The census groups by them (report --by fronted, --by windows): the front's product where a
+    // reverse proxy publishes the server ('proxy' when unnamed), the Windows release its NTLM
+    // host info names and that release's end of support (judged against the report's date).
+    sql: `
+ALTER TABLE hosts ADD COLUMN front TEXT;
+ALTER TABLE hosts ADD COLUMN windows TEXT;
+ALTER TABLE hosts ADD COLUMN windows_eos TEXT;
+`,
   },
 ];
 

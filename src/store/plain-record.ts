@@ -13,6 +13,7 @@ export function isPlainRecord(r: HostRecord): boolean {
     r.classification === null &&
     r.statusDetail === undefined &&
     r.probes === undefined &&
+    r.windows === undefined &&
     e.build === undefined &&
     e.precision === undefined &&
     e.revisionIsLowerBound === undefined &&

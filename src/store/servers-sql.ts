@@ -9,7 +9,7 @@ const BUILD_PARTS = `CASE WHEN build IS NULL THEN 0 ELSE length(build) - length(
 
 /** Columns of a server row, in the shape of host rows (the census reads either). */
 export const SERVER_COLUMNS =
-  'scan_id, ip, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask';
+  'scan_id, ip, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, front, windows, windows_eos';
 
 /**
  * Server rows of every scan (callers filter by scan_id; both databases push that filter into the
@@ -19,9 +19,9 @@ export const SERVERS_SQL = `SELECT scan_id, ip, continent, country, asn, asn_org
     CASE WHEN any_suspect = 1 THEN 'suspect' ELSE status END AS status, eol_date,
     CASE WHEN any_suspect = 1 THEN 0 ELSE is_exchange END AS is_exchange, any_suspect AS suspect,
     CASE WHEN any_suspect = 1 THEN 0 ELSE vuln_mask END AS vuln_mask,
-    CASE WHEN any_suspect = 1 THEN 0 ELSE likely_mask END AS likely_mask
+    CASE WHEN any_suspect = 1 THEN 0 ELSE likely_mask END AS likely_mask, front, windows, windows_eos
   FROM (SELECT scan_id, ip, continent, country, asn, asn_org, product, release_name, status, eol_date,
-      is_exchange, suspect, vuln_mask, likely_mask,
+      is_exchange, suspect, vuln_mask, likely_mask, front, windows, windows_eos,
       MAX(suspect) OVER (PARTITION BY scan_id, ip) AS any_suspect,
       ROW_NUMBER() OVER (PARTITION BY scan_id, ip ORDER BY (is_exchange + suspect) DESC, ${BUILD_PARTS} DESC,
         is_exchange DESC, ${STATUS_ORDER}, port) AS pick

@@ -74,7 +74,11 @@ export type GroupKey =
   | 'family'
   | 'status'
   /** ip:port records instead of servers: a record per port (counted records have no port). */
-  | 'port';
+  | 'port'
+  /** The front publishing the server (its product, 'proxy' when unnamed, 'none'). */
+  | 'fronted'
+  /** The Windows release from NTLM host info, marked '(unsupported)' when past its end of support on asOf. */
+  | 'windows';
 
 export interface CensusFilter {
   product?: string[];

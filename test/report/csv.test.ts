@@ -79,6 +79,12 @@ describe('CSV', () => {
       'likely_cves',
       'recommendation',
       'suspect',
+      'front',
+      'windows',
+      'windows_end_of_support',
+      'windows_unsupported',
+      'ntlm_dns_computer',
+      'ntlm_dns_domain',
     ]);
     const r = makeRecord({
       ip: '192.0.2.7',
@@ -93,6 +99,18 @@ describe('CSV', () => {
         ['ProxyShell', 'likely'],
       ],
     });
+    // Behind a front, on a Windows past support; the NTLM names are hostile too.
+    Object.assign(r.evidence, {
+      fronted: true,
+      front: 'BIG-IP',
+      ntlm: { where: 'x', dnsComputer: '+EX01.corp.local', dnsDomain: 'corp.local' },
+    });
+    r.windows = {
+      version: '6.3.9600',
+      product: 'Windows Server 2012 R2',
+      endOfSupport: '2023-10-10',
+      unsupported: true,
+    };
     const rows = parseCsv(HOSTS_CSV_HEADER + hostCsvLine(r, '2026-01-01'));
     assert.equal(rows.length, 2);
     const row = Object.fromEntries(header.map((h, i) => [h, rows[1]?.[i]]));
@@ -105,6 +123,10 @@ describe('CSV', () => {
     assert.equal(row.eol, 'true');
     assert.equal(row.vulnerable_cves, 'CVE-2021-26855');
     assert.equal(row.likely_cves, 'CVE-2021-34473');
+    assert.equal(row.front, 'BIG-IP');
+    assert.equal(row.windows, 'Windows Server 2012 R2');
+    assert.equal(row.windows_unsupported, 'true');
+    assert.equal(row.ntlm_dns_computer, "'+EX01.corp.local");
     for (const cell of rows[1] ?? []) assert.doesNotMatch(cell, /^[=+\-@\t\r]/);
   });
 });

@@ -344,6 +344,48 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       );
     });
 
+    it('groups by front and by Windows, unsupported judged on asOf', async () => {
+      const id = await store.createScan(meta());
+      const hosts = fleet().slice(0, 3);
+      const ev = (i: number) => (hosts[i] as StoredHost).record;
+      Object.assign(ev(0).evidence, { fronted: true, front: 'nginx' });
+      ev(0).windows = {
+        version: '6.3.9600',
+        product: 'Windows Server 2012 R2',
+        endOfSupport: '2023-10-10',
+        unsupported: true,
+      };
+      Object.assign(ev(1).evidence, { fronted: true });
+      ev(1).windows = {
+        version: '10.0.17763',
+        product: 'Windows Server 2019',
+        endOfSupport: '2029-01-09',
+        unsupported: false,
+      };
+      await store.addHosts(id, hosts);
+      await store.finishScan(id, 'complete');
+      const fronts = await store.census({ scanId: id, groupBy: ['fronted'], asOf: '2024-01-01' });
+      assert.deepEqual(Object.fromEntries(fronts.map((r) => [r.group.fronted, r.exchange])), {
+        nginx: 1,
+        proxy: 1,
+        none: 1,
+      });
+      const win = await store.census({ scanId: id, groupBy: ['windows'], asOf: '2024-01-01' });
+      assert.deepEqual(Object.fromEntries(win.map((r) => [String(r.group.windows), r.exchange])), {
+        'Windows Server 2012 R2 (unsupported)': 1,
+        'Windows Server 2019': 1,
+        null: 1,
+      });
+      const before = await store.census({ scanId: id, groupBy: ['windows'], asOf: '2023-10-09' });
+      assert.ok(before.some((r) => r.group.windows === 'Windows Server 2012 R2'));
+      // The records read back carry both.
+      const back: StoredHost[] = [];
+      for await (const h of store.iterateHosts(id)) back.push(h);
+      const first = back.find((h) => h.record.ip === ev(0).ip)?.record;
+      assert.equal(first?.evidence.front, 'nginx');
+      assert.equal(first?.windows?.product, 'Windows Server 2012 R2');
+    });
+
     it('replaces a re-written (scan, ip, port): no duplicates, census follows', async () => {
       const id = await store.createScan(meta());
       await store.addHosts(id, fleet().slice(0, 3));

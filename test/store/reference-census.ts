@@ -48,6 +48,14 @@ function keyValue(r: HostRecord, k: Exclude<GroupKey, 'family'>, asOf: string): 
       return c?.eolDate ? c.eolDate < asOf : null;
     case 'port':
       return r.port;
+    case 'fronted':
+      return r.evidence.fronted ? (r.evidence.front ?? 'proxy') : 'none';
+    case 'windows': {
+      const w = r.windows;
+      if (!w) return null;
+      const name = w.product ?? `Windows ${w.version}`;
+      return w.endOfSupport !== null && w.endOfSupport <= asOf ? `${name} (unsupported)` : name;
+    }
   }
 }
 
