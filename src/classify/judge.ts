@@ -98,6 +98,7 @@ export function judgeObservation(obs: Observation, ctx: JudgeContext): HostRecor
   const windowsVersion = evidence.ntlm?.windowsVersion;
   if (windowsVersion !== undefined)
     record.windows = judgeWindows(windowsVersion, ctx.windows ?? loadWindowsTable(), ctx.asOf);
+  if (obs.smtp !== undefined) record.smtp = { tls: obs.smtp.tls, keywords: [...obs.smtp.keywords] };
   if (obs.hostname !== undefined) record.hostname = obs.hostname;
   if (obs.statusDetail !== undefined) record.statusDetail = obs.statusDetail;
   if (obs.geo !== undefined) record.geo = obs.geo;

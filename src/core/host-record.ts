@@ -1,5 +1,5 @@
 // A judged observation: the unit that is stored, reported, diffed and exported.
-import type { AsnInfo, GeoInfo, ObservationSource, ObservationStatus } from './observation.js';
+import type { AsnInfo, GeoInfo, ObservationSource, ObservationStatus, SmtpSession } from './observation.js';
 import type { Evidence } from './evidence.js';
 import type { Classification } from './classification.js';
 
@@ -42,6 +42,8 @@ export interface HostRecord {
   classification: Classification | null;
   /** Present when the host reported its Windows version (NTLM). */
   windows?: WindowsVerdict;
+  /** SMTP ports: whether TLS was had (STARTTLS or implicit) and the EHLO keywords. */
+  smtp?: SmtpSession;
   geo?: GeoInfo;
   asn?: AsnInfo;
   probes?: ProbeLogEntry[];

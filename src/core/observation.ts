@@ -49,6 +49,15 @@ export interface Banners {
 }
 
 /** Claims made by the data source itself (ShadowServer `version`, a plain CSV build column...). */
+/** What an SMTP session showed besides its banners. */
+export interface SmtpSession {
+  /** ok: upgraded; refused: the server answered STARTTLS with an error; failed: handshake failed;
+   * not-offered: EHLO did not list it; implicit: TLS from the first byte (smtps). */
+  tls: 'ok' | 'refused' | 'failed' | 'not-offered' | 'implicit';
+  /** EHLO keywords (first word of each line after the greeting line), upper case, before and after TLS. */
+  keywords: string[];
+}
+
 export interface Reported {
   build?: string;
   product?: string;
@@ -89,6 +98,7 @@ export interface Observation {
   http: HttpExchange[];
   tls?: TlsInfo;
   banners?: Banners;
+  smtp?: SmtpSession;
   reported?: Reported;
   geo?: GeoInfo;
   asn?: AsnInfo;

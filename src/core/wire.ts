@@ -126,6 +126,7 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
           },
         }
       : {}),
+    ...(r.smtp ? { smtp: { tls: r.smtp.tls, keywords: r.smtp.keywords } } : {}),
     geo: r.geo
       ? {
           country: r.geo.country ?? null,

@@ -25,7 +25,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const plans = planFleet(opts, data); // validates the options (throws a UsageError)
   const httpsPort = opts.httpsPort ?? DEFAULT_HTTPS_PORT;
   const server = new LabServer(data, opts.onError ?? (() => {}));
-  await server.start(plans, httpsPort, opts.httpPort, opts.smtpPort);
+  await server.start(plans, httpsPort, opts.httpPort, opts.smtpPort, opts.smtpsPort);
   let stopped: Promise<void> | undefined;
   return {
     hosts: plans.map((p) => p.truth),

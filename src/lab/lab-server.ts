@@ -48,7 +48,13 @@ export class LabServer {
     });
   }
 
-  async start(plans: HostPlan[], httpsPort: number, httpPort?: number, smtpPort?: number): Promise<void> {
+  async start(
+    plans: HostPlan[],
+    httpsPort: number,
+    httpPort?: number,
+    smtpPort?: number,
+    smtpsPort?: number,
+  ): Promise<void> {
     const binds: Array<Promise<void>> = [];
     for (const plan of plans) {
       const { truth, profile } = plan;
@@ -59,7 +65,15 @@ export class LabServer {
       if (truth.exposes.smtp && smtpPort !== undefined) {
         const dialect = profile.smtp_iis ? this.data.smtp.iis : this.data.smtp.exchange;
         const fqdn = plan.cert?.san.find((n) => n.includes('.')) ?? plan.cert?.cn ?? truth.ip;
-        binds.push(this.listen(truth.ip, smtpPort, (raw) => serveSmtp(raw, dialect, fqdn)));
+        // Exchange hosts upgrade with their own certificate (STARTTLS); the IIS look-alike offers none.
+        const tls = profile.smtp_iis ? undefined : this.contextFor(plan);
+        binds.push(this.listen(truth.ip, smtpPort, (raw) => serveSmtp(raw, dialect, fqdn, tls)));
+        if (smtpsPort !== undefined)
+          binds.push(
+            this.listen(truth.ip, smtpsPort, (raw) =>
+              serveSmtp(raw, dialect, fqdn, this.contextFor(plan), true),
+            ),
+          );
       }
     }
     const results = await Promise.allSettled(binds);

@@ -45,10 +45,11 @@ export function validateOptions(
   checkPort('httpsPort', opts.httpsPort);
   checkPort('httpPort', opts.httpPort);
   checkPort('smtpPort', opts.smtpPort);
+  checkPort('smtpsPort', opts.smtpsPort);
   const httpsPort = opts.httpsPort ?? DEFAULT_HTTPS_PORT;
-  const ports = [httpsPort, opts.httpPort, opts.smtpPort].filter((p) => p !== undefined);
+  const ports = [httpsPort, opts.httpPort, opts.smtpPort, opts.smtpsPort].filter((p) => p !== undefined);
   if (new Set(ports).size !== ports.length)
-    throw new UsageError('lab: the HTTPS, HTTP and SMTP ports must differ');
+    throw new UsageError('lab: the HTTPS, HTTP, SMTP and SMTPS ports must differ');
   const mix = opts.mix ?? 'realistic';
   if (!data.mixes[mix])
     throw new UsageError(`lab: unknown mix "${mix}" (known: ${Object.keys(data.mixes).join(', ')})`);

@@ -1,5 +1,7 @@
-// A greeting-and-EHLO SMTP server: enough for banner grabbing, never accepts mail.
+// A greeting-and-EHLO SMTP server with STARTTLS: enough for banner grabbing and certificate
+// reading, never accepts mail.
 import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import type { SmtpDialect } from './fleet-data.js';
 
 const MAX_LINE = 4096;
@@ -16,15 +18,41 @@ function fill(text: string, vars: Record<string, string>): string {
   return text.replace(/\{([a-z]+)\}/g, (m, k: string) => vars[k] ?? m);
 }
 
-export function serveSmtp(sock: Socket, dialect: SmtpDialect, fqdn: string): void {
+/**
+ * Serves one SMTP session. `tls`: the host's certificate, for STARTTLS (a 220 `starttls` reply)
+ * and for implicit TLS (`implicit`: the session starts with the handshake, as on 465).
+ */
+export function serveSmtp(
+  raw: Socket,
+  dialect: SmtpDialect,
+  fqdn: string,
+  tls?: SecureContext,
+  implicit = false,
+): void {
+  if (implicit && tls) {
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: tls });
+    secure.on('error', () => secure.destroy());
+    secure.once('secure', () => session(secure, dialect, fqdn, undefined, true));
+    return;
+  }
+  session(raw, dialect, fqdn, tls, true);
+}
+
+function session(
+  sock: Socket,
+  dialect: SmtpDialect,
+  fqdn: string,
+  tls: SecureContext | undefined,
+  greet: boolean,
+): void {
   const vars = { fqdn, date: smtpDate(new Date()), client: sock.remoteAddress ?? '127.0.0.1' };
   const send = (line: string): void => {
     if (!sock.destroyed) sock.write(fill(line, vars) + '\r\n');
   };
-  send(dialect.banner);
+  if (greet) send(dialect.banner);
   let buf = '';
   sock.setEncoding('latin1');
-  sock.on('data', (chunk: string) => {
+  const onData = (chunk: string): void => {
     buf += chunk;
     if (buf.length > MAX_LINE && !buf.includes('\n')) {
       send('500 5.5.2 Line too long');
@@ -37,13 +65,15 @@ export function serveSmtp(sock: Socket, dialect: SmtpDialect, fqdn: string): voi
       buf = buf.slice(nl + 1);
       if (!answer(line)) return;
     }
-  });
+  };
+  sock.on('data', onData);
 
   function answer(line: string): boolean {
     const verb = line.split(' ')[0]?.toUpperCase() ?? '';
     switch (verb) {
       case 'EHLO': {
-        const lines = dialect.ehlo;
+        // Over TLS the offer of STARTTLS is gone.
+        const lines = sock instanceof TLSSocket ? dialect.ehlo.filter((l) => l !== 'STARTTLS') : dialect.ehlo;
         lines.forEach((l, i) => send(`250${i === lines.length - 1 ? ' ' : '-'}${l}`));
         return true;
       }
@@ -56,9 +86,21 @@ export function serveSmtp(sock: Socket, dialect: SmtpDialect, fqdn: string): voi
       case 'RSET':
         send(dialect.rset);
         return true;
-      case 'STARTTLS':
+      case 'STARTTLS': {
+        const upgrade =
+          tls !== undefined && dialect.starttls.startsWith('220') && !(sock instanceof TLSSocket);
+        if (!upgrade) {
+          send(dialect.starttls.startsWith('220') ? '454 4.7.0 TLS not available' : dialect.starttls);
+          return true;
+        }
         send(dialect.starttls);
-        return true;
+        // Hand the connection to TLS: the plain session stops reading; a fresh one starts, no greeting.
+        sock.removeListener('data', onData);
+        const secure = new TLSSocket(sock, { isServer: true, secureContext: tls });
+        secure.on('error', () => secure.destroy());
+        secure.once('secure', () => session(secure, dialect, fqdn, undefined, false));
+        return false;
+      }
       case 'QUIT':
         send(dialect.quit);
         sock.end();

@@ -13,6 +13,8 @@ export interface LabOptions {
   httpPort?: number;
   /** When set, Exchange hosts (and IIS look-alikes) answer SMTP here. */
   smtpPort?: number;
+  /** When set, the same SMTP hosts also answer SMTP over implicit TLS here (as on 465). */
+  smtpsPort?: number;
   mix?: LabMix;
   /** Told about listener and socket errors that do not stop the lab (EMFILE under load...). */
   onError?: (message: string) => void;

@@ -123,7 +123,7 @@ export function openConnection(o: ConnectOptions): Promise<Connected | ProbeFail
 
 // X509Certificate parses fields lazily; getPeerCertificate() would also hash the certificate
 // three ways and build a large object, per connection.
-function certInfo(cert: X509Certificate): TlsInfo {
+export function certInfo(cert: X509Certificate): TlsInfo {
   const names: string[] = [];
   const cn = /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
   if (cn) names.push(cn);

@@ -48,6 +48,7 @@ const planFile = z
         https: z.array(z.number().int()),
         http: z.array(z.number().int()),
         smtp: z.array(z.number().int()),
+        smtps: z.array(z.number().int()).default([]),
       })
       .strict(),
     user_agent: z
@@ -56,7 +57,13 @@ const planFile = z
       .regex(/^[\x20-\x7e]+$/),
     captures: z.record(z.string(), z.object({ body: z.string() }).strict()).default({}),
     stages: z.array(stage).min(1),
-    smtp: z.object({ ehlo_name: z.string().regex(/^[a-z0-9.-]+$/i) }).strict(),
+    smtp: z
+      .object({
+        ehlo_name: z.string().regex(/^[a-z0-9.-]+$/i),
+        /** Upgrade with STARTTLS when EHLO offers it, to read the certificate and the EHLO after TLS. */
+        starttls: z.boolean().default(true),
+      })
+      .strict(),
   })
   // YAML anchors (shared condition lists) sit at the top level; they are not plan fields.
   .catchall(z.unknown());
@@ -87,11 +94,12 @@ export interface PlanStage {
 
 export interface ProbePlan {
   maxRequests: number;
-  ports: { https: number[]; http: number[]; smtp: number[] };
+  ports: { https: number[]; http: number[]; smtp: number[]; smtps: number[] };
   userAgent: string;
   captures: Record<string, RegExp>;
   stages: PlanStage[];
   ehloName: string;
+  starttls: boolean;
 }
 
 function compile(c: z.infer<typeof condition>, where: string): Condition {
@@ -145,6 +153,7 @@ export function parseProbePlan(value: unknown, source = 'data/probe-plan.yaml'):
     captures,
     stages,
     ehloName: f.smtp.ehlo_name,
+    starttls: f.smtp.starttls,
   };
 }
 

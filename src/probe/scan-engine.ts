@@ -214,9 +214,12 @@ export async function probeTarget(
   let probes: ProbeLogEntry[] = [];
   let failure: ProbeFailure | undefined;
   try {
-    if (t.protocol === 'smtp') {
+    if (t.protocol === 'smtp' || t.protocol === 'smtps') {
       const r = await probeSmtp(t, {
         ehloName: opts.probePlan.ehloName,
+        starttls: opts.probePlan.starttls,
+        implicitTls: t.protocol === 'smtps',
+        secureContext,
         probeTimeoutMs: opts.probeTimeoutMs,
         maxReplyBytes: Math.min(opts.maxHeaderBytes, 16384),
         signal: ac.signal,
@@ -224,6 +227,8 @@ export async function probeTarget(
       probes = r.probes;
       failure = r.banners ? undefined : r.failure;
       if (r.banners) obs.banners = r.banners;
+      if (r.session) obs.smtp = r.session;
+      if (r.tls) obs.tls = r.tls;
     } else {
       const r = await probeHttp(
         {

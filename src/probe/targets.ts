@@ -1,7 +1,8 @@
 // Target and port specifications as typed on the command line or in a target file.
 import { parseRange, type ParsedRange } from './address-ranges.js';
 
-export type Protocol = 'https' | 'http' | 'smtp';
+/** smtps: SMTP over implicit TLS (465). */
+export type Protocol = 'https' | 'http' | 'smtp' | 'smtps';
 
 export interface PortSpec {
   port: number;
@@ -52,11 +53,13 @@ export interface PortDefaults {
   https: number[];
   http: number[];
   smtp: number[];
+  smtps?: number[];
 }
 
 /**
- * "443,80,25,https:9443,http:81,smtp:2525". A bare number takes its protocol from the plan's
- * port table (443/8443 TLS HTTP, 80/8080 plain HTTP, 25/587 SMTP); any other number is TLS HTTP.
+ * "443,80,25,https:9443,http:81,smtp:2525,smtps:465". A bare number takes its protocol from the
+ * plan's port table (443/8443 TLS HTTP, 80/8080 plain HTTP, 25/587 SMTP, 465 SMTP over TLS); any
+ * other number is TLS HTTP.
  */
 export function parsePorts(text: string, defaults: PortDefaults): PortSpec[] | string {
   const out: PortSpec[] = [];
@@ -65,13 +68,20 @@ export function parsePorts(text: string, defaults: PortDefaults): PortSpec[] | s
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const m = /^(?:(https|http|smtp):)?(\d{1,5})$/i.exec(item);
+    const m = /^(?:(https|http|smtps|smtp):)?(\d{1,5})$/i.exec(item);
     const port = Number(m?.[2]);
     if (!m || port < 1 || port > 65535)
-      return `bad port "${item}" (expected 1-65535, optionally prefixed https:, http: or smtp:)`;
+      return `bad port "${item}" (expected 1-65535, optionally prefixed https:, http:, smtp: or smtps:)`;
     const named = m[1]?.toLowerCase() as Protocol | undefined;
     const protocol: Protocol =
-      named ?? (defaults.http.includes(port) ? 'http' : defaults.smtp.includes(port) ? 'smtp' : 'https');
+      named ??
+      (defaults.http.includes(port)
+        ? 'http'
+        : defaults.smtp.includes(port)
+          ? 'smtp'
+          : defaults.smtps?.includes(port)
+            ? 'smtps'
+            : 'https');
     if (seen.has(port)) return `port ${port} given twice`;
     seen.add(port);
     out.push({ port, protocol });

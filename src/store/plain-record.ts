@@ -14,6 +14,7 @@ export function isPlainRecord(r: HostRecord): boolean {
     r.statusDetail === undefined &&
     r.probes === undefined &&
     r.windows === undefined &&
+    r.smtp === undefined &&
     e.build === undefined &&
     e.precision === undefined &&
     e.revisionIsLowerBound === undefined &&

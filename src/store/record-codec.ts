@@ -2,7 +2,7 @@
 import type { Classification, VulnStatus } from '../core/classification.js';
 import type { Evidence, NtlmInfo, Precision, Signal } from '../core/evidence.js';
 import type { HostRecord, HostStatus, ProbeLogEntry, WindowsVerdict } from '../core/host-record.js';
-import type { ObservationSource } from '../core/observation.js';
+import type { ObservationSource, SmtpSession } from '../core/observation.js';
 
 type Wire = Record<string, unknown>;
 
@@ -115,6 +115,13 @@ export function hostRecordFromWire(w: Wire): HostRecord {
     evidence: evidenceFromWire((w.evidence as Wire) ?? {}),
     classification: classificationFromWire(w),
     windows: windowsFromWire(w.windows as Wire | null | undefined),
+    smtp:
+      w.smtp && typeof w.smtp === 'object'
+        ? {
+            tls: (w.smtp as Wire).tls as SmtpSession['tls'],
+            keywords: [...(((w.smtp as Wire).keywords as string[] | undefined) ?? [])],
+          }
+        : undefined,
     geo: geo
       ? compact({
           country: s(geo.country),

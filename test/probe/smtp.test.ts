@@ -66,3 +66,44 @@ test('SMTP port that speaks HTTP or nothing: protocol-error / timeout', async ()
     await mute.close();
   }
 });
+
+test('SMTP STARTTLS and implicit TLS against the lab: certificate names, EHLO keywords, Exchange judged', async () => {
+  const { startLab } = await import('../../src/lab/index.js');
+  // Fixed ports on a private /24 of loopback (the lab binds exact addresses only).
+  const lab = await startLab({
+    seed: 7,
+    count: 12,
+    base: '127.61.3.1',
+    smtpPort: 28125,
+    smtpsPort: 28465,
+    mix: 'exchange-only',
+    httpsPort: 28126,
+  });
+  try {
+    const h = lab.hosts.find((x) => x.exposes.smtp);
+    assert.ok(h, 'an Exchange host with SMTP');
+    const opts = testScanOptions({ probeTimeoutMs: 5000, hostTimeoutMs: 15000 });
+    const r = await probeTarget({ ip: h.ip, port: 28125, protocol: 'smtp' }, opts);
+    assert.deepEqual(
+      r.probes?.map((p) => p.request),
+      ['SMTP greeting', 'SMTP EHLO', 'SMTP STARTTLS', 'TLS handshake', 'SMTP EHLO (TLS)'],
+    );
+    assert.equal(r.smtp?.tls, 'ok');
+    assert.ok(r.smtp?.keywords.includes('STARTTLS'));
+    assert.ok(r.smtp?.keywords.includes('X-EXPS'));
+    assert.equal(r.status, 'exchange');
+    // The certificate read over STARTTLS names the server (internal names, for owners).
+    for (const n of h.exposes.certNames) assert.ok(r.evidence.serverNames.includes(n), n);
+
+    const s = await probeTarget({ ip: h.ip, port: 28465, protocol: 'smtps' }, opts);
+    assert.equal(s.smtp?.tls, 'implicit');
+    assert.deepEqual(
+      s.probes?.map((p) => p.request),
+      ['SMTP greeting', 'SMTP EHLO'],
+    );
+    assert.equal(s.status, 'exchange');
+    assert.ok(s.evidence.serverNames.includes(h.exposes.certNames[0] ?? '?'));
+  } finally {
+    await lab.stop();
+  }
+});
