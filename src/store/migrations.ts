@@ -261,8 +261,8 @@ CREATE TABLE scan_shards (
 );
 CREATE INDEX scan_shards_state ON scan_shards (state);
 `,
-    },
-    {
+  },
+  {
     version: 12,
     name: 'front and Windows of each host',
     // The census groups by them (report --by fronted, --by windows): the front's product where a
