@@ -158,7 +158,9 @@ export const command: CommandSpec = {
     }
     writeSummary(ctx.stderr, result.summary, result.emitted, json);
     if (result.failure !== undefined) {
-      ctx.stderr.write(`excensus ingest: nothing ingested, no scan kept: ${printable(result.failure)}\n`);
+      ctx.stderr.write(
+        `excensus ingest: nothing ingested, no scan kept: ${printable(result.failure)} [E_NOTHING_READ]\n`,
+      );
       return 1;
     }
     if (result.scanId !== null && !json) {

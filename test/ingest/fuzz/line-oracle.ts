@@ -32,10 +32,22 @@ function recordKey(line: string): string {
 }
 
 function reading(r: RunOutput, format: string): Reading | undefined {
-  if (r.code !== 0) return undefined;
-  const { summary } = JSON.parse(r.stderr.trim().split('\n').at(-1)!) as {
-    summary: { files: Array<{ format: string }>; problems: number; problem_list: Array<{ line: number }> };
+  // exit 1 with a summary of no records is a reading too: nothing could be read (no scan is kept)
+  if (r.code !== 0 && r.code !== 1) return undefined;
+  const line = r.stderr
+    .trim()
+    .split('\n')
+    .findLast((l) => l.startsWith('{') && l.includes('"summary"'));
+  if (line === undefined) return undefined;
+  const { summary } = JSON.parse(line) as {
+    summary: {
+      records: number;
+      files: Array<{ format: string }>;
+      problems: number;
+      problem_list: Array<{ line: number }>;
+    };
   };
+  if (r.code === 1 && summary.records !== 0) return undefined;
   if (summary.files[0]?.format !== format || summary.problems > 1000) return undefined;
   return {
     records: r.stdout
