@@ -28,6 +28,8 @@ export interface CommandContext {
   stderrIsTTY: boolean;
   /** Whether stdout is a terminal (tables vs plain output). */
   stdoutIsTTY: boolean;
+  /** The terminal's width in characters when stdout is a terminal (tables fit it). */
+  terminalWidth?: number | undefined;
   /** The clock, for the few commands that need today's date (tests pass a fixed one). */
   now: () => Date;
   /** The global --kb DIR|VERSION, if given (EXCENSUS_KB is read where the KB is chosen). */

@@ -1,6 +1,6 @@
 // Options shared by several commands, defined once.
-import type { OptionSpec, OptionValues } from './args.js';
-import { bool, str } from './args.js';
+import type { CommandContext, OptionSpec, OptionValues } from './args.js';
+import { bool, list, str } from './args.js';
 import { openStoreForWriting, type GeoChoice } from '../run/index.js';
 import type { Store } from '../run/index.js';
 import { UsageError } from '../core/errors.js';
@@ -43,6 +43,35 @@ export const helpOption: OptionSpec = {
   type: 'boolean',
   description: 'show this help',
 };
+
+export const tableOptions: OptionSpec[] = [
+  {
+    name: 'columns',
+    type: 'string',
+    multiple: true,
+    valueName: 'COL[,COL]',
+    description: 'table columns to show, in this order (names as in the header, lower case, dashes)',
+  },
+  { name: 'wide', type: 'boolean', description: 'show every column of the table' },
+];
+
+/** --columns and --wide, for the table renderer. */
+export function columnChoice(values: OptionValues): { columns?: string[]; wide: boolean } {
+  const cols = list(values, 'columns')
+    .flatMap((c) => c.split(','))
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  return { ...(cols.length ? { columns: cols } : {}), wide: bool(values, 'wide') };
+}
+
+/**
+ * How wide text tables may be: the terminal's width when the output goes to stdout and stdout is
+ * a terminal (cells are then shortened with an ellipsis); unbounded for files and pipes.
+ */
+export function textLayout(ctx: CommandContext, outputPath: string | undefined): { width?: number } {
+  const toStdout = outputPath === undefined || outputPath === '-';
+  return toStdout && ctx.stdoutIsTTY && ctx.terminalWidth ? { width: ctx.terminalWidth } : {};
+}
 
 /** Parses --as-of; defaults to today (UTC). The CLI is the one place that reads the clock for it. */
 export function parseAsOf(value: string | undefined, now: Date = new Date()): string {

@@ -94,6 +94,7 @@ export async function main(
       env,
       stderrIsTTY: io.stderrIsTTY ?? Boolean((stderr as NodeJS.WriteStream).isTTY),
       stdoutIsTTY: io.stdoutIsTTY ?? Boolean((stdout as NodeJS.WriteStream).isTTY),
+      terminalWidth: io.terminalWidth ?? (stdout as NodeJS.WriteStream).columns,
     });
   } catch (err) {
     // A reader that went away (`excensus report --json | head -1`) is not a failure.

@@ -60,3 +60,31 @@ export function bigIntToIpv6(n: bigint): string {
 export function targetKey(ip: string, port: number): string {
   return `${ip}:${port}`;
 }
+
+/** An address as a number for ordering: IPv4 first (0..2^32), then IPv6; anything else after both. */
+function addressOrder(ip: string): [rank: number, value: bigint] {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return [0, BigInt(ipv4ToInt(ip))];
+  if (ip.includes(':') && /^[0-9a-f:.%]+$/i.test(ip)) return [1, ipv6ToBigInt(ip)];
+  return [2, 0n];
+}
+
+/**
+ * Orders addresses numerically (10.0.0.2 before 10.0.0.10; IPv4 before IPv6); also takes host
+ * keys "ip:port" and "[ipv6]:port", then by port. Text that is no address sorts last, by text.
+ */
+export function compareAddresses(a: string, b: string): number {
+  const split = (k: string): [string, number] => {
+    const v6 = /^\[(.+)\]:(\d+)$/.exec(k);
+    if (v6) return [v6[1]!, Number(v6[2])];
+    const v4 = /^([\d.]+):(\d+)$/.exec(k);
+    return v4 ? [v4[1]!, Number(v4[2])] : [k, 0];
+  };
+  const [ipA, portA] = split(a);
+  const [ipB, portB] = split(b);
+  const [ra, va] = addressOrder(ipA);
+  const [rb, vb] = addressOrder(ipB);
+  if (ra !== rb) return ra - rb;
+  if (va !== vb) return va < vb ? -1 : 1;
+  if (ra === 2 && ipA !== ipB) return ipA < ipB ? -1 : 1;
+  return portA - portB;
+}

@@ -149,3 +149,11 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
       : {}),
   };
 }
+
+/**
+ * One line of `--json` output: every object a command prints as JSON Lines carries the
+ * schema_version its fields follow (host records already have theirs in place).
+ */
+export function jsonLine(obj: Record<string, unknown>): string {
+  return JSON.stringify('schema_version' in obj ? obj : { schema_version: SCHEMA_VERSION, ...obj });
+}

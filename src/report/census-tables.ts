@@ -41,7 +41,11 @@ function groupCells(row: CensusRow, keys: GroupKey[], asnOrgs?: Map<number, stri
   });
 }
 
-/** One table for a --by grouping: counts, shares, then vulnerable/likely per family. */
+/**
+ * One table for a --by grouping: counts, shares, then vulnerable/likely per family. The terminal
+ * shows the group, servers, Exchange, share, EOL and the vulnerable counts of `shownFamilies` (the
+ * headline families of data/report.yaml); the other columns are `extra` (--wide).
+ */
 export function groupTable(
   title: string,
   rows: CensusRow[],
@@ -49,19 +53,25 @@ export function groupTable(
   total: CensusRow,
   families: string[],
   asnOrgs?: Map<number, string>,
+  shownFamilies: string[] = families,
 ): Table {
   const columns: Column[] = [
-    ...keys.map((k) => ({ label: GROUP_LABELS[k] })),
+    ...keys.map((k) => ({
+      label: GROUP_LABELS[k],
+      key: k,
+      // "Exchange Server 2016 CU19 Mar21SU": the end tells releases apart
+      ...(k === 'release' || k === 'product' ? { cut: 'start' as const } : {}),
+    })),
     // the unit: servers (IP addresses), or ip:port records when grouped by port
     { label: keys.includes('port') ? 'Records' : 'Servers', numeric: true },
     { label: 'Exchange', numeric: true },
     { label: 'Share', numeric: true, percent: true },
-    { label: 'Suspect', numeric: true },
+    { label: 'Suspect', numeric: true, extra: true },
     { label: 'EOL', numeric: true },
-    { label: 'EOL share', numeric: true, percent: true },
+    { label: 'EOL share', numeric: true, percent: true, extra: true },
     ...families.flatMap((f) => [
-      { label: f, numeric: true },
-      { label: `${f} likely`, numeric: true },
+      { label: f, numeric: true, extra: !shownFamilies.includes(f) },
+      { label: `${f} likely`, numeric: true, extra: true },
     ]),
   ];
   const body = rows.map((r) => [
@@ -117,9 +127,9 @@ export function headlineTables(h: Headline, topCountries = 10): Table[] {
     columns: [
       { label: 'Family' },
       { label: 'Vulnerable', numeric: true },
-      { label: 'Share', numeric: true, percent: true },
+      { label: 'Share', key: 'vulnerable-share', numeric: true, percent: true },
       { label: 'Likely', numeric: true },
-      { label: 'Share', numeric: true, percent: true },
+      { label: 'Share', key: 'likely-share', numeric: true, percent: true },
     ],
     rows: h.families.map((f) => [
       f,

@@ -1,6 +1,7 @@
 // Server-by-server comparison of two scans. Each on-premises Exchange server (one per address,
 // core/server.ts) in either scan lands in exactly one category; totals count servers.
 import type { HostRecord } from '../core/host-record.js';
+import { compareAddresses } from '../core/ip.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { productAssessed } from './assessed.js';
 
@@ -142,7 +143,8 @@ export async function diffHosts(
   for (const c of changes) counts[c.category]++;
   changes.sort(
     (x, y) =>
-      DIFF_CATEGORIES.indexOf(x.category) - DIFF_CATEGORIES.indexOf(y.category) || x.key.localeCompare(y.key),
+      DIFF_CATEGORIES.indexOf(x.category) - DIFF_CATEGORIES.indexOf(y.category) ||
+      compareAddresses(x.key, y.key),
   );
   return { changes, counts, before: totalsA, after: totalsB };
 }

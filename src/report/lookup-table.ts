@@ -2,6 +2,9 @@
 import type { Classification } from '../core/classification.js';
 import { familiesWith } from '../classify/index.js';
 import { NOT_ASSESSED, productAssessed } from './assessed.js';
+import { joinList } from '../core/text.js';
+import { renderTableView, type TableView } from './render-text.js';
+import type { Table } from './table.js';
 
 function supportCell(c: Classification): string {
   if (c.product === null) return '?';
@@ -11,10 +14,11 @@ function supportCell(c: Classification): string {
 }
 
 function listCell(items: string[]): string {
-  return items.length ? items.join(', ') : '-';
+  return joinList(items, '-');
 }
 
-export function lookupTableLines(results: { input: string; c: Classification }[]): string[] {
+/** One row per build; long cells (the recommendation) are shortened only on a terminal. */
+export function lookupTable(results: { input: string; c: Classification }[]): Table {
   const header = [
     'INPUT',
     'PRODUCT',
@@ -35,9 +39,19 @@ export function lookupTableLines(results: { input: string; c: Classification }[]
       : [NOT_ASSESSED, NOT_ASSESSED, NOT_ASSESSED];
     return [input, c.product ?? '?', c.release ?? '-', supportCell(c), ...families, c.recommendation];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]): string =>
-    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+  // the release names the product; PRODUCT alone shows with --wide or --columns
+  return {
+    title: '',
+    columns: header.map((label) => ({ label, ...(label === 'PRODUCT' ? { extra: true } : {}) })),
+    rows,
+  };
+}
+
+export function lookupTableLines(
+  results: { input: string; c: Classification }[],
+  view: TableView = {},
+): string[] {
   const notes = results.filter(({ c }) => c.note).map(({ input, c }) => `  ${input}: ${c.note}`);
-  return [fmt(header), ...rows.map(fmt), ...(notes.length ? ['', 'Notes:', ...notes] : [])];
+  const table = renderTableView(lookupTable(results), view).replace(/\n$/, '').split('\n');
+  return [...table, ...(notes.length ? ['', 'Notes:', ...notes] : [])];
 }

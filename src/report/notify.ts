@@ -11,6 +11,9 @@ import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { findBlock, type CidrBlock } from './cidr.js';
 import { csvLine } from './csv.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
+import { mdText } from './render-text.js';
+import { compareAddresses } from '../core/ip.js';
+import { joinList } from '../core/text.js';
 import { countryLabel } from './names.js';
 import { mdText } from './md-text.js';
 import { slug, UniqueNames } from './safe-name.js';
@@ -43,8 +46,8 @@ interface Owner {
   pending: string[];
   /** Whether the CSV file exists yet (written on first flush: one file operation for small owners). */
   created: boolean;
-  /** Markdown host lines, up to MD_HOSTS. */
-  listed: string[];
+  /** Markdown host lines, up to MD_HOSTS, with the host key they are sorted by. */
+  listed: Array<{ key: string; line: string }>;
 }
 
 const MD_HOSTS = 200;
@@ -65,8 +68,8 @@ export function findingOf(r: HostRecord, asOf: string): string {
   if (isPastEol(r, asOf)) parts.push(`past end of support since ${c?.eolDate ?? '?'}`);
   const vuln = (c?.vulns ?? []).filter((v) => v.status === 'vulnerable');
   const likely = (c?.vulns ?? []).filter((v) => v.status === 'likely');
-  if (vuln.length) parts.push(`vulnerable: ${vuln.map((v) => `${v.family} ${v.cve}`).join(', ')}`);
-  if (likely.length) parts.push(`likely vulnerable: ${likely.map((v) => `${v.family} ${v.cve}`).join(', ')}`);
+  if (vuln.length) parts.push(`vulnerable: ${joinList(vuln.map((v) => `${v.family} ${v.cve}`))}`);
+  if (likely.length) parts.push(`likely vulnerable: ${joinList(likely.map((v) => `${v.family} ${v.cve}`))}`);
   if (c && !productAssessed(c.product))
     parts.push(`CVEs ${NOT_ASSESSED} (no CVE record covers ${c.product})`);
   return parts.join('; ');
@@ -127,14 +130,14 @@ function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
     '',
     `- Servers listed (one per address): ${owner.hosts}`,
     `- Past end of support: ${owner.eol}`,
-    `- Vulnerable, by CVE family: ${fam.length ? fam.join(', ') : owner.notAssessed === owner.hosts ? NOT_ASSESSED : 'none'}`,
+    `- Vulnerable, by CVE family: ${fam.length ? joinList(fam) : owner.notAssessed === owner.hosts ? NOT_ASSESSED : 'none'}`,
     ...(owner.notAssessed > 0 && owner.notAssessed < owner.hosts
       ? [`- CVEs ${NOT_ASSESSED} (products with no CVE record): ${owner.notAssessed}`]
       : []),
     '',
     '## Hosts',
     '',
-    ...owner.listed,
+    ...[...owner.listed].sort((a, b) => compareAddresses(a.key, b.key)).map((l) => l.line),
   ];
   if (owner.hosts > owner.listed.length)
     lines.push(`- ... and ${owner.hosts - owner.listed.length} more in ${owner.file}.csv`);
@@ -200,10 +203,12 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
         w?.endOfSupport && w.endOfSupport <= o.asOf
           ? ` Runs ${mdText(w.product ?? w.version)}, out of support since ${w.endOfSupport}.`
           : '';
-      const ports = r.ports.length > 1 ? ` (ports ${r.ports.join(', ')})` : `:${r.port}`;
-      owner.listed.push(
-        `- ${mdText(`${r.ip}${ports}`)}${name}: ${mdText(findingOf(r, o.asOf))}.${windows} Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`,
-      );
+      const addr = r.ip.includes(':') ? `[${r.ip}]` : r.ip;
+      const key = r.ports.length > 1 ? `${addr} (ports ${r.ports.join(', ')})` : `${addr}:${r.port}`;
+      owner.listed.push({
+        key,
+        line: `- ${mdText(key)}${name}: ${mdText(findingOf(r, o.asOf))}.${windows} Remediation: ${mdText(r.classification?.recommendation ?? 'identify the build and update it')}`,
+      });
     }
     if (owner.pending.length >= FLUSH_LINES) flush(o.outDir, owner);
   }

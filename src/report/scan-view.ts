@@ -22,6 +22,8 @@ export function incompleteNote(s: Pick<ScanInfo, 'name' | 'state'>): string | nu
   if (s.state === 'complete') return null;
   return `scan "${s.name}" is ${s.state === 'running' ? 'not finished (running, or stopped without being marked)' : 'interrupted'}: its counts are partial`;
 }
+import { renderTableView, type TableView } from './render-text.js';
+import type { Table } from './table.js';
 
 export function scanToWire(s: ScanInfo): Record<string, unknown> {
   return {
@@ -49,7 +51,10 @@ export function kbVersionOf(s: ScanInfo): string | null {
   return typeof s.options.kb_version === 'string' ? s.options.kb_version : null;
 }
 
-export function formatScanTable(scans: ScanInfo[]): string {
+/** The scans as a table; KIND and SERIES show with --wide or --columns. */
+export function scanTable(scans: ScanInfo[]): Table {
+  const extra = new Set(['KIND', 'SERIES']);
+  const numeric = new Set(['ID', 'HOSTS', 'EXCHANGE', 'SUSPECT']);
   const head = [
     'ID',
     'NAME',
@@ -73,17 +78,22 @@ export function formatScanTable(scans: ScanInfo[]): string {
     s.startedAt.replace('T', ' ').slice(0, 16),
     s.observed ? windowLabel(s.observed) : '-',
     s.state,
-    String(s.counts.hosts),
-    String(s.counts.exchange),
-    String(s.counts.suspect),
+    s.counts.hosts,
+    s.counts.exchange,
+    s.counts.suspect,
     kbVersionOf(s) ?? '-',
   ]);
-  const numeric = new Set([0, 8, 9, 10]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
-      .join('  ')
-      .trimEnd();
-  return [line(head), ...rows.map(line)].join('\n') + '\n';
+  return {
+    title: '',
+    columns: head.map((label) => ({
+      label,
+      ...(numeric.has(label) ? { numeric: true } : {}),
+      ...(extra.has(label) ? { extra: true } : {}),
+    })),
+    rows,
+  };
+}
+
+export function formatScanTable(scans: ScanInfo[], view: TableView = {}): string {
+  return renderTableView(scanTable(scans), view);
 }

@@ -5,16 +5,24 @@ export type Cell = string | number | null;
 
 export interface Column {
   label: string;
+  /** Name for --columns; default: the label in lower case with dashes ("EOL share" -> "eol-share"). */
+  key?: string;
   /** Numbers right-aligned in text formats. */
   numeric?: boolean;
   /** Render a number as a percentage (value is a fraction 0..1). */
   percent?: boolean;
+  /** Hidden from the terminal table unless --wide or --columns asks for it. */
+  extra?: boolean;
+  /** Where a terminal shortens a long cell: its end (default), or its start when the end tells rows apart (release names). */
+  cut?: 'end' | 'start';
 }
 
 export interface Table {
   title: string;
   columns: Column[];
   rows: Cell[][];
+  /** A line under the table (e.g. what its unit is). */
+  note?: string;
 }
 
 export function formatCount(n: number): string {
@@ -30,7 +38,20 @@ export function share(part: number, whole: number): number {
   return whole > 0 ? part / whole : 0;
 }
 
-/** Human rendering of one cell (tables, Markdown, HTML); CSV keeps raw values. */
+export function columnKey(c: Column): string {
+  return (
+    c.key ??
+    c.label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+  );
+}
+
+/**
+ * Human rendering of one cell (text tables, Markdown, HTML); CSV keeps raw values. The one place
+ * where a cell's text is finalised: every readable format goes through it.
+ */
 export function displayCell(value: Cell, col: Column): string {
   if (value === null) return '-';
   if (typeof value === 'number') return col.percent ? formatPercent(value) : formatCount(value);

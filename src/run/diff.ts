@@ -1,6 +1,8 @@
 // `excensus diff`: two scans host by host, then the totals with percentage changes.
 import type { Writable } from 'node:stream';
 import type { ScanInfo, Store } from '../store/store.js';
+import { joinList } from '../core/text.js';
+import { jsonLine } from '../core/wire.js';
 import { writeLine } from '../core/write-line.js';
 import { resolveScan } from '../report/census-source.js';
 import {
@@ -10,7 +12,7 @@ import {
   type HostChange,
   type HostSummary,
 } from '../report/diff.js';
-import { renderTextTable } from '../report/render-text.js';
+import { renderTextTable, type TextLayout } from '../report/render-text.js';
 import { formatPercent, share } from '../report/table.js';
 import { percentChange } from '../report/trend.js';
 import { incompleteNote, kbVersionOf, scanDataTime, scanDate, scanDateLabel } from '../report/scan-view.js';
@@ -25,6 +27,8 @@ export interface DiffOptions {
   json: boolean;
   /** List unchanged hosts too (text output). */
   all: boolean;
+  /** The terminal's width when stdout is one (long cells are shortened to fit). */
+  layout?: TextLayout;
 }
 
 function summaryJson(s: HostSummary | null): Record<string, unknown> | null {
@@ -108,10 +112,10 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
   const partial = [a, b].filter((s) => s.state !== 'complete');
   const hostsSeen = d.changes.length;
   if (o.json) {
-    for (const c of d.changes) await writeLine(out, JSON.stringify(changeToJson(c)));
+    for (const c of d.changes) await writeLine(out, jsonLine(changeToJson(c)));
     await writeLine(
       out,
-      JSON.stringify({
+      jsonLine({
         type: 'summary',
         scan_a: a.name,
         scan_b: b.name,
@@ -155,17 +159,20 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
   const fmt = (s: HostSummary | null) =>
     s ? `${s.release ?? s.product ?? 'unknown'}${s.build ? ` (${s.build})` : ''}` : '-';
   out.write(
-    renderTextTable({
-      title: 'Per server',
-      columns: [
-        { label: 'Server' },
-        { label: 'Change' },
-        { label: 'Before' },
-        { label: 'After' },
-        { label: 'Open families' },
-      ],
-      rows: shown.map((c) => [c.key, c.category, fmt(c.before), fmt(c.after), openCell(c.after ?? c.before)]),
-    }),
+    renderTextTable(
+      {
+        title: 'Per server',
+        columns: [
+          { label: 'Server' },
+          { label: 'Change' },
+          { label: 'Before' },
+          { label: 'After' },
+          { label: 'Open families' },
+        ],
+        rows: shown.map((c) => [c.key, c.category, fmt(c.before), fmt(c.after), openCell(c.after ?? c.before)]),
+      },
+      o.layout,
+    ),
   );
   return d;
 }

@@ -54,6 +54,7 @@ export {
   progressLine,
 } from './targets.js';
 export { readLabTruthGeo } from './lab-truth.js';
+export { formatHostRow, hostRowHeader } from '../report/host-row.js';
 export { startLab, truthToWire, DEFAULT_BASE, DEFAULT_HTTPS_PORT, type LabMix } from './lab.js';
 export { updateKnowledgeBase, type KbUpdateOptions, type KbUpdateResult, type Origin } from './kb-update.js';
 export { kbStatus, formatKbStatus, type KbStatusReport } from './kb-status.js';

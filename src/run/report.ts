@@ -3,6 +3,7 @@ import { printable } from '../core/printable.js';
 import { mdText } from '../report/md-text.js';
 import type { Writable } from 'node:stream';
 import type { CensusFilter, CensusRow, GroupKey, HostFilter, ScanInfo, Store } from '../store/store.js';
+import { jsonLine } from '../core/wire.js';
 import { writeLine } from '../core/write-line.js';
 import { GEO_ATTRIBUTION } from '../geo/index.js';
 import { asnOrgs, resolveScan, runCensus } from '../report/census-source.js';
@@ -10,7 +11,13 @@ import { UNIT_NOTE, groupTable, headlineSentence, headlineTables } from '../repo
 import { buildHeadline, orderFamilies, type Headline } from '../report/headline.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from '../report/hosts-csv.js';
 import { renderHtmlReport } from '../report/html/html-report.js';
-import { renderCsvTable, renderMarkdownTable, renderTextTable } from '../report/render-text.js';
+import { checkColumnChoice, selectColumns, type ColumnChoice } from '../report/columns.js';
+import {
+  renderCsvTable,
+  renderMarkdownTable,
+  renderTextTable,
+  type TextLayout,
+} from '../report/render-text.js';
 import { censusRowToJson } from '../report/row-json.js';
 import type { Table } from '../report/table.js';
 import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from '../report/trend.js';
@@ -29,6 +36,10 @@ export interface ReportOptions {
   format: ReportFormat;
   trend: boolean;
   topCountries: number;
+  /** --columns / --wide: the terminal table shows its default columns unless these say otherwise. */
+  columns?: ColumnChoice;
+  /** The terminal's width when stdout is one (long cells are shortened to fit). */
+  layout?: TextLayout;
 }
 
 const SECTIONS: Array<{ name: string; key?: 'product' | 'continent' | 'country' }> = [
@@ -45,8 +56,27 @@ function sectionRows(h: Headline, name: string, top: number): CensusRow[] {
   return h.byCountry.slice(0, top);
 }
 
-function renderTables(tables: Table[], format: 'table' | 'md'): string {
-  return tables.map((t) => (format === 'md' ? renderMarkdownTable(t) : renderTextTable(t))).join('\n');
+/**
+ * The tables in a readable or CSV format. The terminal table shows each table's default columns
+ * (all with --wide); --columns picks columns in every format; CSV and Markdown otherwise keep all.
+ */
+function renderTables(tables: Table[], format: 'table' | 'md' | 'csv', o: ReportOptions): string {
+  const choice = o.columns ?? {};
+  checkColumnChoice(choice, tables);
+  const picked = (t: Table) =>
+    format === 'table' || choice.columns?.length
+      ? selectColumns(t, format === 'table' ? choice : { columns: choice.columns ?? [] })
+      : t;
+  return tables
+    .map(picked)
+    .map((t) =>
+      format === 'md'
+        ? renderMarkdownTable(t)
+        : format === 'csv'
+          ? renderCsvTable(t)
+          : renderTextTable(t, o.layout),
+    )
+    .join(format === 'csv' ? '' : '\n');
 }
 
 function trendTable(points: TrendPoint[]): Table {
@@ -76,16 +106,14 @@ async function writeTrend(store: Store, scan: ScanInfo, o: ReportOptions, out: W
   if (o.format === 'json') {
     for (const [i, p] of points.entries()) {
       const j = trendPointToJson(p, points[i - 1]);
-      await writeLine(out, JSON.stringify(p.scan.id === scan.id ? marked(j, scan) : j));
+      await writeLine(out, jsonLine(p.scan.id === scan.id ? marked(j, scan) : j));
     }
     return;
   }
   const note = incompleteNote(scan);
   if (note && o.format !== 'csv') out.write(`Note: ${note}.\n`);
   const t = trendTable(points);
-  out.write(
-    o.format === 'csv' ? renderCsvTable(t) : o.format === 'md' ? renderMarkdownTable(t) : renderTextTable(t),
-  );
+  out.write(renderTables([t], o.format === 'csv' || o.format === 'md' ? o.format : 'table', o));
   const first = points[0];
   const last = points.at(-1);
   if (first && last && first !== last && o.format !== 'csv') {
@@ -191,10 +219,14 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const orgs = c?.asnOrgs;
   if (c && (o.format === 'json' || o.format === 'csv')) {
     if (o.format === 'json')
-      for (const row of censusJson(c)) await writeLine(out, JSON.stringify(marked(row, scan)));
+      for (const row of censusJson(c)) await writeLine(out, jsonLine(marked(row, scan)));
     else
       out.write(
-        renderCsvTable(groupTable('census', c.rows, o.groupBy, c.total, orderFamilies(c.rows), orgs)),
+        renderTables(
+          [groupTable('census', c.rows, o.groupBy, c.total, orderFamilies(c.rows), orgs)],
+          'csv',
+          o,
+        ),
       );
     return;
   }
@@ -205,11 +237,11 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
     const ctx = { scanName: scan.name, asOf: o.asOf, total: headline.total };
     for (const s of SECTIONS)
       for (const r of sectionRows(headline, s.name, o.topCountries))
-        await writeLine(out, JSON.stringify(marked(censusRowToJson(r, { ...ctx, section: s.name }), scan)));
+        await writeLine(out, jsonLine(marked(censusRowToJson(r, { ...ctx, section: s.name }), scan)));
     return;
   }
   if (o.format === 'csv') {
-    out.write(renderCsvTable(sectionsTable(headline, o.topCountries), false));
+    out.write(renderTables([sectionsTable(headline, o.topCountries)], 'csv', o));
     return;
   }
   // Readable formats show only the families some row is open to; CSV above keeps every column.
@@ -217,7 +249,17 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
     ? families.filter((f) => grouped.some((r) => (r.vulnerable[f] ?? 0) + (r.likely[f] ?? 0) > 0))
     : families;
   const tables = grouped
-    ? [groupTable(`By ${o.groupBy.join(', ')}`, grouped, o.groupBy, headline.total, open, orgs)]
+    ? [
+        groupTable(
+          `By ${o.groupBy.join(', ')}`,
+          grouped,
+          o.groupBy,
+          headline.total,
+          open,
+          orgs,
+          headline.headlineFamilies,
+        ),
+      ]
     : headlineTables(headline, o.topCountries);
   const lead = headlineSentence(headline);
   if (o.format === 'html') {
@@ -237,9 +279,9 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const caveat = note ? `Note: ${note}.\n` : '';
   if (o.format === 'md')
     out.write(
-      `## ${mdText(title)}\n\n${caveat ? `${caveat}\n` : ''}${lead}\n\n${renderTables(tables, 'md')}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
+      `## ${mdText(title)}\n\n${caveat ? `${caveat}\n` : ''}${lead}\n\n${renderTables(tables, 'md', o)}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
     );
-  else out.write(`${printable(title)}\n${caveat}${lead}\n\n${renderTables(tables, 'table')}\n${UNIT_NOTE}\n`);
+  else out.write(`${printable(title)}\n${caveat}${lead}\n\n${renderTables(tables, 'table', o)}\n${UNIT_NOTE}\n`);
 }
 
 /** The headline as one CSV table: a section column, a group label, then the counts. */

@@ -16,7 +16,13 @@ export interface CliResult {
 export async function runCli(
   args: string[],
   /** stdin: text, or the chunks a pipe delivers one after another */
-  opts: { stdin?: string | Buffer[]; env?: NodeJS.ProcessEnv; now?: Date } = {},
+  opts: {
+    stdin?: string | Buffer[];
+    env?: NodeJS.ProcessEnv;
+    now?: Date;
+    /** Pretend stdout is a terminal this wide (tables are fitted to it). */
+    terminalWidth?: number;
+  } = {},
 ): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
@@ -30,7 +36,8 @@ export async function runCli(
     stdin: Readable.from(Array.isArray(opts.stdin) ? opts.stdin : [opts.stdin ?? '']),
     env: { ...process.env, ...opts.env },
     stderrIsTTY: false,
-    stdoutIsTTY: false,
+    stdoutIsTTY: opts.terminalWidth !== undefined,
+    ...(opts.terminalWidth !== undefined ? { terminalWidth: opts.terminalWidth } : {}),
     ...(opts.now ? { now: () => opts.now! } : {}),
   });
   return { code, stdout, stderr };

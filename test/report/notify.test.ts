@@ -66,6 +66,10 @@ describe('excensus notify', () => {
         asn: 64500,
         org: '../../evil/<b>Org</b>',
       }),
+      // one owner's hosts whose text order differs from their address order
+      ...['192.0.2.10', '192.0.2.9'].map((ip) =>
+        makeRecord({ ip, build: 'e2013', country: 'NL', continent: 'EU', asn: 64511, org: 'Order Test' }),
+      ),
     ]);
   });
   after(async () => {
@@ -90,8 +94,12 @@ describe('excensus notify', () => {
     assert.match(md, /- Past end of support: 3/);
     assert.match(
       md,
-      /192\.0\.2\.1:443: Exchange Server 2013 CU23 \\\(15\.0\.1497\.2\\\); past end of support since 2023-04-11; vulnerable: ProxyLogon CVE-2021-26855/,
+      /192\.0\.2\.1:443: Exchange Server 2013 CU23 \(15\.0\.1497\.2\); past end of support since 2023-04-11; vulnerable: ProxyLogon CVE-2021-26855/,
     );
+    // readable as plain text: parentheses, dots and dashes are not escaped
+    assert.doesNotMatch(md, /\\[().-]/);
+    const order = readFileSync(join(out, 'AS64511-order-test.md'), 'utf8');
+    assert.ok(order.indexOf('192.0.2.9:443') < order.indexOf('192.0.2.10:443'), 'hosts in address order');
     assert.match(md, /Remediation: Update Exchange Server 2013/);
     const evil = readFileSync(join(out, 'AS64500-evil-b-org-b.md'), 'utf8');
     assert.doesNotMatch(evil, /<b>|\]\(http/, 'hostile names cannot add HTML or links');

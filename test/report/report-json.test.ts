@@ -45,7 +45,13 @@ describe('report JSON shape', () => {
         .map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.ok(rows.length > 0);
       for (const row of rows) {
-        assert.deepEqual(Object.keys(row), ['scan', 'as_of', ...(GROUP_FIELDS[key] ?? []), ...COUNT_FIELDS]);
+        assert.deepEqual(Object.keys(row), [
+          'schema_version',
+          'scan',
+          'as_of',
+          ...(GROUP_FIELDS[key] ?? []),
+          ...COUNT_FIELDS,
+        ]);
         for (const f of ['hosts', 'exchange', 'suspect', 'eol']) assert.ok(Number.isInteger(row[f]));
         for (const m of ['vulnerable', 'likely'])
           for (const n of Object.values(row[m] as object)) assert.ok(Number.isInteger(n));
@@ -55,7 +61,7 @@ describe('report JSON shape', () => {
 
   it('every documented group field is in docs/report-json.md', () => {
     const doc = readFileSync(join(repoRoot, 'docs/report-json.md'), 'utf8');
-    for (const f of [...Object.values(GROUP_FIELDS).flat(), ...COUNT_FIELDS, 'section'])
+    for (const f of [...Object.values(GROUP_FIELDS).flat(), ...COUNT_FIELDS, 'section', 'schema_version'])
       assert.ok(doc.includes(`\`${f}\``), f);
   });
 });

@@ -64,7 +64,8 @@ describe('excensus report', () => {
     assert.equal(dt?.asn_org, 'Deutsche Telekom AG');
     assert.equal(dt?.exchange, 3);
     assert.equal(dt?.eol, 3);
-    assert.deepEqual(Object.keys(dt ?? {}).slice(0, 6), [
+    assert.deepEqual(Object.keys(dt ?? {}).slice(0, 7), [
+      'schema_version',
       'scan',
       'as_of',
       'country',

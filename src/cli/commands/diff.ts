@@ -1,7 +1,7 @@
 // `excensus diff <scanA> <scanB>`: new, gone, upgraded, patched, still vulnerable, unchanged.
 import type { CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
-import { asOfOption, dbOption, jsonOption, outputOption, parseAsOf } from '../common-options.js';
+import { asOfOption, dbOption, jsonOption, outputOption, parseAsOf, textLayout } from '../common-options.js';
 import { openOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import { openStoreForReading, writeDiff } from '../../run/index.js';
@@ -34,6 +34,7 @@ export const command: CommandSpec = {
             ...(asOfRaw !== undefined ? { asOf: parseAsOf(asOfRaw) } : {}),
             json: bool(ctx.values, 'json'),
             all: bool(ctx.values, 'all'),
+            layout: textLayout(ctx, str(ctx.values, 'output')),
           },
           out.stream,
         );

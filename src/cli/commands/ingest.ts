@@ -21,7 +21,7 @@ import { openOutput } from '../io.js';
 import { watchInterrupts } from '../interrupt.js';
 import { UsageError } from '../../core/errors.js';
 import { parseObservedAt, windowLabel } from '../../core/time-span.js';
-import { hostRecordToWire } from '../../core/wire.js';
+import { hostRecordToWire, jsonLine } from '../../core/wire.js';
 import {
   FORMATS,
   enqueueIngest,
@@ -260,7 +260,7 @@ function writeSummary(stderr: NodeJS.WritableStream, s: IngestSummary, written: 
         observed_last: s.observed?.last ?? null,
       },
     };
-    stderr.write(JSON.stringify(obj) + '\n');
+    stderr.write(jsonLine(obj) + '\n');
     return;
   }
   const fmts = Object.entries(s.byFormat)

@@ -1,10 +1,19 @@
 // `excensus lookup <build>...`: what a build is, its support state and open CVEs.
 import type { CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
-import { asOfOption, helpOption, jsonOption, outputOption, parseAsOf } from '../common-options.js';
+import {
+  asOfOption,
+  columnChoice,
+  helpOption,
+  jsonOption,
+  outputOption,
+  parseAsOf,
+  tableOptions,
+  textLayout,
+} from '../common-options.js';
 import { openOutput, writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
-import { classificationToWire } from '../../core/wire.js';
+import { classificationToWire, jsonLine } from '../../core/wire.js';
 import { lookupBuilds, lookupTableLines } from '../../run/index.js';
 import type { Readable } from 'node:stream';
 
@@ -23,7 +32,7 @@ export const command: CommandSpec = {
   summary:
     'Say what an Exchange build is: product, release, end of support, CVE verdicts, what to do. "-" reads builds from stdin, one per line.',
   usage: 'excensus lookup <build>... [--as-of YYYY-MM-DD] [--json] [-o FILE]',
-  options: [jsonOption, asOfOption, outputOption, helpOption],
+  options: [jsonOption, asOfOption, outputOption, ...tableOptions, helpOption],
   async run(ctx) {
     const asOf = parseAsOf(str(ctx.values, 'as-of'));
     if (ctx.positionals.length === 0)
@@ -37,9 +46,10 @@ export const command: CommandSpec = {
     try {
       if (bool(ctx.values, 'json')) {
         for (const { input, c } of results)
-          await writeLine(out.stream, JSON.stringify({ input, ...classificationToWire(c) }));
+          await writeLine(out.stream, jsonLine({ input, ...classificationToWire(c) }));
       } else if (results.length) {
-        for (const line of lookupTableLines(results)) await writeLine(out.stream, line);
+        const view = { ...columnChoice(ctx.values), ...textLayout(ctx, str(ctx.values, 'output')) };
+        for (const line of lookupTableLines(results, view)) await writeLine(out.stream, line);
       }
     } finally {
       await out.close();

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
 import { asOfOption, dbOption, jsonOption, parseAsOf } from '../common-options.js';
 import { writeLine } from '../io.js';
+import { jsonLine } from '../../core/wire.js';
 import { formatJudgementChanges, openStoreForReading, reclassifyStored, withStore } from '../../run/index.js';
 
 export const command: CommandSpec = {
@@ -40,7 +41,7 @@ export const command: CommandSpec = {
             if (bool(ctx.values, 'json'))
               await writeLine(
                 ctx.stdout,
-                JSON.stringify({
+                jsonLine({
                   scan_id: scan.id,
                   scan: scan.name,
                   as_of: asOf,

@@ -1,7 +1,17 @@
 // `excensus report`: census tables, JSON Lines, CSV, Markdown, HTML, host CSV, trends.
 import type { CommandSpec } from '../args.js';
 import { bool, int, list, str } from '../args.js';
-import { asOfOption, dbOption, given, jsonOption, outputOption, parseAsOf } from '../common-options.js';
+import {
+  asOfOption,
+  columnChoice,
+  dbOption,
+  given,
+  jsonOption,
+  outputOption,
+  parseAsOf,
+  tableOptions,
+  textLayout,
+} from '../common-options.js';
 import { openOutput, refuseStoreAsOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import {
@@ -26,7 +36,7 @@ export const command: CommandSpec = {
   name: 'report',
   summary: 'census report from the store: by continent, country, ASN, product, CVE family',
   usage:
-    'excensus report [--scan REF] [--by KEY[,KEY]] [filters] [--format table|json|csv|md|html|hosts] [-o FILE]',
+    'excensus report [--scan REF] [--by KEY[,KEY]] [filters] [--format table|json|csv|md|html|hosts] [--columns COL,...|--wide] [-o FILE]',
   options: [
     { name: 'scan', type: 'string', valueName: 'REF', description: 'scan id or name (default: the latest)' },
     listOpt('by', 'KEY[,KEY]', 'group by continent, country, asn, product, release, eol, family, status'),
@@ -47,6 +57,7 @@ export const command: CommandSpec = {
     },
     jsonOption,
     outputOption,
+    ...tableOptions,
     { name: 'trend', type: 'boolean', description: "headline counts across all scans of the scan's series" },
     {
       name: 'hosts-csv',
@@ -93,6 +104,8 @@ export const command: CommandSpec = {
             format,
             trend: bool(v, 'trend'),
             topCountries,
+            columns: columnChoice(v),
+            layout: textLayout(ctx, str(v, 'output')),
           },
           out.stream,
         );

@@ -18,10 +18,11 @@ import {
   resumeScanOption,
   scanNameOptions,
   storeForWriting,
+  textLayout,
 } from '../common-options.js';
 import { watchInterrupts } from '../interrupt.js';
 import { openOutput, refuseStoreAsOutput, writeLine, type OutputHandle } from '../io.js';
-import { hostRecordToWire } from '../../core/wire.js';
+import { hostRecordToWire, jsonLine } from '../../core/wire.js';
 import { runQueuedScan } from './scan-queue.js';
 import {
   checkPorts,
@@ -33,13 +34,15 @@ import {
   parseDuration,
   parseShard,
   parseUserAgent,
+  formatHostRow,
+  hostRowHeader,
   progressLine,
   readLabTruthGeo,
   readResumeFile,
   readTargets,
   scanIntoStore,
-  type HostRecord,
 } from '../../run/index.js';
+import { ProgressLine } from '../progress.js';
 
 export const command: CommandSpec = {
   name: 'scan',
@@ -207,25 +210,6 @@ export const command: CommandSpec = {
   run,
 };
 
-function tableRow(r: HostRecord): string {
-  const build = printable(r.classification?.build ?? r.evidence.build ?? '-');
-  const release = r.classification?.release ?? (r.isExchange ? 'Exchange (build unknown)' : '-');
-  const eol = r.classification ? (r.classification.eol ? 'EOL' : 'supported') : '-';
-  const open =
-    r.classification?.vulns
-      .filter((v) => v.status === 'vulnerable' || v.status === 'likely')
-      .map((v) => v.family) ?? [];
-  const addr = r.ip.includes(':') ? `[${r.ip}]:${r.port}` : `${r.ip}:${r.port}`;
-  return [
-    addr.padEnd(22),
-    r.status.padEnd(14),
-    build.padEnd(14),
-    release,
-    eol,
-    [...new Set(open)].join(',') || '-',
-  ].join('  ');
-}
-
 async function run(ctx: CommandContext): Promise<number> {
   const v = ctx.values;
   const ports = str(v, 'ports') ?? '443';
@@ -278,8 +262,14 @@ async function run(ctx: CommandContext): Promise<number> {
   }
   const db = bool(v, 'no-store') ? null : str(v, 'db');
   if (resumePath) refuseStoreAsOutput(resumePath, db, '--resume');
-  const out = openScanOutput(ctx, str(v, 'output'), resumePath, resume?.needsNewline ?? false, db);
+  const outPath = str(v, 'output');
+  const out = openScanOutput(ctx, outPath, resumePath, resume?.needsNewline ?? false, db);
   const asJson = bool(v, 'json') || resumePath !== undefined;
+  const toStdout = out.stream === ctx.stdout;
+  const layout = textLayout(ctx, toStdout ? undefined : (outPath ?? ''));
+  const progress = ctx.stderrIsTTY ? new ProgressLine(ctx.stderr) : null;
+  // rows on the terminal the progress line is on: it steps aside for each row
+  const sharesTerminal = progress !== null && toStdout && ctx.stdoutIsTTY;
   // Many hosts finish at once: they share one pending 'drain' instead of one listener each.
   let drained: Promise<void> | undefined;
   const write = async (line: string): Promise<void> => {
@@ -297,18 +287,7 @@ async function run(ctx: CommandContext): Promise<number> {
   });
   let result;
   try {
-    if (!asJson)
-      await writeLine(
-        out.stream,
-        [
-          'TARGET'.padEnd(22),
-          'STATUS'.padEnd(14),
-          'BUILD'.padEnd(14),
-          'RELEASE',
-          'SUPPORT',
-          'OPEN CVE FAMILIES',
-        ].join('  '),
-      );
+    if (!asJson) await writeLine(out.stream, hostRowHeader(layout));
     result = await scanIntoStore(
       {
         targets: targets.specs,
@@ -339,14 +318,17 @@ async function run(ctx: CommandContext): Promise<number> {
       {
         signal: stop.signal,
         onNotice: (m) => ctx.stderr.write(`excensus scan: ${m}\n`),
-        onRecord: (r) => write(asJson ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)),
-        ...(ctx.stderrIsTTY
+        onRecord: (r) => {
+          const line = asJson ? jsonLine(hostRecordToWire(r)) : formatHostRow(r, layout);
+          return sharesTerminal ? progress.around(() => write(line)) : write(line);
+        },
+        ...(progress
           ? {
               onProgress: (p) => {
                 const now = Date.now();
                 if (now - lastDraw < 200 && p.done < p.total) return;
                 lastDraw = now;
-                ctx.stderr.write(`\r${progressLine(p.done, p.total, p.inFlight, now - started)}\x1b[K`);
+                progress.draw(progressLine(p.done, p.total, p.inFlight, now - started));
               },
             }
           : {}),
@@ -358,7 +340,7 @@ async function run(ctx: CommandContext): Promise<number> {
     await out.close();
   }
   const { summary } = result;
-  if (ctx.stderrIsTTY) ctx.stderr.write('\r\x1b[K');
+  progress?.clear();
   const counts = Object.entries(summary.byStatus)
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${n}`)

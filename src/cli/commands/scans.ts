@@ -2,9 +2,17 @@
 // distributed ones; `excensus scans retry NAME` runs a distributed scan's failed shards again.
 import type { CommandContext, CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
-import { dbOption, jsonOption, outputOption } from '../common-options.js';
+import {
+  columnChoice,
+  dbOption,
+  jsonOption,
+  outputOption,
+  tableOptions,
+  textLayout,
+} from '../common-options.js';
 import { openOutput, writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
+import { jsonLine } from '../../core/wire.js';
 import {
   distributedScanStates,
   formatScanTable,
@@ -20,9 +28,9 @@ export const command: CommandSpec = {
   name: 'scans',
   summary: 'list the scans in the store',
   usage:
-    'excensus scans [--db PATH|URL] [--json] [-o FILE]\n' +
+    'excensus scans [--db PATH|URL] [--json] [--columns COL,...|--wide] [-o FILE]\n' +
     '       excensus scans retry NAME --db postgres://...   (run the failed shards of a distributed scan again)',
-  options: [dbOption, jsonOption, outputOption],
+  options: [dbOption, jsonOption, outputOption, ...tableOptions],
   async run(ctx) {
     const [sub, ...rest] = ctx.positionals;
     if (sub === 'retry') return retry(ctx, rest);
@@ -39,14 +47,16 @@ export const command: CommandSpec = {
         if (bool(ctx.values, 'json'))
           for (const s of scans) {
             const d = byId.get(s.id);
-            await writeLine(
-              out.stream,
-              JSON.stringify({ ...scanToWire(s), ...(d ? { shards: shardsToWire(d) } : {}) }),
-            );
+            await writeLine(out.stream, jsonLine({ ...scanToWire(s), ...(d ? { shards: shardsToWire(d) } : {}) }));
           }
         else if (scans.length === 0) ctx.stderr.write('excensus scans: the store holds no scans yet\n');
         else {
-          out.stream.write(formatScanTable(scans));
+          out.stream.write(
+            formatScanTable(scans, {
+              ...columnChoice(ctx.values),
+              ...textLayout(ctx, str(ctx.values, 'output')),
+            }),
+          );
           if (shards.length > 0) out.stream.write(`\nDistributed scans\n${shards.map(shardLines).join('')}`);
         }
       } finally {
