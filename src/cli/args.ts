@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
+import { nearest } from '../core/suggest.js';
 
 export interface OptionSpec {
   name: string;
@@ -62,7 +63,21 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''), { cause: err });
+    const e = err as NodeJS.ErrnoException;
+    const option = /'(-[^']*)'/.exec(e.message)?.[1];
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+      const guess = nearest(option.replace(/^-+/, ''), [...spec.options.map((o) => o.name), 'help']);
+      throw new UsageError(`unknown option ${option}${guess ? ` (did you mean --${guess}?)` : ''}`, {
+        cause: err,
+      });
+    }
+    // node's text, without its error class and its advice about "--"
+    throw new UsageError(
+      e.message.replace(/^TypeError \[[A-Z_]+\]: /, '').replace(/\. To specify .*$/s, ''),
+      {
+        cause: err,
+      },
+    );
   }
   const values = { ...parsed.values } as OptionValues;
   for (const o of spec.options) {

@@ -3,7 +3,21 @@
 import { printable } from '../core/printable.js';
 import { commands } from './commands/index.js';
 import { formatHelp, parseCommandArgs, type CommandContext } from './args.js';
-import { ConfigError, DataError, UsageError } from '../core/errors.js';
+import { ConfigError, DataError, UsageError, fileErrorReason, isFileSystemError } from '../core/errors.js';
+import { nearest } from '../core/suggest.js';
+
+const SYSCALL_VERBS: Record<string, string> = {
+  open: 'open',
+  read: 'read',
+  write: 'write',
+  mkdir: 'create the directory',
+  scandir: 'list',
+  stat: 'find',
+  lstat: 'find',
+  rename: 'rename',
+  unlink: 'remove',
+  access: 'open',
+};
 import { selectKnowledgeBase } from '../run/kb-in-use.js';
 
 /** Options every command takes, taken out before the command's own parser sees the rest. */
@@ -63,7 +77,11 @@ export async function main(
   }
   const entry = commands[name];
   if (!entry) {
-    stderr.write(`excensus: unknown command "${name}"\n\n${topHelp()}`);
+    const guess = nearest(name, Object.keys(commands));
+    stderr.write(
+      `excensus: unknown command "${name}"${guess ? ` (did you mean ${guess}?)` : ''}\n` +
+        'Run `excensus --help` for the list of commands.\n',
+    );
     return 2;
   }
   const { command } = await entry.load();
@@ -100,11 +118,19 @@ export async function main(
     // A reader that went away (`excensus report --json | head -1`) is not a failure.
     if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     if (err instanceof UsageError) {
-      stderr.write(`excensus ${name}: ${printable(err.message)}\n\n${formatHelp(command)}`);
+      // the one line that says what is wrong, and where the options are: not the whole help
+      stderr.write(`excensus ${name}: ${printable(err.message)}\nRun \`excensus ${name} --help\` for its options.\n`);
       return 2;
     }
     if (err instanceof ConfigError || err instanceof DataError) {
       stderr.write(`excensus ${name}: ${printable(err.message)} [${err.code}]\n`);
+      return 1;
+    }
+    // a file the operating system refused, wherever it was opened: its name and what was tried
+    if (isFileSystemError(err)) {
+      stderr.write(
+        `excensus ${name}: cannot ${SYSCALL_VERBS[err.syscall ?? ''] ?? 'use'} ${err.path}: ${fileErrorReason(err)}\n`,
+      );
       return 1;
     }
     stderr.write(`excensus ${name}: internal error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -29,3 +29,30 @@ export class DataError extends Error {
     this.name = 'DataError';
   }
 }
+
+const FILE_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'already exists',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'name too long',
+  EMFILE: 'too many open files',
+};
+
+/** What went wrong with a file, in words ("no such file"), not as "ENOENT: ...". */
+export function fileErrorReason(err: unknown, op: 'read' | 'write' = 'read'): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  // writing a file in a directory that is not there
+  if (code === 'ENOENT' && op === 'write') return 'no such directory';
+  return (code && FILE_REASONS[code]) ?? (err instanceof Error ? err.message : String(err));
+}
+
+/** An operating-system error about a file (it carries the path and the call that failed). */
+export function isFileSystemError(err: unknown): err is NodeJS.ErrnoException & { path: string } {
+  const e = err as NodeJS.ErrnoException | undefined;
+  return typeof e?.code === 'string' && typeof e.path === 'string' && typeof e.syscall === 'string';
+}

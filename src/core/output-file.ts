@@ -15,7 +15,7 @@ import { createWriteStream } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { ConfigError, UsageError } from './errors.js';
+import { ConfigError, UsageError, fileErrorReason } from './errors.js';
 
 export interface OutputFile {
   stream: Writable;
@@ -79,7 +79,9 @@ export function createOutputFile(path: string): OutputFile {
     fd = openSync(tmp, 'wx', 0o644);
     if (fstatSync(fd).isDirectory()) throw new Error('is a directory');
   } catch (err) {
-    throw new ConfigError('E_OUTPUT', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError('E_OUTPUT', `cannot write ${path}: ${fileErrorReason(err, 'write')}`, {
+      cause: err,
+    });
   }
   const stream = createWriteStream('', { fd });
   const close = async () => {
@@ -116,7 +118,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     if (fd !== undefined) closeSync(fd);
     rmQuietly(tmp);
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError('E_OUTPUT', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError('E_OUTPUT', `cannot write ${path}: ${fileErrorReason(err, 'write')}`, {
+      cause: err,
+    });
   }
 }
 
@@ -125,7 +129,9 @@ function renameOnto(tmp: string, path: string): void {
     renameSync(tmp, path);
   } catch (err) {
     rmQuietly(tmp);
-    throw new ConfigError('E_OUTPUT', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError('E_OUTPUT', `cannot write ${path}: ${fileErrorReason(err, 'write')}`, {
+      cause: err,
+    });
   }
 }
 

@@ -5,7 +5,7 @@ import { createReadStream, fstatSync, statSync, type Stats } from 'node:fs';
 import type { ReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, fileErrorReason } from '../core/errors.js';
 
 export interface InputHandle {
   name: string;
@@ -39,7 +39,7 @@ export async function openInput(path: string, stdin: Readable): Promise<InputHan
     await new Promise<void>((resolve, reject) => {
       raw.once('open', () => resolve());
       raw.once('error', (err) =>
-        reject(new ConfigError('E_INPUT', `cannot read ${path}: ${(err as Error).message}`, { cause: err })),
+        reject(new ConfigError('E_INPUT', `cannot read ${path}: ${fileErrorReason(err)}`, { cause: err })),
       );
     });
   }

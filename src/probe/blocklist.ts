@@ -1,6 +1,6 @@
 // The always-on IANA special-purpose blocklist (data/blocklist.txt) and user exclusion files.
 import { readFileSync } from 'node:fs';
-import { ConfigError, DataError } from '../core/errors.js';
+import { ConfigError, DataError, fileErrorReason } from '../core/errors.js';
 import { AddressRanges, parseRange, type ParsedRange } from './address-ranges.js';
 import { dataPath } from '../core/data-dir.js';
 
@@ -54,7 +54,7 @@ export function readExcludeFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError('E_EXCLUDE_FILE', `cannot read exclusion file ${path}: ${(err as Error).message}`, {
+    throw new ConfigError('E_EXCLUDE_FILE', `cannot read exclusion file ${path}: ${fileErrorReason(err)}`, {
       cause: err,
     });
   }

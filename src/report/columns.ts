@@ -1,5 +1,7 @@
 // Which columns a table shows: its default set, all of them (--wide), or the ones named (--columns).
 import { UsageError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
+import { joinList } from '../core/text.js';
 import { columnKey, type Table } from './table.js';
 
 export interface ColumnChoice {
@@ -22,7 +24,9 @@ export function checkColumnChoice(choice: ColumnChoice, tables: Table[]): void {
   const known = columnKeys(tables);
   for (const k of choice.columns ?? [])
     if (!known.includes(k.toLowerCase()))
-      throw new UsageError(`--columns: unknown column "${k}" (known: ${known.join(', ')})`);
+      throw new UsageError(
+        `--columns: unknown column "${k}"${didYouMean(k, known)} (known: ${joinList(known)})`,
+      );
 }
 
 /** The table with only the chosen columns; a table none of the named columns belong to stays whole. */

@@ -1,5 +1,7 @@
 // Parses report/notify filter flags into a CensusFilter (usage errors exit 2).
 import { UsageError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
+import { joinList } from '../core/text.js';
 import type { CensusFilter, GroupKey } from '../store/store.js';
 import { continentCode } from './names.js';
 
@@ -29,7 +31,9 @@ export function parseGroupBy(values: string[]): GroupKey[] {
   const keys = splitList(values);
   for (const k of keys)
     if (!GROUP_KEYS.includes(k as GroupKey))
-      throw new UsageError(`--by: unknown key "${k}" (one of ${GROUP_KEYS.join(', ')})`);
+      throw new UsageError(
+        `--by: unknown key "${k}"${didYouMean(k, GROUP_KEYS)} (one of ${joinList(GROUP_KEYS)})`,
+      );
   return [...new Set(keys)] as GroupKey[];
 }
 

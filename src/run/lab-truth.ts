@@ -3,7 +3,7 @@
 // countries. Entries without usable geo are skipped.
 import { readFileSync } from 'node:fs';
 import type { GeoLookup } from '../geo/index.js';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, fileErrorReason } from '../core/errors.js';
 
 interface TruthEntry {
   ip?: unknown;
@@ -16,7 +16,7 @@ export function readLabTruthGeo(path: string): Map<string, GeoLookup> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError('E_LAB_TRUTH', `cannot read lab ground truth ${path}: ${(err as Error).message}`, {
+    throw new ConfigError('E_LAB_TRUTH', `cannot read lab ground truth ${path}: ${fileErrorReason(err)}`, {
       cause: err,
     });
   }

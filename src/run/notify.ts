@@ -1,6 +1,6 @@
 // notifyOwners: one CSV + Markdown bundle per network owner (AS, country or CIDR block) of a scan.
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, fileErrorReason } from '../core/errors.js';
 import { GEO_ATTRIBUTION } from '../geo/index.js';
 import type { Store } from '../store/index.js';
 import { resolveScan } from '../report/census-source.js';
@@ -54,7 +54,7 @@ function readCidrs(path: string, hooks: NotifyHooks): CidrBlock[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError('E_CIDR_FILE', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError('E_CIDR_FILE', `cannot read ${path}: ${fileErrorReason(err)}`, { cause: err });
   }
   const parsed = parseCidrFile(text);
   for (const e of parsed.errors) hooks.onBadLine?.(path, e.line, e.message);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import { ConfigError, UsageError } from '../core/errors.js';
+import { ConfigError, UsageError, fileErrorReason } from '../core/errors.js';
 import {
   loadProbePlan,
   parsePorts,
@@ -38,7 +38,7 @@ export async function readTargets(args: string[], lists: string[], stdin: Readab
     try {
       body = file === '-' ? await text(stdin) : readFileSync(file, 'utf8');
     } catch (err) {
-      throw new ConfigError('E_TARGET_FILE', `cannot read target file ${file}: ${(err as Error).message}`, {
+      throw new ConfigError('E_TARGET_FILE', `cannot read target file ${file}: ${fileErrorReason(err)}`, {
         cause: err,
       });
     }

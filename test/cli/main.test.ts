@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
 
-test('unknown command is a usage error (exit 2) that lists the commands', async () => {
+test('unknown command is a usage error (exit 2) that points to --help', async () => {
   const r = await runCli(['frobnicate']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command "frobnicate"/);
-  assert.match(r.stderr, /lookup/);
+  assert.match(r.stderr, /Run `excensus --help` for the list of commands/);
 });
 
 test('--help lists every command and exits 0', async () => {

@@ -112,7 +112,7 @@ describe('report, scans and lookup tables', () => {
   it('--columns with an unknown name is a usage error listing the known ones', async () => {
     const r = await report(['--by', 'country', '--columns', 'country,servrs']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown column "servrs" \(known: country, servers, exchange/);
+    assert.match(r.stderr, /unknown column "servrs" \(did you mean servers\?\) \(known: country, servers, exchange/);
   });
 
   it('on a terminal, lines fit its width; to a file the same table keeps every cell whole', async () => {

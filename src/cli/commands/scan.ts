@@ -281,13 +281,13 @@ async function run(ctx: CommandContext): Promise<number> {
   const stop = watchInterrupts();
   const started = Date.now();
   let lastDraw = 0;
+  let headed = false;
   const store = await storeForWriting(v).catch(async (err) => {
     await out.discard();
     throw err;
   });
   let result;
   try {
-    if (!asJson) await writeLine(out.stream, hostRowHeader(layout));
     result = await scanIntoStore(
       {
         targets: targets.specs,
@@ -319,7 +319,10 @@ async function run(ctx: CommandContext): Promise<number> {
         signal: stop.signal,
         onNotice: (m) => ctx.stderr.write(`excensus scan: ${m}\n`),
         onRecord: (r) => {
-          const line = asJson ? jsonLine(hostRecordToWire(r)) : formatHostRow(r, layout);
+          // the header comes with the first row: a scan that fails first prints none
+          const head = asJson || headed ? '' : `${hostRowHeader(layout)}\n`;
+          headed = true;
+          const line = head + (asJson ? jsonLine(hostRecordToWire(r)) : formatHostRow(r, layout));
           return sharesTerminal ? progress.around(() => write(line)) : write(line);
         },
         ...(progress
