@@ -10,7 +10,7 @@ import { asnOrgs, resolveScan, runCensus } from '../report/census-source.js';
 import { UNIT_NOTE, groupTable, headlineSentence, headlineTables } from '../report/census-tables.js';
 import { buildHeadline, orderFamilies, type Headline } from '../report/headline.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from '../report/hosts-csv.js';
-import { renderHtmlReport } from '../report/html/html-report.js';
+import { MADE_UP_GEO_NOTE, renderHtmlReport } from '../report/html/html-report.js';
 import { checkColumnChoice, selectColumns, type ColumnChoice } from '../report/columns.js';
 import {
   renderCsvTable,
@@ -271,6 +271,7 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
         trend,
         attribution: GEO_ATTRIBUTION,
         lead,
+        ...(scan.options.made_up_geo === true ? { madeUpGeo: MADE_UP_GEO_NOTE } : {}),
       }),
     );
     return;

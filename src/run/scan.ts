@@ -140,6 +140,8 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
         concurrency: o.concurrency,
         as_of: o.asOf,
         kb_version: loadKnowledgeBase().version,
+        // countries and networks from the lab's ground truth: reports say they are made up
+        ...(o.geoOverrides ? { made_up_geo: true } : {}),
       },
     },
   });

@@ -112,7 +112,10 @@ describe('report, scans and lookup tables', () => {
   it('--columns with an unknown name is a usage error listing the known ones', async () => {
     const r = await report(['--by', 'country', '--columns', 'country,servrs']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown column "servrs" \(did you mean servers\?\) \(known: country, servers, exchange/);
+    assert.match(
+      r.stderr,
+      /unknown column "servrs" \(did you mean servers\?\) \(known: country, servers, exchange/,
+    );
   });
 
   it('on a terminal, lines fit its width; to a file the same table keeps every cell whole', async () => {
@@ -140,7 +143,10 @@ describe('report, scans and lookup tables', () => {
   it('scans: KIND and SERIES only with --wide', async () => {
     const r = await runCli(['scans', '--db', t.path]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^ID\s+NAME\s+SOURCE\s+STARTED\s+OBSERVED\s+STATE\s+HOSTS\s+EXCHANGE\s+SUSPECT\s+KB$/m);
+    assert.match(
+      r.stdout,
+      /^ID\s+NAME\s+SOURCE\s+STARTED\s+OBSERVED\s+STATE\s+HOSTS\s+EXCHANGE\s+SUSPECT\s+KB$/m,
+    );
     const wide = await runCli(['scans', '--db', t.path, '--wide']);
     assert.match(wide.stdout, /^ID\s+NAME\s+KIND\s+SOURCE\s+SERIES/m);
   });

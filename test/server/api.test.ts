@@ -88,7 +88,11 @@ describe('excensus serve: API', () => {
           .trim()
           .split('\n')
           .filter(Boolean)
-          .map((l) => JSON.parse(l) as unknown);
+          // the CLI's JSON Lines carry schema_version on each line; the API's array does not
+          .map((l) => {
+            const { schema_version: _, ...row } = JSON.parse(l) as Record<string, unknown>;
+            return row;
+          });
         const res = await get(srv.url, `/api/census?scan=census-1&by=${by}&as_of=${AS_OF}${filter}`);
         assert.equal(res.status, 200, res.body);
         assert.match(String(res.headers['content-type']), /^application\/json/);

@@ -98,8 +98,8 @@ describe('excensus serve in a browser', { skip }, () => {
     assert.ok((await page.locator('#world-map path.country').count()) > 170);
     const de = await page.locator('#world-map path[data-cc="DE"]').boundingBox();
     assert.ok(de && de.width > 0, 'Germany drawn');
-    assert.ok((await page.locator('#continent-chart rect').count()) >= 6);
-    assert.ok((await page.locator('#product-chart rect').count()) >= 4);
+    assert.ok((await page.locator('#continent-chart .bar').count()) >= 3);
+    assert.ok((await page.locator('#product-chart .bar').count()) >= 2);
     assert.equal(await page.locator('#trend-chart polyline').count(), 3);
     await page.close();
   });

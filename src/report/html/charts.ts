@@ -1,33 +1,74 @@
-// Small inline-SVG charts: horizontal bars and a trend line. Plain markup, no scripts.
+// Charts as plain markup, no scripts: horizontal bars in HTML (their text reflows on a phone) and a
+// trend line in inline SVG. Pure functions (data -> markup), shared by the report and the dashboard.
+import type { TrendPoint } from '../trend.js';
+import { scanDate } from '../scan-view.js';
 import { esc } from './escape.js';
+
+/**
+ * The rules the bar chart needs (a grid whose labels go above the bars on a narrow screen). The
+ * report inlines them; the dashboard's assets/dashboard/app.css carries the same text (a test checks).
+ */
+export const CHART_CSS = `.bars{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr auto;gap:4px 8px;align-items:center;margin:.5rem 0}
+.bar{display:contents}.bar .label{text-align:right}.bar .figure{font-variant-numeric:tabular-nums;white-space:nowrap}
+.track{position:relative;height:16px;background:#f4f5f7}.track span{position:absolute;left:0;top:0;bottom:0}
+@media (max-width:560px){.bars{grid-template-columns:1fr auto}.bar .label{grid-column:1/3;text-align:left;margin-top:4px}}`;
+
+/** The key of bars drawn as all on-premises servers with those past end of support over them. */
+export const EOL_BAR_KEY: BarKey = {
+  value: 'on-premises Exchange servers',
+  part: 'of which past end of support',
+};
+
+/** How a scan is named on the trend's axis: its data's date and its name (one place for both pages). */
+export function trendLabel(p: Pick<TrendPoint, 'scan'>): TrendLabel {
+  return { date: scanDate(p.scan), name: p.scan.name };
+}
 
 export interface Bar {
   label: string;
   value: number;
-  /** Optional second value drawn over the bar (e.g. EOL of all). */
+  /** Optional part of the value drawn over the bar in the second colour (e.g. past end of support). */
   part?: number;
 }
 
-export function renderBarChart(id: string, title: string, bars: Bar[], partLabel?: string): string {
+export interface BarKey {
+  /** What the whole bar counts, e.g. "on-premises Exchange servers". */
+  value: string;
+  /** What the second colour counts, e.g. "of which past end of support". */
+  part?: string;
+}
+
+export const BAR_COLOURS = { value: '#8fb3d9', part: '#c9373c' };
+
+const swatch = (colour: string) => `<span class="swatch" style="background:${colour}"></span>`;
+
+/** The key under a bar chart: what each colour counts. */
+export function barKey(key: BarKey): string {
+  return (
+    `<p class="key">${swatch(BAR_COLOURS.value)} ${esc(key.value)}` +
+    (key.part ? ` ${swatch(BAR_COLOURS.part)} ${esc(key.part)}` : '') +
+    '</p>'
+  );
+}
+
+export function renderBarChart(id: string, title: string, bars: Bar[], key: BarKey): string {
   if (bars.length === 0) return `<p class="empty" id="${esc(id)}">No data for ${esc(title)}.</p>`;
-  const rowH = 24;
-  const labelW = 200;
-  const barW = 520;
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const rows = bars.map((b, i) => {
-    const y = i * rowH;
-    const w = (b.value / max) * barW;
-    const pw = b.part !== undefined ? (Math.min(b.part, b.value) / max) * barW : 0;
+  const pct = (n: number) => `${((n / max) * 100).toFixed(2)}%`;
+  const rows = bars.map((b) => {
+    const part = b.part !== undefined ? Math.min(b.part, b.value) : undefined;
+    const figures = `${b.value.toLocaleString('en-US')}${part !== undefined ? ` (${part.toLocaleString('en-US')})` : ''}`;
+    const tip = `${b.label}: ${b.value.toLocaleString('en-US')} ${key.value}${part !== undefined && key.part ? `, ${part.toLocaleString('en-US')} ${key.part}` : ''}`;
     return (
-      `<g class="bar" transform="translate(0,${y})"><text x="${labelW - 6}" y="16" text-anchor="end">${esc(b.label)}</text>` +
-      `<rect x="${labelW}" y="3" width="${w.toFixed(1)}" height="${rowH - 6}" fill="#8fb3d9"><title>${esc(`${b.label}: ${b.value.toLocaleString('en-US')}`)}</title></rect>` +
-      (b.part !== undefined
-        ? `<rect class="part" x="${labelW}" y="3" width="${pw.toFixed(1)}" height="${rowH - 6}" fill="#c9373c"><title>${esc(`${b.label}: ${b.part.toLocaleString('en-US')} ${partLabel ?? ''}`)}</title></rect>`
+      `<div class="bar" title="${esc(tip)}"><span class="label">${esc(b.label)}</span>` +
+      `<span class="track"><span class="whole" style="width:${pct(b.value)};background:${BAR_COLOURS.value}"></span>` +
+      (part !== undefined
+        ? `<span class="part" style="width:${pct(part)};background:${BAR_COLOURS.part}"></span>`
         : '') +
-      `<text x="${(labelW + w + 6).toFixed(1)}" y="16">${esc(b.value.toLocaleString('en-US'))}${b.part !== undefined ? esc(` (${b.part.toLocaleString('en-US')} ${partLabel ?? ''})`) : ''}</text></g>`
+      `</span><span class="figure">${esc(figures)}</span></div>`
     );
   });
-  return `<svg id="${esc(id)}" class="chart" viewBox="0 0 ${labelW + barW + 160} ${bars.length * rowH}" role="img" aria-label="${esc(title)}">${rows.join('')}</svg>`;
+  return `<div id="${esc(id)}" class="bars" role="img" aria-label="${esc(title)}">${rows.join('')}</div>${barKey(key)}`;
 }
 
 export interface Series {
@@ -36,35 +77,57 @@ export interface Series {
   values: number[];
 }
 
-/** Lines over evenly spaced points (one per scan); a single scan draws dots. */
-export function renderTrendChart(id: string, labels: string[], series: Series[]): string {
+/** A scan on the trend's axis: its date and its name. */
+export interface TrendLabel {
+  date: string;
+  name: string;
+}
+
+const NAME_CHARS = 13;
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+// cut in the middle: names of one series often differ only at their end ("census-2026-04", "census-2026-11")
+const short = (s: string) => (s.length > NAME_CHARS ? `${s.slice(0, 5)}…${s.slice(-(NAME_CHARS - 6))}` : s);
+
+/**
+ * Lines over evenly spaced scans, each labelled by date and name (shortened, full in a tooltip);
+ * with fewer than two scans there is no trend to draw, and it says so.
+ */
+export function renderTrendChart(id: string, labels: TrendLabel[], series: Series[]): string {
   if (labels.length === 0) return `<p class="empty" id="${esc(id)}">No scans in this series.</p>`;
-  const w = 880;
+  if (labels.length === 1)
+    return `<p class="empty" id="${esc(id)}">One scan: no trend yet (${esc(labels[0]!.date)}, ${esc(labels[0]!.name)}). Scans of the same series added later are drawn here.</p>`;
+  // user units; the page shows the chart at most 600 px wide, so 15-unit text stays >= 11 px at 400 px
+  const w = 480;
   const h = 260;
-  const pad = { l: 60, r: 20, t: 16, b: 40 };
+  const pad = { l: 66, r: 66, t: 16, b: 48 };
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const x = (i: number) =>
-    pad.l + (labels.length === 1 ? (w - pad.l - pad.r) / 2 : (i * (w - pad.l - pad.r)) / (labels.length - 1));
+  const x = (i: number) => pad.l + (i * (w - pad.l - pad.r)) / (labels.length - 1);
   const y = (v: number) => pad.t + (1 - v / max) * (h - pad.t - pad.b);
+  const base = h - pad.b;
   const axis =
-    `<line x1="${pad.l}" y1="${h - pad.b}" x2="${w - pad.r}" y2="${h - pad.b}" stroke="#999"/><line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${h - pad.b}" stroke="#999"/>` +
-    `<text x="${pad.l - 6}" y="${pad.t + 4}" text-anchor="end">${esc(max.toLocaleString('en-US'))}</text><text x="${pad.l - 6}" y="${h - pad.b}" text-anchor="end">0</text>`;
+    `<line x1="${pad.l}" y1="${base}" x2="${w - pad.r}" y2="${base}" stroke="#999"/>` +
+    `<line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${base}" stroke="#999"/>` +
+    `<text x="${pad.l - 6}" y="${pad.t + 5}" text-anchor="end">${esc(compact.format(max))}</text>` +
+    `<text x="${pad.l - 6}" y="${base}" text-anchor="end">0</text>`;
+  // as many labels as fit (about one per 90 units), always the first and the last
+  const every = Math.max(1, Math.ceil(labels.length / Math.floor((w - pad.l - pad.r) / 90 + 1)));
   const ticks = labels
-    .map((l, i) => `<text x="${x(i).toFixed(1)}" y="${h - pad.b + 18}" text-anchor="middle">${esc(l)}</text>`)
+    .map((l, i) =>
+      i % every === 0 || i === labels.length - 1
+        ? `<g class="tick"><title>${esc(`${l.date} ${l.name}`)}</title>` +
+          `<text x="${x(i).toFixed(1)}" y="${base + 20}" text-anchor="middle">${esc(l.date)}</text>` +
+          `<text x="${x(i).toFixed(1)}" y="${base + 38}" text-anchor="middle">${esc(short(l.name))}</text></g>`
+        : '',
+    )
     .join('');
   const lines = series.map((s) => {
     const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`);
     const dots = s.values.map(
       (v, i) =>
-        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name} ${labels[i] ?? ''}: ${v.toLocaleString('en-US')}`)}</title></circle>`,
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name}, ${labels[i]?.date ?? ''} ${labels[i]?.name ?? ''}: ${v.toLocaleString('en-US')}`)}</title></circle>`,
     );
     return `<g class="series" data-name="${esc(s.name)}"><polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${pts.join(' ')}"/>${dots.join('')}</g>`;
   });
-  const legend = series
-    .map(
-      (s, i) =>
-        `<text x="${pad.l + 10 + i * 170}" y="${h - 6}" style="fill:${s.colour}">■ ${esc(s.name)}</text>`,
-    )
-    .join('');
-  return `<svg id="${esc(id)}" class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="Trend across scans">${axis}${ticks}${lines.join('')}${legend}</svg>`;
+  const legend = `<p class="key">${series.map((s) => `${swatch(s.colour)} ${esc(s.name)}`).join(' ')}</p>`;
+  return `<svg id="${esc(id)}" class="chart trend" viewBox="0 0 ${w} ${h}" role="img" aria-label="Trend across scans">${axis}${ticks}${lines.join('')}</svg>${legend}`;
 }

@@ -41,7 +41,8 @@ export const MAP_COLOURS = [
 function bucket(n: number, max: number): number {
   if (n <= 0 || max <= 0) return 0;
   const steps = MAP_COLOURS.length - 1;
-  return Math.min(steps, 1 + Math.floor((Math.log1p(n) / Math.log1p(max)) * (steps - 1) + 1e-9));
+  // equal steps of log(1 + n): each colour spans the same ratio of counts
+  return Math.min(steps, 1 + Math.floor((Math.log1p(n) / Math.log1p(max)) * steps + 1e-9));
 }
 
 function alpha2Of(f: CountryFeature): string | undefined {
@@ -74,10 +75,36 @@ export function renderWorldMap(
   return { svg, unmapped: unmapped.sort() };
 }
 
-export function mapLegend(max: number): string {
-  const cells = MAP_COLOURS.map(
-    (c, i) =>
-      `<span class="swatch" style="background:${c}"></span>${i === 0 ? '0' : i === MAP_COLOURS.length - 1 ? `${esc(max.toLocaleString('en-US'))}` : ''}`,
+/** The smallest count that gets colour `k` (counts are bucketed on a log scale up to `max`). */
+function bucketStart(k: number, max: number): number {
+  let lo = 1;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (bucket(mid, max) >= k) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The colour ranges the map uses for counts up to `max`: "0", "1", "2–3", ..., each with its colour. */
+export function mapRanges(max: number): Array<{ colour: string; label: string }> {
+  const out = [{ colour: MAP_COLOURS[0]!, label: '0' }];
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  for (let k = 1; k < MAP_COLOURS.length; k++) {
+    const from = bucketStart(k, max);
+    const to = k + 1 < MAP_COLOURS.length ? bucketStart(k + 1, max) - 1 : max;
+    if (from > max || bucket(from, max) !== k || to < from) continue; // a colour no count up to max gets
+    out.push({ colour: MAP_COLOURS[k]!, label: from === to ? fmt(from) : `${fmt(from)}–${fmt(to)}` });
+  }
+  return out;
+}
+
+/** The map's key: what the colours count (`unit`) and the range each colour stands for. */
+export function mapLegend(max: number, unit = 'on-premises Exchange servers per country'): string {
+  const cells = mapRanges(max).map(
+    (r) =>
+      `<span class="range"><span class="swatch" style="background:${r.colour}"></span>${esc(r.label)}</span>`,
   );
-  return `<div class="legend">${cells.join(' ')}</div>`;
+  return `<div class="legend" id="map-legend"><span class="unit">${esc(unit)}:</span> ${cells.join(' ')}</div>`;
 }

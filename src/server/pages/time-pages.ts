@@ -2,7 +2,7 @@
 // time, and the diff of two scans.
 import { diffScans, listScans, scanToWire, seriesTrend, totalsLines } from '../../run/index.js';
 import { DIFF_CATEGORIES } from '../../report/diff.js';
-import { renderTrendChart } from '../../report/html/charts.js';
+import { renderTrendChart, trendLabel } from '../../report/html/charts.js';
 import { esc } from './text.js';
 import { percentChange } from '../../report/trend.js';
 import { scanDate, scanDateLabel } from '../../report/scan-view.js';
@@ -62,7 +62,7 @@ export async function trendPage(c: Ctx): Promise<string> {
   const asOf = c.params.has('as_of') ? parseAsOfParam(c.params, c.today) : undefined;
   const t = await seriesTrend(c.store, { ...(scan ? { scan } : {}), ...(asOf ? { asOf } : {}) });
   const pts = t.points;
-  const labels = pts.map((x) => scanDate(x.scan));
+  const labels = pts.map(trendLabel);
   const support = renderTrendChart('trend-support', labels, [
     { name: 'Exchange', colour: '#3c78b4', values: pts.map((x) => x.total.exchange) },
     { name: 'Supported', colour: '#4d9a56', values: pts.map((x) => x.total.exchange - x.total.eol) },
