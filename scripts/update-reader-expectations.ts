@@ -97,7 +97,9 @@ export async function expectationLines(fixture: string): Promise<string[]> {
     lines.push(JSON.stringify(rec));
   }
   const last = r.stderr.trim().split('\n').at(-1) ?? '';
-  if (!last.startsWith('{"summary"')) throw new Error(`${fixture}: no JSON summary on stderr:\n${r.stderr}`);
+  // the summary line: {"schema_version":1,"summary":{...}}
+  if (!last.startsWith('{') || !last.includes('"summary":'))
+    throw new Error(`${fixture}: no JSON summary on stderr:\n${r.stderr}`);
   const { summary } = JSON.parse(last) as { summary: Summary };
   for (const p of summary.problem_list)
     lines.push(JSON.stringify({ problem: { line: p.line, reason: stableReason(p.reason) } }));

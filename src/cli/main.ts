@@ -119,7 +119,9 @@ export async function main(
     if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     if (err instanceof UsageError) {
       // the one line that says what is wrong, and where the options are: not the whole help
-      stderr.write(`excensus ${name}: ${printable(err.message)}\nRun \`excensus ${name} --help\` for its options.\n`);
+      stderr.write(
+        `excensus ${name}: ${printable(err.message)}\nRun \`excensus ${name} --help\` for its options.\n`,
+      );
       return 2;
     }
     if (err instanceof ConfigError || err instanceof DataError) {

@@ -11,7 +11,6 @@ import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { findBlock, type CidrBlock } from './cidr.js';
 import { csvLine } from './csv.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
-import { mdText } from './render-text.js';
 import { compareAddresses } from '../core/ip.js';
 import { joinList } from '../core/text.js';
 import { countryLabel } from './names.js';

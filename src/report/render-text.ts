@@ -69,9 +69,6 @@ export function renderTextTable(t: Table, layout: TextLayout = {}): string {
   return out.join('\n') + '\n';
 }
 
-/** Markdown cells: the data's text stays text (no links, images, HTML or broken rows). */
-const mdCell = mdText;
-
 /** How a command shows a table on the terminal: which columns, how wide. */
 export type TableView = ColumnChoice & TextLayout;
 

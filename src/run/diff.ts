@@ -1,7 +1,6 @@
 // `excensus diff`: two scans host by host, then the totals with percentage changes.
 import type { Writable } from 'node:stream';
 import type { ScanInfo, Store } from '../store/store.js';
-import { joinList } from '../core/text.js';
 import { jsonLine } from '../core/wire.js';
 import { writeLine } from '../core/write-line.js';
 import { resolveScan } from '../report/census-source.js';
@@ -169,7 +168,13 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
           { label: 'After' },
           { label: 'Open families' },
         ],
-        rows: shown.map((c) => [c.key, c.category, fmt(c.before), fmt(c.after), openCell(c.after ?? c.before)]),
+        rows: shown.map((c) => [
+          c.key,
+          c.category,
+          fmt(c.before),
+          fmt(c.after),
+          openCell(c.after ?? c.before),
+        ]),
       },
       o.layout,
     ),

@@ -282,7 +282,8 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
     out.write(
       `## ${mdText(title)}\n\n${caveat ? `${caveat}\n` : ''}${lead}\n\n${renderTables(tables, 'md', o)}\n${UNIT_NOTE}\n\n_${GEO_ATTRIBUTION}_\n`,
     );
-  else out.write(`${printable(title)}\n${caveat}${lead}\n\n${renderTables(tables, 'table', o)}\n${UNIT_NOTE}\n`);
+  else
+    out.write(`${printable(title)}\n${caveat}${lead}\n\n${renderTables(tables, 'table', o)}\n${UNIT_NOTE}\n`);
 }
 
 /** The headline as one CSV table: a section column, a group label, then the counts. */

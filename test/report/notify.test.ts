@@ -108,7 +108,7 @@ describe('excensus notify', () => {
       /- Servers listed \(one per address\): 1\n/,
       'a server answering on three ports is one server',
     );
-    assert.match(evil, /192\.0\.2\.77 \\\(ports 25, 443, 8443\\\)/);
+    assert.match(evil, /192\.0\.2\.77 \(ports 25, 443, 8443\)/);
     assert.equal(readFileSync(join(out, 'AS64500-evil-b-org-b.csv'), 'utf8').trim().split('\r\n').length, 2);
     // SE host (supported, nothing open) is left out without --all.
     assert.match(r.stderr, /1 host\(s\) with no finding left out/);

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { joinList } from '../../src/core/text.js';
 import { compareAddresses } from '../../src/core/ip.js';
-import { mdText, renderMarkdownTable } from '../../src/report/render-text.js';
+import { renderMarkdownTable } from '../../src/report/render-text.js';
+import { mdText } from '../../src/report/md-text.js';
 import { categorise, type HostSummary } from '../../src/report/diff.js';
 
 test('joinList: comma and space, or the empty text', () => {
@@ -53,6 +54,14 @@ test('diff lists hosts of a category in address order', async () => {
     d.changes.map((c) => c.key),
     ['192.0.2.9', '192.0.2.10', '192.0.2.100'],
   );
-  const s: HostSummary = { key: 'k', product: null, build: null, release: null, eol: false, open: [] };
+  const s: HostSummary = {
+    key: 'k',
+    product: null,
+    build: null,
+    release: null,
+    eol: false,
+    open: [],
+    cvesAssessed: true,
+  };
   assert.equal(categorise(null, s).category, 'new');
 });

@@ -78,6 +78,7 @@ describe('excensus reclassify and scans', () => {
     assert.equal(r.code, 0, r.stderr);
     const { judged_differently: judged, ...counts } = JSON.parse(r.stdout);
     assert.deepEqual(counts, {
+      schema_version: 1,
       scan_id: 1,
       scan: 'june',
       as_of: '2025-11-01',
@@ -135,11 +136,11 @@ describe('excensus reclassify and scans', () => {
     const kb = loadKnowledgeBase(bundledDataDir()).version;
     assert.equal(scan?.kb_version, kb);
     const t = await runCli(['scans', '--db', db]);
-    assert.match(t.stdout, /^ID\s+NAME\s+KIND/);
+    assert.match(t.stdout, /^ID\s+NAME\s+SOURCE\s+STARTED\s+OBSERVED\s+STATE/);
     assert.match(
       t.stdout,
       new RegExp(
-        `\\n\\s*1\\s+june\\s+scan\\s+probe\\s+lab\\s+2025-06-01 00:00\\s+\\S+\\s+complete\\s+3\\s+\\d+\\s+0\\s+${kb.replace(/\./g, '\\.')}\\n`,
+        `\\n\\s*1\\s+june\\s+probe\\s+2025-06-01 00:00\\s+\\S+\\s+complete\\s+3\\s+\\d+\\s+0\\s+${kb.replace(/\./g, '\\.')}\\n`,
       ),
     );
   });

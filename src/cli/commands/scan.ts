@@ -21,7 +21,7 @@ import {
   textLayout,
 } from '../common-options.js';
 import { watchInterrupts } from '../interrupt.js';
-import { openOutput, refuseStoreAsOutput, writeLine, type OutputHandle } from '../io.js';
+import { openOutput, refuseStoreAsOutput, type OutputHandle } from '../io.js';
 import { hostRecordToWire, jsonLine } from '../../core/wire.js';
 import { runQueuedScan } from './scan-queue.js';
 import {

@@ -47,7 +47,10 @@ export const command: CommandSpec = {
         if (bool(ctx.values, 'json'))
           for (const s of scans) {
             const d = byId.get(s.id);
-            await writeLine(out.stream, jsonLine({ ...scanToWire(s), ...(d ? { shards: shardsToWire(d) } : {}) }));
+            await writeLine(
+              out.stream,
+              jsonLine({ ...scanToWire(s), ...(d ? { shards: shardsToWire(d) } : {}) }),
+            );
           }
         else if (scans.length === 0) ctx.stderr.write('excensus scans: the store holds no scans yet\n');
         else {

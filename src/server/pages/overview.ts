@@ -2,7 +2,7 @@
 // drill-down continent -> country -> network -> hosts, charts and the series' trend.
 import { census, dashboardOverview, GEO_ATTRIBUTION, hostsPage, type CensusRow } from '../../run/index.js';
 import { headlineSentence, UNIT_NOTE } from '../../report/census-tables.js';
-import { scanDate, scanDateLabel } from '../../report/scan-view.js';
+import { scanDateLabel } from '../../report/scan-view.js';
 import { EOL_BAR_KEY, renderBarChart, renderTrendChart, trendLabel } from '../../report/html/charts.js';
 import { esc } from './text.js';
 import { mapLegend, renderWorldMap } from '../../report/html/world-map.js';
