@@ -17,7 +17,13 @@ export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 export const dataDir = join(repoRoot, 'data');
 
 export function defaultReferenceDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.EXCENSUS_REFERENCE_DIR ?? join(repoRoot, '..', 'shared', 'reference'));
+  if (env.EXCENSUS_REFERENCE_DIR) return resolve(env.EXCENSUS_REFERENCE_DIR);
+  // the shared reference beside the checkout when there is one, else the copies kept in the
+  // repository (docs/research/reference, same files): so a fresh clone checks for drift too
+  const shared = join(repoRoot, '..', 'shared', 'reference');
+  return existsSync(join(shared, 'exchange-builds.csv'))
+    ? shared
+    : join(repoRoot, 'docs', 'research', 'reference');
 }
 
 export function readGeneratorInput(referenceDir: string, annotationsDir = dataDir): GeneratorInput {
