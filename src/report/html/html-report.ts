@@ -12,6 +12,37 @@ import { esc } from './escape.js';
 import { scanDateLabel } from '../scan-view.js';
 import { mapLegend, renderWorldMap } from './world-map.js';
 
+/** The census's bar charts and trend line: one drawing for the static report and the dashboard. */
+export function censusCharts(
+  h: Headline,
+  points: TrendPoint[],
+): { continents: string; products: string; trend: string } {
+  const continents = renderBarChart(
+    'continent-chart',
+    'By continent',
+    h.byContinent.map((r) => ({
+      label: continentLabel(r.group.continent as string | null) ?? 'unknown',
+      value: r.exchange,
+      part: r.eol,
+    })),
+    EOL_BAR_KEY,
+  );
+  const products = renderBarChart(
+    'product-chart',
+    'By product',
+    h.byProduct
+      .filter((r) => r.exchange > 0)
+      .map((r) => ({ label: String(r.group.product ?? 'unknown build'), value: r.exchange, part: r.eol })),
+    EOL_BAR_KEY,
+  );
+  const trend = renderTrendChart('trend-chart', points.map(trendLabel), [
+    { name: 'Exchange', colour: '#3c78b4', values: points.map((p) => p.total.exchange) },
+    { name: 'Past end of support', colour: '#c9373c', values: points.map((p) => p.total.eol) },
+    { name: 'Suspects', colour: '#999999', values: points.map((p) => p.total.suspect) },
+  ]);
+  return { continents, products, trend };
+}
+
 export interface HtmlReportInput {
   headline: Headline;
   tables: Table[];
@@ -69,29 +100,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const counts = new Map<string, number>();
   for (const r of h.byCountry)
     if (typeof r.group.country === 'string') counts.set(r.group.country, r.exchange);
-  const continents = renderBarChart(
-    'continent-chart',
-    'By continent',
-    h.byContinent.map((r) => ({
-      label: continentLabel(r.group.continent as string | null) ?? 'unknown',
-      value: r.exchange,
-      part: r.eol,
-    })),
-    EOL_BAR_KEY,
-  );
-  const products = renderBarChart(
-    'product-chart',
-    'By product',
-    h.byProduct
-      .filter((r) => r.exchange > 0)
-      .map((r) => ({ label: String(r.group.product ?? 'unknown build'), value: r.exchange, part: r.eol })),
-    EOL_BAR_KEY,
-  );
-  const trend = renderTrendChart('trend-chart', input.trend.map(trendLabel), [
-    { name: 'Exchange', colour: '#3c78b4', values: input.trend.map((p) => p.total.exchange) },
-    { name: 'Past end of support', colour: '#c9373c', values: input.trend.map((p) => p.total.eol) },
-    { name: 'Suspects', colour: '#999999', values: input.trend.map((p) => p.total.suspect) },
-  ]);
+  const { continents, products, trend } = censusCharts(h, input.trend);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

@@ -3,7 +3,7 @@
 import { census, dashboardOverview, GEO_ATTRIBUTION, hostsPage, type CensusRow } from '../../run/index.js';
 import { headlineSentence, UNIT_NOTE } from '../../report/census-tables.js';
 import { scanDateLabel } from '../../report/scan-view.js';
-import { EOL_BAR_KEY, renderBarChart, renderTrendChart, trendLabel } from '../../report/html/charts.js';
+import { censusCharts } from '../../report/html/html-report.js';
 import { esc } from './text.js';
 import { mapLegend, renderWorldMap } from '../../report/html/world-map.js';
 import { continentLabel, countryLabel } from '../../report/names.js';
@@ -151,29 +151,7 @@ export async function overviewPage(c: Ctx): Promise<string> {
     );
   }
 
-  const continents = renderBarChart(
-    'continent-chart',
-    'By continent',
-    h.byContinent.map((r) => ({
-      label: continentLabel(r.group.continent as string | null) ?? 'unknown',
-      value: r.exchange,
-      part: r.eol,
-    })),
-    EOL_BAR_KEY,
-  );
-  const products = renderBarChart(
-    'product-chart',
-    'By product',
-    h.byProduct
-      .filter((r) => r.exchange > 0)
-      .map((r) => ({ label: String(r.group.product ?? 'unknown build'), value: r.exchange, part: r.eol })),
-    EOL_BAR_KEY,
-  );
-  const trend = renderTrendChart('trend-chart', o.trend.map(trendLabel), [
-    { name: 'Exchange', colour: '#3c78b4', values: o.trend.map((x) => x.total.exchange) },
-    { name: 'Past end of support', colour: '#c9373c', values: o.trend.map((x) => x.total.eol) },
-    { name: 'Suspects', colour: '#999999', values: o.trend.map((x) => x.total.suspect) },
-  ]);
+  const { continents, products, trend } = censusCharts(h, o.trend);
   const s = o.scan;
   const body = `${filterForm('/', p, await formChoices(c.store, v.scan))}
 <p class="scaninfo">Scan ${a(href('/scans', p), s.name)} (#${esc(s.id)}, ${esc(s.source)}, data of ${esc(scanDateLabel(s))}, ${esc(s.state)}) · judged as of ${esc(v.asOf)} · knowledge base ${esc(o.kbVersion ?? 'not recorded')}</p>
