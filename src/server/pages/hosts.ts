@@ -6,22 +6,9 @@ import type { Ctx } from '../context.js';
 import { hostParams, hostsQuery } from '../api.js';
 import { a, exports, filterForm, href, layout, num, table, type Col } from './layout.js';
 import { formChoices } from './choices.js';
+import { FILTER_PARAMS } from '../params.js';
 
-const HOST_CARRY = [
-  'scan',
-  'as_of',
-  'product',
-  'eol',
-  'family',
-  'verdict',
-  'country',
-  'continent',
-  'asn',
-  'status',
-  'kind',
-  'sort',
-  'limit',
-];
+const HOST_CARRY = ['scan', 'as_of', ...FILTER_PARAMS, 'kind', 'sort', 'limit'];
 
 function hostUrl(p: URLSearchParams, h: HostRow): string {
   return href('/host', p, { ip: h.ip, port: h.port }, ['scan', 'as_of']);
