@@ -2,6 +2,7 @@
 // in their driver. Census queries read per-scan pre-aggregates (cubes.ts), rebuilt when the
 // scan's data changed (finishScan rebuilds them, so complete scans answer at once).
 import { ConfigError } from '../core/errors.js';
+import { scanFromRow } from './scan-row.js';
 import type {
   CensusQuery,
   CensusRow,
@@ -38,26 +39,6 @@ const PAGE = 500;
 export interface SqlStoreOptions {
   /** The database's own way of taking bulk writes (SQLite files: sqlite/file-writes.ts). */
   bulk?: BulkWriter;
-}
-
-function scanFromRow(r: SqlRow, counts: ScanInfo['counts']): ScanInfo {
-  return {
-    id: Number(r.id),
-    name: String(r.name),
-    kind: r.kind as ScanMeta['kind'],
-    source: String(r.source),
-    series: String(r.series),
-    startedAt: String(r.started_at),
-    inputs: JSON.parse(String(r.inputs)) as string[],
-    options: JSON.parse(String(r.options)) as Record<string, unknown>,
-    finishedAt: r.finished_at === null || r.finished_at === undefined ? null : String(r.finished_at),
-    state: r.state as ScanState,
-    observed:
-      typeof r.observed_first === 'string' && typeof r.observed_last === 'string'
-        ? { first: r.observed_first, last: r.observed_last }
-        : null,
-    counts,
-  };
 }
 
 /** The date of a scan's data, by which scans are ordered: its observed window's end, else its start. */

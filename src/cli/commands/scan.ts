@@ -1,6 +1,5 @@
 // `excensus scan TARGET...`: parses options, calls scanIntoStore, prints each record and the summary.
 import { printable, storeLabel } from '../../core/printable.js';
-import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { CommandContext, CommandSpec } from '../args.js';
@@ -21,9 +20,10 @@ import {
   textLayout,
 } from '../common-options.js';
 import { watchInterrupts } from '../interrupt.js';
-import { openOutput, refuseStoreAsOutput, type OutputHandle } from '../io.js';
+import { refuseStoreAsOutput } from '../io.js';
 import { hostRecordToWire, jsonLine } from '../../core/wire.js';
 import { runQueuedScan } from './scan-queue.js';
+import { openScanOutput } from './scan-output.js';
 import {
   checkPorts,
   DEFAULT_CONFIRM_ABOVE,
@@ -387,30 +387,4 @@ async function confirmLarge(ctx: CommandContext, plan: ScanPlan, limit: number):
   const answer = await new Promise<string>((resolve) => rl.question('', resolve));
   rl.close();
   return /^y(es)?$/i.test(answer.trim());
-}
-
-/** With --resume FILE and no other -o, new records are appended to that file. */
-function openScanOutput(
-  ctx: CommandContext,
-  outPath: string | undefined,
-  resumePath: string | undefined,
-  needsNewline: boolean,
-  db: string | null | undefined,
-): OutputHandle {
-  if (resumePath && (outPath === undefined || outPath === resumePath)) {
-    const stream = createWriteStream(resumePath, { flags: 'a' });
-    if (needsNewline) stream.write('\n');
-    return {
-      stream,
-      close: async () => {
-        stream.end();
-        await once(stream, 'finish');
-      },
-      discard: async () => {
-        stream.end();
-        await once(stream, 'finish');
-      },
-    };
-  }
-  return openOutput(outPath, ctx.stdout, db);
 }
