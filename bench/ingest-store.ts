@@ -8,7 +8,7 @@
 //   store-rows (with --rows): the same with --plain-rows, a hosts row for every record.
 // Usage: node --import tsx bench/ingest-store.ts [--records 200000,1000000] [--repeat N] [--workers auto] [--rows] [--tsx]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ const opts = { asOf: '2024-06-01', workers, keepObservations: mode !== 'pipeline
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let finishMs = 0;
+let lastCommit = 0;
 let stored = 0;
 let summary;
 if (mode === 'pipeline') {
@@ -48,16 +49,14 @@ if (mode === 'pipeline') {
     for (const h of batch) { const c = h.record.geo?.country ?? ''; countries[c] = (countries[c] ?? 0) + 1; }
   });
 } else {
+  // the use-case function \`excensus ingest\` calls: it decides how records travel to the store
   const { openStore } = await import(root + '/store/index.js');
-  const { Recorder } = await import(root + '/cli/recorder.js');
-  const { createGeoResolver } = await import(root + '/geo/index.js');
+  const { ingestIntoStore } = await import(root + '/run/ingest.js');
   const store = await openStore(dbPath);
-  const meta = { name: 'bench', kind: 'ingest', source: 'shodan', series: 'bench', startedAt: new Date().toISOString(), inputs: [file], options: {} };
-  const recorder = await Recorder.open({ store, meta, geo: createGeoResolver({}), nameGiven: true, countPlain: mode === 'store' });
-  summary = await ingestFiles([file], opts, (batch, plain) => recorder.add(batch, plain));
-  const f0 = performance.now();
-  await recorder.finish('complete');
-  finishMs = performance.now() - f0;
+  const res = await ingestIntoStore({ files: [file], asOf: '2024-06-01', workers, store, name: 'bench', series: 'bench', output: 'none', plainRows: mode === 'store-rows', now: '2024-06-01T00:00:00Z' }, { onCommit: () => { lastCommit = performance.now(); } });
+  // finishing the scan (census cubes, state) = the time after the last batch committed
+  finishMs = lastCommit ? performance.now() - lastCommit : 0;
+  summary = res.summary;
   // records in the scan: distinct targets for rows (the last record of an ip:port wins), counted records as read
   stored = (await store.getScan('bench')).counts.hosts;
   await store.close();
@@ -74,9 +73,9 @@ const opt = (name: string, dflt: string): string => {
 };
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const srcRoot = fileURLToPath(new URL('../', import.meta.url));
-const work = join(tmpdir(), 'excensus-bench-ingest-store');
-rmSync(work, { recursive: true, force: true });
-mkdirSync(work, { recursive: true });
+// a directory of this run's own: two runs at once (a test beside a benchmark) never share one
+const work = mkdtempSync(join(tmpdir(), 'excensus-bench-ingest-store-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 /** The compiled build (what `excensus` runs), or the TypeScript sources through tsx with --tsx. */
 function prepare(): { root: string; node: string[] } {
@@ -171,8 +170,7 @@ for (const records of opt('records', '200000,1000000').split(',').map(Number)) {
         ? ` (median of ${repeat} pairs, ${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)})`
         : ''),
   );
-  rmSync(join(work, `store-${records}.db`), { force: true });
-  rmSync(join(work, `store-${records}.db-wal`), { force: true });
+  for (const f of ['', '-wal', '-shm']) rmSync(join(work, `store-${records}.db${f}`), { force: true });
 }
 process.stdout.write(
   `\nstore/pipeline ratios: ${ratios.join(', ')} (target >= 0.70; load average after: ${load()})\n`,
