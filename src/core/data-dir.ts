@@ -12,12 +12,21 @@ export function dataPath(...segments: string[]): string {
   return found;
 }
 
+/** Paths found so far: the package does not move while it runs, and hot paths ask again and again. */
+const found = new Map<string, string>();
+
 /** The first `segments` path found walking up from this file (the package's own files); null if none. */
 export function packagePath(...segments: string[]): string | null {
+  const key = segments.join('\0');
+  const hit = found.get(key);
+  if (hit !== undefined) return hit;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, ...segments);
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate)) {
+      found.set(key, candidate);
+      return candidate;
+    }
     dir = dirname(dir);
   }
   return null;
