@@ -69,22 +69,38 @@ function addressOrder(ip: string): [rank: number, value: bigint] {
 }
 
 /**
+ * A text whose plain string order is compareAddresses' order: sorting many keys, compute it once
+ * per key (a comparator that parses both sides costs a regex per comparison).
+ */
+export function addressSortKey(k: string): string {
+  const v6 = /^\[(.+)\]:(\d+)$/.exec(k);
+  const v4 = v6 ? null : /^([\d.]+):(\d+)$/.exec(k);
+  const m = v6 ?? v4;
+  const ip = m ? m[1]! : k;
+  const port = String(m ? Number(m[2]) : 0).padStart(5, '0');
+  const [rank, value] = addressOrder(ip);
+  // text that is no address: by its text, then its port (NUL ends the text so "ab" sorts before "abc")
+  if (rank === 2) return `2${ip}\u0000${port}`;
+  return `${rank}${value.toString(16).padStart(32, '0')}${port}`;
+}
+
+/**
  * Orders addresses numerically (10.0.0.2 before 10.0.0.10; IPv4 before IPv6); also takes host
  * keys "ip:port" and "[ipv6]:port", then by port. Text that is no address sorts last, by text.
  */
 export function compareAddresses(a: string, b: string): number {
-  const split = (k: string): [string, number] => {
-    const v6 = /^\[(.+)\]:(\d+)$/.exec(k);
-    if (v6) return [v6[1]!, Number(v6[2])];
-    const v4 = /^([\d.]+):(\d+)$/.exec(k);
-    return v4 ? [v4[1]!, Number(v4[2])] : [k, 0];
-  };
-  const [ipA, portA] = split(a);
-  const [ipB, portB] = split(b);
-  const [ra, va] = addressOrder(ipA);
-  const [rb, vb] = addressOrder(ipB);
-  if (ra !== rb) return ra - rb;
-  if (va !== vb) return va < vb ? -1 : 1;
-  if (ra === 2 && ipA !== ipB) return ipA < ipB ? -1 : 1;
-  return portA - portB;
+  const ka = addressSortKey(a);
+  const kb = addressSortKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** `items` ordered by `first` (when given), then by the address `keyOf` gives; one sort key per item. */
+export function sortByAddress<T>(items: T[], keyOf: (t: T) => string, first?: (t: T) => number): T[] {
+  const keyed = items.map((item) => ({
+    item,
+    rank: first ? first(item) : 0,
+    key: addressSortKey(keyOf(item)),
+  }));
+  keyed.sort((x, y) => x.rank - y.rank || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return keyed.map((k) => k.item);
 }

@@ -48,10 +48,11 @@ export interface ServerRecord extends HostRecord {
 /** The server of one address's records (all of one scan, at least one). */
 export function combineServer(records: readonly HostRecord[]): ServerRecord {
   if (records.length === 0) throw new TypeError('a server has at least one record');
+  // most servers answer on one port: nothing to choose or merge
+  if (records.length === 1) return { ...records[0]!, ports: [records[0]!.port] };
   const rep = [...records].sort(compareForServer)[0]!;
   const suspect = records.some((r) => r.suspect);
   const ports = [...new Set(records.map((r) => r.port))].sort((a, b) => a - b);
-  if (records.length === 1) return { ...rep, ports };
   const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
   return {
     ...rep,

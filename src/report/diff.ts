@@ -1,7 +1,7 @@
 // Server-by-server comparison of two scans. Each on-premises Exchange server (one per address,
 // core/server.ts) in either scan lands in exactly one category; totals count servers.
 import type { HostRecord } from '../core/host-record.js';
-import { compareAddresses } from '../core/ip.js';
+import { sortByAddress } from '../core/ip.js';
 import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { productAssessed } from './assessed.js';
 
@@ -141,10 +141,11 @@ export async function diffHosts(
   for (const s of before.values()) changes.push(categorise(s, null));
   const counts = Object.fromEntries(DIFF_CATEGORIES.map((c) => [c, 0])) as Record<DiffCategory, number>;
   for (const c of changes) counts[c.category]++;
-  changes.sort(
-    (x, y) =>
-      DIFF_CATEGORIES.indexOf(x.category) - DIFF_CATEGORIES.indexOf(y.category) ||
-      compareAddresses(x.key, y.key),
+  const order = new Map(DIFF_CATEGORIES.map((c, i) => [c, i]));
+  const sorted = sortByAddress(
+    changes,
+    (c) => c.key,
+    (c) => order.get(c.category)!,
   );
-  return { changes, counts, before: totalsA, after: totalsB };
+  return { changes: sorted, counts, before: totalsA, after: totalsB };
 }

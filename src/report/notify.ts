@@ -11,7 +11,7 @@ import { familiesWith, isPastEol, openFamilies } from './aggregate.js';
 import { findBlock, type CidrBlock } from './cidr.js';
 import { csvLine } from './csv.js';
 import { HOSTS_CSV_HEADER, hostCsvLine } from './hosts-csv.js';
-import { compareAddresses } from '../core/ip.js';
+import { sortByAddress } from '../core/ip.js';
 import { joinList } from '../core/text.js';
 import { countryLabel } from './names.js';
 import { mdText } from './md-text.js';
@@ -136,7 +136,7 @@ function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
     '',
     '## Hosts',
     '',
-    ...[...owner.listed].sort((a, b) => compareAddresses(a.key, b.key)).map((l) => l.line),
+    ...sortByAddress(owner.listed, (l) => l.key).map((l) => l.line),
   ];
   if (owner.hosts > owner.listed.length)
     lines.push(`- ... and ${owner.hosts - owner.listed.length} more in ${owner.file}.csv`);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { joinList } from '../../src/core/text.js';
-import { compareAddresses } from '../../src/core/ip.js';
+import { compareAddresses, sortByAddress } from '../../src/core/ip.js';
 import { renderMarkdownTable } from '../../src/report/render-text.js';
 import { mdText } from '../../src/report/md-text.js';
 import { categorise, type HostSummary } from '../../src/report/diff.js';
@@ -43,6 +43,36 @@ test('compareAddresses orders numerically: IPv4, then IPv6, then by port', () =>
     '[2001:db8::1]:443',
   ]);
   assert.deepEqual(['192.0.2.10', '192.0.2.9'].sort(compareAddresses), ['192.0.2.9', '192.0.2.10']);
+});
+
+test('sortByAddress keeps compareAddresses order, names and ports included', () => {
+  const keys = [
+    'xyz',
+    'xy:80',
+    'xy',
+    '10.0.0.10',
+    '[::ffff:1]:25',
+    '10.0.0.9:65535',
+    '10.0.0.9:7',
+    'zz:1',
+    '::2',
+  ];
+  const want = [...keys].sort(compareAddresses);
+  assert.deepEqual(
+    sortByAddress([...keys].reverse(), (k) => k),
+    want,
+  );
+  assert.deepEqual(want.slice(0, 3), ['10.0.0.9:7', '10.0.0.9:65535', '10.0.0.10']);
+  assert.deepEqual(want.slice(-3), ['xy:80', 'xyz', 'zz:1']);
+  // a rank first: addresses ending in 2 before the others, each part by address
+  assert.deepEqual(
+    sortByAddress(
+      ['10.0.0.2', '10.0.0.10', '10.0.0.1'],
+      (k) => k,
+      (k) => (k.endsWith('2') ? 0 : 1),
+    ),
+    ['10.0.0.2', '10.0.0.1', '10.0.0.10'],
+  );
 });
 
 test('diff lists hosts of a category in address order', async () => {
