@@ -8,9 +8,11 @@ import { dataPath } from '../core/data-dir.js';
 
 export const CURRENT_POINTER = 'current';
 
-/** data/ beside the package, from src/kb or dist/src/kb. */
+let bundled: string | null = null;
+
+/** data/ beside the package, from src/kb or dist/src/kb (found once: hot paths ask per record). */
 export function bundledDataDir(): string {
-  return dirname(dataPath('builds.json'));
+  return (bundled ??= dirname(dataPath('builds.json')));
 }
 
 /** The user's data directory for exchange-census. */
