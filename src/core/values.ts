@@ -47,6 +47,11 @@ export function isIsoTime(s: string): boolean {
   return ISO_TIME.test(s);
 }
 
+/** Why a UDP record is not kept (every reader and path says the same). */
+export function udpSkipped(port: number): string {
+  return `UDP port ${port} skipped: only TCP services are judged`;
+}
+
 /** The text with every U+0000 replaced (the same string when it has none). */
 export function withoutNul(s: string): string {
   return s.indexOf('\u0000') < 0 ? s : s.replaceAll('\u0000', NUL_REPLACEMENT);
@@ -63,6 +68,8 @@ export function checkObservation(obs: Observation): { reject: string } | { note:
     return { reject: `not an IP address: ${JSON.stringify(obs.ip)}` };
   if (obs.timestamp !== '' && !isIsoTime(obs.timestamp))
     return { reject: `unparseable time ${JSON.stringify(obs.timestamp)}` };
+  // Exchange answers on TCP; keyed ip:port, a UDP record would take the place of the TCP port's
+  if (obs.transport === 'udp') return { reject: udpSkipped(obs.port) };
   if (obs.hostname !== undefined) obs.hostname = withoutNul(obs.hostname);
   const g = obs.geo;
   if (g) {

@@ -22,7 +22,7 @@ import { addTime, emptySpan, type TimeSpan } from '../core/time-span.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_READ, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
-import { checkObservation } from '../core/values.js';
+import { checkObservation, udpSkipped } from '../core/values.js';
 import {
   PLAIN_COLS_WIDTH,
   copyNativePlainCols,
@@ -224,7 +224,13 @@ export class RecordProcessor {
       if (kind === LINE_EMPTY) continue;
       if (kind !== LINE_READ)
         this.addParsed(block, lines[3 * k + 1]!, lines[3 * k + 2]!, base + k + 1, kind === LINE_ANCHOR, out);
-      else if (this.opts.compact) {
+      else if (r.meta[read * META_WIDTH + META.udp] === 1) {
+        // refused as checkObservation refuses it on every other path
+        out.problems.push({ line: base + k + 1, reason: udpSkipped(r.meta[read * META_WIDTH + META.port]!) });
+        if (this.opts.compact && !this.opts.exchangeOnly)
+          (out.plainCols ??= this.newPlainCols(out)).order += 's'; // its columns are skipped
+        read++;
+      } else if (this.opts.compact) {
         // worker threads: the records cross as the reader wrote them (see copyNativePlainCols)
         out.records++;
         if (this.opts.exchangeOnly) {

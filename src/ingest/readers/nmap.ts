@@ -7,6 +7,7 @@ import type { HttpExchange, Observation } from '../../core/observation.js';
 import type { ReadItem } from '../types.js';
 import { xmlTokens } from '../../core/xml-tokens.js';
 import { toIsoTime, validPort } from './http-text.js';
+import { udpSkipped } from '../../core/values.js';
 
 interface El {
   name: string;
@@ -76,9 +77,7 @@ function mapHost(host: El, line: number, scanStart: string | undefined): ReadIte
     const number = /^\d{1,5}$/.test(portid) ? Number(portid) : NaN;
     if (!validPort(number))
       problems.push({ line: port.line, error: `<port> without a valid portid (${JSON.stringify(portid)})` });
-    else if (port.attrs.protocol === 'udp')
-      // Exchange answers on TCP; a record keyed ip:port would also take the place of the TCP port's
-      problems.push({ line: port.line, error: `UDP port ${number} skipped: only TCP services are judged` });
+    else if (port.attrs.protocol === 'udp') problems.push({ line: port.line, error: udpSkipped(number) });
     else observations.push(mapPort(addr.attrs.addr, hostname, timestamp, port, number));
   }
   return [{ line, observations }, ...problems];

@@ -87,7 +87,9 @@ export class ShodanFastReader implements FastReader {
     const f = this.fields;
     f.ip = ip;
     f.port = port;
-    f.transport = values[K.transport] === 'udp' ? 'udp' : 'tcp';
+    // a UDP record is refused by checkObservation: the full parser reads it and reports it
+    if (values[K.transport] === 'udp') return null;
+    f.transport = 'tcp';
     f.hostname = values[K.hostnames] || '';
     f.timestamp = toIsoTime(values[K.timestamp] ?? undefined);
     if (f.timestamp !== '' && !isIsoTime(f.timestamp)) return null;
