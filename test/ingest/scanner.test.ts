@@ -273,7 +273,9 @@ test('the pre-filter never changes a verdict, whatever the anchors casing, in th
   const full = await run({ noPrefilter: true });
   const fast = await run({});
   const threaded = await run({ workers: 2 });
-  assert.equal(fast.hosts.length, lines.length);
+  // every line is one record, but for the sample's UDP record: skipped as a problem on every path
+  assert.equal(fast.hosts.length, lines.length - 1);
+  assert.equal(threaded.hosts.length, lines.length - 1);
   const flagged = full.hosts.filter((h) => h.record.isExchange || h.record.suspect).length;
   assert.ok(flagged > 40, `records with Exchange evidence in the mix: ${flagged}`);
   assert.deepEqual(fast.hosts.map(verdict), full.hosts.map(verdict));
