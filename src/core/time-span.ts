@@ -7,29 +7,66 @@ export interface ObservedWindow {
   last: string;
 }
 
+/**
+ * The times a window may take: a record time outside them (a clock set to 2099, a zero time) would
+ * date the whole scan wrongly, so it is left out of the window and counted instead.
+ */
+export interface TimeBounds {
+  /** Normalised form (24 characters, UTC). */
+  notBefore: string;
+  notAfter: string;
+}
+
 /** '' = no time seen yet. Times are the readers' normalised form (toIsoTime: 24 characters, UTC). */
 export interface TimeSpan {
   first: string;
   last: string;
+  bounds?: TimeBounds;
+  /** Times left out for being outside `bounds`, and the one furthest out. */
+  outside?: number;
+  outsideExample?: string;
 }
 
-export function emptySpan(): TimeSpan {
-  return { first: '', last: '' };
+export function emptySpan(bounds?: TimeBounds): TimeSpan {
+  return bounds ? { first: '', last: '', bounds } : { first: '', last: '' };
+}
+
+/** Bounds for data ingested at `now`: from 1990 to a day after `now` (clocks and zones differ). */
+export function ingestBounds(now: string): TimeBounds {
+  const after = new Date(Date.parse(now) + 86_400_000);
+  return { notBefore: '1990-01-01T00:00:00.000Z', notAfter: after.toISOString() };
+}
+
+/** Counts a time outside the span's bounds (true) or leaves it to the caller (false). */
+export function leftOut(span: TimeSpan, t: string): boolean {
+  const b = span.bounds;
+  if (!b || (t >= b.notBefore && t <= b.notAfter)) return false;
+  span.outside = (span.outside ?? 0) + 1;
+  const ex = span.outsideExample;
+  if (ex === undefined || (t > b.notAfter ? t > ex : t < ex && ex < b.notBefore)) span.outsideExample = t;
+  return true;
 }
 
 /** Widens `span` by one record's time; times not in the normalised form (or none) are left out. */
 export function addTime(span: TimeSpan, t: string): void {
   // normalised UTC times have one length and compare as text
   if (t.length !== 24 || t.charCodeAt(23) !== 90) return;
+  if (span.bounds && leftOut(span, t)) return;
   if (span.first === '' || t < span.first) span.first = t;
   if (t > span.last) span.last = t;
 }
 
-/** Widens `span` by another span. */
+/** Widens `span` by another span (its times already checked against the same bounds). */
 export function mergeSpan(span: TimeSpan, other: TimeSpan | undefined): void {
-  if (!other || other.first === '') return;
-  addTime(span, other.first);
-  addTime(span, other.last);
+  if (!other) return;
+  if (other.outside) {
+    span.outside = (span.outside ?? 0) + other.outside;
+    const ex = other.outsideExample!;
+    if (span.outsideExample === undefined || ex > span.outsideExample) span.outsideExample = ex;
+  }
+  if (other.first === '') return;
+  if (span.first === '' || other.first < span.first) span.first = other.first;
+  if (other.last > span.last) span.last = other.last;
 }
 
 export function spanWindow(span: TimeSpan): ObservedWindow | null {

@@ -22,7 +22,7 @@ import type { KnowledgeBase } from '../kb/index.js';
 import type { Problem } from './types.js';
 import type { PlainCount } from './fast/plain-tally.js';
 import { mergeEncodedCols } from './transport/encoded-columns.js';
-import { emptySpan, mergeSpan, spanWindow, type ObservedWindow } from '../core/time-span.js';
+import { emptySpan, mergeSpan, spanWindow, type ObservedWindow, type TimeBounds } from '../core/time-span.js';
 
 export interface IngestOptions {
   /** Forces a format for every input (else detected per file). */
@@ -55,6 +55,8 @@ export interface IngestOptions {
   encodedColumns?: boolean;
   /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
   rangeBytes?: number;
+  /** Record times outside these do not date the data (they are counted in the summary instead). */
+  timeBounds?: TimeBounds;
   /** Stops reading: blocks already read are judged and handed on, then the summary says interrupted. */
   signal?: AbortSignal;
   /** Main-thread judge; default: rules + knowledge base loaded here (workers compile its rules, or load their own). */
@@ -86,6 +88,8 @@ export interface IngestSummary {
   observed: ObservedWindow | null;
   /** The signal stopped the run before every input was read. */
   interrupted?: boolean;
+  /** Record times outside IngestOptions.timeBounds, left out of `observed`: how many, and the one furthest out. */
+  timesLeftOut?: { count: number; example: string };
 }
 
 /** Receives host records in input order, and (with tallyPlain) counts of plain records read along the way. */
@@ -177,6 +181,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         prefilter: !opts.noPrefilter,
         tallyPlain: opts.tallyPlain ?? false,
         encodedColumns: opts.encodedColumns ?? false,
+        ...(opts.timeBounds ? { timeBounds: opts.timeBounds } : {}),
       };
       // read here once (this thread also needs the knowledge base): the workers compile the rules
       const rules = (await getJudge()).rules;
@@ -215,14 +220,14 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       const processor = await makeProcessor(detected, opts, await getJudge());
       if (reader.kind === 'lines') {
         for await (const block of lineBlocks(input.chunks, 256 * 1024)) {
-          const out = newBlockResult();
+          const out = newBlockResult(opts.timeBounds);
           const n = processor.addLines(block, 0, out);
           await add(out, lastLine);
           lastLine += n;
           if (stopped()) break; // the block read is judged and stored, no more
         }
       } else {
-        let out = newBlockResult();
+        let out = newBlockResult(opts.timeBounds);
         for await (const item of reader.read(input.chunks)) {
           if (stopped()) break;
           lastLine = Math.max(lastLine, item.line);
@@ -230,7 +235,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
           else processor.addObservations(item.observations, out, item.line);
           if (out.hosts.length >= STREAM_BATCH || out.problems.length > 0) {
             await add(out, 0);
-            out = newBlockResult();
+            out = newBlockResult(opts.timeBounds);
           }
         }
         await add(out, 0);
@@ -256,6 +261,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     summary.files.push(fs);
   }
   summary.observed = spanWindow(span);
+  if (span.outside) summary.timesLeftOut = { count: span.outside, example: span.outsideExample! };
   stopped();
   return summary;
 }

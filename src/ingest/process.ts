@@ -18,7 +18,7 @@ import {
   plainObservation,
   type PlainFields,
 } from './fast/plain-fields.js';
-import { addTime, emptySpan, type TimeSpan } from '../core/time-span.js';
+import { addTime, emptySpan, type TimeBounds, type TimeSpan } from '../core/time-span.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_READ, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
@@ -78,8 +78,8 @@ export interface BlockResult {
   span: TimeSpan;
 }
 
-export function newBlockResult(): BlockResult {
-  return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0, span: emptySpan() };
+export function newBlockResult(bounds?: TimeBounds): BlockResult {
+  return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0, span: emptySpan(bounds) };
 }
 
 /** The record a judge gives an observation without any Exchange marker (`evidence`: shared, frozen; see sharedEmptyEvidence). */

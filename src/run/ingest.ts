@@ -11,7 +11,7 @@ import { geoResolverFor, type GeoChoice } from './geo.js';
 import { Recorder, defaultScanName, findResumable } from './recorder.js';
 import { statSync } from 'node:fs';
 import { ConfigError, UsageError } from '../core/errors.js';
-import type { ObservedWindow } from '../core/time-span.js';
+import { ingestBounds, type ObservedWindow } from '../core/time-span.js';
 import { FORMATS } from '../ingest/types.js';
 import { checkSameInputs, printInput } from './input-prints.js';
 
@@ -145,6 +145,7 @@ export async function ingestIntoStore(
         ...(o.stdin ? { stdin: o.stdin } : {}),
         ...transportFor(o.output, store !== null, countPlain),
         defaultTimestamp: o.observedAt?.first ?? startedAt,
+        timeBounds: ingestBounds(startedAt),
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       },
@@ -164,6 +165,11 @@ export async function ingestIntoStore(
     throw err;
   }
   const observed = o.observedAt ?? summary.observed;
+  const out = summary.timesLeftOut;
+  if (out && !o.observedAt)
+    hooks.onNotice?.(
+      `${out.count} record time${out.count === 1 ? '' : 's'} before 1990 or after ${startedAt.slice(0, 10)} (e.g. ${out.example}) left out of the scan's dates`,
+    );
   if (o.partOf) {
     // an input's end is not the scan's: the queue finishes the scan after its last input
     await recorder.flush();

@@ -117,3 +117,44 @@ test('--observed-at dates a file whose records carry no time, and overrides thos
   const bad = await runCli(['ingest', csv, '--db', db, '--observed-at', 'last week']);
   assert.equal(bad.code, 2);
 });
+
+// One record with a clock set to 2099 (and one at 1970) made the download the newest scan, dated
+// 2099: such times are left out of the scan's dates, counted in a notice; the records are kept.
+for (const workers of ['0', '1']) {
+  test(`times after the ingest or before 1990 do not date the scan (workers ${workers})`, async () => {
+    const file = join(dir, `clock-${workers}.jsonl`);
+    writeFileSync(
+      file,
+      [
+        banner('192.0.2.1', '2025-04-03T09:00:00.000000', '15.0.1497.2'),
+        banner('192.0.2.60', '2099-01-01T00:00:00.000000'), // plain
+        banner('192.0.2.61', '1970-01-01T00:00:00.000000'), // plain
+        banner('192.0.2.62', '2025-04-01T07:00:00.000000'), // plain
+        banner('192.0.2.3', '2100-06-01T00:00:00.000000', '15.1.2507.6'),
+      ].join('\n') + '\n',
+    );
+    const db = join(dir, `clock-${workers}.db`);
+    const r = await runCli([
+      'ingest',
+      file,
+      '--db',
+      db,
+      '--name',
+      'c',
+      '--workers',
+      workers,
+      '--as-of',
+      '2026-01-01',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /data observed 2025-04-01\.\.2025-04-03/);
+    assert.match(
+      r.stderr,
+      /3 record times before 1990 or after \d{4}-\d\d-\d\d \(e\.g\. 2100-06-01T00:00:00\.000Z\) left out/,
+    );
+    const [scan] = await json(['scans', '--db', db, '--json']);
+    assert.equal(scan!.observed_last, '2025-04-03T09:00:00.000Z');
+    const rep = await json(['report', '--db', db, '--json', '--as-of', '2026-01-01']);
+    assert.equal(rep[0]!.exchange, 2, 'the records themselves are kept');
+  });
+}

@@ -3,7 +3,7 @@
 // geo and network. Every fast path fills this one shape; the rest of ingest builds from it.
 import type { Observation, ObservationSource } from '../../core/observation.js';
 import { META, META_WIDTH, metaText } from './native-scan.js';
-import { addTime, type TimeSpan } from '../../core/time-span.js';
+import { addTime, leftOut, type TimeSpan } from '../../core/time-span.js';
 
 export interface PlainFields {
   ip: string;
@@ -77,15 +77,26 @@ export function loadNativeFields(meta: Int32Array, out: Uint8Array, i: number, f
 
 /**
  * Widens `span` by the times of native plain records 0..count-1: compared as bytes where the
- * reader wrote them, so only the block's earliest and latest become strings.
+ * reader wrote them, so only the block's earliest and latest become strings. A time that would
+ * become the earliest or latest is first checked against the span's bounds (every time outside
+ * them is such a candidate, so each is counted).
  */
 export function addNativeTimes(span: TimeSpan, meta: Int32Array, out: Uint8Array, count: number): void {
   let lo = -1;
   let hi = -1;
+  const b = span.bounds;
+  // compared as bytes first: the text is made only for a time that is out of bounds
+  const inBounds = (i: number): boolean =>
+    !b ||
+    (compareSlotText(meta, out, i, b.notBefore) >= 0 && compareSlotText(meta, out, i, b.notAfter) <= 0) ||
+    !leftOut(span, metaText(meta, out, i, META.timestamp));
   for (let i = 0; i < count; i++) {
     if (meta[i * META_WIDTH + META.timestamp + 1] === 0) continue;
-    if (lo < 0 || compareSlots(meta, out, i, lo) < 0) lo = i;
-    if (hi < 0 || compareSlots(meta, out, i, hi) > 0) hi = i;
+    const low = lo < 0 || compareSlots(meta, out, i, lo) < 0;
+    const high = hi < 0 || compareSlots(meta, out, i, hi) > 0;
+    if ((low || high) && !inBounds(i)) continue;
+    if (low) lo = i;
+    if (high) hi = i;
   }
   if (lo < 0) return;
   addTime(span, metaText(meta, out, lo, META.timestamp));
@@ -103,4 +114,16 @@ function compareSlots(meta: Int32Array, out: Uint8Array, i: number, j: number): 
     if (d !== 0) return d;
   }
   return la - lb;
+}
+
+/** Record `i`'s time against an ASCII text, as bytes. */
+function compareSlotText(meta: Int32Array, out: Uint8Array, i: number, text: string): number {
+  const a = meta[i * META_WIDTH + META.timestamp]!;
+  const la = meta[i * META_WIDTH + META.timestamp + 1]!;
+  const n = Math.min(la, text.length);
+  for (let k = 0; k < n; k++) {
+    const d = out[a + k]! - text.charCodeAt(k);
+    if (d !== 0) return d;
+  }
+  return la - text.length;
 }

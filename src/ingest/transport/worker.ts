@@ -15,6 +15,7 @@ import {
 } from '../../store/index.js';
 import { hasSourceGeoAndNetwork, withContinent } from '../../geo/countries.js';
 import { takeEncodedCols } from './encoded-columns.js';
+import type { TimeBounds } from '../../core/time-span.js';
 
 export interface WorkerInit {
   detected: Detected;
@@ -26,6 +27,8 @@ export interface WorkerInit {
   tallyPlain: boolean;
   /** See IngestOptions.encodedColumns. */
   encodedColumns: boolean;
+  /** See IngestOptions.timeBounds. */
+  timeBounds?: TimeBounds;
   /** The calling thread's rule definitions (else each worker reads the rule files). */
   rules?: RuleDefs;
   /** Set when the workers read a regular file themselves, by ranges. */
@@ -59,7 +62,7 @@ const processor = new RecordProcessor(init.detected, {
 const ranges = init.file ? new RangeReader(init.file.fd, init.file.size, init.file.contentStart) : null;
 
 parentPort!.on('message', (job: WorkerJob) => {
-  const out = newBlockResult();
+  const out = newBlockResult(init.timeBounds);
   const buf =
     job.range && ranges
       ? ranges.read(job.range)
