@@ -4,11 +4,16 @@
 // than its descriptor limit can hold.
 import { readFileSync, readdirSync } from 'node:fs';
 
-const LOCAL_CODES = /\b(EMFILE|ENFILE|ENOBUFS|ENOMEM)\b/;
+/**
+ * How a failed socket call of ours reports these (connection.ts: "CODE: message", status error).
+ * Anchored: text a server sent (an SMTP greeting "ENOMEM ...") may appear later in a detail and
+ * must never make a target look like a local fault, which is retried and never recorded.
+ */
+const LOCAL_CODES = /^(EMFILE|ENFILE|ENOBUFS|ENOMEM): /;
 
-/** Whether a probe's failure detail names a local resource fault. */
-export function isLocalResourceFault(detail: string | undefined): boolean {
-  return detail !== undefined && LOCAL_CODES.test(detail);
+/** Whether a probe's outcome is a local resource fault (status `error`, the code of our own call). */
+export function isLocalResourceFault(r: { status: string; statusDetail?: string | null }): boolean {
+  return r.status === 'error' && typeof r.statusDetail === 'string' && LOCAL_CODES.test(r.statusDetail);
 }
 
 /** The soft limit on open files (ulimit -n), or null where it cannot be read. */

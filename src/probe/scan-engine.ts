@@ -156,14 +156,14 @@ export async function runScan(
       inFlight++;
       let record = await probeTarget(t, opts, secureContext);
       // out of descriptors, buffers or memory here: no fact about the host; wait and try again
-      for (let attempt = 1; isLocalResourceFault(record.statusDetail); attempt++) {
+      for (let attempt = 1; isLocalResourceFault(record); attempt++) {
         summary.localFaults = (summary.localFaults ?? 0) + 1;
         if (attempt > LOCAL_RETRIES || opts.signal?.aborted) break;
         await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random())));
         record = await probeTarget(t, opts, secureContext);
       }
       inFlight--;
-      if (isLocalResourceFault(record.statusDetail)) {
+      if (isLocalResourceFault(record)) {
         // never recorded as done: the scan ends interrupted and a resume probes it again
         summary.interrupted = true;
         summary.unprobed = (summary.unprobed ?? 0) + 1;

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import { repoRoot } from '../helpers/cli.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-fd-limit-'));
@@ -75,5 +75,48 @@ test('a scan under ulimit -n 64 judges every host and records no EMFILE', async 
     }
   } finally {
     for (const s of servers) s.close();
+  }
+});
+
+// A server's own words are no fault of this machine: an SMTP greeting "ENOMEM ..." once made the
+// scan retry its host for 22 s and end interrupted, every time it was resumed.
+test('a greeting that names ENOMEM is the host outcome, not a local fault', async () => {
+  const { createServer: createTcpServer } = await import('node:net');
+  const srv = createTcpServer((s) => s.end('ENOMEM hello\r\n'));
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as { port: number }).port;
+  const db = join(dir, 'greeting.db');
+  try {
+    const r = await runCli([
+      'scan',
+      '127.0.0.1',
+      '-p',
+      `smtp:${port}`,
+      '--db',
+      db,
+      '--name',
+      'g',
+      '--rate',
+      '0',
+      '--timeout',
+      '3s',
+      '--as-of',
+      '2026-01-01',
+      '--quiet',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const store = await openStore(db);
+    try {
+      const scan = await store.getScan('g');
+      assert.equal(scan?.state, 'complete');
+      const hosts = [];
+      for await (const h of store.iterateHosts(scan.id)) hosts.push(h.record);
+      assert.equal(hosts.length, 1);
+      assert.equal(hosts[0]!.status, 'protocol-error');
+    } finally {
+      await store.close();
+    }
+  } finally {
+    srv.close();
   }
 });
