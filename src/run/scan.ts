@@ -23,7 +23,7 @@ import type { GeoLookup } from '../geo/index.js';
 import type { ScanInfo, Store } from '../store/index.js';
 import { geoResolverFor, type GeoChoice } from './geo.js';
 import { Recorder, defaultScanName, findResumable } from './recorder.js';
-import { addTime, emptySpan, spanWindow } from '../core/time-span.js';
+import { addTime, emptySpan, mergeSpan, spanWindow } from '../core/time-span.js';
 
 export interface ScanIntoStoreOptions {
   targets: TargetSpec[];
@@ -148,8 +148,9 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
   const skip = new Set<string>([...(o.skip ?? []), ...(await recorder.doneTargets())]);
   // Records go to the store with their observation, so `reclassify` can re-judge without re-probing.
   const observations = new WeakMap<HostRecord, Observation>();
-  // the scan is dated by its probes' times (a resumed one by those of this run)
+  // the scan is dated by its probes' times; a resumed one by those of every run
   const span = emptySpan();
+  if (resumed?.observed) mergeSpan(span, resumed.observed);
   let summary: ScanSummary;
   let dropped = false;
   try {
