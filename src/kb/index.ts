@@ -26,6 +26,7 @@ export {
   loadWindowsTable,
   parseWindowsTable,
   judgeWindows,
+  windowsSupportEnded,
   type WindowsTable,
   type WindowsRelease,
 } from './windows.js';

@@ -59,6 +59,14 @@ export function loadWindowsTable(): WindowsTable {
   return cached;
 }
 
+/**
+ * Whether support had ended on `asOf`: an end-of-support date is the last day supported, as for
+ * Exchange (classify: past end of life when eolDate < asOf). Every report asks this function.
+ */
+export function windowsSupportEnded(endOfSupport: string | null | undefined, asOf: string): boolean {
+  return typeof endOfSupport === 'string' && endOfSupport !== '' && endOfSupport < asOf;
+}
+
 /** Which Windows a version is and whether it is supported on `asOf` (YYYY-MM-DD); pure. */
 export function judgeWindows(version: string, table: WindowsTable, asOf: string): WindowsVerdict {
   const release = table.get(version);
@@ -67,6 +75,6 @@ export function judgeWindows(version: string, table: WindowsTable, asOf: string)
     version,
     product: release.product,
     endOfSupport: release.endOfSupport,
-    unsupported: release.endOfSupport <= asOf,
+    unsupported: windowsSupportEnded(release.endOfSupport, asOf),
   };
 }

@@ -5,6 +5,7 @@ import { isPastEol } from './aggregate.js';
 import { csvLine } from './csv.js';
 import { webScheme } from './web-ports.js';
 import { NOT_ASSESSED, cvesJudged, productAssessed } from './assessed.js';
+import { windowsSupportEnded } from '../kb/index.js';
 
 export const SHADOWSERVER_COLUMNS = [
   'timestamp',
@@ -110,7 +111,7 @@ export function hostCsvValues(r: HostRecord, asOf: string): Array<string | numbe
     r.evidence.fronted ? (r.evidence.front ?? 'proxy') : null,
     r.windows ? (r.windows.product ?? `Windows ${r.windows.version}`) : null,
     r.windows?.endOfSupport ?? null,
-    r.windows?.endOfSupport ? r.windows.endOfSupport <= asOf : null,
+    r.windows?.endOfSupport ? windowsSupportEnded(r.windows.endOfSupport, asOf) : null,
     r.evidence.ntlm?.dnsComputer ?? r.evidence.ntlm?.netbiosComputer ?? null,
     r.evidence.ntlm?.dnsDomain ?? r.evidence.ntlm?.netbiosDomain ?? null,
   ];

@@ -16,6 +16,7 @@ import { joinList } from '../core/text.js';
 import { countryLabel } from './names.js';
 import { mdText } from './md-text.js';
 import { slug, UniqueNames } from './safe-name.js';
+import { windowsSupportEnded } from '../kb/index.js';
 
 export type NotifyBy = 'asn' | 'country' | 'cidr-file';
 
@@ -199,8 +200,8 @@ export async function writeBundles(store: Store, scanId: number, o: NotifyOption
       const name = names.length ? ` (${mdText(names.join(', '))})` : '';
       const w = r.windows;
       const windows =
-        w?.endOfSupport && w.endOfSupport <= o.asOf
-          ? ` Runs ${mdText(w.product ?? w.version)}, out of support since ${w.endOfSupport}.`
+        w && windowsSupportEnded(w.endOfSupport, o.asOf)
+          ? ` Runs ${mdText(w.product ?? w.version)}, whose support ended on ${w.endOfSupport}.`
           : '';
       const addr = r.ip.includes(':') ? `[${r.ip}]` : r.ip;
       const key = r.ports.length > 1 ? `${addr} (ports ${r.ports.join(', ')})` : `${addr}:${r.port}`;

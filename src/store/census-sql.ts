@@ -87,9 +87,9 @@ export function buildCensusSql(
       select.push(`CASE WHEN eol_date IS NULL THEN NULL WHEN eol_date < ? THEN 1 ELSE 0 END AS g${i}`);
       params.push(asOf);
     } else if (k === 'windows') {
-      // End of support is the last supported day's successor: on that date the release is unsupported.
+      // An end-of-support date is the last day supported (kb/windows.ts windowsSupportEnded).
       select.push(
-        `CASE WHEN windows IS NULL THEN NULL WHEN windows_eos IS NOT NULL AND windows_eos <= ? THEN windows || ' (unsupported)' ELSE windows END AS g${i}`,
+        `CASE WHEN windows IS NULL THEN NULL WHEN windows_eos IS NOT NULL AND windows_eos < ? THEN windows || ' (unsupported)' ELSE windows END AS g${i}`,
       );
       params.push(asOf);
     } else if (k === 'fronted') select.push(`COALESCE(front, 'none') AS g${i}`);

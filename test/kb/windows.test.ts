@@ -21,8 +21,9 @@ describe('Windows releases table', () => {
   });
 
   it('judges support on the as-of date, never the clock', () => {
-    assert.equal(judgeWindows('6.3.9600', table, '2023-10-09').unsupported, false);
-    assert.equal(judgeWindows('6.3.9600', table, '2023-10-10').unsupported, true);
+    // the end-of-support date is the last day supported, as for Exchange
+    assert.equal(judgeWindows('6.3.9600', table, '2023-10-10').unsupported, false);
+    assert.equal(judgeWindows('6.3.9600', table, '2023-10-11').unsupported, true);
     assert.equal(judgeWindows('10.0.17763', table, '2026-06-01').unsupported, false);
     assert.deepEqual(judgeWindows('10.0.99999', table, '2026-06-01'), {
       version: '10.0.99999',

@@ -376,8 +376,11 @@ export function storeConformance(label: string, factory: StoreFactory): void {
         'Windows Server 2019': 1,
         null: 1,
       });
-      const before = await store.census({ scanId: id, groupBy: ['windows'], asOf: '2023-10-09' });
-      assert.ok(before.some((r) => r.group.windows === 'Windows Server 2012 R2'));
+      // the end-of-support date is the last day supported: unsupported from the next day on
+      const last = await store.census({ scanId: id, groupBy: ['windows'], asOf: '2023-10-10' });
+      assert.ok(last.some((r) => r.group.windows === 'Windows Server 2012 R2'));
+      const next = await store.census({ scanId: id, groupBy: ['windows'], asOf: '2023-10-11' });
+      assert.ok(next.some((r) => r.group.windows === 'Windows Server 2012 R2 (unsupported)'));
       // The records read back carry both.
       const back: StoredHost[] = [];
       for await (const h of store.iterateHosts(id)) back.push(h);
