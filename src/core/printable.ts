@@ -17,6 +17,15 @@ export function printable(s: string): string {
   return UNSAFE.test(s) ? s.replace(UNSAFE, escape) : s;
 }
 
+/** The same but line breaks, which a format may hold in a quoted field (CSV). */
+const UNSAFE_BUT_LINES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** printable() that keeps CR and LF (the caller quotes them, as RFC 4180 CSV does). */
+export function printableKeepingLines(s: string): string {
+  UNSAFE_BUT_LINES.lastIndex = 0;
+  return UNSAFE_BUT_LINES.test(s) ? s.replace(UNSAFE_BUT_LINES, escape) : s;
+}
+
 /** A store for messages: a PostgreSQL URL without its password (`postgres://user:***@host/db`). */
 export function storeLabel(db: string): string {
   const m = /^(postgres(?:ql)?:\/\/[^:@/]*:)([^@/]*)(@.*)$/i.exec(db);

@@ -85,6 +85,29 @@ test('report, ingest and notify output carry no control character from the data'
   assert.doesNotMatch(md.stdout, RAW_CONTROL, 'report md');
   assert.doesNotMatch(md.stdout, /(^|[^\\])\]\(/m, 'no live link or image in report md');
 
+  // CSV (to a terminal or a file) and JSON Lines carry no raw control character either; the JSON
+  // still reads back as the same text
+  const csv = await runCli(['report', '--db', db, '--by', 'asn', '--format', 'csv', ...opts]);
+  assert.equal(csv.code, 0, csv.stderr);
+  // CSV lines end in CRLF (RFC 4180): any other control character is one from the data
+  const CSV_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+  assert.doesNotMatch(csv.stdout, CSV_CONTROL, 'report csv');
+  const hosts = await runCli(['report', '--db', db, '--format', 'hosts', ...opts]);
+  assert.equal(hosts.code, 0, hosts.stderr);
+  assert.doesNotMatch(hosts.stdout, CSV_CONTROL, 'host csv');
+  const json = await runCli(['report', '--db', db, '--by', 'asn', '--json', ...opts]);
+  assert.equal(json.code, 0, json.stderr);
+  assert.doesNotMatch(json.stdout, RAW_CONTROL, 'report json');
+  const orgs = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { asn_org?: string }).asn_org);
+  const raw = [`[x](javascript:alert(1)) ${OSC52}`, '![](http://tracker.example/p.gif)', `Org${RLO}`];
+  assert.ok(
+    orgs.some((o) => o !== undefined && raw.includes(o)),
+    'the JSON means the same text',
+  );
+
   const out = join(dir, 'bundles');
   const notify = await runCli(['notify', '--db', db, '--by', 'country', '--all', '--out', out, ...opts]);
   assert.equal(notify.code, 0, notify.stderr);

@@ -1,6 +1,7 @@
 // `excensus scan ... --queue`: enqueue the scan's shards for workers (and with --wait, follow it).
 import type { CommandContext } from '../args.js';
 import { bool, int, list, str } from '../args.js';
+import { printable } from '../../core/printable.js';
 import { geoChoice, given } from '../common-options.js';
 import { UsageError } from '../../core/errors.js';
 import {
@@ -79,7 +80,7 @@ export async function runQueuedScan(ctx: CommandContext, s: QueuedScanInput): Pr
     if (ctx.stderrIsTTY) ctx.stderr.write('\r\x1b[K');
     ctx.stderr.write(`excensus scan: ${progress(last)}\n`);
     for (const f of last.failures)
-      ctx.stderr.write(`excensus scan: shard ${f.shard} failed: ${f.error ?? 'unknown error'}\n`);
+      ctx.stderr.write(`excensus scan: shard ${f.shard} failed: ${printable(f.error ?? 'unknown error')}\n`);
     if (last.failures.length > 0)
       ctx.stderr.write(`excensus scan: \`excensus scans retry ${scan.name}\` runs the failed shards again\n`);
     return last.complete ? 0 : 1;

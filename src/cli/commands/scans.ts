@@ -13,6 +13,7 @@ import {
 import { openOutput, writeLine } from '../io.js';
 import { UsageError } from '../../core/errors.js';
 import { jsonLine } from '../../core/wire.js';
+import { printable } from '../../core/printable.js';
 import {
   distributedScanStates,
   formatScanTable,
@@ -76,7 +77,10 @@ function shardLines(d: DistributedScanState): string {
   return (
     `  ${progress(d)}\n` +
     d.failures
-      .map((f) => `    shard ${f.shard}${f.input ? ` (${f.input})` : ''} failed: ${f.error ?? '?'}\n`)
+      .map(
+        (f) =>
+          `    shard ${f.shard}${f.input ? ` (${printable(f.input)})` : ''} failed: ${printable(f.error ?? '?')}\n`,
+      )
       .join('')
   );
 }
