@@ -192,6 +192,14 @@ export async function ingestIntoStore(
   // stopped by a signal, or an input changed while read (read in part): the scan is not complete
   const partial = summary.interrupted || summary.files.some((f) => f.changed);
   await recorder.finish(partial ? 'interrupted' : 'complete', observed);
+  // records read but none kept (--exchange-only over data without Exchange): an empty scan would
+  // only stand in the way of the latest real one
+  if (store && recorder.written === 0 && !resume && (await recorder.dropIfEmpty())) {
+    hooks.onNotice?.(
+      `no record was stored${o.exchangeOnly ? ' (--exchange-only: none had an Exchange marker)' : ''}, so no scan was kept`,
+    );
+    return { summary, emitted, scanId: null, stored: 0, countPlain, observed };
+  }
   return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain, observed };
 }
 

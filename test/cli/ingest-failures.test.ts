@@ -1,6 +1,6 @@
 // No silent wrong answers: a failed ingest leaves no scan behind and exits 1 with the reason;
 // report, diff and notify never pick an interrupted scan by themselves, and say so when asked for one.
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -163,4 +163,29 @@ describe('interrupted and empty scans', () => {
       assert.match(r.stderr, /scan "empty" \(#3, running\) holds no records/);
     }
   });
+});
+
+// --exchange-only over data with no Exchange record: the file was read (exit 0), but an empty
+// complete scan would become "the latest" and stand in the way of every default report.
+test('an ingest that stores nothing keeps no scan', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'excensus-empty-'));
+  const file = join(dir, 'plain.jsonl');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ip_str: '192.0.2.5',
+      port: 443,
+      timestamp: '2025-01-01T00:00:00.000000',
+      data: 'HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\n',
+    }) + '\n',
+  );
+  const db = join(dir, 'e.db');
+  const r = await runCli(['ingest', file, '--db', db, '--exchange-only', '--as-of', '2026-01-01']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /no record was stored \(--exchange-only: none had an Exchange marker\), so no scan was kept/,
+  );
+  const scans = await runCli(['scans', '--db', db, '--json']);
+  assert.equal(scans.stdout.trim(), '');
 });
