@@ -1,8 +1,10 @@
 // Options shared by several commands, defined once.
 import type { CommandContext, OptionSpec, OptionValues } from './args.js';
 import { bool, list, str } from './args.js';
-import { openStoreForWriting, type GeoChoice } from '../run/index.js';
-import type { Store } from '../run/index.js';
+// From their own modules, not the run/ barrel: every command loads this file, and the barrel loads
+// every use case (the queue, the lab, the HTML report...) before a command starts.
+import { openStoreForWriting } from '../run/store.js';
+import type { GeoChoice, Store } from '../run/index.js';
 import { UsageError } from '../core/errors.js';
 
 export const jsonOption: OptionSpec = {

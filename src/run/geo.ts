@@ -2,6 +2,8 @@
 // files, or none (only what the source carried).
 import { createGeoResolver, type GeoResolver } from '../geo/index.js';
 
+export { isCountryCode } from '../geo/index.js';
+
 export interface GeoChoice {
   /** No lookups: keep the geo the source gave (a country still gets its continent). */
   disabled?: boolean;

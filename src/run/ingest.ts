@@ -13,6 +13,8 @@ import { statSync } from 'node:fs';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { ingestBounds, type ObservedWindow } from '../core/time-span.js';
 import { FORMATS } from '../ingest/types.js';
+
+export { FORMATS };
 import { checkSameInputs, printInput } from './input-prints.js';
 
 /**

@@ -20,6 +20,8 @@ import {
 } from '../report/render-text.js';
 import { censusRowToJson } from '../report/row-json.js';
 import type { Table } from '../report/table.js';
+
+export { parseFilter, parseGroupBy } from '../report/options.js';
 import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from '../report/trend.js';
 import { incompleteNote, scanDate, scanDateLabel } from '../report/scan-view.js';
 

@@ -22,15 +22,12 @@ import { watchInterrupts } from '../interrupt.js';
 import { UsageError } from '../../core/errors.js';
 import { parseObservedAt, windowLabel } from '../../core/time-span.js';
 import { hostRecordToWire, jsonLine } from '../../core/wire.js';
-import {
-  FORMATS,
-  enqueueIngest,
-  ingestIntoStore,
-  isCountryCode,
-  openStoreForWriting,
-  type HostRecord,
-  type IngestSummary,
-} from '../../run/index.js';
+// The use cases this command runs, from their modules (the run/ barrel would load every use case at
+// start-up); the queue's only with --queue.
+import { FORMATS, ingestIntoStore } from '../../run/ingest.js';
+import { isCountryCode } from '../../run/geo.js';
+import { openStoreForWriting } from '../../run/store.js';
+import type { HostRecord, IngestSummary } from '../../run/index.js';
 
 const MAX_PRINTED = 1000;
 
@@ -200,6 +197,7 @@ async function enqueueInputs(ctx: CommandContext, files: string[], asOf: string)
   const db = str(v, 'db') ?? '';
   const store = await openStoreForWriting(db);
   try {
+    const { enqueueIngest } = await import('../../run/distributed.js');
     const r = await enqueueIngest({
       db,
       store,

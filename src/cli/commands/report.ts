@@ -14,15 +14,16 @@ import {
 } from '../common-options.js';
 import { openOutput, refuseStoreAsOutput } from '../io.js';
 import { UsageError } from '../../core/errors.js';
+// From their modules: the run/ barrel would load every use case at start-up.
 import {
   REPORT_FORMATS,
-  openStoreForReading,
   parseFilter,
   parseGroupBy,
   writeHostsCsv,
   writeReport,
   type ReportFormat,
-} from '../../run/index.js';
+} from '../../run/report.js';
+import { openStoreForReading } from '../../run/store.js';
 
 const listOpt = (name: string, valueName: string, description: string) => ({
   name,

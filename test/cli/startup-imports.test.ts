@@ -1,0 +1,39 @@
+// Start-up cost of the commands the Exchange-heavy benchmark runs (issue 18): `ingest` and `report`
+// load the use cases they call, not the whole run/ barrel, whose distributed queue (pg, pg-boss) and
+// other use cases cost ~130-170 ms of CPU per process before any record is read
+// (docs/ingest-exchange-heavy.md). `ingest --queue` still loads the queue when it is used.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { repoRoot } from '../helpers/cli.js';
+
+const run = promisify(execFile);
+
+/** The CommonJS packages a fresh process holds after importing the given command modules. */
+async function packagesLoadedBy(commands: string[]): Promise<string[]> {
+  const urls = commands.map((c) => pathToFileURL(join(repoRoot, 'src', 'cli', 'commands', `${c}.ts`)).href);
+  const script = `
+    import { createRequire } from 'node:module';
+    for (const u of ${JSON.stringify(urls)}) await import(u);
+    const cache = createRequire(import.meta.url).cache;
+    const names = new Set();
+    for (const k of Object.keys(cache)) {
+      const m = /node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(k);
+      if (m) names.add(m[1]);
+    }
+    process.stdout.write(JSON.stringify([...names]));
+  `;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: repoRoot,
+  });
+  return JSON.parse(stdout) as string[];
+}
+
+test('ingest and report start without the distributed queue (pg, pg-boss)', async () => {
+  const loaded = await packagesLoadedBy(['ingest', 'report']);
+  assert.ok(loaded.includes('better-sqlite3'), `the SQLite store is loaded: ${loaded.join(', ')}`);
+  for (const p of ['pg', 'pg-boss']) assert.ok(!loaded.includes(p), `${p} loaded at start-up`);
+});
