@@ -1,5 +1,5 @@
 // Public surface of the fingerprint engine: (Observation, rules) -> Evidence.
-export { loadRules, defaultRulesDir } from './load-rules.js';
+export { loadRules, defaultRulesDir, compileRules } from './load-rules.js';
 export { fingerprint } from './combine.js';
 export { ruleAnchors, anchorPattern } from './anchors.js';
 export { normaliseHeaderName } from './parts.js';

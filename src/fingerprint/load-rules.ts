@@ -1,5 +1,4 @@
 // Loads, validates and compiles the rule files once; later calls get the cached RuleSet.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dataPath } from '../core/data-dir.js';
 import { parse as parseYaml } from 'yaml';
@@ -7,6 +6,13 @@ import { DataError } from '../core/errors.js';
 import { isPositiveWeight } from '../core/evidence.js';
 import { ruleFileSchema, type RuleDef } from './rule-schema.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
+import {
+  COMPILED_RULES_BY,
+  compiledFor,
+  readRuleFiles,
+  sourceHash,
+  type CompiledRules,
+} from './compiled-rules.js';
 
 const cache = new Map<string, RuleSet>();
 
@@ -15,10 +21,9 @@ export function defaultRulesDir(): string {
   return dataPath('fingerprints');
 }
 
-function readRuleFile(path: string): RuleDef[] {
+function parseRuleFile(path: string, text: string): RuleDef[] {
   let doc: unknown;
   try {
-    const text = readFileSync(path, 'utf8');
     doc = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new DataError(`${path}: cannot parse: ${(err as Error).message}`, { cause: err });
@@ -63,14 +68,20 @@ export function loadRules(dir?: string): RuleSet {
   const root = resolve(dir ?? defaultRulesDir());
   const hit = cache.get(root);
   if (hit) return hit;
-  if (!existsSync(root)) throw new DataError(`fingerprint rules directory not found: ${root}`);
-  const files = readdirSync(root)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort();
-  if (files.length === 0) throw new DataError(`no rule files in ${root}`);
-  const defs = files.flatMap((f) => readRuleFile(join(root, f)));
+  const files = readRuleFiles(root);
+  // the generated definitions while the files are the ones they came from (compiled-rules.ts)
+  const defs = compiledFor(root, files) ?? files.flatMap((f) => parseRuleFile(join(root, f.name), f.text));
   checkRules(defs, root);
   const rs = buildRuleSet(defs, root);
   cache.set(root, rs);
   return rs;
+}
+
+/** What scripts/compile-rules.ts writes beside a rule folder: its files' definitions, validated. */
+export function compileRules(dir: string = defaultRulesDir()): CompiledRules {
+  const root = resolve(dir);
+  const files = readRuleFiles(root);
+  const defs = files.flatMap((f) => parseRuleFile(join(root, f.name), f.text));
+  checkRules(defs, root);
+  return { generatedBy: COMPILED_RULES_BY, sourceHash: sourceHash(files), defs };
 }
