@@ -1,7 +1,7 @@
 // Loads, validates and compiles the rule files once; later calls get the cached RuleSet.
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { dataPath } from '../core/data-dir.js';
-import { parse as parseYaml } from 'yaml';
 import { DataError } from '../core/errors.js';
 import { isPositiveWeight } from '../core/evidence.js';
 import { ruleFileSchema, type RuleDef } from './rule-schema.js';
@@ -15,6 +15,11 @@ import {
 } from './compiled-rules.js';
 
 const cache = new Map<string, RuleSet>();
+
+// Loaded when a YAML file is read: with the generated definitions (compiled-rules.ts) it is not.
+let yaml: typeof import('yaml') | undefined;
+const parseYaml = (text: string): unknown =>
+  (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /** data/fingerprints of this package (from src or dist). */
 export function defaultRulesDir(): string {
