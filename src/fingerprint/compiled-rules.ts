@@ -1,5 +1,5 @@
-// The YAML rule files are the source; parsing and validating them cost ~150-200 ms of CPU per
-// process (docs/ingest-exchange-heavy.md). Beside a rule folder, `NAME.generated.json`
+// The YAML rule files are the source; parsing and validating them is a large share of every
+// process's start-up (docs/measurements.md). Beside a rule folder, `NAME.generated.json`
 // (scripts/compile-rules.ts) keeps the definitions they validate to, with a hash of the files they
 // came from: while the files are unchanged, loading takes those instead. A changed file, a missing or
 // unreadable generated file: the YAML is read, as before.

@@ -1,7 +1,7 @@
 // Start-up cost of the commands the Exchange-heavy benchmark runs (issue 18): `ingest` and `report`
 // load the use cases they call, not the whole run/ barrel, whose distributed queue (pg, pg-boss) and
-// other use cases cost ~130-170 ms of CPU per process before any record is read
-// (docs/ingest-exchange-heavy.md). `ingest --queue` still loads the queue when it is used.
+// other use cases every process paid for before reading a record (docs/measurements.md).
+// `ingest --queue` still loads the queue when it is used.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
