@@ -31,6 +31,11 @@ export interface DriverTraits {
    * read back first, and MAX() over text compares as the tally does (byte order, not a collation).
    */
   readonly tallyOnWrite: boolean;
+  /**
+   * ORDER BY on text compares UTF-8 bytes (no collation), so an in-memory order of the rows
+   * (host-order.ts) pages them exactly as the database would.
+   */
+  readonly byteOrderText: boolean;
   /** Bulk writes may go through a writer thread with a connection of its own (a database file). */
   readonly file: string | null;
 }

@@ -3,7 +3,7 @@
 import type { Observation } from '../core/observation.js';
 import type { SqlDriver, SqlRow } from './driver.js';
 import type { FamilyBits } from './families.js';
-import type { HostFilter, HostPage, HostPageQuery, HostSortKey, StoredHost } from './store.js';
+import type { HostFilter, HostPage, HostPageQuery, HostRow, HostSortKey, StoredHost } from './store.js';
 import { buildWhere, type Where } from './census-sql.js';
 import { plainRecordFromRow } from './plain-record.js';
 import { hostRecordFromWire } from './record-codec.js';
@@ -23,7 +23,7 @@ export const HOST_SORT_COLUMNS: Record<HostSortKey, string> = {
   status: 'status',
 };
 
-function whereOf(scanId: number, filter: HostFilter, fam: FamilyBits): Where {
+export function hostWhere(scanId: number, filter: HostFilter, fam: FamilyBits): Where {
   const where = buildWhere(scanId, filter, filter.asOf, fam);
   let sql = where.sql;
   if (filter.exchangeOnly) sql += ' AND is_exchange = 1';
@@ -34,9 +34,13 @@ function whereOf(scanId: number, filter: HostFilter, fam: FamilyBits): Where {
   return { sql, params: where.params };
 }
 
+/** Columns of a host-table row (no JSON). */
+export const HOST_ROW_COLUMNS = `ip, port, hostname, source, observed_at, status, is_exchange, suspect, product, release_name,
+  build, eol_date, continent, country, asn, asn_org, vuln_mask, likely_mask, evidence_exchange, evidence_confidence`;
+
 /** One page of a scan's host rows under a filter, and how many rows the filter keeps. */
 export async function hostPage(db: SqlDriver, fam: FamilyBits, q: HostPageQuery): Promise<HostPage> {
-  const w = whereOf(q.scanId, q.filter, fam);
+  const w = hostWhere(q.scanId, q.filter, fam);
   const col = HOST_SORT_COLUMNS[q.sort];
   const dir = q.desc ? 'DESC' : 'ASC';
   // NULLs last in both directions and both databases: sort on "is null" first.
@@ -45,40 +49,41 @@ export async function hostPage(db: SqlDriver, fam: FamilyBits, q: HostPageQuery)
       ? `ip ${dir}, port ${dir}`
       : `(${col} IS NULL) ASC, ${col} ${dir}, ip ${dir}, port ${dir}`;
   const [rows, count] = await Promise.all([
-    db.all(
-      `SELECT ip, port, hostname, source, observed_at, status, is_exchange, suspect, product, release_name,
-         build, eol_date, continent, country, asn, asn_org, vuln_mask, likely_mask, evidence_exchange,
-         evidence_confidence FROM hosts WHERE ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      [...w.params, q.limit, q.offset],
-    ),
+    db.all(`SELECT ${HOST_ROW_COLUMNS} FROM hosts WHERE ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+      ...w.params,
+      q.limit,
+      q.offset,
+    ]),
     q.knownTotal !== undefined
       ? [{ n: q.knownTotal }]
       : db.all(`SELECT COUNT(*) AS n FROM hosts WHERE ${w.sql}`, w.params),
   ]);
+  return { total: Number(count[0]?.n ?? 0), rows: rows.map((r) => hostRowOf(r, fam)) };
+}
+
+/** A selected HOST_ROW_COLUMNS row as a host-table row. */
+export function hostRowOf(r: SqlRow, fam: FamilyBits): HostRow {
   return {
-    total: Number(count[0]?.n ?? 0),
-    rows: rows.map((r) => ({
-      ip: String(r.ip),
-      port: Number(r.port),
-      hostname: r.hostname === null ? null : String(r.hostname),
-      source: String(r.source),
-      observedAt: String(r.observed_at),
-      status: String(r.status),
-      isExchange: Number(r.is_exchange) === 1,
-      suspect: Number(r.suspect) === 1,
-      product: nullable(r.product),
-      release: nullable(r.release_name),
-      build: nullable(r.build),
-      eolDate: nullable(r.eol_date),
-      continent: nullable(r.continent),
-      country: nullable(r.country),
-      asn: r.asn === null || r.asn === undefined ? null : Number(r.asn),
-      asnOrg: nullable(r.asn_org),
-      vulnerable: fam.namesOf(Number(r.vuln_mask)),
-      likely: fam.namesOf(Number(r.likely_mask)),
-      evidence: nullable(r.evidence_exchange),
-      confidence: nullable(r.evidence_confidence),
-    })),
+    ip: String(r.ip),
+    port: Number(r.port),
+    hostname: r.hostname === null ? null : String(r.hostname),
+    source: String(r.source),
+    observedAt: String(r.observed_at),
+    status: String(r.status),
+    isExchange: Number(r.is_exchange) === 1,
+    suspect: Number(r.suspect) === 1,
+    product: nullable(r.product),
+    release: nullable(r.release_name),
+    build: nullable(r.build),
+    eolDate: nullable(r.eol_date),
+    continent: nullable(r.continent),
+    country: nullable(r.country),
+    asn: r.asn === null || r.asn === undefined ? null : Number(r.asn),
+    asnOrg: nullable(r.asn_org),
+    vulnerable: fam.namesOf(Number(r.vuln_mask)),
+    likely: fam.namesOf(Number(r.likely_mask)),
+    evidence: nullable(r.evidence_exchange),
+    confidence: nullable(r.evidence_confidence),
   };
 }
 

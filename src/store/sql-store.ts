@@ -30,6 +30,9 @@ import { foldCensus, foldPivot } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
 import { rebuildCubes } from './cube-build.js';
 import { getHost, hostFromRow, hostPage } from './host-query.js';
+import { HostOrders } from './host-order.js';
+import { VersionedCache } from './census-cache.js';
+import { acquireLease, releaseLease, renewLease } from './lease-sql.js';
 import type { EncodedHost } from './encoded-host.js';
 import { VerdictCache } from './verdicts.js';
 import { migrate } from './migrations.js';
@@ -52,6 +55,11 @@ export class SqlStore implements Store {
   /** Mask cubes counted while this store writes a scan it created (drivers with traits.tallyOnWrite). */
   private readonly tallies = new Map<number, CubeTally>();
   private readonly bulk: BulkWriter | null;
+  /** Finished scans' host tables in memory, for pages at any offset (host-order.ts). */
+  private readonly orders = new HostOrders();
+  /** Census answers and scan counts by data version (census-cache.ts). */
+  private readonly answers = new VersionedCache<CensusRow[]>((rows) => rows.length);
+  private readonly tallied = new VersionedCache<ScanInfo['counts']>();
 
   private constructor(
     private readonly db: SqlDriver,
@@ -218,7 +226,9 @@ export class SqlStore implements Store {
 
   /** Counts for scan listings: from the cubes when they are current, else straight from hosts —
    *  listing scans (or resolving one by name) must not pay for a cube rebuild only census needs. */
-  private async counts(scanId: number): Promise<ScanInfo['counts']> {
+  private async counts(scanId: number, version: number): Promise<ScanInfo['counts']> {
+    const kept = this.tallied.get(scanId, version, '');
+    if (kept) return kept;
     const fresh =
       (
         await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [
@@ -229,16 +239,18 @@ export class SqlStore implements Store {
       ? `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${GEO_PIVOT.table} WHERE scan_id = ?`
       : `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${HOSTS.table} WHERE scan_id = ?`;
     const r = (await this.db.all(sql, [scanId]))[0];
-    return {
+    const counts = {
       hosts: Number(r?.hosts ?? 0),
       exchange: Number(r?.exchange ?? 0),
       suspect: Number(r?.suspect ?? 0),
     };
+    this.tallied.set(scanId, version, '', counts);
+    return counts;
   }
 
   private async infos(rows: SqlRow[]): Promise<ScanInfo[]> {
     const out: ScanInfo[] = [];
-    for (const r of rows) out.push(scanFromRow(r, await this.counts(Number(r.id))));
+    for (const r of rows) out.push(scanFromRow(r, await this.counts(Number(r.id), Number(r.data_version))));
     return out;
   }
 
@@ -266,49 +278,16 @@ export class SqlStore implements Store {
     return (await this.infos(rows))[0] ?? null;
   }
 
-  async acquireLease(c: LeaseClaim): Promise<LeaseResult> {
-    const now = c.now ?? Date.now();
-    const part = c.part ?? '';
-    // one statement, so two writers racing for a free lease cannot both win
-    const { changes } = await this.db.run(
-      `INSERT INTO scan_leases (scan_id, part, writer, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (scan_id, part) DO UPDATE SET writer = excluded.writer, heartbeat_at = excluded.heartbeat_at,
-         expires_at = excluded.expires_at
-       WHERE scan_leases.expires_at < ? OR scan_leases.writer = excluded.writer`,
-      [c.scanId, part, c.writer, now, now + c.ttlMs, now],
-    );
-    if (changes > 0) return { held: true };
-    const r = (
-      await this.db.all(
-        'SELECT writer, heartbeat_at, expires_at FROM scan_leases WHERE scan_id = ? AND part = ?',
-        [c.scanId, part],
-      )
-    )[0];
-    // released in between: try once more
-    if (!r) return this.acquireLease(c);
-    return {
-      held: false,
-      writer: String(r.writer),
-      heartbeatAt: Number(r.heartbeat_at),
-      expiresAt: Number(r.expires_at),
-    };
+  acquireLease(c: LeaseClaim): Promise<LeaseResult> {
+    return acquireLease(this.db, c);
   }
 
-  async renewLease(c: LeaseClaim): Promise<boolean> {
-    const now = c.now ?? Date.now();
-    const { changes } = await this.db.run(
-      'UPDATE scan_leases SET heartbeat_at = ?, expires_at = ? WHERE scan_id = ? AND part = ? AND writer = ?',
-      [now, now + c.ttlMs, c.scanId, c.part ?? '', c.writer],
-    );
-    return changes > 0;
+  renewLease(c: LeaseClaim): Promise<boolean> {
+    return renewLease(this.db, c);
   }
 
-  async releaseLease(c: Pick<LeaseClaim, 'scanId' | 'part' | 'writer'>): Promise<void> {
-    await this.db.run('DELETE FROM scan_leases WHERE scan_id = ? AND part = ? AND writer = ?', [
-      c.scanId,
-      c.part ?? '',
-      c.writer,
-    ]);
+  releaseLease(c: Pick<LeaseClaim, 'scanId' | 'part' | 'writer'>): Promise<void> {
+    return releaseLease(this.db, c);
   }
 
   async doneTargets(scanId: number): Promise<Set<string>> {
@@ -347,7 +326,8 @@ export class SqlStore implements Store {
 
   async hostPage(q: HostPageQuery): Promise<HostPage> {
     await this.fam.reload();
-    return hostPage(this.db, this.fam, q);
+    const held = this.db.traits.byteOrderText ? await this.orders.page(this.db, this.fam, q) : null;
+    return held ?? hostPage(this.db, this.fam, q);
   }
 
   getHost(scanId: number, ip: string, port: number): Promise<StoredHost | null> {
@@ -356,6 +336,12 @@ export class SqlStore implements Store {
 
   async census(q: CensusQuery): Promise<CensusRow[]> {
     await this.fam.reload();
+    const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [q.scanId]);
+    const version = Number(v[0]?.data_version ?? -1);
+    // a family another scan added shows as a zero in every row: part of the key
+    const key = JSON.stringify([q.groupBy, q.filter ?? {}, q.asOf, this.fam.all().length]);
+    const kept = this.answers.get(q.scanId, version, key);
+    if (kept) return [...kept];
     const cube = pickCube(q.groupBy, q.filter);
     if (cube.counted) await this.ensureSummary(q.scanId);
     const built = buildCensusSql(cube, q.scanId, q.groupBy, q.filter, q.asOf, this.fam);
@@ -374,7 +360,8 @@ export class SqlStore implements Store {
           this.fam,
         )[0] as CensusRow,
       );
-    return out;
+    this.answers.set(q.scanId, version, key, out);
+    return [...out];
   }
 
   async families(): Promise<string[]> {

@@ -72,6 +72,7 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
       powerOfTwoInserts: false,
       // MAX(asn_org) follows the database's collation, not the tally's byte order
       tallyOnWrite: false,
+      byteOrderText: false,
       file: null,
     },
     all: async (sql, params = []) => (await q(sql, params)).rows as SqlRow[],

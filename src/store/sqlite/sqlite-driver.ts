@@ -55,6 +55,7 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
         return Number(row?.seq ?? 0) + 1;
       },
       tallyOnWrite: true,
+      byteOrderText: true,
       file,
     },
     async all(sql: string, params: SqlValue[] = []) {
