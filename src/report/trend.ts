@@ -4,12 +4,16 @@ import { runCensus } from './census-source.js';
 import { zeroRow } from './headline.js';
 import { share } from './table.js';
 import { scanDataTime, scanDate } from './scan-view.js';
+import { updateState, type UpdateState } from '../classify/index.js';
+import { loadKnowledgeBase } from '../kb/index.js';
 
 export interface TrendPoint {
   scan: Pick<ScanInfo, 'id' | 'name' | 'startedAt' | 'observed'>;
   /** The date EOL was judged on: the scan's own date unless an --as-of was given. */
   asOf: string;
   total: CensusRow;
+  /** Supported on-premises servers (not past end of support on asOf) by update state. */
+  updates: Record<UpdateState, number>;
 }
 
 /**
@@ -33,9 +37,27 @@ export async function buildTrend(
       scan: { id: s.id, name: s.name, startedAt: s.startedAt, observed: s.observed },
       asOf: when,
       total: rows[0] ?? zeroRow(),
+      updates: await updateCounts(store, s.id, when),
     });
   }
   return points;
+}
+
+/** Supported servers by update state: each (product, release) group judged against the knowledge base. */
+async function updateCounts(
+  store: Store,
+  scanId: number,
+  asOf: string,
+): Promise<Record<UpdateState, number>> {
+  const kb = loadKnowledgeBase();
+  const out: Record<UpdateState, number> = { current: 0, behind: 0, unknown: 0 };
+  for (const r of await runCensus(store, { scanId, groupBy: ['product', 'release'], asOf })) {
+    const supported = r.exchange - r.eol;
+    if (supported > 0)
+      out[updateState(kb, r.group.product as string | null, r.group.release as string | null, asOf)] +=
+        supported;
+  }
+  return out;
 }
 
 /** Change between two counts as a signed percentage string: "-18.0%", "+2.5%", "n/a" from 0. */
@@ -60,6 +82,10 @@ export function trendPointToJson(p: TrendPoint, prev?: TrendPoint): Record<strin
     eol: t.eol,
     eol_share: Math.round(share(t.eol, t.exchange) * 10000) / 10000,
     eol_change: prev ? percentChange(prev.total.eol, t.eol) : null,
+    supported: t.exchange - t.eol,
+    up_to_date: p.updates.current,
+    behind_on_updates: p.updates.behind,
+    update_unknown: p.updates.unknown,
     vulnerable: Object.fromEntries(Object.entries(t.vulnerable).sort()),
     likely: Object.fromEntries(Object.entries(t.likely).sort()),
   };

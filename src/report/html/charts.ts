@@ -90,9 +90,15 @@ const short = (s: string) => (s.length > NAME_CHARS ? `${s.slice(0, 5)}…${s.sl
 
 /**
  * Lines over evenly spaced scans, each labelled by date and name (shortened, full in a tooltip);
- * with fewer than two scans there is no trend to draw, and it says so.
+ * with fewer than two scans there is no trend to draw, and it says so. `stacked`: areas, each
+ * series drawn over the ones before it (parts of one whole).
  */
-export function renderTrendChart(id: string, labels: TrendLabel[], series: Series[]): string {
+export function renderTrendChart(
+  id: string,
+  labels: TrendLabel[],
+  series: Series[],
+  stacked = false,
+): string {
   if (labels.length === 0) return `<p class="empty" id="${esc(id)}">No scans in this series.</p>`;
   if (labels.length === 1)
     return `<p class="empty" id="${esc(id)}">One scan: no trend yet (${esc(labels[0]!.date)}, ${esc(labels[0]!.name)}). Scans of the same series added later are drawn here.</p>`;
@@ -100,7 +106,11 @@ export function renderTrendChart(id: string, labels: TrendLabel[], series: Serie
   const w = 480;
   const h = 260;
   const pad = { l: 66, r: 66, t: 16, b: 48 };
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
+  // stacked: each series' top is its value plus every earlier series' at that scan
+  const tops = series.map((_, k) =>
+    labels.map((_, i) => series.slice(0, k + 1).reduce((n, s) => n + (s.values[i] ?? 0), 0)),
+  );
+  const max = Math.max(1, ...(stacked ? (tops.at(-1) ?? []) : series.flatMap((s) => s.values)));
   const x = (i: number) => pad.l + (i * (w - pad.l - pad.r)) / (labels.length - 1);
   const y = (v: number) => pad.t + (1 - v / max) * (h - pad.t - pad.b);
   const base = h - pad.b;
@@ -120,13 +130,20 @@ export function renderTrendChart(id: string, labels: TrendLabel[], series: Serie
         : '',
     )
     .join('');
-  const lines = series.map((s) => {
-    const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`);
+  const lines = series.map((s, k) => {
+    const at = (i: number) => (stacked ? tops[k]![i]! : (s.values[i] ?? 0));
+    const pts = labels.map((_, i) => `${x(i).toFixed(1)},${y(at(i)).toFixed(1)}`);
+    const floor = labels
+      .map((_, i) => `${x(i).toFixed(1)},${y(k > 0 ? tops[k - 1]![i]! : 0).toFixed(1)}`)
+      .reverse();
+    const area = stacked
+      ? `<polygon fill="${s.colour}" fill-opacity="0.55" stroke="none" points="${[...pts, ...floor].join(' ')}"/>`
+      : '';
     const dots = s.values.map(
       (v, i) =>
-        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name}, ${labels[i]?.date ?? ''} ${labels[i]?.name ?? ''}: ${v.toLocaleString('en-US')}`)}</title></circle>`,
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(at(i)).toFixed(1)}" r="3" fill="${s.colour}"><title>${esc(`${s.name}, ${labels[i]?.date ?? ''} ${labels[i]?.name ?? ''}: ${v.toLocaleString('en-US')}`)}</title></circle>`,
     );
-    return `<g class="series" data-name="${esc(s.name)}"><polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${pts.join(' ')}"/>${dots.join('')}</g>`;
+    return `<g class="series" data-name="${esc(s.name)}">${area}<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${pts.join(' ')}"/>${dots.join('')}</g>`;
   });
   const legend = `<p class="key">${series.map((s) => `${swatch(s.colour)} ${esc(s.name)}`).join(' ')}</p>`;
   return `<svg id="${esc(id)}" class="chart trend" viewBox="0 0 ${w} ${h}" role="img" aria-label="Trend across scans">${axis}${ticks}${lines.join('')}</svg>${legend}`;
