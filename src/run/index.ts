@@ -89,3 +89,4 @@ export {
   type EnqueueResult,
 } from './distributed.js';
 export { runWorker, type WorkerOptions, type WorkerResult } from './worker.js';
+export { shardsToWire, watchShards, type ShardWatch } from './shard-progress.js';

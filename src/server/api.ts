@@ -11,6 +11,7 @@ import {
   networkBundle,
   scanToWire,
   seriesTrend,
+  shardsToWire,
   totalsLines,
   writeHostsCsv,
 } from '../run/index.js';
@@ -108,7 +109,17 @@ export function hostParams(c: Ctx): { scan?: string; ip: string; port: number } 
 
 export async function apiScans(c: Ctx): Promise<Reply> {
   checkParams(c.params);
-  return json((await listScans(c.store)).map(scanToWire));
+  return json(await scansWire(c));
+}
+
+/** The scans as `scans --json` prints them: distributed ones with their shard progress. */
+export async function scansWire(c: Ctx): Promise<Array<Record<string, unknown>>> {
+  const [scans, shards] = await Promise.all([listScans(c.store), c.shards()]);
+  const byId = new Map(shards.map((d) => [d.scanId, d]));
+  return scans.map((s) => {
+    const d = byId.get(s.id);
+    return { ...scanToWire(s), ...(d ? { shards: shardsToWire(d) } : {}) };
+  });
 }
 
 export async function apiTrend(c: Ctx): Promise<Reply> {

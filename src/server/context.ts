@@ -1,6 +1,6 @@
 // What a route handler gets and gives back.
 import type { ServerResponse } from 'node:http';
-import type { Store } from '../run/index.js';
+import type { DistributedScanState, Store } from '../run/index.js';
 
 export interface Ctx {
   store: Store;
@@ -11,6 +11,8 @@ export interface Ctx {
   res: ServerResponse;
   /** Whether a token guards the server (pages then offer a way out of the session). */
   guarded: boolean;
+  /** Shard states of distributed scans (empty for a store without a job queue). */
+  shards: () => Promise<DistributedScanState[]>;
 }
 
 /** A whole response, or 'streamed' when the handler wrote it itself. */

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { readOnlyStore, type Store } from '../run/index.js';
+import { readOnlyStore, type ShardWatch, type Store } from '../run/index.js';
 import { ConfigError } from '../core/errors.js';
 import { packagePath } from '../core/data-dir.js';
 import { esc } from '../report/html/escape.js';
@@ -83,6 +83,8 @@ export interface ServeOptions {
   today: () => string;
   /** Where failures are logged (never sent to the client). */
   log: (line: string) => void;
+  /** Shard progress of distributed scans (a PostgreSQL store's; none without). */
+  shards?: ShardWatch;
 }
 
 export interface RunningServer {
@@ -172,6 +174,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       today: o.today(),
       res,
       guarded: gate.token !== null,
+      shards: () => o.shards?.states() ?? Promise.resolve([]),
     };
     try {
       const reply = await route(ctx);

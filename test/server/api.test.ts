@@ -184,6 +184,33 @@ describe('excensus serve: API', () => {
     assert.match(md.body, /^# Exchange servers needing attention: AS3320 Deutsche Telekom AG/);
   });
 
+  it('splits the supported servers of the trend by update state, per the knowledge base', async () => {
+    const at = '2024-12-01';
+    const trend = JSON.parse((await get(srv.url, `/api/trend?scan=census-2&as_of=${at}`)).body) as Array<
+      Record<string, number>
+    >;
+    assert.equal(trend.length, 2);
+    for (const [i, p] of trend.entries()) {
+      const rows = JSON.parse(
+        (await get(srv.url, `/api/census?scan=census-${i + 1}&by=product&as_of=${at}`)).body,
+      ) as Array<{ product: string; exchange: number }>;
+      const servers = (product: string) => rows.find((r) => r.product === product)?.exchange ?? 0;
+      // 2019 CU14 Nov24SUv2 is the latest 2019 release on that date; 2016 CU23 Nov22SU is two years
+      // behind; the hostile record's release (in the second scan) is no release the knowledge base knows
+      const unknown = i === 1 ? 1 : 0;
+      assert.equal(p.up_to_date, servers('Exchange Server 2019'), `scan ${i + 1}`);
+      assert.equal(p.behind_on_updates, servers('Exchange Server 2016') - unknown, `scan ${i + 1}`);
+      assert.equal(p.update_unknown, unknown);
+      assert.ok(p.up_to_date! > 0 && p.behind_on_updates! > 0);
+      assert.equal(p.supported, p.up_to_date! + p.behind_on_updates! + p.update_unknown!);
+      assert.equal(p.exchange, p.supported! + p.eol!);
+    }
+    const page = (await get(srv.url, `/trend?scan=census-2&as_of=${at}`)).body;
+    assert.match(page, /<svg id="trend-support"[^>]*>.*<polygon[^>]*>.*<\/svg>/s);
+    assert.match(page, /data-name="Behind on updates"/);
+    assert.match(page, /id="trend-families-likely"/);
+  });
+
   it('answers bad parameters with 400 and a message, never a 500', async () => {
     const bad = [
       '/api/census?by=planet',

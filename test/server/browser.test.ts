@@ -198,7 +198,7 @@ describe('excensus serve in a browser', { skip }, () => {
       ['host', '/host?ip=198.18.0.2&port=443'],
       ['builds', '/builds'],
       ['networks', '/networks'],
-      ['trend', '/trend'],
+      ['trend', '/trend?as_of=2024-12-01'],
       ['diff', '/diff?a=census-1&b=census-2'],
       ['scans', '/scans'],
       ['hostile', '/hosts?scan=census-2&country=NL'],

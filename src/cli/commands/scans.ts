@@ -21,6 +21,7 @@ import {
   openStoreForReading,
   retryFailedShards,
   scanToWire,
+  shardsToWire,
   type DistributedScanState,
 } from '../../run/index.js';
 import { progress } from './scan-queue.js';
@@ -83,21 +84,6 @@ function shardLines(d: DistributedScanState): string {
       )
       .join('')
   );
-}
-
-function shardsToWire(d: DistributedScanState): Record<string, unknown> {
-  return {
-    queued: d.shards.queued,
-    running: d.shards.running,
-    done: d.shards.done,
-    failed: d.shards.failed,
-    total: d.shards.total,
-    hosts_done: d.hostsDone,
-    hosts_per_second: Math.round(d.rate * 10) / 10,
-    workers: d.workers,
-    failures: d.failures,
-    complete: d.complete,
-  };
 }
 
 async function retry(ctx: CommandContext, args: string[]): Promise<number> {

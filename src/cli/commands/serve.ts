@@ -4,7 +4,7 @@ import type { CommandSpec } from '../args.js';
 import { int, str } from '../args.js';
 import { dbOption, helpOption } from '../common-options.js';
 import { UsageError } from '../../core/errors.js';
-import { openStoreForReading } from '../../run/index.js';
+import { openStoreForReading, watchShards } from '../../run/index.js';
 import { startServer } from '../../server/index.js';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
@@ -44,8 +44,10 @@ export const command: CommandSpec = {
         `--host ${host} would open the census to other machines: give a --token (or EXCENSUS_TOKEN), or keep 127.0.0.1`,
       );
     const store = await openStoreForReading(str(ctx.values, 'db'));
+    const shards = watchShards(str(ctx.values, 'db'));
     try {
       const s = await startServer({
+        shards,
         store,
         host,
         port,
@@ -60,6 +62,7 @@ export const command: CommandSpec = {
       await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
       await s.close();
     } finally {
+      await shards.close();
       await store.close();
     }
     ctx.stderr.write('excensus serve: stopped\n');

@@ -1,6 +1,13 @@
 // Views across scans: the list of scans (refreshing itself while one runs), the series over
 // time, and the diff of two scans.
-import { diffScans, listScans, scanToWire, seriesTrend, totalsLines } from '../../run/index.js';
+import {
+  diffScans,
+  listScans,
+  scanToWire,
+  seriesTrend,
+  totalsLines,
+  type DistributedScanState,
+} from '../../run/index.js';
 import { DIFF_CATEGORIES } from '../../report/diff.js';
 import { renderTrendChart, trendLabel } from '../../report/html/charts.js';
 import { esc } from './text.js';
@@ -8,12 +15,30 @@ import { percentChange } from '../../report/trend.js';
 import { scanDate, scanDateLabel } from '../../report/scan-view.js';
 import type { Ctx } from '../context.js';
 import { checkParams, optionalParam, parseAsOfParam } from '../params.js';
-import { a, exports, href, layout, num, pct, table } from './layout.js';
+import { a, exports, href, layout, num, pct, table, type Col } from './layout.js';
 
 export async function scansPage(c: Ctx): Promise<string> {
   checkParams(c.params);
-  const scans = (await listScans(c.store)).slice().reverse();
-  const rows = scans.map((s) => ({ s, w: scanToWire(s) }));
+  const [list, states] = await Promise.all([listScans(c.store), c.shards()]);
+  const byId = new Map(states.map((d) => [d.scanId, d]));
+  const rows = list
+    .slice()
+    .reverse()
+    .map((s) => ({ s, w: scanToWire(s), d: byId.get(s.id) }));
+  const shardCols: Array<Col<(typeof rows)[number]>> = states.length
+    ? [
+        { label: 'Shards', html: (r) => (r.d ? shardCell(r.d) : '') },
+        { label: 'Hosts done', numeric: true, html: (r) => (r.d ? esc(num(r.d.hostsDone)) : '') },
+        {
+          label: 'Hosts/s',
+          numeric: true,
+          html: (r) => (r.d && !r.d.complete ? esc(num(Math.round(r.d.rate))) : ''),
+        },
+      ]
+    : [];
+  const failures = states.flatMap((d) =>
+    d.failures.map((f) => ({ scan: list.find((s) => s.id === d.scanId)?.name ?? String(d.scanId), ...f })),
+  );
   const body = `<p>Every scan in the store, newest first. This page refreshes by itself while a scan runs.</p>
 <div data-poll="/api/scans">${table(
     'scans',
@@ -26,6 +51,7 @@ export async function scansPage(c: Ctx): Promise<string> {
       { label: 'Started', html: (r) => esc(r.s.startedAt.slice(0, 16).replace('T', ' ')) },
       { label: 'Finished', html: (r) => esc(r.s.finishedAt?.slice(0, 16).replace('T', ' ') ?? '') },
       { label: 'State', html: (r) => `<span class="state-${esc(r.s.state)}">${esc(r.s.state)}</span>` },
+      ...shardCols,
       { label: 'Records', numeric: true, html: (r) => esc(num(r.s.counts.hosts)) },
       { label: 'Exchange', numeric: true, html: (r) => esc(num(r.s.counts.exchange)) },
       { label: 'Suspects', numeric: true, html: (r) => esc(num(r.s.counts.suspect)) },
@@ -33,7 +59,20 @@ export async function scansPage(c: Ctx): Promise<string> {
     ],
     rows,
     'No scans yet: run excensus scan or excensus ingest.',
-  )}</div>
+  )}${
+    failures.length
+      ? `<h2>Failed shards</h2>${table(
+          'shard-failures',
+          [
+            { label: 'Scan', html: (f) => esc(f.scan) },
+            { label: 'Shard', numeric: true, html: (f) => esc(f.shard) },
+            { label: 'Input', html: (f) => esc(f.input ?? '') },
+            { label: 'Error', html: (f) => `<span class="clip">${esc(f.error ?? '')}</span>` },
+          ],
+          failures,
+        )}<p>Run <code>excensus scans retry NAME</code> to give them another attempt.</p>`
+      : ''
+  }</div>
 ${exports([['/api/scans', 'JSON']])}`;
   return layout({
     title: 'Scans',
@@ -43,6 +82,14 @@ ${exports([['/api/scans', 'JSON']])}`;
     api: '/api/scans',
     guarded: c.guarded,
   });
+}
+
+/** A distributed scan's shards by state, e.g. "1 queued · 2 running · 5 done of 8". */
+function shardCell(d: DistributedScanState): string {
+  const parts = (['queued', 'running', 'done', 'failed'] as const)
+    .filter((k) => d.shards[k] > 0 || k === 'done')
+    .map((k) => `<span class="shard-${k}" data-shards="${k}">${esc(num(d.shards[k]))} ${k}</span>`);
+  return `${parts.join(' · ')} of ${esc(num(d.shards.total))}`;
 }
 
 const FAMILY_COLOURS = [
@@ -63,27 +110,43 @@ export async function trendPage(c: Ctx): Promise<string> {
   const t = await seriesTrend(c.store, { ...(scan ? { scan } : {}), ...(asOf ? { asOf } : {}) });
   const pts = t.points;
   const labels = pts.map(trendLabel);
-  const support = renderTrendChart('trend-support', labels, [
-    { name: 'Exchange', colour: '#3c78b4', values: pts.map((x) => x.total.exchange) },
-    { name: 'Supported', colour: '#4d9a56', values: pts.map((x) => x.total.exchange - x.total.eol) },
-    { name: 'Past end of support', colour: '#c9373c', values: pts.map((x) => x.total.eol) },
-  ]);
-  const fams = [...new Set(pts.flatMap((x) => Object.keys(x.total.vulnerable)))].sort();
-  const perFamily = renderTrendChart(
-    'trend-families',
+  // parts of every on-premises server, drawn stacked: supported by update state, then past end of support
+  const support = renderTrendChart(
+    'trend-support',
     labels,
-    fams.map((f, i) => ({
-      name: `${f} vulnerable`,
-      colour: FAMILY_COLOURS[i % FAMILY_COLOURS.length]!,
-      values: pts.map((x) => x.total.vulnerable[f] ?? 0),
-    })),
+    [
+      { name: 'Supported, up to date', colour: '#4d9a56', values: pts.map((x) => x.updates.current) },
+      {
+        name: 'Supported, update level not visible',
+        colour: '#9db8d9',
+        values: pts.map((x) => x.updates.unknown),
+      },
+      { name: 'Behind on updates', colour: '#e6a23c', values: pts.map((x) => x.updates.behind) },
+      { name: 'Past end of support', colour: '#c9373c', values: pts.map((x) => x.total.eol) },
+    ],
+    true,
   );
+  const fams = [...new Set(pts.flatMap((x) => Object.keys(x.total.vulnerable)))].sort();
+  // vulnerable (full build) and likely (CU known only) apart: likely is never drawn as vulnerable
+  const perFamily = (verdict: 'vulnerable' | 'likely') =>
+    renderTrendChart(
+      `trend-families-${verdict}`,
+      labels,
+      fams.map((f, i) => ({
+        name: `${f} ${verdict}`,
+        colour: FAMILY_COLOURS[i % FAMILY_COLOURS.length]!,
+        values: pts.map((x) => x.total[verdict][f] ?? 0),
+      })),
+    );
   const rows = table(
     'trend',
     [
       { label: 'Scan', html: (x) => a(href('/', new URLSearchParams(), { scan: x.scan.name }), x.scan.name) },
       { label: 'Data of', html: (x) => esc(scanDateLabel(x.scan)) },
       { label: 'Exchange', numeric: true, html: (x) => esc(num(x.total.exchange)) },
+      { label: 'Up to date', numeric: true, html: (x) => esc(num(x.updates.current)) },
+      { label: 'Update level not visible', numeric: true, html: (x) => esc(num(x.updates.unknown)) },
+      { label: 'Behind on updates', numeric: true, html: (x) => esc(num(x.updates.behind)) },
       { label: 'Past end of support', numeric: true, html: (x) => esc(num(x.total.eol)) },
       { label: 'EOL share', numeric: true, html: (x) => esc(pct(x.total.eol, x.total.exchange)) },
       { label: 'Suspects', numeric: true, html: (x) => esc(num(x.total.suspect)) },
@@ -98,8 +161,12 @@ export async function trendPage(c: Ctx): Promise<string> {
       : '<p>Only one scan in this series so far: the trend starts with the next scan.</p>';
   const body = `<p>Complete scans of series <strong>${esc(t.scan.series)}</strong>; support judged on each scan's own date unless an as-of date is given.</p>
 ${change}
-<h2>Support state</h2>${support}
-<h2>Open CVE families (vulnerable)</h2>${perFamily}
+<h2>Support state</h2>
+<p>On-premises servers stacked: supported and on the product's latest update on each scan's date
+(per the knowledge base), supported with only the newest CU visible (its security update level
+unknown), supported but behind on updates, and past end of support.</p>${support}
+<h2>Open CVE families: vulnerable</h2>${perFamily('vulnerable')}
+<h2>Open CVE families: likely</h2>${perFamily('likely')}
 <h2>Scans</h2>${rows}
 ${exports([[href('/api/trend', c.params, {}, ['scan', 'as_of']), 'JSON']])}`;
   return layout({
