@@ -8,7 +8,7 @@ import type { FamilyBits } from './families.js';
 import type { HostFilter, HostPage, HostPageQuery, HostRow, HostSortKey } from './store.js';
 import { HOST_ROW_COLUMNS, HOST_SORT_COLUMNS, hostRowOf } from './host-query.js';
 
-const CHUNK = 50_000;
+const CHUNK = 5_000;
 /** Columns read in the first pass; hostname and observed_at (mostly distinct) only when sorted by. */
 const CODED = ['product', 'release_name', 'country', 'continent', 'status', 'eol_date', 'asn'] as const;
 type Coded = (typeof CODED)[number];
@@ -112,6 +112,7 @@ export class HostOrder {
     readonly version: number,
     readonly size: number,
     private readonly ids: Float64Array,
+    private readonly place: Places,
     private readonly port: Int32Array,
     private readonly exchange: Uint8Array,
     private readonly vuln: Float64Array,
@@ -119,37 +120,42 @@ export class HostOrder {
     private readonly cols: Record<Coded, CodedColumn>,
   ) {}
 
-  /** Reads a scan's rows in (ip, port) order, a chunk at a time, yielding to other requests between. */
+  /**
+   * Reads a scan's rows a chunk at a time, yielding to other requests between: first the (ip, port)
+   * order as row ids (the unique index holds them: no table read), then the columns in id order
+   * (one sequential pass over the scan's id range), each row put at its place in that order.
+   */
   static async load(db: SqlDriver, scanId: number, version: number): Promise<HostOrder | null> {
-    const n = Number(
-      (await db.all('SELECT COUNT(*) AS n FROM hosts WHERE scan_id = ?', [scanId]))[0]?.n ?? 0,
-    );
-    const ids = new Float64Array(n);
+    const order: number[] = [];
+    for await (const rows of inOrder(db, scanId)) for (const r of rows) order.push(Number(r.id));
+    const n = order.length;
+    const place = Places.of(order);
+    if (!place) return null; // ids spread far: the database answers instead
+    const ids = Float64Array.from(order);
     const port = new Int32Array(n);
     const exchange = new Uint8Array(n);
     const vuln = new Float64Array(n);
     const likely = new Float64Array(n);
     const coders = Object.fromEntries(CODED.map((c) => [c, new Coder(n)])) as Record<Coded, Coder>;
-    let i = 0;
-    for await (const rows of chunks(
-      db,
-      scanId,
-      `id, is_exchange, vuln_mask, likely_mask, ${CODED.join(', ')}`,
-    )) {
-      if (i + rows.length > n) return null; // written meanwhile: the caller reads the database instead
+    let seen = 0;
+    const cols = `port, is_exchange, vuln_mask, likely_mask, ${CODED.join(', ')}`;
+    for await (const rows of byId(db, scanId, place, cols))
       for (const r of rows) {
-        ids[i] = Number(r.id);
+        const i = place.at(Number(r.id));
+        if (i < 0) return null; // written meanwhile
         port[i] = Number(r.port);
         exchange[i] = Number(r.is_exchange);
         vuln[i] = Number(r.vuln_mask);
         likely[i] = Number(r.likely_mask);
         for (const c of CODED) coders[c].set(i, r[c]);
-        i++;
+        seen++;
       }
-    }
-    if (i !== n) return null;
-    const cols = Object.fromEntries(CODED.map((c) => [c, coders[c].column()])) as Record<Coded, CodedColumn>;
-    return new HostOrder(scanId, version, n, ids, port, exchange, vuln, likely, cols);
+    if (seen !== n) return null;
+    const columns = Object.fromEntries(CODED.map((c) => [c, coders[c].column()])) as Record<
+      Coded,
+      CodedColumn
+    >;
+    return new HostOrder(scanId, version, n, ids, place, port, exchange, vuln, likely, columns);
   }
 
   /** Ids of the page's rows in order and the filter's total; null when the filter has a term this does not know. */
@@ -253,20 +259,59 @@ export class HostOrder {
     const name = HOST_SORT_COLUMNS[sort];
     if ((CODED as readonly string[]).includes(name)) return this.cols[name as Coded];
     const c = new Coder(this.size);
-    let i = 0;
-    for await (const rows of chunks(db, this.scanId, name)) for (const r of rows) c.set(i++, r[name]);
-    if (i !== this.size) throw new Error(`scan ${this.scanId} changed while its ${name} column was read`);
+    let seen = 0;
+    for await (const rows of byId(db, this.scanId, this.place, name))
+      for (const r of rows) {
+        const i = this.place.at(Number(r.id));
+        if (i < 0) throw new Error(`scan ${this.scanId} changed while its ${name} column was read`);
+        c.set(i, r[name]);
+        seen++;
+      }
+    if (seen !== this.size) throw new Error(`scan ${this.scanId} changed while its ${name} column was read`);
     return c.column();
   }
 }
 
-/** The scan's rows in (ip, port) order, CHUNK at a time (keyset pages: no cursor stays open). */
-async function* chunks(db: SqlDriver, scanId: number, columns: string) {
+/** Where each row id stands in the (ip, port) order: an array over the scan's id range. */
+class Places {
+  private constructor(
+    readonly min: number,
+    readonly max: number,
+    private readonly pos: Int32Array,
+  ) {}
+
+  /** Null when the ids spread over a range far wider than the scan (scans written side by side). */
+  static of(order: number[]): Places | null {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const id of order) {
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    if (order.length === 0) return new Places(1, 0, new Int32Array(0));
+    if (max - min + 1 > 4 * order.length + 1_000_000) return null;
+    const pos = new Int32Array(max - min + 1).fill(-1);
+    order.forEach((id, i) => {
+      pos[id - min] = i;
+    });
+    return new Places(min, max, pos);
+  }
+
+  /** The row's place, or -1 for an id not in the scan when it was read. */
+  at(id: number): number {
+    return id < this.min || id > this.max ? -1 : this.pos[id - this.min]!;
+  }
+}
+
+const yieldToOthers = () => new Promise((r) => setImmediate(r));
+
+/** The scan's row ids in (ip, port) order, CHUNK at a time (keyset pages: no cursor stays open). */
+async function* inOrder(db: SqlDriver, scanId: number) {
   let after: [string, number] | null = null;
   for (;;) {
     const params: SqlValue[] = after ? [scanId, after[0], after[1]] : [scanId];
     const rows = await db.all(
-      `SELECT ip, port, ${columns} FROM hosts WHERE scan_id = ?${after ? ' AND (ip, port) > (?, ?)' : ''}
+      `SELECT ip, port, id FROM hosts WHERE scan_id = ?${after ? ' AND (ip, port) > (?, ?)' : ''}
        ORDER BY ip, port LIMIT ${CHUNK}`,
       params,
     );
@@ -274,8 +319,22 @@ async function* chunks(db: SqlDriver, scanId: number, columns: string) {
     if (rows.length < CHUNK) return;
     const last = rows[rows.length - 1]!;
     after = [String(last.ip), Number(last.port)];
-    // let other requests through between chunks
-    await new Promise((r) => setImmediate(r));
+    await yieldToOthers();
+  }
+}
+
+/** The scan's rows in id order over its id range (`+scan_id`: not through the scan_id index). */
+async function* byId(db: SqlDriver, scanId: number, place: Places, columns: string) {
+  let after = place.min - 1;
+  for (;;) {
+    const rows = await db.all(
+      `SELECT id, ${columns} FROM hosts WHERE id > ? AND id <= ? AND +scan_id = ? ORDER BY id LIMIT ${CHUNK}`,
+      [after, place.max, scanId],
+    );
+    yield rows;
+    if (rows.length < CHUNK) return;
+    after = Number(rows[rows.length - 1]!.id);
+    await yieldToOthers();
   }
 }
 
