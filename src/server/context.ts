@@ -21,6 +21,6 @@ export type Reply = Whole | 'streamed';
 export interface Whole {
   status: number;
   type: string;
-  body: string;
+  body: string | Buffer;
   headers?: Record<string, string>;
 }

@@ -3,12 +3,14 @@
 // in (ip, port) order, each sort key becomes a permutation of that order (counting sort over its
 // distinct values), and a filter is tested on typed arrays. Pages then fetch their rows by id.
 // Text compares byte by byte, as SQLite orders it (drivers declare it: traits.byteOrderText).
-import type { SqlDriver, SqlValue } from './driver.js';
+import type { SqlDriver } from './driver.js';
 import type { FamilyBits } from './families.js';
 import type { HostFilter, HostPage, HostPageQuery, HostRow, HostSortKey } from './store.js';
 import { HOST_ROW_COLUMNS, HOST_SORT_COLUMNS, hostRowOf } from './host-query.js';
+import { byId, inOrder, Places } from './host-order-read.js';
 
-const CHUNK = 5_000;
+/** Filters whose rows are kept per scan (a byte per row each). */
+const FILTERS_KEPT = 16;
 /** Columns read in the first pass; hostname and observed_at (mostly distinct) only when sorted by. */
 const CODED = ['product', 'release_name', 'country', 'continent', 'status', 'eol_date', 'asn'] as const;
 type Coded = (typeof CODED)[number];
@@ -105,7 +107,8 @@ function shares(a: number, b: number): boolean {
 
 export class HostOrder {
   private readonly perms = new Map<HostSortKey, Promise<Permutation>>();
-  private readonly totals = new Map<string, number>();
+  /** Rows each recent filter keeps (one byte per row) and how many. */
+  private readonly filtered = new Map<string, { rows: Uint8Array; total: number }>();
 
   private constructor(
     readonly scanId: number,
@@ -180,23 +183,36 @@ export class HostOrder {
     if (keep === null) {
       for (let k = q.offset; k < Math.min(n, q.offset + q.limit); k++) ids.push(this.ids[at(k)]!);
     } else {
-      const key = JSON.stringify(q.filter);
+      const kept = this.kept(q.filter, keep);
+      total = kept.total;
       let seen = 0;
       for (let k = 0; k < n && ids.length < q.limit; k++) {
         const row = at(k);
-        if (!keep(row)) continue;
+        if (kept.rows[row] === 0) continue;
         if (seen++ >= q.offset) ids.push(this.ids[row]!);
-      }
-      const known = this.totals.get(key);
-      if (known !== undefined) total = known;
-      else {
-        total = 0;
-        for (let r = 0; r < n; r++) if (keep(r)) total++;
-        if (this.totals.size > 200) this.totals.clear();
-        this.totals.set(key, total);
       }
     }
     return { ids, total };
+  }
+
+  private kept(filter: HostFilter, keep: (row: number) => boolean): { rows: Uint8Array; total: number } {
+    const key = JSON.stringify(filter);
+    let kept = this.filtered.get(key);
+    if (kept) {
+      this.filtered.delete(key);
+    } else {
+      const rows = new Uint8Array(this.size);
+      let total = 0;
+      for (let r = 0; r < this.size; r++)
+        if (keep(r)) {
+          rows[r] = 1;
+          total++;
+        }
+      kept = { rows, total };
+      if (this.filtered.size >= FILTERS_KEPT) this.filtered.delete(this.filtered.keys().next().value!);
+    }
+    this.filtered.set(key, kept); // most recently used last
+    return kept;
   }
 
   /** The filter as a test of a row (null: keeps every row; undefined: not one this can test). */
@@ -269,72 +285,6 @@ export class HostOrder {
       }
     if (seen !== this.size) throw new Error(`scan ${this.scanId} changed while its ${name} column was read`);
     return c.column();
-  }
-}
-
-/** Where each row id stands in the (ip, port) order: an array over the scan's id range. */
-class Places {
-  private constructor(
-    readonly min: number,
-    readonly max: number,
-    private readonly pos: Int32Array,
-  ) {}
-
-  /** Null when the ids spread over a range far wider than the scan (scans written side by side). */
-  static of(order: number[]): Places | null {
-    let min = Infinity;
-    let max = -Infinity;
-    for (const id of order) {
-      if (id < min) min = id;
-      if (id > max) max = id;
-    }
-    if (order.length === 0) return new Places(1, 0, new Int32Array(0));
-    if (max - min + 1 > 4 * order.length + 1_000_000) return null;
-    const pos = new Int32Array(max - min + 1).fill(-1);
-    order.forEach((id, i) => {
-      pos[id - min] = i;
-    });
-    return new Places(min, max, pos);
-  }
-
-  /** The row's place, or -1 for an id not in the scan when it was read. */
-  at(id: number): number {
-    return id < this.min || id > this.max ? -1 : this.pos[id - this.min]!;
-  }
-}
-
-const yieldToOthers = () => new Promise((r) => setImmediate(r));
-
-/** The scan's row ids in (ip, port) order, CHUNK at a time (keyset pages: no cursor stays open). */
-async function* inOrder(db: SqlDriver, scanId: number) {
-  let after: [string, number] | null = null;
-  for (;;) {
-    const params: SqlValue[] = after ? [scanId, after[0], after[1]] : [scanId];
-    const rows = await db.all(
-      `SELECT ip, port, id FROM hosts WHERE scan_id = ?${after ? ' AND (ip, port) > (?, ?)' : ''}
-       ORDER BY ip, port LIMIT ${CHUNK}`,
-      params,
-    );
-    yield rows;
-    if (rows.length < CHUNK) return;
-    const last = rows[rows.length - 1]!;
-    after = [String(last.ip), Number(last.port)];
-    await yieldToOthers();
-  }
-}
-
-/** The scan's rows in id order over its id range (`+scan_id`: not through the scan_id index). */
-async function* byId(db: SqlDriver, scanId: number, place: Places, columns: string) {
-  let after = place.min - 1;
-  for (;;) {
-    const rows = await db.all(
-      `SELECT id, ${columns} FROM hosts WHERE id > ? AND id <= ? AND +scan_id = ? ORDER BY id LIMIT ${CHUNK}`,
-      [after, place.max, scanId],
-    );
-    yield rows;
-    if (rows.length < CHUNK) return;
-    after = Number(rows[rows.length - 1]!.id);
-    await yieldToOthers();
   }
 }
 

@@ -97,6 +97,11 @@ describe('excensus serve: API', () => {
         assert.equal(res.status, 200, res.body);
         assert.match(String(res.headers['content-type']), /^application\/json/);
         assert.deepEqual(JSON.parse(res.body), want, `by=${by}${filter}`);
+        // asked again, the kept answer; for the other scan, its own numbers
+        const again = await get(srv.url, `/api/census?scan=census-1&by=${by}&as_of=${AS_OF}${filter}`);
+        assert.equal(again.body, res.body);
+        const other = await get(srv.url, `/api/census?scan=census-2&by=${by}&as_of=${AS_OF}${filter}`);
+        assert.notEqual(other.body, res.body);
       }
     }
   });
