@@ -3,6 +3,7 @@
 // random offsets and sorts, one host, the HTML pages; then 50 concurrent keep-alive clients for
 // 30 s over a mix of views (errors counted); and the server process's peak RSS (VmHWM).
 // Usage: node --import tsx bench/serve.ts [--db PATH] [--size N] [--requests 200] [--clients 50] [--seconds 30]
+//   [--dist DIR] (serve from another built tree, e.g. a copy of main's, to compare before and after)
 // Without --db it first builds a store with bench/census.ts (same synthetic fleet, N records).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '200' },
     clients: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '30' },
+    dist: { type: 'string' },
   },
 });
 const N = Number(values.requests);
@@ -36,11 +38,13 @@ if (!dbPath) {
 }
 
 // The built CLI when there is one (what users run), else the sources through tsx.
-const built = join(repo, 'dist/src/cli/run.js');
-const useBuilt = existsSync(join(repo, 'dist/src/server/http.js'));
+const tree = values.dist ?? repo;
+const built = join(tree, 'dist/src/cli/run.js');
+const useBuilt = existsSync(join(tree, 'dist/src/server/http.js'));
 const args = useBuilt
   ? [built, 'serve', '--db', dbPath, '--port', '0', '--quiet']
   : ['--import', 'tsx', join(repo, 'src/cli/run.ts'), 'serve', '--db', dbPath, '--port', '0', '--quiet'];
+const started = performance.now();
 const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = await new Promise<string>((resolve, reject) => {
   let out = '';
@@ -52,6 +56,7 @@ const base = await new Promise<string>((resolve, reject) => {
   child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
 });
 
+const listening = performance.now() - started;
 const agent = new Agent({ keepAlive: true, maxSockets: Number(values.clients) });
 function get(path: string): Promise<{ status: number; bytes: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -99,6 +104,15 @@ const hostPage = () => {
   const offset = Math.floor(rand() * Math.max(1, total - limit));
   return `/api/hosts?limit=${limit}&offset=${offset}&sort=${pick(SORTS)}`;
 };
+// deep pages of a filter: offsets anywhere in what the filter keeps
+const kept = new Map<string, number>();
+for (const f of FILTERS)
+  kept.set(f, (JSON.parse((await get(`/api/hosts?limit=1${f}`)).body) as { total: number }).total);
+const filteredDeepPage = () => {
+  const f = pick(FILTERS);
+  const offset = Math.floor(rand() * Math.max(1, (kept.get(f) ?? 0) - 50));
+  return `/api/hosts?limit=50&offset=${offset}&sort=${pick(SORTS)}${f}`;
+};
 const filteredPage = () => `/api/hosts?limit=50&sort=${pick(SORTS)}${pick(FILTERS)}`;
 const oneHost = () => {
   const i = Math.floor(rand() * Number(values.size));
@@ -113,7 +127,8 @@ const VIEWS: Array<[name: string, path: () => string, limitMs: number]> = [
   ['census by family', () => '/api/census?by=family', 300],
   ['census, filtered', () => `/api/census?by=country${pick(FILTERS)}`, 300],
   ['hosts, any page, any sort', hostPage, 100],
-  ['hosts, filtered first page', filteredPage, 300],
+  ['hosts, filtered first page', filteredPage, 100],
+  ['hosts, filtered, any page, any sort', filteredDeepPage, 100],
   ['one host', oneHost, 100],
   ['scans', () => '/api/scans', 300],
   ['trend', () => '/api/trend', 300],
@@ -122,17 +137,29 @@ const VIEWS: Array<[name: string, path: () => string, limitMs: number]> = [
   ['page: hosts', () => `/hosts?offset=${Math.floor(rand() * (total - 50))}`, 300],
   ['page: builds', () => '/builds', 300],
   ['page: networks', () => '/networks', 300],
+  ['page: over time', () => '/trend', 300],
+  ['page: scans', () => '/scans', 300],
 ];
 
 process.stdout.write(
-  `serve over ${dbPath} (${total.toLocaleString('en-US')} Exchange records; ${useBuilt ? 'dist' : 'tsx'})\n`,
+  `serve over ${dbPath} (${total.toLocaleString('en-US')} Exchange records; ${useBuilt ? `dist of ${tree}` : 'tsx'}); listening after ${listening.toFixed(0)} ms\n`,
 );
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+/** The server's CPU seconds so far (user + system), from /proc. */
+const serverCpu = () => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
+process.stdout.write(`load average at start: ${readFileSync('/proc/loadavg', 'utf8')}`);
 process.stdout.write(
-  `${'view'.padEnd(38)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  target\n`,
+  `${'view'.padEnd(38)} ${'first ms'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  ${'load'.padStart(5)}  target\n`,
 );
 let failures = 0;
 for (const [name, path, limit] of VIEWS) {
-  await get(path()); // warm: first census of a scan checks its cubes
+  // the first request pays one-time costs (cube check, the host table read into memory): shown apart
+  const w0 = performance.now();
+  await get(path());
+  const first = performance.now() - w0;
   const times: number[] = [];
   for (let i = 0; i < N; i++) {
     const p = path();
@@ -145,14 +172,16 @@ for (const [name, path, limit] of VIEWS) {
   const ok = p95 < limit;
   if (!ok) failures++;
   process.stdout.write(
-    `${name.padEnd(38)} ${quantile(times, 0.5).toFixed(1).padStart(8)} ${p95.toFixed(1).padStart(8)} ${Math.max(
-      ...times,
-    )
+    `${name.padEnd(38)} ${first.toFixed(0).padStart(9)} ${quantile(times, 0.5).toFixed(1).padStart(8)} ${p95
       .toFixed(1)
-      .padStart(8)}  < ${limit} ${ok ? 'ok' : 'MISSED'}\n`,
+      .padStart(8)} ${Math.max(...times)
+      .toFixed(1)
+      .padStart(8)}  ${load().padStart(5)}  < ${limit} ${ok ? 'ok' : 'MISSED'}\n`,
   );
 }
 
+const cpuBeforeLoad = serverCpu();
+process.stdout.write(`server CPU for the views above: ${cpuBeforeLoad.toFixed(1)} s (load ${load()})\n`);
 // Load: every client requests the next view of the mix as soon as its last answer is in.
 const mix = [...VIEWS.filter(([n]) => !n.startsWith('page')).map(([, p]) => p), () => '/', () => '/hosts'];
 const clients = Number(values.clients);
@@ -176,8 +205,9 @@ await Promise.all(
   }),
 );
 const seconds = Number(values.seconds);
+const cpuLoad = serverCpu() - cpuBeforeLoad;
 process.stdout.write(
-  `load: ${clients} clients x ${seconds} s: ${done.toLocaleString('en-US')} requests (${Math.round(done / seconds)}/s), ${errors} errors, latency p50 ${quantile(lat, 0.5).toFixed(0)} ms p95 ${quantile(lat, 0.95).toFixed(0)} ms p99 ${quantile(lat, 0.99).toFixed(0)} ms\n`,
+  `load: ${clients} clients x ${seconds} s: ${done.toLocaleString('en-US')} requests (${Math.round(done / seconds)}/s), ${errors} errors, latency p50 ${quantile(lat, 0.5).toFixed(0)} ms p95 ${quantile(lat, 0.95).toFixed(0)} ms p99 ${quantile(lat, 0.99).toFixed(0)} ms; server CPU ${cpuLoad.toFixed(1)} s; load ${load()}\n`,
 );
 const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
 const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
