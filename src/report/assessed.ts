@@ -21,6 +21,13 @@ export function productAssessed(product: string | null | undefined): boolean {
   return answer;
 }
 
+/** The knowledge base's products it judges no CVE for, which a census counts apart (Store.census notAssessed). */
+export function notAssessedProducts(): string[] {
+  return loadKnowledgeBase()
+    .products.map((p) => p.product)
+    .filter((name) => !productAssessed(name));
+}
+
 /** Whether a record's CVE verdicts mean anything: it is Exchange (not a suspect) of an assessed product. */
 export function cvesJudged(r: HostRecord): boolean {
   return !r.suspect && productAssessed(r.classification?.product);

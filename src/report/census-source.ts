@@ -2,6 +2,7 @@
 // the store's rows do not carry (AS organisation names).
 import { ConfigError } from '../core/errors.js';
 import type { CensusQuery, CensusRow, ScanInfo, Store } from '../store/store.js';
+import { notAssessedProducts } from './assessed.js';
 
 /**
  * A scan by id or name; without a ref, the complete scan with the newest data (an interrupted or
@@ -42,9 +43,10 @@ async function findScan(store: Store, ref: string | undefined): Promise<ScanInfo
   throw new ConfigError('E_NO_SCAN', `no scan "${ref}" in the store (see \`excensus scans\`)`);
 }
 
-/** Every census goes through the store, which groups in SQL. */
+/** Every census goes through the store, which groups in SQL; each row counts the servers of
+ * products the knowledge base does not judge (`notAssessed`), so 0 vulnerable never reads "clean". */
 export function runCensus(store: Store, q: CensusQuery): Promise<CensusRow[]> {
-  return store.census(q);
+  return store.census({ notAssessed: notAssessedProducts(), ...q });
 }
 
 /** Organisation names for AS numbers: from the census rows when the store filled them in, else from one stored record of each. */

@@ -55,6 +55,8 @@ export function groupTable(
   asnOrgs?: Map<number, string>,
   shownFamilies: string[] = families,
 ): Table {
+  // Servers no CVE family was judged for: shown whenever the total has any (one column set for all rows).
+  const unjudged = (total.notAssessed ?? 0) > 0 || rows.some((r) => (r.notAssessed ?? 0) > 0);
   const columns: Column[] = [
     ...keys.map((k) => ({
       label: GROUP_LABELS[k],
@@ -69,6 +71,7 @@ export function groupTable(
     { label: 'Suspect', numeric: true, extra: true },
     { label: 'EOL', numeric: true },
     { label: 'EOL share', numeric: true, percent: true, extra: true },
+    ...(unjudged ? [{ label: 'CVEs not assessed', numeric: true }] : []),
     ...families.flatMap((f) => [
       { label: f, numeric: true, extra: !shownFamilies.includes(f) },
       { label: `${f} likely`, numeric: true, extra: true },
@@ -82,6 +85,7 @@ export function groupTable(
     r.suspect,
     r.eol,
     share(r.eol, total.eol),
+    ...(unjudged ? [r.notAssessed ?? 0] : []),
     ...(productAssessed(r.group.product as string | null | undefined)
       ? families.flatMap((f) => [r.vulnerable[f] ?? 0, r.likely[f] ?? 0])
       : families.flatMap(() => [NOT_ASSESSED, NOT_ASSESSED])),
@@ -103,6 +107,15 @@ export function headlineTables(h: Headline, topCountries = 10): Table[] {
       ['On-premises Exchange', t.exchange, 1],
       ['Past end of support', t.eol, share(t.eol, t.exchange)],
       ['Suspects (counted separately)', t.suspect, null],
+      ...((t.notAssessed ?? 0) > 0
+        ? [
+            [
+              'CVEs not assessed (no CVE record)',
+              t.notAssessed ?? 0,
+              share(t.notAssessed ?? 0, t.exchange),
+            ] as Cell[],
+          ]
+        : []),
     ],
   };
   const products: Table = {
@@ -184,6 +197,13 @@ export function headlineSentence(h: Headline): string {
     parts.push(
       `${h.openToHeadlineFamilies.toLocaleString('en-US')} open to ${names} by build (vulnerable or likely)`,
     );
+  const unjudged = t.notAssessed ?? 0;
+  if (unjudged > 0) {
+    const products = h.byProduct.filter((r) => (r.notAssessed ?? 0) > 0).map((r) => String(r.group.product));
+    parts.push(
+      `CVEs not assessed for ${unjudged.toLocaleString('en-US')} server${unjudged === 1 ? '' : 's'}${products.length ? ` (${products.join(', ')})` : ''}`,
+    );
+  }
   if (t.suspect > 0) parts.push(`${t.suspect.toLocaleString('en-US')} suspects not counted`);
   return parts.join('; ') + '.';
 }

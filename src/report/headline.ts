@@ -21,7 +21,7 @@ export interface Headline {
 }
 
 export function zeroRow(): CensusRow {
-  return { group: {}, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {} };
+  return { group: {}, hosts: 0, exchange: 0, suspect: 0, eol: 0, vulnerable: {}, likely: {}, notAssessed: 0 };
 }
 
 /** Families with any server affected (vulnerable or likely), in the knowledge base's order. */
@@ -57,6 +57,7 @@ export function foldBy(rows: CensusRow[], key: 'product' | 'continent' | 'countr
     acc.exchange += r.exchange;
     acc.suspect += r.suspect;
     acc.eol += r.eol;
+    acc.notAssessed = (acc.notAssessed ?? 0) + (r.notAssessed ?? 0);
     for (const [f, n] of Object.entries(r.vulnerable)) acc.vulnerable[f] = (acc.vulnerable[f] ?? 0) + n;
     for (const [f, n] of Object.entries(r.likely)) acc.likely[f] = (acc.likely[f] ?? 0) + n;
   }

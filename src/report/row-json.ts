@@ -63,6 +63,8 @@ export function censusRowToJson(row: CensusRow, ctx: RowContext): Record<string,
     eol_share: round4(share(row.eol, ctx.total.eol)),
     vulnerable: sortedCounts(row.vulnerable),
     likely: sortedCounts(row.likely),
+    // servers of products with no CVE record: 0 vulnerable above does not mean clean for them
+    ...(row.notAssessed ? { cves_not_assessed: row.notAssessed } : {}),
     // a product with no CVE record: its empty counts mean "not assessed", not "none"
     ...(productAssessed(row.group.product as string | null | undefined) ? {} : { cves_assessed: false }),
   };

@@ -66,6 +66,8 @@ export function foldCensus(
       row.exchange += exchange;
       row.suspect += Number(r.suspect);
       row.eol += Number(r.eol);
+      if (r.not_assessed !== undefined)
+        row.notAssessed = (row.notAssessed ?? 0) + Number(r.not_assessed ?? 0);
       // Masks are only set on on-premises Exchange rows, so `exchange` is the row's count.
       for (const f of vuln) row.vulnerable[f] = (row.vulnerable[f] ?? 0) + exchange;
       for (const f of likely) row.likely[f] = (row.likely[f] ?? 0) + exchange;
@@ -120,6 +122,7 @@ export function foldPivot(
       row.vulnerable[c.name] = Number(r[c.v] ?? 0);
       row.likely[c.name] = Number(r[c.l] ?? 0);
     }
+    if (r.not_assessed !== undefined) row.notAssessed = Number(r.not_assessed ?? 0);
     if (withAsn) row.asnOrg = typeof r.asn_org === 'string' ? r.asn_org : null;
     out.set(JSON.stringify(values), row);
   }

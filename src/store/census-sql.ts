@@ -76,6 +76,7 @@ export function buildCensusSql(
   filter: CensusFilter | undefined,
   asOf: string,
   families: FamilyBits,
+  notAssessed?: readonly string[],
 ): CensusSql {
   const keys = [...new Set(groupBy)].filter((k): k is Exclude<GroupKey, 'family'> => k !== 'family');
   const shape = groupBy.includes('family') ? 'masks' : 'pivot';
@@ -105,6 +106,11 @@ export function buildCensusSql(
     `SUM(CASE WHEN is_exchange = 1 AND eol_date IS NOT NULL AND eol_date < ? THEN ${w} ELSE 0 END) AS eol`,
   );
   params.push(asOf);
+  if (notAssessed?.length) {
+    select.push(
+      `SUM(CASE WHEN is_exchange = 1 AND ${inList('product', [...notAssessed], params)} THEN ${w} ELSE 0 END) AS not_assessed`,
+    );
+  } else if (notAssessed) select.push('0 AS not_assessed');
   if (shape === 'pivot') select.push(...familyColumns(cube, w, families));
   if (keys.includes('asn')) select.push('MAX(asn_org) AS asn_org');
   const where = buildWhere(scanId, filter, asOf, families);

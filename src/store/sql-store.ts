@@ -344,7 +344,7 @@ export class SqlStore implements Store {
     if (kept) return [...kept];
     const cube = pickCube(q.groupBy, q.filter);
     if (cube.counted) await this.ensureSummary(q.scanId);
-    const built = buildCensusSql(cube, q.scanId, q.groupBy, q.filter, q.asOf, this.fam);
+    const built = buildCensusSql(cube, q.scanId, q.groupBy, q.filter, q.asOf, this.fam, q.notAssessed);
     const rows = await this.db.all(built.sql, built.params);
     const out =
       built.shape === 'pivot'
@@ -354,7 +354,17 @@ export class SqlStore implements Store {
     if (q.groupBy.length === 0 && out.length === 0)
       out.push(
         foldCensus(
-          [{ vuln_mask: 0, likely_mask: 0, hosts: 0, exchange: 0, suspect: 0, eol: 0 }],
+          [
+            {
+              vuln_mask: 0,
+              likely_mask: 0,
+              hosts: 0,
+              exchange: 0,
+              suspect: 0,
+              eol: 0,
+              ...(q.notAssessed ? { not_assessed: 0 } : {}),
+            },
+          ],
           [],
           [],
           this.fam,

@@ -96,6 +96,9 @@ export interface CensusQuery {
   filter?: CensusFilter;
   /** EOL is judged against this date (YYYY-MM-DD), from each record's stored eol_date. */
   asOf: string;
+  /** Products whose CVEs the knowledge base does not judge (the caller's KB names them); given,
+   *  each row carries `notAssessed`. */
+  notAssessed?: readonly string[];
 }
 
 export interface CensusRow {
@@ -111,6 +114,9 @@ export interface CensusRow {
   /** CVE family -> number of `exchange` servers with at least one CVE of that family in that status. */
   vulnerable: Record<string, number>;
   likely: Record<string, number>;
+  /** Of `exchange`, servers of a product in the query's `notAssessed` list: their family counts are
+   *  0 because nobody judged them, not because they are clean. Set only when the query gave the list. */
+  notAssessed?: number;
   /** When grouped by 'asn': the network's organisation name, if any record carried it. */
   asnOrg?: string | null;
 }

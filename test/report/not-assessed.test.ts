@@ -47,6 +47,55 @@ describe('products whose CVEs are not assessed, and suspects', () => {
     assert.equal(rows.find((r) => r.product === 'Exchange Server 2013')?.cves_assessed, undefined);
   });
 
+  const jsonRows = async (args: string[]) => {
+    const r = await runCli(['report', ...args, '--json', '--db', t.path, ...asOf]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+
+  it('headline: the lead sentence and every counted row say how many servers were not assessed', async () => {
+    const text = await runCli(['report', '--db', t.path, ...asOf]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /1 open to ProxyLogon, ProxyShell or ProxyToken [^;]*; CVEs not assessed for 1 server \(Exchange Server 2007\)/,
+    );
+    assert.match(text.stdout, /CVEs not assessed \(no CVE record\)\s+1\s/);
+    const rows = await jsonRows([]);
+    for (const section of ['total', 'continent', 'country'])
+      assert.equal(rows.find((r) => r.section === section)?.cves_not_assessed, 1, section);
+    const product = (name: string) => rows.find((r) => r.section === 'product' && r.product === name);
+    assert.equal(product('Exchange Server 2007')?.cves_not_assessed, 1);
+    assert.equal(product('Exchange Server 2013')?.cves_not_assessed, undefined);
+  });
+
+  it('report --by release / country: a "CVEs not assessed" column, JSON and CSV alike', async () => {
+    const text = await runCli(['report', '--by', 'release', '--db', t.path, ...asOf]);
+    assert.equal(text.code, 0, text.stderr);
+    const lines = text.stdout.split('\n');
+    assert.ok(
+      lines.some((l) => /CVEs not assessed/.test(l) && /Release/.test(l)),
+      text.stdout,
+    );
+    const row = lines.find((l) => l.includes('Exchange Server 2007 SP3')) ?? '';
+    assert.match(row, /\s1\s/, row);
+    const byRelease = await jsonRows(['--by', 'release']);
+    const rel = (name: string) => byRelease.find((r) => String(r.release).startsWith(name));
+    assert.equal(rel('Exchange Server 2007')?.cves_not_assessed, 1);
+    assert.equal(rel('Exchange Server 2013')?.cves_not_assessed, undefined);
+    const [de] = await jsonRows(['--by', 'country']);
+    assert.equal(de?.cves_not_assessed, 1);
+    const csv = await runCli(['report', '--by', 'country', '--format', 'csv', '--db', t.path, ...asOf]);
+    assert.equal(csv.code, 0, csv.stderr);
+    const [c] = parseCsv(csv.stdout);
+    const key = Object.keys(c ?? {}).find((k) => /not.assessed/i.test(k));
+    assert.ok(key, csv.stdout);
+    assert.equal(c?.[key], '1');
+  });
+
   it('hosts CSV: "not assessed" for 2007; a suspect row has no support or CVE verdict', async () => {
     const r = await runCli(['report', '--format', 'hosts', '--db', t.path, ...asOf]);
     assert.equal(r.code, 0, r.stderr);

@@ -1,7 +1,14 @@
 // One behaviour suite for every Store adapter (SQLite, PostgreSQL), run from <adapter>.test.ts.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Store, ScanMeta, StoredHost, CensusRow } from '../../src/store/store.js';
+import type {
+  Store,
+  ScanMeta,
+  StoredHost,
+  CensusRow,
+  CensusFilter,
+  GroupKey,
+} from '../../src/store/store.js';
 import { makeObservationRef, makeRecord } from './records.js';
 
 export type StoreFactory = () => Promise<Store>;
@@ -235,6 +242,49 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal(all.likely.ProxyLogon, 1);
       assert.equal(all.likely.ProxyNotShell, 1);
       assert.equal(all.vulnerable.ProxyToken ?? 0, 0); // 'patched' never counts
+    });
+
+    it('counts on-premises servers of the products the caller says are not assessed, in every cube', async () => {
+      // Exchange Online is not on-premises Exchange; the suspect claims 2016 but is not counted as Exchange.
+      const notAssessed = ['Exchange Server 2010', 'Exchange Online'];
+      const q = (groupBy: GroupKey[], filter?: CensusFilter) =>
+        store.census({ scanId, groupBy, asOf: '2024-01-01', notAssessed, ...(filter ? { filter } : {}) });
+      assert.equal((await q([]))[0]?.notAssessed, 1);
+      const eu = await q(['continent', 'country']);
+      assert.deepEqual(
+        eu.map((r) => [r.group.country, r.notAssessed]),
+        [
+          ['US', 0],
+          ['DE', 0],
+          ['FR', 1],
+          ['JP', 0],
+          [null, 0],
+        ],
+      );
+      assert.equal(byGroup(await q(['asn']), 'asn', 16276)?.notAssessed, 1);
+      assert.equal(byGroup(await q(['product']), 'product', 'Exchange Online')?.notAssessed, 0);
+      const sum = (rows: CensusRow[]) => rows.reduce((n, r) => n + (r.notAssessed ?? 0), 0);
+      assert.equal(sum(await q(['family'])), 1);
+      assert.equal(sum(await q(['port'])), 1);
+      assert.equal(sum(await q(['fronted'])), 1);
+      assert.equal((await q([], { eol: true }))[0]?.notAssessed, 1);
+      assert.equal((await q([], { family: ['ProxyShell'] }))[0]?.notAssessed, 0);
+      const e2016 = await store.census({
+        scanId,
+        groupBy: [],
+        asOf: '2024-01-01',
+        notAssessed: ['Exchange Server 2016'],
+      });
+      assert.equal(e2016[0]?.notAssessed, 2);
+      assert.equal(
+        (await store.census({ scanId, groupBy: [], asOf: '2024-01-01', notAssessed: [] }))[0]?.notAssessed,
+        0,
+      );
+      // without the list the row does not claim a count
+      assert.equal(
+        (await store.census({ scanId, groupBy: [], asOf: '2024-01-01' }))[0]?.notAssessed,
+        undefined,
+      );
     });
 
     it('judges EOL against asOf, strictly after the end date', async () => {
