@@ -50,6 +50,8 @@ export const ingestJob = z.object({
   input: z.string().min(1),
   format: z.string().optional(),
   exchangeOnly: z.boolean(),
+  /** The coordinator's --observed-at: overrides the records' own times (and dates those without one). */
+  observedAt: z.object({ first: z.string(), last: z.string() }).optional(),
 });
 
 export const shardJob = z.discriminatedUnion('kind', [scanShardJob, ingestJob]);

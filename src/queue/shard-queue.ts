@@ -12,14 +12,18 @@ import {
   claimShard,
   endAttempt,
   insertShards,
+  lockScanShards,
   markFailed,
   requeueFailed,
+  claimScansLeftRunning,
   shardRows,
   staleShards,
   takeStale,
   unfinishedCount,
+  widenScanWindow,
   type ShardRow,
 } from './shard-rows.js';
+import type { ObservedWindow } from '../core/time-span.js';
 
 export interface ShardQueueOptions {
   /** Run pg-boss maintenance (expiry of jobs past their deadline, archiving): workers do. */
@@ -59,14 +63,7 @@ export class ShardQueue {
     boss.on('error', (err) => o.onError?.(err));
     try {
       await boss.start();
-      // A backstop only: a dead holder's shard is taken back by its peers after the lease (seconds).
-      await boss.createQueue(SHARD_QUEUE, {
-        name: SHARD_QUEUE,
-        policy: 'standard',
-        retryLimit: SHARD_RETRIES,
-        retryDelay: 1,
-        expireInHours: 23,
-      });
+      await createQueueOnce(db, boss);
     } catch (err) {
       await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
       await db.pool.end().catch(() => undefined);
@@ -132,16 +129,25 @@ export class ShardQueue {
     return held;
   }
 
-  /** Heartbeat with checkpoint; false when the shard is no longer ours. */
-  beat(h: HeldShard, hostsDone: number): Promise<boolean> {
-    return beat(this.db.pool, h.lease, h.hostsBefore + hostsDone);
+  /**
+   * Heartbeat with checkpoint (records stored by this attempt, and the window of their times, which
+   * widens the scan's); false when the shard is no longer ours.
+   */
+  beat(h: HeldShard, hostsDone: number, observed: ObservedWindow | null = null): Promise<boolean> {
+    return beat(this.db.pool, h.lease, h.hostsBefore + hostsDone, observed);
   }
 
   /** The shard is finished: completes its job; true when it was the scan's last one. */
-  async done(h: HeldShard, hostsDone: number): Promise<{ ours: boolean; scanComplete: boolean }> {
+  async done(
+    h: HeldShard,
+    hostsDone: number,
+    observed: ObservedWindow | null = null,
+  ): Promise<{ ours: boolean; scanComplete: boolean }> {
     return inTransaction(this.db.pool, async (client) => {
+      await lockScanShards(client, h.job.scanId);
       const ours = await endAttempt(client, h.lease, { state: 'done', hostsDone: h.hostsBefore + hostsDone });
       if (!ours) return { ours, scanComplete: false };
+      await widenScanWindow(client, h.job.scanId, observed);
       await this.boss.complete(SHARD_QUEUE, h.jobId, { hosts: hostsDone }, { db: bossDb(client) });
       return { ours, scanComplete: await allShardsDone(client, h.job.scanId) };
     });
@@ -151,7 +157,7 @@ export class ShardQueue {
    * Gives the shard back at its checkpoint (SIGTERM): the job is completed as handed back and a
    * new one queued in the same transaction, so handing back costs none of the shard's retries.
    */
-  async release(h: HeldShard, hostsDone: number): Promise<boolean> {
+  async release(h: HeldShard, hostsDone: number, observed: ObservedWindow | null = null): Promise<boolean> {
     return inTransaction(this.db.pool, async (client) => {
       const next = randomUUID();
       const ours = await endAttempt(client, h.lease, {
@@ -160,6 +166,7 @@ export class ShardQueue {
         jobId: next,
       });
       if (!ours) return false;
+      await widenScanWindow(client, h.job.scanId, observed);
       const db = bossDb(client);
       await this.boss.complete(SHARD_QUEUE, h.jobId, { handedBack: true }, { db });
       await this.boss.insert([{ id: next, name: SHARD_QUEUE, data: h.job }], { db });
@@ -168,7 +175,12 @@ export class ShardQueue {
   }
 
   /** The attempt failed: pg-boss retries the job or dead-letters it; the row follows. */
-  async fail(h: HeldShard, error: string, hostsDone: number): Promise<'queued' | 'failed' | 'lost'> {
+  async fail(
+    h: HeldShard,
+    error: string,
+    hostsDone: number,
+    observed: ObservedWindow | null = null,
+  ): Promise<'queued' | 'failed' | 'lost'> {
     return inTransaction(this.db.pool, async (client) => {
       const db = bossDb(client);
       await this.boss.fail(SHARD_QUEUE, h.jobId, { message: error }, { db });
@@ -179,6 +191,8 @@ export class ShardQueue {
         error,
         hostsDone: h.hostsBefore + hostsDone,
       });
+      // what the attempt stored stays in the scan: its times date it too
+      if (ours) await widenScanWindow(client, h.job.scanId, observed);
       return ours ? to : 'lost';
     });
   }
@@ -227,6 +241,11 @@ export class ShardQueue {
     return unfinishedCount(this.db.pool);
   }
 
+  /** Scans whose shards are all done (the last over `graceMs` ago) but which no one marked complete: now marked. */
+  claimScansLeftRunning(graceMs: number): Promise<number[]> {
+    return claimScansLeftRunning(this.db.pool, graceMs);
+  }
+
   shards(scanId?: number): Promise<ShardRow[]> {
     return shardRows(this.db.pool, scanId);
   }
@@ -248,6 +267,33 @@ export class ShardQueue {
   async close(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true, close: true }).catch(() => undefined);
     await this.db.pool.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Creates the shard queue unless it exists. Processes starting at once on a fresh database take
+ * turns (an advisory lock): pg-boss's create_queue run by two sessions at once deadlocks (each
+ * waits for the other's queue row while holding what the other's partition needs).
+ */
+async function createQueueOnce(db: QueueDb, boss: PgBoss): Promise<void> {
+  if (await boss.getQueue(SHARD_QUEUE)) return;
+  const client = await db.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(74652311, hashtext($1))', [db.bossSchema]);
+    try {
+      // A backstop only: a dead holder's shard is taken back by its peers after the lease (seconds).
+      await boss.createQueue(SHARD_QUEUE, {
+        name: SHARD_QUEUE,
+        policy: 'standard',
+        retryLimit: SHARD_RETRIES,
+        retryDelay: 1,
+        expireInHours: 23,
+      });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(74652311, hashtext($1))', [db.bossSchema]);
+    }
+  } finally {
+    client.release();
   }
 }
 

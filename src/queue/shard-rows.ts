@@ -2,6 +2,7 @@
 // changed only by the holder of its lease (a random token per attempt), so a worker that lost
 // its shard to another (it stopped beating) can no longer move it.
 import type pg from 'pg';
+import type { ObservedWindow } from '../core/time-span.js';
 
 type Db = pg.Pool | pg.PoolClient;
 
@@ -95,13 +96,46 @@ export async function claimShard(
   return res.rows[0] ? toRow(res.rows[0]) : null;
 }
 
-/** The holder's heartbeat and checkpoint; false when the lease is no longer this holder's. */
-export async function beat(db: Db, lease: string, hostsDone: number): Promise<boolean> {
+/**
+ * The holder's heartbeat and checkpoint: records stored, and the window of their times, which
+ * widens the scan's (in one statement, so only the lease's holder widens it). False when the
+ * lease is no longer this holder's.
+ */
+export async function beat(
+  db: Db,
+  lease: string,
+  hostsDone: number,
+  observed: ObservedWindow | null = null,
+): Promise<boolean> {
   const res = await db.query(
-    `UPDATE scan_shards SET heartbeat_ms = ${NOW_MS}, hosts_done = GREATEST(hosts_done, $2) WHERE lease = $1`,
-    [lease, hostsDone],
+    `WITH b AS (
+       UPDATE scan_shards SET heartbeat_ms = ${NOW_MS}, hosts_done = GREATEST(hosts_done, $2) WHERE lease = $1
+       RETURNING scan_id),
+     w AS (${widen('$3', '$4')} FROM b WHERE scans.id = b.scan_id AND $3::text IS NOT NULL)
+     SELECT count(*) AS n FROM b`,
+    [lease, hostsDone, observed?.first ?? null, observed?.last ?? null],
   );
-  return (res.rowCount ?? 0) > 0;
+  return Number(res.rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * Widens a scan's observed window (the store's scans table, migration 9) to take in the times of
+ * records a shard stored: shards store in any order, so the scan keeps the earliest first and the
+ * latest last. ISO 8601 UTC times of one length compare as text (in byte order: COLLATE "C").
+ */
+function widen(first: string, last: string): string {
+  return `UPDATE scans SET
+    observed_first = CASE WHEN observed_first IS NULL OR ${first}::text < observed_first COLLATE "C" THEN ${first}::text ELSE observed_first END,
+    observed_last = CASE WHEN observed_last IS NULL OR ${last}::text > observed_last COLLATE "C" THEN ${last}::text ELSE observed_last END`;
+}
+
+export async function widenScanWindow(
+  db: Db,
+  scanId: number,
+  observed: ObservedWindow | null,
+): Promise<void> {
+  if (!observed) return;
+  await db.query(`${widen('$2', '$3')} WHERE id = $1`, [scanId, observed.first, observed.last]);
 }
 
 /** Ends the holder's attempt: back to the queue (with its next job), done, or failed. */
@@ -120,9 +154,18 @@ export async function endAttempt(
   return (res.rowCount ?? 0) > 0;
 }
 
-/** Locks the scan's rows (inside a transaction) and says whether every shard is done. */
+/**
+ * Locks every row of the scan, in shard order (inside a transaction), before one of them changes:
+ * two holders finishing at once then take turns instead of each holding its own row while waiting
+ * for the other's (a deadlock, which failed one of them).
+ */
+export async function lockScanShards(db: Db, scanId: number): Promise<void> {
+  await db.query('SELECT shard FROM scan_shards WHERE scan_id = $1 ORDER BY shard FOR UPDATE', [scanId]);
+}
+
+/** Whether every shard of the scan is done (after lockScanShards, in the same transaction). */
 export async function allShardsDone(db: Db, scanId: number): Promise<boolean> {
-  const res = await db.query('SELECT state FROM scan_shards WHERE scan_id = $1 FOR UPDATE', [scanId]);
+  const res = await db.query('SELECT state FROM scan_shards WHERE scan_id = $1', [scanId]);
   return res.rows.length > 0 && res.rows.every((r: { state: string }) => r.state === 'done');
 }
 
@@ -133,6 +176,23 @@ export async function staleShards(db: Db, leaseMs: number): Promise<ShardRow[]> 
     [leaseMs],
   );
   return res.rows.map(toRow);
+}
+
+/**
+ * Scans still marked running whose every shard is done, the last more than `graceMs` ago: the
+ * worker that finished the last shard stopped before it marked the scan complete. Marks them
+ * complete in one statement, so of two workers sweeping at once only one gets each scan (and
+ * finishes it through the store: finish time, summary).
+ */
+export async function claimScansLeftRunning(db: Db, graceMs: number): Promise<number[]> {
+  const res = await db.query(
+    `UPDATE scans SET state = 'complete' WHERE state = 'running' AND id IN (
+       SELECT scan_id FROM scan_shards GROUP BY scan_id
+       HAVING bool_and(state = 'done') AND max(finished_ms) < ${NOW_MS} - $1)
+     RETURNING id`,
+    [graceMs],
+  );
+  return res.rows.map((r: { id: string }) => Number(r.id));
 }
 
 /** Shards waiting or running, in every scan. */

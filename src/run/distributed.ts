@@ -13,8 +13,10 @@ import {
 import { SHARD_QUEUE, ShardQueue, isQueueUrl, type ShardJob, type ShardRow } from '../queue/index.js';
 import type { ScanInfo, ScanMeta, Store } from '../store/index.js';
 import type { GeoChoice } from './geo.js';
+import type { ObservedWindow } from '../core/time-span.js';
 import { defaultScanName, isDistributed } from './recorder.js';
 import { defaultScanSeries } from './scan.js';
+import { openStoreForReading } from './store.js';
 
 export interface EnqueueScanOptions {
   /** The store's postgres:// URL (the queue lives in the same database). */
@@ -54,6 +56,8 @@ export interface EnqueueIngestOptions {
   name?: string;
   series?: string;
   geo?: GeoChoice;
+  /** When the data was observed (--observed-at): dates the scan, and overrides the records' times. */
+  observedAt?: ObservedWindow;
 }
 
 export interface EnqueueResult {
@@ -139,19 +143,25 @@ export async function enqueueIngest(o: EnqueueIngestOptions): Promise<EnqueueRes
       distributed: { queue: SHARD_QUEUE, shards: o.inputs.length },
     },
   };
-  return enqueue(o.db, o.store, meta, (scan) =>
-    o.inputs.map((input, i) => ({
-      kind: 'ingest' as const,
-      scanId: scan.id,
-      scanName: scan.name,
-      shard: i + 1,
-      shards: o.inputs.length,
-      asOf: o.asOf,
-      geo: o.geo ?? {},
-      input,
-      ...(o.format !== undefined ? { format: o.format } : {}),
-      exchangeOnly: o.exchangeOnly ?? false,
-    })),
+  return enqueue(
+    o.db,
+    o.store,
+    meta,
+    (scan) =>
+      o.inputs.map((input, i) => ({
+        kind: 'ingest' as const,
+        scanId: scan.id,
+        scanName: scan.name,
+        shard: i + 1,
+        shards: o.inputs.length,
+        asOf: o.asOf,
+        geo: o.geo ?? {},
+        input,
+        ...(o.format !== undefined ? { format: o.format } : {}),
+        exchangeOnly: o.exchangeOnly ?? false,
+        ...(o.observedAt ? { observedAt: o.observedAt } : {}),
+      })),
+    o.observedAt,
   );
 }
 
@@ -164,6 +174,7 @@ async function enqueue(
   store: Store,
   meta: ScanMeta,
   jobsFor: (scan: ScanInfo) => ShardJob[],
+  observedAt?: ObservedWindow,
 ): Promise<EnqueueResult> {
   const queue = await openQueue(db);
   try {
@@ -176,7 +187,9 @@ async function enqueue(
           `a scan named "${meta.name}" exists already ${isDistributed(scan) ? 'with other targets or options' : '(not distributed)'}`,
         );
       if (!scan) {
-        await store.createScan(meta);
+        const id = await store.createScan(meta);
+        // dated before any worker stores a record; workers' records then widen it (no-op: same window)
+        if (observedAt) await store.setObservedWindow(id, observedAt);
         scan = await store.getScan(meta.name);
         if (!scan) throw new Error(`scan "${meta.name}" vanished after creation`);
       }
@@ -290,23 +303,52 @@ export async function retryFailedShards(db: string, store: Store, ref: string): 
   }
 }
 
-/** Follows a distributed scan until no shard waits or runs; returns its last state. */
+/**
+ * Follows a distributed scan until no shard waits or runs; returns its last state. When every
+ * shard is done it also waits (up to `markMs`, default 30 s) for the scan to be marked complete, so
+ * that a `report` run right after `--wait` finds it among the complete scans.
+ */
 export async function waitForScan(
   db: string,
   scan: ScanInfo,
-  o: { onProgress?: (s: DistributedScanState) => void; signal?: AbortSignal; pollMs?: number } = {},
+  o: {
+    onProgress?: (s: DistributedScanState) => void;
+    signal?: AbortSignal;
+    pollMs?: number;
+    markMs?: number;
+  } = {},
 ): Promise<DistributedScanState> {
   const queue = await openQueue(db);
+  const pause = () => new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
   try {
     for (;;) {
       const state = summarizeShards(await queue.shards(scan.id))[0];
       if (!state) throw new Error(`scan "${scan.name}" has no shards`);
       state.name = scan.name;
       o.onProgress?.(state);
-      if (state.shards.queued + state.shards.running === 0 || o.signal?.aborted) return state;
-      await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
+      if (state.shards.queued + state.shards.running === 0 || o.signal?.aborted) {
+        if (state.complete) await untilMarked(db, scan, Date.now() + (o.markMs ?? 30_000), pause, o.signal);
+        return state;
+      }
+      await pause();
     }
   } finally {
     await queue.close();
+  }
+}
+
+async function untilMarked(
+  db: string,
+  scan: ScanInfo,
+  deadline: number,
+  pause: () => Promise<unknown>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const store = await openStoreForReading(db);
+  try {
+    while ((await store.getScan(scan.id))?.state === 'running' && Date.now() < deadline && !signal?.aborted)
+      await pause();
+  } finally {
+    await store.close();
   }
 }

@@ -66,8 +66,8 @@ export interface IngestHooks {
   onProblem?: (p: Problem) => void;
   /** Something the user should know that is not a problem of the input. */
   onNotice?: (message: string) => void;
-  /** Records stored so far, after each batch commits. */
-  onCommit?: (stored: number) => void;
+  /** Records stored so far, after each batch commits (the window is null: reader threads keep it). */
+  onCommit?: (stored: number, observed: ObservedWindow | null) => void;
   /** Stops reading; records read so far are stored and the scan is marked interrupted. */
   signal?: AbortSignal;
 }

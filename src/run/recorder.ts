@@ -15,6 +15,7 @@ import {
 } from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
 import { ConfigError } from '../core/errors.js';
+import { spanWindow, type TimeSpan } from '../core/time-span.js';
 import { ScanLease } from './lease.js';
 
 export interface RecorderOptions {
@@ -48,8 +49,16 @@ export interface RecorderOptions {
    * country and network rather than a row each (see Store PlainCount). Ingest sets it by default.
    */
   countPlain?: boolean;
-  /** Told the number of records stored so far after each batch commits (a distributed shard's checkpoint). */
-  onCommit?: (written: number) => void;
+  /**
+   * Told the number of records stored so far after each batch commits (a distributed shard's
+   * checkpoint), and the observed window of those records when `span` is given.
+   */
+  onCommit?: (written: number, observed: ObservedWindow | null) => void;
+  /**
+   * The caller's running span of the records' times, widened before each add(): taken when a batch
+   * is handed to the store, it is the window of every record stored once that batch commits.
+   */
+  span?: TimeSpan;
 }
 
 const MAX_PENDING_OBSERVATIONS = 500;
@@ -188,10 +197,11 @@ export class Recorder {
     const batch = this.pending;
     if (!batch || (batch.size === 0 && batch.counted === 0)) return;
     this.pending = null;
+    const observed = this.o.span ? spanWindow(this.o.span) : null;
     // a batch exists only with a store and its scan (add() without a store keeps none)
     const committed = this.o.store!.addBatch(this.scanId!, batch).then(() => {
       this.written += batch.size + batch.counted;
-      this.o.onCommit?.(this.written);
+      this.o.onCommit?.(this.written, observed);
     });
     committed.catch(() => undefined); // surfaces from settle()
     this.inFlight = committed;

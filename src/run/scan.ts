@@ -23,7 +23,7 @@ import type { GeoLookup } from '../geo/index.js';
 import type { ScanInfo, Store } from '../store/index.js';
 import { geoResolverFor, type GeoChoice } from './geo.js';
 import { Recorder, defaultScanName, findResumable } from './recorder.js';
-import { addTime, emptySpan, mergeSpan, spanWindow } from '../core/time-span.js';
+import { addTime, emptySpan, mergeSpan, spanWindow, type ObservedWindow } from '../core/time-span.js';
 
 export interface ScanIntoStoreOptions {
   targets: TargetSpec[];
@@ -77,8 +77,8 @@ export interface ScanHooks {
   onNotice?: (message: string) => void;
   /** Stops starting new hosts; those in flight finish and are stored; the scan is marked interrupted. */
   signal?: AbortSignal;
-  /** Records stored so far, after each batch commits. */
-  onCommit?: (stored: number) => void;
+  /** Records stored so far, after each batch commits, and the window of their probe times. */
+  onCommit?: (stored: number, observed: ObservedWindow | null) => void;
 }
 
 export interface ScanResult {
@@ -88,6 +88,8 @@ export interface ScanResult {
   scanId: number | null;
   /** Records the store took. */
   stored: number;
+  /** When this run's records were probed (earliest and latest); null when it made none. */
+  observed: ObservedWindow | null;
 }
 
 /** The series a scan belongs to unless the caller names one: same targets, same ports. */
@@ -113,8 +115,13 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
   const resumed =
     o.partOf ??
     (store && o.resumeScan ? await findResumable(store, o.resumeScan, 'scan', series) : undefined);
+  // the scan is dated by its probes' times; a resumed one by those of every run (a shard's span
+  // is its own: the queue widens the scan's window with it)
+  const span = emptySpan();
+  if (!o.partOf && resumed?.observed) mergeSpan(span, resumed.observed);
   const recorder = await Recorder.open({
     store,
+    span,
     geo: geoResolverFor(o.geo),
     ...(o.geoOverrides ? { geoOverrides: o.geoOverrides } : {}),
     nameGiven: o.name !== undefined,
@@ -148,9 +155,6 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
   const skip = new Set<string>([...(o.skip ?? []), ...(await recorder.doneTargets())]);
   // Records go to the store with their observation, so `reclassify` can re-judge without re-probing.
   const observations = new WeakMap<HostRecord, Observation>();
-  // the scan is dated by its probes' times; a resumed one by those of every run
-  const span = emptySpan();
-  if (resumed?.observed) mergeSpan(span, resumed.observed);
   let summary: ScanSummary;
   let dropped = false;
   try {
@@ -200,5 +204,12 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
     }
     throw err;
   }
-  return { summary, seed: o.seed, shard, scanId: dropped ? null : recorder.scanId, stored: recorder.written };
+  return {
+    summary,
+    seed: o.seed,
+    shard,
+    scanId: dropped ? null : recorder.scanId,
+    stored: recorder.written,
+    observed: spanWindow(span),
+  };
 }

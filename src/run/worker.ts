@@ -16,6 +16,8 @@ import { readLabTruthGeo } from './lab-truth.js';
 import { scanIntoStore } from './scan.js';
 import { openQueue } from './distributed.js';
 import { openStoreForWriting } from './store.js';
+import { ShardBeat } from './shard-beat.js';
+import type { ObservedWindow } from '../core/time-span.js';
 
 export interface WorkerOptions {
   /** The store's postgres:// URL. */
@@ -60,6 +62,7 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
   const result: WorkerResult = { done: 0, handedBack: 0, failed: 0, abandoned: 0 };
   const running = new Map<string, Promise<void>>();
   let failingSince: number | null = null;
+  let lastSweep = 0;
   let wake: () => void = () => {};
   const stopped = new Promise<void>((r) => o.signal?.addEventListener('abort', () => r(), { once: true }));
   try {
@@ -86,8 +89,12 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
           });
           running.set(h.lease, p);
         }
-        if (o.exitWhenIdle && running.size === 0 && held.length === 0 && (await queue.unfinished()) === 0)
-          break;
+        const idle = running.size === 0 && held.length === 0;
+        if (idle && Date.now() - lastSweep >= leaseMs) {
+          lastSweep = Date.now();
+          await finishLeftRunning(queue, store, leaseMs, say);
+        }
+        if (o.exitWhenIdle && idle && (await queue.unfinished()) === 0) break;
         failingSince = null;
       } catch (err) {
         failingSince ??= Date.now();
@@ -110,6 +117,22 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
   return result;
 }
 
+/**
+ * Marks complete the scans whose shards are all done but which are still running: the worker that
+ * finished the last shard stopped (killed, cut off) between completing it and marking the scan.
+ */
+async function finishLeftRunning(
+  queue: ShardQueue,
+  store: Store,
+  graceMs: number,
+  say: (m: string) => void,
+): Promise<void> {
+  for (const scanId of await queue.claimScansLeftRunning(graceMs)) {
+    await store.finishScan(scanId, 'complete');
+    say(`scan ${scanId}: every shard was done but the scan was not marked complete; marked it`);
+  }
+}
+
 interface ShardContext {
   queue: ShardQueue;
   store: Store;
@@ -125,32 +148,35 @@ async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
   const what = `${j.kind} "${j.scanName}" shard ${j.shard}/${j.shards}${j.kind === 'ingest' ? ` (${j.input})` : ''}`;
   c.say(`took ${what}${h.hostsBefore ? `, ${h.hostsBefore} records stored before` : ''}`);
   const stop = new AbortController();
-  let stored = 0;
   let lost = false;
-  const beatEvery = Math.max(Math.min(c.leaseMs / 5, 2000), 100);
-  const timer = setInterval(() => {
-    c.queue.beat(h, stored).then(
-      (ours) => {
-        if (!ours && !lost) {
-          lost = true;
-          c.say(`lost ${what} to a peer (no heartbeat for too long); stopping it`);
-          stop.abort();
-        }
-      },
-      (err: unknown) => c.say(`heartbeat: ${(err as Error).message}`),
-    );
-  }, beatEvery);
+  const beat = new ShardBeat(
+    c.queue,
+    h,
+    Math.max(Math.min(c.leaseMs / 5, 2000), 100),
+    () => {
+      if (lost) return;
+      lost = true;
+      c.say(`lost ${what} to a peer (no heartbeat for too long); stopping it`);
+      stop.abort();
+    },
+    (err) => c.say(`heartbeat: ${err.message}`),
+  );
   const onStop = () => stop.abort();
   c.signal?.addEventListener('abort', onStop, { once: true });
   try {
     const scan = await c.store.getScan(j.scanId);
     if (!scan) throw new Error(`scan ${j.scanId} is not in the store`);
-    const hooks = { signal: stop.signal, onCommit: (n: number) => void (stored = n) };
+    const hooks = {
+      signal: stop.signal,
+      onCommit: (n: number, w: ObservedWindow | null) => beat.committed(n, w),
+    };
     let interrupted = false;
+    let observed: ObservedWindow | null = null;
     if (j.kind === 'scan') {
       const r = await scanIntoStore(scanOptions(j, scan, c.store), hooks);
       interrupted = r.summary.interrupted;
-      stored = r.stored;
+      beat.stored = r.stored;
+      observed = r.observed;
     } else {
       const ingest = runIngest(j, scan, c.store, hooks.onCommit);
       const first = await Promise.race([ingest.then(() => 'done' as const), once(stop.signal)]);
@@ -158,17 +184,23 @@ async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
         interrupted = true;
         ingest.catch(() => undefined); // read on until the process exits; its rows replace, never double
         c.result.abandoned++;
-      } else stored = (await ingest).stored;
+      } else {
+        const r = await ingest;
+        beat.stored = r.stored;
+        observed = r.observed;
+      }
     }
+    await beat.stop();
     if (lost) return;
+    const stored = beat.stored;
     if (interrupted) {
-      if (await c.queue.release(h, stored)) {
+      if (await c.queue.release(h, stored, observed)) {
         c.result.handedBack++;
         c.say(`handed ${what} back after ${stored} records`);
       }
       return;
     }
-    const { ours, scanComplete } = await c.queue.done(h, stored);
+    const { ours, scanComplete } = await c.queue.done(h, stored, observed);
     if (!ours) return;
     c.result.done++;
     c.say(`finished ${what}: ${stored} records`);
@@ -177,9 +209,10 @@ async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
       c.say(`scan "${j.scanName}" complete`);
     }
   } catch (err) {
+    await beat.stop();
     if (lost) return;
     const message = (err as Error).message;
-    const to = await c.queue.fail(h, message, stored).catch((e: unknown) => {
+    const to = await c.queue.fail(h, message, beat.stored, beat.observed).catch((e: unknown) => {
       c.say(
         `could not record the failure (${(e as Error).message}); peers take the shard back when its lease runs out`,
       );
@@ -190,7 +223,7 @@ async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
       `${what} failed: ${message}${to === 'failed' ? ' (dead-lettered: `excensus scans retry` runs it again)' : to === 'queued' ? ' (queued again)' : ''}`,
     );
   } finally {
-    clearInterval(timer);
+    await beat.stop();
     c.signal?.removeEventListener('abort', onStop);
   }
 }
@@ -231,7 +264,12 @@ function scanOptions(j: ScanShardJob, scan: ScanInfo, store: Store) {
 }
 
 /** An input that is a URL is fetched to a temporary file first (its name kept for format detection). */
-async function runIngest(j: IngestJob, scan: ScanInfo, store: Store, onCommit: (n: number) => void) {
+async function runIngest(
+  j: IngestJob,
+  scan: ScanInfo,
+  store: Store,
+  onCommit: (n: number, w: ObservedWindow | null) => void,
+) {
   const isUrl = /^https?:\/\//i.test(j.input);
   const dir = isUrl ? await mkdtemp(join(tmpdir(), 'excensus-fetch-')) : null;
   try {
@@ -249,6 +287,7 @@ async function runIngest(j: IngestJob, scan: ScanInfo, store: Store, onCommit: (
       {
         files: [file],
         ...(j.format !== undefined ? { format: j.format } : {}),
+        ...(j.observedAt !== undefined ? { observedAt: j.observedAt } : {}),
         asOf: j.asOf,
         exchangeOnly: j.exchangeOnly,
         store,

@@ -16,6 +16,7 @@ import {
   pgUrl,
   schemaUrl,
   shardRows,
+  sql,
   startWorker,
   until,
 } from './helpers.js';
@@ -124,7 +125,14 @@ if (!pgUrl) {
 
       const store = await openStore(url);
       try {
-        assert.equal((await store.getScan('dist'))?.state, 'complete');
+        const scan = await store.getScan('dist');
+        assert.equal(scan?.state, 'complete');
+        // dated by its records' times over every shard and attempt, the killed worker's included
+        const [times] = await sql<{ first: string; last: string }>(
+          `SELECT min(h.observed_at) AS first, max(h.observed_at) AS last FROM "${schema}".hosts h
+           JOIN "${schema}".scans c ON c.id = h.scan_id WHERE c.name = 'dist'`,
+        );
+        assert.deepEqual(scan?.observed, { first: times?.first, last: times?.last });
         const single = await hostsOf(store, 'single');
         const dist = await hostsOf(store, 'dist'); // throws on a target stored twice
         assert.equal(single.size, COUNT);

@@ -20,7 +20,7 @@ import {
 import { openOutput } from '../io.js';
 import { watchInterrupts } from '../interrupt.js';
 import { UsageError } from '../../core/errors.js';
-import { parseObservedAt, windowLabel } from '../../core/time-span.js';
+import { parseObservedAt, windowLabel, type ObservedWindow } from '../../core/time-span.js';
 import { hostRecordToWire, jsonLine } from '../../core/wire.js';
 // The use cases this command runs, from their modules (the run/ barrel would load every use case at
 // start-up); the queue's only with --queue.
@@ -102,7 +102,7 @@ export const command: CommandSpec = {
     const observedAt = observedText === undefined ? undefined : parseObservedAt(observedText);
     if (observedAt === null)
       throw new UsageError(`--observed-at takes YYYY-MM-DD or an ISO time, got "${observedText}"`);
-    if (bool(v, 'queue')) return enqueueInputs(ctx, files, asOf);
+    if (bool(v, 'queue')) return enqueueInputs(ctx, files, asOf, observedAt);
     const json = bool(v, 'json');
     const out = openOutput(str(v, 'output'), ctx.stdout, bool(v, 'no-store') ? null : str(v, 'db'));
     const store = await storeForWriting(v).catch(async (err) => {
@@ -190,7 +190,12 @@ export const command: CommandSpec = {
   },
 };
 
-async function enqueueInputs(ctx: CommandContext, files: string[], asOf: string): Promise<number> {
+async function enqueueInputs(
+  ctx: CommandContext,
+  files: string[],
+  asOf: string,
+  observedAt: ObservedWindow | undefined,
+): Promise<number> {
   const v = ctx.values;
   for (const o of ['resume-scan', 'no-store', 'output', 'json'])
     if (v[o] !== undefined && v[o] !== false) throw new UsageError(`--${o} does not go with --queue`);
@@ -206,6 +211,7 @@ async function enqueueInputs(ctx: CommandContext, files: string[], asOf: string)
       exchangeOnly: bool(v, 'exchange-only'),
       geo: geoChoice(v),
       ...given({ format: str(v, 'format'), name: str(v, 'name'), series: str(v, 'series') }),
+      ...(observedAt ? { observedAt } : {}),
     });
     ctx.stdout.write(`${r.scan.name}\n`);
     ctx.stderr.write(
