@@ -274,6 +274,7 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
         attribution: GEO_ATTRIBUTION,
         lead,
         ...(scan.options.made_up_geo === true ? { madeUpGeo: MADE_UP_GEO_NOTE } : {}),
+        ...(note ? { partial: note } : {}),
       }),
     );
     return;

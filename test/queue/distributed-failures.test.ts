@@ -235,6 +235,24 @@ if (!pgUrl) {
         assert.ok(scans.stdout.includes(`shard 2 (${missing}) failed`), scans.stdout);
         const rep = await runCli(['report', '--db', url, '--scan', 'ing', '--as-of', '2026-01-01']);
         assert.match(rep.stdout, /scan "ing" is not finished.*its counts are partial/);
+        for (const format of ['md', 'html']) {
+          const r = await runCli([
+            'report',
+            '--db',
+            url,
+            '--scan',
+            'ing',
+            '--format',
+            format,
+            '--as-of',
+            '2026-01-01',
+          ]);
+          assert.match(
+            r.stdout,
+            /scan (&quot;|")ing(&quot;|") is not finished.*its counts are partial/,
+            format,
+          );
+        }
         const repJson = await runCli([
           'report',
           '--db',

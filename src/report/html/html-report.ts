@@ -52,6 +52,8 @@ export interface HtmlReportInput {
   lead: string;
   /** Set when the scan's countries and networks are made up (the lab's ground truth): said under the map. */
   madeUpGeo?: string;
+  /** Set when the scan is not complete (interrupted, running, shards left): said under the title. */
+  partial?: string;
 }
 
 // Narrow screens (400 px): tables scroll inside their own box, bars put labels above the bar,
@@ -109,7 +111,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 ${CHART_CSS}</style></head>
 <body>
 <h1>Exchange census: ${esc(h.scan.name)}</h1>
-<p class="lead">${esc(input.lead)}</p>
+${input.partial ? `<p class="partial" id="partial-note"><strong>Note: ${esc(input.partial)}.</strong></p>\n` : ''}<p class="lead">${esc(input.lead)}</p>
 <p>Scan #${esc(h.scan.id)} (${esc(h.scan.source)}, series ${esc(h.scan.series)}, data of ${esc(scanDateLabel(h.scan))}, started ${esc(h.scan.startedAt)}); support and CVEs judged as of ${esc(h.asOf)}.</p>
 <p class="note">${esc(UNIT_NOTE)}</p>
 <h2>On-premises Exchange servers by country</h2>
