@@ -13,10 +13,20 @@ export interface GeoChoice {
   asnDb?: string;
 }
 
+// One resolver per choice and process: its databases load on first lookup (the bundled ASN ranges
+// are ~30 MB of CSV), and a worker that runs many shards would otherwise load them for each.
+const resolvers = new Map<string, GeoResolver>();
+
 export function geoResolverFor(choice: GeoChoice = {}): GeoResolver | null {
   if (choice.disabled) return null;
-  return createGeoResolver({
-    ...(choice.countryDb ? { countryDb: choice.countryDb } : {}),
-    ...(choice.asnDb ? { asnDb: choice.asnDb } : {}),
-  });
+  const key = JSON.stringify([choice.countryDb ?? null, choice.asnDb ?? null]);
+  let r = resolvers.get(key);
+  if (!r) {
+    r = createGeoResolver({
+      ...(choice.countryDb ? { countryDb: choice.countryDb } : {}),
+      ...(choice.asnDb ? { asnDb: choice.asnDb } : {}),
+    });
+    resolvers.set(key, r);
+  }
+  return r;
 }

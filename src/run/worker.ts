@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseTargetSpec, type TargetSpec } from '../probe/index.js';
+import { parseTargetSpec, type ScanProgress, type TargetSpec } from '../probe/index.js';
 import type { HeldShard, IngestJob, ScanShardJob, ShardQueue } from '../queue/index.js';
 import type { ScanInfo, Store } from '../store/index.js';
 import { ingestIntoStore } from './ingest.js';
@@ -51,41 +51,41 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
   const id = o.id ?? `${hostname()}:${process.pid}`;
   const leaseMs = o.leaseMs ?? 10_000;
   const say = (m: string) => o.onEvent?.(`worker ${id}: ${m}`);
-  const store = await openStoreForWriting(o.db);
-  let queue: ShardQueue;
-  try {
-    queue = await openQueue(o.db, { supervise: true, onError: (e) => say(`queue: ${e.message}`) });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
+  // store and queue open side by side: a worker's start-up counts against every batch job it runs
+  const [store, queue] = await openBoth(o.db, (e) => say(`queue: ${e.message}`));
   const result: WorkerResult = { done: 0, handedBack: 0, failed: 0, abandoned: 0 };
   const running = new Map<string, Promise<void>>();
+  // shards whose every target has started (only hosts in flight are left): up to --concurrency of
+  // them do not count against it, so the next shard starts while one drains instead of after
+  const draining = new Set<string>();
   let failingSince: number | null = null;
   let lastSweep = 0;
+  let woken = false;
   let wake: () => void = () => {};
+  const wakeUp = () => {
+    woken = true;
+    wake();
+  };
   const stopped = new Promise<void>((r) => o.signal?.addEventListener('abort', () => r(), { once: true }));
   try {
     while (!o.signal?.aborted) {
+      woken = false;
       try {
         for (const s of await queue.reapStale(leaseMs))
           say(
             `took back ${s.kind} ${s.scanId} shard ${s.shard}/${s.shards} from ${s.worker ?? '?'} (silent ${Math.round((s.silentMs ?? 0) / 1000)} s)`,
           );
-        const free = o.concurrency - running.size;
+        const free = o.concurrency - running.size + Math.min(draining.size, o.concurrency);
         const held = free > 0 ? await queue.take(free, id) : [];
         for (const h of held) {
-          const p = runShard(h, {
-            queue,
-            store,
-            id,
-            leaseMs,
-            say,
-            result,
-            ...(o.signal ? { signal: o.signal } : {}),
+          const ctx = { queue, store, id, leaseMs, say, result, ...(o.signal ? { signal: o.signal } : {}) };
+          const p = runShard(h, ctx, () => {
+            draining.add(h.lease);
+            wakeUp();
           }).finally(() => {
             running.delete(h.lease);
-            wake();
+            draining.delete(h.lease);
+            wakeUp();
           });
           running.set(h.lease, p);
         }
@@ -101,13 +101,17 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
         say(`database: ${(err as Error).message}; trying again`);
         if (Date.now() - failingSince > (o.giveUpAfterMs ?? 60_000)) throw err;
       }
+      if (woken) continue; // a shard finished or drained while this turn ran: look again now
+      // the poll's timer is cleared when woken: left running, the last one held the exit up to pollMs
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         new Promise<void>((r) => {
           wake = r;
-          setTimeout(r, o.pollMs ?? 1000);
+          timer = setTimeout(r, o.pollMs ?? 1000);
         }),
         stopped,
       ]);
+      clearTimeout(timer);
     }
     await Promise.all(running.values());
   } finally {
@@ -115,6 +119,17 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
     await store.close();
   }
   return result;
+}
+
+async function openBoth(db: string, onError: (e: Error) => void): Promise<[Store, ShardQueue]> {
+  const [s, q] = await Promise.allSettled([
+    openStoreForWriting(db),
+    openQueue(db, { supervise: true, onError }),
+  ]);
+  if (s.status === 'fulfilled' && q.status === 'fulfilled') return [s.value, q.value];
+  if (s.status === 'fulfilled') await s.value.close();
+  if (q.status === 'fulfilled') await q.value.close();
+  throw s.status === 'rejected' ? s.reason : (q as PromiseRejectedResult).reason;
 }
 
 /**
@@ -143,10 +158,12 @@ interface ShardContext {
   signal?: AbortSignal;
 }
 
-async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
+/** `onDrain`: every target of the shard has started; only hosts in flight are left. */
+async function runShard(h: HeldShard, c: ShardContext, onDrain: () => void): Promise<void> {
   const j = h.job;
   const what = `${j.kind} "${j.scanName}" shard ${j.shard}/${j.shards}${j.kind === 'ingest' ? ` (${j.input})` : ''}`;
   c.say(`took ${what}${h.hostsBefore ? `, ${h.hostsBefore} records stored before` : ''}`);
+  const began = performance.now();
   const stop = new AbortController();
   let lost = false;
   const beat = new ShardBeat(
@@ -166,9 +183,15 @@ async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
   try {
     const scan = await c.store.getScan(j.scanId);
     if (!scan) throw new Error(`scan ${j.scanId} is not in the store`);
+    let drained = false;
     const hooks = {
       signal: stop.signal,
       onCommit: (n: number, w: ObservedWindow | null) => beat.committed(n, w),
+      onProgress: (p: ScanProgress) => {
+        if (drained || p.done + p.inFlight < p.total) return;
+        drained = true;
+        onDrain();
+      },
     };
     let interrupted = false;
     let observed: ObservedWindow | null = null;
@@ -203,7 +226,7 @@ async function runShard(h: HeldShard, c: ShardContext): Promise<void> {
     const { ours, scanComplete } = await c.queue.done(h, stored, observed);
     if (!ours) return;
     c.result.done++;
-    c.say(`finished ${what}: ${stored} records`);
+    c.say(`finished ${what}: ${stored} records in ${((performance.now() - began) / 1000).toFixed(1)} s`);
     if (scanComplete) {
       await c.store.finishScan(j.scanId, 'complete');
       c.say(`scan "${j.scanName}" complete`);
