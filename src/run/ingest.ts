@@ -84,7 +84,7 @@ export interface IngestResult {
   countPlain: boolean;
   /** When the data was observed: --observed-at, else the records' own times; null if none had one. */
   observed: ObservedWindow | null;
-  /** Set when no record could be read: why. Nothing useful was produced and no scan was kept. */
+  /** Set when no record could be read (or, as part of a distributed ingest, the input changed while read): why. */
   failure?: string;
 }
 
@@ -173,9 +173,25 @@ export async function ingestIntoStore(
       `${out.count} record time${out.count === 1 ? '' : 's'} before 1990 or after ${startedAt.slice(0, 10)} (e.g. ${out.example}) left out of the scan's dates`,
     );
   if (o.partOf) {
-    // an input's end is not the scan's: the queue finishes the scan after its last input
+    // an input's end is not the scan's: the queue finishes the scan after its last input; one that
+    // gave nothing, or changed while read, fails its shard as a local ingest would fail
     await recorder.flush();
-    return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain, observed };
+    const damaged = summary.files.find((f) => f.changed || f.damage);
+    const failure =
+      summary.records === 0
+        ? noRecordReason(summary)
+        : damaged
+          ? `${damaged.file}: ${damaged.damage ?? 'changed while read'}`
+          : undefined;
+    return {
+      summary,
+      emitted,
+      scanId: recorder.scanId,
+      stored: recorder.written,
+      countPlain,
+      observed,
+      ...(failure !== undefined ? { failure } : {}),
+    };
   }
   if (summary.records === 0) {
     // nothing readable (a wrong --format, a header without the columns, a gzip cut before its first record)

@@ -211,6 +211,8 @@ async function runShard(h: HeldShard, c: ShardContext, onDrain: () => void): Pro
         const r = await ingest;
         beat.stored = r.stored;
         observed = r.observed;
+        // nothing readable, or the input changed while read: the shard fails (retried, then dead-lettered)
+        if (r.failure !== undefined) throw new Error(r.failure);
       }
     }
     await beat.stop();

@@ -202,6 +202,32 @@ if (!pgUrl) {
       }
     });
 
+    it('an input with nothing readable fails its shard instead of counting as done', async () => {
+      const { url, schema } = schemaUrl('unread');
+      schemas.push(schema);
+      const fixture = join(repoRoot, 'test/fixtures/formats/shadowserver-scan_exchange-sample.csv');
+      const junk = join(dir, 'junk.txt');
+      writeFileSync(junk, 'no scan data in here\n');
+      const q = await runCli([
+        'ingest',
+        fixture,
+        junk,
+        '--db',
+        url,
+        '--queue',
+        '--name',
+        'unread',
+        '--as-of',
+        '2026-01-01',
+      ]);
+      assert.equal(q.code, 0, q.stderr);
+      const w = startWorker(url, 'u1', ['--exit-when-idle']);
+      assert.equal((await w.exited).code, 0, w.stderr());
+      assert.match(w.stderr(), /junk\.txt\) failed: .*dead-lettered/);
+      const scans = await runCli(['scans', '--db', url]);
+      assert.match(scans.stdout, /unread: shards 1\/2 done, 0 running, 0 queued, 1 failed/);
+    });
+
     it('an input that keeps failing is dead-lettered, shown, and retried with one command', async () => {
       const { url, schema } = schemaUrl('dead');
       schemas.push(schema);
