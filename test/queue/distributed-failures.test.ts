@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
@@ -206,8 +207,9 @@ if (!pgUrl) {
       const { url, schema } = schemaUrl('unread');
       schemas.push(schema);
       const fixture = join(repoRoot, 'test/fixtures/formats/shadowserver-scan_exchange-sample.csv');
-      const junk = join(dir, 'junk.txt');
-      writeFileSync(junk, 'no scan data in here\n');
+      // a gzip cut before its first record: read without an error, nothing in it
+      const junk = join(dir, 'junk.csv.gz');
+      writeFileSync(junk, gzipSync(readFileSync(fixture)).subarray(0, 30));
       const q = await runCli([
         'ingest',
         fixture,
@@ -223,7 +225,7 @@ if (!pgUrl) {
       assert.equal(q.code, 0, q.stderr);
       const w = startWorker(url, 'u1', ['--exit-when-idle']);
       assert.equal((await w.exited).code, 0, w.stderr());
-      assert.match(w.stderr(), /junk\.txt\) failed: .*dead-lettered/);
+      assert.match(w.stderr(), /junk\.csv\.gz\) failed: .*dead-lettered/);
       const scans = await runCli(['scans', '--db', url]);
       assert.match(scans.stdout, /unread: shards 1\/2 done, 0 running, 0 queued, 1 failed/);
     });
