@@ -124,7 +124,9 @@ export class ShardQueue {
         await this.boss.complete(SHARD_QUEUE, j.id, { skipped: 'shard already done' });
         continue;
       }
-      held.push({ jobId: j.id, job, lease, hostsBefore: row.hostsDone });
+      // an ingest input is read again from its start (its rows replace the earlier ones): it
+      // counts from 0, or a retry would count its records twice
+      held.push({ jobId: j.id, job, lease, hostsBefore: job.kind === 'ingest' ? 0 : row.hostsDone });
     }
     return held;
   }
