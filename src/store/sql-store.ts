@@ -29,7 +29,7 @@ import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
 import { rebuildCubes } from './cube-build.js';
-import { getHost, hostFromRow, hostPage } from './host-query.js';
+import { exchangeServerRow, getHost, hostFromRow, hostPage } from './host-query.js';
 import { HostOrders } from './host-order.js';
 import { VersionedCache } from './census-cache.js';
 import { acquireLease, releaseLease, renewLease } from './lease-sql.js';
@@ -298,7 +298,7 @@ export class SqlStore implements Store {
   async *iterateHosts(scanId: number, filter: HostFilter = {}): AsyncIterable<StoredHost> {
     await this.fam.reload();
     const where = buildWhere(scanId, filter, filter.asOf, this.fam);
-    const cond = filter.exchangeOnly ? `${where.sql} AND is_exchange = 1` : where.sql;
+    const cond = filter.exchangeOnly ? `${where.sql} AND ${exchangeServerRow('h')}` : where.sql;
     // Keyset pages: no cursor stays open, so callers may write (reclassify) or iterate another scan meanwhile.
     // The row-value comparison lets both databases seek the (scan_id, ip, port) index; an OR form did not.
     let after: [string, number] | null = null;
@@ -338,8 +338,15 @@ export class SqlStore implements Store {
     await this.fam.reload();
     const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [q.scanId]);
     const version = Number(v[0]?.data_version ?? -1);
-    // a family another scan added shows as a zero in every row: part of the key
-    const key = JSON.stringify([q.groupBy, q.filter ?? {}, q.asOf, this.fam.all().length]);
+    // a family another scan added shows as a zero in every row: part of the key; so is every
+    // field of the query that changes the answer
+    const key = JSON.stringify([
+      q.groupBy,
+      q.filter ?? {},
+      q.asOf,
+      q.notAssessed ?? null,
+      this.fam.all().length,
+    ]);
     const kept = this.answers.get(q.scanId, version, key);
     if (kept) return [...kept];
     const cube = pickCube(q.groupBy, q.filter);
