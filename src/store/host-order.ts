@@ -130,30 +130,41 @@ export class HostOrder {
    */
   static async load(db: SqlDriver, scanId: number, version: number): Promise<HostOrder | null> {
     const order: number[] = [];
-    for await (const rows of inOrder(db, scanId)) for (const r of rows) order.push(Number(r.id));
+    // where each address's rows begin: a server is suspect when any of its rows is
+    const starts: number[] = [];
+    let lastIp: unknown = null;
+    for await (const rows of inOrder(db, scanId))
+      for (const r of rows) {
+        if (r.ip !== lastIp) starts.push(order.length);
+        lastIp = r.ip;
+        order.push(Number(r.id));
+      }
     const n = order.length;
     const place = Places.of(order);
     if (!place) return null; // ids spread far: the database answers instead
     const ids = Float64Array.from(order);
     const port = new Int32Array(n);
     const exchange = new Uint8Array(n);
+    const suspect = new Uint8Array(n);
     const vuln = new Float64Array(n);
     const likely = new Float64Array(n);
     const coders = Object.fromEntries(CODED.map((c) => [c, new Coder(n)])) as Record<Coded, Coder>;
     let seen = 0;
-    const cols = `port, is_exchange, vuln_mask, likely_mask, ${CODED.join(', ')}`;
+    const cols = `port, is_exchange, suspect, vuln_mask, likely_mask, ${CODED.join(', ')}`;
     for await (const rows of byId(db, scanId, place, cols))
       for (const r of rows) {
         const i = place.at(Number(r.id));
         if (i < 0) return null; // written meanwhile
         port[i] = Number(r.port);
         exchange[i] = Number(r.is_exchange);
+        suspect[i] = Number(r.suspect);
         vuln[i] = Number(r.vuln_mask);
         likely[i] = Number(r.likely_mask);
         for (const c of CODED) coders[c].set(i, r[c]);
         seen++;
       }
     if (seen !== n) return null;
+    serverLevelExchange(exchange, suspect, starts);
     const columns = Object.fromEntries(CODED.map((c) => [c, coders[c].column()])) as Record<
       Coded,
       CodedColumn
@@ -330,5 +341,15 @@ export class HostOrders {
     const rows = found.ids.map((id) => byId.get(id)).filter((r): r is HostRow => r !== undefined);
     if (rows.length !== found.ids.length) return null; // rows went away meanwhile
     return { total: q.knownTotal ?? found.total, rows };
+  }
+}
+
+/** Exchange as the census counts it, by server: no row of an address that has a suspect row. */
+function serverLevelExchange(exchange: Uint8Array, suspect: Uint8Array, starts: number[]): void {
+  for (let g = 0; g < starts.length; g++) {
+    const from = starts[g]!;
+    const to = g + 1 < starts.length ? starts[g + 1]! : exchange.length;
+    if (to - from < 2) continue; // one row: its own flags already say it
+    if (suspect.subarray(from, to).includes(1)) exchange.fill(0, from, to);
   }
 }

@@ -23,10 +23,18 @@ export const HOST_SORT_COLUMNS: Record<HostSortKey, string> = {
   status: 'status',
 };
 
+/**
+ * A row of an on-premises Exchange server as the census counts servers: Exchange, and no row of
+ * its address (in the scan) is a suspect (servers-sql.ts: one suspect port makes the server one).
+ */
+export function exchangeServerRow(table: string): string {
+  return `${table}.is_exchange = 1 AND NOT EXISTS (SELECT 1 FROM hosts sus WHERE sus.scan_id = ${table}.scan_id AND sus.ip = ${table}.ip AND sus.suspect = 1)`;
+}
+
 export function hostWhere(scanId: number, filter: HostFilter, fam: FamilyBits): Where {
   const where = buildWhere(scanId, filter, filter.asOf, fam);
   let sql = where.sql;
-  if (filter.exchangeOnly) sql += ' AND is_exchange = 1';
+  if (filter.exchangeOnly) sql += ` AND ${exchangeServerRow('hosts')}`;
   if (filter.familyVerdict && filter.family?.length) {
     sql += ` AND (${filter.familyVerdict === 'vulnerable' ? 'vuln_mask' : 'likely_mask'} & ?) <> 0`;
     where.params.push(fam.maskOf(filter.family));

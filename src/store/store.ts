@@ -122,7 +122,7 @@ export interface CensusRow {
 }
 
 export interface HostFilter extends CensusFilter {
-  /** Only on-premises Exchange (default false: every record). */
+  /** Only records of on-premises Exchange servers, as the census counts them: none of an address with a suspect record (default false: every record). */
   exchangeOnly?: boolean;
   /** Needed with `eol`: EOL is judged from each record's eol_date against this date. */
   asOf?: string;
