@@ -2,8 +2,19 @@
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, run by `npm ci` via prepare).
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { commandV8Flags } from './v8-flags.js';
+
+// A terminal that hangs up (its window closed, the SSH connection dropped) is no terminal any more:
+// writes to it fail (EIO), and Node, restoring its modes at exit, aborts (SIGABRT) when it cannot.
+// Such a process drops its output and ends by SIGHUP, as an unhandled hang-up would, skipping that.
+const terminals = [0, 1, 2].filter((fd) => isatty(fd));
+const hungUp = () => terminals.some((fd) => !isatty(fd));
+function endByHangUp() {
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+}
 
 const args = process.argv.slice(2);
 const flags = (commandV8Flags[args[0]] ?? []).filter(
@@ -22,7 +33,8 @@ if (flags.length > 0) {
   );
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
-    process.exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
+    if (hungUp()) endByHangUp();
+    else process.exitCode = signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1);
   });
 } else {
   if (process.channel) {
@@ -31,20 +43,32 @@ if (flags.length > 0) {
     process.channel.unref();
     process.on('disconnect', () => process.kill(process.pid, 'SIGHUP'));
   }
-  // Exit quietly when the reader of stdout goes away (`| head`).
-  process.stdout.on('error', (err) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err) => {
+      // Exit quietly when the reader of stdout goes away (`| head`).
+      if (stream === process.stdout && err.code === 'EPIPE') process.exit(0);
+      if (!hungUp()) throw err;
+      // The terminal hung up: SIGHUP stops the command, which still stores what it has; its output
+      // has nowhere to go. A writer waiting for 'drain' gets it (before this error reaches it).
+      stream.write = dropWrite;
+      stream.emit('drain');
+    });
   import('../dist/src/cli/main.js')
     .then((m) => m.main(args))
     .then(
       (code) => {
-        process.exitCode = code;
+        if (hungUp()) endByHangUp();
+        else process.exitCode = code;
       },
       (err) => {
         console.error(err?.stack ?? String(err));
         process.exitCode = 1;
       },
     );
+}
+
+function dropWrite(_chunk, encoding, callback) {
+  const done = typeof encoding === 'function' ? encoding : callback;
+  if (done) process.nextTick(done);
+  return true;
 }

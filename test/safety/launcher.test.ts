@@ -1,10 +1,11 @@
 // The published launcher (bin/excensus.js) re-runs scan and ingest in a child for their V8 flags.
-// Real processes: kill -9 of the launcher leaves no child probing; SIGINT/SIGTERM reach the child,
-// which stores what it has, marks the scan interrupted, says how to resume; the status comes back.
+// Real processes: kill -9 of the launcher leaves no child probing; SIGINT/SIGTERM/SIGHUP reach the
+// child, which stores what it has, marks the scan interrupted, says how to resume; the status
+// (128 + the signal's number, or the child's own exit code) comes back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,38 +152,115 @@ test(
   },
 );
 
+const ingestSignals = [
+  { sig: 'SIGINT', code: 130, what: 'Ctrl-C (SIGINT)' },
+  { sig: 'SIGTERM', code: 143, what: 'SIGTERM' },
+  { sig: 'SIGHUP', code: 129, what: 'a hang-up (SIGHUP)' },
+] as const;
+
+for (const { sig, code, what } of ingestSignals)
+  test(
+    `${what} on ingest from a pipe: what was read is stored, interrupted, exit ${code}`,
+    { skip },
+    async () => {
+      const db = join(dir, `ingest-${sig}.db`);
+      const { proc, done } = launch([
+        'ingest',
+        '-',
+        '--format',
+        'csv',
+        '--no-geo',
+        '--db',
+        db,
+        '--as-of',
+        '2026-01-01',
+      ]);
+      // several blocks of lines, then the pipe stays open and silent
+      let lines = 'ip,port\n';
+      for (let i = 0; i < 40_000; i++) lines += `192.0.2.${i % 250},${1000 + Math.floor(i / 250)}\n`;
+      proc.stdin!.on('error', () => {}); // the child closes it when it stops
+      proc.stdin!.write(lines);
+      try {
+        await waitFor('records stored', async () => ((await scanState(db))?.hosts ?? 0) > 0 || undefined);
+      } finally {
+        proc.kill(sig);
+      }
+      const r = await done;
+      proc.stdin!.destroy();
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, /interrupted; run again with --resume-scan 1/);
+      const s = await scanState(db);
+      assert.equal(s?.state, 'interrupted');
+      assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) <= 40_000, `${s?.hosts} records stored`);
+    },
+  );
+
 test(
-  'Ctrl-C (SIGINT) on ingest from a pipe: what was read is stored, interrupted, exit 130',
+  'SIGHUP to the launcher of a scan: the child stores, marks interrupted, exits 129',
   { skip },
   async () => {
-    const db = join(dir, 'ingest.db');
-    const { proc, done } = launch([
-      'ingest',
-      '-',
-      '--format',
-      'csv',
-      '--no-geo',
-      '--db',
-      db,
-      '--as-of',
-      '2026-01-01',
-    ]);
-    // several blocks of lines, then the pipe stays open and silent
-    let lines = 'ip,port\n';
-    for (let i = 0; i < 40_000; i++) lines += `192.0.2.${i % 250},${1000 + Math.floor(i / 250)}\n`;
-    proc.stdin!.on('error', () => {}); // the child closes it when it stops
-    proc.stdin!.write(lines);
+    const db = join(dir, 'hup.db');
+    const { proc, done } = launch(await slowScan(db));
     try {
-      await waitFor('records stored', async () => ((await scanState(db))?.hosts ?? 0) > 0 || undefined);
+      await started(db);
     } finally {
-      proc.kill('SIGINT');
+      proc.kill('SIGHUP');
     }
     const r = await done;
-    proc.stdin!.destroy();
-    assert.equal(r.code, 130, r.stderr);
+    assert.equal(r.code, 129, r.stderr);
     assert.match(r.stderr, /interrupted; run again with --resume-scan 1/);
     const s = await scanState(db);
     assert.equal(s?.state, 'interrupted');
-    assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) <= 40_000, `${s?.hosts} records stored`);
+    assert.ok((s?.hosts ?? 0) > 0, 'hosts probed before the signal are stored');
+  },
+);
+
+test("the launcher exits with the child's own exit code", { skip }, async () => {
+  // a usage error: 2
+  const usage = launch(['ingest', '--db', join(dir, 'none.db')]);
+  usage.proc.stdin!.end();
+  const r = await usage.done;
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /give at least one input file/);
+  // a missing file: 1
+  const missing = launch(['ingest', join(dir, 'no-such-file.jsonl'), '--db', join(dir, 'none.db')]);
+  missing.proc.stdin!.end();
+  const m = await missing.done;
+  assert.equal(m.code, 1, m.stderr);
+  assert.match(m.stderr, /no such file/);
+});
+
+// util-linux script(1) gives the command a terminal of its own; killing script closes it (a hang-up)
+const noScript = spawnSync('script', ['--version']).status === 0 ? false : 'needs script(1) (util-linux)';
+
+test(
+  'a terminal that hangs up: the ingest stores what it read, is marked interrupted, nothing aborts',
+  { skip: skip || noScript },
+  async () => {
+    const db = join(dir, 'hangup.db');
+    const err = join(dir, 'hangup.err');
+    const csv = join(dir, 'hangup.csv');
+    let lines = 'ip,port\n';
+    for (let i = 0; i < 1_000_000; i++) lines += `10.${i >> 16}.${(i >> 8) & 255}.${i & 255},443\n`;
+    writeFileSync(csv, lines);
+    // the table goes to the terminal; stderr to a file, to read after the terminal is gone
+    const command = `exec '${process.execPath}' '${bin}' ingest '${csv}' --no-geo --db '${db}' --as-of 2026-01-01 2>'${err}'`;
+    const term = spawn('script', ['-q', '-c', command, '/dev/null'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const launcher = await waitFor('the launcher', () => childrenOf(term.pid!)[0]);
+    const child = await waitFor('its child', () => childrenOf(launcher)[0]);
+    try {
+      await waitFor('records stored', async () => ((await scanState(db))?.hosts ?? 0) > 0 || undefined);
+    } finally {
+      term.kill('SIGKILL'); // the terminal closes
+    }
+    await waitFor('both to end', () => (running(launcher) || running(child) ? undefined : true), 15_000);
+    // before: the table's write failed (EIO) and ended the child, the scan stayed running, and
+    // Node aborted restoring the lost terminal's modes
+    const text = readFileSync(err, 'utf8');
+    assert.doesNotMatch(text, /EIO|Assertion failed|internal error/, text);
+    assert.match(text, /interrupted; run again with --resume-scan 1/);
+    const s = await scanState(db);
+    assert.equal(s?.state, 'interrupted');
+    assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) < 1_000_000, `${s?.hosts} records stored`);
   },
 );
