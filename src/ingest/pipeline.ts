@@ -92,10 +92,18 @@ export interface IngestSummary {
   timesLeftOut?: { count: number; example: string };
 }
 
-/** Receives host records in input order, and (with tallyPlain) counts of plain records read along the way. */
-export type Sink = (batch: Array<StoredHost | EncodedHost>, plain?: PlainCount[]) => Promise<void>;
+/**
+ * Receives host records in input order, (with tallyPlain) counts of plain records read along the
+ * way, and where the records were read: line `base + lines[i]` of `file` for the i-th.
+ */
+export type Sink = (
+  batch: Array<StoredHost | EncodedHost>,
+  plain: PlainCount[] | undefined,
+  from: { file: string; base: number; lines: readonly number[] },
+) => Promise<void>;
 
 const STREAM_BATCH = 1000;
+const MAX_PROBLEMS = 1000;
 
 export async function ingestFiles(files: string[], opts: IngestOptions, sink: Sink): Promise<IngestSummary> {
   const summary: IngestSummary = {
@@ -109,7 +117,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     observed: null,
   };
   const span = emptySpan();
-  const maxProblems = opts.maxProblems ?? 1000;
+  const maxProblems = opts.maxProblems ?? MAX_PROBLEMS;
   const report = (problem: Problem) => {
     const p = { ...problem, reason: shortReason(problem.reason) };
     summary.problemCount++;
@@ -166,7 +174,8 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       fs.records += r.records;
       summary.exchange += r.exchange;
       summary.suspect += r.suspect;
-      if (r.hosts.length > 0 || r.plainCols || r.plain) await sink(expandHosts(r), r.plain);
+      if (r.hosts.length > 0 || r.plainCols || r.plain)
+        await sink(expandHosts(r), r.plain, { file: input.name, base, lines: r.lines });
     };
     const reader = readerFor(detected);
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
@@ -264,6 +273,14 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
   if (span.outside) summary.timesLeftOut = { count: span.outside, example: span.outsideExample! };
   stopped();
   return summary;
+}
+
+/** Counts a problem found after the read (a record the store refused) as the read counts its own. */
+export function addProblem(summary: IngestSummary, p: Problem, maxProblems = MAX_PROBLEMS): void {
+  summary.problemCount++;
+  if (summary.problems.length < maxProblems) summary.problems.push(p);
+  const fs = summary.files.find((f) => f.file === p.file);
+  if (fs) fs.problems++;
 }
 
 /**

@@ -66,6 +66,8 @@ export interface BlockResult {
   hosts: Array<StoredHost | EncodedHost>;
   plainCols?: PlainColsBlock;
   problems: Array<{ line: number; reason: string }>;
+  /** The line of each record expandHosts gives, in its order (a store that refuses one names it). */
+  lines: number[];
   /** Plain records counted rather than passed on (ProcessOptions.tallyPlain). */
   plain?: PlainCount[];
   /** Worker threads: encoded records taken out of `hosts` as columns (mergeEncodedCols puts them back). */
@@ -79,7 +81,15 @@ export interface BlockResult {
 }
 
 export function newBlockResult(bounds?: TimeBounds): BlockResult {
-  return { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0, span: emptySpan(bounds) };
+  return {
+    hosts: [],
+    problems: [],
+    lines: [],
+    records: 0,
+    exchange: 0,
+    suspect: 0,
+    span: emptySpan(bounds),
+  };
 }
 
 /** The record a judge gives an observation without any Exchange marker (`evidence`: shared, frozen; see sharedEmptyEvidence). */
@@ -239,7 +249,9 @@ export class RecordProcessor {
         }
         if (!out.plainCols) out.plainCols = this.newPlainCols(out);
         let mark = 'l';
-        if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, read)) mark = 's'; // counted, not passed on
+        if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, read))
+          mark = 's'; // counted, not passed on
+        else out.lines.push(base + k + 1);
         out.plainCols.order += mark;
         read++;
       } else {
@@ -283,7 +295,7 @@ export class RecordProcessor {
     if (f) {
       addTime(out.span, f.timestamp);
       if (this.counted(f)) out.records++;
-      else if (this.opts.compact) this.addPlainCols(f, out);
+      else if (this.opts.compact) this.addPlainCols(f, out, line);
       else this.add(plainObservation(f, this.source), false, out, line);
       return;
     }
@@ -360,14 +372,16 @@ export class RecordProcessor {
           ? { kind: 'json', json: utf8Encoder.encode(JSON.stringify(obs)) }
           : { kind: 'object', observation: obs },
       });
+    out.lines.push(lineNo);
     if (out.plainCols) out.plainCols.order += 'f';
   }
 
   /** A plain record read by the fast path, as plain columns. */
-  private addPlainCols(f: PlainFields, out: BlockResult): void {
+  private addPlainCols(f: PlainFields, out: BlockResult, line: number): void {
     out.records++;
     if (this.opts.exchangeOnly) return;
     if (!out.plainCols) out.plainCols = this.newPlainCols(out);
+    out.lines.push(line);
     pushPlainCols(out.plainCols.cols, f, f.timestamp || this.opts.defaultTimestamp);
     out.plainCols.order += 'l';
   }

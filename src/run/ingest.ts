@@ -4,11 +4,11 @@
 import { loadKnowledgeBase } from '../kb/load.js';
 import type { Readable } from 'node:stream';
 import type { HostRecord } from '../core/host-record.js';
-import { ingestFiles, type IngestSummary } from '../ingest/pipeline.js';
+import { addProblem, ingestFiles, type IngestSummary } from '../ingest/pipeline.js';
 import type { Problem } from '../ingest/types.js';
 import type { ScanInfo, Store } from '../store/index.js';
 import { geoResolverFor, type GeoChoice } from './geo.js';
-import { Recorder, defaultScanName, findResumable } from './recorder.js';
+import { Recorder, defaultScanName, findResumable, type RefusedAt } from './recorder.js';
 import { statSync } from 'node:fs';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { ingestBounds, type ObservedWindow } from '../core/time-span.js';
@@ -107,7 +107,15 @@ export async function ingestIntoStore(
     );
   }
   const prints = store ? o.files.map(printInput) : [];
+  // a record the store refuses is a problem of its line, found after the read: counted at the end
+  const refused: Problem[] = [];
+  const onRefused = (r: RefusedAt) => {
+    const p = refusalProblem(r);
+    refused.push(p);
+    hooks.onProblem?.(p);
+  };
   const recorder = await Recorder.open({
+    onRefused,
     store,
     countPlain,
     ...(o.leaseTtlMs !== undefined ? { leaseTtlMs: o.leaseTtlMs } : {}),
@@ -151,8 +159,8 @@ export async function ingestIntoStore(
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       },
-      async (batch, plain) => {
-        await recorder.add(batch, plain); // enriches geo in place, then stores in batches
+      async (batch, plain, from) => {
+        await recorder.add(batch, plain, from); // enriches geo in place, then stores in batches
         if (o.output !== 'none' && hooks.onRecords && batch.length > 0) {
           await hooks.onRecords(batch.map((h) => h.record));
           emitted += batch.length;
@@ -176,6 +184,7 @@ export async function ingestIntoStore(
     // an input's end is not the scan's: the queue finishes the scan after its last input; one that
     // gave nothing, or changed while read, fails its shard as a local ingest would fail
     await recorder.flush();
+    for (const p of refused) addProblem(summary, p);
     const damaged = summary.files.find((f) => f.changed || f.damage);
     const failure =
       summary.records === 0
@@ -210,6 +219,7 @@ export async function ingestIntoStore(
   // stopped by a signal, or an input changed while read (read in part): the scan is not complete
   const partial = summary.interrupted || summary.files.some((f) => f.changed);
   await recorder.finish(partial ? 'interrupted' : 'complete', observed);
+  for (const p of refused) addProblem(summary, p);
   // records read but none kept (--exchange-only over data without Exchange): an empty scan would
   // only stand in the way of the latest real one
   if (store && recorder.written === 0 && !resume && (await recorder.dropIfEmpty())) {
@@ -248,6 +258,11 @@ function noRecordReason(s: IngestSummary): string {
   const what = s.files.map((f) => `${f.file} (${f.format})`).join(', ') || 'the input';
   const first = s.problems[0];
   return `no record could be read from ${what}${first ? `: ${first.file}:${first.line}: ${first.reason}` : ''}`;
+}
+
+function refusalProblem(r: RefusedAt): Problem {
+  const what = r.ip === null ? `${r.records} counted records` : `the record of ${r.ip}:${r.port}`;
+  return { file: r.file ?? '-', line: r.line ?? 0, reason: `the store refused ${what}: ${r.reason}` };
 }
 
 /** A resumed ingest keeps the way its scan began (scans from before counting kept a row each). */

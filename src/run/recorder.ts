@@ -11,6 +11,7 @@ import {
   type StoredHost,
   type EncodedHost,
   type ObservedWindow,
+  type RefusedRecord,
   isEncoded,
 } from '../store/index.js';
 import { isPlainRecord } from '../store/plain-record.js';
@@ -59,6 +60,22 @@ export interface RecorderOptions {
    * is handed to the store, it is the window of every record stored once that batch commits.
    */
   span?: TimeSpan;
+  /** A record the store refused (the rest of its batch was stored), with where it was read when add() was told. */
+  onRefused?: (r: RefusedAt) => void;
+}
+
+/** Where add()'s records were read: the line of each (after `base`), in the order given. */
+export interface RecordLines {
+  file: string;
+  base: number;
+  lines: readonly number[];
+}
+
+export interface RefusedAt extends RefusedRecord {
+  /** The input it was read from (for a row of counted records: the last input of its batch). */
+  file?: string;
+  /** Its line in that input (not for counted records). */
+  line?: number;
 }
 
 const MAX_PENDING_OBSERVATIONS = 500;
@@ -66,6 +83,8 @@ const MAX_PENDING_OBSERVATIONS = 500;
 export class Recorder {
   /** Records not yet handed to the store, encoded as they came (null until the first, or without a store). */
   private pending: HostBatch | null = null;
+  /** Where the pending batch's records were read, by their place in it (when add() was told). */
+  private pendingFrom: Origins = newOrigins();
   /** The batch the store is committing, if any. */
   private inFlight: Promise<void> | null = null;
   /** The last send() called: sends run one after another (add, flush and the timer all send). */
@@ -152,8 +171,15 @@ export class Recorder {
     return h;
   }
 
-  /** `plain`: records the reader counted itself (ingestFiles' tallyPlain), by country and network. */
-  async add(hosts: Array<StoredHost | EncodedHost>, plain?: readonly PlainCount[]): Promise<void> {
+  /**
+   * `plain`: records the reader counted itself (ingestFiles' tallyPlain), by country and network;
+   * `from`: where `hosts` were read (a record the store refuses is then named by its line).
+   */
+  async add(
+    hosts: Array<StoredHost | EncodedHost>,
+    plain?: readonly PlainCount[],
+    from?: RecordLines,
+  ): Promise<void> {
     if (this.timerError) throw this.timerError;
     if (!this.o.store) {
       // --no-store: enrich only; holding records (and their observations) for a write that never comes costs memory.
@@ -164,12 +190,21 @@ export class Recorder {
     }
     const batch = (this.pending ??= this.o.store.newBatch());
     for (const c of plain ?? []) batch.addPlain(c);
-    for (const h of hosts) {
+    const at = this.pendingFrom;
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i]!;
       if (this.o.countPlain && !isEncoded(h) && countable(h)) {
         const r = h.record;
         batch.addPlain(plainCount(r.geo!.country!, r.asn!.number, r.asn!.org ?? '', r.source, 1));
-      } else batch.add(this.enrich(h));
+        continue;
+      }
+      batch.add(this.enrich(h));
+      if (from) {
+        at.files[batch.size - 1] = from.file;
+        at.lines[batch.size - 1] = from.base + (from.lines[i] ?? 0);
+      }
     }
+    if (from) at.last = from.file;
     // Large batches make plain records cheap to write; observations (kilobytes each, against ~100
     // bytes for a plain record) bound the batch's memory instead.
     if (batch.size >= (this.o.batchSize ?? 5000) || batch.observations >= MAX_PENDING_OBSERVATIONS)
@@ -198,9 +233,22 @@ export class Recorder {
     if (!batch || (batch.size === 0 && batch.counted === 0)) return;
     this.pending = null;
     const observed = this.o.span ? spanWindow(this.o.span) : null;
+    const from = this.pendingFrom;
+    this.pendingFrom = newOrigins();
     // a batch exists only with a store and its scan (add() without a store keeps none)
-    const committed = this.o.store!.addBatch(this.scanId!, batch).then(() => {
-      this.written += batch.size + batch.counted;
+    const committed = this.o.store!.addBatch(this.scanId!, batch).then((refused) => {
+      let lost = 0;
+      for (const r of refused) {
+        lost += r.records;
+        const file = r.at === null ? from.last : from.files[r.at];
+        const line = r.at === null ? undefined : from.lines[r.at];
+        this.o.onRefused?.({
+          ...r,
+          ...(file !== undefined ? { file } : {}),
+          ...(line !== undefined ? { line } : {}),
+        });
+      }
+      this.written += batch.size + batch.counted - lost;
       this.o.onCommit?.(this.written, observed);
     });
     committed.catch(() => undefined); // surfaces from settle()
@@ -245,6 +293,14 @@ export class Recorder {
     return this.o.store.dropEmptyScan(this.scanId);
   }
 }
+
+/** Where a batch's records were read, by their place in it; `last`: the input read last. */
+interface Origins {
+  files: string[];
+  lines: number[];
+  last?: string;
+}
+const newOrigins = (): Origins => ({ files: [], lines: [] });
 
 /**
  * A record kept as a count: no Exchange marker, no classification, and the country and ASN its

@@ -130,6 +130,8 @@ export async function scanIntoStore(o: ScanIntoStoreOptions, hooks: ScanHooks = 
     ...(o.partOf ? { shardOfQueue: true } : {}),
     batchSize: o.batchSize ?? 500,
     ...(hooks.onCommit ? { onCommit: hooks.onCommit } : {}),
+    // not stored, so a resume probes it again
+    onRefused: (r) => hooks.onNotice?.(`the store refused the record of ${r.ip}:${r.port}: ${r.reason}`),
     // a slow scan keeps at most its last two seconds of results unstored
     flushEveryMs: 2000,
     meta: {

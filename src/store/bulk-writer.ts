@@ -3,6 +3,7 @@
 // on the calling connection. The SQLite file implementation is sqlite/file-writes.ts.
 import type { SplitBatch } from './host-batch.js';
 import type { TallyStatement } from './cube-tally.js';
+import type { RefusedRecord } from './store.js';
 
 export interface CountedCubes {
   /** Committed writes counted; equal to the scan's data_version when every write was counted. */
@@ -18,8 +19,11 @@ export interface BulkWriter {
   takes(scanId: number, size: number): boolean;
   /** Whether it took the scan (without deciding it). */
   took(scanId: number): boolean;
-  /** Writes a batch of a scan it takes; resolves once committed. `track`: count the scan's cubes. */
-  write(scanId: number, track: boolean, batch: SplitBatch): Promise<void>;
+  /**
+   * Writes a batch of a scan it takes; resolves once committed, with the records the database
+   * refused (the rest stored: batch-retry.ts). `track`: count the scan's cubes.
+   */
+  write(scanId: number, track: boolean, batch: SplitBatch): Promise<RefusedRecord[]>;
   /** The cubes it counted for a scan it takes; null when it could not count every write. */
   counted(scanId: number): Promise<CountedCubes | null>;
   /** Before a batch is written on the calling connection. */

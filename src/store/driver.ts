@@ -38,6 +38,12 @@ export interface DriverTraits {
   readonly byteOrderText: boolean;
   /** Bulk writes may go through a writer thread with a connection of its own (a database file). */
   readonly file: string | null;
+  /**
+   * The error is the database refusing a value of the statement (a constraint, a trigger, a value
+   * it cannot hold), not a failure of the database or the connection: a batch is then written again
+   * in parts (batch-retry.ts).
+   */
+  refusal(err: unknown): boolean;
 }
 
 export interface SqlDriver {

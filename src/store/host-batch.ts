@@ -18,6 +18,9 @@ export interface SplitBatch {
   full: EncodedHost[];
   /** Counted records: PLAIN_COUNT_COLUMNS rows back to back (one per country, ASN and source of the batch). */
   counts: SqlValue[];
+  /** Arrival number (order of add) of each plain row, in the order of `plain`'s rows, and of each of `full`. */
+  plainAt: number[];
+  fullAt: number[];
 }
 
 /** Columns of plain_counts a batch writes (after scan_id). */
@@ -36,6 +39,26 @@ function chunkRows(traits: InsertShape, left: number): number {
   let n = 1;
   while (n * 2 <= left) n *= 2;
   return n;
+}
+
+/** Cuts plain rows (PLAIN_COLUMNS values each, starting at `at` in `rows`) into INSERT-sized chunks. */
+export function chunkPlainRows(
+  traits: InsertShape,
+  rows: readonly SqlValue[],
+  at: readonly number[],
+): SqlValue[][] {
+  const plain: SqlValue[][] = [];
+  for (let i = 0; i < at.length;) {
+    const n = chunkRows(traits, at.length - i);
+    const values: SqlValue[] = [];
+    for (let j = i; j < i + n; j++) {
+      const base = at[j] as number;
+      for (let k = 0; k < WIDTH; k++) values.push(rows[base + k] as SqlValue);
+    }
+    plain.push(values);
+    i += n;
+  }
+  return plain;
 }
 
 /** About how many bytes a split batch puts into the database (paces checkpoints). */
@@ -131,20 +154,13 @@ export class EncodedBatch implements HostBatch {
       const y = rows[j + IP] as string;
       return x < y ? -1 : x > y ? 1 : (rows[i + PORT] as number) - (rows[j + PORT] as number);
     });
-    const plain: SqlValue[][] = [];
-    for (let i = 0; i < at.length;) {
-      const n = chunkRows(traits, at.length - i);
-      const values: SqlValue[] = [];
-      for (let j = i; j < i + n; j++) {
-        const base = at[j] as number;
-        for (let k = 0; k < WIDTH; k++) values.push(rows[base + k] as SqlValue);
-      }
-      plain.push(values);
-      i += n;
-    }
-    const full = drop ? this.full.filter((_, i) => !drop.has(this.fullSeq[i] as number)) : this.full;
+    const plain = chunkPlainRows(traits, rows, at);
+    const plainAt = at.map((base) => this.rowSeq[base / WIDTH] as number);
+    const keep = (_: unknown, i: number) => !drop?.has(this.fullSeq[i] as number);
+    const full = drop ? this.full.filter(keep) : this.full;
+    const fullAt = drop ? this.fullSeq.filter(keep) : this.fullSeq;
     const counts: SqlValue[] = [];
     for (const c of this.counts.values()) counts.push(c.source, c.continent, c.country, c.asn, c.asnOrg, c.n);
-    return { plain, full, counts };
+    return { plain, full, counts, plainAt, fullAt };
   }
 }

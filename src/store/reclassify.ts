@@ -16,7 +16,7 @@ export interface ReclassifyResult {
   skipped: number;
   /** Of those, hosts whose stored source line no longer reads (see `problems`). */
   unreadable: number;
-  /** The first few of those: host and why. */
+  /** The first few of those, and of records the store refused to rewrite: host and why. */
   problems: Array<{ ip: string; port: number; reason: string }>;
 }
 
@@ -61,8 +61,14 @@ export async function reclassifyScan(
   let writing: Promise<void> | null = null;
   const send = async (hosts: StoredHost[]): Promise<void> => {
     if (writing) await writing;
-    writing = store.addHosts(scanId, hosts);
-    writing.catch(() => undefined); // surfaces at the next send or at the end
+    // a record the store refuses keeps its stored row: a problem of that host
+    const w = store.addHosts(scanId, hosts).then((refused) => {
+      for (const r of refused)
+        if (result.problems.length < MAX_PROBLEMS)
+          result.problems.push({ ip: r.ip ?? '', port: r.port ?? 0, reason: `not rewritten: ${r.reason}` });
+    });
+    w.catch(() => undefined); // surfaces at the next send or at the end
+    writing = w;
   };
   try {
     await judgeAll();

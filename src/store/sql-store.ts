@@ -13,6 +13,7 @@ import type {
   LeaseClaim,
   LeaseResult,
   ObservedWindow,
+  RefusedRecord,
   ScanInfo,
   ScanMeta,
   ScanState,
@@ -22,6 +23,7 @@ import type {
 import type { SqlDriver, SqlRow } from './driver.js';
 import { FamilyBits } from './families.js';
 import { HostWriter, commitBatch } from './host-writer.js';
+import { commitOrSplit } from './batch-retry.js';
 import { EncodedBatch, approxBytes } from './host-batch.js';
 import { CubeTally, runTallyStatements } from './cube-tally.js';
 import type { BulkWriter } from './bulk-writer.js';
@@ -108,7 +110,7 @@ export class SqlStore implements Store {
     return id;
   }
 
-  addHosts(scanId: number, hosts: Array<StoredHost | EncodedHost>): Promise<void> {
+  addHosts(scanId: number, hosts: Array<StoredHost | EncodedHost>): Promise<RefusedRecord[]> {
     const batch = new EncodedBatch();
     for (const h of hosts) batch.add(h);
     return this.addBatch(scanId, batch);
@@ -118,23 +120,30 @@ export class SqlStore implements Store {
     return new EncodedBatch();
   }
 
-  async addBatch(scanId: number, hostBatch: HostBatch): Promise<void> {
+  async addBatch(scanId: number, hostBatch: HostBatch): Promise<RefusedRecord[]> {
     if (!(hostBatch instanceof EncodedBatch)) throw new Error('addBatch takes a batch from newBatch()');
-    if (hostBatch.size === 0 && hostBatch.counted === 0) return;
+    if (hostBatch.size === 0 && hostBatch.counted === 0) return [];
     const batch = hostBatch.split(this.db.traits);
-    try {
-      if (this.bulk?.takes(scanId, hostBatch.size)) {
-        await this.bulk.write(scanId, this.tallies.has(scanId), batch);
-        return;
-      }
-      await this.bulk?.beforeLocalWrite();
-      const written = await commitBatch(this.db, this.writer, scanId, batch);
-      this.tallies.get(scanId)?.add(written);
-      this.bulk?.afterLocalWrite(approxBytes(batch));
-    } catch (err) {
-      this.tallies.delete(scanId);
-      throw err;
+    if (this.bulk?.takes(scanId, hostBatch.size)) {
+      const refused = await this.bulk.write(scanId, this.tallies.has(scanId), batch).catch((err: unknown) => {
+        this.tallies.delete(scanId);
+        throw err;
+      });
+      if (refused.length > 0) this.tallies.delete(scanId);
+      return refused;
     }
+    await this.bulk?.beforeLocalWrite();
+    return commitOrSplit(batch, this.db.traits, this.db.traits.refusal, async (part) => {
+      try {
+        const written = await commitBatch(this.db, this.writer, scanId, part);
+        this.tallies.get(scanId)?.add(written);
+        this.bulk?.afterLocalWrite(approxBytes(part));
+      } catch (err) {
+        // no longer counted (nor the parts written after): the cubes are built from the rows at the end
+        this.tallies.delete(scanId);
+        throw err;
+      }
+    });
   }
 
   async resetPlainCounts(scanId: number): Promise<void> {

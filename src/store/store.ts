@@ -220,14 +220,30 @@ export interface LeaseClaim {
 export type LeaseResult =
   { held: true } | { held: false; writer: string; heartbeatAt: number; expiresAt: number };
 
+/** A record the database refused (a constraint, a trigger, a value it cannot hold); the rest of its batch was stored. */
+export interface RefusedRecord {
+  /** Its place among the records added to the batch (addHosts: its index); null for a row of counted records. */
+  at: number | null;
+  ip: string | null;
+  port: number | null;
+  /** Records it stands for: 1, or a counted row's number. */
+  records: number;
+  /** The database's message. */
+  reason: string;
+}
+
 export interface Store {
   createScan(meta: ScanMeta): Promise<number>;
-  /** Writes one batch in one transaction. Re-writing the same (scan, ip, port) replaces it: no duplicates after a resume. */
-  addHosts(scanId: number, hosts: Array<StoredHost | EncodedHost>): Promise<void>;
+  /**
+   * Writes one batch in one transaction. Re-writing the same (scan, ip, port) replaces it: no duplicates
+   * after a resume. When the database refuses the batch for a record, the batch is written again in
+   * parts: the records it refuses on their own are returned, the rest is stored.
+   */
+  addHosts(scanId: number, hosts: Array<StoredHost | EncodedHost>): Promise<RefusedRecord[]>;
   /** An empty batch for addBatch. */
   newBatch(): HostBatch;
   /** addHosts for a batch newBatch gave. */
-  addBatch(scanId: number, batch: HostBatch): Promise<void>;
+  addBatch(scanId: number, batch: HostBatch): Promise<RefusedRecord[]>;
   finishScan(scanId: number, state: Exclude<ScanState, 'running'>): Promise<void>;
   /** Records when the scan's data was observed (null: unknown); scans are ordered by it. */
   setObservedWindow(scanId: number, window: ObservedWindow | null): Promise<void>;

@@ -49,6 +49,9 @@ describe('EncodedBatch', () => {
       s.full.map((h) => `${h.record.ip}:${h.record.port}`),
       ['10.0.0.2:443'],
     );
+    // each kept record's place in the order of add (a record the database refuses is named by it)
+    assert.deepEqual(s.plainAt, [4, 3, 6]);
+    assert.deepEqual(s.fullAt, [2]);
   });
 
   it('sorts plain rows by target and cuts them into full chunks and halving tails', () => {
@@ -64,7 +67,13 @@ describe('EncodedBatch', () => {
       rowsOf(s.plain).map((r) => r.split(':')[0]),
       [...ips].sort(),
     );
-    assert.deepEqual(new EncodedBatch().split(POSTGRES), { plain: [], full: [], counts: [] });
+    assert.deepEqual(new EncodedBatch().split(POSTGRES), {
+      plain: [],
+      full: [],
+      counts: [],
+      plainAt: [],
+      fullAt: [],
+    });
   });
 
   it('adds counted records up by source, country and network', () => {

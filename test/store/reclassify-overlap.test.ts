@@ -43,8 +43,9 @@ function slowed(store: Store, ms: number, fail: Set<number>, log: string[]): Sto
               log.push(`write ${k} failed`);
               throw new Error(`write ${k} failed`);
             }
-            await target.addHosts(id, hosts);
+            const refused = await target.addHosts(id, hosts);
             log.push(`write ${k} done`);
+            return refused;
           }
         : (Reflect.get(target, key, receiver) as unknown),
   });

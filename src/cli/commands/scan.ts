@@ -317,7 +317,7 @@ async function run(ctx: CommandContext): Promise<number> {
       },
       {
         signal: stop.signal,
-        onNotice: (m) => ctx.stderr.write(`excensus scan: ${m}\n`),
+        onNotice: (m) => ctx.stderr.write(`excensus scan: ${printable(m)}\n`),
         onRecord: (r) => {
           // the header comes with the first row: a scan that fails first prints none
           const head = asJson || headed ? '' : `${hostRowHeader(layout)}\n`;

@@ -10,7 +10,15 @@ import type { FileRange } from './file-ranges.js';
 const FAILED: WorkerReply = {
   seq: -1,
   lines: 0,
-  result: { hosts: [], problems: [], records: 0, exchange: 0, suspect: 0, span: { first: '', last: '' } },
+  result: {
+    hosts: [],
+    problems: [],
+    lines: [],
+    records: 0,
+    exchange: 0,
+    suspect: 0,
+    span: { first: '', last: '' },
+  },
 };
 
 export type BlockHandler = (reply: WorkerReply) => Promise<void>;

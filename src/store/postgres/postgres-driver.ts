@@ -5,6 +5,12 @@ import pg from 'pg';
 import { ConfigError } from '../../core/errors.js';
 import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from '../driver.js';
 
+/**
+ * SQLSTATEs of a statement refused for its values: data exceptions (22: a NUL byte, a number out of
+ * range), integrity constraints (23), program limits (54: an index row too large), a trigger's RAISE.
+ */
+const REFUSALS = /^(22|23|54|P0001)/;
+
 /** Rewrites `?` placeholders as $1, $2, ... (store SQL never has `?` inside literals). */
 export function numberPlaceholders(sql: string): string {
   let n = 0;
@@ -74,6 +80,10 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
       tallyOnWrite: false,
       byteOrderText: false,
       file: null,
+      refusal: (err) => {
+        const code = (err as { code?: unknown } | null)?.code;
+        return typeof code === 'string' && code.length === 5 && REFUSALS.test(code);
+      },
     },
     all: async (sql, params = []) => (await q(sql, params)).rows as SqlRow[],
     async run(sql, params = []) {

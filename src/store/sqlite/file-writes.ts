@@ -5,6 +5,7 @@
 import type { BulkWriter, CountedCubes } from '../bulk-writer.js';
 import type { SqlDriver } from '../driver.js';
 import type { SplitBatch } from '../host-batch.js';
+import type { RefusedRecord } from '../store.js';
 import { WriteThread } from './write-thread.js';
 import { CHECKPOINT_BYTES, CheckpointThread } from './checkpoint-thread.js';
 import { SQLITE_AUTOCHECKPOINT } from './sqlite-driver.js';
@@ -45,8 +46,8 @@ class FileWrites implements BulkWriter {
     return this.route.get(scanId) === true;
   }
 
-  async write(scanId: number, track: boolean, batch: SplitBatch): Promise<void> {
-    await (this.thread ??= new WriteThread({ path: this.path })).write(scanId, track, batch);
+  write(scanId: number, track: boolean, batch: SplitBatch): Promise<RefusedRecord[]> {
+    return (this.thread ??= new WriteThread({ path: this.path })).write(scanId, track, batch);
   }
 
   async counted(scanId: number): Promise<CountedCubes | null> {

@@ -4,6 +4,9 @@ import Database from 'better-sqlite3';
 import { ConfigError } from '../../core/errors.js';
 import { Mutex, type SqlDriver, type SqlRow, type SqlValue } from '../driver.js';
 
+/** Result codes of a statement refused for its values (SQLITE_CONSTRAINT_TRIGGER: a trigger's RAISE). */
+const REFUSALS = /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG)/;
+
 /** WAL pages between automatic checkpoints (64 MB of 4 KiB pages). */
 export const SQLITE_AUTOCHECKPOINT = 16384;
 
@@ -57,6 +60,7 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
       tallyOnWrite: true,
       byteOrderText: true,
       file,
+      refusal: (err) => err instanceof Database.SqliteError && REFUSALS.test(err.code),
     },
     async all(sql: string, params: SqlValue[] = []) {
       return prepare(sql).all(params) as SqlRow[];

@@ -7,6 +7,7 @@ import { spawnWorker } from '../../core/spawn-worker.js';
 import { ConfigError } from '../../core/errors.js';
 import type { SplitBatch } from '../host-batch.js';
 import type { TallyStatement } from '../cube-tally.js';
+import type { RefusedRecord } from '../store.js';
 
 export interface WriterInit {
   path: string;
@@ -25,6 +26,8 @@ export type WriterRequest =
 export interface WriterReply {
   id: number;
   error?: { message: string; code?: string };
+  /** Records the database refused; the rest of the batch was stored. */
+  refused?: RefusedRecord[];
   tally?: { writes: number; statements: TallyStatement[] } | null;
 }
 
@@ -81,9 +84,9 @@ export class WriteThread {
     return reply;
   }
 
-  /** Resolves once the batch is committed. Batches are written in the order they were sent. */
-  async write(scanId: number, track: boolean, batch: SplitBatch): Promise<void> {
-    await this.request({ id: ++this.seq, type: 'write', scanId, track, batch });
+  /** Resolves once the batch is committed, with the records refused. Batches are written in the order they were sent. */
+  async write(scanId: number, track: boolean, batch: SplitBatch): Promise<RefusedRecord[]> {
+    return (await this.request({ id: ++this.seq, type: 'write', scanId, track, batch })).refused ?? [];
   }
 
   /** The scan's counted cubes, or null when the thread did not count every write of it. */

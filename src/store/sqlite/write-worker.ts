@@ -6,6 +6,7 @@ import { openSqliteDriver } from './sqlite-driver.js';
 import { FamilyBits } from '../families.js';
 import { HostWriter, commitBatch } from '../host-writer.js';
 import { CubeTally } from '../cube-tally.js';
+import { commitOrSplit } from '../batch-retry.js';
 import type { WriterInit, WriterReply, WriterRequest } from './write-thread.js';
 
 const init = workerData as WriterInit;
@@ -26,12 +27,18 @@ async function handle(m: WriterRequest): Promise<WriterReply> {
   }
   if (m.track && !untracked.has(m.scanId) && !tallies.has(m.scanId)) tallies.set(m.scanId, new CubeTally());
   try {
-    const written = await commitBatch(db, writer, m.scanId, m.batch);
-    tallies.get(m.scanId)?.add(written);
-    return { id: m.id };
+    const refused = await commitOrSplit(m.batch, db.traits, db.traits.refusal, async (part) => {
+      try {
+        const written = await commitBatch(db, writer, m.scanId, part);
+        tallies.get(m.scanId)?.add(written);
+      } catch (err) {
+        tallies.delete(m.scanId);
+        untracked.add(m.scanId);
+        throw err;
+      }
+    });
+    return { id: m.id, ...(refused.length > 0 ? { refused } : {}) };
   } catch (err) {
-    tallies.delete(m.scanId);
-    untracked.add(m.scanId);
     return {
       id: m.id,
       error: { message: (err as Error).message, ...(err instanceof ConfigError ? { code: err.code } : {}) },
