@@ -1,13 +1,55 @@
 // Starts a worker thread on a module next to the caller: the compiled .js as shipped, or, when
 // the caller itself runs from TypeScript under tsx (tests, benchmarks), the .ts with tsx
 // registered in the new thread first.
+import { readFileSync } from 'node:fs';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * A thread is not started: under an address-space limit (ulimit -v) V8 would end the whole process
+ * when the new thread's isolate cannot reserve its memory (a fatal error, not an exception).
+ */
+export class ThreadRoomError extends Error {}
+
+/**
+ * Address space a thread needs under a limit: its isolate with the smaller code range below, its
+ * stack and allocator arena, and the heap it grows to (docs/hardening.md has the measurements).
+ */
+const THREAD_ROOM_BYTES = 512 << 20;
+/** A thread's code range under a limit (V8 reserves 128 MB by default): its compiled code is a few MB. */
+const LIMITED_CODE_RANGE_MB = 16;
 
 /** `callerUrl`: the caller's import.meta.url; `name`: the worker module's file name without extension. */
 export function spawnWorker(callerUrl: string, name: string, options: WorkerOptions): Worker {
+  const left = addressSpaceLeft();
+  if (left !== null) {
+    if (left < THREAD_ROOM_BYTES)
+      throw new ThreadRoomError(
+        `${Math.max(0, Math.floor(left / 2 ** 20))} MiB of address space left under ulimit -v, a thread needs ${THREAD_ROOM_BYTES / 2 ** 20}`,
+      );
+    options = {
+      ...options,
+      resourceLimits: { ...options.resourceLimits, codeRangeSizeMb: LIMITED_CODE_RANGE_MB },
+    };
+  }
   if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, callerUrl), options);
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const entry = new URL(`./${name}.ts`, callerUrl).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { ...options, eval: true });
+}
+
+/** Bytes of address space this process may still map under its limit; null without a limit (or off Linux). */
+export function addressSpaceLeft(): number | null {
+  let limits: string;
+  let status: string;
+  try {
+    limits = readFileSync('/proc/self/limits', 'latin1');
+    status = readFileSync('/proc/self/status', 'latin1');
+  } catch {
+    return null;
+  }
+  const limit = /^Max address space\s+(\d+)/m.exec(limits); // no match: "unlimited"
+  const size = /^VmSize:\s+(\d+) kB/m.exec(status);
+  if (!limit || !size) return null;
+  return Number(limit[1]) - Number(size[1]) * 1024;
 }

@@ -12,7 +12,7 @@ import { RecordProcessor, expandHosts, newBlockResult, type BlockResult } from '
 import type { Judge } from '../core/judge.js';
 import type { RuleDefs } from './judge-context.js';
 import { anchorCores } from './fast/prefilter.js';
-import { runInWorkers } from './transport/worker-pool.js';
+import { runInWorkers, startWorkers } from './transport/worker-pool.js';
 import { fileRanges } from './transport/file-ranges.js';
 import type { WorkerInit, WorkerReply } from './transport/worker.js';
 import { closeSync, openSync } from 'node:fs';
@@ -59,6 +59,8 @@ export interface IngestOptions {
   timeBounds?: TimeBounds;
   /** Stops reading: blocks already read are judged and handed on, then the summary says interrupted. */
   signal?: AbortSignal;
+  /** Told what the user should know that is no problem of the input (worker threads could not start). */
+  onNotice?: (message: string) => void;
   /** Main-thread judge; default: rules + knowledge base loaded here (workers compile its rules, or load their own). */
   judge?: { judge: Judge; anchors: string[]; rules?: RuleDefs };
 }
@@ -129,6 +131,8 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
   /** What worker replies need to fill their classifications in again (loaded at the first). */
   let kbContext: { kb: KnowledgeBase; asOf: string } | undefined;
 
+  /** Worker threads could not start (no memory for them): the rest is read on this thread. */
+  let noThreads = false;
   const stopped = () => {
     if (opts.signal?.aborted) summary.interrupted = true;
     return summary.interrupted === true;
@@ -180,7 +184,8 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     const reader = readerFor(detected);
     const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
     let lastLine = 0;
-    if (reader.kind === 'lines' && workers > 0) {
+    let threads = false;
+    if (reader.kind === 'lines' && workers > 0 && !noThreads) {
       const init: WorkerInit = {
         detected,
         asOf: opts.asOf,
@@ -208,24 +213,31 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         await add(reply.result, lastLine);
         lastLine += reply.lines;
       };
-      if (input.seekable && !input.gzip && input.size !== undefined) {
-        // the threads read the file themselves: the bytes never pass through this thread
-        input.release();
-        const fd = openSync(file, 'r');
-        try {
-          const ranges = fileRanges(input.bom, input.size, opts.rangeBytes ?? 4 * 1024 * 1024);
-          await runInWorkers(
-            ranges,
-            workers,
-            { ...init, file: { fd, size: input.size, contentStart: input.bom } },
-            onReply,
-            stopped,
-          );
-        } finally {
-          closeSync(fd);
+      // the threads read a regular file themselves: the bytes never pass through this thread
+      const size = input.seekable && !input.gzip ? input.size : undefined;
+      const fd = size !== undefined ? openSync(file, 'r') : null;
+      try {
+        const pool = await startWorkers(
+          workers,
+          fd === null || size === undefined ? init : { ...init, file: { fd, size, contentStart: input.bom } },
+        );
+        if (typeof pool === 'string') {
+          noThreads = true;
+          opts.onNotice?.(`worker threads cannot start (${pool}): reading on one thread`);
+        } else if (size !== undefined) {
+          threads = true;
+          input.release();
+          const ranges = fileRanges(input.bom, size, opts.rangeBytes ?? 4 * 1024 * 1024);
+          await runInWorkers(ranges, pool, onReply, stopped);
+        } else {
+          threads = true;
+          await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), pool, onReply, stopped);
         }
-      } else await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), workers, init, onReply, stopped);
-    } else {
+      } finally {
+        if (fd !== null) closeSync(fd);
+      }
+    }
+    if (!threads) {
       const processor = await makeProcessor(detected, opts, await getJudge());
       if (reader.kind === 'lines') {
         for await (const block of lineBlocks(input.chunks, 256 * 1024)) {

@@ -1,7 +1,7 @@
 // One PostgreSQL database holds the store, the shard rows and the job queue. The store's URL
 // (postgres://host/db?schema=NAME) names all three: the store and scan_shards live in NAME (or
 // the default search path), pg-boss in NAME_boss (or excensus_boss), so runs never collide.
-import pg from 'pg';
+import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { ConfigError } from '../core/errors.js';
 
@@ -35,8 +35,9 @@ export function queueLocation(url: string): { url: string; schema: string | null
 }
 
 /** A pool whose connections see the store's schema (where scan_shards is). */
-export function openQueueDb(url: string): QueueDb {
+export async function openQueueDb(url: string): Promise<QueueDb> {
   const loc = queueLocation(url);
+  const { default: pg } = await import('pg'); // see ShardQueue.open
   const pool = new pg.Pool({
     connectionString: loc.url,
     max: 3,

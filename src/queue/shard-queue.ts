@@ -3,7 +3,7 @@
 // Every change that touches both goes in one transaction, so a crash never leaves a shard
 // whose row and job disagree.
 import { createHash, randomUUID } from 'node:crypto';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { bossDb, inTransaction, openQueueDb, type QueueDb } from './connection.js';
 import { SHARD_QUEUE, shardJob, type ShardJob } from './jobs.js';
 import {
@@ -51,7 +51,10 @@ export class ShardQueue {
   ) {}
 
   static async open(url: string, o: ShardQueueOptions = {}): Promise<ShardQueue> {
-    const db = openQueueDb(url);
+    const db = await openQueueDb(url);
+    // loaded here, not with the module: pg reads the global Response when it loads, which starts
+    // Node's fetch and its WebAssembly, whose memory an address-space limit (ulimit -v) refuses
+    const { default: PgBoss } = await import('pg-boss');
     const boss = new PgBoss({
       connectionString: db.url,
       schema: db.bossSchema,

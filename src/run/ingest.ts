@@ -157,6 +157,7 @@ export async function ingestIntoStore(
         defaultTimestamp: o.observedAt?.first ?? startedAt,
         timeBounds: ingestBounds(startedAt),
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
+        ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       },
       async (batch, plain, from) => {

@@ -2,7 +2,8 @@
 // bounded number of blocks in flight per worker (so memory stays bounded whatever the input
 // size). The calling thread only reads, hands out and merges: having it process blocks too when
 // workers are busy cost more (a third judge, more heap) than it gained.
-import { spawnWorker } from '../../core/spawn-worker.js';
+import type { Worker } from 'node:worker_threads';
+import { ThreadRoomError, spawnWorker } from '../../core/spawn-worker.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 import { ownedBlockMemory } from '../lines.js';
 import type { FileRange } from './file-ranges.js';
@@ -27,18 +28,52 @@ export type BlockHandler = (reply: WorkerReply) => Promise<void>;
 // resident memory low (peak RSS is a benchmark target) at the cost of more, cheap, minor GCs.
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
 
-/** Jobs: blocks of whole lines, or ranges of the file named in `init.file` that each worker reads itself. */
+/**
+ * Starts `count` workers and waits until each runs; when one cannot start (no memory for a thread,
+ * e.g. under ulimit -v), none is kept and the reason is returned: the caller reads on its own thread.
+ */
+export async function startWorkers(count: number, init: WorkerInit): Promise<Worker[] | string> {
+  const workers: Worker[] = [];
+  let failed: string | null = null;
+  try {
+    for (let i = 0; i < count; i++)
+      workers.push(
+        spawnWorker(import.meta.url, 'worker', { workerData: init, resourceLimits: WORKER_LIMITS }),
+      );
+  } catch (err) {
+    if (!(err instanceof ThreadRoomError)) throw err;
+    failed = err.message;
+  }
+  const started = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<string | null>((resolve) => {
+          const done = (r: string | null) => {
+            w.off('online', online).off('error', error).off('exit', exit);
+            resolve(r);
+          };
+          const online = () => done(null);
+          const error = (err: Error) => done(err.message);
+          const exit = (code: number) => done(`a thread exited with code ${code}`);
+          w.on('online', online).on('error', error).on('exit', exit);
+        }),
+    ),
+  );
+  failed ??= started.find((r) => r !== null) ?? null;
+  if (failed === null) return workers;
+  await Promise.all(workers.map((w) => w.terminate()));
+  return failed;
+}
+
+/** Jobs: blocks of whole lines, or ranges of the file named in the workers' `init.file` that each reads itself. */
 export async function runInWorkers(
   blocks: AsyncIterable<Buffer> | Iterable<FileRange>,
-  count: number,
-  init: WorkerInit,
+  workers: Worker[],
   onReply: BlockHandler,
   /** Asked before each block is handed out: true stops reading (blocks handed out are still delivered). */
   stop: () => boolean = () => false,
 ): Promise<void> {
-  const workers = Array.from({ length: count }, () =>
-    spawnWorker(import.meta.url, 'worker', { workerData: init, resourceLimits: WORKER_LIMITS }),
-  );
+  const count = workers.length;
   const pending = new Map<number, WorkerReply>();
   const waiters = new Map<number, (r: WorkerReply) => void>();
   let failure: Error | undefined;

@@ -9,6 +9,7 @@ import type { RefusedRecord } from '../store.js';
 import { WriteThread } from './write-thread.js';
 import { CHECKPOINT_BYTES, CheckpointThread } from './checkpoint-thread.js';
 import { SQLITE_AUTOCHECKPOINT } from './sqlite-driver.js';
+import { ThreadRoomError } from '../../core/spawn-worker.js';
 
 /** A scan whose first batch has this many records is written by the writer thread. */
 const THREAD_MIN_BATCH = 1000;
@@ -29,6 +30,8 @@ class FileWrites implements BulkWriter {
   private readonly route = new Map<number, boolean>();
   private thread: WriteThread | null = null;
   private checkpoints: CheckpointThread | null = null;
+  /** A thread could not start (no memory for one): none is tried again, the connection does the work. */
+  private noThreads = false;
 
   constructor(
     private readonly db: SqlDriver,
@@ -38,8 +41,16 @@ class FileWrites implements BulkWriter {
 
   takes(scanId: number, size: number): boolean {
     let taken = this.route.get(scanId);
-    if (taken === undefined) this.route.set(scanId, (taken = size >= THREAD_MIN_BATCH));
+    if (taken === undefined) this.route.set(scanId, (taken = size >= THREAD_MIN_BATCH && this.startWriter()));
     return taken;
+  }
+
+  /** Starts the writer thread unless it runs; false when no thread can start. */
+  private startWriter(): boolean {
+    if (!this.thread && !this.noThreads)
+      this.thread = threadOrNull(() => new WriteThread({ path: this.path }));
+    if (!this.thread) this.noThreads = true;
+    return this.thread !== null;
   }
 
   took(scanId: number): boolean {
@@ -47,7 +58,7 @@ class FileWrites implements BulkWriter {
   }
 
   write(scanId: number, track: boolean, batch: SplitBatch): Promise<RefusedRecord[]> {
-    return (this.thread ??= new WriteThread({ path: this.path })).write(scanId, track, batch);
+    return this.thread!.write(scanId, track, batch); // started by takes()
   }
 
   async counted(scanId: number): Promise<CountedCubes | null> {
@@ -55,14 +66,19 @@ class FileWrites implements BulkWriter {
   }
 
   async beforeLocalWrite(): Promise<void> {
-    if (!this.checkpoints) {
-      this.checkpoints = new CheckpointThread(this.path, this.checkpointBytes, () => {
-        this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`).catch(() => undefined);
-      });
-      await this.db.exec('PRAGMA wal_autocheckpoint = 0');
+    if (!this.checkpoints && !this.noThreads) {
+      this.checkpoints = threadOrNull(
+        () =>
+          new CheckpointThread(this.path, this.checkpointBytes, () => {
+            this.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`).catch(() => undefined);
+          }),
+      );
+      // without a thread, the writing connection checkpoints by itself as before
+      if (this.checkpoints) await this.db.exec('PRAGMA wal_autocheckpoint = 0');
+      else this.noThreads = true;
     }
     // pages committed while the thread copied: the writer copies them before its next transaction
-    if (this.checkpoints.catchUp()) await this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    if (this.checkpoints?.catchUp()) await this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   }
 
   afterLocalWrite(bytes: number): void {
@@ -72,5 +88,15 @@ class FileWrites implements BulkWriter {
   async close(): Promise<void> {
     await this.checkpoints?.close();
     await this.thread?.close();
+  }
+}
+
+/** A thread, or null when the address-space limit leaves no room for one (ThreadRoomError). */
+function threadOrNull<T>(start: () => T): T | null {
+  try {
+    return start();
+  } catch (err) {
+    if (err instanceof ThreadRoomError) return null;
+    throw err;
   }
 }
