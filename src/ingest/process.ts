@@ -248,11 +248,10 @@ export class RecordProcessor {
           continue;
         }
         if (!out.plainCols) out.plainCols = this.newPlainCols(out);
-        let mark = 'l';
-        if (this.opts.tallyPlain && this.countedNative(r.meta, r.out, read))
-          mark = 's'; // counted, not passed on
-        else out.lines.push(base + k + 1);
-        out.plainCols.order += mark;
+        // 's': counted, not passed on
+        const counted = this.opts.tallyPlain && this.countedNative(r.meta, r.out, read);
+        if (!counted) out.lines.push(base + k + 1);
+        out.plainCols.order += counted ? 's' : 'l';
         read++;
       } else {
         const f = loadNativeFields(r.meta, r.out, read++, this.nativeFields);
