@@ -12,10 +12,11 @@ export interface ShardWatch {
 /** Reads the shard rows of the store at `db` (a postgres:// URL; anything else has none). */
 export function watchShards(db: string | undefined): ShardWatch {
   if (!db || !isQueueUrl(db)) return { states: () => Promise.resolve([]), close: () => Promise.resolve() };
-  const q = openQueueDb(db);
+  const q = openQueueDb(db); // opened once; pg is loaded only here
+  q.catch(() => undefined); // a failure surfaces from states()
   return {
-    states: async () => summarizeShards(await shardRows(q.pool)),
-    close: () => q.pool.end(),
+    states: async () => summarizeShards(await shardRows((await q).pool)),
+    close: async () => (await q).pool.end(),
   };
 }
 
