@@ -1,6 +1,7 @@
-// Under a low open file limit (ulimit -n 64) a scan of loopback servers stores no EMFILE outcome:
-// it lowers its concurrency to what the limit allows (and says so), backs off on a local fault,
-// and judges every host.
+// Under a low open file limit (ulimit -n 128, under the 160 servers) a scan of loopback servers stores
+// no EMFILE outcome: it lowers its concurrency to what the limit allows (and says so), backs off on a
+// local fault, and judges every host. Not lower: Node 20's ESM loader reads modules in parallel and
+// then fails with EMFILE before the scan starts (docs/ci.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,10 +14,10 @@ import { openStore } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-fd-limit-'));
 
-test('a scan under ulimit -n 64 judges every host and records no EMFILE', async () => {
+test('a scan under ulimit -n 128 judges every host and records no EMFILE', async () => {
   const servers: Server[] = [];
   const ports: number[] = [];
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 160; i++) {
     // each answer waits a little, so many hosts are in flight at once
     const srv = createServer((_req, res) => {
       setTimeout(() => res.end('<html>hello</html>'), 100);
@@ -51,7 +52,7 @@ test('a scan under ulimit -n 64 judges every host and records no EMFILE', async 
   const quoted = [process.execPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
   try {
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      const child = spawn('bash', ['-c', `ulimit -n 64; exec ${quoted}`], {
+      const child = spawn('bash', ['-c', `ulimit -n 128; exec ${quoted}`], {
         cwd: repoRoot,
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -60,7 +61,7 @@ test('a scan under ulimit -n 64 judges every host and records no EMFILE', async 
       child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /open file limit 64 \(ulimit -n\) allows about \d+ hosts at once/);
+    assert.match(result.stderr, /open file limit 128 \(ulimit -n\) allows about \d+ hosts at once/);
     const store = await openStore(db);
     try {
       const scan = await store.getScan('fd');
