@@ -1,15 +1,13 @@
 // Record-level work shared by the main thread and the worker threads: lines -> observations ->
 // host records, with the anchor pre-filter in front of parsing and judging.
 import type { HostRecord } from '../core/host-record.js';
-import type { Observation, ObservationSource } from '../core/observation.js';
+import type { Observation } from '../core/observation.js';
 import type { Judge } from '../core/judge.js';
 import type { Evidence } from '../core/evidence.js';
-import type { EncodedHost, StoredHost } from '../store/index.js';
 import type { Detected } from './detect.js';
 import { readerFor } from './readers/index.js';
 import { lineReaderKey } from './readers/stored-line.js';
-import { PlainTally, type PlainCount } from './fast/plain-tally.js';
-import type { EncodedCols } from './transport/encoded-columns.js';
+import { PlainTally } from './fast/plain-tally.js';
 import type { FastReader } from './fast/fast-reader.js';
 import {
   addNativeTimes,
@@ -18,21 +16,15 @@ import {
   plainObservation,
   type PlainFields,
 } from './fast/plain-fields.js';
-import { addTime, emptySpan, type TimeBounds, type TimeSpan } from '../core/time-span.js';
+import { addTime } from '../core/time-span.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_READ, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 import { checkObservation, udpSkipped } from '../core/values.js';
-import {
-  PLAIN_COLS_WIDTH,
-  copyNativePlainCols,
-  nativePlainColsRecord,
-  plainColsRecord,
-  pushPlainCols,
-  sharedEmptyEvidence,
-  type NativePlainCols,
-  type PlainCols,
-} from './transport/plain-columns.js';
+import type { BlockResult, PlainColsBlock } from './block-result.js';
+
+export { expandHosts, newBlockResult, type BlockResult, type PlainColsBlock } from './block-result.js';
+import { copyNativePlainCols, pushPlainCols, sharedEmptyEvidence } from './transport/plain-columns.js';
 
 export interface ProcessOptions {
   judge: Judge;
@@ -47,49 +39,6 @@ export interface ProcessOptions {
   compact?: boolean;
   /** Count plain (pre-filtered) records that carry a country and an ASN by country, ASN and organisation instead of passing them on. */
   tallyPlain?: boolean;
-}
-
-/** Sniffed records in transit between threads; expandHosts merges them back in input order. */
-export interface PlainColsBlock {
-  cols: PlainCols;
-  /** One character per output record: "l" = next plain record in columns, "f" = next of `hosts`. */
-  order: string;
-  /** The evidence pre-filtered records get. */
-  evidence: Evidence;
-  /** The format the records came from. */
-  source: ObservationSource;
-  /** Set when the plain records came from the native reader: then they are here, not in `cols`. */
-  bin?: NativePlainCols;
-}
-
-export interface BlockResult {
-  hosts: Array<StoredHost | EncodedHost>;
-  plainCols?: PlainColsBlock;
-  problems: Array<{ line: number; reason: string }>;
-  /** The line of each record expandHosts gives, in its order (a store that refuses one names it). */
-  lines: number[];
-  /** Plain records counted rather than passed on (ProcessOptions.tallyPlain). */
-  plain?: PlainCount[];
-  /** Worker threads: encoded records taken out of `hosts` as columns (mergeEncodedCols puts them back). */
-  encodedCols?: EncodedCols;
-  /** Records (observations) seen, including those --exchange-only dropped. */
-  records: number;
-  exchange: number;
-  suspect: number;
-  /** Earliest and latest of the records' own times (every record, counted and dropped ones too). */
-  span: TimeSpan;
-}
-
-export function newBlockResult(bounds?: TimeBounds): BlockResult {
-  return {
-    hosts: [],
-    problems: [],
-    lines: [],
-    records: 0,
-    exchange: 0,
-    suspect: 0,
-    span: emptySpan(bounds),
-  };
 }
 
 /** The record a judge gives an observation without any Exchange marker (`evidence`: shared, frozen; see sharedEmptyEvidence). */
@@ -393,27 +342,4 @@ export class RecordProcessor {
       source: this.source,
     };
   }
-}
-
-/** Host records of a block, with plain records in columns (from worker threads) merged back in order. */
-export function expandHosts(r: BlockResult): Array<StoredHost | EncodedHost> {
-  const cols = r.plainCols;
-  if (!cols) return r.hosts;
-  const out: Array<StoredHost | EncodedHost> = [];
-  const evidence = sharedEmptyEvidence(cols.evidence);
-  let f = 0;
-  let l = 0;
-  for (let k = 0; k < cols.order.length; k++) {
-    const c = cols.order.charCodeAt(k);
-    if (c === 102)
-      out.push(r.hosts[f++]!); // f: a record in full
-    else if (c === 115)
-      l++; // s: a native plain record that was counted, not passed on
-    else if (cols.bin) out.push({ record: nativePlainColsRecord(cols.bin, l++, evidence, cols.source) });
-    else {
-      out.push({ record: plainColsRecord(cols.cols, l, evidence, cols.source) });
-      l += PLAIN_COLS_WIDTH;
-    }
-  }
-  return out;
 }

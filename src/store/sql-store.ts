@@ -347,15 +347,8 @@ export class SqlStore implements Store {
     await this.fam.reload();
     const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [q.scanId]);
     const version = Number(v[0]?.data_version ?? -1);
-    // a family another scan added shows as a zero in every row: part of the key; so is every
-    // field of the query that changes the answer
-    const key = JSON.stringify([
-      q.groupBy,
-      q.filter ?? {},
-      q.asOf,
-      q.notAssessed ?? null,
-      this.fam.all().length,
-    ]);
+    // every field that changes the answer is in the key (a family another scan added: a zero per row)
+    const key = JSON.stringify([q.groupBy, q.filter ?? {}, q.asOf, q.notAssessed, this.fam.all().length]);
     const kept = this.answers.get(q.scanId, version, key);
     if (kept) return [...kept];
     const cube = pickCube(q.groupBy, q.filter);
