@@ -16,6 +16,7 @@ import {
   writeHostsCsv,
 } from '../run/index.js';
 import { trendPointToJson } from '../report/trend.js';
+import { resolveScan } from '../report/census-source.js';
 import {
   BadRequest,
   checkParams,
@@ -87,6 +88,8 @@ export function hostsQuery(c: Ctx) {
 /** Every host the filter keeps (all pages), as the CSV `report --hosts-csv` writes. */
 export async function apiHostsCsv(c: Ctx): Promise<Reply> {
   const q = hostsQuery(c);
+  // the scan first: once the 200 is sent, an error can only cut the download short
+  const scan = await resolveScan(c.store, q.scan, { refuseEmpty: true });
   c.res.writeHead(200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': 'attachment; filename="hosts.csv"',
@@ -94,7 +97,7 @@ export async function apiHostsCsv(c: Ctx): Promise<Reply> {
   await writeHostsCsv(
     c.store,
     {
-      ...(q.scan ? { scan: q.scan } : {}),
+      scan: String(scan.id),
       asOf: q.asOf,
       filter: { ...q.filter, exchangeOnly: q.kind === 'exchange' },
     },

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { readOnlyStore, type ShardWatch, type Store } from '../run/index.js';
 import { ConfigError } from '../core/errors.js';
+
+/** A scan that is not there, or has nothing to show: the user's question, not the server's fault. */
+const NOT_FOUND = new Set(['E_NO_SCAN', 'E_NO_SCANS', 'E_NO_COMPLETE_SCAN', 'E_EMPTY_SCAN']);
 import { packagePath } from '../core/data-dir.js';
 import { esc } from '../report/html/escape.js';
 import {
@@ -181,11 +184,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       if (reply !== 'streamed') send(res, reply);
     } catch (err) {
       const status =
-        err instanceof BadRequest
-          ? 400
-          : err instanceof ConfigError && (err.code === 'E_NO_SCAN' || err.code === 'E_NO_SCANS')
-            ? 404
-            : 500;
+        err instanceof BadRequest ? 400 : err instanceof ConfigError && NOT_FOUND.has(err.code) ? 404 : 500;
       if (status === 500)
         o.log(`excensus serve: ${req.method} ${path}: ${(err as Error).stack ?? String(err)}`);
       const message = status === 500 ? 'internal error (see the server log)' : (err as Error).message;

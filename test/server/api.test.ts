@@ -280,6 +280,40 @@ describe('excensus serve: API', () => {
     assert.ok(csv.includes(HOSTILE.script.replaceAll('"', '""')));
   });
 
+  it('answers a CSV export of an empty or unfinished scan with 404, before any CSV is sent', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const db = join(mkdtempSync(join(tmpdir(), 'excensus-serve-empty-')), 'e.db');
+    const empty = await openStore(db);
+    const meta = { kind: 'ingest', source: 'shodan', series: 's', inputs: [], options: {} } as const;
+    await empty.finishScan(
+      await empty.createScan({ ...meta, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
+      'complete',
+    );
+    await empty.createScan({ ...meta, name: 'running', startedAt: '2026-11-02T00:00:00Z' });
+    const seen: string[] = [];
+    const s = await startServer({
+      store: empty,
+      host: '127.0.0.1',
+      port: 0,
+      token: null,
+      today: () => AS_OF,
+      log: (l) => seen.push(l),
+    });
+    try {
+      for (const path of ['/api/hosts.csv?scan=empty', '/api/hosts.csv?scan=running']) {
+        const res = await get(s.url, path);
+        assert.equal(res.status, 404, `${path}: ${res.status} ${res.body.slice(0, 200)}`);
+        assert.ok(JSON.parse(res.body).error, path);
+      }
+      assert.deepEqual(seen, [], 'no stack trace in the log');
+    } finally {
+      await s.close();
+      await empty.close();
+    }
+  });
+
   it('answers only to its loopback names', async () => {
     const res = await get(srv.url, '/api/scans', { Host: 'attacker.example:80' });
     assert.equal(res.status, 421);
