@@ -286,7 +286,13 @@ describe('excensus serve: API', () => {
     const { join } = await import('node:path');
     const db = join(mkdtempSync(join(tmpdir(), 'excensus-serve-empty-')), 'e.db');
     const empty = await openStore(db);
-    const meta = { kind: 'ingest', source: 'shodan', series: 's', inputs: [], options: {} } as const;
+    const meta = {
+      kind: 'ingest' as const,
+      source: 'shodan',
+      series: 's',
+      inputs: [] as string[],
+      options: {},
+    };
     await empty.finishScan(
       await empty.createScan({ ...meta, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
       'complete',
