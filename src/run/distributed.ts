@@ -3,43 +3,42 @@
 // dashboard), retry dead-lettered shards. Workers run them (./worker.ts).
 import { ConfigError, UsageError } from '../core/errors.js';
 import { loadKnowledgeBase } from '../kb/index.js';
-import {
-  loadProbePlan,
-  parseExcludeList,
-  parsePorts,
-  readExcludeFile,
-  type TargetSpec,
-} from '../probe/index.js';
+import { loadProbePlan, parseExcludeList, parsePorts, readExcludeFile } from '../probe/index.js';
 import { SHARD_QUEUE, ShardQueue, isQueueUrl, type ShardJob, type ShardRow } from '../queue/index.js';
 import type { ScanInfo, ScanMeta, Store } from '../store/index.js';
 import type { GeoChoice } from './geo.js';
 import type { ObservedWindow } from '../core/time-span.js';
 import { defaultScanName, isDistributed } from './recorder.js';
-import { defaultScanSeries } from './scan.js';
+import { defaultScanSeries, type ScanIntoStoreOptions } from './scan.js';
 import { openStoreForReading } from './store.js';
 
-export interface EnqueueScanOptions {
+/** What a shard is scanned with: the same fields, and meanings, as a local scan's. */
+type ShardScanFields = Pick<
+  ScanIntoStoreOptions,
+  | 'targets'
+  | 'inputs'
+  | 'ports'
+  | 'seed'
+  | 'concurrency'
+  | 'probeTimeoutMs'
+  | 'hostTimeoutMs'
+  | 'maxBodyBytes'
+  | 'maxRedirects'
+  | 'userAgent'
+  | 'excludeFiles'
+  | 'asOf'
+  | 'name'
+  | 'series'
+  | 'geo'
+>;
+
+export interface EnqueueScanOptions extends ShardScanFields {
   /** The store's postgres:// URL (the queue lives in the same database). */
   db: string;
   store: Store;
-  targets: TargetSpec[];
-  inputs: string[];
-  ports: string;
-  seed: number;
   shards: number;
   /** Total hosts per second over all workers (0 = no limit); each shard gets rate/shards. */
   rate: number;
-  concurrency: number;
-  probeTimeoutMs: number;
-  hostTimeoutMs: number;
-  maxBodyBytes: number;
-  maxRedirects: number;
-  userAgent?: string;
-  excludeFiles?: string[];
-  asOf: string;
-  name?: string;
-  series?: string;
-  geo?: GeoChoice;
   labTruth?: string;
   /** Records per store transaction (a shard's checkpoints are this far apart). */
   batchSize?: number;
