@@ -7,19 +7,12 @@ import { ThreadRoomError, spawnWorker } from '../../core/spawn-worker.js';
 import type { WorkerInit, WorkerJob, WorkerReply } from './worker.js';
 import { ownedBlockMemory } from '../lines.js';
 import type { FileRange } from './file-ranges.js';
+import { newBlockResult } from '../block-result.js';
 
 const FAILED: WorkerReply = {
   seq: -1,
   lines: 0,
-  result: {
-    hosts: [],
-    problems: [],
-    lines: [],
-    records: 0,
-    exchange: 0,
-    suspect: 0,
-    span: { first: '', last: '' },
-  },
+  result: newBlockResult(),
 };
 
 export type BlockHandler = (reply: WorkerReply) => Promise<void>;
