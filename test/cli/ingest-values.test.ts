@@ -1,14 +1,14 @@
 // Values from a file are validated and normalised once, before any store sees them: a U+0000 in a
 // name, an ASN of 40 digits, an address that is none, an unreadable time. SQLite and PostgreSQL
 // (EXCENSUS_TEST_PG) take the same file, finish, and report each bad record with its line.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { runCli } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
+import { sqliteAndPostgres } from '../helpers/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-ingest-values-'));
 const file = join(dir, 'hostile.jsonl');
@@ -48,21 +48,7 @@ const records = [
 ];
 writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
 
-const stores: Array<{ name: string; db: string }> = [{ name: 'sqlite', db: join(dir, 'v.db') }];
-const pgUrl = process.env.EXCENSUS_TEST_PG;
-const schema = `excensus_values_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-if (pgUrl) {
-  stores.push({ name: 'postgres', db: `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}` });
-  after(async () => {
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  });
-} else
-  test('postgres: skipped (set EXCENSUS_TEST_PG=postgres://postgres@127.0.0.1:5432/test)', {
-    skip: 'EXCENSUS_TEST_PG is not set',
-  });
+const stores = sqliteAndPostgres(dir, 'v.db', 'excensus_values');
 
 for (const { name, db } of stores) {
   for (const mode of ['rows', 'counts'] as const) {

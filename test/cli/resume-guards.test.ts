@@ -1,16 +1,16 @@
 // A resume never doubles or mixes a scan: a scan another writer holds (its lease, with a fresh
 // heartbeat) is refused, a lapsed lease is taken over, and an ingest resumed with other inputs
 // than it started with is refused. SQLite, and PostgreSQL when EXCENSUS_TEST_PG is set.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import pg from 'pg';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
+import { sqliteAndPostgres } from '../helpers/stores.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-resume-guards-'));
 const line = (i: number) =>
@@ -26,21 +26,7 @@ writeFileSync(fileA, [1, 2, 3].map(line).join('\n') + '\n');
 writeFileSync(fileB, [4, 5, 6, 7].map(line).join('\n') + '\n');
 const asOf = ['--as-of', '2026-01-01', '--quiet', '--no-geo'];
 
-const stores: Array<{ name: string; db: string }> = [{ name: 'sqlite', db: join(dir, 'g.db') }];
-const pgUrl = process.env.EXCENSUS_TEST_PG;
-const schema = `excensus_guards_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-if (pgUrl) {
-  stores.push({ name: 'postgres', db: `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}` });
-  after(async () => {
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  });
-} else
-  test('postgres: skipped (set EXCENSUS_TEST_PG=postgres://postgres@127.0.0.1:5432/test)', {
-    skip: 'EXCENSUS_TEST_PG is not set',
-  });
+const stores = sqliteAndPostgres(dir, 'g.db', 'excensus_guards');
 
 async function scanOf(db: string, name: string) {
   const store = await openStore(db);

@@ -1,34 +1,20 @@
 // The host list of Exchange servers counts as the census does, by server: an address that shows
 // Exchange on 443 and Exchange Online (a suspect) on 8443 is one suspect server, so none of its
 // records is listed as on-premises Exchange (the dashboard listed the 443 record with its CVEs).
-import { after, test } from 'node:test';
-import pg from 'pg';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
+import { sqliteAndPostgres } from '../helpers/stores.js';
 
 const fixture = new URL('../fixtures/census/server-with-suspect-port.synthetic.jsonl', import.meta.url)
   .pathname;
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-server-exchange-'));
-const stores: Array<{ name: string; db: string }> = [{ name: 'sqlite', db: join(dir, 's.db') }];
-const pgUrl = process.env.EXCENSUS_TEST_PG;
-const schema = `excensus_server_ex_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-if (pgUrl) {
-  stores.push({ name: 'postgres', db: `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}` });
-  after(async () => {
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  });
-} else
-  test('postgres: skipped (set EXCENSUS_TEST_PG=postgres://postgres@127.0.0.1:5432/test)', {
-    skip: 'EXCENSUS_TEST_PG is not set',
-  });
+const stores = sqliteAndPostgres(dir, 's.db', 'excensus_server_ex');
 
 for (const { name, db } of stores)
   test(`${name}: records of a server with a suspect port are not listed as Exchange`, async () => {
