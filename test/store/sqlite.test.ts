@@ -161,8 +161,9 @@ describe('SQLite store specifics', () => {
       const before = walSize();
       for (let i = 0; i < 300; i++) await write(); // ~30 MB more
       // kept at its largest size but written from its start again after each checkpoint: it grows no more
-      // (without the writer catching up after the thread, it grew with everything written: +50 MB here)
-      assert.ok(walSize() < before + (8 << 20), `WAL ${before} bytes, then ${walSize()} after 30 MB more`);
+      // than a checkpoint thread lagging on a busy machine lets it (17.5 MB seen once in CI); without the
+      // writer catching up after the thread it grew with everything written (+30 to +50 MB here)
+      assert.ok(walSize() < before + (24 << 20), `WAL ${before} bytes, then ${walSize()} after 30 MB more`);
     } finally {
       await store.close();
     }
