@@ -1,23 +1,56 @@
 // Helpers shared by readers: raw HTTP header text, header maps, times, numbers, names.
 
-/** Parses "HTTP/1.1 200 OK\r\nName: value\r\n..." into status and headers; null if not HTTP. */
+const STATUS_LINE = /^HTTP\/\d(?:\.\d)?\s+(\d{3})/;
+
+/**
+ * Parses "HTTP/1.1 200 OK\r\nName: value\r\n..." into status and headers; null if not HTTP.
+ * Lines end at "\n" or "\r\n"; the head ends at the first empty line. Read by index, not by
+ * split and regex (it runs for every Shodan record).
+ */
 export function parseRawHttp(
   text: string,
 ): { status: number; headers: Array<[string, string]>; body?: string } | null {
   if (!text.startsWith('HTTP/')) return null;
-  const headEnd = text.search(/\r?\n\r?\n/);
-  const head = headEnd >= 0 ? text.slice(0, headEnd) : text;
-  const lines = head.split(/\r?\n/);
-  const m = /^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(lines[0] ?? '');
-  const headers: Array<[string, string]> = [];
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i]!;
-    const colon = l.indexOf(':');
-    if (colon <= 0) continue;
-    headers.push([l.slice(0, colon).trim(), l.slice(colon + 1).trim()]);
+  const n = text.length;
+  // the head's end: the first "\n" followed by an optional "\r" and another "\n"
+  let headEnd = -1;
+  let restAt = n;
+  for (let j = text.indexOf('\n'); j >= 0; j = text.indexOf('\n', j + 1)) {
+    const next = text.charCodeAt(j + 1);
+    const crlf = next === 13 && text.charCodeAt(j + 2) === 10;
+    if (next !== 10 && !crlf) continue;
+    headEnd = j > 0 && text.charCodeAt(j - 1) === 13 ? j - 1 : j;
+    restAt = j + (crlf ? 3 : 2);
+    break;
   }
-  const rest = headEnd >= 0 ? text.slice(headEnd).replace(/^\r?\n\r?\n/, '') : '';
-  return { status: m ? Number(m[1]) : 0, headers, ...(rest ? { body: rest } : {}) };
+  const stop = headEnd >= 0 ? headEnd : n;
+  const headers: Array<[string, string]> = [];
+  let status = 0;
+  for (let at = 0, first = true; at <= stop; first = false) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0 || nl > stop) nl = stop;
+    const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    if (first) {
+      const m = STATUS_LINE.exec(text.slice(at, end));
+      if (m) status = Number(m[1]);
+    } else {
+      const colon = text.indexOf(':', at);
+      if (colon > at && colon < end) headers.push([trimmed(text, at, colon), trimmed(text, colon + 1, end)]);
+    }
+    at = nl + 1;
+  }
+  const rest = headEnd >= 0 ? text.slice(restAt) : '';
+  return rest ? { status, headers, body: rest } : { status, headers };
+}
+
+/** text.slice(start, end).trim(), without the second string when the ends are plainly no white space. */
+function trimmed(text: string, start: number, end: number): string {
+  while (start < end && text.charCodeAt(start) === 32) start++;
+  const v = text.slice(start, end);
+  if (v.length === 0) return v;
+  const a = v.charCodeAt(0);
+  const z = v.charCodeAt(v.length - 1);
+  return a > 32 && a < 127 && z > 32 && z < 127 ? v : v.trim();
 }
 
 /** Header object whose values are strings or string arrays -> ordered pairs; `rename` maps wire names. */

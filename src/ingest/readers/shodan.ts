@@ -53,42 +53,40 @@ function mapBanner(b: Record<string, unknown>): Observation | { error: string } 
   const hostname = asString(options?.hostname) ?? asString(asArray(b.hostnames)[0]);
   const data = typeof b.data === 'string' ? b.data : '';
   const http = mapHttp(b, data);
-  const obs: Observation = {
-    ip,
-    port,
-    transport: b.transport === 'udp' ? 'udp' : 'tcp',
-    ...(hostname ? { hostname } : {}),
-    timestamp: toIsoTime(b.timestamp),
-    source: 'shodan',
-    status: 'ok',
-    http,
-    raw: b,
-  };
+  const transport = b.transport === 'udp' ? 'udp' : 'tcp';
+  const timestamp = toIsoTime(b.timestamp);
+  const obs: Observation = hostname
+    ? { ip, port, transport, hostname, timestamp, source: 'shodan', status: 'ok', http, raw: b }
+    : { ip, port, transport, timestamp, source: 'shodan', status: 'ok', http, raw: b };
   const banners = mapBanners(module, data, http.length > 0);
   if (banners) obs.banners = banners;
   const tls = mapTls(asObject(b.ssl));
   if (tls) obs.tls = tls;
   const loc = asObject(b.location);
   const country = asString(loc?.country_code);
+  // objects built key by key in a fixed order (object spreads are slow on this per-record path)
   if (loc && (country || loc.city)) {
-    obs.geo = {
-      ...(country ? { country } : {}),
-      ...(asString(loc.region_code) ? { region: asString(loc.region_code) } : {}),
-      ...(asString(loc.city) ? { city: asString(loc.city) } : {}),
-      source: 'source',
-    };
+    const geo: NonNullable<Observation['geo']> = {} as NonNullable<Observation['geo']>;
+    if (country) geo.country = country;
+    const region = asString(loc.region_code);
+    if (region) geo.region = region;
+    const city = asString(loc.city);
+    if (city) geo.city = city;
+    geo.source = 'source';
+    obs.geo = geo;
   }
   const asn = parseAsn(b.asn);
-  if (asn !== undefined)
-    obs.asn = {
-      number: asn,
-      ...((asString(b.org) ?? asString(b.isp)) ? { org: asString(b.org) ?? asString(b.isp) } : {}),
-      source: 'source',
-    };
+  if (asn !== undefined) {
+    const org = asString(b.org) ?? asString(b.isp);
+    obs.asn = org ? { number: asn, org, source: 'source' } : { number: asn, source: 'source' };
+  }
   const product = asString(b.product);
-  const tags = asArray(b.tags).filter((t): t is string => typeof t === 'string');
+  const tags = Array.isArray(b.tags) ? b.tags.filter((t): t is string => typeof t === 'string') : [];
   if (product || tags.length > 0) {
-    obs.reported = { ...(product ? { product } : {}), ...(tags.length ? { tags } : {}) };
+    const reported: NonNullable<Observation['reported']> = {};
+    if (product) reported.product = product;
+    if (tags.length) reported.tags = tags;
+    obs.reported = reported;
   }
   return obs;
 }
@@ -153,11 +151,10 @@ function mapTls(ssl: Record<string, unknown> | undefined): Observation['tls'] | 
   const subject = asObject(cert.subject);
   const issuer = asObject(cert.issuer);
   const cn = asString(subject?.CN);
-  const names = cn ? [cn] : [];
-  return {
-    ...(cn ? { subjectCN: cn } : {}),
-    names,
-    ...(asString(issuer?.CN) ? { issuer: asString(issuer?.CN) } : {}),
-    ...(asString(cert.expires) ? { notAfter: asString(cert.expires) } : {}),
-  };
+  const tls: NonNullable<Observation['tls']> = cn ? { subjectCN: cn, names: [cn] } : { names: [] };
+  const by = asString(issuer?.CN);
+  if (by) tls.issuer = by;
+  const expires = asString(cert.expires);
+  if (expires) tls.notAfter = expires;
+  return tls;
 }
