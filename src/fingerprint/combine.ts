@@ -72,6 +72,32 @@ function pushUnique(list: string[], value: string, caseless = false): void {
   if (!list.some((v) => (caseless ? v.toLowerCase() : v) === key)) list.push(value);
 }
 
+/** The best build-bearing signal: the first of those betterBuild puts first (as a stable sort would). */
+function bestBuild(positives: Fired[]): Signal | undefined {
+  let best: Signal | undefined;
+  for (const f of positives) {
+    const s = f.signal;
+    if (s.build !== undefined && (best === undefined || betterBuild(s, best) < 0)) best = s;
+  }
+  return best;
+}
+
+/** How many different rules fired among `positives` (only definitive ones when `definitiveOnly`). */
+function distinctRules(positives: Fired[], definitiveOnly: boolean): number {
+  let n = 0;
+  for (let i = 0; i < positives.length; i++) {
+    const f = positives[i]!;
+    if (definitiveOnly && f.signal.weight !== 'definitive') continue;
+    let again = false;
+    for (let j = 0; j < i && !again; j++) {
+      const g = positives[j]!;
+      again = g.rule.id === f.rule.id && (!definitiveOnly || g.signal.weight === 'definitive');
+    }
+    if (!again) n++;
+  }
+  return n;
+}
+
 export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   const fired = runRules(rs, obs);
   const positives = fired.filter((f) => isPositiveWeight(f.signal.weight));
@@ -92,7 +118,10 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   }
   // The certificate of an Exchange host often names it internally (the default self-signed one does:
   // NetBIOS CN, FQDN SAN); owners and CERTs want those names beside the ones the headers leaked.
-  if (obs.tls) for (const n of [obs.tls.subjectCN, ...obs.tls.names]) if (n) pushUnique(serverNames, n, true);
+  if (obs.tls) {
+    if (obs.tls.subjectCN) pushUnique(serverNames, obs.tls.subjectCN, true);
+    for (const n of obs.tls.names) if (n) pushUnique(serverNames, n, true);
+  }
   const suspectReasons: string[] = [];
   const doubts: string[] = [];
   for (const f of all) {
@@ -102,19 +131,11 @@ export function fingerprint(obs: Observation, rs: RuleSet): Evidence {
   }
   for (const c of contradictions(positives)) suspectReasons.push(c);
 
-  const withBuild = positives
-    .map((f) => f.signal)
-    .filter((s) => s.build !== undefined)
-    .sort(betterBuild);
-  const best = withBuild[0];
-  const definitive = new Set(positives.filter((f) => f.signal.weight === 'definitive').map((f) => f.rule.id));
-  const distinct = new Set(positives.map((f) => f.rule.id));
+  const best = bestBuild(positives);
+  const definitive = distinctRules(positives, true);
+  const distinct = distinctRules(positives, false);
   const measured =
-    definitive.size > 0 && distinct.size >= 2
-      ? 'high'
-      : definitive.size > 0 || distinct.size >= 2
-        ? 'medium'
-        : 'low';
+    definitive > 0 && distinct >= 2 ? 'high' : definitive > 0 || distinct >= 2 ? 'medium' : 'low';
   // A doubt (a tell a real server behind a front can show) costs one step, whatever their number.
   const confidence = doubts.length > 0 ? LOWER[measured] : measured;
   const ev: Evidence = {

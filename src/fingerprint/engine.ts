@@ -35,6 +35,19 @@ export function toFired(rule: CompiledRule, hit: RuleHit, where: string): Fired 
   return f;
 }
 
+/** Normalised header names by their spelling in records (a few hundred spellings recur in millions of records). */
+const headerNames = new Map<string, string>();
+const MAX_HEADER_NAMES = 4096;
+function headerKey(name: string): string {
+  let n = headerNames.get(name);
+  if (n === undefined) {
+    if (headerNames.size >= MAX_HEADER_NAMES) headerNames.clear();
+    n = normaliseHeaderName(name);
+    headerNames.set(name, n);
+  }
+  return n;
+}
+
 function statusOk(rule: CompiledRule, status: number): boolean {
   const allowed = rule.def.status;
   return allowed === undefined || allowed.includes(status);
@@ -55,7 +68,7 @@ function runExchange(rs: RuleSet, ex: HttpExchange, out: Fired[]): void {
   };
   let watched: Set<string> | undefined;
   for (const [name, value] of ex.headers) {
-    const n = normaliseHeaderName(name);
+    const n = headerKey(name);
     if (rs.absentNames.has(n)) (watched ??= new Set()).add(n);
     const rules = rs.headerRules.get(n);
     if (rules) for (const r of rules) fire(r, value, `header ${name}`);

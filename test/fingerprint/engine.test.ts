@@ -26,6 +26,20 @@ function withHttp(...http: Array<Partial<HttpExchange>>): Observation {
 }
 
 describe('fingerprint engine', () => {
+  it('takes the first of equally good builds, and counts a rule fired on two answers once', () => {
+    const ev = fingerprint(
+      withHttp(
+        { path: '/EWS/Exchange.asmx', status: 401, headers: [['X-OWA-Version', '15.1.2507.16']] },
+        { path: '/owa/', status: 401, headers: [['X-OWA-Version', '15.1.2507.17']] },
+      ),
+      rules,
+    );
+    assert.equal(ev.build, '15.1.2507.16');
+    assert.equal(ev.signals.filter((s) => s.rule === ev.signals[0]!.rule).length, 2);
+    // one definitive rule (twice) is not two rules: medium, not high
+    assert.equal(ev.confidence, 'medium');
+  });
+
   it('reads X-OWA-Version whatever the source calls the header', () => {
     for (const name of [
       'X-OWA-Version',
