@@ -1,5 +1,5 @@
 // A batch of host records encoded as they arrive: a plain record becomes its hosts row at once
-// (its objects need not outlive the call), a full one its JSON. The batch is then split for
+// (its objects need not outlive the call), a full one its JSON and the fields of its row. The batch is then split for
 // writing: repeats of a target dropped (the last write wins), plain rows sorted and cut into
 // INSERT-sized chunks. Holding rows instead of records until the commit keeps the records from
 // surviving into V8's old generation (measured: less GC on the thread that receives them).
@@ -9,13 +9,25 @@ import type { DriverTraits, SqlValue } from './driver.js';
 
 /** What splitting needs to know of the database. */
 export type InsertShape = Pick<DriverTraits, 'rowsPerInsert' | 'powerOfTwoInserts'>;
-import { PLAIN_COLUMNS, pushPlainRow } from './host-row.js';
+import { PLAIN_COLUMNS, pushPlainRow, rowFields, type RowFields } from './host-row.js';
 import { isPlainRecord } from './plain-record.js';
+
+/**
+ * A full record as a batch holds it until its commit: its row fields, its JSON and its observation.
+ * Not the record: kept whole, a batch's records (their evidence, signals and names) outlived
+ * young-generation collections, which copied them and promoted them to the old generation.
+ */
+export interface BatchHost {
+  readonly record: RowFields;
+  readonly json: string;
+  readonly observation: string | Uint8Array | null;
+  readonly reader: string | null;
+}
 
 /** A batch ready to write: plain records as INSERT-sized chunks of PLAIN_COLUMNS rows, the rest with their JSON. */
 export interface SplitBatch {
   plain: SqlValue[][];
-  full: EncodedHost[];
+  full: BatchHost[];
   /** Counted records: PLAIN_COUNT_COLUMNS rows back to back (one per country, ASN and source of the batch). */
   counts: SqlValue[];
   /** Arrival number (order of add) of each plain row, in the order of `plain`'s rows, and of each of `full`. */
@@ -76,7 +88,7 @@ export class EncodedBatch implements HostBatch {
   /** PLAIN_COLUMNS rows back to back, and the arrival number of each. */
   private readonly rows: SqlValue[] = [];
   private readonly rowSeq: number[] = [];
-  private readonly full: EncodedHost[] = [];
+  private readonly full: BatchHost[] = [];
   private readonly fullSeq: number[] = [];
   private readonly counts = new Map<string, PlainCount>();
   size = 0;
@@ -99,9 +111,15 @@ export class EncodedBatch implements HostBatch {
       return;
     }
     const e = isEncoded(h) ? h : encodeHost(h);
-    this.full.push(e);
+    const obs = e.observation;
+    this.full.push({
+      record: rowFields(e.record),
+      json: e.json,
+      observation: obs,
+      reader: e.reader,
+    });
     this.fullSeq.push(this.size++);
-    if (e.observation !== null) this.observations++;
+    if (obs !== null) this.observations++;
   }
 
   /**
@@ -119,7 +137,7 @@ export class EncodedBatch implements HostBatch {
     for (let i = 0; i < this.rowSeq.length; i++)
       see(this.rows[i * WIDTH + IP] as string, this.rowSeq[i] as number);
     for (let i = 0; i < this.full.length; i++)
-      see((this.full[i] as EncodedHost).record.ip, this.fullSeq[i] as number);
+      see((this.full[i] as BatchHost).record.ip, this.fullSeq[i] as number);
     if (!twice) return null;
     const last = new Map<string, number>();
     const targets: Array<[string, number]> = [];
@@ -130,7 +148,7 @@ export class EncodedBatch implements HostBatch {
       ]);
     for (let i = 0; i < this.full.length; i++)
       targets.push([
-        keyOf((this.full[i] as EncodedHost).record.ip, (this.full[i] as EncodedHost).record.port),
+        keyOf((this.full[i] as BatchHost).record.ip, (this.full[i] as BatchHost).record.port),
         this.fullSeq[i] as number,
       ]);
     for (const [key, seq] of targets) if ((last.get(key) ?? -1) < seq) last.set(key, seq);

@@ -2,6 +2,7 @@
 // the few fields a plain record needs to be rebuilt from its row alone (plain-record.ts).
 import type { HostRecord } from '../core/host-record.js';
 import type { Classification } from '../core/classification.js';
+import type { Evidence } from '../core/evidence.js';
 import type { SqlValue } from './driver.js';
 
 export const HOST_COLUMNS = [
@@ -53,11 +54,51 @@ export function masksOf(c: Classification, bitOf: (family: string) => number): [
   return [vuln, likely];
 }
 
+/** What the hosts row of a record is made of (pushHostRow): the rest of the record is in its JSON. */
+export type RowFields = Pick<
+  HostRecord,
+  | 'ip'
+  | 'port'
+  | 'hostname'
+  | 'source'
+  | 'timestamp'
+  | 'status'
+  | 'isExchange'
+  | 'suspect'
+  | 'classification'
+  | 'windows'
+  | 'geo'
+  | 'asn'
+> & { evidence: Pick<Evidence, 'exchange' | 'confidence' | 'fronted' | 'front'> };
+
+/**
+ * A record's row fields on their own. A batch keeps these instead of the record until its commit,
+ * so the record's evidence (signals, names, strings cut from the observation) dies young.
+ */
+export function rowFields(r: RowFields): RowFields {
+  const e = r.evidence;
+  return {
+    ip: r.ip,
+    port: r.port,
+    hostname: r.hostname,
+    source: r.source,
+    timestamp: r.timestamp,
+    status: r.status,
+    isExchange: r.isExchange,
+    suspect: r.suspect,
+    classification: r.classification,
+    windows: r.windows,
+    geo: r.geo,
+    asn: r.asn,
+    evidence: { exchange: e.exchange, confidence: e.confidence, fronted: e.fronted, front: e.front },
+  };
+}
+
 /** Values in HOST_COLUMNS order, appended to `out`. `masks`: the record's classification's (masksOf). */
 export function pushHostRow(
   out: SqlValue[],
   scanId: number,
-  r: HostRecord,
+  r: RowFields,
   masks: (c: Classification) => [number, number],
 ): void {
   const c = r.classification;

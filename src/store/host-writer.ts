@@ -6,8 +6,7 @@ import type { SqlDriver, SqlRow, SqlValue } from './driver.js';
 import type { FamilyBits } from './families.js';
 import { HOST_COLUMNS, PLAIN_COLUMNS, familiesOf, masksOf, pushHostRow } from './host-row.js';
 import type { Classification } from '../core/classification.js';
-import { PLAIN_COUNT_COLUMNS, type SplitBatch } from './host-batch.js';
-import type { EncodedHost } from './encoded-host.js';
+import { PLAIN_COUNT_COLUMNS, type BatchHost, type SplitBatch } from './host-batch.js';
 import { VerdictIds } from './verdicts.js';
 
 const WIDTH = HOST_COLUMNS.length;
@@ -220,7 +219,7 @@ export class HostWriter {
    */
   private async insertFull(
     scanId: number,
-    part: EncodedHost[],
+    part: BatchHost[],
     values: SqlValue[],
     next: number,
   ): Promise<Map<string, number>> {
@@ -255,7 +254,7 @@ export class HostWriter {
 
   private async writeFull(
     scanId: number,
-    full: EncodedHost[],
+    full: BatchHost[],
     masks: (c: Classification) => [number, number],
     result: WriteResult,
   ): Promise<void> {

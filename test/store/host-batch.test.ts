@@ -99,4 +99,28 @@ describe('EncodedBatch', () => {
       1,
     ]);
   });
+
+  it('holds a full record as its row fields, its JSON and its observation', () => {
+    const b = new EncodedBatch();
+    const line = '{"ip_str":"10.0.0.9","data":"HTTP/1.1 200 OK caf\u00e9 \u2603"}';
+    const record = makeRecord({ ip: '10.0.0.9' });
+    b.add({ record, observation: { kind: 'line', reader: 'shodan', text: line } });
+    b.add({
+      record: makeRecord({ ip: '10.0.0.8' }),
+      observation: { kind: 'json', json: '{"ip":"10.0.0.8"}' },
+    });
+    const [h, j] = b.split(SQLITE).full;
+    // not the record: its signals and names are not kept until the commit (the JSON holds them)
+    assert.notEqual(h!.record, record);
+    assert.equal('signals' in h!.record.evidence, false);
+    assert.deepEqual(
+      { ip: h!.record.ip, port: h!.record.port, exchange: h!.record.evidence.exchange },
+      { ip: '10.0.0.9', port: 443, exchange: 'yes' },
+    );
+    assert.equal(h!.record.classification, record.classification, 'the shared classification object');
+    assert.ok(JSON.parse(h!.json).evidence.signals.length > 0);
+    assert.equal(h!.observation, line);
+    assert.equal(h!.reader, 'shodan');
+    assert.equal(j!.observation, '{"ip":"10.0.0.8"}');
+  });
 });
