@@ -98,6 +98,24 @@ export function evidenceToWire(e: Evidence): Record<string, unknown> {
   };
 }
 
+function windowsToWire(w: NonNullable<HostRecord['windows']>): Record<string, unknown> {
+  return {
+    version: w.version,
+    product: w.product,
+    end_of_support: w.endOfSupport,
+    unsupported: w.unsupported,
+  };
+}
+
+function probesToWire(probes: NonNullable<HostRecord['probes']>): Array<Record<string, unknown>> {
+  return probes.map((p) => ({
+    request: p.request,
+    status: p.status,
+    ms: p.ms,
+    ...(p.error ? { error: p.error } : {}),
+  }));
+}
+
 /**
  * One host record as a JSON object with snake_case fields and a schema_version. Without its
  * classification's fields when `classification` is false (the store keeps those apart, once per verdict).
@@ -116,16 +134,7 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
     suspect: r.suspect,
     ...(classification ? classificationToWire(r.classification) : {}),
     evidence: evidenceToWire(r.evidence),
-    ...(r.windows
-      ? {
-          windows: {
-            version: r.windows.version,
-            product: r.windows.product,
-            end_of_support: r.windows.endOfSupport,
-            unsupported: r.windows.unsupported,
-          },
-        }
-      : {}),
+    ...(r.windows ? { windows: windowsToWire(r.windows) } : {}),
     ...(r.smtp ? { smtp: { tls: r.smtp.tls, keywords: r.smtp.keywords } } : {}),
     geo: r.geo
       ? {
@@ -137,16 +146,23 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
         }
       : null,
     asn: r.asn ? { number: r.asn.number, org: r.asn.org ?? null, source: r.asn.source } : null,
-    ...(r.probes
-      ? {
-          probes: r.probes.map((p) => ({
-            request: p.request,
-            status: p.status,
-            ms: p.ms,
-            ...(p.error ? { error: p.error } : {}),
-          })),
-        }
-      : {}),
+    ...(r.probes ? { probes: probesToWire(r.probes) } : {}),
+  };
+}
+
+/**
+ * The wire fields of a host record that a store's hosts row does not hold: what the store keeps
+ * as the record's JSON. Without the address, port, host name, source, time, status, flags, geo and
+ * network (columns of the row) and the classification (kept once per verdict).
+ */
+export function hostRecordRestToWire(r: HostRecord): Record<string, unknown> {
+  return {
+    schema_version: SCHEMA_VERSION,
+    status_detail: r.statusDetail ?? null,
+    evidence: evidenceToWire(r.evidence),
+    ...(r.windows ? { windows: windowsToWire(r.windows) } : {}),
+    ...(r.smtp ? { smtp: { tls: r.smtp.tls, keywords: r.smtp.keywords } } : {}),
+    ...(r.probes ? { probes: probesToWire(r.probes) } : {}),
   };
 }
 

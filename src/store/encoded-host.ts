@@ -1,8 +1,9 @@
-// How the store keeps a host with something to re-judge: its record as JSON (without the verdict,
-// which is stored once per classification: verdicts.ts) and its observation as text or bytes.
+// How the store keeps a host with something to re-judge: its record as JSON (without the fields
+// its hosts row holds, and without the verdict, which is stored once per classification:
+// verdicts.ts) and its observation as text or bytes.
 // encodeHost is the one place that decides it; ingest worker threads call it to encode in
 // parallel, and the batch takes the result as is.
-import { hostRecordToWire } from '../core/wire.js';
+import { hostRecordRestToWire } from '../core/wire.js';
 import type { EncodedHost, StoredHost } from './store.js';
 
 export type { EncodedHost } from './store.js';
@@ -16,7 +17,7 @@ export function encodeHost(h: StoredHost): EncodedHost {
     reader = ref.reader;
   } else if (ref?.kind === 'json') observation = ref.json;
   else if (ref?.kind === 'object') observation = JSON.stringify(ref.observation);
-  return { record: h.record, json: JSON.stringify(hostRecordToWire(h.record, false)), observation, reader };
+  return { record: h.record, json: JSON.stringify(hostRecordRestToWire(h.record)), observation, reader };
 }
 
 export function isEncoded(h: StoredHost | EncodedHost): h is EncodedHost {

@@ -6,7 +6,7 @@ import type { FamilyBits } from './families.js';
 import type { HostFilter, HostPage, HostPageQuery, HostRow, HostSortKey, StoredHost } from './store.js';
 import { buildWhere, type Where } from './census-sql.js';
 import { plainRecordFromRow } from './plain-record.js';
-import { hostRecordFromWire } from './record-codec.js';
+import { hostRecordFromWire, rowToWire } from './record-codec.js';
 import { VerdictCache, withVerdict } from './verdicts.js';
 
 /** Sort keys and the column each orders by; ties always fall back to (ip, port). */
@@ -99,14 +99,21 @@ function nullable(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
 }
 
+/**
+ * A stored record's whole wire form: its JSON, with its row's fields (records stored since the
+ * JSON leaves them out: it has no "ip") and its verdict's fields (records with a verdict id) put back.
+ */
+function storedWire(r: SqlRow, json: string, verdicts: VerdictCache): Record<string, unknown> {
+  const w = JSON.parse(json) as Record<string, unknown>;
+  return withVerdict('ip' in w ? w : Object.assign(rowToWire(r), w), r.verdict_id, verdicts);
+}
+
 /** A stored row (hosts joined with host_data) as the host it holds; null for a row with neither. */
 export function hostFromRow(r: SqlRow, verdicts: VerdictCache): StoredHost | null {
   // No JSON: a plain record, rebuilt from its columns (or a row with neither, skipped).
   const record =
     typeof r.record === 'string'
-      ? hostRecordFromWire(
-          withVerdict(JSON.parse(r.record) as Record<string, unknown>, r.verdict_id, verdicts),
-        )
+      ? hostRecordFromWire(storedWire(r, r.record, verdicts))
       : plainRecordFromRow(r);
   if (!record) return null;
   const host: StoredHost = { record };

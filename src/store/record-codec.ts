@@ -1,4 +1,5 @@
 // Host records are stored in their wire form (hostRecordToWire); this reads them back.
+import type { SqlRow } from './driver.js';
 import type { Classification, VulnStatus } from '../core/classification.js';
 import type { Evidence, NtlmInfo, Precision, Signal } from '../core/evidence.js';
 import type { HostRecord, HostStatus, ProbeLogEntry, WindowsVerdict } from '../core/host-record.js';
@@ -143,4 +144,39 @@ export function hostRecordFromWire(w: Wire): HostRecord {
       }),
     ),
   });
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/**
+ * The wire fields a hosts row holds as columns (pushHostRow): what a record's JSON leaves out
+ * since it is stored beside them (hostRecordRestToWire), as hostRecordToWire gives them.
+ */
+export function rowToWire(row: SqlRow): Wire {
+  const geoSource = text(row.geo_source);
+  const asnSource = text(row.asn_source);
+  return {
+    ip: String(row.ip),
+    port: Number(row.port),
+    hostname: text(row.hostname),
+    source: String(row.source),
+    timestamp: String(row.observed_at),
+    status: String(row.status),
+    is_exchange: Number(row.is_exchange) === 1,
+    suspect: Number(row.suspect) === 1,
+    geo:
+      geoSource === null
+        ? null
+        : {
+            country: text(row.country),
+            continent: text(row.continent),
+            region: text(row.geo_region),
+            city: text(row.geo_city),
+            source: geoSource,
+          },
+    asn:
+      asnSource === null || row.asn === null || row.asn === undefined
+        ? null
+        : { number: Number(row.asn), org: text(row.asn_org), source: asnSource },
+  };
 }

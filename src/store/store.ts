@@ -55,7 +55,7 @@ export interface StoredHost {
  */
 export interface EncodedHost {
   readonly record: HostRecord;
-  /** hostRecordToWire(record, false): the record without its classification's fields. */
+  /** hostRecordRestToWire(record): the record without its row's fields and its classification's. */
   readonly json: string;
   /** JSON text, its UTF-8 bytes, or the source line (then `reader` is set); null: nothing to re-judge. */
   readonly observation: string | Uint8Array | null;
