@@ -9,8 +9,6 @@ import { GEO_ATTRIBUTION } from '../geo/index.js';
 import { asnOrgs, resolveScan, runCensus } from '../report/census-source.js';
 import { UNIT_NOTE, groupTable, headlineSentence, headlineTables } from '../report/census-tables.js';
 import { buildHeadline, orderFamilies, type Headline } from '../report/headline.js';
-import { HOSTS_CSV_HEADER, hostCsvLine } from '../report/hosts-csv.js';
-import { MADE_UP_GEO_NOTE, renderHtmlReport } from '../report/html/html-report.js';
 import { checkColumnChoice, selectColumns, type ColumnChoice } from '../report/columns.js';
 import {
   renderCsvTable,
@@ -142,6 +140,8 @@ async function hostsCsv(
   asOf: string,
   out: Writable,
 ): Promise<number> {
+  // loaded by the formats that use them: a table report starts without them
+  const { HOSTS_CSV_HEADER, hostCsvLine } = await import('../report/hosts-csv.js');
   out.write(HOSTS_CSV_HEADER);
   let n = 0;
   for await (const h of store.iterateHosts(scanId, { ...filter, asOf })) {
@@ -266,6 +266,7 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const lead = headlineSentence(headline);
   if (o.format === 'html') {
     const trend = await buildTrend(store, scan.series, o.asOfGiven ? o.asOf : undefined, scan.id);
+    const { MADE_UP_GEO_NOTE, renderHtmlReport } = await import('../report/html/html-report.js');
     out.write(
       renderHtmlReport({
         headline,
