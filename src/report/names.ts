@@ -1,6 +1,6 @@
 // Null-safe wrappers over src/geo's names for report output, plus continent input parsing.
 import { continents } from 'countries-list';
-import { continentName, countryName, isCountryCode } from '../geo/index.js';
+import { continentName, countryName, isCountryCode } from '../geo/countries.js';
 
 const continentNames = continents as Record<string, string>;
 

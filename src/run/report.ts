@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import type { CensusFilter, CensusRow, GroupKey, HostFilter, ScanInfo, Store } from '../store/store.js';
 import { jsonLine } from '../core/wire.js';
 import { writeLine } from '../core/write-line.js';
-import { GEO_ATTRIBUTION } from '../geo/index.js';
+import { GEO_ATTRIBUTION } from '../geo/attribution.js';
 import { asnOrgs, resolveScan, runCensus } from '../report/census-source.js';
 import { UNIT_NOTE, groupTable, headlineSentence, headlineTables } from '../report/census-tables.js';
 import { buildHeadline, orderFamilies, type Headline } from '../report/headline.js';

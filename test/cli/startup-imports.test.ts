@@ -37,3 +37,10 @@ test('ingest and report start without the distributed queue (pg, pg-boss)', asyn
   assert.ok(loaded.includes('better-sqlite3'), `the SQLite store is loaded: ${loaded.join(', ')}`);
   for (const p of ['pg', 'pg-boss']) assert.ok(!loaded.includes(p), `${p} loaded at start-up`);
 });
+
+test('report starts without the geo databases reader (maxmind)', async () => {
+  // it names countries and credits the geo data; it looks no address up
+  const loaded = await packagesLoadedBy(['report']);
+  assert.ok(loaded.includes('better-sqlite3'), `the SQLite store is loaded: ${loaded.join(', ')}`);
+  assert.ok(!loaded.includes('maxmind'), `maxmind loaded at start-up: ${loaded.join(', ')}`);
+});
