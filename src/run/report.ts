@@ -89,6 +89,11 @@ function trendTable(points: TrendPoint[]): Table {
       { label: 'EOL', numeric: true },
       { label: 'EOL change' },
       { label: 'Suspect', numeric: true },
+      // the update state of the servers still supported, as --trend --json and /api/trend give it
+      { label: 'Supported', numeric: true },
+      { label: 'Up to date', numeric: true },
+      { label: 'Behind on updates', numeric: true },
+      { label: 'Update unknown', numeric: true },
     ],
     rows: points.map((p, i) => [
       p.scan.name,
@@ -97,6 +102,10 @@ function trendTable(points: TrendPoint[]): Table {
       p.total.eol,
       i === 0 ? null : percentChange(points[i - 1]?.total.eol ?? 0, p.total.eol),
       p.total.suspect,
+      p.total.exchange - p.total.eol,
+      p.updates.current,
+      p.updates.behind,
+      p.updates.unknown,
     ]),
   };
 }

@@ -53,6 +53,34 @@ describe('report --trend', () => {
     assert.match(r.stdout, /EOL servers: 3 -> 2, -33\.3%/);
   });
 
+  it('the table shows the update state of the supported servers, as --json does', async () => {
+    const json = await runCli(['report', '--trend', '--json', '--scan', 'dec', '--db', t.path]);
+    const table = await runCli(['report', '--trend', '--format', 'csv', '--scan', 'dec', '--db', t.path]);
+    assert.equal(table.code, 0, table.stderr);
+    const [head, ...lines] = table.stdout.trim().split(/\r?\n/);
+    const cols = head!.split(',');
+    for (const c of ['supported', 'up-to-date', 'behind-on-updates', 'update-unknown'])
+      assert.ok(cols.map((x) => x.toLowerCase().replace(/ /g, '-')).includes(c), `${c} in ${head}`);
+    const at = (name: string) => cols.findIndex((x) => x.toLowerCase().replace(/ /g, '-') === name);
+    const want = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    assert.deepEqual(
+      lines.map((l) => {
+        const cells = l.split(',');
+        return ['supported', 'up-to-date', 'behind-on-updates', 'update-unknown'].map((c) =>
+          Number(cells[at(c)]),
+        );
+      }),
+      want.map((w) => [w.supported, w.up_to_date, w.behind_on_updates, w.update_unknown]),
+    );
+    // and the terminal table shows them too
+    const text = await runCli(['report', '--trend', '--scan', 'dec', '--db', t.path]);
+    assert.match(text.stdout, /Up to date/);
+    assert.match(text.stdout, /Behind on updates/);
+  });
+
   it('percentChange', () => {
     assert.equal(percentChange(43656, 35800), '-18.0%');
     assert.equal(percentChange(0, 5), 'n/a');
