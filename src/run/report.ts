@@ -166,6 +166,8 @@ export interface CensusRequest {
   groupBy: GroupKey[];
   filter: CensusFilter;
   asOf: string;
+  /** A scan holding no record is an error (E_EMPTY_SCAN), as `report` makes it. */
+  refuseEmpty?: boolean;
 }
 
 export interface CensusResult {
@@ -181,7 +183,7 @@ export interface CensusResult {
 
 /** The census grouped by `groupBy` (the numbers `report --by ... --json` prints and the API serves). */
 export async function census(store: Store, q: CensusRequest): Promise<CensusResult> {
-  const scan = await resolveScan(store, q.scan);
+  const scan = await resolveScan(store, q.scan, { refuseEmpty: q.refuseEmpty ?? false });
   return groupedCensus(store, scan, q);
 }
 
@@ -201,7 +203,7 @@ async function groupedCensus(store: Store, scan: ScanInfo, q: CensusRequest): Pr
   return { scan, groupBy: q.groupBy, asOf: q.asOf, rows, total: total!, ...(orgs ? { asnOrgs: orgs } : {}) };
 }
 
-/** A census as the JSON objects `report --json` prints, one per row. */
+/** A census as the JSON objects `report --json` prints, one per row (marked when the scan is not complete). */
 export function censusJson(c: CensusResult): Array<Record<string, unknown>> {
   const ctx = {
     scanName: c.scan.name,
@@ -209,7 +211,7 @@ export function censusJson(c: CensusResult): Array<Record<string, unknown>> {
     total: c.total,
     ...(c.asnOrgs ? { asnOrgs: c.asnOrgs } : {}),
   };
-  return c.rows.map((r) => censusRowToJson(r, ctx));
+  return c.rows.map((r) => marked(censusRowToJson(r, ctx), c.scan));
 }
 
 /** A JSON row of an incomplete scan says so (`complete: false`); a complete scan's rows are unchanged. */
@@ -229,8 +231,7 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const grouped = c?.rows ?? null;
   const orgs = c?.asnOrgs;
   if (c && (o.format === 'json' || o.format === 'csv')) {
-    if (o.format === 'json')
-      for (const row of censusJson(c)) await writeLine(out, jsonLine(marked(row, scan)));
+    if (o.format === 'json') for (const row of censusJson(c)) await writeLine(out, jsonLine(row));
     else
       out.write(
         renderTables(

@@ -46,7 +46,8 @@ const censusBodies = new WeakMap<object, { key: string; total: object; body: Buf
 export async function apiCensus(c: Ctx): Promise<Reply> {
   const v = parseView(c.params, c.today);
   const groupBy = parseGroupByParam(c.params);
-  const result = await census(c.store, { ...v, groupBy });
+  // an empty scan has no census: a 404, as `report` refuses it
+  const result = await census(c.store, { ...v, groupBy, refuseEmpty: true });
   const first = result.rows[0];
   const key = JSON.stringify([result.scan.name, result.asOf, result.groupBy]);
   const kept = first ? censusBodies.get(first) : undefined;

@@ -320,6 +320,88 @@ describe('excensus serve: API', () => {
     }
   });
 
+  it('answers /api/census as report --json does for an empty scan and an interrupted one', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { makeRecord } = await import('../store/records.js');
+    const db = join(mkdtempSync(join(tmpdir(), 'excensus-serve-census-')), 'e.db');
+    const s0 = await openStore(db);
+    const meta = {
+      kind: 'ingest' as const,
+      source: 'shodan',
+      series: 's',
+      inputs: [] as string[],
+      options: {},
+    };
+    await s0.finishScan(
+      await s0.createScan({ ...meta, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
+      'complete',
+    );
+    const cut = await s0.createScan({ ...meta, name: 'cut', startedAt: '2026-11-02T00:00:00Z' });
+    await s0.addHosts(cut, [
+      { record: makeRecord({ ip: '192.0.2.1', country: 'DE', continent: 'EU', asn: 3320 }) },
+      { record: makeRecord({ ip: '192.0.2.2', country: 'FR', continent: 'EU', asn: 16276 }) },
+    ]);
+    await s0.finishScan(cut, 'interrupted');
+    await s0.close();
+    const ro = await openStore(db, { create: false });
+    const seen: string[] = [];
+    const s = await startServer({
+      store: ro,
+      host: '127.0.0.1',
+      port: 0,
+      token: null,
+      today: () => AS_OF,
+      log: (l) => seen.push(l),
+    });
+    try {
+      for (const by of ['', '&by=country']) {
+        const cli = await runCli([
+          'report',
+          '--db',
+          db,
+          '--scan',
+          'empty',
+          '--json',
+          ...(by ? ['--by', 'country'] : []),
+        ]);
+        assert.notEqual(cli.code, 0, 'report refuses an empty scan');
+        const res = await get(s.url, `/api/census?scan=empty${by}`);
+        assert.equal(res.status, 404, `${by}: ${res.status} ${res.body.slice(0, 200)}`);
+        assert.match(JSON.parse(res.body).error, /holds no records/);
+      }
+      const cli = await runCli([
+        'report',
+        '--db',
+        db,
+        '--scan',
+        'cut',
+        '--by',
+        'country',
+        '--json',
+        '--as-of',
+        AS_OF,
+      ]);
+      assert.equal(cli.code, 0, cli.stderr);
+      const want = cli.stdout
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const { schema_version: _, ...row } = JSON.parse(l) as Record<string, unknown>;
+          return row;
+        });
+      assert.equal(want[0]?.complete, false);
+      const res = await get(s.url, `/api/census?scan=cut&by=country&as_of=${AS_OF}`);
+      assert.equal(res.status, 200, res.body);
+      assert.deepEqual(JSON.parse(res.body), want);
+      assert.deepEqual(seen, [], 'no stack trace in the log');
+    } finally {
+      await s.close();
+      await ro.close();
+    }
+  });
+
   it('answers only to its loopback names', async () => {
     const res = await get(srv.url, '/api/scans', { Host: 'attacker.example:80' });
     assert.equal(res.status, 421);
