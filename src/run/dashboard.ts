@@ -11,7 +11,7 @@ import { buildTrend, type TrendPoint } from '../report/trend.js';
 import type { DiffResult } from '../report/diff.js';
 import { compareScans } from './diff.js';
 import { writeBundles } from '../report/notify.js';
-import { kbVersionOf } from '../report/scan-view.js';
+import { incompleteNote, kbVersionOf } from '../report/scan-view.js';
 import { hostRecordToWire } from '../core/wire.js';
 
 export interface ViewQuery {
@@ -139,7 +139,9 @@ export async function networkBundle(
   store: Store,
   q: { scan?: string; asn: number; asOf: string; all: boolean },
 ): Promise<{ scan: ScanInfo; csv: string; markdown: string; hosts: number }> {
-  const scan = await resolveScan(store, q.scan);
+  // the bundle notify would write: an empty scan refused, a partial one noted as such
+  const scan = await resolveScan(store, q.scan, { refuseEmpty: true });
+  const partial = incompleteNote(scan);
   const dir = mkdtempSync(join(tmpdir(), 'excensus-bundle-'));
   try {
     const res = await writeBundles(store, scan.id, {
@@ -150,6 +152,7 @@ export async function networkBundle(
       attribution: GEO_ATTRIBUTION,
       scanName: scan.name,
       asn: [q.asn],
+      ...(partial ? { partial } : {}),
     });
     const csv = res.files.find((f) => f.endsWith('.csv'));
     const md = res.files.find((f) => f.endsWith('.md'));

@@ -395,6 +395,32 @@ describe('excensus serve: API', () => {
       const res = await get(s.url, `/api/census?scan=cut&by=country&as_of=${AS_OF}`);
       assert.equal(res.status, 200, res.body);
       assert.deepEqual(JSON.parse(res.body), want);
+      // the network bundle is notify's, partial-scan note included
+      const out = mkdtempSync(join(tmpdir(), 'excensus-serve-notify-'));
+      const notify = await runCli([
+        'notify',
+        '--db',
+        db,
+        '--scan',
+        'cut',
+        '--by',
+        'asn',
+        '--out',
+        out,
+        '--all',
+        '--as-of',
+        AS_OF,
+      ]);
+      assert.equal(notify.code, 0, notify.stderr);
+      const { readdirSync, readFileSync } = await import('node:fs');
+      const file = readdirSync(out).find((f) => f.startsWith('AS3320') && f.endsWith('.md'))!;
+      const written = readFileSync(join(out, file), 'utf8');
+      assert.match(written, /Note: /);
+      const md = await get(s.url, `/api/bundle?scan=cut&asn=3320&format=md&all=1&as_of=${AS_OF}`);
+      assert.equal(md.status, 200, md.body);
+      assert.equal(md.body, written);
+      const empty = await get(s.url, `/api/bundle?scan=empty&asn=3320&format=md`);
+      assert.equal(empty.status, 404, empty.body);
       assert.deepEqual(seen, [], 'no stack trace in the log');
     } finally {
       await s.close();
