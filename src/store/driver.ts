@@ -49,6 +49,8 @@ export interface DriverTraits {
 export interface SqlDriver {
   readonly traits: DriverTraits;
   all(sql: string, params?: SqlValue[]): Promise<SqlRow[]>;
+  /** The rows as arrays of their values in select order: no object per row, for large reads. */
+  values(sql: string, params?: SqlValue[]): Promise<unknown[][]>;
   /** Returns the number of rows the statement inserted, updated or deleted. */
   run(sql: string, params?: SqlValue[]): Promise<{ changes: number }>;
   /** Several statements, no parameters (migrations). */

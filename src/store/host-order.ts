@@ -8,6 +8,16 @@ import type { FamilyBits } from './families.js';
 import type { HostFilter, HostPage, HostPageQuery, HostRow, HostSortKey } from './store.js';
 import { HOST_ROW_COLUMNS, HOST_SORT_COLUMNS, hostRowOf } from './host-query.js';
 import { byId, inOrder, Places } from './host-order-read.js';
+import {
+  Coder,
+  permute,
+  RowBits,
+  shares,
+  UintColumn,
+  type Cells,
+  type CodedColumn,
+  type Permutation,
+} from './host-order-columns.js';
 
 /** Filters whose rows are kept per scan (a byte per row each). */
 const FILTERS_KEPT = 16;
@@ -27,99 +37,22 @@ const FILTERS: ReadonlySet<string> = new Set([
   'familyVerdict',
 ]);
 
-/** A column as codes per row (0 = NULL) and its distinct values (index = code - 1). */
-interface CodedColumn {
-  codes: Uint32Array;
-  values: Array<string | number>;
-}
-
-/** Rows sorted by a key: non-NULL rows ascending (ties in (ip, port) order), then NULL rows. */
-interface Permutation {
-  rows: Int32Array;
-  nonNull: number;
-}
-
-function byteOrder(a: string | number, b: string | number): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a);
-  const y = String(b);
-  // UTF-16 order equals UTF-8 byte order below U+D800
-  if (/[\ud800-\uffff]/.test(x + y)) return Buffer.compare(Buffer.from(x), Buffer.from(y));
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-class Coder {
-  readonly codes: Uint32Array;
-  private readonly dict = new Map<string | number, number>();
-  readonly values: Array<string | number> = [];
-  constructor(n: number) {
-    this.codes = new Uint32Array(n);
-  }
-  set(i: number, v: unknown): void {
-    if (v === null || v === undefined) return;
-    const key = typeof v === 'bigint' ? Number(v) : (v as string | number);
-    let c = this.dict.get(key);
-    if (c === undefined) {
-      this.values.push(key);
-      c = this.values.length;
-      this.dict.set(key, c);
-    }
-    this.codes[i] = c;
-  }
-  column(): CodedColumn {
-    return { codes: this.codes, values: this.values };
-  }
-}
-
-/** A counting sort of the rows by their codes' values; stable, so ties keep (ip, port) order. */
-function permute(col: CodedColumn): Permutation {
-  const distinct = col.values.length;
-  const order = col.values.map((_, i) => i).sort((a, b) => byteOrder(col.values[a]!, col.values[b]!));
-  // slot of each code: 1..distinct by value, distinct + 1 for NULL (code 0)
-  const slot = new Uint32Array(distinct + 1);
-  slot[0] = distinct + 1;
-  order.forEach((code, r) => {
-    slot[code + 1] = r + 1;
-  });
-  const next = new Int32Array(distinct + 2);
-  for (const c of col.codes) next[slot[c]!] = next[slot[c]!]! + 1;
-  let at = 0;
-  for (let s = 1; s < next.length; s++) {
-    const n = next[s]!;
-    next[s] = at;
-    at += n;
-  }
-  const nonNull = next[distinct + 1]!;
-  const rows = new Int32Array(col.codes.length);
-  for (let i = 0; i < col.codes.length; i++) {
-    const s = slot[col.codes[i]!]!;
-    rows[next[s]!] = i;
-    next[s] = next[s]! + 1;
-  }
-  return { rows, nonNull };
-}
-
-/** Whether two masks (exact integers below 2^53) share a bit. */
-function shares(a: number, b: number): boolean {
-  if (((a % 4294967296) & (b % 4294967296)) !== 0) return true;
-  return (Math.floor(a / 4294967296) & Math.floor(b / 4294967296)) !== 0;
-}
-
 export class HostOrder {
   private readonly perms = new Map<HostSortKey, Promise<Permutation>>();
-  /** Rows each recent filter keeps (one byte per row) and how many. */
-  private readonly filtered = new Map<string, { rows: Uint8Array; total: number }>();
+  /** Rows each recent filter keeps (one bit per row) and how many. */
+  private readonly filtered = new Map<string, { rows: RowBits; total: number }>();
 
   private constructor(
     readonly scanId: number,
     readonly version: number,
     readonly size: number,
-    private readonly ids: Float64Array,
+    /** Row ids in (ip, port) order, less the scan's smallest id. */
+    private readonly ids: Uint32Array,
     private readonly place: Places,
-    private readonly port: Int32Array,
+    private readonly port: Cells,
     private readonly exchange: Uint8Array,
-    private readonly vuln: Float64Array,
-    private readonly likely: Float64Array,
+    private readonly vuln: Cells,
+    private readonly likely: Cells,
     private readonly cols: Record<Coded, CodedColumn>,
   ) {}
 
@@ -127,49 +60,65 @@ export class HostOrder {
    * Reads a scan's rows a chunk at a time, yielding to other requests between: first the (ip, port)
    * order as row ids (the unique index holds them: no table read), then the columns in id order
    * (one sequential pass over the scan's id range), each row put at its place in that order.
+   * Every array is allocated once, at the scan's size (no array grows while reading).
    */
   static async load(db: SqlDriver, scanId: number, version: number): Promise<HostOrder | null> {
-    const order: number[] = [];
-    // where each address's rows begin: a server is suspect when any of its rows is
-    const starts: number[] = [];
+    const n = Number((await db.all('SELECT COUNT(*) AS n FROM hosts WHERE scan_id = ?', [scanId]))[0]?.n);
+    const order = new Float64Array(n);
+    // the first row of each address: a server is suspect when any of its rows is
+    const first = new Uint8Array(n);
+    let k = 0;
     let lastIp: unknown = null;
     for await (const rows of inOrder(db, scanId))
-      for (const r of rows) {
-        if (r.ip !== lastIp) starts.push(order.length);
-        lastIp = r.ip;
-        order.push(Number(r.id));
+      for (const [ip, , id] of rows) {
+        if (k >= n) return null; // written meanwhile
+        if (ip !== lastIp) first[k] = 1;
+        lastIp = ip;
+        order[k++] = Number(id);
       }
-    const n = order.length;
+    if (k !== n) return null;
     const place = Places.of(order);
     if (!place) return null; // ids spread far: the database answers instead
-    const ids = Float64Array.from(order);
-    const port = new Int32Array(n);
+    const ids = new Uint32Array(n);
+    for (let i = 0; i < n; i++) ids[i] = order[i]! - place.min;
+    const port = new UintColumn(n);
     const exchange = new Uint8Array(n);
     const suspect = new Uint8Array(n);
-    const vuln = new Float64Array(n);
-    const likely = new Float64Array(n);
+    const vuln = new UintColumn(n);
+    const likely = new UintColumn(n);
     const coders = Object.fromEntries(CODED.map((c) => [c, new Coder(n)])) as Record<Coded, Coder>;
     let seen = 0;
     const cols = `port, is_exchange, suspect, vuln_mask, likely_mask, ${CODED.join(', ')}`;
     for await (const rows of byId(db, scanId, place, cols))
       for (const r of rows) {
-        const i = place.at(Number(r.id));
+        const i = place.at(Number(r[0]));
         if (i < 0) return null; // written meanwhile
-        port[i] = Number(r.port);
-        exchange[i] = Number(r.is_exchange);
-        suspect[i] = Number(r.suspect);
-        vuln[i] = Number(r.vuln_mask);
-        likely[i] = Number(r.likely_mask);
-        for (const c of CODED) coders[c].set(i, r[c]);
+        port.set(i, Number(r[1]));
+        exchange[i] = Number(r[2]);
+        suspect[i] = Number(r[3]);
+        vuln.set(i, Number(r[4]));
+        likely.set(i, Number(r[5]));
+        for (let c = 0; c < CODED.length; c++) coders[CODED[c]!].set(i, r[6 + c]);
         seen++;
       }
     if (seen !== n) return null;
-    serverLevelExchange(exchange, suspect, starts);
+    serverLevelExchange(exchange, suspect, first);
     const columns = Object.fromEntries(CODED.map((c) => [c, coders[c].column()])) as Record<
       Coded,
       CodedColumn
     >;
-    return new HostOrder(scanId, version, n, ids, place, port, exchange, vuln, likely, columns);
+    return new HostOrder(
+      scanId,
+      version,
+      n,
+      ids,
+      place,
+      port.cells,
+      exchange,
+      vuln.cells,
+      likely.cells,
+      columns,
+    );
   }
 
   /** Ids of the page's rows in order and the filter's total; null when the filter has a term this does not know. */
@@ -192,31 +141,35 @@ export class HostOrder {
     const ids: number[] = [];
     let total = n;
     if (keep === null) {
-      for (let k = q.offset; k < Math.min(n, q.offset + q.limit); k++) ids.push(this.ids[at(k)]!);
+      for (let k = q.offset; k < Math.min(n, q.offset + q.limit); k++) ids.push(this.id(at(k)));
     } else {
       const kept = this.kept(q.filter, keep);
       total = kept.total;
       let seen = 0;
       for (let k = 0; k < n && ids.length < q.limit; k++) {
         const row = at(k);
-        if (kept.rows[row] === 0) continue;
-        if (seen++ >= q.offset) ids.push(this.ids[row]!);
+        if (!kept.rows.has(row)) continue;
+        if (seen++ >= q.offset) ids.push(this.id(row));
       }
     }
     return { ids, total };
   }
 
-  private kept(filter: HostFilter, keep: (row: number) => boolean): { rows: Uint8Array; total: number } {
+  private id(row: number): number {
+    return this.ids[row]! + this.place.min;
+  }
+
+  private kept(filter: HostFilter, keep: (row: number) => boolean): { rows: RowBits; total: number } {
     const key = JSON.stringify(filter);
     let kept = this.filtered.get(key);
     if (kept) {
       this.filtered.delete(key);
     } else {
-      const rows = new Uint8Array(this.size);
+      const rows = new RowBits(this.size);
       let total = 0;
       for (let r = 0; r < this.size; r++)
         if (keep(r)) {
-          rows[r] = 1;
+          rows.set(r);
           total++;
         }
       kept = { rows, total };
@@ -288,10 +241,10 @@ export class HostOrder {
     const c = new Coder(this.size);
     let seen = 0;
     for await (const rows of byId(db, this.scanId, this.place, name))
-      for (const r of rows) {
-        const i = this.place.at(Number(r.id));
+      for (const [id, value] of rows) {
+        const i = this.place.at(Number(id));
         if (i < 0) throw new Error(`scan ${this.scanId} changed while its ${name} column was read`);
-        c.set(i, r[name]);
+        c.set(i, value);
         seen++;
       }
     if (seen !== this.size) throw new Error(`scan ${this.scanId} changed while its ${name} column was read`);
@@ -345,11 +298,13 @@ export class HostOrders {
 }
 
 /** Exchange as the census counts it, by server: no row of an address that has a suspect row. */
-function serverLevelExchange(exchange: Uint8Array, suspect: Uint8Array, starts: number[]): void {
-  for (let g = 0; g < starts.length; g++) {
-    const from = starts[g]!;
-    const to = g + 1 < starts.length ? starts[g + 1]! : exchange.length;
-    if (to - from < 2) continue; // one row: its own flags already say it
-    if (suspect.subarray(from, to).includes(1)) exchange.fill(0, from, to);
+function serverLevelExchange(exchange: Uint8Array, suspect: Uint8Array, first: Uint8Array): void {
+  const n = exchange.length;
+  for (let from = 0; from < n;) {
+    let to = from + 1;
+    while (to < n && first[to] === 0) to++;
+    // one row: its own flags already say it
+    if (to - from > 1 && suspect.subarray(from, to).includes(1)) exchange.fill(0, from, to);
+    from = to;
   }
 }

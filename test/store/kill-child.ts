@@ -29,6 +29,7 @@ function killingDriver(inner: SqlDriver): SqlDriver {
     exec: (sql) => inner.exec(sql),
     transaction: (fn) => inner.transaction(fn),
     close: () => inner.close(),
+    values: (sql, params) => inner.values(sql, params),
     async all(sql, params) {
       const rows = await inner.all(sql, params);
       after(sql);

@@ -57,7 +57,7 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
   // batch is written) take another pooled connection: they neither see the open transaction nor
   // fail with it.
   const inTx = new AsyncLocalStorage<pg.PoolClient>();
-  const q = async (sql: string, params: SqlValue[]): Promise<pg.QueryResult> => {
+  const q = async (sql: string, params: SqlValue[], rowMode?: 'array'): Promise<pg.QueryResult> => {
     const text = numberPlaceholders(sql);
     const values = params.map((p) =>
       typeof p === 'bigint'
@@ -67,7 +67,8 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
           : p,
     );
     const client = inTx.getStore();
-    return client ? await client.query(text, values) : await pool.query(text, values);
+    const query = { text, values, ...(rowMode ? { rowMode } : {}) };
+    return client ? await client.query(query) : await pool.query(query);
   };
   return {
     traits: {
@@ -86,6 +87,7 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
       },
     },
     all: async (sql, params = []) => (await q(sql, params)).rows as SqlRow[],
+    values: async (sql, params = []) => (await q(sql, params, 'array')).rows as unknown[][],
     async run(sql, params = []) {
       return { changes: (await q(sql, params)).rowCount ?? 0 };
     },

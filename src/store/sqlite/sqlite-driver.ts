@@ -34,11 +34,15 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
   // the database file) at nearly every commit; a killed process still loses only the open batch.
   db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT}`);
   const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let st = statements.get(sql);
+  // statements that return arrays (raw mode stays set on a statement): cached apart
+  const arrays = new Map<string, Database.Statement>();
+  const prepare = (sql: string, raw = false): Database.Statement => {
+    const cache = raw ? arrays : statements;
+    let st = cache.get(sql);
     if (!st) {
       st = db.prepare(sql);
-      statements.set(sql, st);
+      if (raw) st.raw(true);
+      cache.set(sql, st);
     }
     return st;
   };
@@ -64,6 +68,9 @@ export function openSqliteDriver(path: string, opts: { create?: boolean } = {}):
     },
     async all(sql: string, params: SqlValue[] = []) {
       return prepare(sql).all(params) as SqlRow[];
+    },
+    async values(sql: string, params: SqlValue[] = []) {
+      return prepare(sql, true).all(params) as unknown[][];
     },
     async run(sql: string, params: SqlValue[] = []) {
       return { changes: prepare(sql).run(params).changes };
