@@ -8,6 +8,8 @@ const WEIGHT = 400_000;
 export class VersionedCache<T> {
   private readonly entries = new Map<string, { version: number; value: T; weight: number }>();
   private weight = 0;
+  /** Answers being computed: requests that ask meanwhile wait for the same one. */
+  private readonly running = new Map<string, Promise<T>>();
 
   constructor(private readonly weigh: (value: T) => number = () => 1) {}
 
@@ -40,5 +42,30 @@ export class VersionedCache<T> {
       this.entries.delete(k);
       this.weight -= e.weight;
     }
+  }
+
+  /**
+   * The kept answer, else the one being computed for the same scan, version and key, else a new
+   * one: many clients asking at once for an answer not yet kept share one computation (and its
+   * memory) instead of each building it.
+   */
+  answer(scanId: number, version: number, key: string, compute: () => Promise<T>): Promise<T> {
+    const kept = this.get(scanId, version, key);
+    if (kept !== undefined) return Promise.resolve(kept);
+    const id = `${scanId}\u0000${version}\u0000${key}`;
+    let run = this.running.get(id);
+    if (!run) {
+      run = compute().then((value) => {
+        this.set(scanId, version, key, value);
+        return value;
+      });
+      const started = run;
+      this.running.set(id, started);
+      const done = () => {
+        if (this.running.get(id) === started) this.running.delete(id);
+      };
+      started.then(done, done);
+    }
+    return run;
   }
 }

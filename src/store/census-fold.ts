@@ -128,3 +128,9 @@ export function foldPivot(
   }
   return sortRows(out);
 }
+
+/** The row of a census over no records: every count 0, each known family 0. */
+export function zeroRow(families: FamilyBits, notAssessed: readonly string[] | undefined): CensusRow {
+  const zero = { vuln_mask: 0, likely_mask: 0, hosts: 0, exchange: 0, suspect: 0, eol: 0 };
+  return foldCensus([{ ...zero, ...(notAssessed ? { not_assessed: 0 } : {}) }], [], [], families)[0]!;
+}

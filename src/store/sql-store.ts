@@ -28,7 +28,7 @@ import { EncodedBatch, approxBytes } from './host-batch.js';
 import { CubeTally, runTallyStatements } from './cube-tally.js';
 import type { BulkWriter } from './bulk-writer.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
-import { foldCensus, foldPivot } from './census-fold.js';
+import { foldCensus, foldPivot, zeroRow } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
 import { rebuildCubes } from './cube-build.js';
 import { exchangeServerRow, getHost, hostFromRow, hostPage } from './host-query.js';
@@ -349,37 +349,19 @@ export class SqlStore implements Store {
     const version = Number(v[0]?.data_version ?? -1);
     // every field that changes the answer is in the key (a family another scan added: a zero per row)
     const key = JSON.stringify([q.groupBy, q.filter ?? {}, q.asOf, q.notAssessed, this.fam.all().length]);
-    const kept = this.answers.get(q.scanId, version, key);
-    if (kept) return [...kept];
-    const cube = pickCube(q.groupBy, q.filter);
-    if (cube.counted) await this.ensureSummary(q.scanId);
-    const built = buildCensusSql(cube, q.scanId, q.groupBy, q.filter, q.asOf, this.fam, q.notAssessed);
-    const rows = await this.db.all(built.sql, built.params);
-    const out =
-      built.shape === 'pivot'
-        ? foldPivot(rows, q.groupBy, built.keys, this.fam)
-        : foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
-    // An ungrouped census always has one row, even for an empty scan.
-    if (q.groupBy.length === 0 && out.length === 0)
-      out.push(
-        foldCensus(
-          [
-            {
-              vuln_mask: 0,
-              likely_mask: 0,
-              hosts: 0,
-              exchange: 0,
-              suspect: 0,
-              eol: 0,
-              ...(q.notAssessed ? { not_assessed: 0 } : {}),
-            },
-          ],
-          [],
-          [],
-          this.fam,
-        )[0] as CensusRow,
-      );
-    this.answers.set(q.scanId, version, key, out);
+    const out = await this.answers.answer(q.scanId, version, key, async () => {
+      const cube = pickCube(q.groupBy, q.filter);
+      if (cube.counted) await this.ensureSummary(q.scanId);
+      const built = buildCensusSql(cube, q.scanId, q.groupBy, q.filter, q.asOf, this.fam, q.notAssessed);
+      const rows = await this.db.all(built.sql, built.params);
+      const folded =
+        built.shape === 'pivot'
+          ? foldPivot(rows, q.groupBy, built.keys, this.fam)
+          : foldCensus(rows, q.groupBy, built.keys, this.fam, q.filter);
+      // An ungrouped census always has one row, even for an empty scan.
+      if (q.groupBy.length === 0 && folded.length === 0) folded.push(zeroRow(this.fam, q.notAssessed));
+      return folded;
+    });
     return [...out];
   }
 
