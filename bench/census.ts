@@ -201,10 +201,12 @@ if (reused) {
   }
   const fillMs = performance.now() - t0;
   const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
   await store.finishScan(scanId, 'complete');
   const finishMs = performance.now() - t1;
+  const finishCpu = process.cpuUsage(cpu1);
   console.log(
-    `filled ${size} host records in ${(fillMs / 1000).toFixed(1)} s (${Math.round(size / (fillMs / 1000))} records/s); finishScan (census cubes) ${finishMs.toFixed(0)} ms`,
+    `filled ${size} host records in ${(fillMs / 1000).toFixed(1)} s (${Math.round(size / (fillMs / 1000))} records/s); finishScan (census cubes) ${finishMs.toFixed(0)} ms, CPU ${((finishCpu.user + finishCpu.system) / 1000).toFixed(0)} ms`,
   );
 }
 
@@ -252,6 +254,11 @@ await timeQueries('networks (target ~1000 ms)', [
     filter: { asn: [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009] },
   },
   { label: 'by asn, family ProxyShell', groupBy: ['asn'], filter: { family: ['ProxyShell'] } },
+]);
+// the dashboard's drill from a country to its networks
+await timeQueries("a country's networks", [
+  { label: 'by asn, country US', groupBy: ['asn'], filter: { country: ['US'] } },
+  { label: 'by asn, country DE, EOL only', groupBy: ['asn'], filter: { country: ['DE'], eol: true } },
 ]);
 if (spinner) spinner.kill();
 await store.close();

@@ -1,9 +1,20 @@
-// Rebuilds a scan's census cubes (see cubes.ts): two passes over the host table (geo and ASN
-// mask cubes); the other cubes derive from those, which are far smaller.
+// Rebuilds a scan's census cubes (see cubes.ts): two passes over the host table (the geo and the
+// networks-by-country mask cubes), one when the caller counted the geo and ASN masks as the rows
+// were written; the other cubes derive from those, which are smaller.
 import type { SqlDriver } from './driver.js';
-import { ASN_MASK, ASN_PIVOT, FAMILY_MASK, GEO_MASK, GEO_PIVOT, HOSTS, type Cube } from './cubes.js';
+import {
+  ASN_MASK,
+  ASN_PIVOT,
+  FAMILY_MASK,
+  GEO_ASN_MASK,
+  GEO_MASK,
+  GEO_PIVOT,
+  HOSTS,
+  ONE_RECORD_HOSTS,
+  type Cube,
+} from './cubes.js';
 
-const CUBES = [GEO_MASK, GEO_PIVOT, FAMILY_MASK, ASN_MASK, ASN_PIVOT];
+export const CUBES = [GEO_MASK, GEO_PIVOT, FAMILY_MASK, ASN_MASK, ASN_PIVOT, GEO_ASN_MASK];
 
 /** A mask cube from the host table or from a mask cube with more dimensions. */
 async function buildMask(db: SqlDriver, from: Cube, to: Cube, scanId: number): Promise<void> {
@@ -53,19 +64,23 @@ async function buildPivot(
 
 /**
  * Replaces every cube of the scan. Call inside a transaction, with every family bit in use.
- * `masks` writes the geo and ASN mask cubes when the caller counted them already (cube-tally.ts).
+ * `masks` writes the geo and ASN mask cubes when the caller counted them already (cube-tally.ts);
+ * `oneRecordPerServer`: no address of the scan has records on two ports (servers need no window).
  */
 export async function rebuildCubes(
   db: SqlDriver,
   scanId: number,
   familyBits: number[],
-  masks?: (db: SqlDriver) => Promise<void>,
+  masks: ((db: SqlDriver) => Promise<void>) | undefined,
+  oneRecordPerServer: boolean,
 ): Promise<void> {
+  const servers = oneRecordPerServer ? ONE_RECORD_HOSTS : HOSTS;
   for (const c of CUBES) await db.run(`DELETE FROM ${c.table} WHERE scan_id = ?`, [scanId]);
+  await buildMask(db, servers, GEO_ASN_MASK, scanId);
   if (masks) await masks(db);
   else {
-    await buildMask(db, HOSTS, GEO_MASK, scanId);
-    await buildMask(db, HOSTS, ASN_MASK, scanId);
+    await buildMask(db, servers, GEO_MASK, scanId);
+    await buildMask(db, GEO_ASN_MASK, ASN_MASK, scanId);
   }
   await buildPivot(db, GEO_MASK, GEO_PIVOT, scanId, familyBits);
   await buildMask(db, GEO_MASK, FAMILY_MASK, scanId);

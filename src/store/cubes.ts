@@ -4,7 +4,7 @@
 // with mask combinations; `mask` cubes keep the two family masks and answer family grouping
 // and family filters, which need to know which families each host has together.
 import type { CensusFilter, GroupKey } from './store.js';
-import { SERVERS_SQL } from './servers-sql.js';
+import { ONE_RECORD_SERVERS_SQL, SERVERS_SQL } from './servers-sql.js';
 
 export type Dim =
   | 'continent'
@@ -41,7 +41,8 @@ const GEO: Dim[] = [
   'is_exchange',
   'suspect',
 ];
-// No geo here: ASNs times countries would make the cube nearly as large as the host table.
+// No geo here: ASNs times countries can make a cube nearly as large as the host table (GEO_ASN_MASK
+// holds both, read by country).
 const ASN: Dim[] = ['asn', 'product', 'status', 'eol_date', 'is_exchange', 'suspect'];
 
 export const GEO_PIVOT: Cube = {
@@ -66,6 +67,14 @@ export const ASN_MASK: Cube = {
   asnOrg: true,
   counted: true,
 };
+/** Networks by country (and the reverse): every census dimension but the release and host-only ones. */
+export const GEO_ASN_MASK: Cube = {
+  table: 'census_geo_asn_mask',
+  kind: 'mask',
+  dims: ['continent', 'country', 'asn', 'product', 'status', 'eol_date', 'is_exchange', 'suspect'],
+  asnOrg: true,
+  counted: true,
+};
 // Family grouping and filters over product, status and EOL only: a few thousand rows.
 export const FAMILY_MASK: Cube = {
   table: 'census_family_mask',
@@ -80,18 +89,22 @@ const HOST_ONLY: Dim[] = ['front', 'windows', 'windows_eos'];
 const PLAIN_AS_HOSTS = `SELECT scan_id, continent, country, asn, asn_org, NULL AS product, NULL AS release_name, 'not-exchange' AS status,
   NULL AS eol_date, 0 AS is_exchange, 0 AS suspect, 0 AS vuln_mask, 0 AS likely_mask, NULL AS front, NULL AS windows,
   NULL AS windows_eos, n FROM plain_counts`;
+const serversAndCounts = (servers: string) =>
+  `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, front, windows, windows_eos, 1 AS n FROM (${servers}) AS servers
+    UNION ALL ${PLAIN_AS_HOSTS}) AS records`;
 /**
  * Every server of a scan (one per address: its records on every port combined, servers-sql.ts),
  * and counted records, which count as read (their addresses are not kept).
  */
 export const HOSTS: Cube = {
-  table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, front, windows, windows_eos, 1 AS n FROM (${SERVERS_SQL}) AS servers
-    UNION ALL ${PLAIN_AS_HOSTS}) AS records`,
+  table: serversAndCounts(SERVERS_SQL),
   kind: 'mask',
   dims: [...GEO, 'asn', ...HOST_ONLY],
   asnOrg: true,
   counted: true,
 };
+/** HOSTS of a scan with one record per address (cube rebuilds only: no query picks it). */
+export const ONE_RECORD_HOSTS: Cube = { ...HOSTS, table: serversAndCounts(ONE_RECORD_SERVERS_SQL) };
 /** Every record of a scan, one per ip:port (for grouping by port): host rows and counted records. */
 export const RECORDS: Cube = {
   table: `(SELECT scan_id, continent, country, asn, asn_org, product, release_name, status, eol_date, is_exchange, suspect, vuln_mask, likely_mask, port, front, windows, windows_eos, 1 AS n FROM hosts
@@ -109,6 +122,7 @@ export const CUBES_BY_SIZE: readonly Cube[] = [
   FAMILY_MASK,
   GEO_MASK,
   ASN_MASK,
+  GEO_ASN_MASK,
   HOSTS,
   RECORDS,
 ];

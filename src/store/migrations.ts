@@ -263,6 +263,32 @@ CREATE INDEX scan_shards_state ON scan_shards (state);
 `,
   },
   {
+    version: 11,
+    name: 'networks by country cube',
+    // Networks of a country (the dashboard's drill from a country to its networks) and countries of
+    // a network: a mask cube of both with the other census dimensions but the release, read by
+    // country. Existing scans get it when their cubes are next built.
+    sql: `
+CREATE TABLE census_geo_asn_mask (
+  scan_id BIGINT NOT NULL,
+  continent TEXT,
+  country TEXT,
+  asn BIGINT,
+  asn_org TEXT,
+  product TEXT,
+  status TEXT NOT NULL,
+  eol_date {{ctext}},
+  is_exchange SMALLINT NOT NULL,
+  suspect SMALLINT NOT NULL,
+  vuln_mask BIGINT NOT NULL,
+  likely_mask BIGINT NOT NULL,
+  n BIGINT NOT NULL
+);
+CREATE INDEX census_geo_asn_mask_scan ON census_geo_asn_mask (scan_id, country);
+UPDATE scans SET summary_version = -1;
+`,
+  },
+  {
     version: 12,
     name: 'front and Windows of each host',
     // The census groups by them (report --by fronted, --by windows): the front's product where a

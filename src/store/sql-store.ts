@@ -30,7 +30,7 @@ import type { BulkWriter } from './bulk-writer.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot, zeroRow } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
-import { rebuildCubes } from './cube-build.js';
+import { CUBES, rebuildCubes } from './cube-build.js';
 import { exchangeServerRow, getHost, hostFromRow, hostPage } from './host-query.js';
 import { HostOrders } from './host-order.js';
 import { VersionedCache } from './census-cache.js';
@@ -48,8 +48,6 @@ export interface SqlStoreOptions {
 
 /** The date of a scan's data, by which scans are ordered: its observed window's end, else its start. */
 const DATA_DATE = 'COALESCE(observed_last, started_at)';
-/** Tables with a scan's derived rows (its cubes), deleted with an empty scan. */
-const CUBE_TABLES = ['census_summary', 'census_geo', 'census_asn_mask', 'census_asn', 'census_family_mask'];
 
 export class SqlStore implements Store {
   private readonly fam: FamilyBits;
@@ -180,7 +178,7 @@ export class SqlStore implements Store {
         [scanId, scanId],
       );
       if (held.length > 0) return false;
-      for (const t of CUBE_TABLES) await this.db.run(`DELETE FROM ${t} WHERE scan_id = ?`, [scanId]);
+      for (const c of CUBES) await this.db.run(`DELETE FROM ${c.table} WHERE scan_id = ?`, [scanId]);
       await this.db.run('DELETE FROM scans WHERE id = ?', [scanId]);
       return true;
     });
@@ -205,7 +203,8 @@ export class SqlStore implements Store {
       // The tally holds every row only if each committed write of the scan was one of ours, and
       // counts servers only if no address has records on two ports (then a server is its record).
       let masks: ((db: SqlDriver) => Promise<void>) | undefined;
-      if (!(await this.oneRecordPerServer(scanId))) masks = undefined;
+      const oneRecord = await this.oneRecordPerServer(scanId);
+      if (!oneRecord) masks = undefined;
       else if (this.bulk?.took(scanId)) {
         const counted = this.tallies.has(scanId) ? await this.bulk.counted(scanId) : null;
         if (counted && counted.writes === version)
@@ -219,6 +218,7 @@ export class SqlStore implements Store {
         scanId,
         this.fam.bits().map(([bit]) => bit),
         masks,
+        oneRecord,
       );
       await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [version, scanId]);
     });

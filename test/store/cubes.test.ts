@@ -27,8 +27,15 @@ describe('pickCube', () => {
     assert.equal(table(['family', 'country'], undefined), 'census_summary');
   });
 
+  it("answers a country's networks (and a network's countries) from the networks-by-country cube", () => {
+    assert.equal(table(['asn'], { country: ['US'] }), 'census_geo_asn_mask');
+    assert.equal(table(['asn'], { continent: ['EU'], country: ['DE'], eol: true }), 'census_geo_asn_mask');
+    assert.equal(table(['asn', 'country'], undefined), 'census_geo_asn_mask');
+    assert.equal(table(['country'], { asn: [3320], family: ['ProxyShell'] }), 'census_geo_asn_mask');
+  });
+
   it('falls back to the host table when no cube has every column', () => {
-    assert.equal(table(['asn', 'country'], undefined), HOSTS.table);
+    assert.equal(table(['asn', 'release'], undefined), HOSTS.table);
     assert.equal(table(['release'], { asn: [1] }), HOSTS.table);
     assert.match(
       HOSTS.table,

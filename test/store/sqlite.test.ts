@@ -22,6 +22,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 storeConformance('sqlite', () => openStore(join(dir, 'conformance.db')));
 censusEquivalence('sqlite', () => openStore(join(dir, 'equivalence.db')));
+censusEquivalence('sqlite', () => openStore(join(dir, 'equivalence-1.db')), false);
 roundTrip('sqlite', () => openStore(join(dir, 'round-trip.db')));
 
 describe('SQLite store specifics', () => {
