@@ -4,6 +4,7 @@
 // 30 s over a mix of views (errors counted); and the server process's peak RSS (VmHWM).
 // Usage: node --import tsx bench/serve.ts [--db PATH] [--size N] [--requests 200] [--clients 50] [--seconds 30]
 //   [--dist DIR] (serve from another built tree, e.g. a copy of main's, to compare before and after)
+//   [--v8 FLAGS] (V8 flags for the server, space-separated; default: the tree's bin/v8-flags.js for serve)
 // Without --db it first builds a store with bench/census.ts (same synthetic fleet, N records).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '30' },
     dist: { type: 'string' },
+    v8: { type: 'string' },
   },
 });
 const N = Number(values.requests);
@@ -41,9 +43,30 @@ if (!dbPath) {
 const tree = values.dist ?? repo;
 const built = join(tree, 'dist/src/cli/run.js');
 const useBuilt = existsSync(join(tree, 'dist/src/server/http.js'));
+// The V8 flags bin/excensus.js gives `serve` in that tree (none where it gives none), so the
+// server measured is the one users run.
+const flagsFile = join(tree, 'bin/v8-flags.js');
+const v8Flags =
+  values.v8 !== undefined
+    ? values.v8.split(' ').filter(Boolean)
+    : existsSync(flagsFile)
+      ? (((await import(flagsFile)) as { commandV8Flags: Record<string, string[]> }).commandV8Flags.serve ??
+        [])
+      : [];
 const args = useBuilt
-  ? [built, 'serve', '--db', dbPath, '--port', '0', '--quiet']
-  : ['--import', 'tsx', join(repo, 'src/cli/run.ts'), 'serve', '--db', dbPath, '--port', '0', '--quiet'];
+  ? [...v8Flags, built, 'serve', '--db', dbPath, '--port', '0', '--quiet']
+  : [
+      ...v8Flags,
+      '--import',
+      'tsx',
+      join(repo, 'src/cli/run.ts'),
+      'serve',
+      '--db',
+      dbPath,
+      '--port',
+      '0',
+      '--quiet',
+    ];
 const started = performance.now();
 const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = await new Promise<string>((resolve, reject) => {
@@ -142,7 +165,7 @@ const VIEWS: Array<[name: string, path: () => string, limitMs: number]> = [
 ];
 
 process.stdout.write(
-  `serve over ${dbPath} (${total.toLocaleString('en-US')} Exchange records; ${useBuilt ? `dist of ${tree}` : 'tsx'}); listening after ${listening.toFixed(0)} ms\n`,
+  `serve over ${dbPath} (${total.toLocaleString('en-US')} Exchange records; ${useBuilt ? `dist of ${tree}` : 'tsx'}; V8 flags: ${v8Flags.join(' ') || 'none'}); listening after ${listening.toFixed(0)} ms\n`,
 );
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
 /** The server's CPU seconds so far (user + system), from /proc. */
@@ -180,8 +203,17 @@ for (const [name, path, limit] of VIEWS) {
   );
 }
 
+/** The server's resident memory now and its peak so far, in MB (from /proc). */
+const serverRss = (): { now: number; peak: number } => {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { now: kb('VmRSS'), peak: kb('VmHWM') };
+};
 const cpuBeforeLoad = serverCpu();
-process.stdout.write(`server CPU for the views above: ${cpuBeforeLoad.toFixed(1)} s (load ${load()})\n`);
+const views = serverRss();
+process.stdout.write(
+  `server CPU for the views above: ${cpuBeforeLoad.toFixed(1)} s; RSS ${views.now.toFixed(0)} MB, peak ${views.peak.toFixed(0)} MB (load ${load()})\n`,
+);
 // Load: every client requests the next view of the mix as soon as its last answer is in.
 const mix = [...VIEWS.filter(([n]) => !n.startsWith('page')).map(([, p]) => p), () => '/', () => '/hosts'];
 const clients = Number(values.clients);
@@ -209,8 +241,7 @@ const cpuLoad = serverCpu() - cpuBeforeLoad;
 process.stdout.write(
   `load: ${clients} clients x ${seconds} s: ${done.toLocaleString('en-US')} requests (${Math.round(done / seconds)}/s), ${errors} errors, latency p50 ${quantile(lat, 0.5).toFixed(0)} ms p95 ${quantile(lat, 0.95).toFixed(0)} ms p99 ${quantile(lat, 0.99).toFixed(0)} ms; server CPU ${cpuLoad.toFixed(1)} s; load ${load()}\n`,
 );
-const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+const hwm = serverRss().peak;
 process.stdout.write(`server peak RSS: ${hwm.toFixed(0)} MB (target < 300 MB)\n`);
 if (errors > 0) failures++;
 if (hwm >= 300) failures++;
