@@ -50,22 +50,39 @@ function alpha2Of(f: CountryFeature): string | undefined {
 }
 
 /** Inline SVG; `counts` maps ISO alpha-2 -> Exchange servers. Unknown codes are listed, not dropped. */
+interface Outline {
+  name: string;
+  cc: string | undefined;
+  /** The SVG path of the country's shape, projected. */
+  d: string;
+}
+
+/** Projected outlines by map size: projecting the world costs a dashboard page most of its time and garbage. */
+const outlines = new Map<string, Outline[]>();
+function outlinesOf(width: number, height: number): Outline[] {
+  const key = `${width}x${height}`;
+  let out = outlines.get(key);
+  if (!out) {
+    const fc = countries();
+    const path = geoPath(geoNaturalEarth1().fitSize([width, height], fc)).digits(1);
+    out = fc.features.map((f) => ({ name: f.properties.name, cc: alpha2Of(f), d: path(f) ?? '' }));
+    outlines.set(key, out);
+  }
+  return out;
+}
+
 export function renderWorldMap(
   counts: Map<string, number>,
   width = 960,
   height = 480,
 ): { svg: string; unmapped: string[] } {
-  const fc = countries();
-  const projection = geoNaturalEarth1().fitSize([width, height], fc);
-  const path = geoPath(projection).digits(1);
   const max = Math.max(0, ...counts.values());
   const drawn = new Set<string>();
-  const shapes = fc.features.map((f) => {
-    const cc = alpha2Of(f);
+  const shapes = outlinesOf(width, height).map(({ name, cc, d }) => {
     const n = cc ? (counts.get(cc) ?? 0) : 0;
     if (cc) drawn.add(cc);
-    const label = `${cc ? (countryLabel(cc) ?? f.properties.name) : f.properties.name}: ${n.toLocaleString('en-US')}`;
-    return `<path class="country" d="${path(f) ?? ''}" fill="${MAP_COLOURS[bucket(n, max)]}"${cc ? ` data-cc="${esc(cc)}"` : ''} data-n="${n}"><title>${esc(label)}</title></path>`;
+    const label = `${cc ? (countryLabel(cc) ?? name) : name}: ${n.toLocaleString('en-US')}`;
+    return `<path class="country" d="${d}" fill="${MAP_COLOURS[bucket(n, max)]}"${cc ? ` data-cc="${esc(cc)}"` : ''} data-n="${n}"><title>${esc(label)}</title></path>`;
   });
   const unmapped = [...counts.keys()].filter(
     (cc) =>
