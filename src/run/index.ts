@@ -12,6 +12,7 @@ export { planScan, formatScanPlan, DEFAULT_CONFIRM_ABOVE, type ScanPlan } from '
 export {
   census,
   censusJson,
+  censusJsonRows,
   writeReport,
   writeHostsCsv,
   REPORT_FORMATS,

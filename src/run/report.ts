@@ -205,13 +205,18 @@ async function groupedCensus(store: Store, scan: ScanInfo, q: CensusRequest): Pr
 
 /** A census as the JSON objects `report --json` prints, one per row (marked when the scan is not complete). */
 export function censusJson(c: CensusResult): Array<Record<string, unknown>> {
+  return [...censusJsonRows(c)];
+}
+
+/** The objects of censusJson one at a time (a census by network has tens of thousands). */
+export function* censusJsonRows(c: CensusResult): Generator<Record<string, unknown>> {
   const ctx = {
     scanName: c.scan.name,
     asOf: c.asOf,
     total: c.total,
     ...(c.asnOrgs ? { asnOrgs: c.asnOrgs } : {}),
   };
-  return c.rows.map((r) => marked(censusRowToJson(r, ctx), c.scan));
+  for (const r of c.rows) yield marked(censusRowToJson(r, ctx), c.scan);
 }
 
 /** A JSON row of an incomplete scan says so (`complete: false`); a complete scan's rows are unchanged. */
@@ -231,7 +236,7 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
   const grouped = c?.rows ?? null;
   const orgs = c?.asnOrgs;
   if (c && (o.format === 'json' || o.format === 'csv')) {
-    if (o.format === 'json') for (const row of censusJson(c)) await writeLine(out, jsonLine(row));
+    if (o.format === 'json') for (const row of censusJsonRows(c)) await writeLine(out, jsonLine(row));
     else
       out.write(
         renderTables(

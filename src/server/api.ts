@@ -2,7 +2,7 @@
 // handler parses its parameters, calls one use case and shapes the result.
 import {
   census,
-  censusJson,
+  censusJsonRows,
   changeToJson,
   diffScans,
   hostDetail,
@@ -43,6 +43,26 @@ export function json(value: unknown, status = 200): Whole {
 // census by network is some 10 MB, and each of many clients asking at once would get a copy.
 const censusBodies = new WeakMap<object, { key: string; total: object; body: Buffer }>();
 
+/**
+ * A JSON array of the values, built a part at a time: no array of the objects nor one string of
+ * the whole (a census by network is 10 MB of JSON) is held beside the bytes.
+ */
+export function jsonArray(values: Iterable<unknown>): Buffer {
+  const parts: Buffer[] = [];
+  let text = '[';
+  let sep = '';
+  for (const v of values) {
+    text += sep + JSON.stringify(v);
+    sep = ',';
+    if (text.length >= 65_536) {
+      parts.push(Buffer.from(text));
+      text = '';
+    }
+  }
+  parts.push(Buffer.from(`${text}]`));
+  return Buffer.concat(parts);
+}
+
 export async function apiCensus(c: Ctx): Promise<Reply> {
   const v = parseView(c.params, c.today);
   const groupBy = parseGroupByParam(c.params);
@@ -52,9 +72,7 @@ export async function apiCensus(c: Ctx): Promise<Reply> {
   const key = JSON.stringify([result.scan.name, result.asOf, result.groupBy]);
   const kept = first ? censusBodies.get(first) : undefined;
   const body =
-    kept && kept.key === key && kept.total === result.total
-      ? kept.body
-      : Buffer.from(JSON.stringify(censusJson(result)));
+    kept && kept.key === key && kept.total === result.total ? kept.body : jsonArray(censusJsonRows(result));
   if (first && !kept) censusBodies.set(first, { key, total: result.total, body });
   return { status: 200, type: 'application/json; charset=utf-8', body };
 }
