@@ -49,8 +49,24 @@ export function runCensus(store: Store, q: CensusQuery): Promise<CensusRow[]> {
   return store.census({ notAssessed: notAssessedProducts(), ...q });
 }
 
+/**
+ * The names found for an answer's rows, by its first row: a store that keeps answers hands out the
+ * same row objects each time, and a census by network's map is tens of thousands of entries that
+ * every request of a busy dashboard built again (and held while its page was drawn).
+ */
+const namesOf = new WeakMap<CensusRow, { rows: number; names: Map<number, string> }>();
+
 /** Organisation names for AS numbers: from the census rows when the store filled them in, else from one stored record of each. */
 export async function asnOrgs(store: Store, scanId: number, rows: CensusRow[]): Promise<Map<number, string>> {
+  const first = rows[0];
+  const kept = first ? namesOf.get(first) : undefined;
+  if (kept && kept.rows === rows.length) return kept.names;
+  const out = await findAsnOrgs(store, scanId, rows);
+  if (first) namesOf.set(first, { rows: rows.length, names: out });
+  return out;
+}
+
+async function findAsnOrgs(store: Store, scanId: number, rows: CensusRow[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const wanted = new Set<number>();
   for (const r of rows) {

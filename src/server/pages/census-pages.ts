@@ -7,6 +7,7 @@ import type { Ctx } from '../context.js';
 import { parseView } from '../params.js';
 import { formChoices } from './choices.js';
 import { a, exports, filterForm, href, layout, num, pct, table, type Col } from './layout.js';
+import { top } from './top.js';
 
 function familyCols(p: URLSearchParams, families: string[], extra: (r: CensusRow) => Record<string, string>) {
   return families.flatMap((f): Array<Col<CensusRow>> => [
@@ -64,10 +65,12 @@ export async function networksPage(c: Ctx): Promise<string> {
   const p = c.params;
   const v = parseView(p, c.today);
   const res = await census(c.store, { ...v, groupBy: ['asn'] });
-  const rows = res.rows
-    .filter((r) => r.exchange > 0)
-    .sort((x, y) => y.exchange - x.exchange || Number(x.group.asn ?? 0) - Number(y.group.asn ?? 0))
-    .slice(0, 200);
+  const rows = top(
+    res.rows,
+    200,
+    (r) => r.exchange > 0,
+    (x, y) => y.exchange - x.exchange || Number(x.group.asn ?? 0) - Number(y.group.asn ?? 0),
+  );
   const asnOf = (r: CensusRow) => (typeof r.group.asn === 'number' ? r.group.asn : null);
   const byAsn = (r: CensusRow): Record<string, string> => {
     const n = asnOf(r);

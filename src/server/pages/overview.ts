@@ -12,6 +12,7 @@ import { parseView } from '../params.js';
 import { a, filterForm, href, layout, num, pct, table, type Col } from './layout.js';
 import { formChoices } from './choices.js';
 import { hostColumns } from './hosts.js';
+import { top } from './top.js';
 
 function tile(key: string, label: string, value: number, url: string, note = ''): string {
   return `<div class="tile" data-tile="${esc(key)}"><a href="${esc(url)}"><span class="value">${esc(num(value))}</span><span class="label">${esc(label)}</span></a>${note ? `<span class="note">${esc(note)}</span>` : ''}</div>`;
@@ -117,19 +118,20 @@ export async function overviewPage(c: Ctx): Promise<string> {
       `<p>${a(hosts({}), `All ${num(page.page.total)} host records of this network`)}</p>`;
   } else if (f.country?.length) {
     const byAsn = await census(c.store, { ...v, groupBy: ['asn'] });
-    const rows = byAsn.rows
-      .filter((r) => r.exchange > 0)
-      .sort((x, y) => y.exchange - x.exchange)
-      .slice(0, 50)
-      .map((r) => {
-        const asn = r.group.asn;
-        const org = typeof asn === 'number' ? byAsn.asnOrgs?.get(asn) : undefined;
-        return {
-          label: typeof asn === 'number' ? `AS${asn}${org ? ` ${org}` : ''}` : 'unknown network',
-          url: typeof asn === 'number' ? href('/', p, { asn }) : hosts({}),
-          row: r,
-        };
-      });
+    const rows = top(
+      byAsn.rows,
+      50,
+      (r) => r.exchange > 0,
+      (x, y) => y.exchange - x.exchange,
+    ).map((r) => {
+      const asn = r.group.asn;
+      const org = typeof asn === 'number' ? byAsn.asnOrgs?.get(asn) : undefined;
+      return {
+        label: typeof asn === 'number' ? `AS${asn}${org ? ` ${org}` : ''}` : 'unknown network',
+        url: typeof asn === 'number' ? href('/', p, { asn }) : hosts({}),
+        row: r,
+      };
+    });
     drill = drillTable(rows, t.exchange);
   } else if (f.continent?.length) {
     drill = drillTable(
