@@ -5,7 +5,12 @@
 // ingest: its worker threads keep both cores busy, so V8's helper threads for parallel GC only
 // competed with them; GC on the allocating thread itself cut 1M Shodan records from ~10.5 s to
 // ~8.6 s of CPU (4.6 s wall).
+// serve: a dashboard's peak RSS is mostly the V8 heap grown by the garbage of many concurrent
+// requests, not its live data (the host order and census answers it keeps); --optimize-for-size
+// grows the heap less eagerly, at some throughput under load. A smaller young generation alone made
+// the peak higher (more garbage promoted). Figures: docs/api.md, "Speed".
 export const commandV8Flags = {
   scan: ['--max-semi-space-size=1'],
   ingest: ['--single-threaded-gc'],
+  serve: ['--optimize-for-size'],
 };

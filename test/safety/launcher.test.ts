@@ -1,4 +1,4 @@
-// The published launcher (bin/excensus.js) re-runs scan and ingest in a child for their V8 flags.
+// The published launcher (bin/excensus.js) re-runs scan, ingest and serve in a child for their V8 flags.
 // Real processes: kill -9 of the launcher leaves no child probing; SIGINT/SIGTERM/SIGHUP reach the
 // child, which stores what it has, marks the scan interrupted, says how to resume; the status
 // (128 + the signal's number, or the child's own exit code) comes back.
@@ -262,5 +262,34 @@ test(
     const s = await scanState(db);
     assert.equal(s?.state, 'interrupted');
     assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) < 1_000_000, `${s?.hosts} records stored`);
+  },
+);
+
+test(
+  'serve runs in a child under its V8 flags; SIGTERM to the launcher stops it, status 0',
+  { skip },
+  async () => {
+    const db = join(dir, 'serve.db');
+    const store = await openStore(db);
+    await store.close();
+    const proc = spawn(process.execPath, [bin, 'serve', '--db', db, '--port', '0', '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let stderr = '';
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+    try {
+      await waitFor('its URL', () => (/^http:\/\/\S+\n/m.test(out) ? true : undefined));
+      // the server is a child of the launcher, started with the flags bin/v8-flags.js gives serve
+      const child = childrenOf(proc.pid!)[0];
+      assert.ok(child, 'serve runs in a child of the launcher');
+      const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
+      assert.ok(argv.includes('--optimize-for-size'), argv.join(' '));
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    assert.equal(await done, 0, stderr);
   },
 );
