@@ -53,7 +53,7 @@ export interface IngestOptions {
    * that stores records and prints no JSON of them.
    */
   encodedColumns?: boolean;
-  /** Bytes per range when worker threads read a regular file themselves (default 4 MiB). */
+  /** Bytes per range when worker threads read a regular file themselves (default RANGE_BYTES). */
   rangeBytes?: number;
   /** Record times outside these do not date the data (they are counted in the summary instead). */
   timeBounds?: TimeBounds;
@@ -105,6 +105,12 @@ export type Sink = (
 ) => Promise<void>;
 
 const STREAM_BATCH = 1000;
+/**
+ * Bytes of a file a worker thread reads and judges as one job. A job's host records stay alive until
+ * its reply leaves, and up to four replies per worker wait for the calling thread: smaller jobs keep
+ * less in memory (docs/ingest-exchange-heavy.md), and a job still carries hundreds of records.
+ */
+const RANGE_BYTES = 1024 * 1024;
 const MAX_PROBLEMS = 1000;
 
 export async function ingestFiles(files: string[], opts: IngestOptions, sink: Sink): Promise<IngestSummary> {
@@ -227,7 +233,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         } else if (size !== undefined) {
           threads = true;
           input.release();
-          const ranges = fileRanges(input.bom, size, opts.rangeBytes ?? 4 * 1024 * 1024);
+          const ranges = fileRanges(input.bom, size, opts.rangeBytes ?? RANGE_BYTES);
           await runInWorkers(ranges, pool, onReply, stopped);
         } else {
           threads = true;

@@ -17,10 +17,6 @@ const FAILED: WorkerReply = {
 
 export type BlockHandler = (reply: WorkerReply) => Promise<void>;
 
-// Short-lived garbage dominates a worker's heap: a small young generation keeps each thread's
-// resident memory low (peak RSS is a benchmark target) at the cost of more, cheap, minor GCs.
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
-
 /**
  * Starts `count` workers and waits until each runs; when one cannot start (no memory for a thread,
  * e.g. under ulimit -v), none is kept and the reason is returned: the caller reads on its own thread.
@@ -31,7 +27,9 @@ export async function startWorkers(count: number, init: WorkerInit): Promise<Wor
   try {
     for (let i = 0; i < count; i++)
       workers.push(
-        spawnWorker(import.meta.url, 'worker', { workerData: init, resourceLimits: WORKER_LIMITS }),
+        // V8's own heap sizing: a capped young generation (8 MB) promoted a block's records before their
+        // reply left, and cost the thread more CPU and the process more memory (docs/ingest-exchange-heavy.md)
+        spawnWorker(import.meta.url, 'worker', { workerData: init }),
       );
   } catch (err) {
     if (!(err instanceof ThreadRoomError)) throw err;
