@@ -14,6 +14,7 @@ import type { RuleDefs } from './judge-context.js';
 import { anchorCores } from './fast/prefilter.js';
 import { runInWorkers, startWorkers } from './transport/worker-pool.js';
 import { fileRanges } from './transport/file-ranges.js';
+import { autoWorkerCount, estimateAnchored } from './transport/worker-choice.js';
 import type { WorkerInit, WorkerReply } from './transport/worker.js';
 import { closeSync, openSync } from 'node:fs';
 import { classifyEvidence } from '../classify/judge.js';
@@ -134,6 +135,17 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
   };
   let judgeCtx = opts.judge;
   const getJudge = async () => (judgeCtx ??= (await import('./judge-context.js')).createJudge(opts.asOf));
+  /** Records with an anchor a plain file holds, estimated from a sample (for `workers: 'auto'`). */
+  const anchoredIn = async (file: string, from: number, size: number): Promise<number> => {
+    const cores = anchorCores((await getJudge()).anchors);
+    if (!cores) return 0;
+    const fd = openSync(file, 'r');
+    try {
+      return estimateAnchored(fd, from, size, cores);
+    } finally {
+      closeSync(fd);
+    }
+  };
   /** What worker replies need to fill their classifications in again (loaded at the first). */
   let kbContext: { kb: KnowledgeBase; asOf: string } | undefined;
 
@@ -188,7 +200,18 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         await sink(expandHosts(r), r.plain, { file: input.name, base, lines: r.lines });
     };
     const reader = readerFor(detected);
-    const workers = opts.workers === 'auto' ? autoWorkers(input.size, input.gzip) : (opts.workers ?? 0);
+    const workers =
+      opts.workers !== 'auto'
+        ? (opts.workers ?? 0)
+        : reader.kind !== 'lines'
+          ? 0
+          : await autoWorkerCount({
+              size: input.size,
+              gzip: input.gzip,
+              cores: availableParallelism(),
+              storing: opts.encodedColumns === true,
+              anchored: () => (input.seekable ? anchoredIn(file, input.bom, input.size!) : 0),
+            });
     let lastLine = 0;
     let threads = false;
     if (reader.kind === 'lines' && workers > 0 && !noThreads) {
@@ -310,13 +333,6 @@ function shortReason(reason: string): string {
   if (reason.length <= MAX_REASON_CHARS) return reason;
   const head = Buffer.from(reason.slice(0, MAX_REASON_CHARS)).toString();
   return `${head}... (${reason.length} characters in all)`;
-}
-
-/** Threads pay off only when their start-up (rules and knowledge base per thread) is amortised. */
-const AUTO_WORKERS_BYTES = 256 * 1024 * 1024;
-function autoWorkers(size: number | undefined, gzip: boolean): number {
-  if (size === undefined || size * (gzip ? 5 : 1) < AUTO_WORKERS_BYTES) return 0;
-  return Math.min(2, Math.max(1, availableParallelism()));
 }
 
 async function makeProcessor(
