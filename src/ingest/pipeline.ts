@@ -54,7 +54,7 @@ export interface IngestOptions {
    * that stores records and prints no JSON of them.
    */
   encodedColumns?: boolean;
-  /** Bytes per range when worker threads read a regular file themselves (default RANGE_BYTES). */
+  /** Bytes per range when worker threads read a regular file themselves (default 1 MiB for one worker, 4 MiB for more). */
   rangeBytes?: number;
   /** Record times outside these do not date the data (they are counted in the summary instead). */
   timeBounds?: TimeBounds;
@@ -107,11 +107,14 @@ export type Sink = (
 
 const STREAM_BATCH = 1000;
 /**
- * Bytes of a file a worker thread reads and judges as one job. A job's host records stay alive until
- * its reply leaves, and up to four replies per worker wait for the calling thread: smaller jobs keep
- * less in memory (docs/ingest-exchange-heavy.md), and a job still carries hundreds of records.
+ * How the workers run. One worker (beside a calling thread that stores) gets V8's own heap sizing
+ * and 1 MiB jobs: a young generation capped at 8 MB promoted a job's records before their reply left
+ * and cost that thread ~1.3x the CPU per record, and without the cap 1 MiB jobs keep what waits for
+ * the calling thread small. Two workers keep the cap and 4 MiB jobs: uncapped with 1 MiB jobs they
+ * cost the 5% file 3-14% more CPU and 37 MB more RSS into SQLite (docs/ingest-exchange-heavy.md).
  */
-const RANGE_BYTES = 1024 * 1024;
+const ONE_WORKER = { rangeBytes: 1024 * 1024, limits: undefined };
+const WORKERS = { rangeBytes: 4 * 1024 * 1024, limits: { maxYoungGenerationSizeMb: 8 } };
 const MAX_PROBLEMS = 1000;
 
 export async function ingestFiles(files: string[], opts: IngestOptions, sink: Sink): Promise<IngestSummary> {
@@ -246,9 +249,11 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
       const size = input.seekable && !input.gzip ? input.size : undefined;
       const fd = size !== undefined ? openSync(file, 'r') : null;
       try {
+        const how = workers === 1 ? ONE_WORKER : WORKERS;
         const pool = await startWorkers(
           workers,
           fd === null || size === undefined ? init : { ...init, file: { fd, size, contentStart: input.bom } },
+          how.limits,
         );
         if (typeof pool === 'string') {
           noThreads = true;
@@ -256,7 +261,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         } else if (size !== undefined) {
           threads = true;
           input.release();
-          const ranges = fileRanges(input.bom, size, opts.rangeBytes ?? RANGE_BYTES);
+          const ranges = fileRanges(input.bom, size, opts.rangeBytes ?? how.rangeBytes);
           await runInWorkers(ranges, pool, onReply, stopped);
         } else {
           threads = true;

@@ -21,15 +21,20 @@ export type BlockHandler = (reply: WorkerReply) => Promise<void>;
  * Starts `count` workers and waits until each runs; when one cannot start (no memory for a thread,
  * e.g. under ulimit -v), none is kept and the reason is returned: the caller reads on its own thread.
  */
-export async function startWorkers(count: number, init: WorkerInit): Promise<Worker[] | string> {
+export async function startWorkers(
+  count: number,
+  init: WorkerInit,
+  limits?: { maxYoungGenerationSizeMb: number },
+): Promise<Worker[] | string> {
   const workers: Worker[] = [];
   let failed: string | null = null;
   try {
     for (let i = 0; i < count; i++)
       workers.push(
-        // V8's own heap sizing: a capped young generation (8 MB) promoted a block's records before their
-        // reply left, and cost the thread more CPU and the process more memory (docs/ingest-exchange-heavy.md)
-        spawnWorker(import.meta.url, 'worker', { workerData: init }),
+        spawnWorker(import.meta.url, 'worker', {
+          workerData: init,
+          ...(limits ? { resourceLimits: limits } : {}),
+        }),
       );
   } catch (err) {
     if (!(err instanceof ThreadRoomError)) throw err;
