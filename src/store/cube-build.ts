@@ -86,3 +86,16 @@ export async function rebuildCubes(
   await buildMask(db, GEO_MASK, FAMILY_MASK, scanId);
   await buildPivot(db, ASN_MASK, ASN_PIVOT, scanId, familyBits);
 }
+
+/**
+ * Replaces only the networks-by-country cube of the scan, when the other cubes are current but
+ * were built by a binary that does not know this one (migration 13). Call inside a transaction.
+ */
+export async function rebuildGeoAsn(
+  db: SqlDriver,
+  scanId: number,
+  oneRecordPerServer: boolean,
+): Promise<void> {
+  await db.run(`DELETE FROM ${GEO_ASN_MASK.table} WHERE scan_id = ?`, [scanId]);
+  await buildMask(db, oneRecordPerServer ? ONE_RECORD_HOSTS : HOSTS, GEO_ASN_MASK, scanId);
+}

@@ -300,6 +300,17 @@ ALTER TABLE hosts ADD COLUMN windows TEXT;
 ALTER TABLE hosts ADD COLUMN windows_eos TEXT;
 `,
   },
+  {
+    version: 13,
+    name: 'version of the networks by country cube',
+    // A binary from before migration 11 rebuilds the cubes it knows and marks the scan current
+    // (summary_version) without writing this cube, leaving it empty or stale. This column is the
+    // data version the cube was last built for, written only by binaries that build it; the cube
+    // is trusted only when it equals data_version. -1: every scan builds it once more.
+    sql: `
+ALTER TABLE scans ADD COLUMN geo_asn_version BIGINT NOT NULL DEFAULT -1;
+`,
+  },
 ];
 
 function expand(sql: string, traits: DriverTraits): string {

@@ -30,7 +30,7 @@ import type { BulkWriter } from './bulk-writer.js';
 import { buildCensusSql, buildWhere } from './census-sql.js';
 import { foldCensus, foldPivot, zeroRow } from './census-fold.js';
 import { GEO_PIVOT, HOSTS, pickCube } from './cubes.js';
-import { CUBES, rebuildCubes } from './cube-build.js';
+import { CUBES, rebuildCubes, rebuildGeoAsn } from './cube-build.js';
 import { exchangeServerRow, getHost, hostFromRow, hostPage } from './host-query.js';
 import { HostOrders } from './host-order.js';
 import { VersionedCache } from './census-cache.js';
@@ -188,18 +188,29 @@ export class SqlStore implements Store {
     await this.db.run('UPDATE scans SET options = ? WHERE id = ?', [JSON.stringify(options), scanId]);
   }
 
-  /** Rebuilds the scan's cubes when hosts were written since they were built. */
+  /** Rebuilds the scan's cubes when hosts were written since they were built. A binary from
+   *  before migration 11 marks the scan current (summary_version) without building the networks by
+   *  country cube: that cube has its own version (migration 13), and is rebuilt alone when only it is stale. */
   private async ensureSummary(scanId: number): Promise<void> {
     const fresh = await this.db.all(
-      'SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version',
+      'SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version AND geo_asn_version = data_version',
       [scanId],
     );
     if (fresh.length > 0) return;
     await this.db.transaction(async () => {
-      const v = await this.db.all('SELECT data_version FROM scans WHERE id = ?', [scanId]);
+      const v = await this.db.all(
+        'SELECT data_version, summary_version, geo_asn_version FROM scans WHERE id = ?',
+        [scanId],
+      );
       if (v.length === 0) return;
-      await this.fam.reload(); // bits other writers added
       const version = Number(v[0]?.data_version);
+      if (Number(v[0]?.summary_version) === version) {
+        if (Number(v[0]?.geo_asn_version) === version) return;
+        await rebuildGeoAsn(this.db, scanId, await this.oneRecordPerServer(scanId));
+        await this.db.run('UPDATE scans SET geo_asn_version = ? WHERE id = ?', [version, scanId]);
+        return;
+      }
+      await this.fam.reload(); // bits other writers added
       // The tally holds every row only if each committed write of the scan was one of ours, and
       // counts servers only if no address has records on two ports (then a server is its record).
       let masks: ((db: SqlDriver) => Promise<void>) | undefined;
@@ -220,7 +231,11 @@ export class SqlStore implements Store {
         masks,
         oneRecord,
       );
-      await this.db.run('UPDATE scans SET summary_version = ? WHERE id = ?', [version, scanId]);
+      await this.db.run('UPDATE scans SET summary_version = ?, geo_asn_version = ? WHERE id = ?', [
+        version,
+        version,
+        scanId,
+      ]);
     });
   }
 
