@@ -69,11 +69,19 @@ export async function apiCensus(c: Ctx): Promise<Reply> {
   // an empty scan has no census: a 404, as `report` refuses it
   const result = await census(c.store, { ...v, groupBy, refuseEmpty: true });
   const first = result.rows[0];
-  const key = JSON.stringify([result.scan.name, result.asOf, result.groupBy]);
+  // everything the JSON says beside the rows: a scan that finishes keeps its rows (the data version
+  // does not move) but loses its marks (complete: false, scan_state)
+  const key = JSON.stringify([
+    result.scan.id,
+    result.scan.name,
+    result.scan.state,
+    result.asOf,
+    result.groupBy,
+  ]);
   const kept = first ? censusBodies.get(first) : undefined;
-  const body =
-    kept && kept.key === key && kept.total === result.total ? kept.body : jsonArray(censusJsonRows(result));
-  if (first && !kept) censusBodies.set(first, { key, total: result.total, body });
+  const reuse = kept && kept.key === key && kept.total === result.total;
+  const body = reuse ? kept.body : jsonArray(censusJsonRows(result));
+  if (first && !reuse) censusBodies.set(first, { key, total: result.total, body });
   return { status: 200, type: 'application/json; charset=utf-8', body };
 }
 
