@@ -22,7 +22,8 @@ export class UintColumn {
   }
 
   set(i: number, v: number): void {
-    if (v > this.max || v < 0 || !Number.isInteger(v)) this.widen(v);
+    // doubles hold any number: widened to them once, a column is never copied again
+    if (this.max !== Infinity && (v > this.max || v < 0 || !Number.isInteger(v))) this.widen(v);
     this.cells[i] = v;
   }
 

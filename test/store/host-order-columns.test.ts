@@ -23,6 +23,18 @@ describe('host order columns', () => {
     assert.deepEqual([...odd.cells], [1.5, 0]);
   });
 
+  it('widen once to doubles for negative, fractional and large values, however many follow', () => {
+    const c = new UintColumn(8);
+    c.set(0, 3);
+    c.set(1, -2);
+    const doubles = c.cells;
+    assert.equal(doubles.constructor, Float64Array);
+    const values = [3, -2, 0.25, -7.5, 2 ** 53, -(2 ** 40), 1e300, 42];
+    values.forEach((v, i) => c.set(i, v));
+    assert.equal(c.cells, doubles, 'the same column, not a copy per value');
+    assert.deepEqual([...c.cells], values);
+  });
+
   it('code 70,000 distinct values exactly, and sort them as the database does', () => {
     const n = 70_000;
     const coder = new Coder(n + 1);
