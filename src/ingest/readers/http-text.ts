@@ -26,6 +26,9 @@ export function parseRawHttp(
   const stop = headEnd >= 0 ? headEnd : n;
   const headers: Array<[string, string]> = [];
   let status = 0;
+  // the first colon at or after `at`, kept across lines: searching afresh on each colon-less line
+  // would scan to the next colon anywhere (the body, or the end) once per line
+  let colon = -1;
   for (let at = 0, first = true; at <= stop; first = false) {
     let nl = text.indexOf('\n', at);
     if (nl < 0 || nl > stop) nl = stop;
@@ -34,7 +37,10 @@ export function parseRawHttp(
       const m = STATUS_LINE.exec(text.slice(at, end));
       if (m) status = Number(m[1]);
     } else {
-      const colon = text.indexOf(':', at);
+      if (colon < at) {
+        colon = text.indexOf(':', at);
+        if (colon < 0) colon = n;
+      }
       if (colon > at && colon < end) headers.push([trimmed(text, at, colon), trimmed(text, colon + 1, end)]);
     }
     at = nl + 1;

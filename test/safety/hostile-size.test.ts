@@ -1,0 +1,33 @@
+// Hostile sizes: text from scan data is read in time linear in its length. A head of millions of
+// colon-less lines must not make the header reader search the rest of the record once per line.
+// The reading runs in a child process under a generous time limit: a synchronous loop cannot be
+// stopped by the test runner's own timeout.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+
+const READER = pathToFileURL(join(import.meta.dirname, '../../src/ingest/readers/http-text.ts')).href;
+
+const SCRIPT = `
+import { parseRawHttp } from ${JSON.stringify(READER)};
+const lines = 'x\\n'.repeat(2_000_000);
+const bare = parseRawHttp('HTTP/1.1 200 OK\\n' + lines);
+const withBody = parseRawHttp('HTTP/1.1 200 OK\\r\\n' + lines + 'Server: a\\n\\nbody: b');
+process.stdout.write(JSON.stringify([bare, withBody]));
+`;
+
+test('a multi-MB head of colon-less lines, with or without a colon after it, reads linearly', () => {
+  // linear reading takes well under a second; a search per line takes minutes
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    maxBuffer: 1 << 20,
+  });
+  assert.equal(r.signal, null, 'reading the head did not finish within 20 s');
+  assert.equal(r.status, 0, r.stderr);
+  const [bare, withBody] = JSON.parse(r.stdout);
+  assert.deepEqual(bare, { status: 200, headers: [] });
+  assert.deepEqual(withBody, { status: 200, headers: [['Server', 'a']], body: 'body: b' });
+});
