@@ -1,5 +1,7 @@
 // Versioned schema: numbered migrations, applied in order, recorded in schema_migrations.
-// One SQL text per migration; {{id}} and {{ctext}} expand per dialect.
+// One SQL text per migration; {{id}} and {{ctext}} expand per dialect. A store that holds a
+// migration this binary does not know was written by a newer excensus and is refused: no downgrade.
+import { ConfigError } from '../core/errors.js';
 import type { DriverTraits, SqlDriver } from './driver.js';
 
 export interface Migration {
@@ -311,6 +313,14 @@ ALTER TABLE hosts ADD COLUMN windows_eos TEXT;
 ALTER TABLE scans ADD COLUMN geo_asn_version BIGINT NOT NULL DEFAULT -1;
 `,
   },
+  {
+    version: 14,
+    name: 'slim record JSON (what the hosts row holds is left out)',
+    // A marker, no schema change: full records are stored without the fields their hosts row holds
+    // (encoded-host.ts). A binary that does not know this version refuses the store instead of
+    // reading such records as ip "undefined" and port NaN.
+    sql: `UPDATE scans SET data_version = data_version WHERE id < 0;`,
+  },
 ];
 
 function expand(sql: string, traits: DriverTraits): string {
@@ -330,6 +340,7 @@ export async function migrate(driver: SqlDriver, list: Migration[] = migrations)
   const applied = new Set(
     (await driver.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
   );
+  refuseNewer(applied, list);
   const done: number[] = [];
   for (const m of [...list].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
@@ -348,6 +359,23 @@ export async function migrate(driver: SqlDriver, list: Migration[] = migrations)
     });
   }
   return done;
+}
+
+/**
+ * Throws unless every applied version is one of `list`: a store written by a newer excensus
+ * is neither read nor written (its data may be in a form this binary would misread).
+ */
+function refuseNewer(applied: Set<number>, list: Migration[]): void {
+  const known = new Set(list.map((m) => m.version));
+  const unknown = [...applied].filter((v) => !known.has(v)).sort((a, b) => a - b);
+  if (unknown.length === 0) return;
+  const highest = Math.max(...known);
+  throw new ConfigError(
+    'E_STORE_NEWER',
+    `this store was written by a newer excensus: it has schema version ${unknown.join(', ')}, ` +
+      `this excensus knows versions up to ${highest}. Use the excensus version that wrote it ` +
+      `(all workers on one version; no downgrade).`,
+  );
 }
 
 export function latestSchemaVersion(): number {

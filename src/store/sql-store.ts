@@ -75,6 +75,7 @@ export class SqlStore implements Store {
       await migrate(db);
     } catch (err) {
       await db.close().catch(() => undefined);
+      if (err instanceof ConfigError) throw err;
       throw new ConfigError('E_STORE_MIGRATE', `cannot prepare the store schema: ${(err as Error).message}`, {
         cause: err,
       });
