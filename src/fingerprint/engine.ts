@@ -35,17 +35,29 @@ export function toFired(rule: CompiledRule, hit: RuleHit, where: string): Fired 
   return f;
 }
 
-/** Normalised header names by their spelling in records (a few hundred spellings recur in millions of records). */
+/**
+ * Normalised header names by their spelling in records (a few hundred spellings recur in millions
+ * of records). A name read from a record may be a slice that keeps the record's whole text alive:
+ * the cache holds flat copies, and no long (hostile or one-off) names.
+ */
 const headerNames = new Map<string, string>();
 const MAX_HEADER_NAMES = 4096;
+const MAX_CACHED_NAME = 64;
 function headerKey(name: string): string {
   let n = headerNames.get(name);
   if (n === undefined) {
-    if (headerNames.size >= MAX_HEADER_NAMES) headerNames.clear();
     n = normaliseHeaderName(name);
-    headerNames.set(name, n);
+    if (name.length > MAX_CACHED_NAME) return n;
+    if (headerNames.size >= MAX_HEADER_NAMES) headerNames.clear();
+    n = flatCopy(n);
+    headerNames.set(flatCopy(name), n);
   }
   return n;
+}
+
+/** A copy of `s` that refers to no other string (JSON.parse builds it from the JSON text). */
+function flatCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 function statusOk(rule: CompiledRule, status: number): boolean {
