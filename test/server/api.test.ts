@@ -3,40 +3,15 @@
 // are 400s, hostile values stay escaped, and the token gate holds.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { openStore, type Store } from '../../src/store/index.js';
 import { readOnlyStore } from '../../src/run/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { CSP } from '../../src/server/security.js';
 import { runCli } from '../helpers/cli.js';
 import { HOSTILE, makeStore, type Fixture } from './fixture.js';
+import { get } from './http.js';
 
 const AS_OF = '2026-12-01';
-
-interface Res {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function get(
-  base: string,
-  path: string,
-  headers: Record<string, string> = {},
-  method = 'GET',
-  body?: string,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, base), { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('excensus serve: API', () => {
   let fx: Fixture;
@@ -278,154 +253,6 @@ describe('excensus serve: API', () => {
     const csv = (await get(srv.url, '/api/hosts.csv?scan=census-2&country=NL')).body;
     assert.doesNotMatch(csv, /(^|,)=HYPERLINK/m);
     assert.ok(csv.includes(HOSTILE.script.replaceAll('"', '""')));
-  });
-
-  it('answers a CSV export of an empty or unfinished scan with 404, before any CSV is sent', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const db = join(mkdtempSync(join(tmpdir(), 'excensus-serve-empty-')), 'e.db');
-    const empty = await openStore(db);
-    const meta = {
-      kind: 'ingest' as const,
-      source: 'shodan',
-      series: 's',
-      inputs: [] as string[],
-      options: {},
-    };
-    await empty.finishScan(
-      await empty.createScan({ ...meta, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
-      'complete',
-    );
-    await empty.createScan({ ...meta, name: 'running', startedAt: '2026-11-02T00:00:00Z' });
-    const seen: string[] = [];
-    const s = await startServer({
-      store: empty,
-      host: '127.0.0.1',
-      port: 0,
-      token: null,
-      today: () => AS_OF,
-      log: (l) => seen.push(l),
-    });
-    try {
-      for (const path of ['/api/hosts.csv?scan=empty', '/api/hosts.csv?scan=running']) {
-        const res = await get(s.url, path);
-        assert.equal(res.status, 404, `${path}: ${res.status} ${res.body.slice(0, 200)}`);
-        assert.ok(JSON.parse(res.body).error, path);
-      }
-      assert.deepEqual(seen, [], 'no stack trace in the log');
-    } finally {
-      await s.close();
-      await empty.close();
-    }
-  });
-
-  it('answers /api/census as report --json does for an empty scan and an interrupted one', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { makeRecord } = await import('../store/records.js');
-    const db = join(mkdtempSync(join(tmpdir(), 'excensus-serve-census-')), 'e.db');
-    const s0 = await openStore(db);
-    const meta = {
-      kind: 'ingest' as const,
-      source: 'shodan',
-      series: 's',
-      inputs: [] as string[],
-      options: {},
-    };
-    await s0.finishScan(
-      await s0.createScan({ ...meta, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
-      'complete',
-    );
-    const cut = await s0.createScan({ ...meta, name: 'cut', startedAt: '2026-11-02T00:00:00Z' });
-    await s0.addHosts(cut, [
-      { record: makeRecord({ ip: '192.0.2.1', country: 'DE', continent: 'EU', asn: 3320 }) },
-      { record: makeRecord({ ip: '192.0.2.2', country: 'FR', continent: 'EU', asn: 16276 }) },
-    ]);
-    await s0.finishScan(cut, 'interrupted');
-    await s0.close();
-    const ro = await openStore(db, { create: false });
-    const seen: string[] = [];
-    const s = await startServer({
-      store: ro,
-      host: '127.0.0.1',
-      port: 0,
-      token: null,
-      today: () => AS_OF,
-      log: (l) => seen.push(l),
-    });
-    try {
-      for (const by of ['', '&by=country']) {
-        const cli = await runCli([
-          'report',
-          '--db',
-          db,
-          '--scan',
-          'empty',
-          '--json',
-          ...(by ? ['--by', 'country'] : []),
-        ]);
-        assert.notEqual(cli.code, 0, 'report refuses an empty scan');
-        const res = await get(s.url, `/api/census?scan=empty${by}`);
-        assert.equal(res.status, 404, `${by}: ${res.status} ${res.body.slice(0, 200)}`);
-        assert.match(JSON.parse(res.body).error, /holds no records/);
-      }
-      const cli = await runCli([
-        'report',
-        '--db',
-        db,
-        '--scan',
-        'cut',
-        '--by',
-        'country',
-        '--json',
-        '--as-of',
-        AS_OF,
-      ]);
-      assert.equal(cli.code, 0, cli.stderr);
-      const want = cli.stdout
-        .trim()
-        .split('\n')
-        .map((l) => {
-          const { schema_version: _, ...row } = JSON.parse(l) as Record<string, unknown>;
-          return row;
-        });
-      assert.equal(want[0]?.complete, false);
-      const res = await get(s.url, `/api/census?scan=cut&by=country&as_of=${AS_OF}`);
-      assert.equal(res.status, 200, res.body);
-      assert.deepEqual(JSON.parse(res.body), want);
-      // the network bundle is notify's, partial-scan note included
-      const out = mkdtempSync(join(tmpdir(), 'excensus-serve-notify-'));
-      const notify = await runCli([
-        'notify',
-        '--db',
-        db,
-        '--scan',
-        'cut',
-        '--by',
-        'asn',
-        '--out',
-        out,
-        '--all',
-        '--as-of',
-        AS_OF,
-      ]);
-      assert.equal(notify.code, 0, notify.stderr);
-      const { readdirSync, readFileSync } = await import('node:fs');
-      const file = readdirSync(out).find((f) => f.startsWith('AS3320') && f.endsWith('.md'))!;
-      const written = readFileSync(join(out, file), 'utf8');
-      assert.match(written, /Note: /);
-      const md = await get(s.url, `/api/bundle?scan=cut&asn=3320&format=md&all=1&as_of=${AS_OF}`);
-      assert.equal(md.status, 200, md.body);
-      assert.equal(md.body, written);
-      const empty = await get(s.url, `/api/bundle?scan=empty&asn=3320&format=md`);
-      assert.equal(empty.status, 404, empty.body);
-      assert.deepEqual(seen, [], 'no stack trace in the log');
-    } finally {
-      await s.close();
-      await ro.close();
-    }
   });
 
   it('answers only to its loopback names', async () => {
