@@ -3,31 +3,38 @@
 // SQLite store and a real HTTP server on loopback.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../../src/store/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../src/store/index.js';
 import { startServer } from '../../src/server/index.js';
 import { runCli } from '../helpers/cli.js';
 import { get } from './http.js';
 
 const AS_OF = '2026-12-01';
 
+/** A fresh SQLite store holding a complete scan named "empty" with no record, and its file. */
+async function storeWithEmptyScan(prefix: string): Promise<{ db: string; store: Store; meta: typeof META }> {
+  const db = join(mkdtempSync(join(tmpdir(), prefix)), 'e.db');
+  const store = await openStore(db);
+  await store.finishScan(
+    await store.createScan({ ...META, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
+    'complete',
+  );
+  return { db, store, meta: META };
+}
+
+const META = {
+  kind: 'ingest' as const,
+  source: 'shodan',
+  series: 's',
+  inputs: [] as string[],
+  options: {},
+};
+
 describe('excensus serve: scans that are empty or not complete', () => {
   it('answers a CSV export of an empty or unfinished scan with 404, before any CSV is sent', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const db = join(mkdtempSync(join(tmpdir(), 'excensus-serve-empty-')), 'e.db');
-    const empty = await openStore(db);
-    const meta = {
-      kind: 'ingest' as const,
-      source: 'shodan',
-      series: 's',
-      inputs: [] as string[],
-      options: {},
-    };
-    await empty.finishScan(
-      await empty.createScan({ ...meta, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
-      'complete',
-    );
+    const { store: empty, meta } = await storeWithEmptyScan('excensus-serve-empty-');
     await empty.createScan({ ...meta, name: 'running', startedAt: '2026-11-02T00:00:00Z' });
     const seen: string[] = [];
     const s = await startServer({
@@ -52,23 +59,8 @@ describe('excensus serve: scans that are empty or not complete', () => {
   });
 
   it('answers /api/census as report --json does for an empty scan and an interrupted one', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const { makeRecord } = await import('../store/records.js');
-    const db = join(mkdtempSync(join(tmpdir(), 'excensus-serve-census-')), 'e.db');
-    const s0 = await openStore(db);
-    const meta = {
-      kind: 'ingest' as const,
-      source: 'shodan',
-      series: 's',
-      inputs: [] as string[],
-      options: {},
-    };
-    await s0.finishScan(
-      await s0.createScan({ ...meta, name: 'empty', startedAt: '2026-11-01T00:00:00Z' }),
-      'complete',
-    );
+    const { db, store: s0, meta } = await storeWithEmptyScan('excensus-serve-census-');
     const cut = await s0.createScan({ ...meta, name: 'cut', startedAt: '2026-11-02T00:00:00Z' });
     await s0.addHosts(cut, [
       { record: makeRecord({ ip: '192.0.2.1', country: 'DE', continent: 'EU', asn: 3320 }) },
