@@ -10,6 +10,7 @@ import { SqlStore } from '../../src/store/sql-store.js';
 import { openSqliteDriver } from '../../src/store/sqlite/sqlite-driver.js';
 import type { SqlDriver } from '../../src/store/driver.js';
 import { makeRecord } from './records.js';
+import { meta } from './conformance.js';
 
 /** The real driver, counting the census queries it runs (grouped by network). */
 function counting(inner: SqlDriver, seen: string[]): SqlDriver {
@@ -35,15 +36,7 @@ describe('census answers kept', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'excensus-census-cache-'));
     store = await SqlStore.open(counting(openSqliteDriver(join(dir, 'c.db')), seen));
-    scanId = await store.createScan({
-      name: 'kept',
-      kind: 'ingest',
-      source: 'shodan',
-      series: 's',
-      startedAt: '2025-11-20T00:00:00Z',
-      inputs: [],
-      options: {},
-    });
+    scanId = await store.createScan(meta({ name: 'kept', series: 's', startedAt: '2025-11-20T00:00:00Z' }));
     await store.addHosts(
       scanId,
       Array.from({ length: 40 }, (_, i) => ({

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/index.js';
 import { makeRecord } from './records.js';
+import { meta } from './conformance.js';
 
 describe('networks by country cube', () => {
   let dir: string;
@@ -20,15 +21,9 @@ describe('networks by country cube', () => {
   it('is built for scans finished before migration 11', async () => {
     const path = join(dir, 'old.db');
     const store = await openStore(path);
-    const scanId = await store.createScan({
-      name: 'old',
-      kind: 'ingest',
-      source: 'shodan',
-      series: 's',
-      startedAt: '2025-11-20T00:00:00Z',
-      inputs: [],
-      options: {},
-    });
+    const scanId = await store.createScan(
+      meta({ name: 'old', series: 's', startedAt: '2025-11-20T00:00:00Z' }),
+    );
     const places: Array<[string, string, number]> = [
       ['DE', 'EU', 3320],
       ['DE', 'EU', 24940],
