@@ -3,13 +3,13 @@
 // ingest stores every other record, names both lines and exits 0: SQLite (on the calling
 // connection, and on its writer thread for a large first batch) and PostgreSQL (EXCENSUS_TEST_PG),
 // records judged on the calling thread and on worker threads.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { runCli } from '../helpers/cli.js';
+import { sqliteAndPostgresEach } from '../helpers/stores.js';
 import { openStore } from '../../src/store/index.js';
 import { openSqliteDriver } from '../../src/store/sqlite/sqlite-driver.js';
 import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
@@ -47,31 +47,7 @@ const cases = [
   { name: 'large', n: 2400, refused: [1234, 1500], args: ['--workers', '2', '--plain-rows'] },
 ];
 
-const stores: Array<{ name: string; url: (scan: string) => string; pg: boolean }> = [
-  { name: 'sqlite', url: (scan) => join(dir, `${scan}.db`), pg: false },
-];
-const pgUrl = process.env.EXCENSUS_TEST_PG;
-const schemas: string[] = [];
-if (pgUrl) {
-  stores.push({
-    name: 'postgres',
-    url: (scan) => {
-      const schema = `excensus_refused_${process.pid}_${scan.replace(/\W/g, '_')}`;
-      schemas.push(schema);
-      return `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
-    },
-    pg: true,
-  });
-  after(async () => {
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-    await client.end();
-  });
-} else
-  test('postgres: skipped (set EXCENSUS_TEST_PG=postgres://postgres@127.0.0.1:5432/test)', {
-    skip: 'EXCENSUS_TEST_PG is not set',
-  });
+const stores = sqliteAndPostgresEach(dir, 'excensus_refused');
 
 /** A store whose hosts table refuses the records of `ips` (a trigger, as a site's policy could add). */
 async function refusingStore(url: string, ips: string[], isPg: boolean): Promise<void> {
@@ -97,8 +73,8 @@ for (const s of stores)
   for (const c of cases)
     test(`${s.name}, ${c.name}: the refused records are problems of their lines, the rest is stored`, async () => {
       const file = writeInput(`${c.name}.jsonl`, c.n);
-      const url = s.url(`${s.name}_${c.name}`);
-      await refusingStore(url, c.refused.map(ipOf), s.pg);
+      const url = s.db(`${s.name}_${c.name}`);
+      await refusingStore(url, c.refused.map(ipOf), s.name === 'postgres');
       const res = await runCli([
         'ingest',
         file,
