@@ -78,6 +78,7 @@ export {
 } from './dashboard.js';
 export { changeToJson, totalsLines } from './diff.js';
 export type { HostFilter, HostPage, HostRow, HostSortKey, CensusRow } from '../store/index.js';
+export { HOST_SORT_KEYS } from '../store/index.js';
 export { GROUP_KEYS, splitList } from '../report/options.js';
 export { GEO_ATTRIBUTION } from '../geo/index.js';
 export {

@@ -1,7 +1,7 @@
 // Query parameters of pages and API calls, checked at the edge: a bad one is a 400 with a
 // message naming it, never a 500. The same names serve every view, so a URL carries its filters.
 import type { CensusFilter, GroupKey, HostKind, HostSortKey, ViewQuery } from '../run/index.js';
-import { GROUP_KEYS, parseFilter, splitList } from '../run/index.js';
+import { GROUP_KEYS, HOST_SORT_KEYS, parseFilter, splitList } from '../run/index.js';
 import { UsageError } from '../core/errors.js';
 
 export class BadRequest extends Error {
@@ -37,19 +37,6 @@ export const KNOWN_PARAMS = new Set([
 ]);
 
 export const FILTER_PARAMS = ['product', 'eol', 'family', 'verdict', 'country', 'continent', 'asn', 'status'];
-
-const SORT_KEYS: HostSortKey[] = [
-  'ip',
-  'port',
-  'hostname',
-  'product',
-  'release',
-  'eol_date',
-  'country',
-  'asn',
-  'observed_at',
-  'status',
-];
 
 export const MAX_LIMIT = 500;
 const MAX_VALUE = 2000;
@@ -154,8 +141,8 @@ export function parseSort(p: URLSearchParams): { sort: HostSortKey; desc: boolea
   const v = one(p, 'sort') ?? 'ip';
   const desc = v.startsWith('-');
   const key = (desc ? v.slice(1) : v) as HostSortKey;
-  if (!SORT_KEYS.includes(key))
-    throw new BadRequest(`parameter "sort" takes one of ${SORT_KEYS.join(', ')} (prefix - to reverse)`);
+  if (!HOST_SORT_KEYS.includes(key))
+    throw new BadRequest(`parameter "sort" takes one of ${HOST_SORT_KEYS.join(', ')} (prefix - to reverse)`);
   return { sort: key, desc };
 }
 

@@ -23,6 +23,9 @@ export const HOST_SORT_COLUMNS: Record<HostSortKey, string> = {
   status: 'status',
 };
 
+/** Every sort key of the host table, in the order above. */
+export const HOST_SORT_KEYS = Object.keys(HOST_SORT_COLUMNS) as HostSortKey[];
+
 /**
  * A row of an on-premises Exchange server as the census counts servers: Exchange, and no row of
  * its address (in the scan) is a suspect (servers-sql.ts: one suspect port makes the server one).

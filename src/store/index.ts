@@ -5,6 +5,7 @@ import { openSqliteDriver } from './sqlite/sqlite-driver.js';
 import { sqliteFileWrites } from './sqlite/file-writes.js';
 
 export type * from './store.js';
+export { HOST_SORT_KEYS } from './host-query.js';
 export { encodeHost, isEncoded, type EncodedHost } from './encoded-host.js';
 export const DEFAULT_STORE_PATH = './excensus.db';
 

@@ -7,22 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store, type StoredHost } from '../../src/store/index.js';
-import type { HostFilter, HostPage, HostSortKey } from '../../src/store/store.js';
+import { HOST_SORT_KEYS, openStore, type Store, type StoredHost } from '../../src/store/index.js';
+import type { HostFilter, HostPage } from '../../src/store/store.js';
 import { makeRecord } from './records.js';
 
-const SORTS: HostSortKey[] = [
-  'ip',
-  'port',
-  'hostname',
-  'product',
-  'release',
-  'eol_date',
-  'country',
-  'asn',
-  'observed_at',
-  'status',
-];
 const FILTERS: HostFilter[] = [
   {},
   { exchangeOnly: true },
@@ -113,7 +101,7 @@ describe('host order of a finished scan', () => {
 
   const pages = async (): Promise<Map<string, HostPage>> => {
     const out = new Map<string, HostPage>();
-    for (const sort of SORTS)
+    for (const sort of HOST_SORT_KEYS)
       for (const desc of [false, true])
         for (const [f, filter] of FILTERS.entries())
           for (const [offset, limit] of [
