@@ -5,7 +5,7 @@ import { zeroRow } from './headline.js';
 import { share } from './table.js';
 import { scanDataTime, scanDate } from './scan-view.js';
 import { updateState, type UpdateState } from '../classify/index.js';
-import { loadKnowledgeBase } from '../kb/index.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../kb/index.js';
 
 export interface TrendPoint {
   scan: Pick<ScanInfo, 'id' | 'name' | 'startedAt' | 'observed'>;
@@ -29,6 +29,7 @@ export async function buildTrend(
   const scans = (await store.listScans())
     .filter((s) => s.series === series && (s.state === 'complete' || s.id === include))
     .sort((a, b) => scanDataTime(a).localeCompare(scanDataTime(b)) || a.id - b.id);
+  const kb = loadKnowledgeBase();
   const points: TrendPoint[] = [];
   for (const s of scans) {
     const when = asOf ?? scanDate(s);
@@ -37,7 +38,7 @@ export async function buildTrend(
       scan: { id: s.id, name: s.name, startedAt: s.startedAt, observed: s.observed },
       asOf: when,
       total: rows[0] ?? zeroRow(),
-      updates: await updateCounts(store, s.id, when),
+      updates: await updateCounts(store, kb, s.id, when),
     });
   }
   return points;
@@ -46,10 +47,10 @@ export async function buildTrend(
 /** Supported servers by update state: each (product, release) group judged against the knowledge base. */
 async function updateCounts(
   store: Store,
+  kb: KnowledgeBase,
   scanId: number,
   asOf: string,
 ): Promise<Record<UpdateState, number>> {
-  const kb = loadKnowledgeBase();
   const out: Record<UpdateState, number> = { current: 0, behind: 0, unknown: 0 };
   for (const r of await runCensus(store, { scanId, groupBy: ['product', 'release'], asOf })) {
     const supported = r.exchange - r.eol;
