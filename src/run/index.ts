@@ -11,7 +11,6 @@ export { readTargets, checkPorts, type ScanTargets } from './targets.js';
 export { planScan, formatScanPlan, DEFAULT_CONFIRM_ABOVE, type ScanPlan } from './scan-plan.js';
 export {
   census,
-  censusJson,
   censusJsonRows,
   writeReport,
   writeHostsCsv,

@@ -18,10 +18,10 @@ import {
 } from '../report/render-text.js';
 import { censusRowToJson } from '../report/row-json.js';
 import type { Table } from '../report/table.js';
-
-export { parseFilter, parseGroupBy } from '../report/options.js';
 import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from '../report/trend.js';
 import { incompleteNote, scanDate, scanDateLabel } from '../report/scan-view.js';
+
+export { parseFilter, parseGroupBy } from '../report/options.js';
 
 export type ReportFormat = 'table' | 'json' | 'csv' | 'md' | 'html' | 'hosts';
 export const REPORT_FORMATS: ReportFormat[] = ['table', 'json', 'csv', 'md', 'html', 'hosts'];
@@ -203,12 +203,10 @@ async function groupedCensus(store: Store, scan: ScanInfo, q: CensusRequest): Pr
   return { scan, groupBy: q.groupBy, asOf: q.asOf, rows, total: total!, ...(orgs ? { asnOrgs: orgs } : {}) };
 }
 
-/** A census as the JSON objects `report --json` prints, one per row (marked when the scan is not complete). */
-export function censusJson(c: CensusResult): Array<Record<string, unknown>> {
-  return [...censusJsonRows(c)];
-}
-
-/** The objects of censusJson one at a time (a census by network has tens of thousands). */
+/**
+ * A census as the JSON objects `report --json` prints, one per row (marked when the scan is not
+ * complete), one at a time (a census by network has tens of thousands).
+ */
 export function* censusJsonRows(c: CensusResult): Generator<Record<string, unknown>> {
   const ctx = {
     scanName: c.scan.name,
