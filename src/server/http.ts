@@ -7,9 +7,6 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { readOnlyStore, type ShardWatch, type Store } from '../run/index.js';
 import { ConfigError } from '../core/errors.js';
-
-/** A scan that is not there, or has nothing to show: the user's question, not the server's fault. */
-const NOT_FOUND = new Set(['E_NO_SCAN', 'E_NO_SCANS', 'E_NO_COMPLETE_SCAN', 'E_EMPTY_SCAN']);
 import { packagePath } from '../core/data-dir.js';
 import { esc } from '../report/html/escape.js';
 import {
@@ -39,6 +36,9 @@ import { overviewPage } from './pages/overview.js';
 import { hostPage, hostsListPage } from './pages/hosts.js';
 import { buildsPage, networksPage } from './pages/census-pages.js';
 import { diffPage, scansPage, trendPage } from './pages/time-pages.js';
+
+/** A scan that is not there, or has nothing to show: the user's question, not the server's fault. */
+const NOT_FOUND = new Set(['E_NO_SCAN', 'E_NO_SCANS', 'E_NO_COMPLETE_SCAN', 'E_EMPTY_SCAN']);
 
 const html = (body: string, status = 200): Whole => ({ status, type: 'text/html; charset=utf-8', body });
 
