@@ -7,6 +7,7 @@ import { HOST_COLUMNS, PLAIN_COLUMNS } from './host-row.js';
 import { ASN_MASK, GEO_MASK, type Cube } from './cubes.js';
 import type { WriteResult } from './host-writer.js';
 import { PLAIN_COUNT_COLUMNS } from './host-batch.js';
+import { utf8Compare } from './utf8-order.js';
 
 const col = (name: (typeof HOST_COLUMNS)[number]): number => HOST_COLUMNS.indexOf(name);
 const ASN_ORG = col('asn_org');
@@ -49,12 +50,6 @@ interface Cell {
   n: number;
   /** Organisation names of the cell's rows, counted (MAX is taken when inserting). */
   orgs: Map<string, number> | null;
-}
-
-/** SQLite's MAX on text compares UTF-8 bytes; JavaScript compares UTF-16 units (they differ only past U+D7FF). */
-function utf8Greater(a: string, b: string): boolean {
-  if (/[\ud800-\uffff]/.test(a + b)) return Buffer.compare(Buffer.from(a), Buffer.from(b)) > 0;
-  return a > b;
 }
 
 /** A key part that tells null, strings and numbers apart. */
@@ -139,7 +134,7 @@ class MaskTally {
 
   private static maxOrg(orgs: Map<string, number> | null): string | null {
     let max: string | null = null;
-    for (const [org, n] of orgs ?? []) if (n > 0 && (max === null || utf8Greater(org, max))) max = org;
+    for (const [org, n] of orgs ?? []) if (n > 0 && (max === null || utf8Compare(org, max) > 0)) max = org;
     return max;
   }
 
