@@ -250,20 +250,20 @@ export class SqlStore implements Store {
   }
 
   /** Counts for scan listings: from the cubes when they are current, else straight from hosts —
-   *  listing scans (or resolving one by name) must not pay for a cube rebuild only census needs. */
-  private async counts(scanId: number, version: number): Promise<ScanInfo['counts']> {
+   *  listing scans (or resolving one by name) must not pay for a cube rebuild only census needs.
+   *  `scan`: its scans row, which says whether the cubes were current when it was read. */
+  private async counts(scan: SqlRow): Promise<ScanInfo['counts']> {
+    const scanId = Number(scan.id);
+    const version = Number(scan.data_version);
     const kept = this.tallied.get(scanId, version, '');
     if (kept) return kept;
-    const fresh =
-      (
-        await this.db.all('SELECT 1 AS ok FROM scans WHERE id = ? AND summary_version = data_version', [
-          scanId,
-        ])
-      ).length > 0;
-    const sql = fresh
-      ? `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${GEO_PIVOT.table} WHERE scan_id = ?`
-      : `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${HOSTS.table} WHERE scan_id = ?`;
-    const r = (await this.db.all(sql, [scanId]))[0];
+    const from = Number(scan.summary_version) === version ? GEO_PIVOT.table : HOSTS.table;
+    const r = (
+      await this.db.all(
+        `SELECT SUM(n) AS hosts, SUM(n * is_exchange) AS exchange, SUM(n * suspect) AS suspect FROM ${from} WHERE scan_id = ?`,
+        [scanId],
+      )
+    )[0];
     const counts = {
       hosts: Number(r?.hosts ?? 0),
       exchange: Number(r?.exchange ?? 0),
@@ -275,7 +275,7 @@ export class SqlStore implements Store {
 
   private async infos(rows: SqlRow[]): Promise<ScanInfo[]> {
     const out: ScanInfo[] = [];
-    for (const r of rows) out.push(scanFromRow(r, await this.counts(Number(r.id), Number(r.data_version))));
+    for (const r of rows) out.push(scanFromRow(r, await this.counts(r)));
     return out;
   }
 
