@@ -39,17 +39,18 @@ export function spawnWorker(callerUrl: string, name: string, options: WorkerOpti
 }
 
 /** Bytes of address space this process may still map under its limit; null without a limit (or off Linux). */
-export function addressSpaceLeft(): number | null {
-  let limits: string;
-  let status: string;
+function addressSpaceLeft(): number | null {
+  const limit = /^Max address space\s+(\d+)/m.exec(procText('limits')); // no match: "unlimited"
+  if (!limit) return null; // the process size is read only under a limit
+  const size = /^VmSize:\s+(\d+) kB/m.exec(procText('status'));
+  return size ? Number(limit[1]) - Number(size[1]) * 1024 : null;
+}
+
+/** /proc/self/<name>, or '' where it cannot be read (off Linux). */
+function procText(name: string): string {
   try {
-    limits = readFileSync('/proc/self/limits', 'latin1');
-    status = readFileSync('/proc/self/status', 'latin1');
+    return readFileSync(`/proc/self/${name}`, 'latin1');
   } catch {
-    return null;
+    return '';
   }
-  const limit = /^Max address space\s+(\d+)/m.exec(limits); // no match: "unlimited"
-  const size = /^VmSize:\s+(\d+) kB/m.exec(status);
-  if (!limit || !size) return null;
-  return Number(limit[1]) - Number(size[1]) * 1024;
 }
