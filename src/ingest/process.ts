@@ -22,8 +22,6 @@ import { BlockScanner } from './fast/anchor-scan.js';
 import { isLineError, type LineResult } from './types.js';
 import { checkObservation, udpSkipped } from '../core/values.js';
 import type { BlockResult, PlainColsBlock } from './block-result.js';
-
-export { expandHosts, newBlockResult, type BlockResult, type PlainColsBlock } from './block-result.js';
 import { copyNativePlainCols, pushPlainCols, sharedEmptyEvidence } from './transport/plain-columns.js';
 
 export interface ProcessOptions {

@@ -2,7 +2,8 @@
 // copied) and returns one compact result per block: judged records, plus plain ones as columns.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Detected } from '../detect.js';
-import { RecordProcessor, newBlockResult, type BlockResult } from '../process.js';
+import { RecordProcessor } from '../process.js';
+import { newBlockResult, type BlockResult } from '../block-result.js';
 import { anchorCores } from '../fast/prefilter.js';
 import { createJudge, type RuleDefs } from '../judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
