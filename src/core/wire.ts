@@ -167,16 +167,16 @@ export function hostRecordRestToWire(r: HostRecord): Record<string, unknown> {
 }
 
 /**
- * One line of `--json` output: every object a command prints as JSON Lines carries the
- * schema_version its fields follow (host records already have theirs in place).
- */
-/**
  * Characters JSON.stringify leaves as they are that a terminal acts on: C1 controls, bidi
  * embeddings, overrides and isolates, line and paragraph separators. Escaped as \uXXXX, the JSON
  * means the same text and shows no trick when printed.
  */
 const TERMINAL_UNSAFE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
+/**
+ * One line of `--json` output: every object a command prints as JSON Lines carries the
+ * schema_version its fields follow (host records already have theirs in place).
+ */
 export function jsonLine(obj: Record<string, unknown>): string {
   const s = JSON.stringify('schema_version' in obj ? obj : { schema_version: SCHEMA_VERSION, ...obj });
   TERMINAL_UNSAFE.lastIndex = 0;
