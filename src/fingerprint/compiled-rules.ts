@@ -47,12 +47,10 @@ export function compiledRulesPath(dir: string): string {
 
 /** The generated definitions when they were made from exactly these files; else null. */
 export function compiledFor(root: string, files: readonly RuleFile[]): RuleDef[] | null {
-  const path = compiledRulesPath(root);
-  if (!existsSync(path)) return null;
   try {
-    const c = JSON.parse(readFileSync(path, 'utf8')) as Partial<CompiledRules>;
+    const c = JSON.parse(readFileSync(compiledRulesPath(root), 'utf8')) as Partial<CompiledRules>;
     return c.sourceHash === sourceHash(files) && Array.isArray(c.defs) ? c.defs : null;
   } catch {
-    return null; // unreadable: the rule files decide, as without it
+    return null; // missing or unreadable: the rule files decide
   }
 }
