@@ -323,9 +323,9 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
 }
 
 /** Counts a problem found after the read (a record the store refused) as the read counts its own. */
-export function addProblem(summary: IngestSummary, p: Problem, maxProblems = MAX_PROBLEMS): void {
+export function addProblem(summary: IngestSummary, p: Problem): void {
   summary.problemCount++;
-  if (summary.problems.length < maxProblems) summary.problems.push(p);
+  if (summary.problems.length < MAX_PROBLEMS) summary.problems.push(p);
   const fs = summary.files.find((f) => f.file === p.file);
   if (fs) fs.problems++;
 }
