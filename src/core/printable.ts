@@ -13,8 +13,7 @@ function escape(c: string): string {
 
 /** `s` with every control character escaped (`\x1b`, `\u202e`); tab and printable text unchanged. */
 export function printable(s: string): string {
-  UNSAFE.lastIndex = 0;
-  return UNSAFE.test(s) ? s.replace(UNSAFE, escape) : s;
+  return escapedBy(UNSAFE, s);
 }
 
 /** The same but line breaks, which a format may hold in a quoted field (CSV). */
@@ -22,8 +21,13 @@ const UNSAFE_BUT_LINES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a
 
 /** printable() that keeps CR and LF (the caller quotes them, as RFC 4180 CSV does). */
 export function printableKeepingLines(s: string): string {
-  UNSAFE_BUT_LINES.lastIndex = 0;
-  return UNSAFE_BUT_LINES.test(s) ? s.replace(UNSAFE_BUT_LINES, escape) : s;
+  return escapedBy(UNSAFE_BUT_LINES, s);
+}
+
+/** `s` with what the global pattern `unsafe` matches escaped; the same string when nothing matches. */
+function escapedBy(unsafe: RegExp, s: string): string {
+  unsafe.lastIndex = 0;
+  return unsafe.test(s) ? s.replace(unsafe, escape) : s;
 }
 
 /** A store for messages: a PostgreSQL URL without its password (`postgres://user:***@host/db`). */
