@@ -12,6 +12,7 @@ import {
   readRuleFiles,
   sourceHash,
   type CompiledRules,
+  type RuleFile,
 } from './compiled-rules.js';
 
 const cache = new Map<string, RuleSet>();
@@ -24,6 +25,10 @@ const parseYaml = (text: string): unknown =>
 /** data/fingerprints of this package (from src or dist). */
 export function defaultRulesDir(): string {
   return dataPath('fingerprints');
+}
+
+function parseRuleFiles(root: string, files: readonly RuleFile[]): RuleDef[] {
+  return files.flatMap((f) => parseRuleFile(join(root, f.name), f.text));
 }
 
 function parseRuleFile(path: string, text: string): RuleDef[] {
@@ -75,7 +80,7 @@ export function loadRules(dir?: string): RuleSet {
   if (hit) return hit;
   const files = readRuleFiles(root);
   // the generated definitions while the files are the ones they came from (compiled-rules.ts)
-  const defs = compiledFor(root, files) ?? files.flatMap((f) => parseRuleFile(join(root, f.name), f.text));
+  const defs = compiledFor(root, files) ?? parseRuleFiles(root, files);
   checkRules(defs, root);
   const rs = buildRuleSet(defs, root);
   cache.set(root, rs);
@@ -86,7 +91,7 @@ export function loadRules(dir?: string): RuleSet {
 export function compileRules(dir: string = defaultRulesDir()): CompiledRules {
   const root = resolve(dir);
   const files = readRuleFiles(root);
-  const defs = files.flatMap((f) => parseRuleFile(join(root, f.name), f.text));
+  const defs = parseRuleFiles(root, files);
   checkRules(defs, root);
   return { generatedBy: COMPILED_RULES_BY, sourceHash: sourceHash(files), defs };
 }
