@@ -44,10 +44,22 @@ describe('excensus serve in a browser', { skip }, () => {
     return page;
   }
 
-  async function api(path: string): Promise<any> {
+  /** The fields of the API's answers these checks read. */
+  interface CensusRow {
+    exchange: number;
+    eol: number;
+    vulnerable: Record<string, number>;
+    likely: Record<string, number>;
+  }
+  interface HostPage {
+    total: number;
+    hosts: Array<{ ip: string }>;
+  }
+
+  async function api<T extends CensusRow[] | HostPage = CensusRow[]>(path: string): Promise<T> {
     const res = await fetch(new URL(path, srv.url));
     assert.equal(res.status, 200, path);
-    return res.json();
+    return (await res.json()) as T;
   }
 
   async function tile(page: Page, key: string): Promise<number> {
@@ -90,7 +102,7 @@ describe('excensus serve in a browser', { skip }, () => {
 
   it('draws the overview: tiles equal the API, map and charts render', async () => {
     const page = await open('/');
-    const total = (await api(`/api/census?as_of=${AS_OF}`))[0];
+    const total = (await api(`/api/census?as_of=${AS_OF}`))[0]!;
     assert.equal(await tile(page, 'exchange'), total.exchange);
     assert.equal(await tile(page, 'eol'), total.eol);
     assert.equal(await tile(page, 'vulnerable-ProxyLogon'), total.vulnerable.ProxyLogon);
@@ -108,32 +120,31 @@ describe('excensus serve in a browser', { skip }, () => {
     const page = await open('/');
     await page.selectOption('select[name="family"]', 'ProxyLogon');
     await page.waitForURL(/family=ProxyLogon/);
-    const fam = (await api(`/api/census?as_of=${AS_OF}&family=ProxyLogon`))[0];
+    const fam = (await api(`/api/census?as_of=${AS_OF}&family=ProxyLogon`))[0]!;
     assert.equal(await tile(page, 'exchange'), fam.exchange);
     // map click: Germany
     await page.locator('#world-map path[data-cc="DE"]').click();
     await page.waitForURL(/country=DE/);
-    const de = (await api(`/api/census?as_of=${AS_OF}&family=ProxyLogon&country=DE`))[0];
+    const de = (await api(`/api/census?as_of=${AS_OF}&family=ProxyLogon&country=DE`))[0]!;
     assert.equal(await tile(page, 'exchange'), de.exchange);
     const nets = await api(`/api/census?as_of=${AS_OF}&family=ProxyLogon&country=DE&by=asn`);
-    assert.equal(
-      await page.locator('#drill tbody tr').count(),
-      nets.filter((r: any) => r.exchange > 0).length,
-    );
+    assert.equal(await page.locator('#drill tbody tr').count(), nets.filter((r) => r.exchange > 0).length);
     // down to a network, then its hosts
     await page.locator('#drill tbody tr a').first().click();
     await page.waitForURL(/asn=\d+/);
     const asn = new URL(page.url()).searchParams.get('asn');
-    const hosts = await api(`/api/hosts?as_of=${AS_OF}&family=ProxyLogon&country=DE&asn=${asn}&limit=20`);
+    const hosts = await api<HostPage>(
+      `/api/hosts?as_of=${AS_OF}&family=ProxyLogon&country=DE&asn=${asn}&limit=20`,
+    );
     assert.equal(await page.locator('#drill tbody tr').count(), hosts.hosts.length);
-    assert.equal(await page.locator('#drill tbody tr td').first().innerText(), hosts.hosts[0].ip);
+    assert.equal(await page.locator('#drill tbody tr td').first().innerText(), hosts.hosts[0]!.ip);
     // a permalink restores the view
     const again = await open(page.url().slice(srv.url.length - 1));
     assert.equal(await again.locator('select[name="family"]').inputValue(), 'ProxyLogon');
     assert.equal(await again.locator('input[name="country"]').inputValue(), 'DE');
     assert.equal(
       await tile(again, 'exchange'),
-      (await api(`/api/census?as_of=${AS_OF}&family=ProxyLogon&country=DE&asn=${asn}`))[0].exchange,
+      (await api(`/api/census?as_of=${AS_OF}&family=ProxyLogon&country=DE&asn=${asn}`))[0]!.exchange,
     );
     await page.close();
     await again.close();
@@ -141,13 +152,13 @@ describe('excensus serve in a browser', { skip }, () => {
 
   it('pages and sorts the host table on the server', async () => {
     const page = await open('/hosts?limit=20&sort=-country');
-    const first = await api('/api/hosts?limit=20&sort=-country');
+    const first = await api<HostPage>('/api/hosts?limit=20&sort=-country');
     assert.equal(await page.locator('#hosts tbody tr').count(), 20);
-    assert.equal(await page.locator('#hosts tbody tr td').first().innerText(), first.hosts[0].ip);
+    assert.equal(await page.locator('#hosts tbody tr td').first().innerText(), first.hosts[0]!.ip);
     await page.locator('a.next').first().click();
     await page.waitForURL(/offset=20/);
-    const second = await api('/api/hosts?limit=20&sort=-country&offset=20');
-    assert.equal(await page.locator('#hosts tbody tr td').first().innerText(), second.hosts[0].ip);
+    const second = await api<HostPage>('/api/hosts?limit=20&sort=-country&offset=20');
+    assert.equal(await page.locator('#hosts tbody tr td').first().innerText(), second.hosts[0]!.ip);
     assert.match(
       await page.locator('.pager .pos').first().innerText(),
       new RegExp(`page 2 of ${Math.ceil(first.total / 20)}`),
