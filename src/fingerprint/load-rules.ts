@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { dataPath } from '../core/data-dir.js';
 import { DataError } from '../core/errors.js';
 import { isPositiveWeight } from '../core/evidence.js';
-import { ruleFileSchema, type RuleDef } from './rule-schema.js';
+import type { RuleDef } from './rule-schema.js';
 import { buildRuleSet, type RuleSet } from './ruleset.js';
 import {
   COMPILED_RULES_BY,
@@ -21,6 +21,9 @@ const cache = new Map<string, RuleSet>();
 let yaml: typeof import('yaml') | undefined;
 const parseYaml = (text: string): unknown =>
   (yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
+// The rule schema (and the schema library) likewise: only to check rule files themselves.
+const ruleFileSchema = (): typeof import('./rule-schema.js').ruleFileSchema =>
+  (createRequire(import.meta.url)('./rule-schema.js') as typeof import('./rule-schema.js')).ruleFileSchema;
 
 /** data/fingerprints of this package (from src or dist). */
 export function defaultRulesDir(): string {
@@ -38,7 +41,7 @@ function parseRuleFile(path: string, text: string): RuleDef[] {
   } catch (err) {
     throw new DataError(`${path}: cannot parse: ${(err as Error).message}`, { cause: err });
   }
-  const parsed = ruleFileSchema.safeParse(doc);
+  const parsed = ruleFileSchema().safeParse(doc);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new DataError(

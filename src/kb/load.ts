@@ -2,15 +2,25 @@
 // indexes. Without a directory it loads the KB in use: the one given to useKnowledgeBase (the CLI
 // chooses per command, in-use.ts), else the bundled one.
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { isChecked } from '../core/checked-data.js';
 import { DataError } from '../core/errors.js';
-import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from './schema.js';
 import { splitVersion } from './version.js';
 import type { BuildLine, CveRecord, KbRow, KnowledgeBase, ProductInfo } from './types.js';
 import { indexLines, indexMinorGroups } from './indexes.js';
-import { DATA_FILES, MANIFEST_NAME, kbVersion, manifestSchema, sha256, type KbManifest } from './manifest.js';
+import { DATA_FILES, MANIFEST_NAME, kbVersion, sha256, type KbManifest } from './manifest.js';
 import { bundledDataDir } from './locations.js';
+
+// The schemas (and the schema library) are loaded only for text that was not checked before
+// (core/checked-data.ts): the bundled files were, so most commands never load them.
+const requireHere = createRequire(import.meta.url);
+let schemaModule: typeof import('./schema.js') | undefined;
+const schemas = (): typeof import('./schema.js') =>
+  (schemaModule ??= requireHere('./schema.js') as typeof import('./schema.js'));
+const manifestSchema = (): typeof import('./manifest-schema.js').manifestSchema =>
+  (requireHere('./manifest-schema.js') as typeof import('./manifest-schema.js')).manifestSchema;
 
 export type KbFiles = Record<(typeof DATA_FILES)[number], string>;
 
@@ -33,14 +43,19 @@ export function knowledgeBaseDirInUse(): string {
   return inUse ?? bundledDataDir();
 }
 
-function validated<T>(where: string, text: string, schema: z.ZodType<T>): T {
+/**
+ * The file's text parsed and validated by `schema`. Text the schema accepted before (`checkedAs`
+ * names the data file, core/checked-data.ts) is only parsed: it validates to its own parse.
+ */
+function validated<T>(where: string, text: string, schema: () => z.ZodType<T>, checkedAs?: string): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new DataError(`cannot read ${where}: ${(err as Error).message}`, { cause: err });
   }
-  const r = schema.safeParse(raw);
+  if (checkedAs !== undefined && isChecked(checkedAs, text)) return raw as T;
+  const r = schema().safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0];
     throw new DataError(
@@ -105,9 +120,11 @@ export function knowledgeBaseFromFiles(
   manifest: KbManifest | null = null,
 ): KnowledgeBase {
   const dir = where;
-  const buildsFile = validated(join(dir, 'builds.json'), files['builds.json'], buildsFileSchema);
-  const lifeFile = validated(join(dir, 'lifecycle.json'), files['lifecycle.json'], lifecycleFileSchema);
-  const cveFile = validated(join(dir, 'cves.json'), files['cves.json'], cvesFileSchema);
+  const file = <T>(name: (typeof DATA_FILES)[number], schema: () => z.ZodType<T>): T =>
+    validated(join(dir, name), files[name], schema, name);
+  const buildsFile = file('builds.json', () => schemas().buildsFileSchema);
+  const lifeFile = file('lifecycle.json', () => schemas().lifecycleFileSchema);
+  const cveFile = file('cves.json', () => schemas().cvesFileSchema);
 
   const builds: KbRow[] = buildsFile.builds.map((b) => ({
     product: b.product,

@@ -1,28 +1,12 @@
 // Windows Server releases by the version an NTLM CHALLENGE reports (data/windows.json), and a
 // pure lookup of one version's support on a date. The table ships with the package.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import { isChecked } from '../core/checked-data.js';
 import { dataPath } from '../core/data-dir.js';
 import { DataError } from '../core/errors.js';
 import type { WindowsVerdict } from '../core/host-record.js';
-
-const windowsFile = z
-  .object({
-    about: z.string().min(10),
-    releases: z
-      .array(
-        z
-          .object({
-            version: z.string().regex(/^\d+\.\d+\.\d+$/),
-            product: z.string().min(3),
-            end_of_support: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-            source: z.string().url(),
-          })
-          .strict(),
-      )
-      .min(1),
-  })
-  .strict();
+import type { WindowsRow } from './windows-schema.js';
 
 export interface WindowsRelease {
   product: string;
@@ -32,11 +16,20 @@ export interface WindowsRelease {
 /** version ("10.0.17763") -> release. */
 export type WindowsTable = ReadonlyMap<string, WindowsRelease>;
 
+const requireHere = createRequire(import.meta.url);
+
 export function parseWindowsTable(value: unknown, where = 'data/windows.json'): WindowsTable {
+  const { windowsFile, prettifyError } = requireHere(
+    './windows-schema.js',
+  ) as typeof import('./windows-schema.js');
   const r = windowsFile.safeParse(value);
-  if (!r.success) throw new DataError(`${where}: ${z.prettifyError(r.error)}`);
+  if (!r.success) throw new DataError(`${where}: ${prettifyError(r.error)}`);
+  return tableOf(r.data.releases, where);
+}
+
+function tableOf(releases: readonly WindowsRow[], where: string): WindowsTable {
   const table = new Map<string, WindowsRelease>();
-  for (const row of r.data.releases) {
+  for (const row of releases) {
     if (table.has(row.version)) throw new DataError(`${where}: version ${row.version} twice`);
     table.set(row.version, { product: row.product, endOfSupport: row.end_of_support });
   }
@@ -48,13 +41,18 @@ let cached: WindowsTable | undefined;
 export function loadWindowsTable(): WindowsTable {
   if (!cached) {
     const path = dataPath('windows.json');
+    let text: string;
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
+      text = readFileSync(path, 'utf8');
+      raw = JSON.parse(text);
     } catch (err) {
       throw new DataError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
     }
-    cached = parseWindowsTable(raw, path);
+    // the text the schema accepted before (core/checked-data.ts) validates to its own parse
+    cached = isChecked('windows.json', text)
+      ? tableOf((raw as { releases: WindowsRow[] }).releases, path)
+      : parseWindowsTable(raw, path);
   }
   return cached;
 }

@@ -16,7 +16,8 @@ import {
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CURRENT_POINTER } from '../locations.js';
-import { DATA_FILES, MANIFEST_NAME, manifestSchema, sha256, type KbManifest } from '../manifest.js';
+import { DATA_FILES, MANIFEST_NAME, sha256, type KbManifest } from '../manifest.js';
+import { manifestSchema } from '../manifest-schema.js';
 import type { KbFiles } from '../load.js';
 
 function writeDurable(path: string, text: string): void {

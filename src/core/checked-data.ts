@@ -1,0 +1,51 @@
+// The package's data files are checked by schemas when they are loaded, and loading the schema
+// library and running it was a large share of every command's start-up (docs/ingest-exchange-heavy.md).
+// data/checked.generated.json (`npm run compile-rules`) lists the digest of each bundled file the
+// schemas accepted, and for a YAML file the value it validated to. A file whose text has exactly
+// that digest was checked already; any other text (an edited file, a knowledge base that
+// `kb update` wrote) is checked by its schema as before. The digests name content, not places.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dataPath } from './data-dir.js';
+
+export const CHECKED_DATA_NAME = 'checked.generated.json';
+export const CHECKED_DATA_BY = 'npm run compile-rules (scripts/compile-rules.ts)';
+
+export interface CheckedFile {
+  sha256: string;
+  /** What a YAML file validated to (a JSON file validates to its own parse). */
+  value?: unknown;
+}
+
+export interface CheckedData {
+  generated_by: string;
+  files: Record<string, CheckedFile>;
+}
+
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+let checked: Record<string, CheckedFile> | undefined;
+
+function checkedFiles(): Record<string, CheckedFile> {
+  if (checked) return checked;
+  try {
+    const data = JSON.parse(readFileSync(dataPath(CHECKED_DATA_NAME), 'utf8')) as Partial<CheckedData>;
+    checked = data.files && typeof data.files === 'object' ? data.files : {};
+  } catch {
+    checked = {}; // missing or unreadable: every file is checked by its schema
+  }
+  return checked;
+}
+
+/** Whether the schemas accepted exactly this text of a file named `name`. */
+export function isChecked(name: string, text: string): boolean {
+  const entry = checkedFiles()[name];
+  return typeof entry?.sha256 === 'string' && entry.sha256 === textDigest(text);
+}
+
+/** The value kept for exactly this text of `name`; undefined when there is none. */
+export function checkedValue(name: string, text: string): unknown {
+  return isChecked(name, text) ? checkedFiles()[name]?.value : undefined;
+}
