@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, run by `npm ci` via prepare).
 import { spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
-import { commandV8Flags } from './v8-flags.js';
+import { commandV8Flags, flagsAbove } from './v8-flags.js';
 
 // A terminal that hangs up (its window closed, the SSH connection dropped) is no terminal any more:
 // writes to it fail (EIO), and Node, restoring its modes at exit, aborts (SIGABRT) when it cannot.
@@ -17,9 +18,48 @@ function endByHangUp() {
 }
 
 const args = process.argv.slice(2);
-const flags = (commandV8Flags[args[0]] ?? []).filter(
+const limit = Object.hasOwn(flagsAbove, args[0] ?? '') ? flagsAbove[args[0]] : undefined;
+const flags = (mayBeLarge(args.slice(1), limit) ? (commandV8Flags[args[0]] ?? []) : []).filter(
   (f) => !process.execArgv.some((a) => a.split('=')[0] === f.split('=')[0]),
 );
+
+/**
+ * Whether the input may reach `limit` bytes (v8-flags.js, flagsAbove). The launcher does not parse
+ * options: every argument that names an existing path counts (an output or a store named too only
+ * makes the answer yes, as before).
+ */
+function mayBeLarge(rest, limit) {
+  if (limit === undefined) return true;
+  let bytes = 0;
+  let files = 0;
+  for (const arg of rest) {
+    if (arg === '-') return true;
+    if (arg.startsWith('-')) continue;
+    let st;
+    try {
+      st = statSync(arg);
+    } catch {
+      continue; // an option's value, or a file the command will report missing
+    }
+    if (!st.isFile() || gzipped(arg)) return true;
+    bytes += st.size;
+    files++;
+  }
+  return files === 0 || bytes >= limit;
+}
+
+function gzipped(path) {
+  const magic = Buffer.alloc(2);
+  let fd;
+  try {
+    fd = openSync(path, 'r');
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } catch {
+    return true;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 if (flags.length > 0) {
   // Re-run under the command's V8 flags. The child handles the signals itself (it stores what is

@@ -3,3 +3,4 @@ export declare const commandV8Flags: {
   ingest: string[];
   [command: string]: string[] | undefined;
 };
+export declare const flagsAbove: { ingest: number; [command: string]: number | undefined };

@@ -4,7 +4,10 @@
 // semi-space kept it under 200 MB (measured: 190-196 MB, 803-836 hosts/s, 1.285 ms CPU/host).
 // ingest: its worker threads keep both cores busy, so V8's helper threads for parallel GC only
 // competed with them; GC on the allocating thread itself cut 1M Shodan records from ~10.5 s to
-// ~8.6 s of CPU (4.6 s wall).
+// ~8.6 s of CPU (4.6 s wall). It does not pay on small files: on 8 and 16 MB of Exchange records
+// it saved nothing measurable, while re-running node costs every ingest ~0.1 s of CPU and wall
+// (docs/ingest-exchange-heavy.md, "Start-up"). So ingest runs with it only when its input may be
+// large (flagsAbove below).
 // serve: a dashboard's peak RSS is mostly the V8 heap grown by the garbage of many concurrent
 // requests, not its live data (the host order and census answers it keeps); --optimize-for-size
 // grows the heap less eagerly, at some throughput under load. A smaller young generation alone made
@@ -13,4 +16,12 @@ export const commandV8Flags = {
   scan: ['--max-semi-space-size=1'],
   ingest: ['--single-threaded-gc'],
   serve: ['--optimize-for-size'],
+};
+
+// Commands that run with their flags only when their input may be this large (bytes): the files
+// named on the command line together, when every one of them is a regular file that is not
+// gzip-compressed and none is "-" (stdin). Anything else (a pipe, a directory, no file named)
+// may be large, and gets the flags.
+export const flagsAbove = {
+  ingest: 32 * 1024 * 1024,
 };

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot } from '../helpers/cli.js';
 import { openStore } from '../../src/store/index.js';
+import { flagsAbove } from '../../bin/v8-flags.js';
 
 const bin = join(repoRoot, 'bin', 'excensus.js');
 const skip = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))
@@ -233,37 +234,49 @@ test("the launcher exits with the child's own exit code", { skip }, async () => 
 // util-linux script(1) gives the command a terminal of its own; killing script closes it (a hang-up)
 const noScript = spawnSync('script', ['--version']).status === 0 ? false : 'needs script(1) (util-linux)';
 
-test(
-  'a terminal that hangs up: the ingest stores what it read, is marked interrupted, nothing aborts',
-  { skip: skip || noScript },
-  async () => {
-    const db = join(dir, 'hangup.db');
-    const err = join(dir, 'hangup.err');
-    const csv = join(dir, 'hangup.csv');
-    let lines = 'ip,port\n';
-    for (let i = 0; i < 1_000_000; i++) lines += `10.${i >> 16}.${(i >> 8) & 255}.${i & 255},443\n`;
-    writeFileSync(csv, lines);
-    // the table goes to the terminal; stderr to a file, to read after the terminal is gone
-    const command = `exec '${process.execPath}' '${bin}' ingest '${csv}' --no-geo --db '${db}' --as-of 2026-01-01 2>'${err}'`;
-    const term = spawn('script', ['-q', '-c', command, '/dev/null'], { stdio: ['pipe', 'ignore', 'ignore'] });
-    const launcher = await waitFor('the launcher', () => childrenOf(term.pid!)[0]);
-    const child = await waitFor('its child', () => childrenOf(launcher)[0]);
-    try {
-      await waitFor('records stored', async () => ((await scanState(db))?.hosts ?? 0) > 0 || undefined);
-    } finally {
-      term.kill('SIGKILL'); // the terminal closes
-    }
-    await waitFor('both to end', () => (running(launcher) || running(child) ? undefined : true), 15_000);
-    // before: the table's write failed (EIO) and ended the child, the scan stayed running, and
-    // Node aborted restoring the lost terminal's modes
-    const text = readFileSync(err, 'utf8');
-    assert.doesNotMatch(text, /EIO|Assertion failed|internal error/, text);
-    assert.match(text, /interrupted; run again with --resume-scan 1/);
-    const s = await scanState(db);
-    assert.equal(s?.state, 'interrupted');
-    assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) < 1_000_000, `${s?.hosts} records stored`);
-  },
-);
+// A file above bin/v8-flags.js's flagsAbove.ingest runs in a child under the ingest V8 flags; a
+// smaller one in the launcher's own process.
+for (const { where, large } of [
+  { where: 'in a child', large: true },
+  { where: "in the launcher's process", large: false },
+])
+  test(
+    `a terminal that hangs up (ingest ${where}): it stores what it read, is marked interrupted, nothing aborts`,
+    { skip: skip || noScript },
+    async () => {
+      const name = large ? 'hangup' : 'hangup-small';
+      const db = join(dir, `${name}.db`);
+      const err = join(dir, `${name}.err`);
+      const csv = join(dir, `${name}.csv`);
+      let lines = 'ip,port\n';
+      let count = 0;
+      for (; large ? lines.length <= flagsAbove.ingest : count < 1_000_000; count++)
+        lines += `10.${count >> 16}.${(count >> 8) & 255}.${count & 255},443\n`;
+      writeFileSync(csv, lines);
+      // the table goes to the terminal; stderr to a file, to read after the terminal is gone
+      const command = `exec '${process.execPath}' '${bin}' ingest '${csv}' --no-geo --db '${db}' --as-of 2026-01-01 2>'${err}'`;
+      const term = spawn('script', ['-q', '-c', command, '/dev/null'], {
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
+      const launcher = await waitFor('the launcher', () => childrenOf(term.pid!)[0]);
+      const child = large ? await waitFor('its child', () => childrenOf(launcher)[0]) : launcher;
+      try {
+        await waitFor('records stored', async () => ((await scanState(db))?.hosts ?? 0) > 0 || undefined);
+        if (!large) assert.deepEqual(childrenOf(launcher), [], 'the launcher runs ingest itself');
+      } finally {
+        term.kill('SIGKILL'); // the terminal closes
+      }
+      await waitFor('both to end', () => (running(launcher) || running(child) ? undefined : true), 15_000);
+      // before: the table's write failed (EIO) and ended the child, the scan stayed running, and
+      // Node aborted restoring the lost terminal's modes
+      const text = readFileSync(err, 'utf8');
+      assert.doesNotMatch(text, /EIO|Assertion failed|internal error/, text);
+      assert.match(text, /interrupted; run again with --resume-scan 1/);
+      const s = await scanState(db);
+      assert.equal(s?.state, 'interrupted');
+      assert.ok((s?.hosts ?? 0) > 0 && (s?.hosts ?? 0) < count, `${s?.hosts} records stored`);
+    },
+  );
 
 test(
   'serve runs in a child under its V8 flags; SIGTERM to the launcher stops it, status 0',
