@@ -27,7 +27,7 @@ export function ruleAnchors(rs: RuleSet): string[] {
     }
   }
   // An anchor that contains a shorter anchor adds nothing to the filter.
-  const all = [...out].sort((a, b) => a.length - b.length || a.localeCompare(b));
+  const all = [...out].sort((a, b) => a.length - b.length);
   const kept: string[] = [];
   for (const a of all) if (!kept.some((k) => a.includes(k))) kept.push(a);
   return kept.sort();
