@@ -4,7 +4,7 @@ import type { CensusRow, GroupKey } from '../store/store.js';
 import type { Headline } from './headline.js';
 import { groupFields } from './row-json.js';
 import { countryCell } from './names.js';
-import { share, type Cell, type Column, type Table } from './table.js';
+import { formatCount, share, type Cell, type Column, type Table } from './table.js';
 
 const GROUP_LABELS: Record<GroupKey, string> = {
   continent: 'Continent',
@@ -183,7 +183,7 @@ export function headlineSentence(h: Headline): string {
   const t = h.total;
   const lead = h.byContinent.filter((r) => r.eol > 0).sort((a, b) => b.eol - a.eol)[0];
   const parts = [
-    `${t.exchange.toLocaleString('en-US')} on-premises Exchange servers, ${t.eol.toLocaleString('en-US')} past end of support`,
+    `${formatCount(t.exchange)} on-premises Exchange servers, ${formatCount(t.eol)} past end of support`,
   ];
   if (lead && t.eol > 0) {
     const name = groupCells(lead, ['continent'])[0];
@@ -194,17 +194,15 @@ export function headlineSentence(h: Headline): string {
       ? `${h.headlineFamilies.slice(0, -1).join(', ')} or ${h.headlineFamilies.at(-1)}`
       : (h.headlineFamilies[0] ?? '');
   if (names && h.openToHeadlineFamilies !== null)
-    parts.push(
-      `${h.openToHeadlineFamilies.toLocaleString('en-US')} open to ${names} by build (vulnerable or likely)`,
-    );
+    parts.push(`${formatCount(h.openToHeadlineFamilies)} open to ${names} by build (vulnerable or likely)`);
   const unjudged = t.notAssessed ?? 0;
   if (unjudged > 0) {
     const products = h.byProduct.filter((r) => (r.notAssessed ?? 0) > 0).map((r) => String(r.group.product));
     parts.push(
-      `CVEs not assessed for ${unjudged.toLocaleString('en-US')} server${unjudged === 1 ? '' : 's'}${products.length ? ` (${products.join(', ')})` : ''}`,
+      `CVEs not assessed for ${formatCount(unjudged)} server${unjudged === 1 ? '' : 's'}${products.length ? ` (${products.join(', ')})` : ''}`,
     );
   }
-  if (t.suspect > 0) parts.push(`${t.suspect.toLocaleString('en-US')} suspects not counted`);
+  if (t.suspect > 0) parts.push(`${formatCount(t.suspect)} suspects not counted`);
   return parts.join('; ') + '.';
 }
 
