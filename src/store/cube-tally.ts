@@ -52,50 +52,87 @@ interface Cell {
   orgs: Map<string, number> | null;
 }
 
-/** A key part that tells null, strings and numbers apart. */
-const part = (v: SqlValue | undefined): string =>
-  v === null || v === undefined ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${String(v)}|`;
-/** The few values that tell plain rows' cells apart (their other dimensions are NULL or 0). */
-const plainPart = (v: SqlValue | undefined): string => (v === null || v === undefined ? '\u0000' : String(v));
+/** A cell's value at one level of its CellIndex: null and strings and numbers kept apart (as Map keys are). */
+const exact = (v: SqlValue | undefined): unknown =>
+  v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : v;
+/** The same for plain rows' few values, where a number and its text fall in one cell. */
+const loose = (v: SqlValue | undefined): unknown =>
+  v === null || v === undefined ? null : typeof v === 'string' ? v : String(v);
+
+/**
+ * Cells by their values, one nested map per dimension: a row finds its cell by a lookup per value,
+ * with no key text to build and hash (that cost ~3 us per row and cube on Exchange-heavy files).
+ * `cells` keeps them in the order they were made.
+ */
+class CellIndex {
+  private readonly root = new Map<unknown, unknown>();
+  readonly cells: Cell[] = [];
+
+  constructor(private readonly orgs: boolean) {}
+
+  /** The cell of the row at `base` of `rows`, by the values at `base + at[i]` (normalised by `key`). */
+  find(
+    rows: readonly SqlValue[],
+    base: number,
+    at: readonly number[],
+    key: (v: SqlValue | undefined) => unknown,
+    values: () => SqlValue[],
+  ): Cell {
+    let level = this.root;
+    const last = at.length - 1;
+    for (let d = 0; d < last; d++) {
+      const k = key(rows[base + (at[d] as number)]);
+      let next = level.get(k) as Map<unknown, unknown> | undefined;
+      if (next === undefined) level.set(k, (next = new Map()));
+      level = next;
+    }
+    const k = key(rows[base + (at[last] as number)]);
+    let cell = level.get(k) as Cell | undefined;
+    if (cell === undefined) {
+      cell = { values: values(), n: 0, orgs: this.orgs ? new Map() : null };
+      level.set(k, cell);
+      this.cells.push(cell);
+    }
+    return cell;
+  }
+}
 
 class MaskTally {
-  private readonly cells = new Map<string, Cell>();
-  /** Cells of plain rows, by a short key; folded into `cells` before inserting. */
-  private readonly plainCells = new Map<string, Cell>();
+  private readonly cells: CellIndex;
+  /** Cells of plain rows, by the few columns a plain row sets; folded into `cells` before inserting. */
+  private plainCells: CellIndex;
   private readonly at: number[];
   /** Plain-row column of each cube value, or -1 where a plain row holds NULL (0 for the masks). */
   private readonly plainAt: number[];
-  private readonly geo: boolean;
+  /** The plain-row columns that tell plain rows' cells apart (their other dimensions are NULL or 0). */
+  private readonly plainKey: number[];
+  /** Positions 0..n-1 (a cell's own values, for the fold). */
+  private readonly own: number[];
 
   constructor(readonly cube: Cube) {
     const dims = [...cube.dims, 'vuln_mask', 'likely_mask'];
     this.at = dims.map((d) => col(d as (typeof HOST_COLUMNS)[number]));
     this.plainAt = dims.map((d) => PLAIN_COLUMNS.indexOf(d as (typeof PLAIN_COLUMNS)[number]));
-    this.geo = cube.dims.includes('country');
-    // The plain key below names exactly the cube dimensions a plain row can set.
+    this.own = dims.map((_, i) => i);
+    const geo = cube.dims.includes('country');
+    // The plain key names exactly the cube dimensions a plain row can set.
     const set = cube.dims.filter((d) => PLAIN_COLUMNS.includes(d as (typeof PLAIN_COLUMNS)[number]));
-    const expect = this.geo
+    const expect = geo
       ? ['continent', 'country', 'status', 'is_exchange', 'suspect']
       : ['asn', 'status', 'is_exchange', 'suspect'];
     if (set.join() !== expect.join()) throw new Error(`cube ${cube.table}: plain-row key out of date`);
-  }
-
-  private cell(map: Map<string, Cell>, key: string, values: () => SqlValue[]): Cell {
-    let cell = map.get(key);
-    if (!cell) {
-      cell = { values: values(), n: 0, orgs: this.cube.asnOrg ? new Map() : null };
-      map.set(key, cell);
-    }
-    return cell;
+    this.plainKey = [...(geo ? [P.continent, P.country] : [P.asn]), P.status, P.exchange, P.suspect];
+    this.cells = new CellIndex(cube.asnOrg);
+    this.plainCells = new CellIndex(cube.asnOrg);
   }
 
   /** `rows`: HOST_COLUMNS-ordered values, several rows back to back; `by` +1 to add them, -1 to remove them. */
   add(rows: SqlValue[], by: 1 | -1): void {
     const width = HOST_COLUMNS.length;
     for (let base = 0; base < rows.length; base += width) {
-      let key = '';
-      for (const i of this.at) key += part(rows[base + i]);
-      const cell = this.cell(this.cells, key, () => this.at.map((i) => rows[base + i] ?? null));
+      const cell = this.cells.find(rows, base, this.at, exact, () =>
+        this.at.map((i) => rows[base + i] ?? null),
+      );
       cell.n += by;
       const org = rows[base + ASN_ORG];
       if (cell.orgs && typeof org === 'string') cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + by);
@@ -105,11 +142,7 @@ class MaskTally {
   /** `rows`: PLAIN_COLUMNS-ordered values of new rows, several back to back, each standing for `n` records. */
   addPlain(rows: SqlValue[], n = 1): void {
     for (let base = 0; base < rows.length; base += PLAIN_WIDTH) {
-      const flags = `${plainPart(rows[base + P.status])}|${plainPart(rows[base + P.exchange])}${plainPart(rows[base + P.suspect])}`;
-      const key = this.geo
-        ? `${plainPart(rows[base + P.continent])}|${plainPart(rows[base + P.country])}|${flags}`
-        : `${plainPart(rows[base + P.asn])}|${flags}`;
-      const cell = this.cell(this.plainCells, key, () =>
+      const cell = this.plainCells.find(rows, base, this.plainKey, loose, () =>
         this.plainAt.map((i) => (i >= 0 ? (rows[base + i] ?? null) : null)),
       );
       cell.n += n;
@@ -121,15 +154,13 @@ class MaskTally {
   /** Moves the plain cells into the general ones (a cube row must come from one cell). */
   private fold(): void {
     const masks = this.at.length - 2;
-    for (const p of this.plainCells.values()) {
+    for (const p of this.plainCells.cells) {
       const values = p.values.map((v, i) => (i >= masks ? 0 : v));
-      let key = '';
-      for (const v of values) key += part(v);
-      const cell = this.cell(this.cells, key, () => values);
+      const cell = this.cells.find(values, 0, this.own, exact, () => values);
       cell.n += p.n;
       if (cell.orgs) for (const [org, n] of p.orgs ?? []) cell.orgs.set(org, (cell.orgs.get(org) ?? 0) + n);
     }
-    this.plainCells.clear();
+    this.plainCells = new CellIndex(this.cube.asnOrg);
   }
 
   private static maxOrg(orgs: Map<string, number> | null): string | null {
@@ -150,7 +181,7 @@ class MaskTally {
       'n',
     ];
     const one = `(${columns.map(() => '?').join(', ')})`;
-    const cells = [...this.cells.values()].filter((c) => c.n > 0);
+    const cells = this.cells.cells.filter((c) => c.n > 0);
     const out: TallyStatement[] = [];
     for (let i = 0; i < cells.length; i += 200) {
       const part = cells.slice(i, i + 200);
