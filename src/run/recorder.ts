@@ -2,18 +2,18 @@
 // bookkeeping and resume. Shared by scanIntoStore and ingestIntoStore so the two behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
 import { continentOf, hasSourceGeoAndNetwork, withContinent } from '../geo/index.js';
-import {
-  type HostBatch,
-  type PlainCount,
-  type ScanInfo,
-  type ScanMeta,
-  type Store,
-  type StoredHost,
-  type EncodedHost,
-  type ObservedWindow,
-  type RefusedRecord,
-  isEncoded,
-} from '../store/index.js';
+import type {
+  HostBatch,
+  PlainCount,
+  ScanInfo,
+  ScanMeta,
+  Store,
+  StoredHost,
+  EncodedHost,
+  ObservedWindow,
+  RefusedRecord,
+} from '../store/store.js';
+import { isEncoded } from '../store/encoded-host.js';
 import { isPlainRecord } from '../store/plain-record.js';
 import { ConfigError } from '../core/errors.js';
 import { spanWindow, type TimeSpan } from '../core/time-span.js';

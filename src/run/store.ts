@@ -2,9 +2,10 @@
 // commands that only read never create a database at a mistyped path.
 import { storeLabel } from '../core/printable.js';
 import { ConfigError } from '../core/errors.js';
-import { DEFAULT_STORE_PATH, openStore, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { DEFAULT_STORE_PATH } from '../store/store-url.js';
 
-export { DEFAULT_STORE_PATH, isPostgresUrl } from '../store/index.js';
+export { DEFAULT_STORE_PATH, isPostgresUrl } from '../store/store-url.js';
 
 /** Opens the store at `db` (a SQLite path or a postgres:// URL) for writing; creates a missing SQLite file. */
 export function openStoreForWriting(db: string | undefined): Promise<Store> {
@@ -19,6 +20,8 @@ export function openStoreForReading(db: string | undefined): Promise<Store> {
 async function open(db: string | undefined, create: boolean): Promise<Store> {
   const url = db ?? DEFAULT_STORE_PATH;
   try {
+    // loaded here, not at start-up: a command that stores nothing (ingest --no-store) never loads the drivers
+    const { openStore } = await import('../store/index.js');
     return await openStore(url, { create });
   } catch (err) {
     if (err instanceof ConfigError) throw err;

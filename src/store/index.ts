@@ -3,15 +3,12 @@ import type { Store } from './store.js';
 import { SqlStore } from './sql-store.js';
 import { openSqliteDriver } from './sqlite/sqlite-driver.js';
 import { sqliteFileWrites } from './sqlite/file-writes.js';
+import { DEFAULT_STORE_PATH, isPostgresUrl } from './store-url.js';
 
 export type * from './store.js';
 export { HOST_SORT_KEYS } from './host-query.js';
 export { encodeHost, isEncoded, type EncodedHost } from './encoded-host.js';
-export const DEFAULT_STORE_PATH = './excensus.db';
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
+export { DEFAULT_STORE_PATH, isPostgresUrl } from './store-url.js';
 
 export interface OpenStoreOptions {
   /** Create a missing SQLite file (default true). Read-only commands pass false to report a wrong --db. */

@@ -7,7 +7,8 @@
 import type { HostRecord, HostStatus } from '../../core/host-record.js';
 import type { Evidence, Precision } from '../../core/evidence.js';
 import type { ObservationSource } from '../../core/observation.js';
-import { isEncoded, type EncodedHost, type StoredHost } from '../../store/index.js';
+import { isEncoded } from '../../store/encoded-host.js';
+import type { EncodedHost, StoredHost } from '../../store/store.js';
 
 type Value = string | number | boolean | null;
 

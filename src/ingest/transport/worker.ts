@@ -7,13 +7,8 @@ import { newBlockResult, type BlockResult } from '../block-result.js';
 import { anchorCores } from '../fast/prefilter.js';
 import { createJudge, type RuleDefs } from '../judge-context.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
-import {
-  encodeHost,
-  isEncoded,
-  type EncodedHost,
-  type ObservationRef,
-  type StoredHost,
-} from '../../store/index.js';
+import { encodeHost, isEncoded } from '../../store/encoded-host.js';
+import type { EncodedHost, ObservationRef, StoredHost } from '../../store/store.js';
 import { hasSourceGeoAndNetwork, withContinent } from '../../geo/countries.js';
 import { takeEncodedCols } from './encoded-columns.js';
 import type { TimeBounds } from '../../core/time-span.js';
