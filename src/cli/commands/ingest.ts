@@ -226,7 +226,7 @@ async function enqueueInputs(
 }
 
 function tableRow(r: HostRecord): string {
-  return [
+  const cells = [
     r.ip,
     r.port,
     r.status,
@@ -234,9 +234,9 @@ function tableRow(r: HostRecord): string {
     r.classification?.release ?? '-',
     r.geo?.country ? (isCountryCode(r.geo.country) ? r.geo.country : `unknown (${r.geo.country})`) : '-',
     r.asn ? `AS${r.asn.number}` : '-',
-  ]
-    .map((cell) => printable(String(cell)))
-    .join('\t');
+  ];
+  // escaped once per row: printable() leaves tabs as they are, so this is each cell escaped, joined
+  return printable(cells.join('\t'));
 }
 
 function writeSummary(stderr: NodeJS.WritableStream, s: IngestSummary, written: number, json: boolean): void {
