@@ -176,6 +176,30 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it('starts no checkpoint thread for a small write: the connection keeps its own checkpoints', async () => {
+    const path = join(dir, 'small-write.db');
+    const driver = openSqliteDriver(path);
+    const store = await SqlStore.open(driver, { bulk: sqliteFileWrites(driver, path) });
+    try {
+      const id = await store.createScan({
+        name: 's',
+        kind: 'ingest',
+        source: 'shodan',
+        series: 's',
+        startedAt: '2025-01-01T00:00:00Z',
+        inputs: [],
+        options: {},
+      });
+      for (let b = 0; b < 3; b++) await store.addHosts(id, [{ record: makeRecord({ ip: `10.7.0.${b}` }) }]);
+      // a started thread turns the connection's automatic checkpoints off (0)
+      const setting = Number((await driver.all('PRAGMA wal_autocheckpoint'))[0]?.wal_autocheckpoint);
+      assert.equal(setting, SQLITE_AUTOCHECKPOINT);
+      assert.equal((await store.doneTargets(id)).size, 3);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('hands checkpointing back to the writing connection when the checkpoint thread fails', async () => {
     const path = join(dir, 'handoff.db');
     // the thread opens a file that is not there: it fails at once
@@ -183,7 +207,7 @@ describe('SQLite store specifics', () => {
     const store = await SqlStore.open(driver, {
       bulk: sqliteFileWrites(driver, path, {
         threadPath: join(dir, 'missing', 'handoff.db'),
-        checkpointBytes: 1 << 16,
+        checkpointBytes: 1, // the thread starts before the second write
       }),
     });
     try {
@@ -197,13 +221,14 @@ describe('SQLite store specifics', () => {
         options: {},
       });
       await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.1' }) }]);
+      await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.3' }) }]);
       const setting = async (): Promise<number> =>
         Number((await driver.all('PRAGMA wal_autocheckpoint'))[0]?.wal_autocheckpoint);
       // the thread fails once it has started: under load that can take seconds
       for (let i = 0; i < 500 && (await setting()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.equal(await setting(), SQLITE_AUTOCHECKPOINT, 'the writer checkpoints by itself again');
       await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.2' }) }]);
-      assert.equal((await store.doneTargets(id)).size, 2);
+      assert.equal((await store.doneTargets(id)).size, 3);
     } finally {
       await store.close();
     }

@@ -32,6 +32,8 @@ class FileWrites implements BulkWriter {
   private checkpoints: CheckpointThread | null = null;
   /** A thread could not start (no memory for one): none is tried again, the connection does the work. */
   private noThreads = false;
+  /** Bytes written on the calling connection before the checkpoint thread started. */
+  private localBytes = 0;
 
   constructor(
     private readonly db: SqlDriver,
@@ -66,7 +68,9 @@ class FileWrites implements BulkWriter {
   }
 
   async beforeLocalWrite(): Promise<void> {
-    if (!this.checkpoints && !this.noThreads) {
+    // Started once half a checkpoint's bytes are written: a small write never needs one (the
+    // connection's own pace, SQLITE_AUTOCHECKPOINT, is the same), and the thread costs a start.
+    if (!this.checkpoints && !this.noThreads && this.localBytes >= this.checkpointBytes / 2) {
       this.checkpoints = threadOrNull(
         () =>
           new CheckpointThread(this.path, this.checkpointBytes, () => {
@@ -74,15 +78,18 @@ class FileWrites implements BulkWriter {
           }),
       );
       // without a thread, the writing connection checkpoints by itself as before
-      if (this.checkpoints) await this.db.exec('PRAGMA wal_autocheckpoint = 0');
-      else this.noThreads = true;
+      if (this.checkpoints) {
+        await this.db.exec('PRAGMA wal_autocheckpoint = 0');
+        this.checkpoints.wrote(this.localBytes); // what the WAL may hold already
+      } else this.noThreads = true;
     }
     // pages committed while the thread copied: the writer copies them before its next transaction
     if (this.checkpoints?.catchUp()) await this.db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   }
 
   afterLocalWrite(bytes: number): void {
-    this.checkpoints?.wrote(bytes);
+    if (this.checkpoints) this.checkpoints.wrote(bytes);
+    else this.localBytes += bytes;
   }
 
   async close(): Promise<void> {
