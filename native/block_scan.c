@@ -26,7 +26,9 @@ int typed_bytes(napi_env env, napi_value v, void **data, size_t *bytes) {
   size_t length, offset;
   napi_value ab;
   if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok) return 0;
-  size_t unit = (type == napi_int32_array || type == napi_uint32_array) ? 4 : (type == napi_int16_array || type == napi_uint16_array) ? 2 : 1;
+  size_t unit = (type == napi_float64_array || type == napi_bigint64_array || type == napi_biguint64_array) ? 8
+                : (type == napi_int32_array || type == napi_uint32_array || type == napi_float32_array) ? 4
+                : (type == napi_int16_array || type == napi_uint16_array) ? 2 : 1;
   *bytes = length * unit;
   return 1;
 }
@@ -262,8 +264,10 @@ static napi_value init(napi_env env, napi_value exports) {
     { "compile", NULL, compile, NULL, NULL, NULL, napi_default, NULL },
     { "scan", NULL, scan, NULL, NULL, NULL, napi_default, NULL },
     { "sniffBlock", NULL, sniff_block, NULL, NULL, NULL, napi_default, NULL },
+    { "skeletonCompile", NULL, skeleton_compile, NULL, NULL, NULL, napi_default, NULL },
+    { "skeleton", NULL, skeleton_read, NULL, NULL, NULL, napi_default, NULL },
   };
-  if (napi_define_properties(env, exports, 3, props) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 5, props) != napi_ok) return NULL;
   return exports;
 }
 

@@ -48,5 +48,7 @@ void scan_range(const scanner_t *s, const uint8_t *b, size_t lo, size_t hi, hits
 /* A typed array's bytes (any element type) and its length in bytes; 0 if `v` is none. */
 int typed_bytes(napi_env env, napi_value v, void **data, size_t *bytes);
 napi_value sniff_block(napi_env env, napi_callback_info info);
+napi_value skeleton_compile(napi_env env, napi_callback_info info);
+napi_value skeleton_read(napi_env env, napi_callback_info info);
 
 #endif

@@ -19,6 +19,7 @@ import {
 import { addTime } from '../core/time-span.js';
 import { LINE_ANCHOR, LINE_EMPTY, LINE_READ, META, META_WIDTH } from './fast/native-scan.js';
 import { BlockScanner } from './fast/anchor-scan.js';
+import { SkeletonReader } from './fast/skeleton-reader.js';
 import { isLineError, type LineResult } from './types.js';
 import { checkObservation, udpSkipped } from '../core/values.js';
 import type { BlockResult, PlainColsBlock } from './block-result.js';
@@ -82,6 +83,8 @@ export class RecordProcessor {
   private readonly lineReader: string | null;
   /** The block being read may go through the fast path (see addLines). */
   private fastBlock = false;
+  /** Reads a line's skeleton, and maps it (see addParsed); null: parse lines in full. */
+  private readonly skeleton: { reader: SkeletonReader; map(value: unknown): LineResult } | null;
 
   constructor(
     detected: Detected,
@@ -94,6 +97,10 @@ export class RecordProcessor {
     this.source = detected.format;
     this.tally = new PlainTally(detected.format);
     this.lineReader = lineReaderKey(detected);
+    // only where each record keeps its source line (see addParsed), never its partial `raw`
+    const skeleton = reader.kind === 'lines' && this.lineReader !== null ? reader.skeleton : undefined;
+    const skeletonReader = skeleton ? SkeletonReader.create(skeleton.tree) : null;
+    this.skeleton = skeletonReader ? { reader: skeletonReader, map: skeleton!.map } : null;
     this.emptyEvidence = opts.judge({
       ip: '192.0.2.1',
       port: 0,
@@ -261,15 +268,21 @@ export class RecordProcessor {
       out.problems.push({ line, reason: block.toString('utf8', start + 1, stop) }); // an oversized line lineBlocks dropped
       return;
     }
-    const text = block.toString('utf8', start, stop);
-    const r = this.parseLine(text);
+    // The skeleton of a line (when the reader declares one): what the mapper reads, no more. It
+    // gives one record, or none (an error), and no NUL byte: the line is the record's own source
+    // (below), so add() keeps the line, never the observation with its partial `raw`.
+    const value = this.skeleton?.reader.read(block, start, stop);
+    let r = value ? this.skeleton!.map(value) : undefined;
+    if (r && !isLineError(r) && r.length !== 1) r = undefined; // (a mapper that made more: parse it all)
+    const text = r ? undefined : block.toString('utf8', start, stop);
+    r ??= this.parseLine(text!);
     if (isLineError(r)) {
       out.problems.push({ line, reason: r.error });
       return;
     }
     // A line that gave one record is that record's whole source: add() may keep it instead of the
     // observation (not a line with a NUL byte, which PostgreSQL text cannot hold: the JSON escapes it).
-    const own = r.length === 1 && this.lineReader !== null && !text.includes('\0');
+    const own = r.length === 1 && this.lineReader !== null && (text === undefined || !text.includes('\0'));
     for (const o of r)
       this.add(
         o,
@@ -285,7 +298,7 @@ export class RecordProcessor {
     judge: boolean,
     out: BlockResult,
     lineNo: number,
-    line?: { block: Buffer; start: number; stop: number; text: string },
+    line?: { block: Buffer; start: number; stop: number; text: string | undefined },
   ): void {
     // validated and normalised here, once, whichever reader and path it came from
     const bad = checkObservation(obs);
@@ -307,7 +320,9 @@ export class RecordProcessor {
     else if (line) {
       // its source line (see stored-line.ts); worker threads take its bytes (a view of the block: the
       // worker copies them once, to move them between threads)
-      const text = this.opts.compact ? line.block.subarray(line.start, line.stop) : line.text;
+      const text = this.opts.compact
+        ? line.block.subarray(line.start, line.stop)
+        : (line.text ?? line.block.toString('utf8', line.start, line.stop));
       out.hosts.push({ record, observation: { kind: 'line', reader: this.lineReader!, text } });
     }
     // worker threads send the observation as JSON text: encoded in parallel, a cheap copy between threads

@@ -1,6 +1,7 @@
 // Shared shapes of the ingest layer: formats, per-record outcomes and problems.
 import type { Observation } from '../core/observation.js';
 import type { FastPath } from './fast/fast-reader.js';
+import type { SkeletonTree } from './fast/skeleton-reader.js';
 
 export const FORMATS = ['shodan', 'censys', 'zgrab2', 'masscan', 'nmap', 'shadowserver', 'csv'] as const;
 export type IngestFormat = (typeof FORMATS)[number];
@@ -27,6 +28,11 @@ export interface LineFormat {
   parseLine(text: string): LineResult;
   /** Reads plain records' few fields from their bytes instead of parsing them (fast/fast-reader.ts). */
   fastPath?: FastPath;
+  /**
+   * A JSON line's mapper and the keys it reads: a line may be read as its skeleton (those keys
+   * only, fast/skeleton-reader.ts) and mapped, where the observation's `raw` record is never read.
+   */
+  skeleton?: { tree: SkeletonTree; map(value: unknown): LineResult };
 }
 
 /** A format that needs state across lines (XML, CSV headers, pretty-printed JSON). */

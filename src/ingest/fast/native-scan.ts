@@ -34,6 +34,18 @@ export interface NativeScanner {
     meta: Int32Array,
     out: Uint8Array,
   ): number;
+  /** A whitelist for skeleton() (native/json_skeleton.c; absent from builds before it). */
+  skeletonCompile?(nodes: Int32Array, keyBytes: Uint8Array, keyStarts: Int32Array): object;
+  /** Describes a JSON line's whitelisted values (see skeleton-reader.ts); -1 = parse it in full. */
+  skeleton?(
+    handle: object,
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    entries: Int32Array,
+    numbers: Float64Array,
+    text: Uint8Array,
+  ): number;
 }
 
 /** Line kinds sniffBlock reports (native/shodan_sniff.c). */

@@ -3,9 +3,10 @@ import type { Detected } from '../detect.js';
 import type { FormatReader, IngestFormat, LineResult, ReadItem } from '../types.js';
 import { jsonValues } from './json-values.js';
 import { jsonLineParser, type RecordMapper } from './json-line.js';
-import { mapShodanRecord } from './shodan.js';
+import { mapShodanRecord, SHODAN_SKELETON } from './shodan.js';
 import { shodanFastPath } from './shodan-fast.js';
 import type { FastPath } from '../fast/fast-reader.js';
+import type { SkeletonTree } from '../fast/skeleton-reader.js';
 import { mapCensysRecord } from './censys.js';
 import { mapZgrab2Record } from './zgrab2.js';
 import { parseMasscanJsonLine, parseMasscanListLine } from './masscan.js';
@@ -13,9 +14,11 @@ import { readNmap } from './nmap.js';
 import { readShadowserver } from './shadowserver.js';
 import { readPlainCsv } from './plain-csv.js';
 
-/** JSON formats: the mapper of one record, and the fast path of their lines, if any. */
-const JSON_FORMATS: Partial<Record<IngestFormat, { map: RecordMapper; fastPath?: FastPath }>> = {
-  shodan: { map: mapShodanRecord, fastPath: shodanFastPath },
+/** JSON formats: the mapper of one record, the fast path of their lines and the keys the mapper reads, if any. */
+const JSON_FORMATS: Partial<
+  Record<IngestFormat, { map: RecordMapper; fastPath?: FastPath; skeleton?: SkeletonTree }>
+> = {
+  shodan: { map: mapShodanRecord, fastPath: shodanFastPath, skeleton: SHODAN_SKELETON },
   censys: { map: mapCensysRecord },
   zgrab2: { map: mapZgrab2Record },
 };
@@ -29,6 +32,7 @@ export function readerFor(d: Detected): FormatReader {
         kind: 'lines',
         parseLine: jsonLineParser(mapper),
         ...(json.fastPath ? { fastPath: json.fastPath } : {}),
+        ...(json.skeleton ? { skeleton: { tree: json.skeleton, map: mapper } } : {}),
       };
     return { kind: 'stream', read: (chunks) => readJsonDocument(chunks, mapper) };
   }

@@ -12,6 +12,7 @@ import {
   validPort,
 } from './http-text.js';
 import { intToIpv4 } from '../../core/ip.js';
+import type { SkeletonTree } from '../fast/skeleton-reader.js';
 
 export function mapShodanRecord(value: unknown): Observation[] | { error: string } {
   const rec = asObject(value);
@@ -40,6 +41,37 @@ function hostFields(host: Record<string, unknown>): Record<string, unknown> {
   }
   return rest;
 }
+
+/**
+ * Every key mapShodanRecord reads of a banner (below the top level: of the objects it reads), for
+ * lines read as their skeleton (fast/skeleton-reader.ts): keep it in step with mapBanner.
+ * `data` must be a string: any other is the host-API shape (data[] of banners), parsed in full.
+ */
+export const SHODAN_SKELETON: SkeletonTree = {
+  ipv6: 'whole',
+  ip_str: 'whole',
+  ip: 'whole',
+  port: 'whole',
+  _shodan: { options: { hostname: 'whole' }, module: 'whole' },
+  hostnames: 'whole',
+  data: 'string',
+  http: {
+    location: 'whole',
+    status: 'whole',
+    html: 'whole',
+    favicon: { hash: 'whole', location: 'whole' },
+    redirects: 'whole',
+  },
+  transport: 'whole',
+  timestamp: 'whole',
+  ssl: { cert: { subject: { CN: 'whole' }, issuer: { CN: 'whole' }, expires: 'whole' } },
+  location: { country_code: 'whole', region_code: 'whole', city: 'whole' },
+  asn: 'whole',
+  org: 'whole',
+  isp: 'whole',
+  product: 'whole',
+  tags: 'whole',
+};
 
 function mapBanner(b: Record<string, unknown>): Observation | { error: string } {
   const ip =
