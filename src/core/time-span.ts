@@ -42,9 +42,18 @@ export function leftOut(span: TimeSpan, t: string): boolean {
   const b = span.bounds;
   if (!b || (t >= b.notBefore && t <= b.notAfter)) return false;
   span.outside = (span.outside ?? 0) + 1;
-  const ex = span.outsideExample;
-  if (ex === undefined || (t > b.notAfter ? t > ex : t < ex && ex < b.notBefore)) span.outsideExample = t;
+  if (furtherOut(t, span.outsideExample, b)) span.outsideExample = t;
   return true;
+}
+
+/**
+ * Whether `t` is the better example of a time out of bounds than `ex`: any time after the bounds
+ * beats any before them; after them the latest, before them the earliest. One order for a record
+ * and for a merged span, so the example does not depend on how the records were split in blocks.
+ */
+function furtherOut(t: string, ex: string | undefined, b: TimeBounds): boolean {
+  if (ex === undefined) return true;
+  return t > b.notAfter ? t > ex : t < ex && ex < b.notBefore;
 }
 
 /** Widens `span` by one record's time; times not in the normalised form (or none) are left out. */
@@ -62,7 +71,13 @@ export function mergeSpan(span: TimeSpan, other: TimeSpan | undefined): void {
   if (other.outside) {
     span.outside = (span.outside ?? 0) + other.outside;
     const ex = other.outsideExample!;
-    if (span.outsideExample === undefined || ex > span.outsideExample) span.outsideExample = ex;
+    const b = other.bounds ?? span.bounds;
+    if (
+      b
+        ? furtherOut(ex, span.outsideExample, b)
+        : span.outsideExample === undefined || ex > span.outsideExample
+    )
+      span.outsideExample = ex;
   }
   if (other.first === '') return;
   if (span.first === '' || other.first < span.first) span.first = other.first;
