@@ -57,6 +57,7 @@ static napi_value compile(napi_env env, napi_callback_info info) {
   }
   scanner_t *s = (scanner_t *)calloc(1, sizeof(scanner_t));
   if (!s) { napi_throw_error(env, NULL, "block_scan: out of memory"); return NULL; }
+  s->magic = SCANNER_MAGIC;
   memcpy(s->nib, d[NIB], sizeof(s->nib));
   memcpy(s->full, d[FULL], sizeof(s->full));
   memcpy(s->bucket, d[BUCKET], sizeof(s->bucket));
@@ -241,6 +242,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   if (argc < 6) { napi_throw_error(env, NULL, "block_scan.scan: 6 arguments expected"); return NULL; }
   scanner_t *s;
   CHECK(napi_get_value_external(env, argv[0], (void **)&s));
+  if (!s || s->magic != SCANNER_MAGIC) { napi_throw_type_error(env, NULL, "block_scan.scan: not a scanner"); return NULL; }
   void *bufp, *idp, *stp;
   size_t buflen, idn, stn;
   if (!typed_bytes(env, argv[1], &bufp, &buflen) || !typed_bytes(env, argv[4], &idp, &idn) || !typed_bytes(env, argv[5], &stp, &stn)) {

@@ -13,6 +13,7 @@
 #define MAX_DEPTH 64
 
 typedef struct {
+  uint32_t magic;     /* SKELETON_MAGIC */
   int32_t *nodes;     /* per node: count, then (key index, child) pairs */
   uint8_t *key_bytes; /* UTF-8 of key k: key_bytes[key_start[k], key_start[k + 1]) */
   int32_t *key_start;
@@ -313,7 +314,7 @@ static void *copy_of(const void *src, size_t n) {
 /* 1 if a node starts at `want` (the nodes before it are walked, not trusted). */
 static int node_start(const int32_t *nodes, size_t ints, size_t want) {
   size_t at = 0;
-  while (at < want && nodes[at] >= 0) at += 1 + 2 * (size_t)nodes[at];
+  while (at < want && at < ints && nodes[at] >= 0) at += 1 + 2 * (size_t)nodes[at];
   return at == want && want < ints;
 }
 
@@ -331,6 +332,7 @@ napi_value skeleton_compile(napi_env env, napi_callback_info info) {
   }
   skeleton_t *s = calloc(1, sizeof *s);
   if (s) {
+    s->magic = SKELETON_MAGIC;
     s->nodes = copy_of(np, nbytes);
     s->key_bytes = copy_of(kp, kbytes);
     s->key_start = copy_of(sp, sbytes);
@@ -378,6 +380,10 @@ napi_value skeleton_read(napi_env env, napi_callback_info info) {
       napi_get_value_int64(env, argv[2], &start64) != napi_ok || napi_get_value_int64(env, argv[3], &end64) != napi_ok ||
       !typed_bytes(env, argv[4], &outp, &outlen) || !typed_bytes(env, argv[5], &nump, &numlen)) {
     napi_throw_type_error(env, NULL, "block_scan.skeleton: bad arguments");
+    return NULL;
+  }
+  if (!s || s->magic != SKELETON_MAGIC) {
+    napi_throw_type_error(env, NULL, "block_scan.skeleton: not a skeleton handle");
     return NULL;
   }
   if (start64 < 0 || end64 < start64 || (uint64_t)end64 > buflen || end64 > INT32_MAX) {

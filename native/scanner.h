@@ -15,7 +15,12 @@
 #define WIN 4             /* window bytes (a 3-byte pattern's window lets any 4th byte through) */
 #define BUCKETS (PASSES * 8)
 
+/* First word of each handle's struct: a handle of one kind given to another's function is refused. */
+#define SCANNER_MAGIC 0x5343414eu  /* "SCAN" */
+#define SKELETON_MAGIC 0x534b454cu /* "SKEL" */
+
 typedef struct {
+  uint32_t magic;                  /* SCANNER_MAGIC */
   uint8_t nib[PASSES][WIN][2][16]; /* [pass][window byte][0 = low, 1 = high nibble][nibble] -> bucket bits */
   uint8_t full[PASSES][WIN][256];  /* [pass][window byte][byte] -> bucket bits (exact: no nibble aliasing) */
   int vbmi;                        /* bytes >= 0x80 get the same bits everywhere: the 128-entry lookup serves */

@@ -235,6 +235,10 @@ napi_value sniff_block(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "block_scan.sniffBlock: bad arguments");
     return NULL;
   }
+  if (!s || s->magic != SCANNER_MAGIC) {
+    napi_throw_type_error(env, NULL, "block_scan.sniffBlock: not a scanner");
+    return NULL;
+  }
   if (start64 < 0 || end64 < start64 || (uint64_t)end64 > buflen || end64 > INT32_MAX) {
     napi_throw_range_error(env, NULL, "block_scan.sniffBlock: range outside the buffer");
     return NULL;
