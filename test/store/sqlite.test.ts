@@ -13,7 +13,7 @@ import { SQLITE_AUTOCHECKPOINT, openSqliteDriver } from '../../src/store/sqlite/
 import { sqliteFileWrites } from '../../src/store/sqlite/file-writes.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { makeRecord } from './records.js';
-import { storeConformance } from './conformance.js';
+import { meta, storeConformance } from './conformance.js';
 import { censusEquivalence } from './census-equivalence.js';
 import { roundTrip } from './round-trip.js';
 
@@ -80,15 +80,7 @@ describe('SQLite store specifics', () => {
     const store = await SqlStore.open(driver, {
       bulk: sqliteFileWrites(driver, path, { checkpointBytes: 64 << 10 }),
     });
-    const id = await store.createScan({
-      name: 'c',
-      kind: 'ingest',
-      source: 'shodan',
-      series: 'c',
-      startedAt: '2025-01-01T00:00:00Z',
-      inputs: [],
-      options: {},
-    });
+    const id = await store.createScan(meta());
     const ip = (i: number): string => `10.8.${i >> 8}.${i & 255}`;
     const initial = statSync(path).size;
     try {
@@ -132,15 +124,7 @@ describe('SQLite store specifics', () => {
     const store = await SqlStore.open(driver, {
       bulk: sqliteFileWrites(driver, path, { checkpointBytes: 1 << 20 }),
     });
-    const id = await store.createScan({
-      name: 'w',
-      kind: 'ingest',
-      source: 'shodan',
-      series: 'w',
-      startedAt: '2025-01-01T00:00:00Z',
-      inputs: [],
-      options: {},
-    });
+    const id = await store.createScan(meta());
     const walSize = (): number => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
     let batch = 0;
     const write = async (): Promise<void> => {
@@ -181,15 +165,7 @@ describe('SQLite store specifics', () => {
     const driver = openSqliteDriver(path);
     const store = await SqlStore.open(driver, { bulk: sqliteFileWrites(driver, path) });
     try {
-      const id = await store.createScan({
-        name: 's',
-        kind: 'ingest',
-        source: 'shodan',
-        series: 's',
-        startedAt: '2025-01-01T00:00:00Z',
-        inputs: [],
-        options: {},
-      });
+      const id = await store.createScan(meta());
       for (let b = 0; b < 3; b++) await store.addHosts(id, [{ record: makeRecord({ ip: `10.7.0.${b}` }) }]);
       // a started thread turns the connection's automatic checkpoints off (0)
       const setting = Number((await driver.all('PRAGMA wal_autocheckpoint'))[0]?.wal_autocheckpoint);
@@ -211,15 +187,7 @@ describe('SQLite store specifics', () => {
       }),
     });
     try {
-      const id = await store.createScan({
-        name: 'h',
-        kind: 'ingest',
-        source: 'shodan',
-        series: 'h',
-        startedAt: '2025-01-01T00:00:00Z',
-        inputs: [],
-        options: {},
-      });
+      const id = await store.createScan(meta());
       await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.1' }) }]);
       await store.addHosts(id, [{ record: makeRecord({ ip: '10.5.0.3' }) }]);
       const setting = async (): Promise<number> =>
@@ -275,15 +243,7 @@ describe('SQLite store specifics', () => {
   it('stores each distinct verdict once, and still reads records stored with theirs inline (before migration 7)', async () => {
     const path = join(dir, 'verdicts.db');
     const store = await openStore(path);
-    const id = await store.createScan({
-      name: 'v',
-      kind: 'ingest',
-      source: 'shodan',
-      series: 'v',
-      startedAt: '2025-01-01T00:00:00Z',
-      inputs: [],
-      options: {},
-    });
+    const id = await store.createScan(meta());
     const a = makeRecord({ ip: '192.0.2.71', vulns: [['ProxyShell', 'vulnerable']] });
     const b = makeRecord({ ip: '192.0.2.72', vulns: [['ProxyShell', 'vulnerable']] }); // an equal verdict, another object
     const c = makeRecord({
