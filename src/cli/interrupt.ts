@@ -1,7 +1,10 @@
 // Stopping a long command cleanly. SIGINT (Ctrl-C), SIGTERM and SIGHUP ask the use case to stop:
 // it finishes what is in flight, stores it and marks the scan interrupted; the command then exits
-// 128 + the signal's number. bin/excensus.js turns the loss of its launcher (kill -9 of the process
-// the user started) into a SIGHUP, so no orphan goes on probing.
+// 128 + the signal's number. When bin/excensus.js re-runs node for a command's V8 flags, the child
+// turns the loss of its launcher (kill -9 of the process the user started) into a SIGHUP, so no
+// orphan goes on probing. kill -9 of the process that writes (a small ingest runs in the launcher
+// itself) cannot be caught: the scan stays `running`, and a resume on this host takes its lease
+// over at once because that process is gone (run/writer-alive.ts).
 import { constants } from 'node:os';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -1,18 +1,14 @@
 // One writer per scan: the recorder holds the scan's lease (store: acquireLease) while it writes,
 // beats its heartbeat, and gives it up at the end. A second writer is refused; a lease whose
 // writer stopped beating (killed, frozen) lapses after its time to live and may be taken over.
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+// A writer on this same host whose process is gone (kill -9) is taken over at once
+// (writer-alive.ts says when that is certain).
 import { ConfigError } from '../core/errors.js';
-import type { Store } from '../store/index.js';
+import type { LeaseResult, Store } from '../store/index.js';
+import { writerIdentity, writerIsGone } from './writer-alive.js';
 
 /** Default time to live of a lease without a heartbeat; heartbeats come four times as often. */
 export const DEFAULT_LEASE_TTL_MS = 60_000;
-
-/** This process as a writer: host, process id and a random tag (pids are reused). */
-export function writerIdentity(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-}
 
 export class ScanLease {
   private timer: NodeJS.Timeout | null = null;
@@ -36,7 +32,10 @@ export class ScanLease {
     const ttlMs = o.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     const writer = o.writer ?? writerIdentity();
     const part = o.part ?? '';
-    const got = await store.acquireLease({ scanId: scan.id, part, writer, ttlMs });
+    let got: LeaseResult = await store.acquireLease({ scanId: scan.id, part, writer, ttlMs });
+    // its writer was killed on this host: take it over unless another writer got it in between
+    if (!got.held && writerIsGone(got.writer))
+      got = await store.acquireLease({ scanId: scan.id, part, writer, ttlMs, replaces: got.writer });
     if (!got.held) {
       const ago = Math.max(0, Math.round((Date.now() - got.heartbeatAt) / 1000));
       const lapse = Math.max(0, Math.ceil((got.expiresAt - Date.now()) / 1000));

@@ -10,8 +10,8 @@ export async function acquireLease(db: SqlDriver, c: LeaseClaim): Promise<LeaseR
     `INSERT INTO scan_leases (scan_id, part, writer, heartbeat_at, expires_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (scan_id, part) DO UPDATE SET writer = excluded.writer, heartbeat_at = excluded.heartbeat_at,
        expires_at = excluded.expires_at
-     WHERE scan_leases.expires_at < ? OR scan_leases.writer = excluded.writer`,
-    [c.scanId, part, c.writer, now, now + c.ttlMs, now],
+     WHERE scan_leases.expires_at < ? OR scan_leases.writer = excluded.writer OR scan_leases.writer = ?`,
+    [c.scanId, part, c.writer, now, now + c.ttlMs, now, c.replaces ?? null],
   );
   if (changes > 0) return { held: true };
   const r = (

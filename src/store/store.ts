@@ -214,6 +214,8 @@ export interface LeaseClaim {
   ttlMs: number;
   /** Epoch ms (default: now). */
   now?: number;
+  /** A writer known to be gone (its process ended): its lease is taken even before it lapses. */
+  replaces?: string;
 }
 
 /** Taken (or renewed), or held by another writer whose claim has not lapsed. */

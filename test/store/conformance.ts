@@ -194,6 +194,10 @@ export function storeConformance(label: string, factory: StoreFactory): void {
       assert.equal((await store.acquireLease(claim('c', t + 1700))).held, false);
       await store.releaseLease({ scanId: id, writer: 'b' });
       assert.equal((await store.acquireLease(claim('c', t + 1700))).held, true);
+      // a writer known to be gone (replaces) is taken over before its lease lapses, and only that one
+      assert.equal((await store.acquireLease({ ...claim('d', t + 1710), replaces: 'b' })).held, false);
+      assert.equal((await store.acquireLease({ ...claim('d', t + 1710), replaces: 'c' })).held, true);
+      assert.equal(await store.renewLease(claim('c', t + 1720)), false);
     });
 
     it('refuses a second scan with the same name', async () => {

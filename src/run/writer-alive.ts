@@ -1,0 +1,51 @@
+// Whether the writer that holds a lease is known to be gone. A writer names itself
+// `host:pid:tag[:space]` (writerIdentity). Only a writer in this same process space can be
+// looked up: same host name and, where the system has them, the same boot and PID namespace
+// (a container may share the host name but not its process ids). A process id that no longer
+// exists there cannot write any more. Anything else (another host, another space, a live
+// process even if it reused the id, a process we may not signal, a name we cannot read) is
+// taken as alive: a false "alive" only makes a resume wait for the lease to lapse, a false
+// "gone" would let two writers count the same records.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+let space: string | null | undefined;
+
+/** This machine's boot and PID namespace, hashed short; null where the system does not show them. */
+export function processSpace(): string | null {
+  if (space !== undefined) return space;
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const ns = readlinkSync('/proc/self/ns/pid');
+    space = createHash('sha256').update(`${boot}\n${ns}`).digest('hex').slice(0, 8);
+  } catch {
+    space = null;
+  }
+  return space;
+}
+
+/** This process as a writer: host, process id, a random tag (ids are reused) and its process space. */
+export function writerIdentity(): string {
+  const s = processSpace();
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}${s ? `:${s}` : ''}`;
+}
+
+/** True only when `writer` ran in this process space and its process no longer exists. */
+export function writerIsGone(writer: string): boolean {
+  // `host:pid:tag:space` with this host and space around it; the tag may be all digits, so the
+  // name is matched from both ends, not split
+  const prefix = `${hostname()}:`;
+  const suffix = processSpace() ? `:${processSpace()}` : '';
+  if (!writer.startsWith(prefix) || !writer.endsWith(suffix)) return false;
+  const m = /^(\d+):[0-9a-f]{8}$/.exec(writer.slice(prefix.length, writer.length - suffix.length));
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (!Number.isSafeInteger(pid) || pid <= 1 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false; // it exists (it may be another process that reused the id: wait, as before)
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it exists, owned by another user
+  }
+}
