@@ -5,7 +5,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
-import { commandV8Flags, flagsAbove } from './v8-flags.js';
+import { commandV8Flags, flagsAbove, valueOptions } from './v8-flags.js';
 
 // A terminal that hangs up (its window closed, the SSH connection dropped) is no terminal any more:
 // writes to it fail (EIO), and Node, restoring its modes at exit, aborts (SIGABRT) when it cannot.
@@ -19,33 +19,42 @@ function endByHangUp() {
 
 const args = process.argv.slice(2);
 const limit = Object.hasOwn(flagsAbove, args[0] ?? '') ? flagsAbove[args[0]] : undefined;
-const flags = (mayBeLarge(args.slice(1), limit) ? (commandV8Flags[args[0]] ?? []) : []).filter(
+// flags this process runs without (the re-run child has them all, and sizes nothing again)
+const missing = (commandV8Flags[args[0]] ?? []).filter(
   (f) => !process.execArgv.some((a) => a.split('=')[0] === f.split('=')[0]),
 );
+const flags =
+  missing.length > 0 && mayBeLarge(args.slice(1), limit, valueOptions[args[0]] ?? []) ? missing : [];
 
 /**
- * Whether the input may reach `limit` bytes (v8-flags.js, flagsAbove). The launcher does not parse
- * options: every argument that names an existing path counts (an output or a store named too only
- * makes the answer yes, as before).
+ * Whether the input may reach `limit` bytes (v8-flags.js, flagsAbove): the files named as the
+ * command's arguments, not the values of its options (`valueOptions`: an output, a store).
  */
-function mayBeLarge(rest, limit) {
+function mayBeLarge(rest, limit, takesValue) {
   if (limit === undefined) return true;
   let bytes = 0;
   let files = 0;
-  for (const arg of rest) {
-    if (arg === '-') return true;
-    if (arg.startsWith('-')) continue;
+  let onlyFiles = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!onlyFiles && arg !== '-' && arg.startsWith('-')) {
+      if (arg === '--') onlyFiles = true;
+      else if (takesValue.includes(arg)) i++;
+      continue; // an option (with its value attached, or none)
+    }
+    if (arg === '-') return true; // stdin
     let st;
     try {
       st = statSync(arg);
     } catch {
-      continue; // an option's value, or a file the command will report missing
+      continue; // a file the command will report missing
     }
     if (!st.isFile() || gzipped(arg)) return true;
     bytes += st.size;
     files++;
+    if (bytes >= limit) return true;
   }
-  return files === 0 || bytes >= limit;
+  return files === 0;
 }
 
 function gzipped(path) {

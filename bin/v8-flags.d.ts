@@ -4,3 +4,4 @@ export declare const commandV8Flags: {
   [command: string]: string[] | undefined;
 };
 export declare const flagsAbove: { ingest: number; [command: string]: number | undefined };
+export declare const valueOptions: { ingest: string[]; [command: string]: string[] | undefined };

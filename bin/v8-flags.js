@@ -19,9 +19,32 @@ export const commandV8Flags = {
 };
 
 // Commands that run with their flags only when their input may be this large (bytes): the files
-// named on the command line together, when every one of them is a regular file that is not
-// gzip-compressed and none is "-" (stdin). Anything else (a pipe, a directory, no file named)
+// named as the command's arguments together (not the values of its options, valueOptions below),
+// when every one of them is a regular file that is not gzip-compressed and none is "-" (stdin). Anything else (a pipe, a directory, no file named)
 // may be large, and gets the flags.
 export const flagsAbove = {
   ingest: 32 * 1024 * 1024,
+};
+
+// The options of a command above that take a value (their own argument, unless written
+// `--opt=value` or `-oVALUE`): the launcher skips those values when it sizes the input (an output
+// file or a store is not input). Ingest's option table (src/cli/commands/ingest.ts) plus the
+// global --kb (src/cli/main.ts); test/safety/launcher-input-size.test.ts keeps them in step.
+export const valueOptions = {
+  ingest: [
+    '--format',
+    '-f',
+    '--output',
+    '-o',
+    '--as-of',
+    '--workers',
+    '--observed-at',
+    '--db',
+    '--name',
+    '--series',
+    '--resume-scan',
+    '--geo-country-db',
+    '--geo-asn-db',
+    '--kb',
+  ],
 };
