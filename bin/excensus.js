@@ -18,13 +18,14 @@ function endByHangUp() {
 }
 
 const args = process.argv.slice(2);
-const limit = Object.hasOwn(flagsAbove, args[0] ?? '') ? flagsAbove[args[0]] : undefined;
+// the command's entry of a table; a name such as `constructor` is no command (main says so)
+const own = (table) => (Object.hasOwn(table, args[0] ?? '') ? table[args[0]] : undefined);
 // flags this process runs without (the re-run child has them all, and sizes nothing again)
-const missing = (commandV8Flags[args[0]] ?? []).filter(
+const missing = (own(commandV8Flags) ?? []).filter(
   (f) => !process.execArgv.some((a) => a.split('=')[0] === f.split('=')[0]),
 );
 const flags =
-  missing.length > 0 && mayBeLarge(args.slice(1), limit, valueOptions[args[0]] ?? []) ? missing : [];
+  missing.length > 0 && mayBeLarge(args.slice(1), own(flagsAbove), own(valueOptions) ?? []) ? missing : [];
 
 /**
  * Whether the input may reach `limit` bytes (v8-flags.js, flagsAbove): the files named as the

@@ -75,7 +75,8 @@ export async function main(
     stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const entry = commands[name];
+  // own entries only: `constructor` or `__proto__` is no command
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!entry) {
     const guess = nearest(name, Object.keys(commands));
     stderr.write(

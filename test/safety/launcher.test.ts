@@ -216,6 +216,15 @@ test(
   },
 );
 
+test('a command named like an Object member is an unknown command (exit 2), not a crash', { skip }, () => {
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    const r = spawnSync(process.execPath, [bin, name], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^excensus: unknown command "${name}"`), r.stderr);
+    assert.doesNotMatch(r.stderr, /TypeError/);
+  }
+});
+
 test("the launcher exits with the child's own exit code", { skip }, async () => {
   // a usage error: 2
   const usage = launch(['ingest', '--db', join(dir, 'none.db')]);
