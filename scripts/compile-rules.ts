@@ -2,7 +2,7 @@
 // to, with a hash of those files (src/fingerprint/compiled-rules.ts); and data/checked.generated.json:
 // the digests of the data files their schemas accept (src/core/checked-data.ts). Run it after
 // editing a rule file or a data file; test/fingerprint/compiled-rules.test.ts and
-// test/core/checked-data.test.ts fail while a file is out of date.
+// test/kb/checked-data.test.ts fail while a file is out of date.
 //   npm run compile-rules [-- --check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // What data/checked.generated.json holds (core/checked-data.ts): the digest of every bundled data
 // file its schema accepts, and the value the YAML one validates to. Written by
-// scripts/compile-rules.ts; test/core/checked-data.test.ts fails while it is out of date.
+// scripts/compile-rules.ts; test/kb/checked-data.test.ts fails while it is out of date.
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
