@@ -1,10 +1,14 @@
 // Start-up cost of the commands the Exchange-heavy benchmark runs (issue 18): `ingest` and `report`
 // load the use cases they call, not the whole run/ barrel, whose distributed queue (pg, pg-boss) and
 // other use cases every process paid for before reading a record (docs/measurements.md).
-// `ingest --queue` still loads the queue when it is used.
+// `ingest --queue` still loads the queue when it is used. Nor do they load zod or yaml (the bundled
+// data files are checked by digest, data/checked.generated.json): those load as ESM, so the built
+// CLI runs with a resolve hook that logs every module (test/helpers/import-log.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -51,4 +55,56 @@ test('ingest starts without the store drivers: --no-store never loads better-sql
   const loaded = await packagesLoadedBy(['ingest']);
   assert.ok(loaded.includes('maxmind'), `the geo reader is loaded: ${loaded.join(', ')}`);
   assert.ok(!loaded.includes('better-sqlite3'), `better-sqlite3 loaded at start-up: ${loaded.join(', ')}`);
+});
+
+const bin = join(repoRoot, 'bin', 'excensus.js');
+const built = existsSync(join(repoRoot, 'dist', 'src', 'cli', 'main.js'))
+  ? false
+  : 'no dist/ build (run `npm run build`)';
+const dir = mkdtempSync(join(tmpdir(), 'excensus-startup-'));
+
+/** The packages (ESM imports and CommonJS requires) the built CLI loads for `args`. */
+async function packagesOfBuiltCli(args: string[]): Promise<string[]> {
+  const log = join(dir, `imports-${Math.random().toString(36).slice(2)}.log`);
+  writeFileSync(log, '');
+  const hook = pathToFileURL(join(repoRoot, 'test', 'helpers', 'import-log.mjs')).href;
+  await run(process.execPath, ['--import', hook, bin, ...args, '--quiet'], {
+    cwd: dir,
+    env: { ...process.env, EXCENSUS_IMPORT_LOG: log },
+  });
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  assert.ok(
+    urls.some((u) => u.endsWith('/dist/src/cli/main.js')),
+    `the hook saw the CLI's modules: ${urls.length} lines`,
+  );
+  const names = new Set<string>();
+  for (const u of urls) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u);
+    if (m) names.add(m[1]!);
+  }
+  return [...names];
+}
+
+test('ingest and report, as built, start without zod and yaml', { skip: built }, async () => {
+  const input = join(dir, 'one.jsonl');
+  writeFileSync(
+    input,
+    JSON.stringify({
+      ip_str: '198.51.100.1',
+      port: 443,
+      timestamp: '2025-01-01T00:00:00',
+      data: 'HTTP/1.1 200 OK',
+    }) + '\n',
+  );
+  const db = join(dir, 'one.db');
+  const common = ['--no-geo', '--as-of', '2026-01-01'];
+  const runs = {
+    'ingest --db': await packagesOfBuiltCli(['ingest', input, '--db', db, ...common]),
+    'ingest --no-store': await packagesOfBuiltCli(['ingest', input, '--no-store', ...common]),
+    report: await packagesOfBuiltCli(['report', '--db', db, '--by', 'country']),
+  };
+  assert.ok(runs['ingest --db'].includes('better-sqlite3'), runs['ingest --db'].join(', '));
+  for (const [what, loaded] of Object.entries(runs))
+    for (const p of ['zod', 'yaml'])
+      assert.ok(!loaded.includes(p), `${what} loads ${p}: ${loaded.join(', ')}`);
 });
