@@ -1,7 +1,7 @@
 // Whether the writer that holds a lease is known to be gone. A writer names itself
 // `host:pid:tag[:space]` (writerIdentity). Only a writer in this same process space can be
-// looked up: same host name and, where the system has them, the same boot and PID namespace
-// (a container may share the host name but not its process ids). A process id that no longer
+// looked up: same host name and the same boot and PID namespace (a container may share the host
+// name but not its process ids); where the system shows no such space, no writer is looked up. A process id that no longer
 // exists there cannot write any more. Anything else (another host, another space, a live
 // process even if it reused the id, a process we may not signal, a name we cannot read) is
 // taken as alive: a false "alive" only makes a resume wait for the lease to lapse, a false
@@ -35,8 +35,11 @@ export function writerIdentity(): string {
 export function writerIsGone(writer: string): boolean {
   // `host:pid:tag:space` with this host and space around it; the tag may be all digits, so the
   // name is matched from both ends, not split
+  // where the system shows no process space, a host name alone could be another machine's: alive
+  const own = processSpace();
+  if (own === null) return false;
   const prefix = `${hostname()}:`;
-  const suffix = processSpace() ? `:${processSpace()}` : '';
+  const suffix = `:${own}`;
   if (!writer.startsWith(prefix) || !writer.endsWith(suffix)) return false;
   const m = /^(\d+):[0-9a-f]{8}$/.exec(writer.slice(prefix.length, writer.length - suffix.length));
   if (!m) return false;
