@@ -9,6 +9,7 @@ import { isIpAddress, isIsoTime, isValidAsn } from '../../core/values.js';
 import type { FastPath, FastReader } from '../fast/fast-reader.js';
 import { newPlainFields, plainObservation, type PlainFields } from '../fast/plain-fields.js';
 import { BlockScanner, type ScanPattern } from '../fast/anchor-scan.js';
+import { isJsonText } from '../fast/json-check.js';
 
 const KEYS = [
   'ip_str',
@@ -99,7 +100,8 @@ export class ShodanFastReader implements FastReader {
     f.asn = parseAsn(values[K.asn] ?? undefined) ?? -1;
     if (f.asn >= 0 && !isValidAsn(f.asn)) return null;
     f.org = values[K.org] || values[K.isp] || '';
-    return f;
+    // the bytes between the fields read: a line JSON.parse refuses goes to it, which reports it
+    return isJsonText(buf, start, end) ? f : null;
   }
 }
 
