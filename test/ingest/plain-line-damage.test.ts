@@ -198,6 +198,35 @@ test('the JSON check refuses exactly what JSON.parse refuses, on every damaged l
   for (const line of baseLines()) assert.ok(isJsonText(Buffer.from(line), 0, Buffer.byteLength(line)));
 });
 
+test('the JSON check agrees with JSON.parse on random damage to lines and small texts', () => {
+  const r = rng(97);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const small = ['{}', ' [ ] ', '{"a":[1,-0.5e+3,true,false,null,"\\u00e9"],"b":{}}', '"s"', '-1.5E-7'];
+  const pieces =
+    '" \\ \\u12g4 \\u00e9 \\x \u0001 \t \r \n { } [ ] , : 0 - 01 1. .5 1e e+ tru nul fals true null \u00e9 \u2028 x'
+      .split(' ')
+      .concat(' ');
+  const lines = baseLines();
+  let refused = 0;
+  for (let k = 0; k < 20_000; k++) {
+    let t = Buffer.from(k % 4 === 0 ? pick(small) : pick(lines));
+    for (let j = 1 + Math.floor(r() * 2); j > 0; j--) {
+      const at = Math.floor(r() * (t.length + 1));
+      const how = r();
+      // a piece as UTF-8, or its code units as single bytes (invalid UTF-8 for the non-ASCII ones)
+      const piece = Buffer.from(pick(pieces), how < 0.05 ? 'latin1' : 'utf8');
+      if (how < 0.5) t = Buffer.concat([t.subarray(0, at), piece, t.subarray(at)]);
+      else if (how < 0.8) t = Buffer.concat([t.subarray(0, at), t.subarray(at + 1 + Math.floor(r() * 4))]);
+      else if (how < 0.9) t = t.subarray(0, at);
+      else t = Buffer.concat([t.subarray(0, at), piece, t.subarray(at + piece.length)]);
+    }
+    const text = t.toString('utf8');
+    if (!isJson(text)) refused++;
+    assert.equal(isJsonText(t, 0, t.length), isJson(text), JSON.stringify(text.slice(0, 200)));
+  }
+  assert.ok(refused > 5000 && refused < 15_000, `${refused} of 20,000 refused`);
+});
+
 test('without the native reader, every damaged plain line JSON.parse refuses is a problem on its line', async () => {
   const { file, refused } = damagedFile();
   // the reference: every line parsed in full (no pre-filter, so no fast reader)
