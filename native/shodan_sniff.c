@@ -140,6 +140,104 @@ static int64_t asn_of(const uint8_t *b, const value_t *v) {
   return n;
 }
 
+/* The first quote, backslash or control byte (< 0x20) at or after p; e if none. */
+static size_t text_stop(const uint8_t *b, size_t p, size_t e) {
+#if HAVE_X86
+  const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+  for (; p + 16 <= e; p += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)), _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask) return p + (size_t)__builtin_ctz((unsigned)mask);
+  }
+#endif
+  while (p < e && b[p] != '"' && b[p] != '\\' && b[p] >= 0x20) p++;
+  return p;
+}
+
+static int hex_digit(uint8_t c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+/* The number at p (-? int frac? exp?): the offset after it, or 0 (never a valid end: a number follows a byte). */
+static size_t number_end(const uint8_t *b, size_t p, size_t e) {
+  if (b[p] == '-') p++;
+  if (p >= e) return 0;
+  if (b[p] == '0') p++;
+  else if (b[p] >= '1' && b[p] <= '9') while (p < e && b[p] >= '0' && b[p] <= '9') p++;
+  else return 0;
+  if (p < e && b[p] == '.') {
+    size_t from = ++p;
+    while (p < e && b[p] >= '0' && b[p] <= '9') p++;
+    if (p == from) return 0;
+  }
+  if (p < e && (b[p] | 0x20) == 'e') {
+    p++;
+    if (p < e && (b[p] == '+' || b[p] == '-')) p++;
+    size_t from = p;
+    while (p < e && b[p] >= '0' && b[p] <= '9') p++;
+    if (p == from) return 0;
+  }
+  return p;
+}
+
+/* Whether [s, e) is one JSON text as JSON.parse takes it once decoded (invalid UTF-8 becomes
+ * U+FFFD: text in a string, a refused token outside one, so it needs no check here). A line the
+ * reader would take is checked whole: one JSON.parse refuses goes to JavaScript, which reports it.
+ * 0 also for nesting deeper than 64 (JavaScript decides). */
+static int json_text(const uint8_t *b, size_t s, size_t e) {
+  enum { VALUE, KEY, AFTER };
+  uint8_t closers[64];
+  int depth = 0, state = VALUE;
+  size_t p = s;
+  for (;;) {
+    while (p < e && space(b[p])) p++;
+    if (p >= e) return state == AFTER && depth == 0;
+    uint8_t c = b[p];
+    if (c == '"') {
+      if (state == AFTER) return 0;
+      for (p = text_stop(b, p + 1, e); p < e && b[p] != '"'; p = text_stop(b, p, e)) {
+        if (b[p] != '\\' || p + 1 >= e) return 0; /* a control byte, or a backslash at the end */
+        uint8_t x = b[p + 1];
+        if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' || x == 'r' || x == 't') p += 2;
+        else if (x == 'u' && p + 5 < e && hex_digit(b[p + 2]) && hex_digit(b[p + 3]) && hex_digit(b[p + 4]) && hex_digit(b[p + 5])) p += 6;
+        else return 0;
+      }
+      if (p >= e) return 0;
+      p++;
+      if (state == KEY) {
+        while (p < e && space(b[p])) p++;
+        if (p >= e || b[p] != ':') return 0;
+        p++;
+        state = VALUE;
+      } else state = AFTER;
+      continue;
+    }
+    if (state == AFTER) {
+      if (depth == 0) return 0;
+      if (c == ',') state = closers[depth - 1] == '}' ? KEY : VALUE;
+      else if (c == closers[depth - 1]) depth--;
+      else return 0;
+      p++;
+      continue;
+    }
+    if (state == KEY) return 0;
+    if (c == '{' || c == '[') {
+      uint8_t closer = c == '{' ? '}' : ']';
+      if (depth == 64) return 0;
+      p++;
+      while (p < e && space(b[p])) p++;
+      if (p < e && b[p] == closer) p++, state = AFTER; /* {} or [] */
+      else closers[depth++] = closer, state = closer == '}' ? KEY : VALUE;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) p = number_end(b, p, e);
+    else if (c == 't') p = p + 4 <= e && memcmp(b + p, "true", 4) == 0 ? p + 4 : 0;
+    else if (c == 'f') p = p + 5 <= e && memcmp(b + p, "false", 5) == 0 ? p + 5 : 0;
+    else if (c == 'n') p = p + 4 <= e && memcmp(b + p, "null", 4) == 0 ? p + 4 : 0;
+    else return 0;
+    if (p == 0) return 0;
+    state = AFTER;
+  }
+}
+
 /* One line [s, e) without anchors: 1 = a lite record was written, 0 = JavaScript parses it, -1 = out of room. */
 static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, const int32_t *starts, size_t h0, size_t h1,
                       const int32_t *roles, size_t nroles, const int32_t *len, int32_t *meta, out_t *o) {
@@ -184,6 +282,7 @@ static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, 
   } else if (v[TIMESTAMP].kind == V_NUMBER) return 0;
   int64_t asn = asn_of(b, &v[ASN]);
   if (asn == -2) return 0;
+  if (!json_text(b, s, e)) return 0;
   int udp = v[TRANSPORT].kind == V_STRING && v[TRANSPORT].end - v[TRANSPORT].start == 3 && memcmp(b + v[TRANSPORT].start, "udp", 3) == 0;
   /* strings as JavaScript's `a || b || ''` picks them (numbers are their text) */
   const value_t *host = &v[HOSTNAMES];

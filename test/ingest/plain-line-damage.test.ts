@@ -247,15 +247,13 @@ test('without the native reader, every damaged plain line JSON.parse refuses is 
   assert.deepEqual(threaded, js, 'in worker threads');
 });
 
-test(
-  'with the native reader, every damaged plain line JSON.parse refuses is a problem on its line',
-  { todo: 'native/shodan_sniff.c reads only the fields it needs and takes damage elsewhere in the line' },
-  async (t) => {
-    if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
-    const { file } = damagedFile();
-    const full = await collect(file, { noPrefilter: true }, true);
-    const native = await collect(file, {}, false);
-    assert.deepEqual(native.problems, full.problems, 'native reader: the same problems');
-    assert.deepEqual(native.hosts, full.hosts, 'native reader: the same records');
-  },
-);
+test('with the native reader, every damaged plain line JSON.parse refuses is a problem on its line', async (t) => {
+  if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
+  const { file } = damagedFile();
+  const full = await collect(file, { noPrefilter: true }, true);
+  const native = await collect(file, {}, false);
+  assert.deepEqual(native.problems, full.problems, 'native reader: the same problems');
+  assert.deepEqual(native.hosts, full.hosts, 'native reader: the same records');
+  const threaded = await collect(file, { workers: 2, rangeBytes: 64 * 1024 }, false);
+  assert.deepEqual(threaded, native, 'native reader in worker threads');
+});
