@@ -71,7 +71,7 @@ export const command: CommandSpec = {
       name: 'strict',
       type: 'boolean',
       description:
-        'parse and judge every record (no anchor pre-filter): slower, and catches corruption inside records the pre-filter would skip',
+        'parse and judge every record in full, without the anchor pre-filter: slower, the same records (a check of the pre-filter)',
     },
     {
       name: 'observed-at',
