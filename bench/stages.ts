@@ -1,7 +1,8 @@
 // Where an Exchange record's CPU goes: the records of a file that the pre-filter passes (those with
 // an anchor), taken through each step of the ingest path on one thread, step by step over chunks
 // of records so that each step's CPU time is read with process.cpuUsage between chunks:
-//   parse       the reader's parseLine (JSON.parse and mapping to an observation)
+//   parse       the line to an observation as ingest reads it: its native skeleton (the keys the
+//               mapper reads) and the mapping where the reader has one, else parseLine (JSON.parse)
 //   fingerprint the rules over the observation (evidence)
 //   classify    the build's verdict (classifyEvidence: one per build and date, then shared)
 //   encode      encodeHost: the record's JSON and its source line, as the store keeps them
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { detectFormat } from '../src/ingest/detect.js';
 import { readerFor } from '../src/ingest/readers/index.js';
 import { anchorCores } from '../src/ingest/fast/prefilter.js';
+import { SkeletonReader } from '../src/ingest/fast/skeleton-reader.js';
 import { loadRules, ruleAnchors, fingerprint } from '../src/fingerprint/index.js';
 import { loadKnowledgeBase } from '../src/kb/load.js';
 import { classifyEvidence, judgeObservation } from '../src/classify/judge.js';
@@ -31,6 +33,12 @@ const text = readFileSync(file, 'utf8');
 const detected = detectFormat(Buffer.from(text.slice(0, 65536)), file);
 const reader = readerFor(detected);
 if (reader.kind !== 'lines') throw new Error('stages: a line format is needed');
+// as RecordProcessor.addParsed reads a line (null without the native addon: JSON.parse)
+const skeleton = reader.skeleton ? SkeletonReader.create(reader.skeleton.tree) : null;
+const parse = (l: string, bytes: Buffer): ReturnType<typeof reader.parseLine> => {
+  const value = skeleton?.read(bytes, 0, bytes.length);
+  return value ? reader.skeleton!.map(value) : reader.parseLine(l);
+};
 
 // the lines the pre-filter passes (case-insensitive, "_" as "-"), at most maxRecords of them
 const lines: string[] = [];
@@ -57,10 +65,11 @@ for (let round = 0; round < 2; round++) {
   const add = round === 1;
   for (let at = 0; at < lines.length; at += CHUNK) {
     const chunk = lines.slice(at, at + CHUNK);
+    const bytes = chunk.map((l) => Buffer.from(l)); // ingest reads lines from blocks of bytes
     let t = cpu();
     const obs: Observation[] = [];
-    for (const l of chunk) {
-      const r = reader.parseLine(l);
+    for (let k = 0; k < chunk.length; k++) {
+      const r = parse(chunk[k]!, bytes[k]!);
       if (Array.isArray(r)) obs.push(...r);
     }
     let now = cpu();
@@ -90,6 +99,7 @@ process.stdout.write(
     anchored,
     judged: lines.length,
     exchange,
+    skeleton: skeleton !== null,
     usPerRecord: {
       parse: per(spent.parse),
       fingerprint: per(spent.fingerprint),
