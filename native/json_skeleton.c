@@ -382,10 +382,7 @@ napi_value skeleton_read(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "block_scan.skeleton: bad arguments");
     return NULL;
   }
-  if (!s || s->magic != SKELETON_MAGIC) {
-    napi_throw_type_error(env, NULL, "block_scan.skeleton: not a skeleton handle");
-    return NULL;
-  }
+  if (!s || s->magic != SKELETON_MAGIC) { napi_throw_type_error(env, NULL, "block_scan.skeleton: not a skeleton handle"); return NULL; }
   if (start64 < 0 || end64 < start64 || (uint64_t)end64 > buflen || end64 > INT32_MAX) {
     napi_throw_range_error(env, NULL, "block_scan.skeleton: range outside the buffer");
     return NULL;
