@@ -7,7 +7,9 @@ import { detectFormat, type Detected } from '../../src/ingest/detect.js';
 import { readerFor } from '../../src/ingest/readers/index.js';
 import { readLines } from '../../src/ingest/lines.js';
 import { hostRecordToWire } from '../../src/core/wire.js';
-import type { StoredHost } from '../../src/store/store.js';
+import type { EncodedHost, StoredHost } from '../../src/store/store.js';
+import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
+import type { PlainCount } from '../../src/ingest/fast/plain-tally.js';
 
 export const fixtures = fileURLToPath(new URL('../fixtures/formats/', import.meta.url));
 
@@ -53,4 +55,37 @@ export function verdict(h: { record: StoredHost['record'] }): Record<string, unk
   if (h.record.isExchange || h.record.suspect) return w;
   const { evidence: _e, ...rest } = w;
   return rest;
+}
+
+/**
+ * ingestFiles over one file, with the native addon or without it (EXCENSUS_NO_NATIVE=1): each host
+ * as `host` gives it, the plain counts, the record count and the problems ("line: reason").
+ */
+export async function ingestCollected<T>(
+  file: string,
+  opts: Partial<IngestOptions>,
+  noNative: boolean,
+  host: (h: StoredHost | EncodedHost) => T,
+): Promise<{ hosts: T[]; plain: PlainCount[]; records: number; problems: string[] }> {
+  if (noNative) process.env.EXCENSUS_NO_NATIVE = '1';
+  try {
+    const hosts: T[] = [];
+    const plain: PlainCount[] = [];
+    const summary = await ingestFiles(
+      [file],
+      { asOf: '2024-06-01', keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00.000Z', ...opts },
+      async (batch, counts) => {
+        for (const h of batch) hosts.push(host(h));
+        if (counts) plain.push(...counts);
+      },
+    );
+    return {
+      hosts,
+      plain,
+      records: summary.records,
+      problems: summary.problems.map((p) => `${p.line}: ${p.reason}`),
+    };
+  } finally {
+    delete process.env.EXCENSUS_NO_NATIVE;
+  }
 }

@@ -7,13 +7,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostRecordToWire } from '../../src/core/wire.js';
-import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
+import type { IngestOptions } from '../../src/ingest/pipeline.js';
 import { nativeScanStatus, nativeScanner, LINE_READ, LINE_PARSE } from '../../src/ingest/fast/native-scan.js';
 import { BlockScanner } from '../../src/ingest/fast/anchor-scan.js';
 import { SHODAN_KEY_PATTERNS, shodanKeyRoles } from '../../src/ingest/readers/shodan-fast.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
-import type { PlainCount } from '../../src/ingest/fast/plain-tally.js';
-import { fixtures } from './helpers.js';
+import { fixtures, ingestCollected } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-native-reader-'));
 
@@ -63,30 +62,8 @@ function corpus(): string {
   return lines.join('\n') + '\n';
 }
 
-/** Host records (wire form), problems, plain counts and the record total, with or without the native build. */
-async function collect(file: string, opts: Partial<IngestOptions>, noNative: boolean) {
-  if (noNative) process.env.EXCENSUS_NO_NATIVE = '1';
-  try {
-    const hosts: Array<Record<string, unknown>> = [];
-    const plain: PlainCount[] = [];
-    const summary = await ingestFiles(
-      [file],
-      { asOf: '2024-06-01', keepObservations: false, defaultTimestamp: '2024-06-01T00:00:00.000Z', ...opts },
-      async (b, p) => {
-        for (const h of b) hosts.push(hostRecordToWire(h.record));
-        if (p) plain.push(...p);
-      },
-    );
-    return {
-      hosts,
-      plain,
-      records: summary.records,
-      problems: summary.problems.map((p) => `${p.line}: ${p.reason}`),
-    };
-  } finally {
-    delete process.env.EXCENSUS_NO_NATIVE;
-  }
-}
+const collect = (file: string, opts: Partial<IngestOptions>, noNative: boolean) =>
+  ingestCollected(file, opts, noNative, (h) => hostRecordToWire(h.record));
 
 test('the native reader gives the records the JavaScript fast reader gives, in thread and in workers', async (t) => {
   if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);

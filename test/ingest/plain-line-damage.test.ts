@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostRecordToWire } from '../../src/core/wire.js';
-import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
+import type { IngestOptions } from '../../src/ingest/pipeline.js';
 import { nativeScanStatus, nativeScanner } from '../../src/ingest/fast/native-scan.js';
 import { isJsonText } from '../../src/ingest/fast/json-check.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
-import { fixtures } from './helpers.js';
+import { fixtures, ingestCollected } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'excensus-plain-damage-'));
 
@@ -134,37 +134,12 @@ function damagedLines(): Array<{ line: string; what: string }> {
 }
 
 /** Host records (wire form, evidence of plain records left out), problems and the record count. */
-async function collect(file: string, opts: Partial<IngestOptions>, noNative: boolean) {
-  if (noNative) process.env.EXCENSUS_NO_NATIVE = '1';
-  try {
-    const hosts: string[] = [];
-    const summary = await ingestFiles(
-      [file],
-      {
-        asOf: '2024-06-01',
-        format: 'shodan',
-        keepObservations: false,
-        defaultTimestamp: '2024-06-01T00:00:00.000Z',
-        maxProblems: 100_000,
-        ...opts,
-      },
-      async (batch) => {
-        for (const h of batch) {
-          const w = hostRecordToWire(h.record);
-          // pre-filtered records skip the negative evidence detail the full parser gives
-          hosts.push(JSON.stringify(w.is_exchange || w.suspect ? w : { ...w, evidence: undefined }));
-        }
-      },
-    );
-    return {
-      hosts,
-      records: summary.records,
-      problems: summary.problems.map((p) => `${p.line}: ${p.reason}`),
-    };
-  } finally {
-    delete process.env.EXCENSUS_NO_NATIVE;
-  }
-}
+const collect = (file: string, opts: Partial<IngestOptions>, noNative: boolean) =>
+  ingestCollected(file, { format: 'shodan', maxProblems: 100_000, ...opts }, noNative, (h) => {
+    const w = hostRecordToWire(h.record);
+    // pre-filtered records skip the negative evidence detail the full parser gives
+    return JSON.stringify(w.is_exchange || w.suspect ? w : { ...w, evidence: undefined });
+  });
 
 /** The damaged lines in a file (after two whole ones, which fix the format), and the lines JSON.parse refuses. */
 function damagedFile(): { file: string; refused: number[]; total: number } {

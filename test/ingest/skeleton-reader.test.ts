@@ -10,12 +10,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostRecordToWire } from '../../src/core/wire.js';
-import { ingestFiles, type IngestOptions } from '../../src/ingest/pipeline.js';
+import type { IngestOptions } from '../../src/ingest/pipeline.js';
 import { nativeScanStatus, nativeScanner } from '../../src/ingest/fast/native-scan.js';
 import { SkeletonReader, type SkeletonTree } from '../../src/ingest/fast/skeleton-reader.js';
 import { mapShodanRecord, SHODAN_SKELETON } from '../../src/ingest/readers/shodan.js';
 import { generateRecord, rng } from '../../bench/gen-shodan.js';
-import { fixtures } from './helpers.js';
+import { fixtures, ingestCollected } from './helpers.js';
 
 const heavy = fixtures + '../exchange-heavy/';
 const dir = mkdtempSync(join(tmpdir(), 'excensus-skeleton-'));
@@ -201,31 +201,14 @@ test('the whitelist holds every key the Shodan mapper reads', () => {
   assert.deepEqual([...missing], []);
 });
 
-async function collect(file: string, opts: Partial<IngestOptions>, noNative: boolean) {
-  if (noNative) process.env.EXCENSUS_NO_NATIVE = '1';
-  try {
-    const hosts: string[] = [];
-    const summary = await ingestFiles(
-      [file],
-      { asOf: '2024-06-01', keepObservations: true, defaultTimestamp: '2024-06-01T00:00:00.000Z', ...opts },
-      async (b) => {
-        for (const h of b) {
-          const o = h.observation as { text?: string | Uint8Array; json?: Uint8Array } | undefined;
-          const bytes = o?.text ?? o?.json;
-          const line = bytes === undefined ? JSON.stringify(o ?? null) : Buffer.from(bytes).toString('utf8');
-          hosts.push(JSON.stringify(hostRecordToWire(h.record)) + '\n' + line);
-        }
-      },
-    );
-    return {
-      hosts,
-      records: summary.records,
-      problems: summary.problems.map((p) => `${p.line}: ${p.reason}`),
-    };
-  } finally {
-    delete process.env.EXCENSUS_NO_NATIVE;
-  }
-}
+/** Each host record with its stored line (or observation), the problems and the record count. */
+const collect = (file: string, opts: Partial<IngestOptions>, noNative: boolean) =>
+  ingestCollected(file, { keepObservations: true, ...opts }, noNative, (h) => {
+    const o = h.observation as { text?: string | Uint8Array; json?: Uint8Array } | undefined;
+    const bytes = o?.text ?? o?.json;
+    const line = bytes === undefined ? JSON.stringify(o ?? null) : Buffer.from(bytes).toString('utf8');
+    return JSON.stringify(hostRecordToWire(h.record)) + '\n' + line;
+  });
 
 test('ingest gives the same records and stored lines with and without the addon, in thread and in workers', async (t) => {
   if (!nativeScanner()) return t.skip(`native scanner: ${nativeScanStatus()}`);
