@@ -22,7 +22,10 @@ export function decodeEntities(s: string): string {
   });
 }
 
-const ATTR = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+// An attribute at a position (sticky), the run of name characters there, and what can start none.
+const ATTR_AT = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
+const NAME_RUN = /[^\s=/>]+/y;
+const GAP = /[\s=/>]*/y;
 
 export async function* xmlTokens(chunks: AsyncIterable<Buffer>): AsyncGenerator<XmlToken> {
   const decoder = new StringDecoder('utf8');
@@ -108,9 +111,32 @@ function parseTag(raw: string, line: number): XmlToken {
   const inner = raw.slice(1, selfClosing ? -2 : -1);
   const m = /^[^\s/>]+/.exec(inner);
   if (!m) return { type: 'error', reason: `malformed tag ${raw.slice(0, 40)}`, line };
+  return { type: 'open', name: m[0], attrs: attributes(inner.slice(m[0].length)), selfClosing, line };
+}
+
+/**
+ * Every `name="value"` (or 'value') in a tag's text after its name, junk between them skipped. An
+ * attribute's name is a whole run of name characters (a shorter one is followed by another name
+ * character, not by "="), so a run whose start gives none is skipped whole: a search from each of
+ * its characters took time quadratic in a long run (a damaged file's 500 KB tag took a minute).
+ */
+function attributes(rest: string): Record<string, string> {
   const attrs: Record<string, string> = {};
-  ATTR.lastIndex = 0;
-  const rest = inner.slice(m[0].length);
-  for (let a = ATTR.exec(rest); a; a = ATTR.exec(rest)) attrs[a[1]!] = decodeEntities(a[2] ?? a[3] ?? '');
-  return { type: 'open', name: m[0], attrs, selfClosing, line };
+  for (let p = 0; p < rest.length;) {
+    GAP.lastIndex = p;
+    GAP.exec(rest);
+    p = GAP.lastIndex;
+    if (p >= rest.length) break;
+    ATTR_AT.lastIndex = p;
+    const a = ATTR_AT.exec(rest);
+    if (a) {
+      attrs[a[1]!] = decodeEntities(a[2] ?? a[3] ?? '');
+      p = ATTR_AT.lastIndex;
+    } else {
+      NAME_RUN.lastIndex = p;
+      NAME_RUN.exec(rest);
+      p = NAME_RUN.lastIndex;
+    }
+  }
+  return attrs;
 }

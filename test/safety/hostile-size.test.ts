@@ -31,3 +31,27 @@ test('a multi-MB head of colon-less lines, with or without a colon after it, rea
   assert.deepEqual(bare, { status: 200, headers: [] });
   assert.deepEqual(withBody, { status: 200, headers: [['Server', 'a']], body: 'body: b' });
 });
+
+const XML = pathToFileURL(join(import.meta.dirname, '../../src/core/xml-tokens.ts')).href;
+
+const TAG_SCRIPT = `
+import { xmlTokens } from ${JSON.stringify(XML)};
+const tag = '<host ' + 'x'.repeat(1_000_000) + ' ' + 'y'.repeat(1_000_000) + '= a="1" b=' + "'2'" + '/>';
+const out = [];
+for await (const t of xmlTokens([Buffer.from(tag)])) out.push(t);
+process.stdout.write(JSON.stringify(out));
+`;
+
+test('a tag with MB-long runs of name characters that name no attribute reads linearly', () => {
+  // a search for an attribute from each character of a run took time quadratic in its length
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', TAG_SCRIPT], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    maxBuffer: 1 << 20,
+  });
+  assert.equal(r.signal, null, 'reading the tag did not finish within 20 s');
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [
+    { type: 'open', name: 'host', attrs: { a: '1', b: '2' }, selfClosing: true, line: 1 },
+  ]);
+});
