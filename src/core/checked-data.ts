@@ -4,9 +4,9 @@
 // schemas accepted, and for a YAML file the value it validated to. A file whose text has exactly
 // that digest was checked already; any other text (an edited file, a knowledge base that
 // `kb update` wrote) is checked by its schema as before. The digests name content, not places.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dataPath } from './data-dir.js';
+import { sha256 } from './digest.js';
 
 export const CHECKED_DATA_NAME = 'checked.generated.json';
 export const CHECKED_DATA_BY = 'npm run compile-rules (scripts/compile-rules.ts)';
@@ -20,10 +20,6 @@ export interface CheckedFile {
 export interface CheckedData {
   generated_by: string;
   files: Record<string, CheckedFile>;
-}
-
-export function textDigest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 let checked: Record<string, CheckedFile> | undefined;
@@ -42,7 +38,7 @@ function checkedFiles(): Record<string, CheckedFile> {
 /** Whether the schemas accepted exactly this text of a file named `name`. */
 export function isChecked(name: string, text: string): boolean {
   const entry = checkedFiles()[name];
-  return typeof entry?.sha256 === 'string' && entry.sha256 === textDigest(text);
+  return typeof entry?.sha256 === 'string' && entry.sha256 === sha256(text);
 }
 
 /** The value kept for exactly this text of `name`; undefined when there is none. */

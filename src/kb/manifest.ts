@@ -9,9 +9,7 @@ export type DataFileName = (typeof DATA_FILES)[number];
 
 export type { KbManifest, ManifestSource } from './manifest-schema.js';
 
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 } from '../core/digest.js';
 
 /**
  * A KB's version: its data date plus the start of a digest over the three data files, so the

@@ -4,7 +4,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { CHECKED_DATA_BY, textDigest, type CheckedData } from '../core/checked-data.js';
+import { CHECKED_DATA_BY, type CheckedData } from '../core/checked-data.js';
+import { sha256 } from '../core/digest.js';
 import { dataPath } from '../core/data-dir.js';
 import { DataError } from '../core/errors.js';
 import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from '../kb/schema.js';
@@ -30,11 +31,11 @@ export function checkedData(): CheckedData {
     // loading takes the parse for the validated value: they must be the same
     if (!isDeepStrictEqual(r.data, raw))
       throw new DataError(`${path}: validates to other data than it holds`);
-    files[name] = { sha256: textDigest(text) };
+    files[name] = { sha256: sha256(text) };
   }
   const report = dataPath('report.yaml');
   const text = readFileSync(report, 'utf8');
-  files['report.yaml'] = { sha256: textDigest(text), value: parseReportData(report, text) };
+  files['report.yaml'] = { sha256: sha256(text), value: parseReportData(report, text) };
   return { generated_by: CHECKED_DATA_BY, files };
 }
 
