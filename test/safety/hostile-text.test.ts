@@ -123,3 +123,25 @@ test('a problem quoting hostile input is printed escaped on stderr', async () =>
   assert.doesNotMatch(r.stderr, RAW_CONTROL);
   assert.match(r.stderr, /\\x1b\]52/);
 });
+
+test('ingest --json and scan-style host lines carry no raw bidi or C1 character from the data', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'excensus-hostile-'));
+  const file = join(dir, 'hostile.jsonl');
+  const name = `mail${RLO}gpj.exe\u009b\u2028.example`;
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ip_str: '192.0.2.10',
+      port: 443,
+      timestamp: '2026-01-02T00:00:00.000000',
+      hostnames: [name],
+      org: `Org\u2066x`,
+      data: 'HTTP/1.1 200 OK\r\nX-OWA-Version: 15.1.2507.6\r\n\r\n',
+    }) + '\n',
+  );
+  const r = await runCli(['ingest', file, '--no-store', '--json', '--as-of', '2026-03-01', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, RAW_CONTROL, 'ingest --json');
+  const host = JSON.parse(r.stdout.trim().split('\n')[0]!) as { hostname: string; asn: unknown };
+  assert.equal(host.hostname, name, 'the JSON means the same text');
+});

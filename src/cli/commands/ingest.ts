@@ -133,8 +133,7 @@ export const command: CommandSpec = {
           onRecords: async (records) => {
             // One write per batch: awaiting the stream once per record dominated the command's time.
             let text = '';
-            for (const r of records)
-              text += (json ? JSON.stringify(hostRecordToWire(r)) : tableRow(r)) + '\n';
+            for (const r of records) text += (json ? jsonLine(hostRecordToWire(r)) : tableRow(r)) + '\n';
             if (!out.stream.write(text)) await once(out.stream, 'drain');
           },
           onProblem: (p) => {
