@@ -116,11 +116,8 @@ function probesToWire(probes: NonNullable<HostRecord['probes']>): Array<Record<s
   }));
 }
 
-/**
- * One host record as a JSON object with snake_case fields and a schema_version. Without its
- * classification's fields when `classification` is false (the store keeps those apart, once per verdict).
- */
-export function hostRecordToWire(r: HostRecord, classification = true): Record<string, unknown> {
+/** A host record's wire fields before its classification's. */
+function wireHead(r: HostRecord): Record<string, unknown> {
   return {
     schema_version: SCHEMA_VERSION,
     ip: r.ip,
@@ -132,7 +129,12 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
     status_detail: r.statusDetail ?? null,
     is_exchange: r.isExchange,
     suspect: r.suspect,
-    ...(classification ? classificationToWire(r.classification) : {}),
+  };
+}
+
+/** A host record's wire fields after its classification's. */
+function wireTail(r: HostRecord): Record<string, unknown> {
+  return {
     evidence: evidenceToWire(r.evidence),
     ...(r.windows ? { windows: windowsToWire(r.windows) } : {}),
     ...(r.smtp ? { smtp: { tls: r.smtp.tls, keywords: r.smtp.keywords } } : {}),
@@ -148,6 +150,43 @@ export function hostRecordToWire(r: HostRecord, classification = true): Record<s
     asn: r.asn ? { number: r.asn.number, org: r.asn.org ?? null, source: r.asn.source } : null,
     ...(r.probes ? { probes: probesToWire(r.probes) } : {}),
   };
+}
+
+/**
+ * One host record as a JSON object with snake_case fields and a schema_version. Without its
+ * classification's fields when `classification` is false (the store keeps those apart, once per verdict).
+ */
+export function hostRecordToWire(r: HostRecord, classification = true): Record<string, unknown> {
+  return {
+    ...wireHead(r),
+    ...(classification ? classificationToWire(r.classification) : {}),
+    ...wireTail(r),
+  };
+}
+
+/**
+ * A classification's wire fields as JSON text without the braces, made once per classification:
+ * records share one per build and date (classify/judge.ts), and its verdicts are most of a record's
+ * text. Classifications are frozen, so the text stays true.
+ */
+const classificationText = new WeakMap<Classification, string>();
+let noClassificationText: string | undefined;
+function classificationFields(c: Classification | null): string {
+  if (!c)
+    return (noClassificationText ??= terminalSafe(JSON.stringify(classificationToWire(null))).slice(1, -1));
+  let text = classificationText.get(c);
+  if (text === undefined) {
+    text = terminalSafe(JSON.stringify(classificationToWire(c))).slice(1, -1);
+    classificationText.set(c, text);
+  }
+  return text;
+}
+
+/** `jsonLine(hostRecordToWire(r))`, the same text, with the classification's part made once per classification. */
+export function hostJsonLine(r: HostRecord): string {
+  const head = terminalSafe(JSON.stringify(wireHead(r)));
+  const tail = terminalSafe(JSON.stringify(wireTail(r)));
+  return `${head.slice(0, -1)},${classificationFields(r.classification)},${tail.slice(1)}`;
 }
 
 /**
@@ -178,7 +217,13 @@ const TERMINAL_UNSAFE = /[\u0080-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
  * schema_version its fields follow (host records already have theirs in place).
  */
 export function jsonLine(obj: Record<string, unknown>): string {
-  const s = JSON.stringify('schema_version' in obj ? obj : { schema_version: SCHEMA_VERSION, ...obj });
+  return terminalSafe(
+    JSON.stringify('schema_version' in obj ? obj : { schema_version: SCHEMA_VERSION, ...obj }),
+  );
+}
+
+/** JSON text with TERMINAL_UNSAFE characters as \\uXXXX (they occur only inside its strings). */
+function terminalSafe(s: string): string {
   TERMINAL_UNSAFE.lastIndex = 0;
   return TERMINAL_UNSAFE.test(s)
     ? s.replace(TERMINAL_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)

@@ -21,7 +21,7 @@ import { openOutput } from '../io.js';
 import { watchInterrupts } from '../interrupt.js';
 import { UsageError } from '../../core/errors.js';
 import { parseObservedAt, windowLabel, type ObservedWindow } from '../../core/time-span.js';
-import { hostRecordToWire, jsonLine } from '../../core/wire.js';
+import { hostJsonLine, jsonLine } from '../../core/wire.js';
 // The use cases this command runs, from their modules (the run/ barrel would load every use case at
 // start-up); the queue's only with --queue.
 import { FORMATS, ingestIntoStore } from '../../run/ingest.js';
@@ -133,7 +133,7 @@ export const command: CommandSpec = {
           onRecords: async (records) => {
             // One write per batch: awaiting the stream once per record dominated the command's time.
             let text = '';
-            for (const r of records) text += (json ? jsonLine(hostRecordToWire(r)) : tableRow(r)) + '\n';
+            for (const r of records) text += (json ? hostJsonLine(r) : tableRow(r)) + '\n';
             if (!out.stream.write(text)) await once(out.stream, 'drain');
           },
           onProblem: (p) => {

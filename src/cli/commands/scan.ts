@@ -21,7 +21,7 @@ import {
 } from '../common-options.js';
 import { watchInterrupts } from '../interrupt.js';
 import { refuseStoreAsOutput } from '../io.js';
-import { hostRecordToWire, jsonLine } from '../../core/wire.js';
+import { hostJsonLine } from '../../core/wire.js';
 import { runQueuedScan } from './scan-queue.js';
 import { openScanOutput } from './scan-output.js';
 import {
@@ -322,7 +322,7 @@ async function run(ctx: CommandContext): Promise<number> {
           // the header comes with the first row: a scan that fails first prints none
           const head = asJson || headed ? '' : `${hostRowHeader(layout)}\n`;
           headed = true;
-          const line = head + (asJson ? jsonLine(hostRecordToWire(r)) : formatHostRow(r, layout));
+          const line = head + (asJson ? hostJsonLine(r) : formatHostRow(r, layout));
           return sharesTerminal ? progress.around(() => write(line)) : write(line);
         },
         ...(progress
