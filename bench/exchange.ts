@@ -2,6 +2,7 @@
 // OWA logon answers, ~4.5 KB a line) at 100% and 15% Exchange, timed side by side with DuckDB
 // (2 threads) and jq doing the bench task (records per country + histogram of X-OWA-Version):
 //   excensus --no-store   ingestFiles with a counting sink, the default worker choice (bench/ingest.ts)
+//   excensus --no-store --json  the CLI printing every judged record as JSON Lines to a file
 //   excensus store+report `excensus ingest FILE --db` then `excensus report --by country`, as users run them
 // and, per judged record, the CPU microseconds of each step (bench/stages.ts: parse, fingerprint,
 // classify, encode) and of the store (CPU of `ingest --db` minus CPU of --no-store, per record).
@@ -9,10 +10,13 @@
 // Usage: node --import tsx bench/exchange.ts [--mb 250] [--shares 1,0.15] [--no-peers] [--no-stages]
 import { spawnSync } from 'node:child_process';
 import {
+  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -156,11 +160,39 @@ for (const share of opt('shares', '1,0.15').split(',').map(Number)) {
     PeerCounts & { records: number };
   rows.push({ name: 'excensus --no-store', ...nostore, load: before });
 
+  // the command a user runs to get the judged records as JSON Lines (hostJsonLine writes each
+  // classification's text once), its lines counted against the records
+  const bin = join(pkg, 'bin/excensus.js');
+  const jsonOut = join(work, 'hosts.jsonl');
+  warm(file);
+  before = load();
+  const jsonLines = timed([
+    process.execPath,
+    bin,
+    'ingest',
+    file,
+    '--no-store',
+    '--json',
+    '--as-of',
+    AS_OF,
+    '--quiet',
+    '-o',
+    jsonOut,
+  ]);
+  const printed = countLines(jsonOut);
+  if (printed !== nostore.records) {
+    process.stderr.write(
+      `bench: ingest --no-store --json printed ${printed} lines for ${nostore.records} records\n`,
+    );
+    process.exit(1);
+  }
+  rmSync(jsonOut, { force: true });
+  rows.push({ name: 'excensus --no-store --json', ...jsonLines, load: before });
+
   const db = join(work, 'bench.db');
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
   warm(file);
   before = load();
-  const bin = join(pkg, 'bin/excensus.js');
   const ingest = timed([
     process.execPath,
     bin,
@@ -260,3 +292,17 @@ for (const share of opt('shares', '1,0.15').split(',').map(Number)) {
   }
 }
 process.stdout.write(`\ntargets: peak RSS < 300 MB (load average after the run: ${load()})\n`);
+
+/** Lines in a file, read in pieces. */
+function countLines(path: string): number {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let n = 0;
+  try {
+    for (let got = readSync(fd, buf); got > 0; got = readSync(fd, buf))
+      for (let i = buf.indexOf(10, 0); i >= 0 && i < got; i = buf.indexOf(10, i + 1)) n++;
+  } finally {
+    closeSync(fd);
+  }
+  return n;
+}
