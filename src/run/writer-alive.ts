@@ -2,7 +2,8 @@
 // `host:pid:tag[:space]` (writerIdentity). Only a writer in this same process space can be
 // looked up: same host name and the same boot and PID namespace (a container may share the host
 // name but not its process ids); where the system shows no such space, no writer is looked up. A process id that no longer
-// exists there cannot write any more. Anything else (another host, another space, a live
+// exists there cannot write any more, nor can a process that is dead but not yet reaped by its
+// parent (a zombie: /proc/PID/stat shows state Z or X). Anything else (another host, another space, a live
 // process even if it reused the id, a process we may not signal, a name we cannot read) is
 // taken as alive: a false "alive" only makes a resume wait for the lease to lapse, a false
 // "gone" would let two writers count the same records.
@@ -47,8 +48,31 @@ export function writerIsGone(writer: string): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 1 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return false; // it exists (it may be another process that reused the id: wait, as before)
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it exists, owned by another user
   }
+  // it exists (it may be another process that reused the id: wait, as before), unless it is a
+  // zombie: killed, not yet reaped by its parent, never to write again
+  return isDead(pid);
+}
+
+/** The state letter of a process from its /proc/PID/stat line; null when it cannot be parsed. */
+export function processState(stat: string): string | null {
+  // `pid (comm) state ...`: comm may hold spaces and parentheses, the state follows the last ')'
+  const close = stat.lastIndexOf(')');
+  if (close < 0) return null;
+  const m = /^ (\S)/.exec(stat.slice(close + 1));
+  return m ? m[1]! : null;
+}
+
+/** True when the process is a zombie (Z) or dead (X); a process we cannot read is not. */
+function isDead(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  const state = processState(stat);
+  return state === 'Z' || state === 'X';
 }
