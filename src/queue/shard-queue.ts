@@ -30,6 +30,12 @@ export interface ShardQueueOptions {
   supervise?: boolean;
   /** Told about pg-boss's background errors (a dropped connection...). */
   onError?: (err: Error) => void;
+  /**
+   * pg-boss starts (and creates its schema) only once this settles, and not at all when it
+   * rejects (the open then rejects with its reason): the worker passes the store's open, so a
+   * store it refuses (one written by a newer excensus) gets no queue tables.
+   */
+  startAfter?: Promise<unknown>;
 }
 
 /** Attempts of a failing shard before it is dead-lettered (state failed). */
@@ -64,6 +70,12 @@ export class ShardQueue {
       maintenanceIntervalSeconds: 30,
     });
     boss.on('error', (err) => o.onError?.(err));
+    try {
+      await o.startAfter;
+    } catch (err) {
+      await db.pool.end().catch(() => undefined);
+      throw err;
+    }
     try {
       await boss.start();
       await createQueueOnce(db, boss);

@@ -4,7 +4,14 @@
 import { ConfigError, UsageError } from '../core/errors.js';
 import { loadKnowledgeBase } from '../kb/index.js';
 import { loadProbePlan, parseExcludeList, parsePorts, readExcludeFile } from '../probe/index.js';
-import { SHARD_QUEUE, ShardQueue, isQueueUrl, type ShardJob, type ShardRow } from '../queue/index.js';
+import {
+  SHARD_QUEUE,
+  ShardQueue,
+  isQueueUrl,
+  type ShardJob,
+  type ShardQueueOptions,
+  type ShardRow,
+} from '../queue/index.js';
 import type { ScanInfo, ScanMeta, Store } from '../store/index.js';
 import type { GeoChoice } from './geo.js';
 import type { ObservedWindow } from '../core/time-span.js';
@@ -207,10 +214,7 @@ function sameWork(scan: ScanInfo, meta: ScanMeta): boolean {
 }
 
 /** Opens the queue of a postgres:// store; anything else is a configuration error that says so. */
-export function openQueue(
-  db: string,
-  o: { supervise?: boolean; onError?: (e: Error) => void } = {},
-): Promise<ShardQueue> {
+export function openQueue(db: string, o: ShardQueueOptions = {}): Promise<ShardQueue> {
   if (!isQueueUrl(db))
     throw new ConfigError(
       'E_QUEUE_DB',

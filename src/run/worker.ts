@@ -122,9 +122,12 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
 }
 
 async function openBoth(db: string, onError: (e: Error) => void): Promise<[Store, ShardQueue]> {
+  // the queue loads pg and pg-boss meanwhile, but starts pg-boss (which connects and creates its
+  // schema) only once the store is open: a store that is refused (a newer excensus's) is left as it was
+  const store = openStoreForWriting(db);
   const [s, q] = await Promise.allSettled([
-    openStoreForWriting(db),
-    openQueue(db, { supervise: true, onError }),
+    store,
+    openQueue(db, { supervise: true, onError, startAfter: store }),
   ]);
   if (s.status === 'fulfilled' && q.status === 'fulfilled') return [s.value, q.value];
   if (s.status === 'fulfilled') await s.value.close();
