@@ -5,16 +5,25 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { isChecked } from '../core/checked-data.js';
+import { isChecked, listsDigest, readCheckedFiles } from '../core/checked-data.js';
 import { DataError } from '../core/errors.js';
 import { splitVersion } from './version.js';
 import type { BuildLine, CveRecord, KbRow, KnowledgeBase, ProductInfo } from './types.js';
 import { indexLines, indexMinorGroups } from './indexes.js';
-import { DATA_FILES, MANIFEST_NAME, kbVersion, sha256, type KbManifest } from './manifest.js';
+import {
+  CHECKED_NAME,
+  DATA_FILES,
+  MANIFEST_NAME,
+  kbVersion,
+  sha256,
+  type DataFileName,
+  type KbManifest,
+} from './manifest.js';
 import { bundledDataDir } from './locations.js';
 
 // The schemas (and the schema library) are loaded only for text that was not checked before
-// (core/checked-data.ts): the bundled files were, so most commands never load them.
+// (core/checked-data.ts): the bundled files were, and so were the files of a KB `kb update`
+// installed while they still match its record (CHECKED_NAME), so most commands never load them.
 const requireHere = createRequire(import.meta.url);
 let schemaModule: typeof import('./schema.js') | undefined;
 const schemas = (): typeof import('./schema.js') =>
@@ -44,17 +53,17 @@ export function knowledgeBaseDirInUse(): string {
 }
 
 /**
- * The file's text parsed and validated by `schema`. Text the schema accepted before (`checkedAs`
- * names the data file, core/checked-data.ts) is only parsed: it validates to its own parse.
+ * The file's text parsed and validated by `schema`. Text the schema accepted before (`checked`,
+ * core/checked-data.ts) is only parsed: it validates to its own parse.
  */
-function validated<T>(where: string, text: string, schema: () => z.ZodType<T>, checkedAs?: string): T {
+function validated<T>(where: string, text: string, schema: () => z.ZodType<T>, checked = false): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new DataError(`cannot read ${where}: ${(err as Error).message}`, { cause: err });
   }
-  if (checkedAs !== undefined && isChecked(checkedAs, text)) return raw as T;
+  if (checked) return raw as T;
   const r = schema().safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0];
@@ -102,26 +111,39 @@ export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
   if (hit && hit.manifestText === manifestText) return hit.kb;
   const files = Object.fromEntries(DATA_FILES.map((n) => [n, readText(join(dir, n))])) as KbFiles;
   let manifest: KbManifest | null = null;
+  let installed: (name: DataFileName) => boolean = () => false;
   if (manifestText !== null) {
-    manifest = validated(manifestPath, manifestText, manifestSchema);
-    for (const name of DATA_FILES)
-      if (manifest.files[name]?.sha256 !== sha256(files[name]))
+    // what `kb update` validated when it installed this KB; any other text is validated here
+    const record = readCheckedFiles(join(dir, CHECKED_NAME));
+    const recorded = listsDigest(record, MANIFEST_NAME, sha256(manifestText));
+    manifest = validated(manifestPath, manifestText, manifestSchema, recorded);
+    const digests = new Map<DataFileName, string>();
+    for (const name of DATA_FILES) {
+      const digest = sha256(files[name]);
+      if (manifest.files[name]?.sha256 !== digest)
         throw new DataError(`${join(dir, name)} does not match its manifest: the knowledge base is damaged`);
+      digests.set(name, digest);
+    }
+    if (recorded) installed = (name) => listsDigest(record, name, digests.get(name)!);
   }
-  const kb = knowledgeBaseFromFiles(files, dir, manifest);
+  const kb = knowledgeBaseFromFiles(files, dir, manifest, installed);
   cache.set(dir, { kb, manifestText });
   return kb;
 }
 
-/** Validates and indexes data files held in memory (`where` names them in errors). */
+/**
+ * Validates and indexes data files held in memory (`where` names them in errors). A file whose
+ * text was checked before (`checked`, or the bundled list) is not validated again.
+ */
 export function knowledgeBaseFromFiles(
   files: KbFiles,
   where: string,
   manifest: KbManifest | null = null,
+  checked: (name: DataFileName) => boolean = () => false,
 ): KnowledgeBase {
   const dir = where;
-  const file = <T>(name: (typeof DATA_FILES)[number], schema: () => z.ZodType<T>): T =>
-    validated(join(dir, name), files[name], schema, name);
+  const file = <T>(name: DataFileName, schema: () => z.ZodType<T>): T =>
+    validated(join(dir, name), files[name], schema, checked(name) || isChecked(name, files[name]));
   const buildsFile = file('builds.json', () => schemas().buildsFileSchema);
   const lifeFile = file('lifecycle.json', () => schemas().lifecycleFileSchema);
   const cveFile = file('cves.json', () => schemas().cvesFileSchema);

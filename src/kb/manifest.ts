@@ -4,6 +4,11 @@
 import { createHash } from 'node:crypto';
 
 export const MANIFEST_NAME = 'manifest.json';
+/**
+ * Beside the manifest: the digests of the manifest and data files `kb update` validated when it
+ * installed them (core/checked-data.ts's form). A load skips the schemas for exactly those texts.
+ */
+export const CHECKED_NAME = 'checked.json';
 export const DATA_FILES = ['builds.json', 'lifecycle.json', 'cves.json'] as const;
 export type DataFileName = (typeof DATA_FILES)[number];
 

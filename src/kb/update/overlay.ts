@@ -1,6 +1,9 @@
 // Writes an updated knowledge base into the user's data dir without ever leaving half of one:
 // the files and manifest go into a temporary directory that is renamed to kb/<version> whole,
 // then the `current` pointer is replaced by rename. A failure leaves the previous KB in use.
+// Beside them goes the record of what was validated (CHECKED_NAME: the digests of the data files
+// and the manifest, each checked by its schema as it is written), so that a load of this KB skips
+// the schemas while the texts still match it.
 import {
   closeSync,
   existsSync,
@@ -16,7 +19,11 @@ import {
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CURRENT_POINTER } from '../locations.js';
-import { DATA_FILES, MANIFEST_NAME, sha256, type KbManifest } from '../manifest.js';
+import { CHECKED_NAME, DATA_FILES, MANIFEST_NAME, sha256, type KbManifest } from '../manifest.js';
+import { isDeepStrictEqual } from 'node:util';
+import type { z } from 'zod';
+import type { CheckedData } from '../../core/checked-data.js';
+import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from '../schema.js';
 import { manifestSchema } from '../manifest-schema.js';
 import type { KbFiles } from '../load.js';
 
@@ -45,6 +52,34 @@ export function manifestText(m: KbManifest): string {
   return `${JSON.stringify(manifestSchema.parse(m), null, 2)}\n`;
 }
 
+const SCHEMAS: ReadonlyArray<[string, z.ZodType]> = [
+  ['builds.json', buildsFileSchema],
+  ['lifecycle.json', lifecycleFileSchema],
+  ['cves.json', cvesFileSchema],
+  [MANIFEST_NAME, manifestSchema],
+];
+
+/**
+ * The record of the texts validated: each data file and the manifest as written, listed when its
+ * schema accepts it and validates it to its own parse (a load then takes the parse for the value).
+ */
+function checkedText(files: KbFiles, manifest: string): string {
+  const texts: Record<string, string> = { ...files, [MANIFEST_NAME]: manifest };
+  const record: CheckedData = { generated_by: 'excensus kb update', files: {} };
+  for (const [name, schema] of SCHEMAS) {
+    const text = texts[name]!;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      continue;
+    }
+    const r = schema.safeParse(raw);
+    if (r.success && isDeepStrictEqual(r.data, raw)) record.files[name] = { sha256: sha256(text) };
+  }
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
 function holdsFiles(dir: string, files: KbFiles): boolean {
   return DATA_FILES.every(
     (n) => existsSync(join(dir, n)) && sha256(readFileSync(join(dir, n), 'utf8')) === sha256(files[n]),
@@ -53,7 +88,7 @@ function holdsFiles(dir: string, files: KbFiles): boolean {
 
 /**
  * Puts the KB at root/<version>. The same content already there only gets the new manifest (its
- * check date moves on); `created` says whether the directory is new.
+ * check date moves on) and record; `created` says whether the directory is new.
  */
 export function writeKbVersion(
   root: string,
@@ -62,15 +97,19 @@ export function writeKbVersion(
 ): { dir: string; created: boolean } {
   mkdirSync(root, { recursive: true });
   const dir = join(root, manifest.version);
+  const text = manifestText(manifest);
   if (existsSync(dir) && holdsFiles(dir, files)) {
-    replaceFile(join(dir, MANIFEST_NAME), manifestText(manifest));
+    // a stop between the two leaves a record that does not match: the next load validates
+    replaceFile(join(dir, MANIFEST_NAME), text);
+    replaceFile(join(dir, CHECKED_NAME), checkedText(files, text));
     return { dir, created: false };
   }
   const tmp = join(root, `.tmp-${manifest.version}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     mkdirSync(tmp);
     for (const n of DATA_FILES) writeDurable(join(tmp, n), files[n]);
-    writeDurable(join(tmp, MANIFEST_NAME), manifestText(manifest));
+    writeDurable(join(tmp, MANIFEST_NAME), text);
+    writeDurable(join(tmp, CHECKED_NAME), checkedText(files, text));
     // A damaged directory of the same version is set aside first, then removed.
     const aside = existsSync(dir) ? `${tmp}.old` : null;
     if (aside) renameSync(dir, aside);
