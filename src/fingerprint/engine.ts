@@ -4,7 +4,7 @@ import type { HttpExchange, Observation } from '../core/observation.js';
 import type { CompiledRule, RuleHit } from './compile.js';
 import { decodeNtlmChallenge } from './ntlm-challenge.js';
 import { normaliseHeaderName } from './parts.js';
-import type { RuleSet } from './ruleset.js';
+import type { HeaderEntry, RuleSet } from './ruleset.js';
 
 /** A signal plus the server name it leaked, if any. */
 export interface Fired {
@@ -36,23 +36,24 @@ export function toFired(rule: CompiledRule, hit: RuleHit, where: string): Fired 
 }
 
 /**
- * Normalised header names by their spelling in records (a few hundred spellings recur in millions
- * of records). A name read from a record may be a slice that keeps the record's whole text alive:
- * the cache holds flat copies, and no long (hostile or one-off) names.
+ * What a header name means to the rules, by its spelling in records (a few hundred spellings recur
+ * in millions of records): one map lookup per header. A name read from a record may be a slice that
+ * keeps the record's whole text alive: the cache holds flat copies, and no long (hostile or one-off)
+ * names.
  */
-const headerNames = new Map<string, string>();
+const NO_RULES: HeaderEntry = { rules: [], watch: 0 };
 const MAX_HEADER_NAMES = 4096;
 const MAX_CACHED_NAME = 64;
-function headerKey(name: string): string {
-  let n = headerNames.get(name);
-  if (n === undefined) {
-    n = normaliseHeaderName(name);
-    if (name.length > MAX_CACHED_NAME) return n;
-    if (headerNames.size >= MAX_HEADER_NAMES) headerNames.clear();
-    n = flatCopy(n);
-    headerNames.set(flatCopy(name), n);
+function headerEntry(rs: RuleSet, name: string): HeaderEntry {
+  const cache = rs.headerSpellings;
+  let e = cache.get(name);
+  if (e === undefined) {
+    e = rs.headers.get(normaliseHeaderName(name)) ?? NO_RULES;
+    if (name.length > MAX_CACHED_NAME) return e;
+    if (cache.size >= MAX_HEADER_NAMES) cache.clear();
+    cache.set(flatCopy(name), e);
   }
-  return n;
+  return e;
 }
 
 /** A copy of `s` that refers to no other string (JSON.parse builds it from the JSON text). */
@@ -65,32 +66,48 @@ function statusOk(rule: CompiledRule, status: number): boolean {
   return allowed === undefined || allowed.includes(status);
 }
 
+/** Whether a rule with this id is among `fired` (a handful per exchange: a scan beats a Set). */
+function hasFired(fired: readonly Fired[], id: string): boolean {
+  for (const f of fired) if (f.rule.id === id) return true;
+  return false;
+}
+
+/** Where a signal was read: "part[ name][ @ path]", spelled out only for rules that fire. */
+function whereIn(ex: HttpExchange, part: string, name: string | undefined): string {
+  const at = ex.path ? ` @ ${ex.path}` : '';
+  return name === undefined ? `${part}${at}` : `${part} ${name}${at}`;
+}
+
+/** Tests one rule on one text of an exchange; at most one signal per rule per exchange. */
+function fire(
+  here: Fired[],
+  ex: HttpExchange,
+  rule: CompiledRule,
+  text: string,
+  part: string,
+  name?: string,
+): void {
+  if (!statusOk(rule, ex.status) || hasFired(here, rule.id)) return;
+  const hit = rule.test(text);
+  if (hit) here.push(toFired(rule, hit, whereIn(ex, part, name)));
+}
+
 /** Fires rules against one HTTP exchange; at most one signal per rule per exchange. */
 function runExchange(rs: RuleSet, ex: HttpExchange, out: Fired[]): void {
-  const at = ex.path ? ` @ ${ex.path}` : '';
   const here: Fired[] = [];
-  const seen = new Set<string>();
-  // `where` is only spelled out for rules that fire: most tests miss.
-  const fire = (rule: CompiledRule, text: string, part: string): void => {
-    if (seen.has(rule.id) || !statusOk(rule, ex.status)) return;
-    const hit = rule.test(text);
-    if (!hit) return;
-    seen.add(rule.id);
-    here.push(toFired(rule, hit, `${part}${at}`));
-  };
-  let watched: Set<string> | undefined;
+  let watched = 0; // bit i: a name absentRules[i] watches is present
   for (const [name, value] of ex.headers) {
-    const n = headerKey(name);
-    if (rs.absentNames.has(n)) (watched ??= new Set()).add(n);
-    const rules = rs.headerRules.get(n);
-    if (rules) for (const r of rules) fire(r, value, `header ${name}`);
+    const e = headerEntry(rs, name);
+    watched |= e.watch;
+    for (const r of e.rules) fire(here, ex, r, value, 'header', name);
   }
   // "Header missing" only means something when the source captured headers at all.
   if (ex.headers.length > 0) {
-    for (const r of rs.absentRules) {
-      if (seen.has(r.id) || !statusOk(r, ex.status) || r.names.some((n) => watched?.has(n))) continue;
-      seen.add(r.id);
-      here.push(toFired(r, { value: `no ${r.names.join('/')}` }, `headers${at}`));
+    const absent = rs.absentRules;
+    for (let i = 0; i < absent.length; i++) {
+      const r = absent[i]!;
+      if ((watched & (1 << i)) !== 0 || !statusOk(r, ex.status) || hasFired(here, r.id)) continue;
+      here.push(toFired(r, { value: `no ${r.names.join('/')}` }, whereIn(ex, 'headers', undefined)));
     }
   }
   const body = ex.body;
@@ -98,21 +115,21 @@ function runExchange(rs: RuleSet, ex: HttpExchange, out: Fired[]): void {
     for (const r of rs.bodyRules) {
       const within = r.def.within;
       // A slice is O(1) in V8; the scan then stops where the marker could no longer be.
-      fire(r, within !== undefined && body.length > within ? body.slice(0, within) : body, 'body');
+      fire(here, ex, r, within !== undefined && body.length > within ? body.slice(0, within) : body, 'body');
     }
   }
-  if (ex.path) for (const r of rs.pathRules) fire(r, ex.path, 'path');
-  if (ex.status) for (const r of rs.statusRules) fire(r, String(ex.status), 'status');
+  if (ex.path) for (const r of rs.pathRules) fire(here, ex, r, ex.path, 'path');
+  if (ex.status) for (const r of rs.statusRules) fire(here, ex, r, String(ex.status), 'status');
   for (const r of rs.faviconRules) {
     for (const kind of r.names) {
       const v = kind === 'mmh3' ? ex.faviconMmh3 : kind === 'md5' ? ex.bodyMd5 : undefined;
-      if (v !== undefined) fire(r, String(v), `favicon ${kind}`);
+      if (v !== undefined) fire(here, ex, r, String(v), 'favicon', kind);
     }
   }
   // Context-dependent rules stand only where the rules they depend on fired too.
   for (const f of here) {
     const needs = f.rule.def.sameResponseAs;
-    if (!needs || needs.every((id) => seen.has(id))) out.push(f);
+    if (!needs || needs.every((id) => hasFired(here, id))) out.push(f);
   }
 }
 

@@ -1,8 +1,20 @@
 // A RuleSet: compiled rules indexed by the part they read, so one pass over an
 // observation's headers and one regex per body rule decide everything.
+import { DataError } from '../core/errors.js';
 import type { CompiledRule } from './compile.js';
 import { compileRule } from './compile.js';
 import type { RuleDef } from './rule-schema.js';
+
+/** What one (normalised) header name means to the rules. */
+export interface HeaderEntry {
+  /** Rules reading this header's value. */
+  rules: CompiledRule[];
+  /** Bit i set: absentRules[i] watches this name (its presence keeps that rule from firing). */
+  watch: number;
+}
+
+/** At most this many absent rules: their state in one exchange is a bit mask. */
+export const MAX_ABSENT_RULES = 31;
 
 export interface RuleSet {
   rules: CompiledRule[];
@@ -12,6 +24,13 @@ export interface RuleSet {
   absentRules: CompiledRule[];
   /** Every normalised name some absent rule watches. */
   absentNames: Set<string>;
+  /** Header rules and absent-rule bits by normalised name (names that concern no rule: none). */
+  headers: Map<string, HeaderEntry>;
+  /**
+   * The engine's cache of `headers` entries by a name's spelling in records (every spelling,
+   * an empty entry for names no rule reads); filled as records are read (engine.ts).
+   */
+  headerSpellings: Map<string, HeaderEntry>;
   bodyRules: CompiledRule[];
   pathRules: CompiledRule[];
   statusRules: CompiledRule[];
@@ -30,6 +49,8 @@ export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
     headerRules: new Map(),
     absentRules: [],
     absentNames: new Set(),
+    headers: new Map(),
+    headerSpellings: new Map(),
     bodyRules: [],
     pathRules: [],
     statusRules: [],
@@ -83,5 +104,20 @@ export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
         break;
     }
   }
+  indexHeaders(rs);
   return rs;
+}
+
+function indexHeaders(rs: RuleSet): void {
+  if (rs.absentRules.length > MAX_ABSENT_RULES)
+    throw new DataError(`${rs.origin}: more than ${MAX_ABSENT_RULES} rules read an absent header`);
+  const entry = (n: string): HeaderEntry => {
+    let e = rs.headers.get(n);
+    if (!e) rs.headers.set(n, (e = { rules: rs.headerRules.get(n) ?? [], watch: 0 }));
+    return e;
+  };
+  for (const n of rs.headerRules.keys()) entry(n);
+  rs.absentRules.forEach((r, i) => {
+    for (const n of r.names) entry(n).watch |= 1 << i;
+  });
 }
