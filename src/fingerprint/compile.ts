@@ -23,6 +23,11 @@ export interface CompiledRule {
   /** Normalised names (header names lower-cased with "_" as "-"). */
   names: string[];
   absent: boolean;
+  /**
+   * Body rules: lower-case literals at least one of which any text the rule fires on contains (its
+   * declared anchors, see gateOf); a body lacking all of them is not tested. Undefined: always tested.
+   */
+  gate: readonly string[] | undefined;
   /** Tests one text; undefined when it does not fire. */
   test(text: string): RuleHit | undefined;
 }
@@ -63,6 +68,18 @@ function extractHit(def: RuleDef, match: RegExpExecArray): RuleHit | undefined {
   return hit;
 }
 
+/**
+ * The anchors a body rule may be skipped by. Never for a rule that fires on a missing pattern
+ * (negate), nor for one with an anchor that a case-insensitive search for its ASCII letters could
+ * miss where the pre-filter would not (non-ASCII characters; "_" and "-", which it takes as one).
+ */
+function gateOf(def: RuleDef): string[] | undefined {
+  const anchors = def.anchors;
+  if (def.reads !== 'body' || def.match.negate === true || !anchors?.length) return undefined;
+  if (anchors.some((a) => !/^[\x20-\x7e]+$/.test(a) || /[-_]/.test(a))) return undefined;
+  return anchors.map((a) => a.toLowerCase());
+}
+
 export function compileRule(def: RuleDef): CompiledRule {
   let re: RegExp | undefined;
   try {
@@ -78,5 +95,6 @@ export function compileRule(def: RuleDef): CompiledRule {
     if (negate) return m ? undefined : { value: text.length > 200 ? text.slice(0, 200) : text };
     return m ? extractHit(def, m) : undefined;
   };
-  return { def, id: def.id, reads: def.reads, names, absent: def.match.absent === true, test };
+  const absent = def.match.absent === true;
+  return { def, id: def.id, reads: def.reads, names, absent, gate: gateOf(def), test };
 }

@@ -96,10 +96,12 @@ function fire(
 function runExchange(rs: RuleSet, ex: HttpExchange, out: Fired[]): void {
   const here: Fired[] = [];
   let watched = 0; // bit i: a name absentRules[i] watches is present
-  for (const [name, value] of ex.headers) {
-    const e = headerEntry(rs, name);
+  const headers = ex.headers;
+  for (let k = 0; k < headers.length; k++) {
+    const h = headers[k]!; // an indexed loop: destructuring each pair through an iterator costs
+    const e = headerEntry(rs, h[0]);
     watched |= e.watch;
-    for (const r of e.rules) fire(here, ex, r, value, 'header', name);
+    for (let j = 0; j < e.rules.length; j++) fire(here, ex, e.rules[j]!, h[1], 'header', h[0]);
   }
   // "Header missing" only means something when the source captured headers at all.
   if (ex.headers.length > 0) {
@@ -112,7 +114,15 @@ function runExchange(rs: RuleSet, ex: HttpExchange, out: Fired[]): void {
   }
   const body = ex.body;
   if (body) {
-    for (const r of rs.bodyRules) {
+    const rules = rs.bodyRules;
+    let scanned = false; // for anchors, once, when the first gated rule comes
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      if (r.gate !== undefined) {
+        if (!scanned) rs.bodyGate.scan(body);
+        scanned = true;
+        if (!rs.bodyGate.passes(i)) continue;
+      }
       const within = r.def.within;
       // A slice is O(1) in V8; the scan then stops where the marker could no longer be.
       fire(here, ex, r, within !== undefined && body.length > within ? body.slice(0, within) : body, 'body');

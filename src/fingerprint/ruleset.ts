@@ -1,6 +1,7 @@
 // A RuleSet: compiled rules indexed by the part they read, so one pass over an
 // observation's headers and one regex per body rule decide everything.
 import { DataError } from '../core/errors.js';
+import { BodyGate } from './body-gate.js';
 import type { CompiledRule } from './compile.js';
 import { compileRule } from './compile.js';
 import type { RuleDef } from './rule-schema.js';
@@ -32,6 +33,8 @@ export interface RuleSet {
    */
   headerSpellings: Map<string, HeaderEntry>;
   bodyRules: CompiledRule[];
+  /** Which body rules a body's anchors leave worth testing (body-gate.ts). */
+  bodyGate: BodyGate;
   pathRules: CompiledRule[];
   statusRules: CompiledRule[];
   faviconRules: CompiledRule[];
@@ -52,6 +55,7 @@ export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
     headers: new Map(),
     headerSpellings: new Map(),
     bodyRules: [],
+    bodyGate: new BodyGate([]),
     pathRules: [],
     statusRules: [],
     faviconRules: [],
@@ -105,6 +109,7 @@ export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
     }
   }
   indexHeaders(rs);
+  rs.bodyGate = new BodyGate(rs.bodyRules);
   return rs;
 }
 
