@@ -1,5 +1,5 @@
 // Starts a worker thread on a module next to the caller: the compiled .js as shipped, or, when
-// the caller itself runs from TypeScript under tsx (tests, benchmarks), the .ts with tsx
+// the caller itself runs from TypeScript under tsx (tests, benchmarks), the .ts with tsx's hooks
 // registered in the new thread first.
 import { readFileSync } from 'node:fs';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
@@ -32,9 +32,12 @@ export function spawnWorker(callerUrl: string, name: string, options: WorkerOpti
     };
   }
   if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, callerUrl), options);
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL(`./${name}.ts`, callerUrl).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  // both of tsx's hooks, as `node --import tsx` registers them: modules that load a part lazily
+  // with require (kb/load.ts: the schemas) need the CommonJS one
+  const esm = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const cjs = JSON.stringify(import.meta.resolve('tsx/cjs/api'));
+  const entry = JSON.stringify(new URL(`./${name}.ts`, callerUrl).href);
+  const boot = `Promise.all([import(${esm}), import(${cjs})]).then(([e, c]) => { e.register(); c.register(); return import(${entry}); });`;
   return new Worker(boot, { ...options, eval: true });
 }
 
