@@ -19,7 +19,7 @@ import { autoWorkerCount, estimateAnchored } from './transport/worker-choice.js'
 import type { WorkerInit, WorkerReply } from './transport/worker.js';
 import { closeSync, openSync } from 'node:fs';
 import { classifyEvidence } from '../classify/judge.js';
-import { loadKnowledgeBase } from '../kb/load.js';
+import { knowledgeBaseDirInUse, loadKnowledgeBase } from '../kb/load.js';
 import type { KnowledgeBase } from '../kb/index.js';
 import type { Problem } from './types.js';
 import type { PlainCount } from './fast/plain-tally.js';
@@ -228,6 +228,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
         prefilter: !opts.noPrefilter,
         tallyPlain: opts.tallyPlain ?? false,
         encodedColumns: opts.encodedColumns ?? false,
+        kbDir: knowledgeBaseDirInUse(),
         ...(opts.timeBounds ? { timeBounds: opts.timeBounds } : {}),
       };
       // read here once (this thread also needs the knowledge base): the workers compile the rules

@@ -6,6 +6,7 @@ import { RecordProcessor } from '../process.js';
 import { newBlockResult, type BlockResult } from '../block-result.js';
 import { anchorCores } from '../fast/prefilter.js';
 import { createJudge, type RuleDefs } from '../judge-context.js';
+import { useKnowledgeBase } from '../../kb/load.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
 import { encodeHost, isEncoded } from '../../store/encoded-host.js';
 import type { EncodedHost, ObservationRef, StoredHost } from '../../store/store.js';
@@ -25,6 +26,8 @@ export interface WorkerInit {
   encodedColumns: boolean;
   /** See IngestOptions.timeBounds. */
   timeBounds?: TimeBounds;
+  /** The knowledge base the calling thread judges with (its choice, useKnowledgeBase, holds per thread). */
+  kbDir: string;
   /** The calling thread's rule definitions (else each worker reads the rule files). */
   rules?: RuleDefs;
   /** Set when the workers read a regular file themselves, by ranges. */
@@ -44,6 +47,7 @@ export interface WorkerReply {
 }
 
 const init = workerData as WorkerInit;
+useKnowledgeBase(init.kbDir);
 const { judge, anchors } = createJudge(init.asOf, init.rules);
 const processor = new RecordProcessor(init.detected, {
   judge,
