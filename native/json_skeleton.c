@@ -5,7 +5,7 @@
 // up to 15 digits, other values' bytes for JSON.parse. Whatever this file is not sure of (invalid
 // JSON, an escaped key where keys are matched, deep nesting, full arrays) gives -1: the caller
 // parses the line in full. One handle per thread.
-#include "scanner.h"
+#include "json_string.h"
 
 /* A whitelist entry's child: a node's offset in `nodes`, or one of these. */
 #define WHOLE (-1)       /* the value in full, whatever it is */
@@ -44,93 +44,12 @@ enum { SK_OPEN, SK_ARRAY, SK_CLOSE, SK_SHORT, SK_LONG, SK_UTF8, SK_JSON, SK_NUMB
 #define NO_ENTRY (-1) /* read_value: a value no entry describes */
 #define ELEMENT (-2)  /* read_value: an array element (its entry's key) */
 
-static void ws(cursor_t *c) {
-  while (c->p < c->end && (c->b[c->p] == ' ' || c->b[c->p] == '\t' || c->b[c->p] == '\n' || c->b[c->p] == '\r')) c->p++;
-}
-
-static int hex(uint8_t x) {
-  if (x >= '0' && x <= '9') return x - '0';
-  if (x >= 'a' && x <= 'f') return x - 'a' + 10;
-  if (x >= 'A' && x <= 'F') return x - 'A' + 10;
-  return -1;
-}
-
-/* The first byte at or after p that is '"', '\\' or a control byte (< 0x20); end if none. */
-static size_t string_stop(const uint8_t *b, size_t p, size_t end, int *non_ascii) {
-#if HAVE_X86
-  const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
-  for (; p + 16 <= end; p += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(b + p));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
-                               _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
-    int mask = _mm_movemask_epi8(hit);
-    int high = _mm_movemask_epi8(v);
-    if (mask) {
-      int at = __builtin_ctz((unsigned)mask);
-      if (high & ((1 << at) - 1)) *non_ascii = 1;
-      return p + (size_t)at;
-    }
-    if (high) *non_ascii = 1;
+static inline void ws(cursor_t *c) {
+  while (c->p < c->end) {
+    uint8_t x = c->b[c->p];
+    if (x > ' ' || (x != ' ' && x != '\t' && x != '\n' && x != '\r')) return;
+    c->p++;
   }
-#endif
-  for (; p < end; p++) {
-    uint8_t x = b[p];
-    if (x == '"' || x == '\\' || x < 0x20) return p;
-    if (x >= 0x80) *non_ascii = 1;
-  }
-  return end;
-}
-
-/* Copies n bytes in 16-byte steps (the caller leaves 16 bytes of room past both ends). */
-static void copy_run(uint8_t *t, const uint8_t *src, size_t n) {
-#if HAVE_X86
-  for (size_t i = 0; i < n; i += 16) _mm_storeu_si128((__m128i *)(t + i), _mm_loadu_si128((const __m128i *)(src + i)));
-#else
-  memcpy(t, src, n);
-#endif
-}
-
-/* The string whose opening quote is at c->p, validated. With `dst`, its text (escapes decoded) is
- * written there and its length set in *len, when it is ASCII throughout; else *len = -1 (the
- * caller lets JavaScript decode its bytes). *escaped = 1 if it holds an escape. */
-static int read_string(cursor_t *c, uint8_t *dst, int64_t *len, int *escaped) {
-  const uint8_t *b = c->b;
-  int non_ascii = 0, wide = 0;
-  size_t run = c->p + 1;
-  size_t q = string_stop(b, run, c->end, &non_ascii);
-  uint8_t *t = dst;
-  *escaped = 0;
-  for (;;) {
-    if (q >= c->end || b[q] < 0x20) return GIVE_UP;
-    if (dst) {
-      if (q + 16 <= c->limit) copy_run(t, b + run, q - run);
-      else memcpy(t, b + run, q - run);
-      t += q - run;
-    }
-    if (b[q] == '"') break;
-    *escaped = 1;
-    if (q + 1 >= c->end) return GIVE_UP;
-    uint8_t e = b[q + 1];
-    if (e == 'u') {
-      if (q + 6 > c->end) return GIVE_UP;
-      int h0 = hex(b[q + 2]), h1 = hex(b[q + 3]), h2 = hex(b[q + 4]), h3 = hex(b[q + 5]);
-      if ((h0 | h1 | h2 | h3) < 0) return GIVE_UP;
-      int v = (h0 << 12) | (h1 << 8) | (h2 << 4) | h3;
-      if (v >= 0x80) wide = 1;
-      if (dst) *t++ = (uint8_t)v;
-      q += 6;
-    } else {
-      uint8_t v = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
-      if (e != '"' && e != '\\' && e != '/' && v == e) return GIVE_UP;
-      if (dst) *t++ = v;
-      q += 2;
-    }
-    run = q;
-    q = string_stop(b, q, c->end, &non_ascii);
-  }
-  c->p = q + 1;
-  if (dst) *len = non_ascii || wide ? -1 : (int64_t)(t - dst);
-  return OK;
 }
 
 /* The end of the digits at p (p itself if none). */
@@ -189,7 +108,7 @@ static int read_object(cursor_t *c, int32_t node) {
     if (c->p >= c->end || c->b[c->p] != '"') return GIVE_UP;
     size_t kf = c->p + 1;
     int escaped;
-    if (read_string(c, NULL, NULL, &escaped) != OK) return GIVE_UP;
+    if (!skip_string(c->b, &c->p, c->end, c->limit, &escaped)) return GIVE_UP;
     int32_t child = WHOLE, k = -1;
     if (node >= 0) {
       if (escaped) return GIVE_UP; /* an escaped key could be a whitelisted one */
@@ -198,7 +117,8 @@ static int read_object(cursor_t *c, int32_t node) {
       for (int32_t i = 0; i < n[0]; i++) {
         int32_t ki = n[1 + 2 * i];
         const int32_t *at = c->s->key_start + ki;
-        if ((size_t)(at[1] - at[0]) == klen && memcmp(c->s->key_bytes + at[0], c->b + kf, klen) == 0) {
+        const uint8_t *key = c->s->key_bytes + at[0];
+        if ((size_t)(at[1] - at[0]) == klen && (klen == 0 || (key[0] == c->b[kf] && memcmp(key, c->b + kf, klen) == 0))) {
           k = ki;
           child = n[2 + 2 * i];
           break;
@@ -255,14 +175,14 @@ static int read_value(cursor_t *c, int32_t key) {
   uint8_t x = c->b[from];
   if (x == '"') {
     int escaped;
-    if (key == NO_ENTRY) return read_string(c, NULL, NULL, &escaped);
+    if (key == NO_ENTRY) return skip_string(c->b, &c->p, c->end, c->limit, &escaped) ? OK : GIVE_UP;
     /* decoded into the back half of `text` (`room` bounds it, with copy_run's overshoot); a short
      * one then moves to the front, which JavaScript copies into one string and slices */
     size_t room = c->end - from + 16;
     if (c->big_used + room > c->text_cap / 2) return GIVE_UP;
     uint8_t *dst = c->text + c->text_cap / 2 + c->big_used;
     int64_t len;
-    if (read_string(c, dst, &len, &escaped) != OK) return GIVE_UP;
+    if (!decode_string(c->b, &c->p, c->end, c->limit, dst, &len, &escaped)) return GIVE_UP;
     if (len < 0) return emit(c, escaped ? SK_JSON : SK_UTF8, key, escaped ? from : from + 1, escaped ? c->p : c->p - 1) ? OK : GIVE_UP;
     if (len < SHORT_STRING) {
       size_t at = c->small_used;
