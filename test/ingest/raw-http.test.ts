@@ -40,6 +40,16 @@ const chosen = [
   'HTTP/',
   'HTTP/1.1 200 OK\r\n\r\n',
   'SSH-2.0-OpenSSH',
+  // status lines off the common "HTTP/d.d NNN" form (read by hand) go to the regex
+  'HTTP/1.1  200 OK\r\n\r\n',
+  'HTTP/1.1\t301\r\n',
+  'HTTP/1.1\u00a0302',
+  'HTTP/1.1 20',
+  'HTTP/1.1 20\r\n0',
+  'HTTP/1.1 2000',
+  'HTTP/1.x 200',
+  'HTTP/11 200',
+  'HTTP/1.1 -200',
 ];
 
 test('parseRawHttp gives what search, split and trim give', () => {

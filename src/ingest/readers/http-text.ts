@@ -12,18 +12,11 @@ export function parseRawHttp(
 ): { status: number; headers: Array<[string, string]>; body?: string } | null {
   if (!text.startsWith('HTTP/')) return null;
   const n = text.length;
-  // the head's end: the first "\n" followed by an optional "\r" and another "\n"
+  // the head's end: the first "\n" followed by an optional "\r" and another "\n" (found as the
+  // lines are walked: each "\n" is searched for once)
   let headEnd = -1;
   let restAt = n;
-  for (let j = text.indexOf('\n'); j >= 0; j = text.indexOf('\n', j + 1)) {
-    const next = text.charCodeAt(j + 1);
-    const crlf = next === 13 && text.charCodeAt(j + 2) === 10;
-    if (next !== 10 && !crlf) continue;
-    headEnd = j > 0 && text.charCodeAt(j - 1) === 13 ? j - 1 : j;
-    restAt = j + (crlf ? 3 : 2);
-    break;
-  }
-  const stop = headEnd >= 0 ? headEnd : n;
+  let stop = n;
   const headers: Array<[string, string]> = [];
   let status = 0;
   // the first colon at or after `at`, kept across lines: searching afresh on each colon-less line
@@ -31,11 +24,19 @@ export function parseRawHttp(
   let colon = -1;
   for (let at = 0, first = true; at <= stop; first = false) {
     let nl = text.indexOf('\n', at);
+    if (headEnd < 0 && nl >= 0) {
+      const next = text.charCodeAt(nl + 1);
+      const crlf = next === 13 && text.charCodeAt(nl + 2) === 10;
+      if (next === 10 || crlf) {
+        headEnd = nl > 0 && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        restAt = nl + (crlf ? 3 : 2);
+        stop = headEnd;
+      }
+    }
     if (nl < 0 || nl > stop) nl = stop;
     const end = nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
     if (first) {
-      const m = STATUS_LINE.exec(text.slice(at, end));
-      if (m) status = Number(m[1]);
+      status = statusOf(text, end);
     } else {
       if (colon < at) {
         colon = text.indexOf(':', at);
@@ -47,6 +48,26 @@ export function parseRawHttp(
   }
   const rest = headEnd >= 0 ? text.slice(restAt) : '';
   return rest ? { status, headers, body: rest } : { status, headers };
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** The status of the status line text[0, end) ("HTTP/1.1 200 OK"), 0 if none: the common form
+ * read by hand, any other by STATUS_LINE. */
+function statusOf(text: string, end: number): number {
+  if (
+    end >= 12 &&
+    isDigit(text.charCodeAt(5)) &&
+    text.charCodeAt(6) === 46 &&
+    isDigit(text.charCodeAt(7)) &&
+    text.charCodeAt(8) === 32 &&
+    isDigit(text.charCodeAt(9)) &&
+    isDigit(text.charCodeAt(10)) &&
+    isDigit(text.charCodeAt(11))
+  )
+    return (text.charCodeAt(9) - 48) * 100 + (text.charCodeAt(10) - 48) * 10 + text.charCodeAt(11) - 48;
+  const m = STATUS_LINE.exec(text.slice(0, end));
+  return m ? Number(m[1]) : 0;
 }
 
 /** text.slice(start, end).trim(), without the second string when the ends are plainly no white space. */
