@@ -35,6 +35,27 @@ test('timestamps: zone-less means UTC, epochs, ShadowServer spaces, offsets, non
   assert.equal(toIsoTime(undefined), '');
 });
 
+test("timestamps: Shodan's zone-less form read by hand gives what its regex gives", () => {
+  // (toIsoTime reads the common form by index; anything else goes to NAIVE_UTC and on)
+  const cases: Array<[string, string]> = [
+    ['2024-02-28T23:59:59.1Z', '2024-02-28T23:59:59.100Z'],
+    ['2024-02-28T23:59:59.123456789', '2024-02-28T23:59:59.123Z'],
+    ['2024-02-28T23:59:59.1234567890', '2024-02-28T23:59:59.123Z'],
+    ['2024-02-28T23:59:59.', '2024-02-28T23:59:59.'],
+    ['2024-02-28T23:59:59ZZ', '2024-02-28T23:59:59ZZ'],
+    ['2024-02-28T24:00:00', '2024-02-29T00:00:00.000Z'],
+    ['2024-02-28T23:60:00', '2024-02-28T23:60:00'],
+    ['2024-00-10T00:00:00', '2024-00-10T00:00:00'],
+    ['2024-01-00T00:00:00', '2024-01-00T00:00:00'],
+    ['2024-01-31T01:02:03.5', '2024-01-31T01:02:03.500Z'],
+    ['2024-02-29T01:02:03', '2024-02-29T01:02:03.000Z'],
+    ['2024-02-30T01:02:03', '2024-03-01T01:02:03.000Z'],
+    ['2024-1-01T00:00:00', '2024-1-01T00:00:00'],
+    ['2024-01-01t00:00:00', '2024-01-01T00:00:00.000Z'],
+  ];
+  for (const [v, want] of cases) assert.equal(toIsoTime(v), want, v);
+});
+
 test('raw HTTP header text and ASN spellings', () => {
   assert.deepEqual(parseRawHttp('HTTP/1.1 302 Found\r\nLocation: /owa/\r\nX-A: 1:2\r\n\r\nbody'), {
     status: 302,

@@ -107,6 +107,8 @@ const NAIVE_UTC =
  */
 export function toIsoTime(v: unknown): string {
   if (typeof v === 'string') {
+    const fast = naiveUtc(v);
+    if (fast !== undefined) return fast;
     const m = NAIVE_UTC.exec(v);
     if (m && Number(m[3]) <= 28) return `${m[1]}.${((m[5] ?? '') + '000').slice(0, 3)}Z`;
   }
@@ -120,6 +122,49 @@ export function toIsoTime(v: unknown): string {
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(s)) s += 'Z';
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? v : d.toISOString();
+}
+
+/** The value of the digit at v[i] (outside 0-9 if there is none). */
+const digitOf = (v: string, i: number): number => v.charCodeAt(i) - 48;
+const digitAt = (v: string, i: number): boolean => {
+  const c = v.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+
+/** What toIsoTime gives a NAIVE_UTC time of a day up to 28, read by hand (Shodan's form, per
+ * record); undefined for anything else (toIsoTime then reads it as before). */
+function naiveUtc(v: string): string | undefined {
+  const n = v.length;
+  if (n < 19 || n > 31) return undefined;
+  const month = digitOf(v, 5) * 10 + digitOf(v, 6);
+  const day = digitOf(v, 8) * 10 + digitOf(v, 9);
+  const hour = digitOf(v, 11) * 10 + digitOf(v, 12);
+  if (
+    !(digitAt(v, 0) && digitAt(v, 1) && digitAt(v, 2) && digitAt(v, 3)) ||
+    v.charCodeAt(4) !== 45 ||
+    !(digitAt(v, 5) && digitAt(v, 6) && month >= 1 && month <= 12) ||
+    v.charCodeAt(7) !== 45 ||
+    !(digitAt(v, 8) && digitAt(v, 9) && day >= 1 && day <= 28) ||
+    v.charCodeAt(10) !== 84 ||
+    !(digitAt(v, 11) && digitAt(v, 12) && hour <= 23) ||
+    v.charCodeAt(13) !== 58 ||
+    !(digitOf(v, 14) >= 0 && digitOf(v, 14) <= 5 && digitAt(v, 15)) ||
+    v.charCodeAt(16) !== 58 ||
+    !(digitOf(v, 17) >= 0 && digitOf(v, 17) <= 5 && digitAt(v, 18))
+  )
+    return undefined;
+  let i = 19;
+  let frac = '';
+  if (i < n && v.charCodeAt(i) === 46) {
+    let j = i + 1;
+    while (j < n && digitAt(v, j)) j++;
+    if (j === i + 1 || j - i - 1 > 9) return undefined;
+    frac = v.slice(i + 1, Math.min(j, i + 4));
+    i = j;
+  }
+  if (i < n && v.charCodeAt(i) === 90) i++;
+  if (i !== n) return undefined;
+  return `${v.slice(0, 19)}.${(frac + '000').slice(0, 3)}Z`;
 }
 
 export function asNumber(v: unknown): number | undefined {
