@@ -1,53 +1,18 @@
 // Native reading of the few fields a not-Exchange Shodan banner contributes, for whole blocks of
-// lines: the same rules as src/ingest/readers/shodan-sniff.ts, with one difference that keeps it
-// simple: whatever that file would decode with care (escaped strings, odd numbers, timestamps
-// other than Shodan's zone-less form with a day up to 28) makes the line "plain", and JavaScript
-// parses it in full, which gives the same record. Field roles arrive from JavaScript per pattern
-// id, so this file knows no key names.
+// lines: the same rules as src/ingest/readers/shodan-fast.ts (each field only where the full
+// reader reads it: the top level, or the top-level `location` object for the geo), with one
+// difference that keeps it simple: whatever that file would decode with care (escaped strings,
+// odd numbers, timestamps other than Shodan's zone-less form with a day up to 28) makes the line
+// "plain", and JavaScript parses it in full, which gives the same record. Field roles arrive
+// from JavaScript per pattern id, so this file knows no key names.
 #include "scanner.h"
+#include "sniff_fields.h"
 
-enum { IP_STR, IPV6, PORT, TIMESTAMP, TRANSPORT, ASN, ORG, ISP, COUNTRY, CITY, REGION, HOSTNAMES, HOSTNAME, PRODUCT, TAGS, DATA, ROLES };
+enum { IP_STR, IPV6, PORT, TIMESTAMP, TRANSPORT, ASN, ORG, ISP, COUNTRY, CITY, REGION, HOSTNAMES, HOSTNAME, PRODUCT, TAGS, DATA, LOCATION, ROLES };
 enum { LINE_EMPTY = 0, LINE_LITE = 1, LINE_ANCHOR = 2, LINE_PLAIN = 3 };
-enum { V_NONE, V_NULL, V_STRING, V_NUMBER };
 /* per lite record in `meta`: port, asn (-1 = none), udp, then offset and length in `out` of ip,
  * hostname, timestamp (normalised), country, region, city, org */
 #define META 17
-
-typedef struct {
-  int kind;
-  size_t start, end; /* string: inside the quotes; number: its characters */
-} value_t;
-
-static int space(uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-static int number_byte(uint8_t c) { return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'; }
-
-/* The scalar at p (an array's first element for `first_of_array`); 0 = give the line to JavaScript. */
-static int read_value(const uint8_t *b, size_t p, size_t end, int first_of_array, value_t *v) {
-  if (first_of_array && p < end && b[p] == '[') {
-    p++;
-    while (p < end && space(b[p])) p++;
-  }
-  if (p >= end) return 0;
-  if (b[p] == '"') {
-    size_t q = p + 1;
-    while (q < end && b[q] != '"' && b[q] != '\\') q++;
-    if (q >= end || b[q] == '\\') return 0;
-    v->kind = V_STRING;
-    v->start = p + 1;
-    v->end = q;
-    return 1;
-  }
-  if ((b[p] >= '0' && b[p] <= '9') || b[p] == '-') {
-    size_t q = p + 1;
-    while (q < end && number_byte(b[q])) q++;
-    v->kind = V_NUMBER;
-    v->start = p;
-    v->end = q;
-    return 1;
-  }
-  v->kind = V_NULL; /* null, true, an object...: no value, as in JavaScript */
-  return 1;
-}
 
 typedef struct {
   uint8_t *out;
@@ -60,84 +25,6 @@ static int32_t put(out_t *o, const uint8_t *src, size_t n) {
   memcpy(o->out + o->used, src, n);
   o->used += n;
   return (int32_t)(o->used - n);
-}
-
-static int digits(const uint8_t *b, size_t from, size_t to) {
-  if (from >= to) return 0;
-  for (size_t i = from; i < to; i++) if (b[i] < '0' || b[i] > '9') return 0;
-  return 1;
-}
-
-/* Shodan's zone-less UTC form, normalised to milliseconds and "Z" into `ts` (24 bytes); 0 = not it. */
-static int shodan_time(const uint8_t *b, size_t s, size_t e, uint8_t *ts) {
-  static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-  if (e - s < 19) return 0;
-  for (int i = 0; i < 19; i++) {
-    uint8_t c = b[s + i];
-    if (shape[i] == 'd' ? !(c >= '0' && c <= '9') : c != (uint8_t)shape[i]) return 0;
-  }
-  int mon = (b[s + 5] - '0') * 10 + b[s + 6] - '0', day = (b[s + 8] - '0') * 10 + b[s + 9] - '0';
-  int hour = (b[s + 11] - '0') * 10 + b[s + 12] - '0', min = (b[s + 14] - '0') * 10 + b[s + 15] - '0', sec = (b[s + 17] - '0') * 10 + b[s + 18] - '0';
-  if (mon < 1 || mon > 12 || day < 1 || day > 28 || hour > 23 || min > 59 || sec > 59) return 0;
-  size_t p = s + 19, frac = 0;
-  uint8_t ms[3] = { '0', '0', '0' };
-  if (p < e && b[p] == '.') {
-    p++;
-    while (p < e && b[p] >= '0' && b[p] <= '9') {
-      if (frac < 3) ms[frac] = b[p];
-      frac++;
-      p++;
-    }
-    if (frac < 1 || frac > 9) return 0;
-  }
-  if (p < e && b[p] == 'Z') p++;
-  if (p != e) return 0;
-  memcpy(ts, b + s, 19);
-  ts[19] = '.';
-  memcpy(ts + 20, ms, 3);
-  ts[23] = 'Z';
-  return 1;
-}
-
-/* A dotted quad as isIpAddress (core/values.ts) takes it; anything else (IPv6 too) JavaScript checks. */
-static int dotted_quad(const uint8_t *b, size_t s, size_t e) {
-  if (e - s < 7 || e - s > 15) return 0;
-  int parts = 0, value = 0, ndig = 0;
-  for (size_t i = s; i <= e; i++) {
-    uint8_t c = i < e ? b[i] : '.';
-    if (c == '.') {
-      if (ndig == 0 || value > 255) return 0;
-      parts++;
-      value = 0;
-      ndig = 0;
-    } else if (c >= '0' && c <= '9') {
-      if (ndig > 0 && value == 0) return 0;
-      value = value * 10 + (c - '0');
-      if (++ndig > 3) return 0;
-    } else return 0;
-  }
-  return parts == 4;
-}
-
-/* "AS3320", " 3320 ", 3320 -> 3320; anything else -1 (as parseAsn's undefined); -2 = JavaScript decides. */
-static int64_t asn_of(const uint8_t *b, const value_t *v) {
-  if (v->kind != V_STRING && v->kind != V_NUMBER) return -1;
-  size_t s = v->start, e = v->end;
-  if (v->kind == V_STRING) {
-    /* JavaScript's trim knows more spaces than these: anything unusual is left to it */
-    for (size_t i = s; i < e; i++) {
-      uint8_t c = b[i];
-      if (!((c >= '0' && c <= '9') || (c | 0x20) == 'a' || (c | 0x20) == 's' || space(c))) return -2;
-    }
-    while (s < e && space(b[s])) s++;
-    while (e > s && space(b[e - 1])) e--;
-    if (e - s >= 2 && (b[s] | 0x20) == 'a' && (b[s + 1] | 0x20) == 's') s += 2;
-  }
-  if (!digits(b, s, e)) return -1;
-  if (e - s > 9) return -2;
-  int64_t n = 0;
-  for (size_t i = s; i < e; i++) n = n * 10 + (b[i] - '0');
-  return n;
 }
 
 /* The first quote, backslash or control byte (< 0x20) at or after p; e if none. */
@@ -178,24 +65,65 @@ static size_t number_end(const uint8_t *b, size_t p, size_t e) {
   return p;
 }
 
+/* The hits of one line's key patterns, and the values read at the keys the full reader reads. */
+typedef struct {
+  const int32_t *ids, *starts, *roles;
+  size_t h, h1;
+  value_t v[ROLES];
+  int locations;
+  uint32_t seen; /* roles met as keys, at any depth */
+} keys_t;
+
+/* The key at `at` (its value at or after p) stands where the full reader (readers/shodan.ts) reads
+ * it: the top level (`top` < 0), or the top-level `location` object (`top` = LOCATION) for the
+ * geo. Reads its value; 0 = JavaScript parses the line. */
+static int take_key(keys_t *k, int role, const uint8_t *b, size_t p, size_t e, int top) {
+  while (p < e && space(b[p])) p++;
+  if (p >= e) return 0;
+  if (top == LOCATION) {
+    if (role != COUNTRY && role != CITY && role != REGION) return 1;
+  } else if (role == COUNTRY || role == CITY || role == REGION) return 1; /* no geo outside location */
+  if (role == DATA) return b[p] != '['; /* host-API record: banners in data[] */
+  if (role == LOCATION) return k->locations++ == 0; /* twice: JSON.parse keeps the last */
+  /* seen twice, or source claims (product, tags) */
+  value_t *v = &k->v[role];
+  if (v->kind != V_NONE || role == PRODUCT || role == TAGS) return 0;
+  uint8_t c = b[p];
+  int scalar = c == '"' || c == 'n' || c == '-' || (c >= '0' && c <= '9');
+  /* a city that is true, an object...: geo without a city to JavaScript; such a time is text */
+  if ((role == CITY || role == TIMESTAMP) && !scalar) return 0;
+  if (role == HOSTNAMES && c != '[') { /* not an array: no host name */
+    v->kind = V_NULL;
+    return 1;
+  }
+  if (!read_value(b, p, e, role == HOSTNAMES, v)) return 0;
+  /* the full reader takes a number only for the port, the ASN and the time: elsewhere it is no text */
+  return !(v->kind == V_NUMBER && role != PORT && role != ASN && role != TIMESTAMP);
+}
+
 /* Whether [s, e) is one JSON text as JSON.parse takes it once decoded (invalid UTF-8 becomes
  * U+FFFD: text in a string, a refused token outside one, so it needs no check here). A line the
  * reader would take is checked whole: one JSON.parse refuses goes to JavaScript, which reports it.
- * 0 also for nesting deeper than 64 (JavaScript decides). */
-static int json_text(const uint8_t *b, size_t s, size_t e) {
+ * 0 also for nesting deeper than 64 (JavaScript decides). On the way, each key hit that is a key
+ * goes to take_key with its place (one written with escapes where a read key may stand, a host
+ * name anywhere: 0); hits inside strings are passed over. */
+static int json_keys(const uint8_t *b, size_t s, size_t e, keys_t *k) {
   enum { VALUE, KEY, AFTER };
   uint8_t closers[64];
-  int depth = 0, state = VALUE;
-  size_t p = s;
+  int depth = 0, state = VALUE, top = -1;
+  size_t p = s, next = k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
   for (;;) {
     while (p < e && space(b[p])) p++;
     if (p >= e) return state == AFTER && depth == 0;
     uint8_t c = b[p];
     if (c == '"') {
       if (state == AFTER) return 0;
+      size_t at = p;
+      int escaped = 0;
       for (p = text_stop(b, p + 1, e); p < e && b[p] != '"'; p = text_stop(b, p, e)) {
         if (b[p] != '\\' || p + 1 >= e) return 0; /* a control byte, or a backslash at the end */
         uint8_t x = b[p + 1];
+        escaped = 1;
         if (x == '"' || x == '\\' || x == '/' || x == 'b' || x == 'f' || x == 'n' || x == 'r' || x == 't') p += 2;
         else if (x == 'u' && p + 5 < e && hex_digit(b[p + 2]) && hex_digit(b[p + 3]) && hex_digit(b[p + 4]) && hex_digit(b[p + 5])) p += 6;
         else return 0;
@@ -207,6 +135,23 @@ static int json_text(const uint8_t *b, size_t s, size_t e) {
         if (p >= e || b[p] != ':') return 0;
         p++;
         state = VALUE;
+        int role = -1;
+        if (next <= at) {
+          while (next < at) next = ++k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
+          if (next == at) {
+            role = k->roles[k->ids[k->h]];
+            next = ++k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
+          }
+        }
+        if (escaped && (depth == 1 || top == LOCATION)) return 0; /* it may decode to a read key */
+        if (depth == 1) top = role;
+        if (role == HOSTNAME) return 0; /* the full reader takes _shodan.options.hostname only: unknown here */
+        /* a key twice, wherever: JavaScript decides (not location, data: http.location, http.redirects[].data are common) */
+        if (role >= 0 && role != LOCATION && role != DATA) {
+          if (k->seen & (1u << role)) return 0;
+          k->seen |= 1u << role;
+        }
+        if (role >= 0 && (depth == 1 || (depth == 2 && top == LOCATION)) && !take_key(k, role, b, p, e, depth == 1 ? -1 : LOCATION)) return 0;
       } else state = AFTER;
       continue;
     }
@@ -240,32 +185,15 @@ static int json_text(const uint8_t *b, size_t s, size_t e) {
 
 /* One line [s, e) without anchors: 1 = a lite record was written, 0 = JavaScript parses it, -1 = out of room. */
 static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, const int32_t *starts, size_t h0, size_t h1,
-                      const int32_t *roles, size_t nroles, const int32_t *len, int32_t *meta, out_t *o) {
+                      const int32_t *roles, size_t nroles, int32_t *meta, out_t *o) {
   while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r')) e--;
   if (e - s < 2 || b[s] != '{' || b[e - 1] != '}') return 0;
-  value_t v[ROLES];
-  for (int r = 0; r < ROLES; r++) v[r].kind = V_NONE;
-  for (size_t h = h0; h < h1; h++) {
-    int32_t id = ids[h];
-    if (id < 0 || (size_t)id >= nroles || roles[id] < 0 || roles[id] >= ROLES) return 0;
-    int role = roles[id];
-    size_t at = (size_t)starts[h];
-    if (at > s && b[at - 1] == '\\') return 0;
-    size_t p = at + (size_t)len[id];
-    while (p < e && space(b[p])) p++;
-    if (p >= e || b[p] != ':') continue; /* a string value that reads like a key */
-    p++;
-    while (p < e && space(b[p])) p++;
-    if (role == DATA) {
-      if (p < e && b[p] == '[') return 0; /* host-API record: banners in data[] */
-      continue;
-    }
-    /* nested, source claims, or a host name whose place (the full reader takes _shodan.options.hostname only) is unknown here */
-    if (v[role].kind != V_NONE || role == PRODUCT || role == TAGS || role == HOSTNAME) return 0;
-    if (!read_value(b, p, e, role == HOSTNAMES, &v[role])) return 0;
-    /* the full reader takes a number only for the port, the ASN and the time: elsewhere it is no text */
-    if (v[role].kind == V_NUMBER && role != PORT && role != ASN && role != TIMESTAMP) return 0;
-  }
+  for (size_t h = h0; h < h1; h++)
+    if (ids[h] < 0 || (size_t)ids[h] >= nroles || roles[ids[h]] < 0 || roles[ids[h]] >= ROLES) return 0;
+  keys_t k = { ids, starts, roles, h0, h1, { { 0 } }, 0, 0 };
+  for (int r = 0; r < ROLES; r++) k.v[r].kind = V_NONE;
+  if (!json_keys(b, s, e, &k)) return 0;
+  const value_t *v = k.v;
   const value_t *ip = v[IPV6].kind == V_STRING || v[IPV6].kind == V_NUMBER ? &v[IPV6] : &v[IP_STR];
   if (!(ip->kind == V_STRING || ip->kind == V_NUMBER) || !dotted_quad(b, ip->start, ip->end)) return 0;
   /* the port: plain digits, as a number or a string */
@@ -282,7 +210,6 @@ static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, 
   } else if (v[TIMESTAMP].kind == V_NUMBER) return 0;
   int64_t asn = asn_of(b, &v[ASN]);
   if (asn == -2) return 0;
-  if (!json_text(b, s, e)) return 0;
   int udp = v[TRANSPORT].kind == V_STRING && v[TRANSPORT].end - v[TRANSPORT].start == 3 && memcmp(b + v[TRANSPORT].start, "udp", 3) == 0;
   /* strings as JavaScript's `a || b || ''` picks them (numbers are their text) */
   const value_t *host = &v[HOSTNAMES];
@@ -383,7 +310,7 @@ napi_value sniff_block(napi_env env, napi_callback_info info) {
       if (anchor || b[p] == 0) kind = LINE_ANCHOR; /* a NUL first byte: an oversized-line placeholder, for JavaScript */
       else if (nlite >= meta_cap) return napi_create_int32(env, -1, &result) == napi_ok ? result : NULL;
       else {
-        int r = sniff_line(b, p, stop, s->scratch_ids, s->scratch_starts, h0, hit, roles, nroles, s->pat_len, meta + nlite * META, &o);
+        int r = sniff_line(b, p, stop, s->scratch_ids, s->scratch_starts, h0, hit, roles, nroles, meta + nlite * META, &o);
         if (r < 0) return napi_create_int32(env, -1, &result) == napi_ok ? result : NULL;
         kind = r ? LINE_LITE : LINE_PLAIN;
         if (r) nlite++;

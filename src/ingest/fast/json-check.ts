@@ -29,8 +29,42 @@ const closers = new Uint8Array(MAX_DEPTH);
 let viewOf: Uint8Array | null = null;
 let view: DataView = new DataView(new ArrayBuffer(0));
 
+/** No hits: isJsonText passes these to placeKeys. */
+const NO_HITS = new Int32Array(0);
+
 /** Whether bytes [start, end) of `buf` are one JSON text (white space around it allowed). */
 export function isJsonText(buf: Uint8Array, start: number, end: number): boolean {
+  return placeKeys(buf, start, end, NO_HITS, 0, 0, NO_HITS) !== NOT_JSON;
+}
+
+/** placeKeys: the bytes are no JSON text (or nest deeper than MAX_DEPTH). */
+export const NOT_JSON = 0;
+/** placeKeys: one JSON text, each hit placed. */
+export const PLACED = 1;
+/** placeKeys: one JSON text, but a key written with escapes stands at the top level or right under a top-level key that is a hit (it may decode to a key of interest). */
+export const ESCAPED_KEY = 2;
+/** A hit's place: not a key (inside a string, or a string value). */
+export const NOT_KEY = -1;
+/** A hit's place: a key deeper down (or right under a top-level key that is no hit). */
+export const DEEP_KEY = 0;
+/** A hit's place: a key of the top-level object. Right under the top-level key that is hit h0 + j: TOP_KEY + 1 + j. */
+export const TOP_KEY = 1;
+
+/**
+ * isJsonText for a line whose key-like strings were found by their bytes: `starts[h0..h1)` (the
+ * positions of their opening quotes, ascending). Says in `places[h - h0]` where each hit stands
+ * (NOT_KEY, DEEP_KEY, TOP_KEY, or TOP_KEY + 1 + j for a key in the object of the top-level key
+ * that is hit h0 + j), in the same pass over the bytes. Returns NOT_JSON, PLACED or ESCAPED_KEY.
+ */
+export function placeKeys(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  starts: Int32Array,
+  h0: number,
+  h1: number,
+  places: Int32Array,
+): number {
   if (buf !== viewOf) {
     viewOf = buf;
     view = new DataView(buf.buffer, buf.byteOffset, buf.length);
@@ -39,12 +73,23 @@ export function isJsonText(buf: Uint8Array, start: number, end: number): boolean
   let depth = 0;
   let state = VALUE;
   let i = start;
+  let h = h0;
+  let next = h < h1 ? starts[h]! : end;
+  /** The hit that is the current top-level key (-1: none). */
+  let top = -1;
+  let escapedKey = false;
   for (;;) {
     let c = 0;
     while (i < end && ((c = buf[i]!) === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) i++;
-    if (i >= end) return state === AFTER && depth === 0;
+    if (i >= end) {
+      if (state !== AFTER || depth !== 0) return NOT_JSON;
+      for (; h < h1; h++) places[h - h0] = NOT_KEY;
+      return escapedKey ? ESCAPED_KEY : PLACED;
+    }
     if (c === 0x22) {
-      if (state === AFTER) return false;
+      if (state === AFTER) return NOT_JSON;
+      const at = i;
+      let escaped = false;
       i++;
       // the string's text: plain text 4 bytes a step (no byte below 0x20, no quote, no backslash;
       // each test is exact for the lowest byte it flags: a borrow only carries upwards), then the
@@ -62,37 +107,50 @@ export function isJsonText(buf: Uint8Array, start: number, end: number): boolean
           }
           i += 4;
         }
-        if (i >= end) return false;
+        if (i >= end) return NOT_JSON;
         const s = buf[i]!;
         if (s === 0x22) break;
         if (s === 0x5c) {
+          escaped = true;
           const e = i + 1 < end ? buf[i + 1]! : 0;
           if (ESCAPE[e] === 1) i += 2;
           else if (e === 0x75 && i + 5 < end && isHex4(buf, i + 2)) i += 6;
-          else return false;
-        } else if (s < 0x20) return false;
+          else return NOT_JSON;
+        } else if (s < 0x20) return NOT_JSON;
         else i++; // (the last 1-3 bytes of the range)
       }
       i++;
       if (state === KEY) {
         while (i < end && ((c = buf[i]!) === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) i++;
-        if (i >= end || buf[i] !== 0x3a) return false;
+        if (i >= end || buf[i] !== 0x3a) return NOT_JSON;
         i++;
         state = VALUE;
+        let hit = -1;
+        if (next <= at) {
+          // hits before this key were inside strings
+          for (; next < at; next = ++h < h1 ? starts[h]! : end) places[h - h0] = NOT_KEY;
+          if (next === at && h < h1) {
+            hit = h - h0;
+            places[hit] = depth === 1 ? TOP_KEY : depth === 2 && top >= 0 ? TOP_KEY + 1 + top : DEEP_KEY;
+            next = ++h < h1 ? starts[h]! : end;
+          }
+        }
+        if (depth === 1) top = hit;
+        if (escaped && (depth === 1 || (depth === 2 && top >= 0))) escapedKey = true;
       } else state = AFTER;
       continue;
     }
     if (state === AFTER) {
-      if (depth === 0) return false; // more after the whole text
+      if (depth === 0) return NOT_JSON; // more after the whole text
       if (c === 0x2c) state = closers[depth - 1] === 0x7d ? KEY : VALUE;
       else if (c === closers[depth - 1]) depth--;
-      else return false;
+      else return NOT_JSON;
       i++;
       continue;
     }
-    if (state === KEY) return false;
+    if (state === KEY) return NOT_JSON;
     if (c === 0x7b || c === 0x5b) {
-      if (depth === MAX_DEPTH) return false;
+      if (depth === MAX_DEPTH) return NOT_JSON;
       const closer = c === 0x7b ? 0x7d : 0x5d;
       i++;
       while (i < end && ((c = buf[i]!) === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) i++;
@@ -112,8 +170,8 @@ export function isJsonText(buf: Uint8Array, start: number, end: number): boolean
       i = literalEnd(buf, i, end, 0x61, 0x6c, 0x73, 0x65); // false
     else if (c === 0x6e)
       i = literalEnd(buf, i, end, 0x75, 0x6c, 0x6c, -1); // null
-    else return false;
-    if (i < 0) return false;
+    else return NOT_JSON;
+    if (i < 0) return NOT_JSON;
     state = AFTER;
   }
 }

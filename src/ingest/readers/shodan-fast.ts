@@ -1,15 +1,17 @@
 // Reads the few fields a not-Exchange Shodan banner contributes (address, port, time, geo, ASN)
 // straight from the line's bytes, without decoding or JSON.parse. The BlockScanner finds every
-// quoted key; a quoted key followed by ":" can only be a key in JSON text (quotes inside strings
-// are escaped). Any field seen twice (nested), a missing one, a line that is not a whole object
-// or anything unusual returns null, and the caller parses the line properly.
+// quoted key name; the JSON check (fast/json-check.ts placeKeys) says, in its one pass over the
+// line, which hits are keys and where they stand. A field is read only where the full reader
+// (shodan.ts) reads it: the top level, or the top-level `location` object for the geo; keys
+// elsewhere are passed over. A read key met twice (at any depth), a missing field, a line that is
+// not a whole object or anything unusual returns null, and the caller parses the line properly.
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from './http-text.js';
 import { isIpAddress, isIsoTime, isValidAsn } from '../../core/values.js';
 import type { FastPath, FastReader } from '../fast/fast-reader.js';
 import { newPlainFields, plainObservation, type PlainFields } from '../fast/plain-fields.js';
 import { BlockScanner, type ScanPattern } from '../fast/anchor-scan.js';
-import { isJsonText } from '../fast/json-check.js';
+import { NOT_KEY, PLACED, TOP_KEY, placeKeys } from '../fast/json-check.js';
 
 const KEYS = [
   'ip_str',
@@ -28,6 +30,7 @@ const KEYS = [
   'product',
   'tags',
   'data',
+  'location',
 ] as const;
 type Key = (typeof KEYS)[number];
 const K = Object.fromEntries(KEYS.map((k, i) => [k, i])) as Record<Key, number>;
@@ -36,6 +39,8 @@ const K = Object.fromEntries(KEYS.map((k, i) => [k, i])) as Record<Key, number>;
 export const SHODAN_KEY_PATTERNS: ScanPattern[] = KEYS.map((k) => ({ text: `"${k}"`, exact: true }));
 
 const NUMERIC: boolean[] = KEYS.map((k) => k === 'port' || k === 'asn' || k === 'timestamp');
+/** Keys the full reader reads in the top-level `location` object (and nowhere else); the rest it reads at the top level. */
+const GEO: boolean[] = KEYS.map((k) => k === 'country_code' || k === 'city' || k === 'region_code');
 
 /** The Shodan fast path: reads a plain banner's fields from its bytes (see the top of this file). */
 export class ShodanFastReader implements FastReader {
@@ -44,6 +49,8 @@ export class ShodanFastReader implements FastReader {
   private readonly fields = newPlainFields();
   private readonly values = new Array<string | null | undefined>(KEYS.length);
   private readonly value = new ValueReader();
+  /** Where each hit of the line stands (json-check.ts placeKeys). */
+  private places = new Int32Array(64);
 
   read(
     buf: Buffer,
@@ -55,28 +62,65 @@ export class ShodanFastReader implements FastReader {
   ): PlainFields | null {
     while (end > start && (buf[end - 1] === 32 || buf[end - 1] === 9 || buf[end - 1] === 13)) end--;
     if (buf[start] !== 123 || buf[end - 1] !== 125) return null;
+    for (let h = h0; h < h1; h++) if (scanner.hitIds[h]! >= KEYS.length) return null;
+    // where each hit stands, and the bytes between the fields read: a line JSON.parse refuses goes to it, which reports it
+    if (this.places.length < h1 - h0) this.places = new Int32Array(2 * (h1 - h0));
+    const places = this.places;
+    if (placeKeys(buf, start, end, scanner.hitStarts, h0, h1, places) !== PLACED) return null;
     const values = this.values;
     values.fill(undefined);
     this.value.sawNul = false;
     let portIsString = false;
+    let locations = 0;
+    let seen = 0;
     for (let h = h0; h < h1; h++) {
+      const place = places[h - h0]!;
+      if (place === NOT_KEY) continue; // in a string
       const id = scanner.hitIds[h]!;
-      if (id >= KEYS.length) return null;
+      // a host name: the full reader takes _shodan.options.hostname only, a place unknown here
+      if (id === K.hostname) return null;
+      // a key twice, wherever (location and data aside: http.location, http.redirects[].data are common): the full reader decides
+      if (id !== K.location && id !== K.data) {
+        if ((seen & (1 << id)) !== 0) return null;
+        seen |= 1 << id;
+      }
+      // each key only where the full reader reads it: the geo in the top-level location, the rest at the top
+      if (
+        GEO[id]
+          ? place < TOP_KEY + 1 || scanner.hitIds[h0 + place - TOP_KEY - 1] !== K.location
+          : place !== TOP_KEY
+      )
+        continue;
       const at = scanner.hitStarts[h]!;
-      if (buf[at - 1] === 92) return null; // an escaped quote: a key name with a quote in it
       let p = skipSpace(buf, at + KEYS[id]!.length + 2, end);
-      if (buf[p] !== 58) continue; // a string value that reads like a key name
-      p = skipSpace(buf, p + 1, end);
+      p = skipSpace(buf, p + 1, end); // (after the colon)
       if (id === K.data) {
         if (buf[p] === 91) return null; // host-API record: banners in data[]
         continue;
       }
-      // nested, source claims, or a host name whose place (the full reader takes _shodan.options.hostname only) is unknown here
-      if (values[id] !== undefined || id === K.product || id === K.tags || id === K.hostname) return null;
-      if (id === K.port) portIsString = buf[p] === 34;
+      if (id === K.location) {
+        if (++locations > 1) return null; // twice: JSON.parse keeps the last
+        continue;
+      }
+      // twice, or source claims
+      if (values[id] !== undefined || id === K.product || id === K.tags) return null;
+      const c = buf[p]!;
+      // a city that is true, an object...: geo without a city; such a time is text: to the full reader
+      if (
+        (id === K.city || id === K.timestamp) &&
+        !(c === 34 || c === 110 || c === 45 || (c >= 48 && c <= 57))
+      )
+        return null;
+      if (id === K.hostnames && c !== 91) {
+        values[id] = null; // no array: no host name
+        continue;
+      }
+      if (id === K.port) portIsString = c === 34;
       values[id] = this.value.read(buf, p, end, id === K.hostnames);
       // the full reader takes a number only for the port, the ASN and the time: elsewhere it is no text
       if (this.value.wasNumber && !NUMERIC[id]) return null;
+      // an ASN written 1e3, 25.0 or -0 is a whole number to it
+      if (this.value.wasNumber && id === K.asn && !/^\d+$/.test(values[id]!)) return null;
     }
     const ip = values[K.ipv6] ?? values[K.ip_str];
     const rawPort = values[K.port];
@@ -100,8 +144,7 @@ export class ShodanFastReader implements FastReader {
     f.asn = parseAsn(values[K.asn] ?? undefined) ?? -1;
     if (f.asn >= 0 && !isValidAsn(f.asn)) return null;
     f.org = values[K.org] || values[K.isp] || '';
-    // the bytes between the fields read: a line JSON.parse refuses goes to it, which reports it
-    return isJsonText(buf, start, end) ? f : null;
+    return f;
   }
 }
 
