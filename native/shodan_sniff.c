@@ -72,12 +72,14 @@ typedef struct {
   value_t v[ROLES];
   int locations;
   uint32_t seen; /* roles met as keys, at any depth */
+  int top;       /* role of the current top-level key (-1: no hit) */
+  size_t next;   /* start of hit h */
 } keys_t;
 
 /* The key at `at` (its value at or after p) stands where the full reader (readers/shodan.ts) reads
  * it: the top level (`top` < 0), or the top-level `location` object (`top` = LOCATION) for the
  * geo. Reads its value; 0 = JavaScript parses the line. */
-static int take_key(keys_t *k, int role, const uint8_t *b, size_t p, size_t e, int top) {
+__attribute__((noinline)) static int take_key(keys_t *k, int role, const uint8_t *b, size_t p, size_t e, int top) {
   while (p < e && space(b[p])) p++;
   if (p >= e) return 0;
   if (top == LOCATION) {
@@ -101,6 +103,31 @@ static int take_key(keys_t *k, int role, const uint8_t *b, size_t p, size_t e, i
   return !(v->kind == V_NUMBER && role != PORT && role != ASN && role != TIMESTAMP);
 }
 
+/* The key at `at` (escaped: written with escapes), `depth` objects down, its value at p: passes
+ * the hits before it (inside strings), and takes its own hit, if any, where the full reader reads
+ * it. Out of the scanning loop: most keys are no hit. 0 = JavaScript parses the line. */
+static int place_key(keys_t *k, const uint8_t *b, size_t at, size_t p, size_t e, int depth, int escaped) {
+  int role = -1;
+  size_t next = k->next;
+  while (next < at) next = ++k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
+  if (next == at) {
+    role = k->roles[k->ids[k->h]];
+    next = ++k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
+  }
+  k->next = next;
+  if (escaped && (depth == 1 || k->top == LOCATION)) return 0; /* it may decode to a read key */
+  if (depth == 1) k->top = role;
+  if (role < 0) return 1;
+  if (role == HOSTNAME) return 0; /* the full reader takes _shodan.options.hostname only: unknown here */
+  /* a key twice, wherever: JavaScript decides (not location, data: http.location, http.redirects[].data are common) */
+  if (role != LOCATION && role != DATA) {
+    if (k->seen & (1u << role)) return 0;
+    k->seen |= 1u << role;
+  }
+  if (depth == 1) return take_key(k, role, b, p, e, -1);
+  return depth == 2 && k->top == LOCATION ? take_key(k, role, b, p, e, LOCATION) : 1;
+}
+
 /* Whether [s, e) is one JSON text as JSON.parse takes it once decoded (invalid UTF-8 becomes
  * U+FFFD: text in a string, a refused token outside one, so it needs no check here). A line the
  * reader would take is checked whole: one JSON.parse refuses goes to JavaScript, which reports it.
@@ -110,7 +137,7 @@ static int take_key(keys_t *k, int role, const uint8_t *b, size_t p, size_t e, i
 static int json_keys(const uint8_t *b, size_t s, size_t e, keys_t *k) {
   enum { VALUE, KEY, AFTER };
   uint8_t closers[64];
-  int depth = 0, state = VALUE, top = -1;
+  int depth = 0, state = VALUE;
   size_t p = s, next = k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
   for (;;) {
     while (p < e && space(b[p])) p++;
@@ -135,23 +162,11 @@ static int json_keys(const uint8_t *b, size_t s, size_t e, keys_t *k) {
         if (p >= e || b[p] != ':') return 0;
         p++;
         state = VALUE;
-        int role = -1;
-        if (next <= at) {
-          while (next < at) next = ++k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
-          if (next == at) {
-            role = k->roles[k->ids[k->h]];
-            next = ++k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
-          }
-        }
-        if (escaped && (depth == 1 || top == LOCATION)) return 0; /* it may decode to a read key */
-        if (depth == 1) top = role;
-        if (role == HOSTNAME) return 0; /* the full reader takes _shodan.options.hostname only: unknown here */
-        /* a key twice, wherever: JavaScript decides (not location, data: http.location, http.redirects[].data are common) */
-        if (role >= 0 && role != LOCATION && role != DATA) {
-          if (k->seen & (1u << role)) return 0;
-          k->seen |= 1u << role;
-        }
-        if (role >= 0 && (depth == 1 || (depth == 2 && top == LOCATION)) && !take_key(k, role, b, p, e, depth == 1 ? -1 : LOCATION)) return 0;
+        if (next <= at || escaped) { /* a hit, or a key that may decode to one */
+          k->next = next;
+          if (!place_key(k, b, at, p, e, depth, escaped)) return 0;
+          next = k->next;
+        } else if (depth == 1) k->top = -1;
       } else state = AFTER;
       continue;
     }
@@ -190,7 +205,7 @@ static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, 
   if (e - s < 2 || b[s] != '{' || b[e - 1] != '}') return 0;
   for (size_t h = h0; h < h1; h++)
     if (ids[h] < 0 || (size_t)ids[h] >= nroles || roles[ids[h]] < 0 || roles[ids[h]] >= ROLES) return 0;
-  keys_t k = { ids, starts, roles, h0, h1, { { 0 } }, 0, 0 };
+  keys_t k = { ids, starts, roles, h0, h1, { { 0 } }, 0, 0, -1, 0 };
   for (int r = 0; r < ROLES; r++) k.v[r].kind = V_NONE;
   if (!json_keys(b, s, e, &k)) return 0;
   const value_t *v = k.v;
