@@ -58,6 +58,8 @@ const PLACES = [
   '{"ip_str": "192.0.2.78", "port": 443, "x": {"y": 1, "asn": 3}, "z": [{"asn": 4}], "asn": "AS6"}',
   '{"ip_str": "192.0.2.79", "port": 443, "location": {"country_code": "DE", "x": {"city": "Deeper"}}}',
   '{"ip_str": "192.0.2.80", "port": 443, "data": "", "http": {"location": "/", "redirects": [{"data": "", "location": "/a"}]}, "location": {"city": "Kept"}}',
+  '{"ip_str": "192.0.2.81", "port": 443, "timestamp": 12}',
+  '{"ip_str": "192.0.2.82", "port": 443, "timestamp": -5}',
 ];
 
 /** The first line whose record differs between two runs, for a readable failure. */
@@ -94,7 +96,8 @@ const ipOf = (line: string) => /"ip_str": "([^"]+)"/.exec(line)?.[1] ?? '';
 
 test('keys that stand elsewhere are passed over: such lines stay on the fast paths', (t) => {
   const js = PLACES.filter((line) => readShodanPlainLine(line) !== null).map(ipOf);
-  assert.deepEqual(js, READ, 'JavaScript fast reader');
+  // a time written as a number: JavaScript reads it, the native reader leaves it to JavaScript
+  assert.deepEqual(js, [...READ, '192.0.2.81', '192.0.2.82'], 'JavaScript fast reader');
   const lib = nativeScanner();
   if (!lib) return t.skip(`native scanner: ${nativeScanStatus()}`);
   const buf = Buffer.from(PLACES.join('\n') + '\n');

@@ -71,6 +71,7 @@ export class ShodanFastReader implements FastReader {
     values.fill(undefined);
     this.value.sawNul = false;
     let portIsString = false;
+    let timeIsNumber = false;
     let locations = 0;
     let seen = 0;
     for (let h = h0; h < h1; h++) {
@@ -116,6 +117,7 @@ export class ShodanFastReader implements FastReader {
         continue;
       }
       if (id === K.port) portIsString = c === 34;
+      if (id === K.timestamp) timeIsNumber = c !== 34 && c !== 110;
       values[id] = this.value.read(buf, p, end, id === K.hostnames);
       // the full reader takes a number only for the port, the ASN and the time: elsewhere it is no text
       if (this.value.wasNumber && !NUMERIC[id]) return null;
@@ -136,7 +138,9 @@ export class ShodanFastReader implements FastReader {
     if (values[K.transport] === 'udp') return null;
     f.transport = 'tcp';
     f.hostname = values[K.hostnames] || '';
-    f.timestamp = toIsoTime(values[K.timestamp] ?? undefined);
+    // a number is seconds to the full reader; its text could read as a date ("12": 2001-12-01)
+    const time = values[K.timestamp] ?? undefined;
+    f.timestamp = toIsoTime(timeIsNumber && time !== undefined ? Number(time) : time);
     if (f.timestamp !== '' && !isIsoTime(f.timestamp)) return null;
     f.country = values[K.country_code] || '';
     f.region = values[K.region_code] || '';
