@@ -70,9 +70,11 @@ typedef struct {
   const int32_t *ids, *starts, *roles;
   size_t h, h1;
   value_t v[ROLES];
-  int locations;
+  int locations; /* top-level keys named as the container */
   uint32_t seen; /* roles met as keys, at any depth */
-  int top;       /* role of the current top-level key (-1: no hit) */
+  int top;       /* LOCATION: the current top-level key is the geo's object (the container); else -1 */
+  const uint8_t *container; /* its name */
+  size_t container_len;
   size_t next;   /* start of hit h */
 } keys_t;
 
@@ -86,7 +88,6 @@ __attribute__((noinline)) static int take_key(keys_t *k, int role, const uint8_t
     if (role != COUNTRY && role != CITY && role != REGION) return 1;
   } else if (role == COUNTRY || role == CITY || role == REGION) return 1; /* no geo outside location */
   if (role == DATA) return b[p] != '['; /* host-API record: banners in data[] */
-  if (role == LOCATION) return k->locations++ == 0; /* twice: JSON.parse keeps the last */
   /* seen twice, or source claims (product, tags) */
   value_t *v = &k->v[role];
   if (v->kind != V_NONE || role == PRODUCT || role == TAGS) return 0;
@@ -116,11 +117,10 @@ static int place_key(keys_t *k, const uint8_t *b, size_t at, size_t p, size_t e,
   }
   k->next = next;
   if (escaped && (depth == 1 || k->top == LOCATION)) return 0; /* it may decode to a read key */
-  if (depth == 1) k->top = role;
   if (role < 0) return 1;
   if (role == HOSTNAME) return 0; /* the full reader takes _shodan.options.hostname only: unknown here */
-  /* a key twice, wherever: JavaScript decides (not location, data: http.location, http.redirects[].data are common) */
-  if (role != LOCATION && role != DATA) {
+  /* a key twice, wherever: JavaScript decides (not data: http.redirects[].data is common) */
+  if (role != DATA) {
     if (k->seen & (1u << role)) return 0;
     k->seen |= 1u << role;
   }
@@ -156,17 +156,24 @@ static int json_keys(const uint8_t *b, size_t s, size_t e, keys_t *k) {
         else return 0;
       }
       if (p >= e) return 0;
-      p++;
+      size_t close = p++;
       if (state == KEY) {
         while (p < e && space(b[p])) p++;
         if (p >= e || b[p] != ':') return 0;
         p++;
         state = VALUE;
+        if (depth == 1) {
+          k->top = -1;
+          if (!escaped && k->container_len && close - at - 1 == k->container_len && memcmp(b + at + 1, k->container, k->container_len) == 0) {
+            if (k->locations++) return 0; /* twice: JSON.parse keeps the last */
+            k->top = LOCATION;
+          }
+        }
         if (next <= at || escaped) { /* a hit, or a key that may decode to one */
           k->next = next;
           if (!place_key(k, b, at, p, e, depth, escaped)) return 0;
           next = k->next;
-        } else if (depth == 1) k->top = -1;
+        }
       } else state = AFTER;
       continue;
     }
@@ -200,12 +207,12 @@ static int json_keys(const uint8_t *b, size_t s, size_t e, keys_t *k) {
 
 /* One line [s, e) without anchors: 1 = a lite record was written, 0 = JavaScript parses it, -1 = out of room. */
 static int sniff_line(const uint8_t *b, size_t s, size_t e, const int32_t *ids, const int32_t *starts, size_t h0, size_t h1,
-                      const int32_t *roles, size_t nroles, int32_t *meta, out_t *o) {
+                      const int32_t *roles, size_t nroles, const uint8_t *container, size_t container_len, int32_t *meta, out_t *o) {
   while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r')) e--;
   if (e - s < 2 || b[s] != '{' || b[e - 1] != '}') return 0;
   for (size_t h = h0; h < h1; h++)
     if (ids[h] < 0 || (size_t)ids[h] >= nroles || roles[ids[h]] < 0 || roles[ids[h]] >= ROLES) return 0;
-  keys_t k = { ids, starts, roles, h0, h1, { { 0 } }, 0, 0, -1, 0 };
+  keys_t k = { ids, starts, roles, h0, h1, { { 0 } }, 0, 0, -1, container, container_len, 0 };
   for (int r = 0; r < ROLES; r++) k.v[r].kind = V_NONE;
   if (!json_keys(b, s, e, &k)) return 0;
   const value_t *v = k.v;
@@ -304,6 +311,13 @@ napi_value sniff_block(napi_env env, napi_callback_info info) {
   }
   const int32_t *roles = (const int32_t *)rolep;
   size_t nroles = rolen / 4;
+  /* after the patterns' roles: the length and bytes of the container's name (the geo's object) */
+  uint8_t name[32];
+  size_t npat = (size_t)s->patterns, name_len = 0;
+  if (nroles > npat && roles[npat] > 0 && roles[npat] <= 32 && npat + 1 + (size_t)roles[npat] <= nroles) {
+    name_len = (size_t)roles[npat];
+    for (size_t i = 0; i < name_len; i++) name[i] = (uint8_t)roles[npat + 1 + i];
+  }
   int32_t *lines = (int32_t *)linep, *meta = (int32_t *)metap;
   size_t line_cap = linen / 12, meta_cap = metan / (4 * META), nlines = 0, nlite = 0, hit = 0;
   out_t o = { (uint8_t *)outp, outn, 0 };
@@ -325,7 +339,7 @@ napi_value sniff_block(napi_env env, napi_callback_info info) {
       if (anchor || b[p] == 0) kind = LINE_ANCHOR; /* a NUL first byte: an oversized-line placeholder, for JavaScript */
       else if (nlite >= meta_cap) return napi_create_int32(env, -1, &result) == napi_ok ? result : NULL;
       else {
-        int r = sniff_line(b, p, stop, s->scratch_ids, s->scratch_starts, h0, hit, roles, nroles, meta + nlite * META, &o);
+        int r = sniff_line(b, p, stop, s->scratch_ids, s->scratch_starts, h0, hit, roles, nroles, name, name_len, meta + nlite * META, &o);
         if (r < 0) return napi_create_int32(env, -1, &result) == napi_ok ? result : NULL;
         kind = r ? LINE_LITE : LINE_PLAIN;
         if (r) nlite++;

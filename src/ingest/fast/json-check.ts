@@ -31,30 +31,36 @@ let view: DataView = new DataView(new ArrayBuffer(0));
 
 /** No hits: isJsonText passes these to placeKeys. */
 const NO_HITS = new Int32Array(0);
+const NO_NAME = new Uint8Array(0);
 
 /** Whether bytes [start, end) of `buf` are one JSON text (white space around it allowed). */
 export function isJsonText(buf: Uint8Array, start: number, end: number): boolean {
-  return placeKeys(buf, start, end, NO_HITS, 0, 0, NO_HITS) !== NOT_JSON;
+  return placeKeys(buf, start, end, NO_HITS, 0, 0, NO_HITS, NO_NAME) !== NOT_JSON;
 }
 
 /** placeKeys: the bytes are no JSON text (or nest deeper than MAX_DEPTH). */
 export const NOT_JSON = 0;
 /** placeKeys: one JSON text, each hit placed. */
 export const PLACED = 1;
-/** placeKeys: one JSON text, but a key written with escapes stands at the top level or right under a top-level key that is a hit (it may decode to a key of interest). */
+/** placeKeys: one JSON text, but a key written with escapes stands at the top level or in the container (it may decode to a key of interest). */
 export const ESCAPED_KEY = 2;
+/** placeKeys: one JSON text, but the container's key is written twice at the top level. */
+export const CONTAINER_TWICE = 3;
 /** A hit's place: not a key (inside a string, or a string value). */
 export const NOT_KEY = -1;
-/** A hit's place: a key deeper down (or right under a top-level key that is no hit). */
+/** A hit's place: a key anywhere else. */
 export const DEEP_KEY = 0;
-/** A hit's place: a key of the top-level object. Right under the top-level key that is hit h0 + j: TOP_KEY + 1 + j. */
+/** A hit's place: a key of the top-level object. */
 export const TOP_KEY = 1;
+/** A hit's place: a key of the object that is the value of the top-level key named `container`. */
+export const IN_CONTAINER = 2;
 
 /**
  * isJsonText for a line whose key-like strings were found by their bytes: `starts[h0..h1)` (the
  * positions of their opening quotes, ascending). Says in `places[h - h0]` where each hit stands
- * (NOT_KEY, DEEP_KEY, TOP_KEY, or TOP_KEY + 1 + j for a key in the object of the top-level key
- * that is hit h0 + j), in the same pass over the bytes. Returns NOT_JSON, PLACED or ESCAPED_KEY.
+ * (NOT_KEY, DEEP_KEY, TOP_KEY, IN_CONTAINER: right in the object of the top-level key whose name
+ * is the bytes `container`), in the same pass over the bytes. Returns NOT_JSON, PLACED,
+ * ESCAPED_KEY or CONTAINER_TWICE.
  */
 export function placeKeys(
   buf: Uint8Array,
@@ -64,6 +70,7 @@ export function placeKeys(
   h0: number,
   h1: number,
   places: Int32Array,
+  container: Uint8Array,
 ): number {
   if (buf !== viewOf) {
     viewOf = buf;
@@ -75,8 +82,9 @@ export function placeKeys(
   let i = start;
   let h = h0;
   let next = h < h1 ? starts[h]! : end;
-  /** The hit that is the current top-level key (-1: none). */
-  let top = -1;
+  /** The current top-level key is the container. */
+  let inside = false;
+  let containers = 0;
   let escapedKey = false;
   for (;;) {
     let c = 0;
@@ -84,7 +92,7 @@ export function placeKeys(
     if (i >= end) {
       if (state !== AFTER || depth !== 0) return NOT_JSON;
       for (; h < h1; h++) places[h - h0] = NOT_KEY;
-      return escapedKey ? ESCAPED_KEY : PLACED;
+      return containers > 1 ? CONTAINER_TWICE : escapedKey ? ESCAPED_KEY : PLACED;
     }
     if (c === 0x22) {
       if (state === AFTER) return NOT_JSON;
@@ -119,24 +127,29 @@ export function placeKeys(
         } else if (s < 0x20) return NOT_JSON;
         else i++; // (the last 1-3 bytes of the range)
       }
-      i++;
+      const close = i++;
       if (state === KEY) {
         while (i < end && ((c = buf[i]!) === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) i++;
         if (i >= end || buf[i] !== 0x3a) return NOT_JSON;
         i++;
         state = VALUE;
-        let hit = -1;
+        if (depth === 1) {
+          inside =
+            !escaped &&
+            container.length > 0 &&
+            close - at - 1 === container.length &&
+            sameBytes(buf, at + 1, container);
+          if (inside) containers++;
+        }
+        if (escaped && (depth === 1 || (depth === 2 && inside))) escapedKey = true;
         if (next <= at) {
           // hits before this key were inside strings
           for (; next < at; next = ++h < h1 ? starts[h]! : end) places[h - h0] = NOT_KEY;
           if (next === at && h < h1) {
-            hit = h - h0;
-            places[hit] = depth === 1 ? TOP_KEY : depth === 2 && top >= 0 ? TOP_KEY + 1 + top : DEEP_KEY;
+            places[h - h0] = depth === 1 ? TOP_KEY : depth === 2 && inside ? IN_CONTAINER : DEEP_KEY;
             next = ++h < h1 ? starts[h]! : end;
           }
         }
-        if (depth === 1) top = hit;
-        if (escaped && (depth === 1 || (depth === 2 && top >= 0))) escapedKey = true;
       } else state = AFTER;
       continue;
     }
@@ -174,6 +187,12 @@ export function placeKeys(
     if (i < 0) return NOT_JSON;
     state = AFTER;
   }
+}
+
+/** Whether `buf` holds the bytes of `name` at `at`. */
+function sameBytes(buf: Uint8Array, at: number, name: Uint8Array): boolean {
+  for (let k = 0; k < name.length; k++) if (buf[at + k] !== name[k]) return false;
+  return true;
 }
 
 function isHex4(buf: Uint8Array, i: number): boolean {

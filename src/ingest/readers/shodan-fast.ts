@@ -11,7 +11,7 @@ import { isIpAddress, isIsoTime, isValidAsn } from '../../core/values.js';
 import type { FastPath, FastReader } from '../fast/fast-reader.js';
 import { newPlainFields, plainObservation, type PlainFields } from '../fast/plain-fields.js';
 import { BlockScanner, type ScanPattern } from '../fast/anchor-scan.js';
-import { NOT_KEY, PLACED, TOP_KEY, placeKeys } from '../fast/json-check.js';
+import { IN_CONTAINER, NOT_KEY, PLACED, TOP_KEY, placeKeys } from '../fast/json-check.js';
 
 const KEYS = [
   'ip_str',
@@ -30,7 +30,6 @@ const KEYS = [
   'product',
   'tags',
   'data',
-  'location',
 ] as const;
 type Key = (typeof KEYS)[number];
 const K = Object.fromEntries(KEYS.map((k, i) => [k, i])) as Record<Key, number>;
@@ -39,6 +38,8 @@ const K = Object.fromEntries(KEYS.map((k, i) => [k, i])) as Record<Key, number>;
 export const SHODAN_KEY_PATTERNS: ScanPattern[] = KEYS.map((k) => ({ text: `"${k}"`, exact: true }));
 
 const NUMERIC: boolean[] = KEYS.map((k) => k === 'port' || k === 'asn' || k === 'timestamp');
+/** The top-level key whose object holds the geo keys the full reader reads. */
+const LOCATION = Buffer.from('location');
 /** Keys the full reader reads in the top-level `location` object (and nowhere else); the rest it reads at the top level. */
 const GEO: boolean[] = KEYS.map((k) => k === 'country_code' || k === 'city' || k === 'region_code');
 
@@ -66,13 +67,12 @@ export class ShodanFastReader implements FastReader {
     // where each hit stands, and the bytes between the fields read: a line JSON.parse refuses goes to it, which reports it
     if (this.places.length < h1 - h0) this.places = new Int32Array(2 * (h1 - h0));
     const places = this.places;
-    if (placeKeys(buf, start, end, scanner.hitStarts, h0, h1, places) !== PLACED) return null;
+    if (placeKeys(buf, start, end, scanner.hitStarts, h0, h1, places, LOCATION) !== PLACED) return null;
     const values = this.values;
     values.fill(undefined);
     this.value.sawNul = false;
     let portIsString = false;
     let timeIsNumber = false;
-    let locations = 0;
     let seen = 0;
     for (let h = h0; h < h1; h++) {
       const place = places[h - h0]!;
@@ -80,27 +80,18 @@ export class ShodanFastReader implements FastReader {
       const id = scanner.hitIds[h]!;
       // a host name: the full reader takes _shodan.options.hostname only, a place unknown here
       if (id === K.hostname) return null;
-      // a key twice, wherever (location and data aside: http.location, http.redirects[].data are common): the full reader decides
-      if (id !== K.location && id !== K.data) {
+      // a key twice, wherever (data aside: http.redirects[].data is common): the full reader decides
+      if (id !== K.data) {
         if ((seen & (1 << id)) !== 0) return null;
         seen |= 1 << id;
       }
       // each key only where the full reader reads it: the geo in the top-level location, the rest at the top
-      if (
-        GEO[id]
-          ? place < TOP_KEY + 1 || scanner.hitIds[h0 + place - TOP_KEY - 1] !== K.location
-          : place !== TOP_KEY
-      )
-        continue;
+      if (place !== (GEO[id] ? IN_CONTAINER : TOP_KEY)) continue;
       const at = scanner.hitStarts[h]!;
       let p = skipSpace(buf, at + KEYS[id]!.length + 2, end);
       p = skipSpace(buf, p + 1, end); // (after the colon)
       if (id === K.data) {
         if (buf[p] === 91) return null; // host-API record: banners in data[]
-        continue;
-      }
-      if (id === K.location) {
-        if (++locations > 1) return null; // twice: JSON.parse keeps the last
         continue;
       }
       // twice, or source claims
@@ -154,9 +145,17 @@ export class ShodanFastReader implements FastReader {
 
 export const shodanFastPath: FastPath = () => new ShodanFastReader();
 
-/** Pattern roles for the native reader: each key's index in KEYS, -1 for the anchors after them. */
+/**
+ * Pattern roles for the native reader: each key's index in KEYS, -1 for the anchors after them;
+ * then the name of the object the geo keys are read in: its length, then its bytes.
+ */
 export function shodanKeyRoles(patterns: number): Int32Array {
-  return Int32Array.from({ length: patterns }, (_, id) => (id < KEYS.length ? id : -1));
+  const roles = Int32Array.from({ length: patterns + 1 + LOCATION.length }, (_, id) =>
+    id < KEYS.length ? id : -1,
+  );
+  roles[patterns] = LOCATION.length;
+  roles.set(LOCATION, patterns + 1);
+  return roles;
 }
 
 /** The observation the fast path reads from one line given as text, or null (tests, single records). */
