@@ -8,6 +8,7 @@ import {
   SHARD_QUEUE,
   ShardQueue,
   isQueueUrl,
+  queueLocation,
   type ShardJob,
   type ShardQueueOptions,
   type ShardRow,
@@ -213,13 +214,22 @@ function sameWork(scan: ScanInfo, meta: ScanMeta): boolean {
   return pick(scan) === pick(meta);
 }
 
-/** Opens the queue of a postgres:// store; anything else is a configuration error that says so. */
-export function openQueue(db: string, o: ShardQueueOptions = {}): Promise<ShardQueue> {
+/**
+ * Throws the configuration error openQueue gives for `db` (not a postgres:// URL, or a bad schema
+ * name), before anything is opened: a worker checks it before it opens, or creates, the store.
+ */
+export function requireQueueUrl(db: string): void {
   if (!isQueueUrl(db))
     throw new ConfigError(
       'E_QUEUE_DB',
       `distributed scans need a PostgreSQL store (--db postgres://...), not "${db}"`,
     );
+  queueLocation(db);
+}
+
+/** Opens the queue of a postgres:// store; anything else is a configuration error that says so. */
+export async function openQueue(db: string, o: ShardQueueOptions = {}): Promise<ShardQueue> {
+  requireQueueUrl(db);
   return ShardQueue.open(db, o).catch((err: unknown) => {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(

@@ -14,7 +14,7 @@ import type { ScanInfo, Store } from '../store/index.js';
 import { ingestIntoStore } from './ingest.js';
 import { readLabTruthGeo } from './lab-truth.js';
 import { scanIntoStore } from './scan.js';
-import { openQueue } from './distributed.js';
+import { openQueue, requireQueueUrl } from './distributed.js';
 import { openStoreForWriting } from './store.js';
 import { ShardBeat } from './shard-beat.js';
 import type { ObservedWindow } from '../core/time-span.js';
@@ -122,8 +122,11 @@ export async function runWorker(o: WorkerOptions): Promise<WorkerResult> {
 }
 
 async function openBoth(db: string, onError: (e: Error) => void): Promise<[Store, ShardQueue]> {
+  // checked first: a path would otherwise open (and create) a SQLite store the worker cannot use
+  requireQueueUrl(db);
   // the queue loads pg and pg-boss meanwhile, but starts pg-boss (which connects and creates its
-  // schema) only once the store is open: a store that is refused (a newer excensus's) is left as it was
+  // schema) only once the store is open: a store that is refused (a newer excensus's) is left as it
+  // was. Both promises are settled here, whichever fails first (openQueue never throws at once).
   const store = openStoreForWriting(db);
   const [s, q] = await Promise.allSettled([
     store,
