@@ -3,7 +3,8 @@
 // looked up: same host name and the same boot and PID namespace (a container may share the host
 // name but not its process ids); where the system shows no such space, no writer is looked up. A process id that no longer
 // exists there cannot write any more, nor can a process that is dead but not yet reaped by its
-// parent (a zombie: /proc/PID/stat shows state Z or X). Anything else (another host, another space, a live
+// parent (a zombie: /proc/PID/stat shows state Z or X, and /proc/PID/status counts no thread
+// but that dead main thread). Anything else (another host, another space, a live
 // process even if it reused the id, a process we may not signal, a name we cannot read) is
 // taken as alive: a false "alive" only makes a resume wait for the lease to lapse, a false
 // "gone" would let two writers count the same records.
@@ -52,7 +53,7 @@ export function writerIsGone(writer: string): boolean {
     return (err as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it exists, owned by another user
   }
   // it exists (it may be another process that reused the id: wait, as before), unless it is a
-  // zombie: killed, not yet reaped by its parent, never to write again
+  // zombie with no thread left: killed, not yet reaped by its parent, never to write again
   return isDead(pid);
 }
 
@@ -65,14 +66,28 @@ export function processState(stat: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** True when the process is a zombie (Z) or dead (X); a process we cannot read is not. */
+/** The `Threads:` count of a /proc/PID/status text; null when it holds none. */
+export function threadCount(status: string): number | null {
+  const m = /^Threads:[ \t]*(\d+)[ \t]*$/m.exec(status);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * True when the process is a zombie (Z) or dead (X) and no thread of it runs. Z only says the
+ * main thread ended: after pthread_exit in main, the others run (and may write) on, and status
+ * counts them with the main thread's (Threads: 2 and more). A process we cannot read is alive.
+ */
 function isDead(pid: number): boolean {
   let stat: string;
+  let status: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = processState(stat);
+    if (state !== 'Z' && state !== 'X') return false;
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return false;
   }
-  const state = processState(stat);
-  return state === 'Z' || state === 'X';
+  const threads = threadCount(status);
+  return threads !== null && threads <= 1;
 }
