@@ -5,7 +5,10 @@
 // that digest was checked already; any other text (an edited file) is checked by its schema as
 // before. The digests name content, not places. `kb update` keeps the same kind of record beside
 // a KB it installs (checked.json, kb/update/overlay.ts): the digests of the texts it validated,
-// which a load of that KB compares (kb/load.ts).
+// which a load of that KB compares (kb/load.ts). A digest says a text passed the schemas of one
+// package version only: both records also hold `schemas_sha256`, a digest of the schema sources
+// (the bundled one computed by compile-rules), and a KB's record counts only while it names the
+// schemas of the package in use: after an upgrade whose schemas differ, the KB is validated again.
 import { readFileSync } from 'node:fs';
 import { dataPath } from './data-dir.js';
 import { sha256 } from './digest.js';
@@ -21,19 +24,41 @@ export interface CheckedFile {
 
 export interface CheckedData {
   generated_by: string;
+  /** Digest of the knowledge base's schema sources the texts were validated with (run/checked-data.ts). */
+  schemas_sha256?: string;
   files: Record<string, CheckedFile>;
 }
 
-let checked: Record<string, CheckedFile> | undefined;
+export interface CheckedRecord {
+  files: Record<string, CheckedFile>;
+  /** Its schemas_sha256; null when it has none. */
+  schemas: string | null;
+}
 
-/** The files a record at `path` lists; none when it is missing or unreadable (all are then checked). */
-export function readCheckedFiles(path: string): Record<string, CheckedFile> {
+let bundled: CheckedRecord | undefined;
+
+/** The record at `path`; empty when it is missing or unreadable (all files are then checked). */
+export function readCheckedRecord(path: string): CheckedRecord {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<CheckedData> | null;
-    return data?.files && typeof data.files === 'object' ? data.files : {};
+    return {
+      files: data?.files && typeof data.files === 'object' ? data.files : {},
+      schemas: typeof data?.schemas_sha256 === 'string' ? data.schemas_sha256 : null,
+    };
   } catch {
-    return {};
+    return { files: {}, schemas: null };
   }
+}
+
+/** The digest of the schema sources of this package (from data/checked.generated.json); null if none. */
+export function bundledSchemasDigest(): string | null {
+  return bundledRecord().schemas;
+}
+
+/** Whether a KB's record was written against this package's schemas (a record without a digest was not). */
+export function holdsForTheseSchemas(record: CheckedRecord): boolean {
+  const own = bundledSchemasDigest();
+  return own !== null && record.schemas === own;
 }
 
 /** Whether `files` lists exactly this digest for `name`. */
@@ -42,15 +67,19 @@ export function listsDigest(files: Record<string, CheckedFile>, name: string, di
   return typeof entry?.sha256 === 'string' && entry.sha256 === digest;
 }
 
-function checkedFiles(): Record<string, CheckedFile> {
-  if (checked) return checked;
+function bundledRecord(): CheckedRecord {
+  if (bundled) return bundled;
   let path: string;
   try {
     path = dataPath(CHECKED_DATA_NAME);
   } catch {
-    return (checked = {}); // missing: every file is checked by its schema
+    return (bundled = { files: {}, schemas: null }); // missing: every file is checked by its schema
   }
-  return (checked = readCheckedFiles(path));
+  return (bundled = readCheckedRecord(path));
+}
+
+function checkedFiles(): Record<string, CheckedFile> {
+  return bundledRecord().files;
 }
 
 /** Whether the schemas accepted exactly this text of a file named `name`. */

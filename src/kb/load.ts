@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { isChecked, listsDigest, readCheckedFiles } from '../core/checked-data.js';
+import { holdsForTheseSchemas, isChecked, listsDigest, readCheckedRecord } from '../core/checked-data.js';
 import { DataError } from '../core/errors.js';
 import { splitVersion } from './version.js';
 import type { BuildLine, CveRecord, KbRow, KnowledgeBase, ProductInfo } from './types.js';
@@ -23,7 +23,9 @@ import { bundledDataDir } from './locations.js';
 
 // The schemas (and the schema library) are loaded only for text that was not checked before
 // (core/checked-data.ts): the bundled files were, and so were the files of a KB `kb update`
-// installed while they still match its record (CHECKED_NAME), so most commands never load them.
+// installed while they still match its record (CHECKED_NAME) and the record names the schemas of
+// this package (a KB installed by a version whose schemas differ is validated again), so most
+// commands never load them.
 const requireHere = createRequire(import.meta.url);
 let schemaModule: typeof import('./schema.js') | undefined;
 const schemas = (): typeof import('./schema.js') =>
@@ -113,9 +115,11 @@ export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
   let manifest: KbManifest | null = null;
   let installed: (name: DataFileName) => boolean = () => false;
   if (manifestText !== null) {
-    // what `kb update` validated when it installed this KB; any other text is validated here
-    const record = readCheckedFiles(join(dir, CHECKED_NAME));
-    const recorded = listsDigest(record, MANIFEST_NAME, sha256(manifestText));
+    // what `kb update` validated when it installed this KB, with the schemas in use now; any
+    // other text, or a record of other schemas (an older or newer excensus's), is validated here
+    const record = readCheckedRecord(join(dir, CHECKED_NAME));
+    const recorded =
+      holdsForTheseSchemas(record) && listsDigest(record.files, MANIFEST_NAME, sha256(manifestText));
     manifest = validated(manifestPath, manifestText, manifestSchema, recorded);
     const digests = new Map<DataFileName, string>();
     for (const name of DATA_FILES) {
@@ -124,7 +128,7 @@ export function loadKnowledgeBase(dataDir?: string): KnowledgeBase {
         throw new DataError(`${join(dir, name)} does not match its manifest: the knowledge base is damaged`);
       digests.set(name, digest);
     }
-    if (recorded) installed = (name) => listsDigest(record, name, digests.get(name)!);
+    if (recorded) installed = (name) => listsDigest(record.files, name, digests.get(name)!);
   }
   const kb = knowledgeBaseFromFiles(files, dir, manifest, installed);
   cache.set(dir, { kb, manifestText });

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 export const MANIFEST_NAME = 'manifest.json';
 /**
  * Beside the manifest: the digests of the manifest and data files `kb update` validated when it
- * installed them (core/checked-data.ts's form). A load skips the schemas for exactly those texts.
+ * installed them, and of the schemas' sources it validated with (core/checked-data.ts's form). A
+ * load with the same schemas skips them for exactly those texts.
  */
 export const CHECKED_NAME = 'checked.json';
 export const DATA_FILES = ['builds.json', 'lifecycle.json', 'cves.json'] as const;

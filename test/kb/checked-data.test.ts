@@ -15,7 +15,8 @@ import {
   loadWindowsTable,
 } from '../../src/kb/index.js';
 import { loadReportData, parseReportData } from '../../src/report/report-data.js';
-import { checkedDataText } from '../../src/run/checked-data.js';
+import { repoRoot } from '../helpers/cli.js';
+import { checkedDataText, kbSchemasDigest } from '../../src/run/checked-data.js';
 
 const KB_FILES = ['builds.json', 'lifecycle.json', 'cves.json'];
 
@@ -76,5 +77,38 @@ describe('checked data files', () => {
       parseReportData('report.yaml', report).headline_families,
     );
     assert.throws(() => parseReportData('report.yaml', 'headline_families: []\n'), DataError);
+  });
+
+  it('hold a digest of the KB schema sources that any edit to them changes', () => {
+    const sources: Record<string, string> = {
+      'src/kb/schema.ts':
+        "import { z } from 'zod';\nimport { a } from './annotations.js';\nkind: ['RU', 'Preview']\n",
+      'src/kb/manifest-schema.ts': "import { z } from 'zod';\n",
+      'src/kb/annotations.ts': "import { readFileSync } from 'node:fs';\nexport const a = 1;\n",
+    };
+    const read =
+      (over: Record<string, string> = {}) =>
+      (rel: string) => {
+        const text = over[rel] ?? sources[rel];
+        if (text === undefined) throw new Error(`read ${rel}`);
+        return text;
+      };
+    const base = kbSchemasDigest(read(), '4.0.0');
+    assert.equal(kbSchemasDigest(read(), '4.0.0'), base);
+    const edits: Array<[string, string]> = [
+      ['src/kb/schema.ts', sources['src/kb/schema.ts']!.replace(", 'Preview'", '')],
+      ['src/kb/manifest-schema.ts', `${sources['src/kb/manifest-schema.ts']!}// a comment\n`],
+      ['src/kb/annotations.ts', 'export const a = 2;\n'], // imported by schema.ts
+    ];
+    for (const [rel, text] of edits)
+      assert.notEqual(kbSchemasDigest(read({ [rel]: text }), '4.0.0'), base, rel);
+    assert.notEqual(kbSchemasDigest(read(), '4.1.0'), base, 'another zod');
+    // the real sources are read, imports followed
+    const seen: string[] = [];
+    kbSchemasDigest((rel) => {
+      seen.push(rel);
+      return readFileSync(join(repoRoot, rel), 'utf8');
+    });
+    assert.deepEqual(seen.sort(), ['src/kb/annotations.ts', 'src/kb/manifest-schema.ts', 'src/kb/schema.ts']);
   });
 });

@@ -2,8 +2,9 @@
 // the files and manifest go into a temporary directory that is renamed to kb/<version> whole,
 // then the `current` pointer is replaced by rename. A failure leaves the previous KB in use.
 // Beside them goes the record of what was validated (CHECKED_NAME: the digests of the data files
-// and the manifest, each checked by its schema as it is written), so that a load of this KB skips
-// the schemas while the texts still match it.
+// and the manifest, each checked by its schema as it is written, and the digest of those schemas'
+// sources), so that a load of this KB skips the schemas while the texts still match it and the
+// package in use has the same schemas.
 import {
   closeSync,
   existsSync,
@@ -22,7 +23,7 @@ import { CURRENT_POINTER } from '../locations.js';
 import { CHECKED_NAME, DATA_FILES, MANIFEST_NAME, sha256, type KbManifest } from '../manifest.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import type { CheckedData } from '../../core/checked-data.js';
+import { bundledSchemasDigest, type CheckedData } from '../../core/checked-data.js';
 import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from '../schema.js';
 import { manifestSchema } from '../manifest-schema.js';
 import type { KbFiles } from '../load.js';
@@ -61,11 +62,18 @@ const SCHEMAS: ReadonlyArray<[string, z.ZodType]> = [
 
 /**
  * The record of the texts validated: each data file and the manifest as written, listed when its
- * schema accepts it and validates it to its own parse (a load then takes the parse for the value).
+ * schema accepts it and validates it to its own parse (a load then takes the parse for the value),
+ * and which schemas those are: the package's digest of their sources (data/checked.generated.json).
+ * Without one the record is written with none, and never spares a load its check.
  */
 function checkedText(files: KbFiles, manifest: string): string {
   const texts: Record<string, string> = { ...files, [MANIFEST_NAME]: manifest };
-  const record: CheckedData = { generated_by: 'excensus kb update', files: {} };
+  const schemas = bundledSchemasDigest();
+  const record: CheckedData = {
+    generated_by: 'excensus kb update',
+    ...(schemas !== null ? { schemas_sha256: schemas } : {}),
+    files: {},
+  };
   for (const [name, schema] of SCHEMAS) {
     const text = texts[name]!;
     let raw: unknown;
