@@ -5,6 +5,7 @@ import type { Evidence } from '../core/evidence.js';
 import type { EncodedHost, StoredHost } from '../store/index.js';
 import type { PlainCount } from './fast/plain-tally.js';
 import type { EncodedCols } from './transport/encoded-columns.js';
+import type { HostLines } from './host-text.js';
 import { emptySpan, type TimeBounds, type TimeSpan } from '../core/time-span.js';
 import {
   PLAIN_COLS_WIDTH,
@@ -38,6 +39,8 @@ export interface BlockResult {
   plain?: PlainCount[];
   /** Worker threads: encoded records taken out of `hosts` as columns (mergeEncodedCols puts them back). */
   encodedCols?: EncodedCols;
+  /** Worker threads (IngestOptions.hostText): the block's records written as text; `hosts` and `plainCols` are then empty. */
+  text?: HostLines;
   /** Records (observations) seen, including those --exchange-only dropped. */
   records: number;
   exchange: number;

@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { ingestBounds, type ObservedWindow } from '../core/time-span.js';
 import { FORMATS } from '../ingest/types.js';
+import { hostLines, type HostText } from '../ingest/host-text.js';
 
 export { FORMATS };
 import { checkSameInputs, printInput } from './input-prints.js';
@@ -63,6 +64,12 @@ export interface IngestIntoStoreOptions {
 export interface IngestHooks {
   /** Records in input order, after geo enrichment (not called with output 'none'). */
   onRecords?: (records: HostRecord[]) => Promise<void> | void;
+  /**
+   * Instead of onRecords: the records as the text printed for them, in input order, each line ending
+   * in "\n": a JSON Line per record for output `records`, a table row (hostTableRow) for `rows`.
+   * Without a store, worker threads then make the text themselves.
+   */
+  onText?: (text: string) => Promise<void> | void;
   onProblem?: (p: Problem) => void;
   /** Something the user should know that is not a problem of the input. */
   onNotice?: (message: string) => void;
@@ -74,7 +81,7 @@ export interface IngestHooks {
 
 export interface IngestResult {
   summary: IngestSummary;
-  /** Records passed to onRecords. */
+  /** Records passed to onRecords or onText. */
   emitted: number;
   /** Null without a store. */
   scanId: number | null;
@@ -142,6 +149,14 @@ export async function ingestIntoStore(
     },
   });
   let emitted = 0;
+  // the text printed per record, when the caller takes text
+  const textKind: HostText | undefined = !hooks.onText
+    ? undefined
+    : o.output === 'records'
+      ? 'json'
+      : o.output === 'rows'
+        ? 'rows'
+        : undefined;
   let summary: IngestSummary;
   try {
     summary = await ingestFiles(
@@ -154,18 +169,28 @@ export async function ingestIntoStore(
         workers: o.workers ?? 'auto',
         ...(o.stdin ? { stdin: o.stdin } : {}),
         ...transportFor(o.output, store !== null, countPlain),
+        ...(textKind && !store ? { hostText: textKind } : {}),
         defaultTimestamp: o.observedAt?.first ?? startedAt,
         timeBounds: ingestBounds(startedAt),
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
         ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
         ...(hooks.signal ? { signal: hooks.signal } : {}),
       },
-      async (batch, plain, from) => {
-        await recorder.add(batch, plain, from); // enriches geo in place, then stores in batches
-        if (o.output !== 'none' && hooks.onRecords && batch.length > 0) {
-          await hooks.onRecords(batch.map((h) => h.record));
-          emitted += batch.length;
+      async (batch, plain, from, lines) => {
+        if (lines) {
+          // made by a worker thread from records that were final there (hostText: nothing is stored)
+          recorder.addWritten(lines.count);
+          await hooks.onText!(lines.text);
+          emitted += lines.count;
+          return;
         }
+        await recorder.add(batch, plain, from); // enriches geo in place, then stores in batches
+        if (o.output === 'none' || batch.length === 0) return;
+        const records = batch.map((h) => h.record);
+        if (textKind) await hooks.onText!(hostLines(textKind, records).text);
+        else if (hooks.onRecords) await hooks.onRecords(records);
+        else return;
+        emitted += batch.length;
       },
     );
   } catch (err) {

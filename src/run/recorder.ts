@@ -171,6 +171,12 @@ export class Recorder {
     return h;
   }
 
+  /** --no-store: records a worker thread finished (enriched as enrich would) and the caller took as text. */
+  addWritten(n: number): void {
+    if (this.o.store) throw new Error('Recorder.addWritten: records for a store must be added');
+    this.written += n;
+  }
+
   /**
    * `plain`: records the reader counted itself (ingestFiles' tallyPlain), by country and network;
    * `from`: where `hosts` were read (a record the store refuses is then named by its line).

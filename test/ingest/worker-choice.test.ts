@@ -1,4 +1,4 @@
-// `--workers auto`: threads for big files, and one beside a store for smaller ones that are mostly
+// `--workers auto`: threads for big files, one beside a store (two when only text is printed) for smaller ones that are mostly
 // records to judge (an export of an Exchange query), estimated from a sample of the file's lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,6 +6,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AUTO_TEXT_ANCHORED,
   AUTO_WORKERS_ANCHORED,
   AUTO_WORKERS_BYTES,
   autoWorkerCount,
@@ -20,13 +21,14 @@ const MB = 1024 * 1024;
 const choice = (
   size: number | undefined,
   anchored: number,
-  more: { gzip?: boolean; cores?: number; storing?: boolean } = {},
+  more: { gzip?: boolean; cores?: number; storing?: boolean; texts?: boolean } = {},
 ) =>
   autoWorkerCount({
     size,
     gzip: more.gzip ?? false,
     cores: more.cores ?? 2,
     storing: more.storing ?? false,
+    texts: more.texts ?? false,
     anchored: () => anchored,
   });
 
@@ -45,6 +47,15 @@ test('smaller files get one thread beside a store when they hold many records to
   // a compressed file is read through one stream: no ranges for threads below the size rule
   assert.equal(await choice(10 * MB, 10 ** 6, { gzip: true, storing: true }), 0);
   assert.equal(await choice(60 * MB, 10 ** 6, { cores: 1, storing: true }), 0);
+});
+
+test('smaller files get two threads when nothing is stored and every record is printed as text', async () => {
+  assert.equal(await choice(60 * MB, AUTO_TEXT_ANCHORED - 1, { texts: true }), 0);
+  assert.equal(await choice(60 * MB, AUTO_TEXT_ANCHORED, { texts: true }), 2);
+  assert.equal(await choice(60 * MB, 10 ** 6, { texts: true, cores: 1 }), 0);
+  assert.equal(await choice(10 * MB, 10 ** 6, { texts: true, gzip: true }), 0);
+  // stored: one thread beside the store, as before
+  assert.equal(await choice(60 * MB, 10 ** 6, { texts: true, storing: true }), 1);
 });
 
 test('the sample estimates the records with an anchor in the whole file', () => {

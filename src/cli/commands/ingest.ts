@@ -21,13 +21,12 @@ import { openOutput } from '../io.js';
 import { watchInterrupts } from '../interrupt.js';
 import { UsageError } from '../../core/errors.js';
 import { parseObservedAt, windowLabel, type ObservedWindow } from '../../core/time-span.js';
-import { hostJsonLine, jsonLine } from '../../core/wire.js';
+import { jsonLine } from '../../core/wire.js';
 // The use cases this command runs, from their modules (the run/ barrel would load every use case at
 // start-up); the queue's only with --queue.
 import { FORMATS, ingestIntoStore } from '../../run/ingest.js';
-import { isCountryCode } from '../../run/geo.js';
 import { openStoreForWriting } from '../../run/store.js';
-import type { HostRecord, IngestSummary } from '../../run/index.js';
+import type { IngestSummary } from '../../run/index.js';
 
 const MAX_PRINTED = 1000;
 
@@ -130,10 +129,8 @@ export const command: CommandSpec = {
           ...(observedAt ? { observedAt } : {}),
         },
         {
-          onRecords: async (records) => {
-            // One write per batch: awaiting the stream once per record dominated the command's time.
-            let text = '';
-            for (const r of records) text += (json ? hostJsonLine(r) : tableRow(r)) + '\n';
+          // one write per batch (awaiting the stream once per record dominated the command's time)
+          onText: async (text) => {
             if (!out.stream.write(text)) await once(out.stream, 'drain');
           },
           onProblem: (p) => {
@@ -222,20 +219,6 @@ async function enqueueInputs(
     await store.close();
   }
   return 0;
-}
-
-function tableRow(r: HostRecord): string {
-  const cells = [
-    r.ip,
-    r.port,
-    r.status,
-    r.evidence.build ?? '-',
-    r.classification?.release ?? '-',
-    r.geo?.country ? (isCountryCode(r.geo.country) ? r.geo.country : `unknown (${r.geo.country})`) : '-',
-    r.asn ? `AS${r.asn.number}` : '-',
-  ];
-  // escaped once per row: printable() leaves tabs as they are, so this is each cell escaped, joined
-  return printable(cells.join('\t'));
 }
 
 function writeSummary(stderr: NodeJS.WritableStream, s: IngestSummary, written: number, json: boolean): void {

@@ -2,16 +2,20 @@
 // (modules, knowledge base, rules) and a share of the replies' copying, so they pay off only where
 // there is much to judge: a big file; or, when the calling thread stores what it receives, a
 // smaller one whose records are mostly candidates for the rules (an export of an Exchange query):
-// one worker then judges while the calling thread stores. Such a file is found by a sample of its
-// bytes: the lines holding an anchor (see fast/prefilter.ts) are the ones parsed and judged in full.
-// (Two workers for such a file when nothing is stored cost more CPU and were not faster on a shared
-// machine: docs/ingest-exchange-heavy.md.)
+// one worker then judges while the calling thread stores; or, when nothing is stored and every
+// record is printed as text (IngestOptions.hostText), one with many records to judge: two workers
+// then send text, which costs the calling thread next to nothing. Such a file is found by a sample
+// of its bytes: the lines holding an anchor (see fast/prefilter.ts) are parsed and judged in full.
+// (Two workers that send records when nothing is stored cost more CPU, the calling thread rebuilding
+// every record, and were not faster on a shared machine: docs/ingest-exchange-heavy.md.)
 import { readSync } from 'node:fs';
 
 /** From this size on, threads pay off whatever the share of records to judge. */
 export const AUTO_WORKERS_BYTES = 256 * 1024 * 1024;
 /** Below AUTO_WORKERS_BYTES: records with an anchor the file must hold, by the sample's estimate. */
 export const AUTO_WORKERS_ANCHORED = 8000;
+/** Below AUTO_WORKERS_BYTES, printing text and storing nothing: records with an anchor for two threads. */
+export const AUTO_TEXT_ANCHORED = 20000;
 /** Bytes sampled, in SAMPLE_PIECES pieces spread over the file. */
 const SAMPLE_BYTES = 1024 * 1024;
 const SAMPLE_PIECES = 4;
@@ -28,13 +32,20 @@ export interface WorkerChoice {
    * worker's judging, so one worker beside it halves the work on the longest thread.
    */
   storing: boolean;
+  /**
+   * Nothing is stored and every record is printed as text (IngestOptions.hostText): threads send the
+   * text, which costs the calling thread next to nothing, so two threads judge while it writes.
+   */
+  texts?: boolean;
 }
 
 export async function autoWorkerCount(c: WorkerChoice): Promise<number> {
   if (c.size === undefined || c.cores < 1) return 0;
   if (c.size * (c.gzip ? 5 : 1) >= AUTO_WORKERS_BYTES) return Math.min(2, c.cores);
-  if (!c.storing || c.gzip || c.cores < 2) return 0;
-  return (await c.anchored()) >= AUTO_WORKERS_ANCHORED ? 1 : 0;
+  if (!(c.storing || c.texts) || c.gzip || c.cores < 2) return 0;
+  const anchored = await c.anchored();
+  if (c.storing) return anchored >= AUTO_WORKERS_ANCHORED ? 1 : 0;
+  return anchored >= AUTO_TEXT_ANCHORED ? 2 : 0;
 }
 
 /**

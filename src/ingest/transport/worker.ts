@@ -3,7 +3,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Detected } from '../detect.js';
 import { RecordProcessor } from '../process.js';
-import { newBlockResult, type BlockResult } from '../block-result.js';
+import { expandHosts, newBlockResult, type BlockResult } from '../block-result.js';
+import { finalHostLines, type HostText } from '../host-text.js';
 import { anchorCores } from '../fast/prefilter.js';
 import { createJudge, type RuleDefs } from '../judge-context.js';
 import { useKnowledgeBase } from '../../kb/load.js';
@@ -28,6 +29,8 @@ export interface WorkerInit {
   timeBounds?: TimeBounds;
   /** The knowledge base the calling thread judges with (its choice, useKnowledgeBase, holds per thread). */
   kbDir: string;
+  /** See IngestOptions.hostText. */
+  hostText?: HostText;
   /** The calling thread's rule definitions (else each worker reads the rule files). */
   rules?: RuleDefs;
   /** Set when the workers read a regular file themselves, by ranges. */
@@ -68,6 +71,13 @@ parentPort!.on('message', (job: WorkerJob) => {
       ? ranges.read(job.range)
       : Buffer.from(job.block!.buffer, job.block!.byteOffset, job.block!.byteLength);
   const lines = processor.addLines(buf, 0, out);
+  // records final here cross as the text the caller prints (their classification still in place)
+  const text = init.hostText ? finalHostLines(init.hostText, expandHosts(out)) : null;
+  if (text) {
+    out.text = text;
+    out.hosts = [];
+    delete out.plainCols;
+  }
   // A classification follows from the evidence, knowledge base and date alone: the receiving thread
   // derives the same shared object again (measured: cloning every CVE verdict of every record, and
   // collecting the clones, cost that thread more than the derivation).
