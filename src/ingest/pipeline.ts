@@ -122,13 +122,14 @@ const STREAM_BATCH = 1000;
  * the calling thread small. Two workers keep the cap and 4 MiB jobs: uncapped with 1 MiB jobs they
  * cost the 5% file 3-14% more CPU and 37 MB more RSS into SQLite (docs/ingest-exchange-heavy.md).
  */
-const ONE_WORKER = { rangeBytes: 1024 * 1024, limits: undefined };
-const WORKERS = { rangeBytes: 4 * 1024 * 1024, limits: { maxYoungGenerationSizeMb: 8 } };
+const ONE_WORKER = { rangeBytes: 1024 * 1024, limits: undefined, inFlight: 4 };
+const WORKERS = { rangeBytes: 4 * 1024 * 1024, limits: { maxYoungGenerationSizeMb: 8 }, inFlight: 4 };
 /**
- * Threads that send text (hostText) judge with V8's own heap sizing and 1 MiB jobs: on the 100%
+ * Threads that send text (hostText) judge with V8's own heap sizing and 1 MiB jobs, two at a time:
+ * nothing waits for a store, and a MiB of short Exchange lines is ~20 MB of text. On the 100%
  * Exchange file (--no-store --json) the capped 4 MiB set-up cost ~12% more CPU and ~300 MB of RSS.
  */
-const TEXT_WORKERS = ONE_WORKER;
+const TEXT_WORKERS = { rangeBytes: 512 * 1024, limits: undefined, inFlight: 2 };
 const MAX_PROBLEMS = 1000;
 
 export async function ingestFiles(files: string[], opts: IngestOptions, sink: Sink): Promise<IngestSummary> {
@@ -282,10 +283,10 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
           threads = true;
           input.release();
           const ranges = fileRanges(input.bom, size, opts.rangeBytes ?? how.rangeBytes);
-          await runInWorkers(ranges, pool, onReply, stopped);
+          await runInWorkers(ranges, pool, onReply, stopped, how.inFlight);
         } else {
           threads = true;
-          await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), pool, onReply, stopped);
+          await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), pool, onReply, stopped, how.inFlight);
         }
       } finally {
         if (fd !== null) closeSync(fd);

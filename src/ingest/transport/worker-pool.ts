@@ -68,6 +68,9 @@ export async function runInWorkers(
   onReply: BlockHandler,
   /** Asked before each block is handed out: true stops reading (blocks handed out are still delivered). */
   stop: () => boolean = () => false,
+  // 4 by default, not 2: while the receiving thread commits a batch to the store, a worker with only
+  // two jobs soon waits (docs/measurements.md)
+  maxPerWorker = 4,
 ): Promise<void> {
   const count = workers.length;
   const pending = new Map<number, WorkerReply>();
@@ -103,9 +106,6 @@ export async function runInWorkers(
   try {
     let sent = 0;
     let done = 0;
-    // 4, not 2: while the receiving thread commits a batch to the store, a worker with only two
-    // jobs soon waits (docs/measurements.md)
-    const maxPerWorker = 4;
     const deliver = async () => {
       const r = await checked(result(done));
       const w = owner.get(done);
