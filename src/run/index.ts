@@ -82,6 +82,7 @@ export { GROUP_KEYS, splitList } from '../report/options.js';
 export { GEO_ATTRIBUTION } from '../geo/index.js';
 export {
   enqueueScan,
+  requireQueueUrl,
   enqueueIngest,
   distributedScanStates,
   retryFailedShards,

@@ -3,7 +3,7 @@
 // store-open failure (a directory that does not exist) is left to surface as a crash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, spawnCli } from '../helpers/cli.js';
@@ -51,4 +51,24 @@ test('worker --db in a directory that does not exist gives one error, no crash',
   const c = await spawnCli(['worker', '--db', db, '--exit-when-idle']);
   assertQueueDbError(c, db);
   assert.equal(existsSync(join(tmpdir(), 'excensus-no-such-dir')), false);
+});
+
+test('scan --queue and ingest --queue with --db PATH are refused without creating a SQLite store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'excensus-queue-db-'));
+  try {
+    const input = join(dir, 'in.jsonl');
+    writeFileSync(input, '{}\n');
+    for (const args of [
+      ['scan', '192.0.2.1', '--queue'],
+      ['ingest', input, '--queue'],
+    ]) {
+      const db = join(dir, `${args[0]}.db`);
+      const r = await runCatching([...args, '--db', db]);
+      assertQueueDbError(r, db);
+      assert.deepEqual(r.unhandled, []);
+      assert.equal(existsSync(db), false, `${args[0]} --queue created a SQLite store at --db`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -196,9 +196,10 @@ async function enqueueInputs(
   for (const o of ['resume-scan', 'no-store', 'output', 'json'])
     if (v[o] !== undefined && v[o] !== false) throw new UsageError(`--${o} does not go with --queue`);
   const db = str(v, 'db') ?? '';
+  const { enqueueIngest, requireQueueUrl } = await import('../../run/distributed.js');
+  requireQueueUrl(db); // before the store: a path would be made a SQLite file first
   const store = await openStoreForWriting(db);
   try {
-    const { enqueueIngest } = await import('../../run/distributed.js');
     const r = await enqueueIngest({
       db,
       store,

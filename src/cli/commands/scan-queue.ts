@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import {
   enqueueScan,
   openStoreForWriting,
+  requireQueueUrl,
   waitForScan,
   type DistributedScanState,
   type ScanTargets,
@@ -30,6 +31,7 @@ export async function runQueuedScan(ctx: CommandContext, s: QueuedScanInput): Pr
     if (v[o] !== undefined && v[o] !== false) throw new UsageError(`--${o} does not go with --queue`);
   if (str(v, 'shard') !== '1/1') throw new UsageError('--shard does not go with --queue (use --shards N)');
   const db = str(v, 'db') ?? '';
+  requireQueueUrl(db); // before the store: a path would be made a SQLite file first
   const store = await openStoreForWriting(db);
   let enqueued;
   try {
