@@ -1,5 +1,6 @@
 // Country and continent names from countries-list (maintained, offline).
 import { continents, countries } from 'countries-list';
+import type { GeoInfo } from '../core/observation.js';
 
 const byCountry = countries as Record<string, { name: string; continent: string } | undefined>;
 const byContinent = continents as Record<string, string | undefined>;
@@ -17,11 +18,22 @@ export function continentOf(country: string): string | undefined {
 
 /**
  * True when a record's source gave its country and its network: then nothing is looked up for it
- * and only a missing continent is derived (withContinent). The recorder relies on it, and so do
- * ingest threads that encode such records for the store ahead of the recorder.
+ * and only a missing continent is derived (withContinent).
  */
-export function hasSourceGeoAndNetwork(r: { geo?: { country?: string }; asn?: unknown }): boolean {
+function hasSourceGeoAndNetwork(r: { geo?: { country?: string }; asn?: unknown }): boolean {
   return Boolean(r.geo?.country) && r.asn !== undefined;
+}
+
+/**
+ * Completes a record whose source gave its country and network (hasSourceGeoAndNetwork) the only
+ * way it is ever completed, its continent derived, and says so; false (the record untouched) for
+ * any other. The recorder does this, and ingest threads do it ahead of the recorder for records
+ * they encode for the store or print, so all agree.
+ */
+export function completeFromSource(r: { geo?: GeoInfo; asn?: unknown }): boolean {
+  if (!r.geo || !hasSourceGeoAndNetwork(r)) return false;
+  r.geo = withContinent(r.geo);
+  return true;
 }
 
 /** The geo with its continent derived from its country when it has none (the same object when nothing changes). */

@@ -5,7 +5,7 @@ export {
   continentOf,
   countryName,
   isCountryCode,
-  hasSourceGeoAndNetwork,
+  completeFromSource,
   withContinent,
 } from './countries.js';
 export { GEO_ATTRIBUTION, GEO_ATTRIBUTION_SHORT } from './attribution.js';

@@ -5,7 +5,7 @@
 import type { HostRecord } from '../core/host-record.js';
 import { hostJsonLine } from '../core/wire.js';
 import { printable } from '../core/printable.js';
-import { hasSourceGeoAndNetwork, isCountryCode, withContinent } from '../geo/countries.js';
+import { completeFromSource, isCountryCode } from '../geo/countries.js';
 import { isEncoded } from '../store/encoded-host.js';
 import type { EncodedHost, StoredHost } from '../store/store.js';
 
@@ -45,21 +45,18 @@ export function hostLines(kind: HostText, records: readonly HostRecord[]): HostL
 }
 
 /**
- * A block's records as lines of text when every one of them is final where they were judged: the
- * source gave its geo and network, so the calling thread would only derive the continent from the
- * country (Recorder.enrich), which is done here the same way. Null when any record needs more
- * (a geo lookup, an encoded record for the store): the block then travels as records.
+ * A block's records as lines of text when every one of them is final where they were judged
+ * (completeFromSource: the source gave its geo and network, the calling thread would add nothing).
+ * Null when any record needs more (a geo lookup, an encoded record for the store): the block then
+ * travels as records (those completed on the way are completed as the recorder would complete them).
  */
 export function finalHostLines(
   kind: HostText,
   hosts: ReadonlyArray<StoredHost | EncodedHost>,
 ): HostLines | null {
-  for (const h of hosts) if (isEncoded(h) || !hasSourceGeoAndNetwork(h.record)) return null;
-  const records: HostRecord[] = [];
-  for (const h of hosts) {
-    const r = h.record;
-    r.geo = withContinent(r.geo!);
-    records.push(r);
-  }
-  return hostLines(kind, records);
+  for (const h of hosts) if (isEncoded(h) || !completeFromSource(h.record)) return null;
+  return hostLines(
+    kind,
+    hosts.map((h) => h.record),
+  );
 }

@@ -1,7 +1,7 @@
 // Where judged records go when a use case writes into the store: batches, geo enrichment, scan
 // bookkeeping and resume. Shared by scanIntoStore and ingestIntoStore so the two behave alike.
 import type { GeoLookup, GeoResolver } from '../geo/index.js';
-import { continentOf, hasSourceGeoAndNetwork, withContinent } from '../geo/index.js';
+import { completeFromSource, continentOf, withContinent } from '../geo/index.js';
 import type {
   HostBatch,
   PlainCount,
@@ -151,13 +151,8 @@ export class Recorder {
   enrich<H extends StoredHost | EncodedHost>(h: H): H {
     if (isEncoded(h)) return h;
     const r = h.record;
-    const g = r.geo;
-    if (g && hasSourceGeoAndNetwork(r)) {
-      // The source carried both (most Shodan records): nothing to look up, nothing to override.
-      // Only a missing continent is derived from the country, as fill() would.
-      r.geo = withContinent(g);
-      return h;
-    }
+    // The source carried both (most Shodan records): nothing to look up, nothing to override.
+    if (completeFromSource(r)) return h;
     const known = this.o.geoOverrides?.get(r.ip);
     const current: GeoLookup = { ...(r.geo ? { geo: r.geo } : {}), ...(r.asn ? { asn: r.asn } : {}) };
     const filled = known

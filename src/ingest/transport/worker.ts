@@ -11,7 +11,7 @@ import { useKnowledgeBase } from '../../kb/load.js';
 import { RangeReader, type FileRange } from './file-ranges.js';
 import { encodeHost, isEncoded } from '../../store/encoded-host.js';
 import type { EncodedHost, ObservationRef, StoredHost } from '../../store/store.js';
-import { hasSourceGeoAndNetwork, withContinent } from '../../geo/countries.js';
+import { completeFromSource } from '../../geo/countries.js';
 import { takeEncodedCols } from './encoded-columns.js';
 import type { TimeBounds } from '../../core/time-span.js';
 
@@ -86,15 +86,11 @@ parentPort!.on('message', (job: WorkerJob) => {
     const r = h.record;
     // Records the store keeps with their observation are encoded here (the store's encodeHost), in
     // parallel, when nothing on the way changes them: the source gave their geo and network
-    // (hasSourceGeoAndNetwork: the recorder then only derives a continent, done here the same way).
-    // The classification's fields are not part of the encoding.
+    // (completeFromSource: what the recorder would do, done here). The classification's fields are
+    // not part of the encoding.
     const ref = h.observation;
     const encode =
-      init.keepObservations &&
-      (ref?.kind === 'line' || ref?.kind === 'json') &&
-      r.geo &&
-      hasSourceGeoAndNetwork(r);
-    if (encode) r.geo = withContinent(r.geo!);
+      init.keepObservations && (ref?.kind === 'line' || ref?.kind === 'json') && completeFromSource(r);
     r.classification = null;
     return encode ? encodeHost(h) : h;
   });
