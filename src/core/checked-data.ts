@@ -10,6 +10,7 @@
 // (the bundled one computed by compile-rules), and a KB's record counts only while it names the
 // schemas of the package in use: after an upgrade whose schemas differ, the KB is validated again.
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { dataPath } from './data-dir.js';
 import { sha256 } from './digest.js';
 
@@ -59,6 +60,31 @@ export function bundledSchemasDigest(): string | null {
 export function holdsForTheseSchemas(record: CheckedRecord): boolean {
   const own = bundledSchemasDigest();
   return own !== null && record.schemas === own;
+}
+
+/** What a schema gives (zod's safeParse), without the schema library. */
+interface SafeParser {
+  safeParse(
+    raw: unknown,
+  ):
+    | { success: true; data: unknown }
+    | { success: false; error: { message: string; issues: ReadonlyArray<{ message: string }> } };
+}
+
+/**
+ * Why `text` may not be listed as checked by `schema`, or null when it may: its schema accepts its
+ * parse and validates it to exactly that parse (a load that finds it listed takes the parse).
+ */
+export function whyNotChecked(text: string, schema: SafeParser): string | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) return r.error.issues[0]?.message ?? r.error.message;
+  return isDeepStrictEqual(r.data, raw) ? null : 'validates to other data than it holds';
 }
 
 /** Whether `files` lists exactly this digest for `name`. */

@@ -57,3 +57,10 @@ export const cvesFileSchema = z.strictObject({
   families: z.array(familySchema).min(1),
   cves: z.array(cveSchema).min(1),
 });
+
+/** A knowledge base's data files, each with the schema it is loaded by. */
+export const KB_FILE_SCHEMAS: ReadonlyArray<[string, z.ZodType]> = [
+  ['builds.json', buildsFileSchema],
+  ['lifecycle.json', lifecycleFileSchema],
+  ['cves.json', cvesFileSchema],
+];

@@ -6,24 +6,18 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { posix } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { CHECKED_DATA_BY, type CheckedData } from '../core/checked-data.js';
+import { CHECKED_DATA_BY, whyNotChecked, type CheckedData } from '../core/checked-data.js';
 import { sha256 } from '../core/digest.js';
 import { dataPath, packagePath } from '../core/data-dir.js';
 import { DataError } from '../core/errors.js';
-import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from '../kb/schema.js';
+import { KB_FILE_SCHEMAS } from '../kb/schema.js';
 import { windowsFile } from '../kb/windows-schema.js';
 import { parseReportData } from '../report/report-data.js';
 
 /** The JSON data files, each with the schema it is loaded by. */
-const JSON_FILES: ReadonlyArray<[string, z.ZodType]> = [
-  ['builds.json', buildsFileSchema],
-  ['lifecycle.json', lifecycleFileSchema],
-  ['cves.json', cvesFileSchema],
-  ['windows.json', windowsFile],
-];
+const JSON_FILES: ReadonlyArray<[string, z.ZodType]> = [...KB_FILE_SCHEMAS, ['windows.json', windowsFile]];
 
 /** The modules whose schemas validate a KB `kb update` installs (data files and manifest). */
 const KB_SCHEMA_SOURCES = ['src/kb/schema.ts', 'src/kb/manifest-schema.ts'];
@@ -62,12 +56,8 @@ export function checkedData(): CheckedData {
   for (const [name, schema] of JSON_FILES) {
     const path = dataPath(name);
     const text = readFileSync(path, 'utf8');
-    const raw: unknown = JSON.parse(text);
-    const r = schema.safeParse(raw);
-    if (!r.success) throw new DataError(`${path}: ${r.error.issues[0]?.message ?? r.error.message}`);
-    // loading takes the parse for the validated value: they must be the same
-    if (!isDeepStrictEqual(r.data, raw))
-      throw new DataError(`${path}: validates to other data than it holds`);
+    const why = whyNotChecked(text, schema);
+    if (why !== null) throw new DataError(`${path}: ${why}`);
     files[name] = { sha256: sha256(text) };
   }
   const report = dataPath('report.yaml');

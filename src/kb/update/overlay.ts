@@ -21,10 +21,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CURRENT_POINTER } from '../locations.js';
 import { CHECKED_NAME, DATA_FILES, MANIFEST_NAME, sha256, type KbManifest } from '../manifest.js';
-import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import { bundledSchemasDigest, type CheckedData } from '../../core/checked-data.js';
-import { buildsFileSchema, cvesFileSchema, lifecycleFileSchema } from '../schema.js';
+import { bundledSchemasDigest, whyNotChecked, type CheckedData } from '../../core/checked-data.js';
+import { KB_FILE_SCHEMAS } from '../schema.js';
 import { manifestSchema } from '../manifest-schema.js';
 import type { KbFiles } from '../load.js';
 
@@ -53,12 +52,7 @@ export function manifestText(m: KbManifest): string {
   return `${JSON.stringify(manifestSchema.parse(m), null, 2)}\n`;
 }
 
-const SCHEMAS: ReadonlyArray<[string, z.ZodType]> = [
-  ['builds.json', buildsFileSchema],
-  ['lifecycle.json', lifecycleFileSchema],
-  ['cves.json', cvesFileSchema],
-  [MANIFEST_NAME, manifestSchema],
-];
+const SCHEMAS: ReadonlyArray<[string, z.ZodType]> = [...KB_FILE_SCHEMAS, [MANIFEST_NAME, manifestSchema]];
 
 /**
  * The record of the texts validated: each data file and the manifest as written, listed when its
@@ -74,17 +68,8 @@ function checkedText(files: KbFiles, manifest: string): string {
     ...(schemas !== null ? { schemas_sha256: schemas } : {}),
     files: {},
   };
-  for (const [name, schema] of SCHEMAS) {
-    const text = texts[name]!;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      continue;
-    }
-    const r = schema.safeParse(raw);
-    if (r.success && isDeepStrictEqual(r.data, raw)) record.files[name] = { sha256: sha256(text) };
-  }
+  for (const [name, schema] of SCHEMAS)
+    if (whyNotChecked(texts[name]!, schema) === null) record.files[name] = { sha256: sha256(texts[name]!) };
   return `${JSON.stringify(record, null, 2)}\n`;
 }
 
