@@ -19,13 +19,12 @@ export const MAX_ABSENT_RULES = 31;
 
 export interface RuleSet {
   rules: CompiledRule[];
-  /** Header rules by normalised header name (Location rules included). */
-  headerRules: Map<string, CompiledRule[]>;
   /** Header rules that fire when none of their names is present. */
   absentRules: CompiledRule[];
-  /** Every normalised name some absent rule watches. */
-  absentNames: Set<string>;
-  /** Header rules and absent-rule bits by normalised name (names that concern no rule: none). */
+  /**
+   * By normalised header name: the header rules reading it (Location rules included) and the bits
+   * of the absent rules watching it (names that concern no rule: none).
+   */
   headers: Map<string, HeaderEntry>;
   /**
    * The engine's cache of `headers` entries by a name's spelling in records (every spelling,
@@ -49,9 +48,7 @@ export interface RuleSet {
 export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
   const rs: RuleSet = {
     rules: [],
-    headerRules: new Map(),
     absentRules: [],
-    absentNames: new Set(),
     headers: new Map(),
     headerSpellings: new Map(),
     bodyRules: [],
@@ -72,15 +69,12 @@ export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
       case 'header':
       case 'location':
         if (rule.absent) {
+          if (rs.absentRules.length === MAX_ABSENT_RULES)
+            throw new DataError(`${origin}: more than ${MAX_ABSENT_RULES} rules read an absent header`);
+          const bit = 1 << rs.absentRules.length;
           rs.absentRules.push(rule);
-          for (const n of rule.names) rs.absentNames.add(n);
-        } else {
-          for (const n of rule.names) {
-            const list = rs.headerRules.get(n) ?? [];
-            list.push(rule);
-            rs.headerRules.set(n, list);
-          }
-        }
+          for (const n of rule.names) headerEntry(rs, n).watch |= bit;
+        } else for (const n of rule.names) headerEntry(rs, n).rules.push(rule);
         break;
       case 'body':
         rs.bodyRules.push(rule);
@@ -108,21 +102,13 @@ export function buildRuleSet(defs: RuleDef[], origin: string): RuleSet {
         break;
     }
   }
-  indexHeaders(rs);
   rs.bodyGate = new BodyGate(rs.bodyRules);
   return rs;
 }
 
-function indexHeaders(rs: RuleSet): void {
-  if (rs.absentRules.length > MAX_ABSENT_RULES)
-    throw new DataError(`${rs.origin}: more than ${MAX_ABSENT_RULES} rules read an absent header`);
-  const entry = (n: string): HeaderEntry => {
-    let e = rs.headers.get(n);
-    if (!e) rs.headers.set(n, (e = { rules: rs.headerRules.get(n) ?? [], watch: 0 }));
-    return e;
-  };
-  for (const n of rs.headerRules.keys()) entry(n);
-  rs.absentRules.forEach((r, i) => {
-    for (const n of r.names) entry(n).watch |= 1 << i;
-  });
+/** The entry of normalised header name `n`, made empty on first use. */
+function headerEntry(rs: RuleSet, n: string): HeaderEntry {
+  let e = rs.headers.get(n);
+  if (!e) rs.headers.set(n, (e = { rules: [], watch: 0 }));
+  return e;
 }
