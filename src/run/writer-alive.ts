@@ -3,8 +3,8 @@
 // looked up: same host name and the same boot and PID namespace (a container may share the host
 // name but not its process ids); where the system shows no such space, no writer is looked up. A process id that no longer
 // exists there cannot write any more, nor can a process that is dead but not yet reaped by its
-// parent (a zombie: /proc/PID/stat shows state Z or X, and /proc/PID/status counts no thread
-// but that dead main thread). Anything else (another host, another space, a live
+// parent (a zombie: /proc/PID/status shows state Z or X, and counts no thread but that dead main
+// thread). Anything else (another host, another space, a live
 // process even if it reused the id, a process we may not signal, a name we cannot read) is
 // taken as alive: a false "alive" only makes a resume wait for the lease to lapse, a false
 // "gone" would let two writers count the same records.
@@ -57,12 +57,12 @@ export function writerIsGone(writer: string): boolean {
   return isDead(pid);
 }
 
-/** The state letter of a process from its /proc/PID/stat line; null when it cannot be parsed. */
-export function processState(stat: string): string | null {
-  // `pid (comm) state ...`: comm may hold spaces and parentheses, the state follows the last ')'
-  const close = stat.lastIndexOf(')');
-  if (close < 0) return null;
-  const m = /^ (\S)/.exec(stat.slice(close + 1));
+/**
+ * The state letter of a /proc/PID/status text (`State:\tZ (zombie)`); null when it holds none. The
+ * kernel escapes the name on its own `Name:` line, so no name can start a `State:` line.
+ */
+export function processState(status: string): string | null {
+  const m = /^State:[ \t]*(\S)/m.exec(status);
   return m ? m[1]! : null;
 }
 
@@ -78,16 +78,13 @@ export function threadCount(status: string): number | null {
  * counts them with the main thread's (Threads: 2 and more). A process we cannot read is alive.
  */
 function isDead(pid: number): boolean {
-  let stat: string;
   let status: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = processState(stat);
-    if (state !== 'Z' && state !== 'X') return false;
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    status = readFileSync(`/proc/${pid}/status`, 'utf8'); // its state and its threads, in one read
   } catch {
     return false;
   }
+  const state = processState(status);
   const threads = threadCount(status);
-  return threads !== null && threads <= 1;
+  return (state === 'Z' || state === 'X') && threads !== null && threads <= 1;
 }

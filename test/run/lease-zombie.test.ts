@@ -20,22 +20,25 @@ function writerOf(pid: number): string {
 
 function stateOf(pid: number): string | null {
   try {
-    return processState(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return processState(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return null;
   }
 }
 
-test('the state is the field after the last closing parenthesis of /proc/PID/stat', () => {
-  assert.equal(processState('1234 (node) S 1 1234 1234 0 -1 4194560'), 'S');
-  assert.equal(processState('1234 (a b) c) Z 1 1234'), 'Z', 'a name with spaces and a parenthesis');
-  assert.equal(processState('1234 ((x)) (y) X 1'), 'X', 'a name with nested parentheses');
-  assert.equal(processState('1234 (R) R 1'), 'R');
-  assert.equal(processState('1234 () ) D 1'), 'D');
+test('the state is the letter of the State: line of /proc/PID/status', () => {
+  const status = (name: string, state: string) =>
+    `Name:\t${name}\nUmask:\t0022\nState:\t${state}\nTgid:\t42\n`;
+  assert.equal(processState(status('node', 'S (sleeping)')), 'S');
+  assert.equal(processState(status('sleep', 'Z (zombie)')), 'Z');
+  assert.equal(processState(status('x', 'X (dead)')), 'X');
+  // a name that reads like a state line stays on the Name: line (the kernel escapes a newline in it)
+  assert.equal(processState(status('State:\tZ (zombie)', 'R (running)')), 'R');
+  assert.equal(processState(status('a\\nState: Z', 'S (sleeping)')), 'S');
   assert.equal(processState(''), null);
-  assert.equal(processState('1234 node S 1'), null, 'no parentheses');
-  assert.equal(processState('1234 (node)'), null, 'nothing after the name');
-  assert.equal(processState('1234 (node) '), null);
+  assert.equal(processState('Name:\tnode\nPid:\t1\n'), null, 'no State: line');
+  // the real file of this process
+  assert.equal(processState(readFileSync('/proc/self/status', 'utf8')), 'R');
 });
 
 test('the thread count is the Threads: line of /proc/PID/status', () => {
