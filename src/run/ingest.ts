@@ -150,13 +150,7 @@ export async function ingestIntoStore(
   });
   let emitted = 0;
   // the text printed per record, when the caller takes text
-  const textKind: HostText | undefined = !hooks.onText
-    ? undefined
-    : o.output === 'records'
-      ? 'json'
-      : o.output === 'rows'
-        ? 'rows'
-        : undefined;
+  const textKind = hooks.onText ? TEXT_OF[o.output] : undefined;
   let summary: IngestSummary;
   try {
     summary = await ingestFiles(
@@ -168,8 +162,7 @@ export async function ingestIntoStore(
         noPrefilter: o.strict ?? false,
         workers: o.workers ?? 'auto',
         ...(o.stdin ? { stdin: o.stdin } : {}),
-        ...transportFor(o.output, store !== null, countPlain),
-        ...(textKind && !store ? { hostText: textKind } : {}),
+        ...transportFor(o.output, store !== null, countPlain, textKind),
         defaultTimestamp: o.observedAt?.first ?? startedAt,
         timeBounds: ingestBounds(startedAt),
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
@@ -296,16 +289,30 @@ function resumedCountsPlain(scan: ScanInfo): boolean {
   return scan.options.count_plain === true;
 }
 
+/** The text printed per record for each output (onText). */
+const TEXT_OF: Record<IngestOutput, HostText | undefined> = {
+  records: 'json',
+  rows: 'rows',
+  none: undefined,
+};
+
 /**
  * How records travel, from what the caller wants: the store needs observations (for
  * `reclassify`); records nobody prints in full may cross threads without their evidence's
  * details (the store has them in their encoded JSON); records without a marker that the store
- * only counts need not become records at all when nobody prints them one by one.
+ * only counts need not become records at all when nobody prints them one by one; and records
+ * printed as text and not stored may cross as that text.
  */
-function transportFor(output: IngestOutput, stored: boolean, countPlain: boolean) {
+function transportFor(
+  output: IngestOutput,
+  stored: boolean,
+  countPlain: boolean,
+  text: HostText | undefined,
+) {
   return {
     keepObservations: stored,
     encodedColumns: stored && output !== 'records',
     tallyPlain: countPlain && output !== 'records',
+    ...(text && !stored ? { hostText: text } : {}),
   };
 }
