@@ -195,7 +195,8 @@ export class Recorder {
     for (let i = 0; i < hosts.length; i++) {
       const h = hosts[i]!;
       if (this.o.countPlain && !isEncoded(h) && countable(h)) {
-        const r = h.record;
+        // counted, not stored: its continent is still derived, for the caller that prints it
+        const r = this.enrich(h).record;
         batch.addPlain(plainCount(r.geo!.country!, r.asn!.number, r.asn!.org ?? '', r.source, 1));
         continue;
       }

@@ -70,3 +70,26 @@ test('two unnamed ingests in the same second get distinct names; --no-store writ
   assert.equal((await runCli(['ingest', csv, '--db', none, '--no-store'])).code, 0);
   await assert.rejects(openStore(none, { create: false }));
 });
+
+test('a record stored only as a count prints as it does without a store (its continent derived)', async () => {
+  const line = JSON.stringify({
+    ip_str: '192.0.2.10',
+    port: 443,
+    timestamp: '2024-05-01T10:00:00',
+    asn: 'AS3320',
+    org: 'Deutsche Telekom AG',
+    location: { country_code: 'DE', city: 'Berlin' },
+    data: 'HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\n',
+    hostnames: [],
+  });
+  const file = join(dir, 'plain.jsonl');
+  writeFileSync(file, `${line}\n`);
+  const args = ['ingest', file, '--json', '--as-of', '2026-01-01', '--quiet'];
+  const unstored = await runCli([...args, '--no-store']);
+  const stored = await runCli([...args, '--db', join(dir, 'counted.db')]);
+  assert.equal(unstored.code, 0, unstored.stderr);
+  assert.equal(stored.code, 0, stored.stderr);
+  const record = (out: string) => out.split('\n').find((l) => l.includes('192.0.2.10'));
+  assert.match(record(unstored.stdout) ?? '', /"continent":"EU"/);
+  assert.equal(record(stored.stdout), record(unstored.stdout));
+});
