@@ -116,7 +116,7 @@ static int place_key(keys_t *k, const uint8_t *b, size_t at, size_t p, size_t e,
     next = ++k->h < k->h1 ? (size_t)k->starts[k->h] : (size_t)-1;
   }
   k->next = next;
-  if (escaped && (depth == 1 || k->top == LOCATION)) return 0; /* it may decode to a read key */
+  if (escaped) return 0; /* it may decode to a key the full reader reads, at any depth (_shodan.options.hostname) */
   if (role < 0) return 1;
   if (role == HOSTNAME) return 0; /* the full reader takes _shodan.options.hostname only: unknown here */
   /* a key twice, wherever: JavaScript decides (not data: http.redirects[].data is common) */
@@ -132,8 +132,8 @@ static int place_key(keys_t *k, const uint8_t *b, size_t at, size_t p, size_t e,
  * U+FFFD: text in a string, a refused token outside one, so it needs no check here). A line the
  * reader would take is checked whole: one JSON.parse refuses goes to JavaScript, which reports it.
  * 0 also for nesting deeper than 64 (JavaScript decides). On the way, each key hit that is a key
- * goes to take_key with its place (one written with escapes where a read key may stand, a host
- * name anywhere: 0); hits inside strings are passed over. */
+ * goes to take_key with its place (a key written with escapes, or a host name, anywhere: 0);
+ * hits inside strings are passed over. */
 static int json_keys(const uint8_t *b, size_t s, size_t e, keys_t *k) {
   enum { VALUE, KEY, AFTER };
   uint8_t closers[64];

@@ -50,6 +50,8 @@ const PLACES = [
   '{"ip_str": "192.0.2.70", "port": 443, "loc\\u0061tion": {"city": "Esc"}, "location": {}}',
   '{"ip_str": "192.0.2.71", "port": 443, "location": {}, "loc\\u0061tion": {"city": "Esc"}}',
   '{"ip_str": "192.0.2.72", "port": 443, "hostnames": "not.an.array"}',
+  '{"ip_str": "192.0.2.83", "port": 443, "hostnames": ["first.example"], "_shodan": {"options": {"hostn\\u0061me": "opt.example"}}}',
+  '{"ip_str": "192.0.2.84", "port": 443, "x": {"y": {"\\u0061sn": 1}}, "asn": "AS7"}',
   '{"ip_str": "192.0.2.73", "port": 443, "location": {"city": true, "country_code": null}}',
   '{"ip_str": "192.0.2.74", "port": 443, "location": {"city": {}, "region_code": "R"}}',
   '{"ip_str": "192.0.2.75", "port": 443, "asn": 1e3}',

@@ -42,7 +42,7 @@ export function isJsonText(buf: Uint8Array, start: number, end: number): boolean
 export const NOT_JSON = 0;
 /** placeKeys: one JSON text, each hit placed. */
 export const PLACED = 1;
-/** placeKeys: one JSON text, but a key written with escapes stands at the top level or in the container (it may decode to a key of interest). */
+/** placeKeys: one JSON text, but a key is written with escapes, at any depth (it may decode to a key of interest). */
 export const ESCAPED_KEY = 2;
 /** placeKeys: one JSON text, but the container's key is written twice at the top level. */
 export const CONTAINER_TWICE = 3;
@@ -141,7 +141,9 @@ export function placeKeys(
             sameBytes(buf, at + 1, container);
           if (inside) containers++;
         }
-        if (escaped && (depth === 1 || (depth === 2 && inside))) escapedKey = true;
+        // a key written with escapes may decode to one the full reader reads, at any depth (a host
+        // name under _shodan.options, say): such a line is the full reader's
+        if (escaped) escapedKey = true;
         if (next <= at) {
           // hits before this key were inside strings
           for (; next < at; next = ++h < h1 ? starts[h]! : end) places[h - h0] = NOT_KEY;
