@@ -56,7 +56,8 @@ export const command: CommandSpec = {
       name: 'workers',
       type: 'string',
       valueName: 'N|auto',
-      description: 'worker threads for line-oriented inputs (0 = none; auto = 2 for files over 256 MB)',
+      description:
+        'worker threads for line-oriented inputs (0 = none; auto = 2 for files over 256 MB, and below that 1 beside a store, or 2 when printing without one, once a sample finds many records to judge)',
       env: 'EXCENSUS_WORKERS',
       default: 'auto',
     },
