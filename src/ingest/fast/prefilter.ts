@@ -3,6 +3,9 @@
 // Anchors are matched case-insensitively with "-" and "_" alike (LineScanner). Characters a
 // JSON writer may escape (/ < > & quotes, non-ASCII) are never relied on: each anchor is
 // reduced to its longest run of safe characters, which keeps the filter loose but never wrong.
+// Letters, digits and the few safe signs are taken as written: no exporter writes them as \u
+// escapes, though JSON allows it. A file that does (made by hand, or to hide a record) is
+// misread here; `--strict` reads it in full and judges every record.
 
 /** The byte strings to look for; null = some anchor cannot be tested safely: no filtering at all. */
 export function anchorCores(anchors: string[]): string[] | null {
