@@ -265,18 +265,8 @@ async function round(file: string): Promise<Round> {
   const bin = join(pkg, 'bin/excensus.js');
   warm(file);
   before = load();
-  const cli = timed([
-    process.execPath,
-    bin,
-    'ingest',
-    file,
-    '--no-store',
-    '--as-of',
-    AS_OF,
-    '--quiet',
-    '-o',
-    '/dev/null',
-  ]);
+  const excensus = (...args: string[]): Timed => timed([process.execPath, bin, ...args]);
+  const cli = excensus('ingest', file, '--no-store', '--as-of', AS_OF, '--quiet', '-o', '/dev/null');
   rows.push({ name: ROW.cli, ...cli, load: before });
 
   // the command a user runs to get the judged records as JSON Lines (hostJsonLine writes each
@@ -284,9 +274,7 @@ async function round(file: string): Promise<Round> {
   const jsonOut = join(work, 'hosts.jsonl');
   warm(file);
   before = load();
-  const jsonLines = timed([
-    process.execPath,
-    bin,
+  const jsonLines = excensus(
     'ingest',
     file,
     '--no-store',
@@ -296,7 +284,7 @@ async function round(file: string): Promise<Round> {
     '--quiet',
     '-o',
     jsonOut,
-  ]);
+  );
   const printed = countLines(jsonOut);
   if (printed !== nostore.records) {
     process.stderr.write(
@@ -311,32 +299,8 @@ async function round(file: string): Promise<Round> {
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
   warm(file);
   before = load();
-  const ingest = timed([
-    process.execPath,
-    bin,
-    'ingest',
-    file,
-    '--db',
-    db,
-    '--as-of',
-    AS_OF,
-    '--quiet',
-    '-o',
-    '/dev/null',
-  ]);
-  const report = timed([
-    process.execPath,
-    bin,
-    'report',
-    '--db',
-    db,
-    '--by',
-    'country',
-    '--as-of',
-    AS_OF,
-    '-o',
-    '/dev/null',
-  ]);
+  const ingest = excensus('ingest', file, '--db', db, '--as-of', AS_OF, '--quiet', '-o', '/dev/null');
+  const report = excensus('report', '--db', db, '--by', 'country', '--as-of', AS_OF, '-o', '/dev/null');
   rows.push({
     name: ROW.stored,
     ms: ingest.ms + report.ms,
