@@ -91,6 +91,8 @@ export interface IngestResult {
   countPlain: boolean;
   /** When the data was observed: --observed-at, else the records' own times; null if none had one. */
   observed: ObservedWindow | null;
+  /** `observed` is --observed-at: given to this run, or kept by the scan it resumed. */
+  observedGiven: boolean;
   /** Set when no record could be read (or, as part of a distributed ingest, the input changed while read): why. */
   failure?: string;
 }
@@ -108,6 +110,8 @@ export async function ingestIntoStore(
     o.partOf ??
     (store && o.resumeScan ? await findResumable(store, o.resumeScan, 'ingest', series) : undefined);
   const countPlain = store !== null && !o.partOf && (resume ? resumedCountsPlain(resume) : !o.plainRows);
+  // a resumed scan keeps the --observed-at it began with, unless this run gives one
+  const observedAt = o.observedAt ?? (resume && !o.partOf ? resumedObservedAt(resume) : undefined);
   if (resume && !o.partOf && o.plainRows === countPlain) {
     hooks.onNotice?.(
       `scan "${resume.name}" ${countPlain ? 'counts' : 'keeps a row for'} records without an Exchange marker; the resumed run does the same`,
@@ -143,6 +147,7 @@ export async function ingestIntoStore(
         exchange_only: o.exchangeOnly ?? false,
         as_of: o.asOf,
         count_plain: countPlain,
+        ...(observedAt ? { observed_at: observedAt } : {}),
         kb_version: loadKnowledgeBase().version,
         input_prints: prints,
       },
@@ -163,7 +168,7 @@ export async function ingestIntoStore(
         workers: o.workers ?? 'auto',
         ...(o.stdin ? { stdin: o.stdin } : {}),
         ...transportFor(o.output, store !== null, countPlain, textKind),
-        defaultTimestamp: o.observedAt?.first ?? startedAt,
+        defaultTimestamp: observedAt?.first ?? startedAt,
         timeBounds: ingestBounds(startedAt),
         ...(hooks.onProblem ? { onProblem: hooks.onProblem } : {}),
         ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
@@ -193,9 +198,9 @@ export async function ingestIntoStore(
     }
     throw err;
   }
-  const observed = o.observedAt ?? summary.observed;
+  const observed = observedAt ?? summary.observed;
   const out = summary.timesLeftOut;
-  if (out && !o.observedAt)
+  if (out && !observedAt)
     hooks.onNotice?.(
       `${out.count} record time${out.count === 1 ? '' : 's'} before 1990 or after ${startedAt.slice(0, 10)} (e.g. ${out.example}) left out of the scan's dates`,
     );
@@ -218,6 +223,7 @@ export async function ingestIntoStore(
       stored: recorder.written,
       countPlain,
       observed,
+      observedGiven: observedAt !== undefined,
       ...(failure !== undefined ? { failure } : {}),
     };
   }
@@ -232,6 +238,7 @@ export async function ingestIntoStore(
       stored: recorder.written,
       countPlain,
       observed,
+      observedGiven: observedAt !== undefined,
       failure: noRecordReason(summary),
     };
   }
@@ -245,9 +252,25 @@ export async function ingestIntoStore(
     hooks.onNotice?.(
       `no record was stored${o.exchangeOnly ? ' (--exchange-only: none had an Exchange marker)' : ''}, so no scan was kept`,
     );
-    return { summary, emitted, scanId: null, stored: 0, countPlain, observed };
+    return {
+      summary,
+      emitted,
+      scanId: null,
+      stored: 0,
+      countPlain,
+      observed,
+      observedGiven: observedAt !== undefined,
+    };
   }
-  return { summary, emitted, scanId: recorder.scanId, stored: recorder.written, countPlain, observed };
+  return {
+    summary,
+    emitted,
+    scanId: recorder.scanId,
+    stored: recorder.written,
+    countPlain,
+    observed,
+    observedGiven: observedAt !== undefined,
+  };
 }
 
 /** Fails before a scan is created on what can be known up front: files that are missing or not files, an unknown --format. */
@@ -282,6 +305,14 @@ function noRecordReason(s: IngestSummary): string {
 function refusalProblem(r: RefusedAt): Problem {
   const what = r.ip === null ? `${r.records} counted records` : `the record of ${r.ip}:${r.port}`;
   return { file: r.file ?? '-', line: r.line ?? 0, reason: `the store refused ${what}: ${r.reason}` };
+}
+
+/** The --observed-at a scan began with (kept in its options), if any. */
+function resumedObservedAt(scan: ScanInfo): ObservedWindow | undefined {
+  const w = scan.options.observed_at as Partial<ObservedWindow> | undefined;
+  return typeof w?.first === 'string' && typeof w.last === 'string'
+    ? { first: w.first, last: w.last }
+    : undefined;
 }
 
 /** A resumed ingest keeps the way its scan began (scans from before counting kept a row each). */

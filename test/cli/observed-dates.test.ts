@@ -116,6 +116,15 @@ test('--observed-at dates a file whose records carry no time, and overrides thos
   assert.match(hosts.stdout, /2024-01-15/, 'records without a time get the observed date');
   const bad = await runCli(['ingest', csv, '--db', db, '--observed-at', 'last week']);
   assert.equal(bad.code, 2);
+  // a resumed scan keeps the date it began with when the resuming run gives none
+  const resumed = await runCli(['ingest', april, '--db', db, '--resume-scan', 'apr']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /data observed 2023-06-30.*\(--observed-at\)/);
+  const after = await json(['scans', '--json', '--db', db]);
+  assert.deepEqual(
+    after.filter((s) => s.name === 'apr').map((s) => [s.observed_first, s.observed_last]),
+    [['2023-06-30T12:00:00.000Z', '2023-06-30T12:00:00.000Z']],
+  );
 });
 
 // One record with a clock set to 2099 (and one at 1970) made the download the newest scan, dated

@@ -166,7 +166,7 @@ export const command: CommandSpec = {
       );
       ctx.stderr.write(
         result.observed
-          ? `excensus ingest: data observed ${windowLabel(result.observed)}${observedAt ? ' (--observed-at)' : " (the records' own times)"}\n`
+          ? `excensus ingest: data observed ${windowLabel(result.observed)}${result.observedGiven ? ' (--observed-at)' : " (the records' own times)"}\n`
           : `excensus ingest: no record carried a time: the scan is dated by this ingest (--observed-at sets the date)\n`,
       );
     }
