@@ -26,6 +26,12 @@ export const asOfOption: OptionSpec = {
   description: 'judge support and CVEs as of this date',
   env: 'EXCENSUS_AS_OF',
 };
+/** --as-of for commands that read stored scans: their CVE verdicts are the ones stored. */
+export const storedAsOfOption: OptionSpec = {
+  ...asOfOption,
+  description:
+    'judge end of support as of this date (CVE verdicts are those the scan was stored with: reclassify --as-of re-judges them)',
+};
 export const dbOption: OptionSpec = {
   name: 'db',
   type: 'string',

@@ -125,7 +125,7 @@ function summaryMarkdown(owner: Owner, o: NotifyOptions): string {
   const lines = [
     `# Exchange servers needing attention: ${mdText(owner.title)}`,
     '',
-    `Scan ${mdText(o.scanName)}, judged as of ${o.asOf}.`,
+    `Scan ${mdText(o.scanName)}, end of support judged as of ${o.asOf} (CVE verdicts as the scan was stored).`,
     ...(o.partial ? ['', `Note: ${mdText(o.partial)}.`] : []),
     '',
     `- Servers listed (one per address): ${owner.hosts}`,

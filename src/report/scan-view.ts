@@ -97,3 +97,15 @@ export function scanTable(scans: ScanInfo[]): Table {
 export function formatScanTable(scans: ScanInfo[], view: TableView = {}): string {
   return renderTableView(scanTable(scans), view);
 }
+
+/**
+ * What the date of a census means: end of support is judged on the report's date, while a
+ * record's CVE verdicts are those it was stored with (judged as of the ingest's date, or the last
+ * reclassify's), which `reclassify --as-of` re-judges.
+ */
+export function judgedLabel(asOf: string, s: Pick<ScanInfo, 'options'>): string {
+  const cves = typeof s.options.as_of === 'string' ? s.options.as_of : 'when stored';
+  return cves === asOf
+    ? `support and CVEs judged as of ${asOf}`
+    : `end of support judged as of ${asOf}, CVEs as judged ${cves === 'when stored' ? cves : `as of ${cves}`} (reclassify --as-of ${asOf} re-judges them)`;
+}

@@ -19,7 +19,7 @@ import {
 import { censusRowToJson } from '../report/row-json.js';
 import type { Table } from '../report/table.js';
 import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from '../report/trend.js';
-import { incompleteNote, scanDate, scanDateLabel } from '../report/scan-view.js';
+import { incompleteNote, judgedLabel, scanDate, scanDateLabel } from '../report/scan-view.js';
 
 export { parseFilter, parseGroupBy } from '../report/options.js';
 
@@ -287,13 +287,14 @@ export async function writeReport(store: Store, o: ReportOptions, out: Writable)
         trend,
         attribution: GEO_ATTRIBUTION,
         lead,
+        judged: judgedLabel(o.asOf, scan),
         ...(scan.options.made_up_geo === true ? { madeUpGeo: MADE_UP_GEO_NOTE } : {}),
         ...(note ? { partial: note } : {}),
       }),
     );
     return;
   }
-  const title = `Exchange census: scan "${scan.name}" (#${scan.id}, ${scan.source}, data of ${scanDateLabel(scan)}), as of ${o.asOf}`;
+  const title = `Exchange census: scan "${scan.name}" (#${scan.id}, ${scan.source}, data of ${scanDateLabel(scan)}), ${judgedLabel(o.asOf, scan)}`;
   const caveat = note ? `Note: ${note}.\n` : '';
   if (o.format === 'md')
     out.write(

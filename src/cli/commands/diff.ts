@@ -14,7 +14,11 @@ export const command: CommandSpec = {
     jsonOption,
     outputOption,
     { name: 'all', type: 'boolean', description: 'list unchanged hosts too' },
-    { ...asOfOption, description: "judge EOL on this date for both scans (default: each scan's date)" },
+    {
+      ...asOfOption,
+      description:
+        "judge end of support on this date for both scans (default: each scan's date; CVE verdicts are those each scan was stored with)",
+    },
     dbOption,
   ],
   async run(ctx) {

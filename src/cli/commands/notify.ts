@@ -1,7 +1,7 @@
 // `excensus notify`: one CSV + Markdown bundle per network owner (AS, country or CIDR block).
 import type { CommandSpec } from '../args.js';
 import { bool, str } from '../args.js';
-import { asOfOption, dbOption, given, parseAsOf } from '../common-options.js';
+import { dbOption, given, parseAsOf, storedAsOfOption } from '../common-options.js';
 import { UsageError } from '../../core/errors.js';
 import { NOTIFY_BY, notifyOwners, openStoreForReading, withStore, type NotifyBy } from '../../run/index.js';
 
@@ -31,7 +31,7 @@ export const command: CommandSpec = {
     },
     { name: 'scan', type: 'string', valueName: 'REF', description: 'scan id or name (default: the latest)' },
     { name: 'all', type: 'boolean', description: 'include Exchange hosts with no finding' },
-    asOfOption,
+    storedAsOfOption,
     dbOption,
   ],
   async run(ctx) {

@@ -2,7 +2,7 @@
 import type { CommandSpec } from '../args.js';
 import { bool, int, list, str } from '../args.js';
 import {
-  asOfOption,
+  storedAsOfOption,
   columnChoice,
   dbOption,
   given,
@@ -48,7 +48,7 @@ export const command: CommandSpec = {
     listOpt('continent', 'CODE|NAME', 'only these continents'),
     listOpt('asn', 'N', 'only these AS numbers'),
     listOpt('status', 'S', 'only records with this status (exchange, suspect, timeout, ...)'),
-    asOfOption,
+    storedAsOfOption,
     {
       name: 'format',
       type: 'string',

@@ -50,6 +50,8 @@ export interface HtmlReportInput {
   /** Geo data attribution (licence notice of the geolocation database). */
   attribution: string;
   lead: string;
+  /** What its date means for support and CVEs (judgedLabel). */
+  judged: string;
   /** Set when the scan's countries and networks are made up (the lab's ground truth): said under the map. */
   madeUpGeo?: string;
   /** Set when the scan is not complete (interrupted, running, shards left): said under the title. */
@@ -112,7 +114,7 @@ ${CHART_CSS}</style></head>
 <body>
 <h1>Exchange census: ${esc(h.scan.name)}</h1>
 ${input.partial ? `<p class="partial" id="partial-note"><strong>Note: ${esc(input.partial)}.</strong></p>\n` : ''}<p class="lead">${esc(input.lead)}</p>
-<p>Scan #${esc(h.scan.id)} (${esc(h.scan.source)}, series ${esc(h.scan.series)}, data of ${esc(scanDateLabel(h.scan))}, started ${esc(h.scan.startedAt)}); support and CVEs judged as of ${esc(h.asOf)}.</p>
+<p>Scan #${esc(h.scan.id)} (${esc(h.scan.source)}, series ${esc(h.scan.series)}, data of ${esc(scanDateLabel(h.scan))}, started ${esc(h.scan.startedAt)}); ${esc(input.judged)}.</p>
 <p class="note">${esc(UNIT_NOTE)}</p>
 <h2>On-premises Exchange servers by country</h2>
 ${renderMapSection(counts, input.madeUpGeo)}

@@ -2,7 +2,7 @@
 // drill-down continent -> country -> network -> hosts, charts and the series' trend.
 import { census, dashboardOverview, GEO_ATTRIBUTION, hostsPage, type CensusRow } from '../../run/index.js';
 import { headlineSentence, UNIT_NOTE } from '../../report/census-tables.js';
-import { scanDateLabel } from '../../report/scan-view.js';
+import { judgedLabel, scanDateLabel } from '../../report/scan-view.js';
 import { censusCharts } from '../../report/html/html-report.js';
 import { esc } from './text.js';
 import { mapLegend, renderWorldMap } from '../../report/html/world-map.js';
@@ -156,7 +156,7 @@ export async function overviewPage(c: Ctx): Promise<string> {
   const { continents, products, trend } = censusCharts(h, o.trend);
   const s = o.scan;
   const body = `${filterForm('/', p, await formChoices(c.store, v.scan))}
-<p class="scaninfo">Scan ${a(href('/scans', p), s.name)} (#${esc(s.id)}, ${esc(s.source)}, data of ${esc(scanDateLabel(s))}, ${esc(s.state)}) · judged as of ${esc(v.asOf)} · knowledge base ${esc(o.kbVersion ?? 'not recorded')}</p>
+<p class="scaninfo">Scan ${a(href('/scans', p), s.name)} (#${esc(s.id)}, ${esc(s.source)}, data of ${esc(scanDateLabel(s))}, ${esc(s.state)}) · ${esc(judgedLabel(v.asOf, s))} · knowledge base ${esc(o.kbVersion ?? 'not recorded')}</p>
 <p class="lead">${esc(headlineSentence(h))}</p>
 <section class="tiles">${tiles}</section>
 <details class="families"><summary>Every CVE family (${esc(h.families.length)})</summary>${familyTable}</details>
