@@ -71,7 +71,7 @@ export const command: CommandSpec = {
       name: 'strict',
       type: 'boolean',
       description:
-        'parse and judge every record in full, without the anchor pre-filter: slower, the same records (a check of the pre-filter)',
+        'parse and judge every record in full, without the anchor pre-filter: slower, the same records (a check of the pre-filter); into a store every record gets a row, as with --plain-rows',
     },
     {
       name: 'observed-at',
