@@ -17,6 +17,7 @@ import { scanIntoStore } from './scan.js';
 import { openQueue, requireQueueUrl } from './distributed.js';
 import { openStoreForWriting } from './store.js';
 import { ShardBeat } from './shard-beat.js';
+import { loadKnowledgeBase } from '../kb/index.js';
 import type { ObservedWindow } from '../core/time-span.js';
 
 export interface WorkerOptions {
@@ -189,6 +190,7 @@ async function runShard(h: HeldShard, c: ShardContext, onDrain: () => void): Pro
   try {
     const scan = await c.store.getScan(j.scanId);
     if (!scan) throw new Error(`scan ${j.scanId} is not in the store`);
+    checkSameKnowledge(scan);
     let drained = false;
     const hooks = {
       signal: stop.signal,
@@ -257,6 +259,20 @@ async function runShard(h: HeldShard, c: ShardContext, onDrain: () => void): Pro
     await beat.stop();
     c.signal?.removeEventListener('abort', onStop);
   }
+}
+
+/**
+ * A scan is judged with one knowledge base, the one it was enqueued with (its options record it):
+ * a worker choosing another (--kb, EXCENSUS_KB, its own kb update) fails the shard, which a peer
+ * with the same KB then takes, instead of storing verdicts the scan's label does not describe.
+ */
+function checkSameKnowledge(scan: ScanInfo): void {
+  const wanted = scan.options.kb_version;
+  const mine = loadKnowledgeBase().version;
+  if (typeof wanted === 'string' && wanted !== mine)
+    throw new Error(
+      `this worker judges with knowledge base ${mine}, but scan "${scan.name}" was enqueued with ${wanted}: give it the same one (--kb, EXCENSUS_KB or kb update)`,
+    );
 }
 
 function once(signal: AbortSignal): Promise<'aborted'> {
