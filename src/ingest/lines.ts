@@ -21,6 +21,8 @@ export function skippedLine(limit: number, bytes: number): Buffer {
 export async function* lineBlocks(
   chunks: AsyncIterable<Buffer>,
   minBlock = 1024 * 1024,
+  /** True when the read was cut short on purpose (a stop): its unfinished last line is no record. */
+  cutShort: () => boolean = () => false,
 ): AsyncGenerator<Buffer> {
   let carry: Buffer[] = [];
   let carryLen = 0;
@@ -71,6 +73,7 @@ export async function* lineBlocks(
       ownedBlockMemory.add(all.buffer);
     yield all.subarray(0, cut + 1);
   }
+  if (cutShort()) return;
   if (skipping > 0) yield skippedLine(MAX_LINE_BYTES, skipping);
   else if (carryLen > 0) yield carry.length === 1 ? carry[0]! : Buffer.concat(carry, carryLen);
 }

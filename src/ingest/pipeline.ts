@@ -286,7 +286,13 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
           await runInWorkers(ranges, pool, onReply, stopped, how.inFlight);
         } else {
           threads = true;
-          await runInWorkers(lineBlocks(input.chunks, 2 * 1024 * 1024), pool, onReply, stopped, how.inFlight);
+          await runInWorkers(
+            lineBlocks(input.chunks, 2 * 1024 * 1024, stopped),
+            pool,
+            onReply,
+            stopped,
+            how.inFlight,
+          );
         }
       } finally {
         if (fd !== null) closeSync(fd);
@@ -295,7 +301,7 @@ export async function ingestFiles(files: string[], opts: IngestOptions, sink: Si
     if (!threads) {
       const processor = await makeProcessor(detected, opts, await getJudge());
       if (reader.kind === 'lines') {
-        for await (const block of lineBlocks(input.chunks, 256 * 1024)) {
+        for await (const block of lineBlocks(input.chunks, 256 * 1024, stopped)) {
           const out = newBlockResult(opts.timeBounds);
           const n = processor.addLines(block, 0, out);
           await add(out, lastLine);

@@ -110,3 +110,17 @@ test('a line longer than the bound is skipped and reported; the lines around it 
   assert.match(lines[1]!, /^\u0000line longer than \d+ bytes \(\d+ bytes\) skipped$/);
   assert.equal(lines[2], '{"last": 2}');
 });
+
+test('a read cut short on purpose drops its unfinished last line; a whole read keeps it', async () => {
+  async function* chunks() {
+    yield Buffer.from('{"a":1}\n{"b":2}\n');
+    yield Buffer.from('{"c":'); // where a stop cut the read
+  }
+  const read = async (cutShort: boolean) => {
+    const out: string[] = [];
+    for await (const b of lineBlocks(chunks(), 4, () => cutShort)) out.push(b.toString());
+    return out.join('');
+  };
+  assert.equal(await read(true), '{"a":1}\n{"b":2}\n');
+  assert.equal(await read(false), '{"a":1}\n{"b":2}\n{"c":');
+});
