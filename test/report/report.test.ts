@@ -158,7 +158,7 @@ describe('excensus report', () => {
       );
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /wrote 5 hosts to/);
+      assert.match(r.stderr, /wrote 5 records \(one per address and port\) to/);
       const hosts = readFileSync(join(dir, 'hosts.csv'), 'utf8').trim().split('\r\n');
       assert.equal(hosts.length, 6);
       assert.ok(hosts.slice(1).every((l) => /,(DE|FR),/.test(l)));

@@ -121,7 +121,8 @@ export const command: CommandSpec = {
           file.stream,
         );
         await file.close();
-        if (hostsCsv !== '-') ctx.stderr.write(`excensus report: wrote ${n} hosts to ${hostsCsv}\n`);
+        if (hostsCsv !== '-')
+          ctx.stderr.write(`excensus report: wrote ${n} records (one per address and port) to ${hostsCsv}\n`);
       }
     } finally {
       await store.close();
