@@ -146,3 +146,55 @@ test('a stored line that no longer reads is reported with its host and kept as s
   );
   assert.equal((await records(db, 'early')).get(`${row.ip}:${row.port}`)?.wire, before?.wire);
 });
+
+test('reclassify checks a re-read line as ingest does: no NUL, no ASN past 32 bits', async () => {
+  const db = join(dir, 'd.db');
+  const g = rng(7);
+  const exchange: Array<Record<string, unknown>> = [];
+  for (let i = 0; exchange.length < 2; i++) {
+    const rec = generateRecord(g, i);
+    if (rec.exchange) exchange.push(JSON.parse(rec.line) as Record<string, unknown>);
+  }
+  exchange[0]!.asn = 'AS99999999999';
+  exchange[1]!.hostnames = ['mail\u0000evil.example.com'];
+  const dirty = join(dir, 'dirty.jsonl');
+  writeFileSync(dirty, exchange.map((o) => JSON.stringify(o)).join('\n') + '\n');
+  for (const name of ['fresh', 'rejudged']) {
+    const res = await runCli([
+      'ingest',
+      dirty,
+      '--db',
+      db,
+      '--name',
+      name,
+      '--as-of',
+      '2025-06-01',
+      '--no-geo',
+    ]);
+    assert.equal(res.code, 0, res.stderr);
+  }
+  const fresh = await records(db, 'fresh');
+  assert.equal(fresh.size, 2);
+  const res = await runCli([
+    'reclassify',
+    '--db',
+    db,
+    '--scan',
+    'rejudged',
+    '--as-of',
+    '2025-06-01',
+    '--json',
+  ]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.equal((JSON.parse(res.stdout) as Record<string, number>).rejudged, 2);
+  const after = await records(db, 'rejudged');
+  assert.deepEqual(after, fresh, 'as a fresh ingest stored them');
+  const wires = [...after.values()].map((h) => h.wire).join('\n');
+  assert.ok(!wires.includes('\\u0000') && !wires.includes('99999999999'), wires.slice(0, 300));
+  const census = async (name: string): Promise<string> => {
+    const r = await runCli(['report', '--db', db, '--scan', name, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.replaceAll(`"${name}"`, '"NAME"').replace(/"id":\s*\d+/g, '"id":0');
+  };
+  assert.equal(await census('rejudged'), await census('fresh'));
+});

@@ -2,6 +2,7 @@
 // raw record the observation holds anyway, costs no encoding, and is read again with the same
 // reader when `reclassify` re-judges it (so a better reader improves old scans too).
 import type { Observation } from '../../core/observation.js';
+import { checkObservation } from '../../core/values.js';
 import type { ObservationRef } from '../../store/store.js';
 import type { Detected } from '../detect.js';
 import { lineParserFor } from './index.js';
@@ -23,7 +24,8 @@ function detectedOf(key: string): Detected | null {
 const parsers = new Map<string, ((text: string) => LineResult) | null>();
 
 /**
- * The observation a stored line (text or UTF-8 bytes) gives for the host it was stored with.
+ * The observation a stored line (text or UTF-8 bytes) gives for the host it was stored with,
+ * checked as ingest checks it (checkObservation: no NUL in text, no ASN past 32 bits).
  * `host.timestamp` stands in where the line has no time (the ingest gave such records its own time).
  */
 export function observationFromLine(
@@ -46,6 +48,10 @@ export function observationFromLine(
   if (isLineError(r)) return { error: `its stored line no longer reads: ${r.error}` };
   const obs = r.find((o) => o.ip === host.ip && o.port === host.port);
   if (!obs) return { error: 'its stored line no longer gives this host' };
+  // the same check as at ingest (ingest/process.ts add): a dropped value is as ingest dropped it
+  const bad = checkObservation(obs);
+  if (bad && 'reject' in bad)
+    return { error: `its stored line gives a record ingest refuses: ${bad.reject}` };
   if (obs.timestamp === '') obs.timestamp = host.timestamp;
   return obs;
 }
