@@ -17,10 +17,58 @@ export function scanDateLabel(s: Pick<ScanInfo, 'observed' | 'startedAt'>): stri
   return s.observed ? windowLabel(s.observed) : `${s.startedAt.slice(0, 10)} (started; no observation time)`;
 }
 
-/** A note for a scan that is not complete (interrupted or still running): its counts are partial. */
-export function incompleteNote(s: Pick<ScanInfo, 'name' | 'state'>): string | null {
-  if (s.state === 'complete') return null;
-  return `scan "${s.name}" is ${s.state === 'running' ? 'not finished (running, or stopped without being marked)' : 'interrupted'}: its counts are partial`;
+/**
+ * A note for a scan that is not complete (interrupted or still running: its counts are partial),
+ * or whose re-judgement did not finish (its records judged with two knowledge bases).
+ */
+export function incompleteNote(s: Pick<ScanInfo, 'name' | 'state' | 'options'>): string | null {
+  const notes: string[] = [];
+  if (s.state !== 'complete')
+    notes.push(
+      `scan "${s.name}" is ${s.state === 'running' ? 'not finished (running, or stopped without being marked)' : 'interrupted'}: its counts are partial`,
+    );
+  const r = unfinishedRejudgement(s);
+  if (r)
+    notes.push(
+      `scan "${s.name}" is partly re-judged: a reclassify to KB ${r.kb_version} (as of ${r.as_of}) did not finish, so its counts mix that KB with ${r.from_kb_version ?? 'the one it was judged with before'}; run reclassify again to finish`,
+    );
+  return notes.length > 0 ? notes.join('; ') : null;
+}
+
+/** Options key reclassify sets before its first write and clears when done (run/reclassify.ts). */
+export const REJUDGING_KEY = 'rejudging';
+
+/** A re-judgement reclassify started on the scan and did not finish; null when there is none. */
+export interface UnfinishedRejudgement {
+  kb_version: string;
+  as_of: string;
+  /** The KB the scan was judged with before (null: not recorded). */
+  from_kb_version: string | null;
+}
+
+export function unfinishedRejudgement(s: Pick<ScanInfo, 'options'>): UnfinishedRejudgement | null {
+  const r = s.options[REJUDGING_KEY] as Partial<UnfinishedRejudgement> | undefined;
+  if (!r || typeof r !== 'object' || typeof r.kb_version !== 'string') return null;
+  return {
+    kb_version: r.kb_version,
+    as_of: typeof r.as_of === 'string' ? r.as_of : '?',
+    from_kb_version: typeof r.from_kb_version === 'string' ? r.from_kb_version : null,
+  };
+}
+
+/** Under the scans table: a note for each scan a reclassify left judged with two KBs. */
+export function rejudgingNotes(scans: ScanInfo[]): string {
+  return scans
+    .filter((s) => unfinishedRejudgement(s))
+    .map((s) => `Note: ${incompleteNote({ ...s, state: 'complete' })}.\n`)
+    .join('');
+}
+
+/** The KB as shown with a scan: its version, or both when a re-judgement did not finish. */
+export function kbLabelOf(s: ScanInfo): string {
+  const r = unfinishedRejudgement(s);
+  if (r) return `${r.from_kb_version ?? '-'} + ${r.kb_version} (partly re-judged)`;
+  return kbVersionOf(s) ?? '-';
 }
 import { renderTableView, type TableView } from './render-text.js';
 import type { Table } from './table.js';
@@ -41,6 +89,8 @@ export function scanToWire(s: ScanInfo): Record<string, unknown> {
     exchange: s.counts.exchange,
     suspect: s.counts.suspect,
     kb_version: kbVersionOf(s),
+    // set while a reclassify that did not finish left records judged with two KBs
+    partly_rejudged: unfinishedRejudgement(s),
     inputs: s.inputs,
     options: s.options,
   };
@@ -81,7 +131,7 @@ export function scanTable(scans: ScanInfo[]): Table {
     s.counts.hosts,
     s.counts.exchange,
     s.counts.suspect,
-    kbVersionOf(s) ?? '-',
+    kbLabelOf(s),
   ]);
   return {
     title: '',

@@ -8,7 +8,7 @@ import { updateState, type UpdateState } from '../classify/index.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../kb/index.js';
 
 export interface TrendPoint {
-  scan: Pick<ScanInfo, 'id' | 'name' | 'startedAt' | 'observed'>;
+  scan: Pick<ScanInfo, 'id' | 'name' | 'state' | 'startedAt' | 'observed' | 'options'>;
   /** The date EOL was judged on: the scan's own date unless an --as-of was given. */
   asOf: string;
   total: CensusRow;
@@ -35,7 +35,14 @@ export async function buildTrend(
     const when = asOf ?? scanDate(s);
     const rows = await runCensus(store, { scanId: s.id, groupBy: [], asOf: when });
     points.push({
-      scan: { id: s.id, name: s.name, startedAt: s.startedAt, observed: s.observed },
+      scan: {
+        id: s.id,
+        name: s.name,
+        state: s.state,
+        startedAt: s.startedAt,
+        observed: s.observed,
+        options: s.options,
+      },
       asOf: when,
       total: rows[0] ?? zeroRow(),
       updates: await updateCounts(store, kb, s.id, when),

@@ -14,7 +14,14 @@ import {
 import { renderTextTable, type TextLayout } from '../report/render-text.js';
 import { formatPercent, share } from '../report/table.js';
 import { percentChange } from '../report/trend.js';
-import { incompleteNote, kbVersionOf, scanDataTime, scanDate, scanDateLabel } from '../report/scan-view.js';
+import {
+  incompleteNote,
+  kbVersionOf,
+  scanDataTime,
+  scanDate,
+  scanDateLabel,
+  unfinishedRejudgement,
+} from '../report/scan-view.js';
 import { exchangeServers } from '../report/exchange-servers.js';
 import { NOT_ASSESSED } from '../report/assessed.js';
 
@@ -109,6 +116,8 @@ export async function compareScans(
 export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Promise<DiffResult> {
   const { a, b, result: d, swapped } = await compareScans(store, o);
   const partial = [a, b].filter((s) => s.state !== 'complete');
+  // a scan with a reclassify that did not finish: its records are judged with two KBs
+  const rejudging = [a, b].filter((s) => unfinishedRejudgement(s) !== null);
   const hostsSeen = d.changes.length;
   if (o.json) {
     for (const c of d.changes) await writeLine(out, jsonLine(changeToJson(c)));
@@ -123,6 +132,7 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
         observed_a: a.observed,
         observed_b: b.observed,
         ...(partial.length > 0 ? { complete: false, partial: partial.map((s) => s.name) } : {}),
+        ...(rejudging.length > 0 ? { partly_rejudged: rejudging.map((s) => s.name) } : {}),
         unit: 'server',
         counts: d.counts,
         totals: Object.fromEntries(
@@ -139,7 +149,7 @@ export async function writeDiff(store: Store, o: DiffOptions, out: Writable): Pr
   const lines = [
     `Diff: scan ${label(a)} -> ${label(b)}`,
     ...(swapped ? ['(ordered by the dates of their data: the second scan given holds the older data)'] : []),
-    ...partial.map((s) => `Note: ${incompleteNote(s)}.`),
+    ...[...new Set([...partial, ...rejudging])].map((s) => `Note: ${incompleteNote(s)}.`),
     ...(note ? [note] : []),
     '',
   ];

@@ -28,7 +28,7 @@ export {
   type ReclassifyOptions,
   type JudgementChanges,
 } from './reclassify.js';
-export { listScans, formatScanTable, scanToWire } from './scans.js';
+export { listScans, formatScanTable, rejudgingNotes, scanToWire } from './scans.js';
 export { lookupBuilds, lookupTableLines } from './lookup.js';
 export { runDemo, DEMO_DEFAULT_DB, DEMO_DEFAULT_HTML, type DemoOptions } from './demo.js';
 export {

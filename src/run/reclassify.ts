@@ -8,6 +8,7 @@ import { loadKnowledgeBase } from '../kb/load.js';
 import { observationFromLine } from '../ingest/readers/stored-line.js';
 import { reclassifyScan, type ReclassifyResult } from '../store/reclassify.js';
 import type { ScanInfo, Store } from '../store/index.js';
+import { kbVersionOf, REJUDGING_KEY, unfinishedRejudgement } from '../report/scan-view.js';
 import {
   addJudgementChange,
   newJudgementChanges,
@@ -49,6 +50,15 @@ export async function reclassifyStored(
     );
   const out: Array<{ scan: ScanInfo; result: ReclassifyResult; changes: JudgementChanges }> = [];
   for (const scan of scans) {
+    // Marked before the first write, cleared after the last: a run stopped part-way (Ctrl-C, kill,
+    // a failed write) leaves the scan saying its records mix two KBs (report/scan-view.ts
+    // incompleteNote) until a run finishes. A run after such a stop keeps the KB it came from.
+    const { [REJUDGING_KEY]: _unfinished, ...options } = scan.options;
+    const from = unfinishedRejudgement(scan)?.from_kb_version ?? kbVersionOf(scan);
+    await store.setScanOptions(scan.id, {
+      ...options,
+      [REJUDGING_KEY]: { kb_version: kb.version, as_of: o.asOf, from_kb_version: from },
+    });
     const changes = newJudgementChanges();
     const result = await reclassifyScan(store, scan.id, (obs) => judgeObservation(obs, judgeCtx), {
       decodeLine: observationFromLine,
@@ -56,8 +66,10 @@ export async function reclassifyStored(
       ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     });
     // The scan now says what it was judged with last: this knowledge base, on this date.
-    if (result.rejudged > 0)
-      await store.setScanOptions(scan.id, { ...scan.options, kb_version: kb.version, as_of: o.asOf });
+    await store.setScanOptions(
+      scan.id,
+      result.rejudged > 0 ? { ...options, kb_version: kb.version, as_of: o.asOf } : options,
+    );
     await hooks.onScan?.(scan, result, changes);
     out.push({ scan, result, changes });
   }

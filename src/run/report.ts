@@ -19,7 +19,13 @@ import {
 import { censusRowToJson } from '../report/row-json.js';
 import type { Table } from '../report/table.js';
 import { buildTrend, percentChange, trendPointToJson, type TrendPoint } from '../report/trend.js';
-import { incompleteNote, judgedLabel, scanDate, scanDateLabel } from '../report/scan-view.js';
+import {
+  incompleteNote,
+  judgedLabel,
+  scanDate,
+  scanDateLabel,
+  unfinishedRejudgement,
+} from '../report/scan-view.js';
 
 export { parseFilter, parseGroupBy } from '../report/options.js';
 
@@ -115,12 +121,16 @@ async function writeTrend(store: Store, scan: ScanInfo, o: ReportOptions, out: W
   if (o.format === 'json') {
     for (const [i, p] of points.entries()) {
       const j = trendPointToJson(p, points[i - 1]);
-      await writeLine(out, jsonLine(p.scan.id === scan.id ? marked(j, scan) : j));
+      // the reported scan's point says if it is partial; any point says if it is partly re-judged
+      const row = marked(j, p.scan.id === scan.id ? scan : { state: 'complete', options: p.scan.options });
+      await writeLine(out, jsonLine(row));
     }
     return;
   }
-  const note = incompleteNote(scan);
-  if (note && o.format !== 'csv') out.write(`Note: ${note}.\n`);
+  // the scan's own note, and one for each other point a reclassify left judged with two KBs
+  const others = points.map((p) => p.scan).filter((s) => s.id !== scan.id && unfinishedRejudgement(s));
+  for (const note of [scan, ...others].map(incompleteNote))
+    if (note && o.format !== 'csv') out.write(`Note: ${note}.\n`);
   const t = trendTable(points);
   out.write(renderTables([t], o.format === 'csv' || o.format === 'md' ? o.format : 'table', o));
   const first = points[0];
@@ -217,9 +227,16 @@ export function* censusJsonRows(c: CensusResult): Generator<Record<string, unkno
   for (const r of c.rows) yield marked(censusRowToJson(r, ctx), c.scan);
 }
 
-/** A JSON row of an incomplete scan says so (`complete: false`); a complete scan's rows are unchanged. */
-function marked(row: Record<string, unknown>, scan: ScanInfo): Record<string, unknown> {
-  return scan.state === 'complete' ? row : { ...row, complete: false, scan_state: scan.state };
+/**
+ * A JSON row of an incomplete scan says so (`complete: false`), and one of a scan a reclassify
+ * left judged with two KBs (`partly_rejudged: true`); a complete scan's rows are unchanged.
+ */
+function marked(
+  row: Record<string, unknown>,
+  scan: Pick<ScanInfo, 'state' | 'options'>,
+): Record<string, unknown> {
+  const r = scan.state === 'complete' ? row : { ...row, complete: false, scan_state: scan.state };
+  return unfinishedRejudgement(scan) ? { ...r, partly_rejudged: true } : r;
 }
 
 export async function writeReport(store: Store, o: ReportOptions, out: Writable): Promise<void> {

@@ -19,6 +19,7 @@ import {
   formatScanTable,
   listScans,
   openStoreForReading,
+  rejudgingNotes,
   retryFailedShards,
   scanToWire,
   shardsToWire,
@@ -62,6 +63,7 @@ export const command: CommandSpec = {
               ...textLayout(ctx, str(ctx.values, 'output')),
             }),
           );
+          out.stream.write(rejudgingNotes(scans));
           if (shards.length > 0) out.stream.write(`\nDistributed scans\n${shards.map(shardLines).join('')}`);
         }
       } finally {

@@ -2,7 +2,7 @@
 // drill-down continent -> country -> network -> hosts, charts and the series' trend.
 import { census, dashboardOverview, GEO_ATTRIBUTION, hostsPage, type CensusRow } from '../../run/index.js';
 import { headlineSentence, UNIT_NOTE } from '../../report/census-tables.js';
-import { judgedLabel, scanDateLabel } from '../../report/scan-view.js';
+import { incompleteNote, judgedLabel, scanDateLabel, unfinishedRejudgement } from '../../report/scan-view.js';
 import { censusCharts } from '../../report/html/html-report.js';
 import { esc } from './text.js';
 import { mapLegend, renderWorldMap } from '../../report/html/world-map.js';
@@ -157,7 +157,7 @@ export async function overviewPage(c: Ctx): Promise<string> {
   const s = o.scan;
   const body = `${filterForm('/', p, await formChoices(c.store, v.scan))}
 <p class="scaninfo">Scan ${a(href('/scans', p), s.name)} (#${esc(s.id)}, ${esc(s.source)}, data of ${esc(scanDateLabel(s))}, ${esc(s.state)}) · ${esc(judgedLabel(v.asOf, s))} · knowledge base ${esc(o.kbVersion ?? 'not recorded')}</p>
-<p class="lead">${esc(headlineSentence(h))}</p>
+${unfinishedRejudgement(s) ? `<p class="note" id="rejudging-note"><strong>Note: ${esc(incompleteNote(s) ?? '')}.</strong></p>\n` : ''}<p class="lead">${esc(headlineSentence(h))}</p>
 <section class="tiles">${tiles}</section>
 <details class="families"><summary>Every CVE family (${esc(h.families.length)})</summary>${familyTable}</details>
 <h2>On-premises Exchange servers by country</h2>

@@ -12,7 +12,7 @@ import { DIFF_CATEGORIES } from '../../report/diff.js';
 import { renderTrendChart, trendLabel } from '../../report/html/charts.js';
 import { esc } from './text.js';
 import { percentChange } from '../../report/trend.js';
-import { scanDate, scanDateLabel } from '../../report/scan-view.js';
+import { kbLabelOf, scanDate, scanDateLabel } from '../../report/scan-view.js';
 import type { Ctx } from '../context.js';
 import { checkParams, optionalParam, parseAsOfParam } from '../params.js';
 import { a, exports, href, layout, num, pct, table, type Col } from './layout.js';
@@ -55,7 +55,7 @@ export async function scansPage(c: Ctx): Promise<string> {
       { label: 'Records', numeric: true, html: (r) => esc(num(r.s.counts.hosts)) },
       { label: 'Exchange', numeric: true, html: (r) => esc(num(r.s.counts.exchange)) },
       { label: 'Suspects', numeric: true, html: (r) => esc(num(r.s.counts.suspect)) },
-      { label: 'KB', html: (r) => esc(r.w.kb_version ?? '') },
+      { label: 'KB', html: (r) => esc(r.w.partly_rejudged ? kbLabelOf(r.s) : (r.w.kb_version ?? '')) },
     ],
     rows,
     'No scans yet: run excensus scan or excensus ingest.',
