@@ -3,6 +3,7 @@
 // bits, a real IP address, a time in ISO 8601. Clean values pass with a few comparisons.
 import { isIP } from 'node:net';
 import type { Observation } from './observation.js';
+import { bigIntToIpv6, intToIpv4, ipv6ToBigInt } from './ip.js';
 
 /** ASNs are 32-bit (RFC 6793). */
 export const MAX_ASN = 4294967295;
@@ -41,6 +42,20 @@ export function isIpAddress(s: string): boolean {
   return isIpv4(s) || (s.includes(':') && isIP(s) === 6);
 }
 
+/**
+ * The one text of an address (valid by isIpAddress), so that one server is one key however the
+ * source wrote it: IPv6 in RFC 5952 form (lower case, zeros compressed), an IPv4-mapped IPv6
+ * address as its IPv4 address. IPv4 (no leading zeros: isIpAddress refuses them) is returned as is:
+ * only text with a ':' costs anything.
+ */
+export function canonicalIp(s: string): string {
+  if (!s.includes(':')) return s;
+  const pct = s.indexOf('%');
+  const n = ipv6ToBigInt(s);
+  if (pct < 0 && n >> 32n === 0xffffn) return intToIpv4(Number(n & 0xffffffffn));
+  return pct < 0 ? bigIntToIpv6(n) : bigIntToIpv6(n) + s.slice(pct);
+}
+
 /** A time as toIsoTime writes it (years past 9999 carry a sign and six digits). */
 const ISO_TIME = /^(?:\d{4}|[+-]\d{6})-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
 export function isIsoTime(s: string): boolean {
@@ -58,7 +73,7 @@ export function withoutNul(s: string): string {
 }
 
 /**
- * Validates an observation and normalises its text in place. Returns why it cannot be kept (an
+ * Validates an observation and normalises its text in place (the address in canonicalIp's form). Returns why it cannot be kept (an
  * address that is none, a time that is none), or a note on a value dropped (an ASN out of range:
  * the record is kept without a network), or undefined when all is well. An empty time means the
  * source had none (the caller gives its default).
@@ -66,6 +81,7 @@ export function withoutNul(s: string): string {
 export function checkObservation(obs: Observation): { reject: string } | { note: string } | undefined {
   if (typeof obs.ip !== 'string' || !isIpAddress(obs.ip))
     return { reject: `not an IP address: ${JSON.stringify(obs.ip)}` };
+  obs.ip = canonicalIp(obs.ip);
   if (obs.timestamp !== '' && !isIsoTime(obs.timestamp))
     return { reject: `unparseable time ${JSON.stringify(obs.timestamp)}` };
   // Exchange answers on TCP; keyed ip:port, a UDP record would take the place of the TCP port's

@@ -187,3 +187,14 @@ test('every address a name resolves to passes the blocklist; a name never gets t
     ],
   );
 });
+
+test('an IPv6 target is scanned under its RFC 5952 address; an IPv4-mapped one is excluded', async () => {
+  const space = await buildTargetSpace(specs('2A00:1450:4001:0:0:0:0:0001', '2a00:1450:4001::0:2'), ports, {
+    blocklist: loadBlocklist(),
+  });
+  const ips = new Set(Array.from({ length: space.size }, (_, i) => space.at(i).ip));
+  assert.deepEqual([...ips].sort(), ['2a00:1450:4001::1', '2a00:1450:4001::2']);
+  const mapped = await buildTargetSpace(specs('::FFFF:8.8.8.8'), ports, { blocklist: loadBlocklist() });
+  assert.equal(mapped.size, 0, 'it would bypass the IPv4 blocklist');
+  assert.equal(mapped.skipped[0]?.status, 'excluded');
+});

@@ -7,7 +7,7 @@
 // not a whole object or anything unusual returns null, and the caller parses the line properly.
 import type { Observation } from '../../core/observation.js';
 import { parseAsn, toIsoTime } from './http-text.js';
-import { isIpAddress, isIsoTime, isValidAsn } from '../../core/values.js';
+import { canonicalIp, isIpAddress, isIsoTime, isValidAsn } from '../../core/values.js';
 import type { FastPath, FastReader } from '../fast/fast-reader.js';
 import { newPlainFields, plainObservation, type PlainFields } from '../fast/plain-fields.js';
 import { BlockScanner, type ScanPattern } from '../fast/anchor-scan.js';
@@ -123,7 +123,7 @@ export class ShodanFastReader implements FastReader {
     // a value checkObservation would change or refuse: the full parser reads it (and reports it)
     if (this.value.sawNul || !isIpAddress(ip)) return null;
     const f = this.fields;
-    f.ip = ip;
+    f.ip = canonicalIp(ip); // as checkObservation writes it
     f.port = port;
     // a UDP record is refused by checkObservation: the full parser reads it and reports it
     if (values[K.transport] === 'udp') return null;

@@ -2,10 +2,10 @@
 // raw record the observation holds anyway, costs no encoding, and is read again with the same
 // reader when `reclassify` re-judges it (so a better reader improves old scans too).
 import type { Observation } from '../../core/observation.js';
-import { checkObservation } from '../../core/values.js';
 import type { ObservationRef } from '../../store/store.js';
 import type { Detected } from '../detect.js';
 import { lineParserFor } from './index.js';
+import { canonicalIp, checkObservation, isIpAddress } from '../../core/values.js';
 import { FORMATS, isLineError, type IngestFormat, type LineResult } from '../types.js';
 
 /** The reader a stored line is read with: "shodan", "masscan/list"...; null for formats that are not one record per line. */
@@ -46,12 +46,16 @@ export function observationFromLine(
   if (!parse) return { error: `stored with an unknown reader "${reader}"` };
   const r = parse(text);
   if (isLineError(r)) return { error: `its stored line no longer reads: ${r.error}` };
-  const obs = r.find((o) => o.ip === host.ip && o.port === host.port);
+  // the host was stored under the address checkObservation made canonical
+  const sameIp = (ip: string): boolean =>
+    ip === host.ip || (typeof ip === 'string' && isIpAddress(ip) && canonicalIp(ip) === host.ip);
+  const obs = r.find((o) => o.port === host.port && sameIp(o.ip));
   if (!obs) return { error: 'its stored line no longer gives this host' };
   // the same check as at ingest (ingest/process.ts add): a dropped value is as ingest dropped it
   const bad = checkObservation(obs);
   if (bad && 'reject' in bad)
     return { error: `its stored line gives a record ingest refuses: ${bad.reject}` };
+  obs.ip = host.ip;
   if (obs.timestamp === '') obs.timestamp = host.timestamp;
   return obs;
 }
