@@ -75,3 +75,35 @@ for (const run of RUNS)
     assert.equal(counts.unreadable, 0, re.stdout);
     assert.equal(counts.rejudged, strict ? 4 : 2, re.stdout); // --strict keeps every line
   });
+
+test('diff between two scans of the same servers written differently finds no change', async () => {
+  const db = join(dir, 'diff.db');
+  const first = join(dir, 'first.jsonl');
+  const second = join(dir, 'second.jsonl');
+  writeFileSync(first, [line('2001:db8::1', owa), line('192.0.2.7', owa)].join('\n') + '\n');
+  writeFileSync(
+    second,
+    [line('2001:0DB8:0:0:0:0:0:0001', owa), line('::ffff:c000:207', owa)].join('\n') + '\n',
+  );
+  for (const [f, name] of [
+    [first, 'one'],
+    [second, 'two'],
+  ] as const) {
+    const r = await runCli(['ingest', f, '--db', db, '--name', name, '--as-of', '2026-01-02']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const d = await runCli(['diff', 'one', 'two', '--json', '--db', db, '--as-of', '2026-01-02']);
+  assert.equal(d.code, 0, d.stderr);
+  const rows = d.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { host?: string; counts?: Record<string, number> });
+  assert.deepEqual(
+    rows.filter((r) => r.host).map((r) => r.host),
+    ['192.0.2.7', '2001:db8::1'],
+    d.stdout,
+  );
+  const counts = rows.at(-1)?.counts;
+  assert.equal(counts?.new, 0, d.stdout);
+  assert.equal(counts?.gone, 0, d.stdout);
+});
