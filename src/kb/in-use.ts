@@ -52,5 +52,14 @@ export function chooseKnowledgeBase(opts: { pin?: string | undefined; env: NodeJ
       by: 'bundled',
       note: `the bundled KB (${bundled.dataDate}) is newer than the updated one (${updated.version}); run \`excensus kb update\``,
     };
+  // An update is built on the bundled KB of the package that made it. Built on another (the package
+  // was upgraded since) and no newer, it would hide what the new bundled data corrects.
+  const base = updated.manifest?.base_version;
+  if (base !== undefined && base !== bundled.version && bundled.dataDate >= updated.dataDate)
+    return {
+      dir: bundledDataDir(),
+      by: 'bundled',
+      note: `the updated KB (${updated.version}) was built on bundled data (${base}) this package no longer ships, and is no newer than the bundled one (${bundled.version}); run \`excensus kb update\` to rebuild it on the new base`,
+    };
   return { dir: join(root, current), by: 'current' };
 }

@@ -3,6 +3,7 @@
 // and the data dir taken from the environment (tests never touch the real home directory).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../helpers/cli.js';
 import { kbStaleness, lastPatchTuesday, patchTuesday, stalenessWarning } from '../../../src/kb/staleness.js';
@@ -172,4 +173,26 @@ test('kb usage errors exit 2 and say what is wrong', async () => {
     assert.equal(r.code, 2, args.join(' '));
     assert.match(r.stderr, message);
   }
+});
+
+test('an update built on bundled data this package no longer ships, and no newer, gives way to it', async () => {
+  const env = { EXCENSUS_DATA_DIR: tempDir('kb-base') };
+  const now = { env, now: at('2026-09-16') };
+  const u = await runCli(['kb', 'update', '--from', fixtures], now);
+  assert.equal(u.code, 0, u.stderr);
+  const mine = JSON.parse((await runCli(['kb', 'status', '--json'], now)).stdout);
+  assert.equal(mine.chosen_by, 'current', 'built on the bundled KB in use: it is used');
+  // as after a package upgrade: the update's base is not the bundled KB any more (same data date)
+  const dir = join(userDataDir(env), 'kb', mine.version);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.base_version, loadKnowledgeBase(bundledDataDir()).version);
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({ ...manifest, base_version: 'an-older-package' }),
+  );
+  const status = JSON.parse((await runCli(['kb', 'status', '--json'], now)).stdout);
+  assert.equal(status.origin, 'bundled');
+  assert.match(status.note, /built on bundled data \(an-older-package\) this package no longer ships/);
+  const text = await runCli(['kb', 'status'], now);
+  assert.match(text.stdout, /run `excensus kb update` to rebuild it on the new base/);
 });
