@@ -199,6 +199,16 @@ export async function ingestIntoStore(
     throw err;
   }
   const observed = observedAt ?? summary.observed;
+  const result = (scanId: number | null, stored: number, failure?: string): IngestResult => ({
+    summary,
+    emitted,
+    scanId,
+    stored,
+    countPlain,
+    observed,
+    observedGiven: observedAt !== undefined,
+    ...(failure !== undefined ? { failure } : {}),
+  });
   const out = summary.timesLeftOut;
   if (out && !observedAt)
     hooks.onNotice?.(
@@ -216,31 +226,13 @@ export async function ingestIntoStore(
         : damaged
           ? `${damaged.file}: ${damaged.damage ?? 'changed while read'}`
           : undefined;
-    return {
-      summary,
-      emitted,
-      scanId: recorder.scanId,
-      stored: recorder.written,
-      countPlain,
-      observed,
-      observedGiven: observedAt !== undefined,
-      ...(failure !== undefined ? { failure } : {}),
-    };
+    return result(recorder.scanId, recorder.written, failure);
   }
   if (summary.records === 0) {
     // nothing readable (a wrong --format, a header without the columns, a gzip cut before its first record)
     await recorder.finish('interrupted', observed);
     const dropped = await recorder.dropIfEmpty();
-    return {
-      summary,
-      emitted,
-      scanId: dropped ? null : recorder.scanId,
-      stored: recorder.written,
-      countPlain,
-      observed,
-      observedGiven: observedAt !== undefined,
-      failure: noRecordReason(summary),
-    };
+    return result(dropped ? null : recorder.scanId, recorder.written, noRecordReason(summary));
   }
   // stopped by a signal, or an input changed while read (read in part): the scan is not complete
   const partial = summary.interrupted || summary.files.some((f) => f.changed);
@@ -252,25 +244,9 @@ export async function ingestIntoStore(
     hooks.onNotice?.(
       `no record was stored${o.exchangeOnly ? ' (--exchange-only: none had an Exchange marker)' : ''}, so no scan was kept`,
     );
-    return {
-      summary,
-      emitted,
-      scanId: null,
-      stored: 0,
-      countPlain,
-      observed,
-      observedGiven: observedAt !== undefined,
-    };
+    return result(null, 0);
   }
-  return {
-    summary,
-    emitted,
-    scanId: recorder.scanId,
-    stored: recorder.written,
-    countPlain,
-    observed,
-    observedGiven: observedAt !== undefined,
-  };
+  return result(recorder.scanId, recorder.written);
 }
 
 /** Fails before a scan is created on what can be known up front: files that are missing or not files, an unknown --format. */
