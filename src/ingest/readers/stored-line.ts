@@ -55,7 +55,6 @@ export function observationFromLine(
   const bad = checkObservation(obs);
   if (bad && 'reject' in bad)
     return { error: `its stored line gives a record ingest refuses: ${bad.reject}` };
-  obs.ip = host.ip;
   if (obs.timestamp === '') obs.timestamp = host.timestamp;
   return obs;
 }
